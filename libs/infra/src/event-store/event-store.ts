@@ -1,0 +1,131 @@
+/**
+ * The event store port. Two adapters implement it (PostgreSQL, EventStoreDB) and one conformance
+ * suite (test/integration/event-store) proves they behave the same.
+ */
+
+/** `any` skips the check; a bigint is the revision of the stream's last event (0-based). */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/**
+ * One opaque, totally ordered cursor over the whole log. Adapters encode it so that plain string
+ * comparison orders it (fixed-width digits), which lets checkpoints live in a text column.
+ */
+export type GlobalPosition = string;
+
+/** Before the first event of the log. */
+export const START: GlobalPosition = '';
+
+export interface EventMetadata {
+  /** Who caused the event: a user id, `system`, or a service name. */
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  /** ISO-8601 time the command was decided (not when it was stored). */
+  occurredAt: string;
+  /** The component that appended it, e.g. `api`, `projector`, `host-agent`. */
+  source: string;
+  [key: string]: unknown;
+}
+
+/** What a caller appends. `id` is deterministic where a retry could happen, so a retry appends nothing. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+/** Room for the per-stream tamper-evidence chain; adapters fill it once that feature exists. */
+export interface EventIntegrity {
+  previousHash: string | null;
+  hash: string;
+}
+
+export interface RecordedEvent extends NewEvent {
+  streamName: string;
+  /** 0-based position of the event in its stream. */
+  revision: bigint;
+  position: GlobalPosition;
+  recordedAt: Date;
+  integrity?: EventIntegrity;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  nextRevision: bigint;
+  /** Position of the last event written (or of the existing one, for an idempotent retry). */
+  position: GlobalPosition;
+}
+
+/** Filters combine with AND; each list combines with OR. An empty or absent list matches everything. */
+export interface EventFilter {
+  /** Stream-name prefixes, e.g. `credit-account-` (a category). */
+  streamPrefixes?: readonly string[];
+  eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. */
+  from?: GlobalPosition;
+  filter?: EventFilter;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: events strictly after this position. */
+  from?: GlobalPosition;
+  filter?: EventFilter;
+  /** Upper bound on the events handed to one `onEvents` call. */
+  maxBatchSize?: number;
+}
+
+/**
+ * Receives events in global order, one batch at a time; the next batch waits for the returned
+ * promise, so a slow handler applies back-pressure instead of buffering the whole log in memory.
+ */
+export type BatchHandler = (events: RecordedEvent[]) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivering; resolves once no handler call is running. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription ends: rejects with the error that ended it, if any. */
+  readonly done: Promise<void>;
+}
+
+export interface EventStore {
+  append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** The whole stream (or from a revision), oldest first. A missing stream reads as empty. */
+  readStream(streamName: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up then live: never skips an event, never delivers one twice, positions strictly increase. */
+  subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription;
+  /** Position of the newest event in the log (START when empty), for lag reporting. */
+  headPosition(): Promise<GlobalPosition>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    /** Current revision, or -1n when the stream does not exist. */
+    readonly actual: bigint,
+  ) {
+    super(`Stream ${streamName}: expected revision ${String(expected)}, found ${actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** Some of the event ids were already stored, but not as this exact append: not a plain retry. */
+export class DuplicateEventIdError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly eventIds: readonly string[],
+  ) {
+    super(`Stream ${streamName}: event ids already used by a different append: ${eventIds.join(', ')}`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
