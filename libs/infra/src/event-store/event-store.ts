@@ -96,7 +96,10 @@ export interface Subscription {
 export interface EventStore {
   append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** The whole stream (or from a revision), oldest first. A missing stream reads as empty. */
-  readStream(streamName: string, options?: { fromRevision?: bigint; maxCount?: number }): Promise<RecordedEvent[]>;
+  readStream(
+    streamName: string,
+    options?: { fromRevision?: bigint; maxCount?: number },
+  ): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up then live: never skips an event, never delivers one twice, positions strictly increase. */
   subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription;

@@ -1,0 +1,3 @@
+export class GetCreditBalanceQuery {
+  constructor(readonly userId: string) {}
+}

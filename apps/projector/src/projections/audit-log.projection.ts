@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import type { Projection } from '@ops/infra/projections/projection';
+import type { EntityManager } from 'typeorm';
+
+/** `CreditsGranted` → `credits.granted`: the verb an auditor reads, derived so new events need no table. */
+export function actionOf(eventType: string): string {
+  const words = eventType.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
+  if (words.length < 2) return words.join('');
+  return `${words.slice(0, -1).join('_')}.${words[words.length - 1]}`;
+}
+
+/** One row per event of every stream, so "who did what, when" is one indexed query. */
+@Injectable()
+export class AuditLogProjection implements Projection {
+  readonly name = 'audit-log';
+  readonly filter = {};
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    if (events.length === 0) return;
+    await tx.query(
+      `INSERT INTO audit_log (event_id, global_position, stream_name, stream_revision, event_type, actor, action,
+                              correlation_id, source, occurred_at, recorded_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[])`,
+      [
+        events.map((event) => event.id),
+        events.map((event) => event.position),
+        events.map((event) => event.streamName),
+        events.map((event) => event.revision.toString()),
+        events.map((event) => event.type),
+        events.map((event) => event.metadata.actor),
+        events.map((event) => actionOf(event.type)),
+        events.map((event) => event.metadata.correlationId),
+        events.map((event) => event.metadata.source),
+        events.map((event) => event.metadata.occurredAt),
+        events.map((event) => event.recordedAt.toISOString()),
+      ],
+    );
+  }
+
+  async reset(tx: EntityManager): Promise<void> {
+    await tx.query('TRUNCATE audit_log');
+  }
+}

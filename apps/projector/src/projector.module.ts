@@ -1,0 +1,34 @@
+import { Global, Module } from '@nestjs/common';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
+import { PROJECTOR_STATUS } from '@ops/infra/projections/projector-status';
+import { AuditLogProjection } from './projections/audit-log.projection';
+import { CreditLedgerProjection } from './projections/credit-ledger.projection';
+import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './runtime/projector.service';
+
+/**
+ * Every projection this process runs, and the runtime that drives them. Global so that the health
+ * check of whichever app hosts it can report its lag.
+ */
+@Global()
+@Module({
+  providers: [
+    CreditLedgerProjection,
+    AuditLogProjection,
+    {
+      provide: PROJECTIONS,
+      inject: [CreditLedgerProjection, AuditLogProjection],
+      useFactory: (...projections: Projection[]): Projection[] => projections,
+    },
+    {
+      provide: PROJECTOR_OPTIONS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): ProjectorOptions => ({ batchSize: config.PROJECTOR_BATCH_SIZE }),
+    },
+    ProjectorService,
+    { provide: PROJECTOR_STATUS, useExisting: ProjectorService },
+  ],
+  exports: [ProjectorService, PROJECTOR_STATUS],
+})
+export class ProjectorModule {}

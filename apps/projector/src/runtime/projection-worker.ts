@@ -1,0 +1,130 @@
+import { Logger } from '@nestjs/common';
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+  Subscription,
+} from '@ops/infra/event-store/event-store';
+import type { Projection } from '@ops/infra/projections/projection';
+import type { ProjectionState } from '@ops/infra/projections/projector-status';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
+
+export interface WorkerOptions {
+  batchSize: number;
+  /** How often a standby worker tries to take over the projection's lock. */
+  standbyRetryMs: number;
+  /** Pause before resubscribing after a failed batch. */
+  retryDelayMs: number;
+  /** Told after every committed batch; metrics and benchmarks listen here. */
+  onBatchCommitted?: (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one projection: holds its advisory lock (so one process at a time applies it), subscribes from
+ * the stored checkpoint, and applies each batch in a transaction that also advances the checkpoint.
+ * Any failure rolls the batch back and resubscribes from what was committed.
+ */
+export class ProjectionWorker {
+  private readonly logger: Logger;
+  private lockHolder?: QueryRunner;
+  private subscription?: Subscription;
+  private stopping = false;
+  private loop?: Promise<void>;
+  state: ProjectionState = 'starting';
+  position: GlobalPosition = '';
+  lastError?: string;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly store: EventStore,
+    private readonly db: DataSource,
+    private readonly options: WorkerOptions,
+  ) {
+    this.logger = new Logger(`Projection:${projection.name}`);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.stop();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.acquireLock();
+      while (!this.stopping) {
+        await this.followLog();
+        if (!this.stopping) await sleep(this.options.retryDelayMs);
+      }
+    } finally {
+      await this.releaseLock();
+    }
+  }
+
+  private async acquireLock(): Promise<void> {
+    this.lockHolder = this.db.createQueryRunner();
+    await this.lockHolder.connect();
+    while (!this.stopping) {
+      const [{ locked }] = await this.lockHolder.query(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [`projection:${this.projection.name}`],
+      );
+      if (locked) return;
+      this.state = 'standby';
+      await sleep(this.options.standbyRetryMs);
+    }
+  }
+
+  private async releaseLock(): Promise<void> {
+    if (!this.lockHolder) return;
+    // Closing the session releases the advisory lock with it.
+    await this.lockHolder.release().catch(() => undefined);
+    this.lockHolder = undefined;
+  }
+
+  private async followLog(): Promise<void> {
+    try {
+      this.position = await readCheckpoint(this.db, this.projection.name);
+      this.state = 'running';
+      this.subscription = this.store.subscribeAll(
+        { from: this.position, filter: this.projection.filter, maxBatchSize: this.options.batchSize },
+        (events) => this.applyBatch(events),
+      );
+      await this.subscription.done;
+    } catch (error) {
+      if (this.stopping) return;
+      this.state = 'retrying';
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`batch failed, resuming from the last checkpoint: ${this.lastError}`);
+    } finally {
+      this.subscription = undefined;
+    }
+  }
+
+  private async applyBatch(events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const last = events[events.length - 1];
+    await this.db.transaction(async (tx) => {
+      await this.projection.apply(events, tx);
+      await advanceCheckpoint(
+        tx,
+        this.projection.name,
+        this.position,
+        last.position,
+        events.length,
+        last.recordedAt,
+      );
+    });
+    this.position = last.position;
+    this.lastError = undefined;
+    this.options.onBatchCommitted?.(this.projection.name, events, new Date());
+  }
+}

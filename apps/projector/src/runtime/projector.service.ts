@@ -1,0 +1,136 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ops/infra/event-store/event-store';
+import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
+import { DataSource } from 'typeorm';
+import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
+import type { ProjectionStatus, ProjectorStatusSource } from '@ops/infra/projections/projector-status';
+import { ProjectionWorker } from './projection-worker';
+
+export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
+
+export interface ProjectorOptions {
+  batchSize: number;
+  standbyRetryMs?: number;
+  retryDelayMs?: number;
+}
+
+type BatchListener = (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
+
+/** Runs every registered projection, reports how far behind each one is, and rebuilds one on demand. */
+@Injectable()
+export class ProjectorService
+  implements ProjectorStatusSource, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(ProjectorService.name);
+  private readonly workers: ProjectionWorker[];
+  private readonly listeners = new Set<BatchListener>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly db: DataSource,
+    @Inject(PROJECTIONS) projections: Projection[],
+    @Inject(PROJECTOR_OPTIONS) options: ProjectorOptions,
+  ) {
+    this.workers = projections.map(
+      (projection) =>
+        new ProjectionWorker(projection, store, db, {
+          batchSize: options.batchSize,
+          standbyRetryMs: options.standbyRetryMs ?? 2_000,
+          retryDelayMs: options.retryDelayMs ?? 1_000,
+          onBatchCommitted: (name, events, committedAt) =>
+            this.listeners.forEach((listener) => listener(name, events, committedAt)),
+        }),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  start(): void {
+    this.logger.log(
+      `starting projections: ${this.workers.map((worker) => worker.projection.name).join(', ')}`,
+    );
+    this.workers.forEach((worker) => worker.start());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+  }
+
+  /** Lets metrics and benchmarks observe each committed batch; returns the unsubscribe function. */
+  onBatchCommitted(listener: BatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  projectionNames(): string[] {
+    return this.workers.map((worker) => worker.projection.name);
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    return Promise.all(
+      this.workers.map(async (worker) => {
+        const [next] = await this.store.readAll({
+          from: worker.position,
+          filter: worker.projection.filter,
+          maxCount: 1,
+        });
+        return {
+          name: worker.projection.name,
+          state: worker.state,
+          position: worker.position,
+          lagMs: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
+          ...(worker.lastError ? { lastError: worker.lastError } : {}),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Empties a projection and puts its checkpoint back at the start, in one transaction. The worker
+   * that owns it (here or in another process) finds its checkpoint moved, and replays from zero.
+   */
+  async reset(name: string): Promise<void> {
+    const worker = this.workerNamed(name);
+    await this.db.transaction(async (tx) => {
+      await worker.projection.reset(tx);
+      await resetCheckpoint(tx, name);
+    });
+  }
+
+  /** Resolves once the named projection has applied everything up to the log's head as of now. */
+  async waitUntilCaughtUp(
+    name: string,
+    onProgress?: (processed: number) => void,
+    pollMs = 250,
+  ): Promise<void> {
+    const worker = this.workerNamed(name);
+    for (;;) {
+      const [pending] = await this.store.readAll({
+        from: await readCheckpoint(this.db, name),
+        filter: worker.projection.filter,
+        maxCount: 1,
+      });
+      if (!pending) return;
+      const rows: { events_processed: string }[] = await this.db.query(
+        'SELECT events_processed FROM projection_checkpoints WHERE name = $1',
+        [name],
+      );
+      onProgress?.(Number(rows[0]?.events_processed ?? 0));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  private workerNamed(name: string): ProjectionWorker {
+    const worker = this.workers.find((candidate) => candidate.projection.name === name);
+    if (!worker) throw new Error(`no projection named ${name}; known: ${this.projectionNames().join(', ')}`);
+    return worker;
+  }
+}

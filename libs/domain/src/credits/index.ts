@@ -1,0 +1,4 @@
+export * from './credit-account.commands';
+export * from './credit-account.decider';
+export * from './credit-account.events';
+export * from './credit-account.stream';

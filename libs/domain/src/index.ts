@@ -1,0 +1,5 @@
+export * from './shared/decider';
+export * from './shared/domain-error';
+export * from './shared/micros';
+export * from './shared/user-id';
+export * from './credits';

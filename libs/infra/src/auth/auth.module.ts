@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { RolesGuard } from './roles.guard';
+
+/**
+ * Authentication (bearer JWT, local or Keycloak per AUTH_MODE) and role checks for every route of
+ * the importing application. Needs ConfigModule.forRoot(config).
+ */
+@Module({
+  providers: [
+    JwtStrategy,
+    // Order matters: the roles guard reads the user the JWT guard sets.
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,39 @@
+import { isRole, type Role } from './roles';
+
+/** The caller of a request, as established by a verified token. */
+export interface AuthenticatedUser {
+  /** The token's `sub`. */
+  id: string;
+  roles: Role[];
+  username?: string;
+}
+
+/**
+ * What a subject may look like. Subjects become parts of stream names and read-model keys, so odd
+ * characters are refused at the door rather than escaped everywhere; Keycloak's UUIDs and plain
+ * local names both fit.
+ */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+export function isValidSubject(value: unknown): value is string {
+  return typeof value === 'string' && SUBJECT_PATTERN.test(value);
+}
+
+/** The claims both modes carry: local tokens mimic Keycloak's shape so one mapper serves both. */
+export interface TokenClaims {
+  sub?: unknown;
+  preferred_username?: unknown;
+  realm_access?: { roles?: unknown };
+}
+
+/**
+ * Maps verified claims to the user, or null when the token names no usable subject. Roles this
+ * platform does not know (Keycloak adds `offline_access`, `uma_authorization`, ...) are dropped.
+ */
+export function userFromClaims(claims: TokenClaims): AuthenticatedUser | null {
+  if (!isValidSubject(claims.sub)) return null;
+  const granted = claims.realm_access?.roles;
+  const roles = Array.isArray(granted) ? [...new Set(granted.filter(isRole))] : [];
+  const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
+  return { id: claims.sub, roles, ...(username !== undefined && { username }) };
+}

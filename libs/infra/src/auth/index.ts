@@ -1,0 +1,19 @@
+export { AuthModule } from './auth.module';
+export {
+  type AuthenticatedUser,
+  isValidSubject,
+  SUBJECT_PATTERN,
+  userFromClaims,
+} from './authenticated-user';
+export { CurrentUser } from './current-user.decorator';
+export { JwtAuthGuard } from './jwt-auth.guard';
+export {
+  LOCAL_JWT_SECRET_FILE,
+  loadOrCreateLocalJwtSecret,
+  resolveLocalJwtSecret,
+  signLocalToken,
+} from './local-jwt';
+export { Public } from './public.decorator';
+export { isRole, type Role, ROLES } from './roles';
+export { Roles } from './roles.decorator';
+export { RolesGuard } from './roles.guard';

@@ -1,0 +1,38 @@
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import type { AppConfig } from '../config/app-config';
+import { resolveLocalJwtSecret } from './local-jwt';
+
+/**
+ * How tokens are verified in each mode. The algorithm list is pinned per mode so that a token can
+ * never choose its own verification (e.g. an HS256 token "signed" with the Keycloak public key).
+ */
+export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+export function jwtStrategyOptions(config: AppConfig): StrategyOptionsWithoutRequest {
+  const jwtFromRequest = extractBearerToken;
+  if (config.AUTH_MODE === 'local') {
+    return {
+      jwtFromRequest,
+      secretOrKey: resolveLocalJwtSecret(config),
+      issuer: config.JWT_ISSUER,
+      algorithms: ['HS256'],
+    };
+  }
+  return {
+    jwtFromRequest,
+    secretOrKeyProvider: passportJwtSecret({
+      jwksUri: required(config.KEYCLOAK_JWKS_URL, 'KEYCLOAK_JWKS_URL'),
+      cache: true,
+      rateLimit: true,
+    }),
+    issuer: required(config.KEYCLOAK_ISSUER, 'KEYCLOAK_ISSUER'),
+    audience: required(config.KEYCLOAK_AUDIENCE, 'KEYCLOAK_AUDIENCE'),
+    algorithms: ['RS256'],
+  };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is required when AUTH_MODE=keycloak`);
+  return value;
+}

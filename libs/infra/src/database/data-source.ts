@@ -1,0 +1,39 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { READ_MODEL_ENTITIES } from '../read-models';
+import { MIGRATIONS } from './migrations';
+
+/** The TypeORM connection for read models and migrations (the event store adapter has its own pool). */
+export function databaseOptions(url: string, options: { poolSize?: number } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: READ_MODEL_ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10 },
+  };
+}
+
+/** Brings the schema up to date; safe when several processes start at once. */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    // Two processes starting together must not both run the same migration.
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', ['ops-center:migrations']);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', ['ops-center:migrations'])
+      .catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Connects and migrates: for CLIs, tests and benchmarks that run without Nest. */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<DataSource> {
+  const dataSource = await new DataSource(databaseOptions(url, options)).initialize();
+  await migrate(dataSource);
+  return dataSource;
+}

@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { READ_MODEL_ENTITIES } from '../read-models';
+import { databaseOptions, migrate } from './data-source';
+
+/** The read-model database: TypeORM, migrated before anything else may use it; repositories injectable everywhere. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        if (!config.DATABASE_URL)
+          throw new Error('DATABASE_URL is not resolved: start through a main that provisions it');
+        return databaseOptions(config.DATABASE_URL);
+      },
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('no database options');
+        const dataSource = await new DataSource(options).initialize();
+        await migrate(dataSource);
+        return dataSource;
+      },
+    }),
+    TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
+  ],
+  exports: [TypeOrmModule],
+})
+export class DatabaseModule {}

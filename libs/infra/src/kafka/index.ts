@@ -1,0 +1,5 @@
+export * from './disconnect';
+export * from './idempotent-producer';
+export * from './kafka-client';
+export * from './kafka-logging';
+export * from './topics';

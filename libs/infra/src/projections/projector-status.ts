@@ -1,0 +1,17 @@
+export type ProjectionState = 'starting' | 'standby' | 'running' | 'retrying' | 'stopped';
+
+export interface ProjectionStatus {
+  name: string;
+  state: ProjectionState;
+  position: string;
+  /** Age of the oldest event not yet applied; 0 when caught up. */
+  lagMs: number;
+  lastError?: string;
+}
+
+/** What health checks and metrics need from a projector, without depending on the projector app. */
+export interface ProjectorStatusSource {
+  status(): Promise<ProjectionStatus[]>;
+}
+
+export const PROJECTOR_STATUS = Symbol('PROJECTOR_STATUS');

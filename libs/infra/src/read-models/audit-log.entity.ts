@@ -1,0 +1,43 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** One row per event of every stream: who did what, when, to which stream. */
+@Entity({ name: 'audit_log' })
+@Index('audit_log_actor', ['actor', 'globalPosition'])
+@Index('audit_log_stream', ['streamName', 'streamRevision'])
+@Index('audit_log_occurred_at', ['occurredAt'])
+export class AuditLogRow {
+  @PrimaryColumn({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Index('audit_log_position', { unique: true })
+  @Column({ name: 'global_position', type: 'text' })
+  globalPosition!: string;
+
+  @Column({ name: 'stream_name', type: 'text' })
+  streamName!: string;
+
+  @Column({ name: 'stream_revision', type: 'bigint' })
+  streamRevision!: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType!: string;
+
+  @Column({ type: 'text' })
+  actor!: string;
+
+  /** Human-readable verb, e.g. `credits.granted`. */
+  @Column({ type: 'text' })
+  action!: string;
+
+  @Column({ name: 'correlation_id', type: 'text' })
+  correlationId!: string;
+
+  @Column({ type: 'text' })
+  source!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt!: Date;
+}

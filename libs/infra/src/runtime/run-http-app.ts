@@ -1,0 +1,62 @@
+import { Logger, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/embedded-postgres';
+import { configureHttpApp } from '../http';
+
+export interface HttpAppDefinition {
+  /** Shown in the start-up line and in errors. */
+  name: string;
+  rootModule(config: AppConfig): DynamicModule;
+  /** Single-node only: without DATABASE_URL, run an embedded PostgreSQL under DATA_DIR. */
+  embeddedDatabase: boolean;
+}
+
+/**
+ * The entry point every app shares: validate config (a clear message and exit code 2 when it is
+ * wrong), provision the database, serve HTTP, and shut down in order on SIGINT/SIGTERM.
+ */
+export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${definition.name}: ${error.message}`);
+    process.exit(2);
+  }
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  if (!config.DATABASE_URL) {
+    if (!definition.embeddedDatabase) {
+      console.error(
+        `${definition.name}: DATABASE_URL is required (only the single-node start embeds PostgreSQL)`,
+      );
+      process.exit(2);
+    }
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(config.DATA_DIR, 'postgres'),
+      port: config.EMBEDDED_POSTGRES_PORT,
+    });
+    config.DATABASE_URL = embedded.url;
+  }
+
+  const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
+  configureHttpApp(app, config);
+  await app.listen(config.PORT);
+  new Logger(definition.name).log(
+    `listening on port ${config.PORT}${embedded ? ` (embedded PostgreSQL under ${config.DATA_DIR})` : ''}`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await embedded?.stop();
+    process.exit(signal === 'SIGINT' ? 130 : 0);
+  };
+  process.once('SIGINT', (signal) => void shutdown(signal));
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+}
