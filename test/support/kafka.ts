@@ -1,3 +1,88 @@
-/** Placeholder until the Kafka provisioning lands: no broker, suites that need one report it. */
-export async function provisionKafka(): Promise<void> {}
-export async function stopKafka(): Promise<void> {}
+import { parseBrokers } from '../../libs/infra/src/kafka/kafka-client';
+import { resolveBrokerClasspath } from '../../scripts/kafka/classpath';
+import { findOnPath } from '../../scripts/kafka/executables';
+import { startLocalBroker, type LocalBroker } from '../../scripts/kafka/local-broker';
+import { freePort } from './free-port';
+
+/** Set by the global setup when no broker could be had, so each Kafka suite can say why it skipped. */
+const SKIP_REASON_VARIABLE = 'OPS_TEST_KAFKA_SKIP_REASON';
+
+let broker: LocalBroker | undefined;
+
+function seconds(millis: number): string {
+  return `${(millis / 1000).toFixed(1)} s`;
+}
+
+async function twoFreePorts(): Promise<[number, number]> {
+  const first = await freePort();
+  for (;;) {
+    const second = await freePort();
+    if (second !== first) return [first, second];
+  }
+}
+
+/** Under CI every suite must run, so a missing broker fails the run; elsewhere the Kafka suites skip. */
+function unavailable(reason: string): void {
+  if (process.env.CI === 'true') throw new Error(`Kafka is required when CI=true, but ${reason}`);
+  process.env[SKIP_REASON_VARIABLE] = reason;
+  const rule = '!'.repeat(100);
+  console.warn(`\n${rule}\nKAFKA SUITES WILL BE SKIPPED: ${reason}\nSet KAFKA_BROKERS, or put java and mvn on PATH.\n${rule}\n`);
+}
+
+/**
+ * Gives the suites a Kafka broker: KAFKA_BROKERS as it is, or else a single-node KRaft broker started
+ * from Maven Central's jars when `java` and `mvn` are on PATH. Sets KAFKA_BROKERS for the suites.
+ */
+export async function provisionKafka(): Promise<void> {
+  if (process.env.KAFKA_BROKERS) {
+    console.log(`Kafka: using KAFKA_BROKERS=${process.env.KAFKA_BROKERS}`);
+    return;
+  }
+  const java = findOnPath('java');
+  const mvn = findOnPath('mvn');
+  if (!java || !mvn) {
+    const missing = [java ? null : 'java', mvn ? null : 'mvn'].filter((name) => name !== null).join(' and ');
+    unavailable(`KAFKA_BROKERS is not set and ${missing} cannot be found on PATH`);
+    return;
+  }
+  try {
+    const resolved = await resolveBrokerClasspath(mvn);
+    const [brokerPort, controllerPort] = await twoFreePorts();
+    const started = Date.now();
+    broker = await startLocalBroker({ java, classpath: resolved.classpath, brokerPort, controllerPort });
+    const source = resolved.cached ? 'cached classpath' : 'classpath resolved by Maven';
+    console.log(
+      `Kafka: local broker on ${broker.bootstrap}, ready in ${seconds(Date.now() - started)} (${source} in ${seconds(resolved.millis)})`,
+    );
+    process.env.KAFKA_BROKERS = broker.bootstrap;
+  } catch (error) {
+    unavailable(`no local broker could be started: ${(error as Error).message}`);
+  }
+}
+
+/** Stops the broker that provisionKafka started, if any; a broker from KAFKA_BROKERS is left alone. */
+export async function stopKafka(): Promise<void> {
+  if (!broker) return;
+  const stopping = broker;
+  broker = undefined;
+  delete process.env.KAFKA_BROKERS;
+  await stopping.stop();
+}
+
+/** The brokers the suites should use, or undefined when none could be provisioned. */
+export function kafkaBrokers(): string[] | undefined {
+  const list = process.env.KAFKA_BROKERS;
+  return list ? parseBrokers(list) : undefined;
+}
+
+/** `describe` with the brokers when there are some; otherwise `describe.skip`, saying why out loud. */
+export function describeWithKafka(name: string, body: (brokers: readonly string[]) => void): void {
+  const brokers = kafkaBrokers();
+  if (brokers) {
+    describe(name, () => body(brokers));
+    return;
+  }
+  const reason = process.env[SKIP_REASON_VARIABLE] ?? 'KAFKA_BROKERS is not set';
+  console.warn(`SKIPPED "${name}": ${reason}`);
+  describe.skip(name, () => body([]));
+}

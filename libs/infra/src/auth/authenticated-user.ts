@@ -1,3 +1,4 @@
+import { isValidUserId } from '@ops/domain';
 import { isRole, type Role } from './roles';
 
 /** The caller of a request, as established by a verified token. */
@@ -9,14 +10,11 @@ export interface AuthenticatedUser {
 }
 
 /**
- * What a subject may look like. Subjects become parts of stream names and read-model keys, so odd
- * characters are refused at the door rather than escaped everywhere; Keycloak's UUIDs and plain
- * local names both fit.
+ * A subject is a user id (the domain's rule): subjects become parts of stream names and read-model
+ * keys, so odd characters are refused at the door rather than escaped everywhere.
  */
-export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
-
 export function isValidSubject(value: unknown): value is string {
-  return typeof value === 'string' && SUBJECT_PATTERN.test(value);
+  return typeof value === 'string' && isValidUserId(value);
 }
 
 /** The claims both modes carry: local tokens mimic Keycloak's shape so one mapper serves both. */

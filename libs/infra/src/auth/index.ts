@@ -2,7 +2,6 @@ export { AuthModule } from './auth.module';
 export {
   type AuthenticatedUser,
   isValidSubject,
-  SUBJECT_PATTERN,
   userFromClaims,
 } from './authenticated-user';
 export { CurrentUser } from './current-user.decorator';

@@ -3,24 +3,24 @@ import { ExtractJwt, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import type { AppConfig } from '../config/app-config';
 import { resolveLocalJwtSecret } from './local-jwt';
 
+/** Only the Authorization header carries tokens: query strings end up in logs and histories. */
+export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 /**
  * How tokens are verified in each mode. The algorithm list is pinned per mode so that a token can
  * never choose its own verification (e.g. an HS256 token "signed" with the Keycloak public key).
  */
-export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
-
 export function jwtStrategyOptions(config: AppConfig): StrategyOptionsWithoutRequest {
-  const jwtFromRequest = extractBearerToken;
   if (config.AUTH_MODE === 'local') {
     return {
-      jwtFromRequest,
+      jwtFromRequest: extractBearerToken,
       secretOrKey: resolveLocalJwtSecret(config),
       issuer: config.JWT_ISSUER,
       algorithms: ['HS256'],
     };
   }
   return {
-    jwtFromRequest,
+    jwtFromRequest: extractBearerToken,
     secretOrKeyProvider: passportJwtSecret({
       jwksUri: required(config.KEYCLOAK_JWKS_URL, 'KEYCLOAK_JWKS_URL'),
       cache: true,

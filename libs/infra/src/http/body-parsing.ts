@@ -1,4 +1,9 @@
-import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  type INestApplication,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -9,7 +14,9 @@ export const BODY_LIMIT = '1mb';
  * Installs the body parsers with our limit (Nest then skips its own) and turns their failures into
  * HttpExceptions, so that the problem filter answers them and no parser message leaks through.
  */
-export function useBodyParsers(app: NestExpressApplication): void {
+export function useBodyParsers(nestApp: INestApplication): void {
+  if (nestApp.getHttpAdapter().getType() !== 'express') throw new Error('The HTTP platform expects Express');
+  const app = nestApp as NestExpressApplication;
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use((error: unknown, _request: Request, _response: Response, next: NextFunction) =>

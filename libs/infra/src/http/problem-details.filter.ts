@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { translateKnownError } from './known-errors';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, toProblemDetails } from './problem-details';
 
 export interface ErrorBody {
@@ -35,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     // The query string is left out: it may carry credentials.
     const path = request.originalUrl.split('?')[0];
-    const problem = toProblemDetails(exception, path);
+    const problem = toProblemDetails(translateKnownError(exception), path);
     if (problem.status >= 500) this.logger.error({ err: exception, instance: path }, 'Request failed');
     if (response.headersSent) {
       // A streamed response already under way cannot change its status; cut it short instead.

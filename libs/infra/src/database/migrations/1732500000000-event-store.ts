@@ -36,94 +36,99 @@ export class EventStoreSchema1732500000000 implements MigrationInterface {
         CONSTRAINT events_stream_revision_key UNIQUE (stream_name, revision),
         CONSTRAINT events_event_id_key UNIQUE (event_id)
       )`);
-    // Returns a row, or raises ES001 (wrong expected revision; DETAIL = actual revision, -1 when the
-    // stream is absent) or ES002 (some ids already used by another append; DETAIL = those ids).
+    // One call appends a batch of independent appends (to one or many streams) in the caller's
+    // transaction and returns one row per append, by ordinal: success (next_revision set) or a wrong
+    // expected revision (next_revision NULL, actual_revision = the stream's revision, -1 when absent).
+    // Event ids are unique across the log; a reused id raises unique_violation and the caller decides
+    // whether it was a retry. Callers sort the appends by stream so that concurrent batches lock
+    // streams in one order and cannot deadlock. It does not NOTIFY: a NOTIFY in the appending
+    // transaction takes a database-wide lock until commit and serialises every append.
     await queryRunner.query(`
-      CREATE FUNCTION append_events(
-        p_stream_name text,
-        p_expected_kind text,
-        p_expected_revision bigint,
-        p_events jsonb
-      ) RETURNS TABLE (next_revision bigint, last_transaction_id xid8, last_global_position bigint)
+      CREATE FUNCTION append_events(p_appends jsonb)
+      RETURNS TABLE (
+        ordinal integer,
+        actual_revision bigint,
+        next_revision bigint,
+        last_transaction_id xid8,
+        last_global_position bigint
+      )
       LANGUAGE plpgsql AS $fn$
       DECLARE
-        v_count integer := jsonb_array_length(p_events);
+        v_append jsonb;
+        v_ordinal integer;
+        v_stream text;
+        v_kind text;
+        v_expected bigint;
+        v_events jsonb;
+        v_count integer;
         v_current bigint;
-        v_stream_exists boolean;
-        v_found integer;
-        v_is_retry boolean;
-        v_last_position bigint;
       BEGIN
-        IF v_count = 0 THEN
-          RAISE EXCEPTION 'append_events needs at least one event' USING ERRCODE = '22023';
-        END IF;
+        FOR v_append, v_ordinal IN
+          SELECT a.value, a.ordinality FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a
         LOOP
-          -- The stream row lock serialises appends to one stream; every check below runs after it,
-          -- with a fresh snapshot, so it sees whatever the previous lock holder committed.
-          SELECT s.revision INTO v_current FROM streams s WHERE s.stream_name = p_stream_name FOR UPDATE;
-          v_stream_exists := FOUND;
-          IF NOT v_stream_exists THEN
-            v_current := -1;
+          v_stream := v_append ->> 'stream';
+          v_kind := v_append ->> 'kind';
+          -- Only set when kind = 'revision'; kept out of the SQL below so no plan casts another kind.
+          v_expected := (v_append ->> 'revision')::bigint;
+          v_events := v_append -> 'events';
+          v_count := jsonb_array_length(v_events);
+          IF v_count = 0 THEN
+            RAISE EXCEPTION 'append % to % has no events', v_ordinal, v_stream USING ERRCODE = '22023';
           END IF;
 
-          SELECT count(*),
-                 coalesce(bool_and(e.stream_name = p_stream_name), false)
-                   AND count(DISTINCT e.revision - i.ord) = 1
-            INTO v_found, v_is_retry
-            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS i(event, ord)
-            JOIN events e ON e.event_id = (i.event ->> 'id')::uuid;
-          IF v_found = v_count AND v_is_retry THEN
-            -- The same append again (same ids, same stream, same order): answer as the first time.
-            RETURN QUERY
-              SELECT e.revision, e.transaction_id, e.global_position
-                FROM events e
-               WHERE e.event_id = (p_events -> (v_count - 1) ->> 'id')::uuid;
-            RETURN;
-          ELSIF v_found > 0 THEN
-            RAISE EXCEPTION 'event ids already used by a different append' USING
-              ERRCODE = 'ES002',
-              DETAIL = (
-                SELECT string_agg(e.event_id::text, ',' ORDER BY i.ord)
-                  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS i(event, ord)
-                  JOIN events e ON e.event_id = (i.event ->> 'id')::uuid
-              );
+          v_current := NULL;
+          IF v_kind = 'no_stream' THEN
+            INSERT INTO streams (stream_name, revision) VALUES (v_stream, v_count - 1)
+              ON CONFLICT (stream_name) DO NOTHING;
+            IF FOUND THEN
+              v_current := -1;
+            END IF;
+          ELSE
+            LOOP
+              -- The row lock serialises appends to one stream until commit.
+              UPDATE streams s SET revision = s.revision + v_count
+               WHERE s.stream_name = v_stream AND (v_expected IS NULL OR s.revision = v_expected)
+              RETURNING s.revision - v_count INTO v_current;
+              EXIT WHEN FOUND OR v_kind <> 'any';
+              INSERT INTO streams (stream_name, revision) VALUES (v_stream, v_count - 1)
+                ON CONFLICT (stream_name) DO NOTHING;
+              IF FOUND THEN
+                v_current := -1;
+                EXIT;
+              END IF;
+              -- Another transaction created the stream meanwhile (we waited for its commit): update it.
+            END LOOP;
           END IF;
 
-          IF (p_expected_kind = 'no_stream' AND v_stream_exists)
-             OR (p_expected_kind = 'stream_exists' AND NOT v_stream_exists)
-             OR (p_expected_kind = 'revision' AND p_expected_revision IS DISTINCT FROM v_current) THEN
-            RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES001', DETAIL = v_current::text;
+          ordinal := v_ordinal;
+          IF v_current IS NULL THEN
+            actual_revision := coalesce((SELECT s.revision FROM streams s WHERE s.stream_name = v_stream), -1);
+            next_revision := NULL;
+            last_transaction_id := NULL;
+            last_global_position := NULL;
+            RETURN NEXT;
+            CONTINUE;
           END IF;
 
-          IF v_stream_exists THEN
-            UPDATE streams SET revision = v_current + v_count WHERE stream_name = p_stream_name;
-            EXIT;
-          END IF;
-          INSERT INTO streams (stream_name, revision) VALUES (p_stream_name, v_count - 1)
-            ON CONFLICT (stream_name) DO NOTHING;
-          EXIT WHEN FOUND;
-          -- Another transaction created the stream first (we waited for it to commit): decide again.
-        END LOOP;
-
-        WITH inserted AS (
           INSERT INTO events (stream_name, revision, event_id, type, schema_version, data, metadata)
-          SELECT p_stream_name, v_current + i.ord, (i.event ->> 'id')::uuid, i.event ->> 'type',
+          SELECT v_stream, v_current + i.ord, (i.event ->> 'id')::uuid, i.event ->> 'type',
                  (i.event ->> 'schemaVersion')::integer, i.event -> 'data', i.event -> 'metadata'
-            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS i(event, ord)
-           ORDER BY i.ord
-          RETURNING events.global_position
-        )
-        SELECT max(inserted.global_position) INTO v_last_position FROM inserted;
+            FROM jsonb_array_elements(v_events) WITH ORDINALITY AS i(event, ord)
+           ORDER BY i.ord;
 
-        -- Identical payloads collapse into one notification per transaction.
-        PERFORM pg_notify('event_store', '');
-        RETURN QUERY SELECT v_current + v_count, pg_current_xact_id(), v_last_position;
+          actual_revision := v_current;
+          next_revision := v_current + v_count;
+          last_transaction_id := pg_current_xact_id();
+          -- Rows took their positions in ORDER BY order, so this session's last value is the last event's.
+          last_global_position := currval('events_global_position_seq');
+          RETURN NEXT;
+        END LOOP;
       END
       $fn$`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP FUNCTION append_events(text, text, bigint, jsonb)');
+    await queryRunner.query('DROP FUNCTION append_events(jsonb)');
     await queryRunner.query('DROP TABLE events');
     await queryRunner.query('DROP TABLE streams');
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DestinationStream, type Level, type Logger, pino } from 'pino';
+import { type DestinationStream, type Level, type Logger, pino, stdTimeFunctions } from 'pino';
 import type { Options as HttpLoggerOptions } from 'pino-http';
 import { assignRequestId } from './request-id';
 
@@ -16,9 +16,16 @@ export const REDACTED_PATHS: readonly string[] = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...['password', 'api_key', 'apiKey', 'secret', 'token', 'access_token', 'refresh_token', 'authorization'].flatMap(
-    (key) => [key, `*.${key}`],
-  ),
+  ...[
+    'password',
+    'api_key',
+    'apiKey',
+    'secret',
+    'token',
+    'access_token',
+    'refresh_token',
+    'authorization',
+  ].flatMap((key) => [key, `*.${key}`]),
 ];
 
 export function createRootLogger(level: string, destination?: DestinationStream): Logger {
@@ -27,7 +34,7 @@ export function createRootLogger(level: string, destination?: DestinationStream)
       level,
       redact: { paths: [...REDACTED_PATHS], censor: CENSOR },
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: stdTimeFunctions.isoTime,
     },
     destination,
   );

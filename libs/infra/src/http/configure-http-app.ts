@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import type { HttpLogger } from 'pino-http';
+import type { AppConfig } from '../config/app-config';
+import { useBodyParsers } from './body-parsing';
+import { HTTP_LOGGER } from './logging/logging.module';
+import { HttpMetrics } from './metrics/http-metrics';
+import { setupOpenApi } from './openapi';
+import { ProblemDetailsFilter, type RouteErrorFormat } from './problem-details.filter';
+import { createValidationPipe } from './validation';
+
+export interface HttpAppOptions {
+  /** Error shapes other than problem+json for some path prefixes (the OpenAI-compatible routes). */
+  errorFormats?: RouteErrorFormat[];
+}
+
+/**
+ * The platform every HTTP application shares. Call it before `listen()`/`init()`, on an Express
+ * application that imports ConfigModule.forRoot(config), LoggingModule, MetricsModule and
+ * AuthModule, created with `{ bufferLogs: true }` so that start-up logs go through pino too.
+ *
+ * Signals stay with the entry point, which closes the app and then what it started besides (the
+ * embedded database): Nest's shutdown hooks would re-raise the signal and end the process first.
+ */
+export function configureHttpApp(
+  app: INestApplication,
+  config: AppConfig,
+  options: HttpAppOptions = {},
+): void {
+  app.useLogger(app.get(Logger));
+  // Edge middleware first, ahead of the body parser, so that every request is logged, timed and
+  // given a request id, including those whose body is refused.
+  app.use(app.get<HttpLogger>(HTTP_LOGGER));
+  app.use(app.get(HttpMetrics).middleware);
+  useBodyParsers(app);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats));
+  setupOpenApi(app, config);
+}

@@ -1,0 +1,20 @@
+export { BODY_LIMIT } from './body-parsing';
+export { configureHttpApp, type HttpAppOptions } from './configure-http-app';
+export { HTTP_LOGGER, LOG_DESTINATION, LoggingModule } from './logging/logging.module';
+export { REQUEST_ID_HEADER } from './logging/request-id';
+export { MetricsModule } from './metrics/metrics.module';
+export { DOCS_PATH } from './openapi';
+export {
+  type FieldError,
+  FieldErrorsException,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  toProblemDetails,
+} from './problem-details';
+export {
+  type ErrorBody,
+  type ErrorFormatter,
+  ProblemDetailsFilter,
+  type RouteErrorFormat,
+} from './problem-details.filter';
+export { createValidationPipe, flattenValidationErrors } from './validation';

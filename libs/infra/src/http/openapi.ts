@@ -1,0 +1,30 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '../config/app-config';
+
+export const DOCS_PATH = 'docs';
+
+const TOKEN_SOURCE: Record<AppConfig['AUTH_MODE'], string> = {
+  local: 'A token from `npm run token -- --sub <id> --role <role>`.',
+  keycloak: 'An access token issued by the Keycloak realm.',
+};
+
+/** Swagger UI at /docs and the OpenAPI document at /docs-json, every operation behind a bearer token. */
+export function setupOpenApi(app: INestApplication, config: AppConfig): void {
+  const document = new DocumentBuilder()
+    .setTitle('ops-center')
+    .setDescription('Operations center: local users, LLM gateway and credits, audit')
+    .setVersion('1')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: TOKEN_SOURCE[config.AUTH_MODE],
+    })
+    .addSecurityRequirements('bearer')
+    .build();
+  // Built on first request, once every route is registered.
+  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
+}

@@ -1,0 +1,188 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+
+const execFileAsync = promisify(execFile);
+
+const HOST = '127.0.0.1';
+const FORMAT_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+const LOG_TAIL_LINES = 40;
+
+export interface LocalBrokerOptions {
+  java: string;
+  classpath: string;
+  /** Free loopback ports: one for clients, one for the KRaft controller. */
+  brokerPort: number;
+  controllerPort: number;
+  readyTimeoutMs?: number;
+}
+
+export interface LocalBroker {
+  /** `127.0.0.1:<port>`, the value for KAFKA_BROKERS. */
+  readonly bootstrap: string;
+  stop(): Promise<void>;
+}
+
+/** Kafka's own generator skips ids starting with '-', which its command line would read as an option. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function serverProperties(options: LocalBrokerOptions, dataDir: string): string {
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@${HOST}:${options.controllerPort}`,
+    listeners: `PLAINTEXT://${HOST}:${options.brokerPort},CONTROLLER://${HOST}:${options.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${options.brokerPort}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': dataDir,
+    // One node: the internal topics cannot have the default three replicas.
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    // The first consumer group would otherwise wait for 50 partitions of __consumer_offsets.
+    'offsets.topic.num.partitions': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'auto.create.topics.enable': true,
+    'num.partitions': 3,
+  };
+  return Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
+}
+
+function log4jProperties(logFile: string): string {
+  return [
+    'log4j.rootLogger=INFO, file',
+    'log4j.appender.file=org.apache.log4j.FileAppender',
+    `log4j.appender.file.File=${logFile}`,
+    'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  ].join('\n');
+}
+
+async function tail(files: readonly string[]): Promise<string> {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return text.trim() ? `--- ${file}\n${text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')}` : '';
+    }),
+  );
+  return parts.filter((part) => part.length > 0).join('\n') || '(the broker wrote no log)';
+}
+
+async function canListTopics(bootstrap: string): Promise<boolean> {
+  const admin = new Kafka({
+    brokers: [bootstrap],
+    clientId: 'ops-test-readiness',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function waitUntilReady(bootstrap: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: string | undefined;
+  const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    exit = signal ?? `code ${code}`;
+  };
+  child.once('exit', onExit);
+  try {
+    for (;;) {
+      if (exit) throw new Error(`the broker exited (${exit}) before it was ready`);
+      if (await canListTopics(bootstrap)) return;
+      if (Date.now() > deadline) throw new Error(`the broker was not ready after ${timeoutMs / 1000} s`);
+      await delay(250);
+    }
+  } finally {
+    child.removeListener('exit', onExit);
+  }
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(escalation);
+}
+
+/**
+ * Starts a single-node KRaft broker (broker and controller in one JVM) on loopback, in a fresh
+ * temporary folder, and resolves once a client can list its topics.
+ */
+export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
+  const dir = await mkdtemp(join(tmpdir(), 'ops-kafka-'));
+  const propertiesFile = join(dir, 'server.properties');
+  const log4jFile = join(dir, 'log4j.properties');
+  const brokerLog = join(dir, 'broker.log');
+  const consoleLog = join(dir, 'console.log');
+  await writeFile(propertiesFile, serverProperties(options, join(dir, 'data')));
+  await writeFile(log4jFile, log4jProperties(brokerLog));
+  const jvm = ['-Djava.awt.headless=true', `-Dlog4j.configuration=${pathToFileURL(log4jFile).href}`, '-cp', options.classpath];
+
+  try {
+    await execFileAsync(
+      options.java,
+      [...jvm, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesFile],
+      { timeout: FORMAT_TIMEOUT_MS },
+    );
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`formatting the broker's storage failed: ${(error as Error).message}`, { cause: error });
+  }
+
+  // The JVM's own output (crashes, out-of-memory) goes to a file too, next to the broker's log.
+  const output = openSync(consoleLog, 'w');
+  const child = spawn(options.java, ['-Xmx512m', ...jvm, 'kafka.Kafka', propertiesFile], {
+    stdio: ['ignore', output, output],
+  });
+  closeSync(output);
+  // If the test run dies without its teardown, the broker must not outlive it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+
+  const bootstrap = `${HOST}:${options.brokerPort}`;
+  const stop = async (): Promise<void> => {
+    await terminate(child);
+    process.removeListener('exit', killOnExit);
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntilReady(bootstrap, child, options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    const logs = await tail([brokerLog, consoleLog]);
+    await stop();
+    throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
+  }
+  return { bootstrap, stop };
+}
