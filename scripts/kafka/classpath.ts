@@ -49,7 +49,6 @@ export async function resolveBrokerClasspath(mvn: string): Promise<BrokerClasspa
       [
         '-q',
         '-B',
-        '-Dstyle.color=never',
         '-f',
         POM,
         'dependency:build-classpath',
@@ -60,7 +59,9 @@ export async function resolveBrokerClasspath(mvn: string): Promise<BrokerClasspa
     );
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`Maven could not resolve the Kafka broker's jars:\n${stdout}${stderr}`.trim(), { cause: error });
+    throw new Error(`Maven could not resolve the Kafka broker's jars:\n${stdout}${stderr}`.trim(), {
+      cause: error,
+    });
   }
   await rename(partial, file);
   const classpath = (await readFile(file, 'utf8')).trim();

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,9 @@ const execFileAsync = promisify(execFile);
 const HOST = '127.0.0.1';
 const FORMAT_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
-const LOG_TAIL_LINES = 40;
+const ERROR_LINES = 10;
+const TAIL_LINES = 30;
+const PARENT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface LocalBrokerOptions {
   java: string;
@@ -76,11 +78,15 @@ function log4jProperties(logFile: string): string {
   ].join('\n');
 }
 
-async function tail(files: readonly string[]): Promise<string> {
+/** The broker's first errors (the cause, usually) and its last lines (how far it got). */
+async function diagnose(files: readonly string[]): Promise<string> {
   const parts = await Promise.all(
     files.map(async (file) => {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      return text.trim() ? `--- ${file}\n${text.trim().split('\n').slice(-LOG_TAIL_LINES).join('\n')}` : '';
+      const lines = (await readFile(file, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
+      if (lines.length === 0) return '';
+      const errors = lines.filter((line) => /\b(ERROR|FATAL)\b|Exception/.test(line)).slice(0, ERROR_LINES);
+      const errorPart = errors.length > 0 ? `first errors:\n${errors.join('\n')}\n` : '';
+      return `--- ${file}\n${errorPart}last lines:\n${lines.slice(-TAIL_LINES).join('\n')}`;
     }),
   );
   return parts.filter((part) => part.length > 0).join('\n') || '(the broker wrote no log)';
@@ -111,16 +117,21 @@ async function waitUntilReady(bootstrap: string, child: ChildProcess, timeoutMs:
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     exit = signal ?? `code ${code}`;
   };
+  const onError = (error: Error): void => {
+    exit = error.message;
+  };
   child.once('exit', onExit);
+  child.once('error', onError);
   try {
     for (;;) {
-      if (exit) throw new Error(`the broker exited (${exit}) before it was ready`);
+      if (exit) throw new Error(`the broker ended (${exit}) before it was ready`);
       if (await canListTopics(bootstrap)) return;
       if (Date.now() > deadline) throw new Error(`the broker was not ready after ${timeoutMs / 1000} s`);
       await delay(250);
     }
   } finally {
     child.removeListener('exit', onExit);
+    child.removeListener('error', onError);
   }
 }
 
@@ -131,6 +142,32 @@ async function terminate(child: ChildProcess): Promise<void> {
   const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(escalation);
+}
+
+/**
+ * Makes sure the broker and its folder do not outlive this process when it ends without stopping
+ * them: on exit, and on the signals that end it (raised again once the broker is dead, so the process
+ * still ends as it would have). Returns the function that undoes this.
+ */
+function killWithParent(child: ChildProcess, dir: string): () => void {
+  const kill = (): void => {
+    child.kill('SIGKILL');
+    // Synchronously: an exit handler gets no further turn of the event loop.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    kill();
+    release();
+    // Alone, this listener replaced the default of ending the process; others decide for themselves.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const release = (): void => {
+    process.removeListener('exit', kill);
+    for (const signal of PARENT_SIGNALS) process.removeListener(signal, onSignal);
+  };
+  process.on('exit', kill);
+  for (const signal of PARENT_SIGNALS) process.on(signal, onSignal);
+  return release;
 }
 
 /**
@@ -145,7 +182,12 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const consoleLog = join(dir, 'console.log');
   await writeFile(propertiesFile, serverProperties(options, join(dir, 'data')));
   await writeFile(log4jFile, log4jProperties(brokerLog));
-  const jvm = ['-Djava.awt.headless=true', `-Dlog4j.configuration=${pathToFileURL(log4jFile).href}`, '-cp', options.classpath];
+  const jvm = [
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=${pathToFileURL(log4jFile).href}`,
+    '-cp',
+    options.classpath,
+  ];
 
   try {
     await execFileAsync(
@@ -164,23 +206,19 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
     stdio: ['ignore', output, output],
   });
   closeSync(output);
-  // If the test run dies without its teardown, the broker must not outlive it.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.on('exit', killOnExit);
+  const releaseChild = killWithParent(child, dir);
 
   const bootstrap = `${HOST}:${options.brokerPort}`;
   const stop = async (): Promise<void> => {
     await terminate(child);
-    process.removeListener('exit', killOnExit);
+    releaseChild();
     await rm(dir, { recursive: true, force: true });
   };
 
   try {
     await waitUntilReady(bootstrap, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
-    const logs = await tail([brokerLog, consoleLog]);
+    const logs = await diagnose([brokerLog, consoleLog]);
     await stop();
     throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
   }

@@ -44,7 +44,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     database,
     token: (sub, ...roles) =>
-      signLocalToken({ sub, roles, ttlSeconds: 600 }, { secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER }),
+      signLocalToken(
+        { sub, roles, ttlSeconds: 600 },
+        { secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER },
+      ),
     countEvents: async () => Number((await probe.query('SELECT count(*) AS n FROM events')).rows[0].n),
     close: async () => {
       await probe.end();

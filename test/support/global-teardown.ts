@@ -3,6 +3,7 @@ import { stopKafka } from './kafka';
 
 export default async function globalTeardown(): Promise<void> {
   await stopKafka();
-  const handle = (globalThis as Record<string, unknown>).__opsEmbeddedPostgres as EmbeddedPostgresHandle | undefined;
+  const handle = (globalThis as Record<string, unknown>).__opsEmbeddedPostgres as
+    EmbeddedPostgresHandle | undefined;
   await handle?.stop();
 }

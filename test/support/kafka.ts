@@ -21,12 +21,26 @@ async function twoFreePorts(): Promise<[number, number]> {
   }
 }
 
+/** A port found free can be taken before the JVM binds it; that one failure is worth a second try. */
+async function startOnFreePorts(java: string, classpath: string): Promise<LocalBroker> {
+  for (let attempt = 1; ; attempt += 1) {
+    const [brokerPort, controllerPort] = await twoFreePorts();
+    try {
+      return await startLocalBroker({ java, classpath, brokerPort, controllerPort });
+    } catch (error) {
+      if (attempt >= 2 || !(error as Error).message.includes('Address already in use')) throw error;
+    }
+  }
+}
+
 /** Under CI every suite must run, so a missing broker fails the run; elsewhere the Kafka suites skip. */
 function unavailable(reason: string): void {
   if (process.env.CI === 'true') throw new Error(`Kafka is required when CI=true, but ${reason}`);
   process.env[SKIP_REASON_VARIABLE] = reason;
   const rule = '!'.repeat(100);
-  console.warn(`\n${rule}\nKAFKA SUITES WILL BE SKIPPED: ${reason}\nSet KAFKA_BROKERS, or put java and mvn on PATH.\n${rule}\n`);
+  console.warn(
+    `\n${rule}\nKAFKA SUITES WILL BE SKIPPED: ${reason}\nSet KAFKA_BROKERS, or put java and mvn on PATH.\n${rule}\n`,
+  );
 }
 
 /**
@@ -47,9 +61,8 @@ export async function provisionKafka(): Promise<void> {
   }
   try {
     const resolved = await resolveBrokerClasspath(mvn);
-    const [brokerPort, controllerPort] = await twoFreePorts();
     const started = Date.now();
-    broker = await startLocalBroker({ java, classpath: resolved.classpath, brokerPort, controllerPort });
+    broker = await startOnFreePorts(java, resolved.classpath);
     const source = resolved.cached ? 'cached classpath' : 'classpath resolved by Maven';
     console.log(
       `Kafka: local broker on ${broker.bootstrap}, ready in ${seconds(Date.now() - started)} (${source} in ${seconds(resolved.millis)})`,

@@ -17,7 +17,12 @@ const PARTITIONS = 3;
 const CONSUME_TIMEOUT_MS = 30_000;
 
 /** kafkajs reports retried, harmless broker answers (a coordinator still loading) at ERROR. */
-const quiet: KafkaLogger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const quiet: KafkaLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 interface Consumed {
   partition: number;
@@ -182,14 +187,18 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
       const key = stream[0].streamName;
       const ofStream = received.filter(({ message }) => message.key?.toString() === key);
       expect(new Set(ofStream.map(({ partition }) => partition)).size).toBe(1);
-      expect(ofStream.map(({ message }) => header(message, 'event-id'))).toStrictEqual(stream.map((event) => event.id));
+      expect(ofStream.map(({ message }) => header(message, 'event-id'))).toStrictEqual(
+        stream.map((event) => event.id),
+      );
     }
   });
 
   it('writes through an idempotent producer: every batch carries a producer id and sequence numbers', async () => {
     const topic = await newTopic();
     const relay = relayTo(topic);
-    const events = [0n, 1n, 2n].flatMap((revision) => ['dave', 'erin'].map((user) => creditGranted(user, revision)));
+    const events = [0n, 1n, 2n].flatMap((revision) =>
+      ['dave', 'erin'].map((user) => creditGranted(user, revision)),
+    );
     await applyInTransaction(relay, events);
 
     const received = await consume(topic, events.length);

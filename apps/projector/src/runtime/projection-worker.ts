@@ -16,6 +16,8 @@ export interface WorkerOptions {
   standbyRetryMs: number;
   /** Pause before resubscribing after a failed batch. */
   retryDelayMs: number;
+  /** How often an idle worker checks that nobody reset its checkpoint. */
+  checkpointWatchMs: number;
   /** Told after every committed batch; metrics and benchmarks listen here. */
   onBatchCommitted?: (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
 }
@@ -32,6 +34,7 @@ export class ProjectionWorker {
   private lockHolder?: QueryRunner;
   private subscription?: Subscription;
   private stopping = false;
+  private applying = false;
   private loop?: Promise<void>;
   state: ProjectionState = 'starting';
   position: GlobalPosition = '';
@@ -84,13 +87,20 @@ export class ProjectionWorker {
   }
 
   private async releaseLock(): Promise<void> {
-    if (!this.lockHolder) return;
-    // Closing the session releases the advisory lock with it.
-    await this.lockHolder.release().catch(() => undefined);
+    const holder = this.lockHolder;
+    if (!holder) return;
     this.lockHolder = undefined;
+    // The connection goes back to a pool, so the session (and a lock it holds) outlives us: unlock.
+    await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey()]).catch(() => undefined);
+    await holder.release().catch(() => undefined);
+  }
+
+  private lockKey(): string {
+    return `projection:${this.projection.name}`;
   }
 
   private async followLog(): Promise<void> {
+    const watch = setInterval(() => void this.resubscribeIfCheckpointMoved(), this.options.checkpointWatchMs);
     try {
       this.position = await readCheckpoint(this.db, this.projection.name);
       this.state = 'running';
@@ -105,13 +115,39 @@ export class ProjectionWorker {
       this.lastError = error instanceof Error ? error.message : String(error);
       this.logger.warn(`batch failed, resuming from the last checkpoint: ${this.lastError}`);
     } finally {
+      clearInterval(watch);
       this.subscription = undefined;
+    }
+  }
+
+  /**
+   * A rebuild (from any process) resets the stored checkpoint. A busy worker notices at its next
+   * commit; an idle one would not until the next event, so it looks now and then.
+   */
+  private async resubscribeIfCheckpointMoved(): Promise<void> {
+    if (this.applying || !this.subscription) return;
+    const stored = await readCheckpoint(this.db, this.projection.name).catch(() => this.position);
+    if (stored !== this.position && !this.applying) {
+      this.logger.log('checkpoint moved by another process (a rebuild); following it');
+      await this.subscription?.stop();
     }
   }
 
   private async applyBatch(events: RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     const last = events[events.length - 1];
+    this.applying = true;
+    try {
+      await this.commitBatch(events, last);
+      this.position = last.position;
+    } finally {
+      this.applying = false;
+    }
+    this.lastError = undefined;
+    this.options.onBatchCommitted?.(this.projection.name, events, new Date());
+  }
+
+  private async commitBatch(events: RecordedEvent[], last: RecordedEvent): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.projection.apply(events, tx);
       await advanceCheckpoint(
@@ -123,8 +159,5 @@ export class ProjectionWorker {
         last.recordedAt,
       );
     });
-    this.position = last.position;
-    this.lastError = undefined;
-    this.options.onBatchCommitted?.(this.projection.name, events, new Date());
   }
 }

@@ -18,6 +18,7 @@ export interface ProjectorOptions {
   batchSize: number;
   standbyRetryMs?: number;
   retryDelayMs?: number;
+  checkpointWatchMs?: number;
 }
 
 type BatchListener = (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
@@ -43,6 +44,7 @@ export class ProjectorService
           batchSize: options.batchSize,
           standbyRetryMs: options.standbyRetryMs ?? 2_000,
           retryDelayMs: options.retryDelayMs ?? 1_000,
+          checkpointWatchMs: options.checkpointWatchMs ?? 1_000,
           onBatchCommitted: (name, events, committedAt) =>
             this.listeners.forEach((listener) => listener(name, events, committedAt)),
         }),

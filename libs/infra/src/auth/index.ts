@@ -1,9 +1,5 @@
 export { AuthModule } from './auth.module';
-export {
-  type AuthenticatedUser,
-  isValidSubject,
-  userFromClaims,
-} from './authenticated-user';
+export { type AuthenticatedUser, isValidSubject, userFromClaims } from './authenticated-user';
 export { CurrentUser } from './current-user.decorator';
 export { JwtAuthGuard } from './jwt-auth.guard';
 export {

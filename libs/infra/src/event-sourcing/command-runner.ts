@@ -1,5 +1,7 @@
 import type { Decider, DomainEvent } from '@ops/domain';
+import { Inject, Injectable } from '@nestjs/common';
 import {
+  EVENT_STORE,
   WrongExpectedRevisionError,
   type EventStore,
   type NewEvent,
@@ -7,6 +9,7 @@ import {
 } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
 import { eventIdFor } from './event-ids';
+import { KeyedSerializer } from './keyed-serializer';
 
 export interface CommandOutcome<State> {
   /** State of the stream after the command (including events of an earlier, identical attempt). */
@@ -28,7 +31,8 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
   now?: () => Date;
 }
 
-const MAX_ATTEMPTS = 10;
+/** Conflicts left after in-process serialization come from other processes; a few retries absorb them. */
+const MAX_ATTEMPTS = 20;
 
 /** The events an earlier attempt with the same idempotency key stored, in order (none without a key). */
 function idsOfEarlierAttempt(
@@ -53,9 +57,24 @@ function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
 /**
  * The one way a command reaches the log: load the stream, fold it, decide, append with the revision
  * that was read. A concurrent writer makes the append fail; the command is then decided again on the
- * fresh state, so no write is ever lost.
+ * fresh state, so no write is ever lost. Commands on one stream in this process take turns.
  */
-export async function runCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+@Injectable()
+export class CommandRunner {
+  private readonly perStream = new KeyedSerializer();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  run<Command extends { type: string }, Event extends DomainEvent, State>(
+    request: RunCommand<Command, Event, State>,
+  ): Promise<CommandOutcome<State>> {
+    return this.perStream.run(request.streamName, () => runCommand(this.store, request));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runCommand<Command extends { type: string }, Event extends DomainEvent, State>(
   store: EventStore,
   request: RunCommand<Command, Event, State>,
 ): Promise<CommandOutcome<State>> {
@@ -101,6 +120,8 @@ export async function runCommand<Command extends { type: string }, Event extends
       return { state: nextState, eventIds: ids, revision: result.nextRevision, replayed: false };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      // Jitter spreads writers from other processes apart so one of them wins each round.
+      await sleep(Math.random() * 5 * attempt);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { CommandRunner } from '../event-sourcing/command-runner';
 import { createEventStore } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
 
@@ -13,7 +14,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides the configured event store adapter under EVENT_STORE and closes it on shutdown. */
+/** The write side: the configured event store adapter (closed on shutdown) and the command runner over it. */
 @Global()
 @Module({
   providers: [
@@ -23,7 +24,8 @@ class EventStoreLifecycle implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => createEventStore(config),
     },
     EventStoreLifecycle,
+    CommandRunner,
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, CommandRunner],
 })
 export class EventStoreModule {}

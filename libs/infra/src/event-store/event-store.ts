@@ -132,3 +132,31 @@ export class DuplicateEventIdError extends Error {
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What every adapter refuses before touching its store, so that both refuse the same appends: an
+ * empty append, a negative expected revision, an id that is not a UUID, or one id used twice.
+ */
+export function assertValidAppend(
+  streamName: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): void {
+  if (streamName.length === 0) throw new TypeError('The stream name must not be empty');
+  if (events.length === 0) throw new RangeError(`Stream ${streamName}: an append needs at least one event`);
+  if (typeof expected === 'bigint' && expected < 0n) {
+    throw new RangeError(`Stream ${streamName}: expected revision ${expected} is negative`);
+  }
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  for (const { id } of events) {
+    if (!UUID.test(id))
+      throw new TypeError(`Stream ${streamName}: event id ${JSON.stringify(id)} is not a UUID`);
+    const key = id.toLowerCase();
+    if (seen.has(key)) repeated.push(id);
+    seen.add(key);
+  }
+  if (repeated.length > 0) throw new DuplicateEventIdError(streamName, repeated);
+}

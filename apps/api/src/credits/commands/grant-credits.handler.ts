@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   CREDIT_ACCOUNT_SCHEMA_VERSIONS,
@@ -6,18 +5,17 @@ import {
   creditAccountStream,
   parseMicros,
 } from '@ops/domain';
-import { runCommand } from '@ops/infra/event-sourcing/command-runner';
-import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CreditsGrantedView } from '../dto/credit-views.dto';
 import { GrantCreditsCommand } from './grant-credits.command';
 
 @CommandHandler(GrantCreditsCommand)
 export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand, CreditsGrantedView> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(private readonly commands: CommandRunner) {}
 
   async execute(command: GrantCreditsCommand): Promise<CreditsGrantedView> {
     const amountMicros = parseMicros(command.amountMicros);
-    const outcome = await runCommand(this.store, {
+    const outcome = await this.commands.run({
       streamName: creditAccountStream(command.userId),
       decider: creditAccountDecider,
       command: { type: 'GrantCredits', userId: command.userId, amountMicros, reason: command.reason },

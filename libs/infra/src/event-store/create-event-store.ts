@@ -1,0 +1,15 @@
+import type { AppConfig } from '../config/app-config';
+import type { EventStore } from './event-store';
+import { EventStoreDbEventStore } from './eventstoredb';
+import { PostgresEventStore } from './postgres';
+
+/** The adapter the configuration names: PostgreSQL (the embedded default) or EventStoreDB. */
+export function createEventStore(config: AppConfig): EventStore {
+  if (config.EVENT_STORE === 'eventstoredb') {
+    if (!config.ESDB_URL) throw new Error('ESDB_URL is required when EVENT_STORE=eventstoredb');
+    return new EventStoreDbEventStore(config.ESDB_URL);
+  }
+  if (!config.DATABASE_URL)
+    throw new Error('DATABASE_URL is not resolved: start through a main that provisions it');
+  return new PostgresEventStore(config.DATABASE_URL);
+}

@@ -1,0 +1,28 @@
+import type { Filter, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
+import { eventTypeFilter, excludeSystemEvents, streamNameFilter } from '@eventstore/db-client';
+import type { EventFilter } from '../event-store';
+import { isSystemEvent } from './event-mapping';
+
+/**
+ * The server filters on one thing only (stream names or event types), so it gets the more selective
+ * part of ours and `matchesFilter` checks the whole filter on every event that arrives.
+ */
+export function serverFilter(filter: EventFilter | undefined): Filter {
+  const prefixes = filter?.streamPrefixes ?? [];
+  if (prefixes.length > 0) return streamNameFilter({ prefixes: [...prefixes] });
+  const types = filter?.eventTypes ?? [];
+  if (types.length > 0) return eventTypeFilter({ regex: `^(?:${types.map(escapeRegExp).join('|')})$` });
+  return excludeSystemEvents();
+}
+
+export function matchesFilter(event: EsdbRecordedEvent, filter: EventFilter | undefined): boolean {
+  if (isSystemEvent(event)) return false;
+  const prefixes = filter?.streamPrefixes ?? [];
+  if (prefixes.length > 0 && !prefixes.some((prefix) => event.streamId.startsWith(prefix))) return false;
+  const types = filter?.eventTypes ?? [];
+  return types.length === 0 || types.includes(event.type);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

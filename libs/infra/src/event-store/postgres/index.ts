@@ -1,0 +1,2 @@
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export { appendBatchQuery, type AppendRequest } from './append-batch';

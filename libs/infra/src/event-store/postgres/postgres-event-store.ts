@@ -1,0 +1,122 @@
+import { Pool } from 'pg';
+import type {
+  AppendResult,
+  BatchHandler,
+  EventStore,
+  ExpectedRevision,
+  GlobalPosition,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store';
+import { assertValidAppend } from '../event-store';
+import { AppendDispatcher } from './append-dispatcher';
+import { ChangeNotifier } from './change-notifier';
+import { cursorFrom } from './event-rows';
+import { readHead, readPage, readStreamEvents } from './reads';
+import { PostgresSubscription } from './subscription';
+
+const READ_ALL_PAGE_SIZE = 1_000;
+
+export interface PostgresEventStoreOptions {
+  /** Connections of the store's own pool (appends, reads, subscriptions). Default 16. */
+  poolSize?: number;
+  /** Append transactions in flight at once; further appends queue and share the next commit. Default 4. */
+  maxConcurrentAppends?: number;
+  /** Upper bound on the events committed by one append transaction. Default 1,000. */
+  maxBatchEvents?: number;
+  /** How often a live subscription looks for events nobody notified it about. Default 250 ms. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The event store on PostgreSQL (schema: migration EventStoreSchema1732500000000). Takes a
+ * connection string, not a pool: it owns its pool and one extra connection for LISTEN, and
+ * `close()` ends both.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly notifier: ChangeNotifier;
+  private readonly appends: AppendDispatcher;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<PostgresSubscription>();
+  private closing: Promise<void> | null = null;
+
+  constructor(connectionString: string, options: PostgresEventStoreOptions = {}) {
+    this.pool = new Pool({ connectionString, max: options.poolSize ?? 16 });
+    // An idle connection that dies (server restart, database dropped) is discarded by the pool and
+    // the next query opens a new one; without a listener the error would crash the process.
+    this.pool.on('error', () => undefined);
+    this.notifier = new ChangeNotifier(connectionString, this.pool);
+    this.appends = new AppendDispatcher(this.pool, {
+      maxConcurrentBatches: options.maxConcurrentAppends ?? 4,
+      maxBatchEvents: options.maxBatchEvents ?? 1_000,
+      onAppended: () => this.notifier.appended(),
+    });
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+  }
+
+  async append(
+    streamName: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    assertValidAppend(streamName, events, expected);
+    return this.appends.append({ streamName, events, expected });
+  }
+
+  readStream(
+    streamName: string,
+    options: { fromRevision?: bigint; maxCount?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    return readStreamEvents(this.pool, streamName, options.fromRevision ?? 0n, options.maxCount);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    let cursor = cursorFrom(options.from);
+    while (events.length < maxCount) {
+      const page = await readPage(
+        this.pool,
+        cursor,
+        options.filter,
+        Math.min(READ_ALL_PAGE_SIZE, maxCount - events.length),
+      );
+      events.push(...page.events);
+      if (!page.full) break;
+      cursor = page.next;
+    }
+    return events;
+  }
+
+  subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription {
+    if (this.closing) throw new Error('The event store is closed');
+    const subscription = new PostgresSubscription(
+      { db: this.pool, notifier: this.notifier, pollIntervalMs: this.pollIntervalMs },
+      options,
+      onEvents,
+    );
+    this.subscriptions.add(subscription);
+    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  headPosition(): Promise<GlobalPosition> {
+    return readHead(this.pool);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.appends.drain();
+    await this.notifier.close();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,82 @@
+import type { BatchHandler, SubscribeOptions, Subscription } from '../event-store';
+import type { ChangeNotifier } from './change-notifier';
+import type { Queryable } from './event-rows';
+import { cursorFrom } from './event-rows';
+import { readPage } from './reads';
+
+const DEFAULT_MAX_BATCH_SIZE = 500;
+
+export interface SubscriptionContext {
+  db: Queryable;
+  notifier: ChangeNotifier;
+  pollIntervalMs: number;
+}
+
+/**
+ * Catch-up then live, from one loop: read a page after the cursor, hand it over, move the cursor;
+ * when a page comes back short, wait for a hint (a notification, a local append, or the poll timer)
+ * and read again. The cursor only ever moves past what was read below the visible horizon, which is
+ * what makes it skip nothing and repeat nothing.
+ */
+export class PostgresSubscription implements Subscription {
+  readonly done: Promise<void>;
+  private stopping = false;
+  /** Set by every hint; cleared before each read, so a hint during a read is not lost. */
+  private changed = true;
+  private wake: (() => void) | null = null;
+
+  constructor(context: SubscriptionContext, options: SubscribeOptions, onEvents: BatchHandler) {
+    this.done = this.run(context, options, onEvents);
+    // The failure is reported through `done`; a caller that never looks must not crash the process.
+    this.done.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeUp();
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(
+    context: SubscriptionContext,
+    options: SubscribeOptions,
+    onEvents: BatchHandler,
+  ): Promise<void> {
+    const unlisten = context.notifier.listen(() => this.wakeUp());
+    try {
+      const limit = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+      let cursor = cursorFrom(options.from);
+      while (!this.stopping) {
+        this.changed = false;
+        const page = await readPage(context.db, cursor, options.filter, limit);
+        if (this.stopping) return;
+        if (page.events.length > 0) await onEvents(page.events);
+        cursor = page.next;
+        if (!page.full) await this.idle(context.pollIntervalMs);
+      }
+    } finally {
+      unlisten();
+    }
+  }
+
+  private wakeUp(): void {
+    this.changed = true;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private idle(pollIntervalMs: number): Promise<void> {
+    if (this.changed || this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, pollIntervalMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { connectIdempotentProducer } from './idempotent-producer';
+import { createKafkaClient, parseBrokers } from './kafka-client';
+import { ensureTopics } from './topics';
+
+/** The idempotent producer, or null when KAFKA_BROKERS is not set (nothing is relayed then). */
+export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
+
+/** -1 lets the brokers' own defaults decide partitions and replication, as a cluster's operators set them. */
+const BROKER_DEFAULT = -1;
+
+async function connectProducer(config: AppConfig, logger: PinoLogger): Promise<Producer | null> {
+  if (!config.KAFKA_BROKERS) return null;
+  logger.setContext('kafka');
+  const kafka = createKafkaClient({
+    brokers: parseBrokers(config.KAFKA_BROKERS),
+    clientId: config.KAFKA_CLIENT_ID,
+    logger: {
+      error: (context, message) => logger.error(context, message),
+      warn: (context, message) => logger.warn(context, message),
+      info: (context, message) => logger.info(context, message),
+      debug: (context, message) => logger.debug(context, message),
+    },
+  });
+  await ensureTopics(kafka, [
+    { topic: config.KAFKA_CREDITS_TOPIC, numPartitions: BROKER_DEFAULT, replicationFactor: BROKER_DEFAULT },
+  ]);
+  return connectIdempotentProducer(kafka);
+}
+
+@Injectable()
+class ProducerLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(KAFKA_PRODUCER) private readonly producer: Producer | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer?.disconnect();
+  }
+}
+
+/** Kafka for the relays: connected at start when configured, disconnected after the projector stopped. */
+@Global()
+@Module({
+  providers: [
+    { provide: KAFKA_PRODUCER, inject: [APP_CONFIG, PinoLogger], useFactory: connectProducer },
+    ProducerLifecycle,
+  ],
+  exports: [KAFKA_PRODUCER],
+})
+export class KafkaModule {}

@@ -1,0 +1,83 @@
+import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
+import { openDatabase } from '@ops/infra/database/data-source';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+const context = (idempotencyKey?: string): CommandContext => ({
+  actor: 'admin-1',
+  correlationId: 'c-1',
+  causationId: null,
+  source: 'test',
+  idempotencyKey,
+});
+
+describe('CommandRunner against PostgreSQL', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  const stores: PostgresEventStore[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await openDatabase(database.url);
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  /** Each runner has its own store and pool, like two API processes. */
+  function processRunner(): CommandRunner {
+    const store = new PostgresEventStore(database.url);
+    stores.push(store);
+    return new CommandRunner(store);
+  }
+
+  const grant = (runner: CommandRunner, userId: string, amount: bigint, key?: string) =>
+    runner.run({
+      streamName: creditAccountStream(userId),
+      decider: creditAccountDecider,
+      command: { type: 'GrantCredits', userId, amountMicros: amount, reason: 'test' },
+      context: context(key),
+      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+    });
+
+  it('loses no grant when two processes race on one account', async () => {
+    const [first, second] = [processRunner(), processRunner()];
+    const perProcess = 15;
+    const outcomes = await Promise.all(
+      Array.from({ length: perProcess * 2 }, (_, index) =>
+        grant(index % 2 === 0 ? first : second, 'contended', BigInt(index + 1)),
+      ),
+    );
+    const revisions = outcomes.map((outcome) => outcome.revision).sort((a, b) => (a < b ? -1 : 1));
+    expect(revisions).toEqual(Array.from({ length: perProcess * 2 }, (_, index) => BigInt(index)));
+    const stored = await stores[0].readStream(creditAccountStream('contended'));
+    const total = stored.reduce((sum, event) => sum + BigInt(String(event.data.amountMicros)), 0n);
+    expect(stored).toHaveLength(perProcess * 2);
+    expect(total).toBe(BigInt((perProcess * 2 * (perProcess * 2 + 1)) / 2));
+  });
+
+  it('appends once for an idempotency key retried from two processes', async () => {
+    const [first, second] = [processRunner(), processRunner()];
+    const outcomes = await Promise.all([
+      grant(first, 'idem', 5n, 'key-1'),
+      grant(second, 'idem', 5n, 'key-1'),
+      grant(first, 'idem', 5n, 'key-1'),
+    ]);
+    expect(new Set(outcomes.map((outcome) => outcome.eventIds[0])).size).toBe(1);
+    expect(await stores[0].readStream(creditAccountStream('idem'))).toHaveLength(1);
+    const later = await grant(second, 'idem', 5n, 'key-1');
+    expect(later.replayed).toBe(true);
+    expect(later.state.balanceMicros).toBe(5n);
+  });
+
+  it('appends nothing when the decider refuses', async () => {
+    const runner = processRunner();
+    await expect(grant(runner, 'refused', 0n)).rejects.toThrow(/greater than zero/);
+    expect(await stores[0].readStream(creditAccountStream('refused'))).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventStoreSchema1732500000000 } from '@ops/infra/database/migrations/1732500000000-event-store';
+import type { NewEvent, RecordedEvent } from '@ops/infra/event-store/event-store';
+import { START } from '@ops/infra/event-store/event-store';
+import { PostgresEventStore, appendBatchQuery } from '@ops/infra/event-store/postgres';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+import {
+  describeEventStoreConformance,
+  eventually,
+  events,
+  expectStrictlyIncreasing,
+  sleep,
+} from './conformance';
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = new DataSource({ type: 'postgres', url, migrations: [EventStoreSchema1732500000000] });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** A transaction of its own that appends, then holds its locks (and its place in the log) open. */
+async function appendInLongTransaction(
+  url: string,
+  streamName: string,
+  batch: NewEvent[],
+  holdMs: number,
+): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(appendBatchQuery([{ streamName, events: batch, expected: 'any' }]));
+    await sleep(holdMs);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgreSQL event store', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(database.url);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describeEventStoreConformance('PostgreSQL', async () => {
+    const store = new PostgresEventStore(database.url, { poolSize: 20 });
+    return {
+      store,
+      appendInLongTransaction: (streamName, batch, holdMs) =>
+        appendInLongTransaction(database.url, streamName, batch, holdMs),
+      close: () => store.close(),
+    };
+  });
+
+  describe('visibility', () => {
+    let store: PostgresEventStore;
+
+    beforeAll(() => {
+      store = new PostgresEventStore(database.url, { pollIntervalMs: 50 });
+    });
+
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('holds back events committed after an older transaction until that one commits, then delivers both in order', async () => {
+      const stream = `visibility-${Date.now()}`;
+      const received: RecordedEvent[] = [];
+      const subscription = store.subscribeAll(
+        { from: START, filter: { streamPrefixes: [stream] } },
+        async (batch) => {
+          received.push(...batch);
+        },
+      );
+
+      // The older transaction takes its transaction id and its global positions first.
+      const late = events(1);
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(
+          appendBatchQuery([{ streamName: `${stream}-late`, events: late, expected: 'any' }]),
+        );
+        const early = events(1);
+        await store.append(`${stream}-early`, early, 'any');
+        await sleep(400);
+        // A reader trusting the sequence alone would deliver `early` now and never see `late`.
+        expect(received).toEqual([]);
+        await client.query('COMMIT');
+
+        await eventually(() => received.length >= 2, 'both events');
+        expect(received.map((event) => event.id)).toEqual([late[0].id, early[0].id]);
+        expectStrictlyIncreasing(received.map((event) => event.position));
+      } finally {
+        await client.end();
+        await subscription.stop();
+      }
+    });
+
+    it('fails only the append that reuses an id when it shares a batch with others', async () => {
+      // One append transaction at a time: while the first runs, the next three queue into one batch.
+      const batching = new PostgresEventStore(database.url, { maxConcurrentAppends: 1 });
+      const stream = `isolation-${Date.now()}`;
+      const [reused] = events(1);
+      try {
+        await batching.append(`${stream}-a`, [reused], 'no_stream');
+        const results = await Promise.allSettled([
+          batching.append(`${stream}-first`, events(1), 'any'),
+          batching.append(`${stream}-b`, events(2), 'any'),
+          batching.append(`${stream}-c`, [reused], 'any'),
+          batching.append(`${stream}-d`, events(1), 'no_stream'),
+        ]);
+        expect(results.map((result) => result.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ]);
+        expect(await batching.readStream(`${stream}-b`)).toHaveLength(2);
+        expect(await batching.readStream(`${stream}-c`)).toEqual([]);
+        expect(await batching.readStream(`${stream}-d`)).toHaveLength(1);
+      } finally {
+        await batching.close();
+      }
+    });
+  });
+});
