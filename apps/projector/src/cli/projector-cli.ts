@@ -2,10 +2,8 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@ops/infra/config/app-config';
-import { ConfigModule } from '@ops/infra/config/config.module';
-import { DatabaseModule } from '@ops/infra/database/database.module';
 import { useEmbeddedPostgres } from '@ops/infra/database/embedded-postgres';
-import { EventStoreModule } from '@ops/infra/event-store/event-store.module';
+import { PlatformModule } from '@ops/infra/platform.module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectorModule } from '../projector.module';
@@ -23,7 +21,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const config = loadConfig();
+  // A CLI's own output is the point; the platform's info lines would drown it.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const embedded = config.DATABASE_URL
     ? undefined
     : await useEmbeddedPostgres({
@@ -32,10 +31,10 @@ async function main(): Promise<number> {
       });
   config.DATABASE_URL ??= embedded?.url;
 
-  @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, ProjectorModule] })
+  @Module({ imports: [PlatformModule.forRoot(config), ProjectorModule] })
   class ProjectorCliModule {}
 
-  const app = await NestFactory.createApplicationContext(ProjectorCliModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(ProjectorCliModule, { bufferLogs: true });
   try {
     const projector = app.get(ProjectorService);
     if (command === 'status') {

@@ -79,15 +79,20 @@ export class ProjectorService
   async status(): Promise<ProjectionStatus[]> {
     return Promise.all(
       this.workers.map(async (worker) => {
+        // A standby worker's own position is stale: the process that owns the projection moves it.
+        const position =
+          worker.state === 'running'
+            ? worker.position
+            : await readCheckpoint(this.db, worker.projection.name);
         const [next] = await this.store.readAll({
-          from: worker.position,
+          from: position,
           filter: worker.projection.filter,
           maxCount: 1,
         });
         return {
           name: worker.projection.name,
           state: worker.state,
-          position: worker.position,
+          position,
           lagMs: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
           ...(worker.lastError ? { lastError: worker.lastError } : {}),
         };

@@ -63,7 +63,8 @@ export async function startEmbeddedPostgres(options: {
     await cluster.start();
   } catch (error) {
     throw new Error(
-      `Embedded PostgreSQL did not start on port ${options.port} (data in ${clusterDir}): ${String(error ?? 'process exited')}`,
+      `Embedded PostgreSQL did not start on port ${options.port} (data in ${clusterDir}): ${String(error ?? 'process exited')}. ` +
+        'Is the port taken, or is another instance already running on this data folder with another EMBEDDED_POSTGRES_PORT?',
     );
   }
   return { url: embeddedUrl(credentials.password, options.port), stop: () => cluster.stop() };
