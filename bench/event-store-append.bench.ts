@@ -242,6 +242,7 @@ interface Machine {
   cpuModel: string;
   node: string;
   postgres: string;
+  synchronousCommit: string;
   pgbench: string;
 }
 
@@ -249,15 +250,17 @@ async function describeMachine(url: string): Promise<Machine> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    const commit = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     const { stdout } = await run('pgbench', ['--version']);
     return {
       date: new Date().toISOString().slice(0, 10),
       cpus: availableParallelism(),
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
       node: process.version,
-      postgres: rows[0].server_version,
-      pgbench: stdout.trim(),
+      postgres: version.rows[0].server_version,
+      synchronousCommit: commit.rows[0].synchronous_commit,
+      pgbench: /\d+(\.\d+)+/.exec(stdout)?.[0] ?? stdout.trim(),
     };
   } finally {
     await client.end();
@@ -315,8 +318,8 @@ async function writeBenchmarksSection(figures: Figures, machine: Machine): Promi
     '```',
     '',
     `${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · ` +
-      `PostgreSQL ${machine.postgres} (${machine.pgbench}) · fresh database, server defaults ` +
-      '(synchronous_commit on).',
+      `PostgreSQL ${machine.postgres} · pgbench ${machine.pgbench} · fresh database, ` +
+      `synchronous_commit ${machine.synchronousCommit}.`,
     '',
     '| measurement | result | target |',
     '|---|---|---|',

@@ -160,3 +160,9 @@ export function assertValidAppend(
   }
   if (repeated.length > 0) throw new DuplicateEventIdError(streamName, repeated);
 }
+
+export function assertValidBatchSize(maxBatchSize: number | undefined): void {
+  if (maxBatchSize !== undefined && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1)) {
+    throw new RangeError(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
+  }
+}

@@ -42,11 +42,15 @@ export function toReadPosition(position: GlobalPosition | undefined): ReadPositi
   return { commit: major, prepare: minor };
 }
 
-export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
+/** Stream reads carry positions from EventStoreDB 22.6 on; older servers are not supported. */
+export function positionOf(event: EsdbRecordedEvent): GlobalPosition {
   if (event.position === undefined) {
-    // Stream reads carry positions from EventStoreDB 22.6 on; older servers are not supported.
     throw new Error(`EventStoreDB returned event ${event.id} without a position (server older than 22.6?)`);
   }
+  return encodeEsdbPosition(event.position);
+}
+
+export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
   const {
     [SCHEMA_VERSION]: schemaVersion,
     [CORRELATION_ID]: _correlationId,
@@ -61,7 +65,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     metadata: metadata as EventMetadata,
     streamName: event.streamId,
     revision: event.revision,
-    position: encodeEsdbPosition(event.position),
+    position: positionOf(event),
     recordedAt: event.created,
   };
 }

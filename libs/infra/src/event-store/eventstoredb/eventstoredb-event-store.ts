@@ -21,10 +21,11 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { START, WrongExpectedRevisionError, assertValidAppend } from '../event-store';
+import { START, WrongExpectedRevisionError, assertValidAppend, assertValidBatchSize } from '../event-store';
 import {
   encodeEsdbPosition,
   isSystemEvent,
+  positionOf,
   toEventData,
   toReadPosition,
   toRecordedEvent,
@@ -78,7 +79,7 @@ export class EventStoreDbEventStore implements EventStore {
         });
         return {
           nextRevision: written.nextExpectedRevision,
-          position: await this.positionOf(streamName, written.nextExpectedRevision),
+          position: await this.positionAt(streamName, written.nextExpectedRevision),
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -127,6 +128,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription {
     if (this.closing) throw new Error('The event store is closed');
+    assertValidBatchSize(options.maxBatchSize);
     const subscription = new EventStoreDbSubscription(this.client, options, onEvents);
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
@@ -184,10 +186,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The append reply's position is the first event's; the port answers with the last one's. */
-  private async positionOf(streamName: string, revision: bigint): Promise<GlobalPosition> {
+  private async positionAt(streamName: string, revision: bigint): Promise<GlobalPosition> {
     const [last] = await this.readRecords(streamName, revision, 1);
     if (!last) throw new Error(`Stream ${streamName}: event ${revision} vanished right after it was written`);
-    return toRecordedEvent(last).position;
+    return positionOf(last);
   }
 }
 

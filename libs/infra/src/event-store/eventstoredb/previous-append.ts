@@ -1,7 +1,7 @@
 import type { RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
 import type { AppendResult, NewEvent } from '../event-store';
 import { DuplicateEventIdError } from '../event-store';
-import { encodeEsdbPosition } from './event-mapping';
+import { positionOf } from './event-mapping';
 
 /**
  * Decides, from the stream as stored, what an append is: the same append again (every id, contiguous
@@ -24,6 +24,6 @@ export function findPreviousAppend(
     start !== undefined &&
     ids.every((id, offset) => indexById.get(id) === start + offset);
   const last = start === undefined ? undefined : stored[start + ids.length - 1];
-  if (!isRetry || last?.position === undefined) throw new DuplicateEventIdError(streamName, found);
-  return { nextRevision: last.revision, position: encodeEsdbPosition(last.position) };
+  if (!isRetry || last === undefined) throw new DuplicateEventIdError(streamName, found);
+  return { nextRevision: last.revision, position: positionOf(last) };
 }

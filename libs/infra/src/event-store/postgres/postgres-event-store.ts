@@ -11,7 +11,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { assertValidAppend } from '../event-store';
+import { assertValidAppend, assertValidBatchSize } from '../event-store';
 import { AppendDispatcher } from './append-dispatcher';
 import { ChangeNotifier } from './change-notifier';
 import { cursorFrom } from './event-rows';
@@ -97,6 +97,7 @@ export class PostgresEventStore implements EventStore {
 
   subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription {
     if (this.closing) throw new Error('The event store is closed');
+    assertValidBatchSize(options.maxBatchSize);
     const subscription = new PostgresSubscription(
       { db: this.pool, notifier: this.notifier, pollIntervalMs: this.pollIntervalMs },
       options,

@@ -101,7 +101,7 @@ export async function readPage(
   const full = events.length >= limit;
   const last = result.rows.at(-1);
   let next = after;
-  if (full && last?.event_id != null) {
+  if (full && last !== undefined && last.event_id !== null) {
     next = { transactionId: BigInt(last.transaction_id), globalPosition: BigInt(last.global_position) };
   } else if (last !== undefined) {
     // Everything matching up to the visible head is in this page: skip the rest of the scanned range.
