@@ -149,6 +149,9 @@ export class ProjectionWorker {
 
   private async commitBatch(events: RecordedEvent[], last: RecordedEvent): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // Rows and checkpoint commit together, so a crash that loses the last commits loses them
+      // whole and the batch is simply applied again: the flush to disk need not be awaited.
+      await tx.query('SET LOCAL synchronous_commit = off');
       await this.projection.apply(events, tx);
       await advanceCheckpoint(
         tx,
