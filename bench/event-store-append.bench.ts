@@ -12,16 +12,18 @@
  * BENCHMARKS.md.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStoreSchema1732500000000 } from '../libs/infra/src/database/migrations/1732500000000-event-store';
 import type { NewEvent } from '../libs/infra/src/event-store/event-store';
 import { PostgresEventStore } from '../libs/infra/src/event-store/postgres';
+import { createBenchDatabase } from './support/bench-database';
+import { describeMachine, writeBenchmarksSection } from './support/benchmarks-file';
+import { percentile } from './support/stats';
 
 const run = promisify(execFile);
 
@@ -61,9 +63,7 @@ interface Figures {
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('Set DATABASE_URL to a PostgreSQL server where a database may be created');
-  const database = await createDatabase(adminUrl);
+  const database = await createBenchDatabase();
   const workDir = await mkdtemp(join(tmpdir(), 'event-store-bench-'));
   try {
     await migrate(database.url);
@@ -86,31 +86,13 @@ async function main(): Promise<void> {
       rawInsertRowsPerSecond,
       batchToRawRatio: batch.events / batch.seconds / rawInsertRowsPerSecond,
     };
-    const machine = await describeMachine(database.url);
+    const machine = await describeBenchMachine(database.url);
     report(figures, machine);
-    await writeBenchmarksSection(figures, machine);
+    await writeSection(figures, machine);
   } finally {
     await rm(workDir, { recursive: true, force: true });
     await database.drop();
   }
-}
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ops_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  // The name is ours (hex), never user input; CREATE DATABASE takes no parameters.
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function migrate(url: string): Promise<void> {
@@ -231,40 +213,15 @@ function benchEvent(): NewEvent {
   };
 }
 
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
-
 interface Machine {
-  date: string;
-  cpus: number;
-  cpuModel: string;
-  node: string;
-  postgres: string;
-  synchronousCommit: string;
+  /** The shared one-line description of the machine and server. */
+  line: string;
   pgbench: string;
 }
 
-async function describeMachine(url: string): Promise<Machine> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const version = await client.query<{ server_version: string }>('SHOW server_version');
-    const commit = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
-    const { stdout } = await run('pgbench', ['--version']);
-    return {
-      date: new Date().toISOString().slice(0, 10),
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-      node: process.version,
-      postgres: version.rows[0].server_version,
-      synchronousCommit: commit.rows[0].synchronous_commit,
-      pgbench: /\d+(\.\d+)+/.exec(stdout)?.[0] ?? stdout.trim(),
-    };
-  } finally {
-    await client.end();
-  }
+async function describeBenchMachine(url: string): Promise<Machine> {
+  const { stdout } = await run('pgbench', ['--version']);
+  return { line: await describeMachine(url), pgbench: /\d+(\.\d+)+/.exec(stdout)?.[0] ?? stdout.trim() };
 }
 
 function rows(figures: Figures): Array<[string, string, string]> {
@@ -299,27 +256,20 @@ function rows(figures: Figures): Array<[string, string, string]> {
 }
 
 function report(figures: Figures, machine: Machine): void {
-  console.log(
-    `\nEvent store appends — ${machine.cpus} CPUs, Node ${machine.node}, PostgreSQL ${machine.postgres}\n`,
-  );
+  console.log(`\nEvent store appends — ${machine.line}\n`);
   for (const [what, result, target] of rows(figures))
     console.log(`${what.padEnd(56)} ${result.padEnd(70)} ${target}`);
   console.log(`\n${JSON.stringify({ benchmark: 'event-store-append', ...machine, ...figures })}`);
 }
 
-async function writeBenchmarksSection(figures: Figures, machine: Machine): Promise<void> {
-  const file = join(__dirname, '..', 'BENCHMARKS.md');
+async function writeSection(figures: Figures, machine: Machine): Promise<void> {
   const table = rows(figures).map(([what, result, target]) => `| ${what} | ${result} | ${target} |`);
-  const section = [
-    '## Event store appends',
-    '',
+  await writeBenchmarksSection('Event store appends', [
     '```sh',
     `DATABASE_URL=postgres://… ${COMMAND}`,
     '```',
     '',
-    `${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel}) · Node ${machine.node} · ` +
-      `PostgreSQL ${machine.postgres} · pgbench ${machine.pgbench} · fresh database, ` +
-      `synchronous_commit ${machine.synchronousCommit}.`,
+    `${machine.line} · pgbench ${machine.pgbench} · fresh database.`,
     '',
     '| measurement | result | target |',
     '|---|---|---|',
@@ -333,17 +283,7 @@ async function writeBenchmarksSection(figures: Figures, machine: Machine): Promi
       'no event-store logic at all: the most this table (three unique indexes) takes on this machine. ' +
       'The machine is shared, so absolute figures drift between runs; the ratios are what compare.',
     '',
-  ].join('\n');
-  const current = await readFile(file, 'utf8').catch(() => '# Benchmarks\n');
-  const start = current.indexOf('## Event store appends');
-  let updated: string;
-  if (start === -1) {
-    updated = `${current.trimEnd()}\n\n${section}`;
-  } else {
-    const next = current.indexOf('\n## ', start + 1);
-    updated = current.slice(0, start) + section + (next === -1 ? '' : `\n${current.slice(next + 1)}`);
-  }
-  await writeFile(file, updated);
+  ]);
 }
 
 main().catch((error: unknown) => {
