@@ -12,17 +12,16 @@
  * BENCHMARKS.md.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { EventStoreSchema1732500000000 } from '../libs/infra/src/database/migrations/1732500000000-event-store';
-import type { NewEvent } from '../libs/infra/src/event-store/event-store';
 import { PostgresEventStore } from '../libs/infra/src/event-store/postgres';
 import { createBenchDatabase } from './support/bench-database';
 import { describeMachine, writeBenchmarksSection } from './support/benchmarks-file';
+import { creditGrantedEvent } from './support/events';
 import { percentile } from './support/stats';
 
 const run = promisify(execFile);
@@ -118,7 +117,7 @@ async function preparePgbench(url: string, workDir: string): Promise<Pgbench> {
   const oneRow = join(workDir, 'insert-one-row.sql');
   await writeFile(oneRow, 'INSERT INTO pgbench_rows (v) VALUES (1);\n');
   const hundredRows = join(workDir, 'insert-hundred-event-rows.sql');
-  const event = benchEvent();
+  const event = creditGrantedEvent('user-123', 1_000_000);
   await writeFile(
     hundredRows,
     'INSERT INTO raw_events (stream_name, revision, event_id, type, schema_version, data, metadata) ' +
@@ -151,7 +150,8 @@ async function preparePgbench(url: string, workDir: string): Promise<Pgbench> {
 async function measureSingleAppends(url: string): Promise<LoadResult> {
   const store = new PostgresEventStore(url, { maxConcurrentAppends: APPEND_TRANSACTIONS });
   try {
-    const append = (): Promise<unknown> => store.append(randomStream(), [benchEvent()], 'any');
+    const append = (): Promise<unknown> =>
+      store.append(randomStream(), [creditGrantedEvent('user-123', 1_000_000)], 'any');
     await load(WRITERS, WARM_UP_MS, append);
     return await load(WRITERS, SINGLE_SECONDS * 1_000, append);
   } finally {
@@ -163,7 +163,11 @@ async function measureBatchAppends(url: string): Promise<LoadResult> {
   const store = new PostgresEventStore(url, { maxConcurrentAppends: APPEND_TRANSACTIONS });
   try {
     const append = (): Promise<unknown> =>
-      store.append(randomStream(), Array.from({ length: BATCH_SIZE }, benchEvent), 'any');
+      store.append(
+        randomStream(),
+        Array.from({ length: BATCH_SIZE }, () => creditGrantedEvent('user-123', 1_000_000)),
+        'any',
+      );
     await load(BATCH_WRITERS, WARM_UP_MS, append);
     const result = await load(BATCH_WRITERS, BATCH_SECONDS * 1_000, append);
     return { ...result, events: result.operations * BATCH_SIZE };
@@ -195,22 +199,6 @@ async function load(
 
 function randomStream(): string {
   return `credit-account-${Math.floor(Math.random() * STREAMS)}`;
-}
-
-function benchEvent(): NewEvent {
-  return {
-    id: randomUUID(),
-    type: 'CreditsGranted',
-    schemaVersion: 1,
-    data: { userId: 'user-123', amountMicros: '1000000', reason: 'benchmark' },
-    metadata: {
-      actor: 'bench',
-      correlationId: randomUUID(),
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-      source: 'bench',
-    },
-  };
 }
 
 interface Machine {

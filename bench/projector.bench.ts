@@ -8,16 +8,16 @@
  *   DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/projector.bench.ts
  */
 import 'reflect-metadata';
-import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountStream } from '@ops/domain';
+import { creditAccountStream } from '@ops/domain';
 import { openDatabase } from '@ops/infra/database/data-source';
-import type { NewEvent, RecordedEvent } from '@ops/infra/event-store/event-store';
+import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
-import { randomUUID } from 'node:crypto';
 import { AuditLogProjection } from '../apps/projector/src/projections/audit-log.projection';
 import { CreditLedgerProjection } from '../apps/projector/src/projections/credit-ledger.projection';
 import { ProjectorService } from '../apps/projector/src/runtime/projector.service';
 import { createBenchDatabase } from './support/bench-database';
 import { describeMachine, writeBenchmarksSection } from './support/benchmarks-file';
+import { creditGrantedEvent } from './support/events';
 import { percentile, thousands } from './support/stats';
 
 const COMMAND = 'npx ts-node --transpile-only -r tsconfig-paths/register bench/projector.bench.ts';
@@ -30,22 +30,6 @@ const LIVE_SECONDS = 10;
 const REPLAY_TARGET = 20_000;
 const LAG_TARGET_MS = 100;
 
-function grant(userId: string, amount: number): NewEvent {
-  return {
-    id: randomUUID(),
-    type: 'CreditsGranted',
-    schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsGranted,
-    data: { userId, amountMicros: String(amount), reason: 'bench' },
-    metadata: {
-      actor: 'bench',
-      correlationId: randomUUID(),
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-      source: 'bench',
-    },
-  };
-}
-
 async function seed(store: PostgresEventStore): Promise<void> {
   const appendsPerAccount = REPLAY_EVENTS / ACCOUNTS / SEED_BATCH;
   let next = 0;
@@ -55,7 +39,9 @@ async function seed(store: PostgresEventStore): Promise<void> {
       for (let account = next++; account < ACCOUNTS; account = next++) {
         for (let append = 0; append < appendsPerAccount; append++) {
           const userId = `bench-${account}`;
-          const events = Array.from({ length: SEED_BATCH }, (_, index) => grant(userId, index + 1));
+          const events = Array.from({ length: SEED_BATCH }, (_, index) =>
+            creditGrantedEvent(userId, index + 1),
+          );
           await store.append(creditAccountStream(userId), events, 'any');
         }
       }
@@ -99,7 +85,7 @@ async function main(): Promise<void> {
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const userId = `live-${sent % 100}`;
-      appends.push(store.append(creditAccountStream(userId), [grant(userId, 1)], 'any'));
+      appends.push(store.append(creditAccountStream(userId), [creditGrantedEvent(userId, 1)], 'any'));
     }
     await Promise.all(appends);
     const achievedRate = (LIVE_RATE * LIVE_SECONDS) / ((Date.now() - liveStarted) / 1000);

@@ -1,23 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signLocalToken } from '@ops/infra/auth';
+import { portAnswers } from '@ops/infra/database/embedded-postgres';
 import { eventually } from '../support/app';
 import { freePort } from '../support/free-port';
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((done) => {
@@ -76,11 +65,11 @@ describe('npm start (single node, embedded PostgreSQL)', () => {
       body: JSON.stringify({ user_id: 'first-user', amount_micros: '1000000', reason: 'smoke' }),
     });
     expect(granted.status).toBe(201);
-    expect(await portOpen(postgresPort)).toBe(true);
+    expect(await portAnswers(postgresPort)).toBe(true);
 
     process.kill(-child.pid!, 'SIGTERM');
     await exited(child);
-    await eventually(async () => expect(await portOpen(postgresPort)).toBe(false), 20_000);
+    await eventually(async () => expect(await portAnswers(postgresPort)).toBe(false), 20_000);
     expect(output).not.toContain(token);
   }, 240_000);
 });

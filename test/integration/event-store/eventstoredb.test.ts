@@ -16,7 +16,7 @@ if (url) {
       '!!! SKIPPED: EventStoreDB event store conformance suite !!!',
       '    ESDB_URL is not set, testcontainers is not installed and no Docker engine is reachable,',
       '    so there is no EventStoreDB server to run against.',
-      '    Run it with ESDB_URL=esdb://localhost:2113?tls=false (e.g. `docker compose up eventstoredb`).',
+      '    Run it with ESDB_URL=esdb://localhost:2113?tls=false (e.g. `docker compose up eventstore`).',
       '',
     ].join('\n'),
   );

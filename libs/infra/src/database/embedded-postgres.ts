@@ -70,7 +70,8 @@ export async function startEmbeddedPostgres(options: {
   return { url: embeddedUrl(credentials.password, options.port), stop: () => cluster.stop() };
 }
 
-function portAnswers(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on the loopback port. */
+export function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
