@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { PlatformModule } from '@ops/infra/platform.module';
+import { InProcessHostAgentModule } from '../../host-agent/src/in-process-host-agent.module';
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { ApiModule } from './api.module';
 
-/** `npm start`: the API and the projector in one process, on one database. */
+/** `npm start`: the API, the projector and this machine's host agent in one process, on one database. */
 @Module({})
 export class SingleNodeModule {
   static forRoot(config: AppConfig): DynamicModule {

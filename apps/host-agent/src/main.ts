@@ -1,17 +1,126 @@
-import { ConfigError, loadConfig } from '@ops/infra/config/app-config';
+import 'reflect-metadata';
+import { localUserStream } from '@ops/domain/local-users/local-user.stream';
+import { ConfigError, loadConfig, type AppConfig } from '@ops/infra/config/app-config';
+import { SecretBox } from '@ops/infra/crypto/secret-box';
+import { loadSecretKeys } from '@ops/infra/crypto/secret-keys';
+import { createRootLogger } from '@ops/infra/http/logging/pino-options';
+import { connectIdempotentProducer } from '@ops/infra/kafka/idempotent-producer';
+import { createKafkaClient, parseBrokers } from '@ops/infra/kafka/kafka-client';
+import { ensureTopics } from '@ops/infra/kafka/topics';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AppliedRevisions } from './applied-revisions';
+import { LocalUserConverger } from './converge/local-user-converger';
+import { HostAgent } from './host-agent';
+import { resolveHostRoot } from './sandbox/host-root';
+import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
+import { readAccounts } from './shadow/read-accounts';
+import { ShadowUtils } from './shadow/shadow-utils';
+import { KafkaHostCommandSource } from './transport/kafka-host-command-source';
+import { KafkaHostReportSink } from './transport/kafka-host-report-sink';
 
-/**
- * The host agent's entry point. It applies local-user commands with shadow-utils once that
- * capability lands (issue 3); until then it validates its configuration and exits, so that a
- * deployment never mistakes it for a working agent.
- */
-try {
-  loadConfig();
-  console.error(
-    'ops-center host agent: no host commands are implemented yet (local user management, issue 3)',
-  );
-  process.exit(1);
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(2);
+const NAME = 'ops-center-host-agent';
+/** -1 lets the brokers' own defaults decide partitions and replication, as a cluster's operators set them. */
+const BROKER_DEFAULT = -1;
+
+/** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
+async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
+  if (root === '/' || existsSync(join(root, 'etc', 'passwd'))) return;
+  const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
+  logger.info({ root, created }, 'sandbox root prepared');
 }
+
+/** The distributed host agent: commands from Kafka, reports back to Kafka, until SIGTERM or SIGINT. */
+async function run(config: AppConfig, brokers: string): Promise<number> {
+  const hostId = config.HOST_ID;
+  const logger = createRootLogger(config.LOG_LEVEL).child({ name: NAME, hostId });
+  const root = resolveHostRoot(config);
+  await ensureRoot(root, config, logger);
+
+  const kafka = createKafkaClient({
+    brokers: parseBrokers(brokers),
+    clientId: `${config.KAFKA_CLIENT_ID}-host-agent-${hostId}`,
+    logger: {
+      error: (context, message) => logger.error(context, message),
+      warn: (context, message) => logger.warn(context, message),
+      info: (context, message) => logger.info(context, message),
+      debug: (context, message) => logger.debug(context, message),
+    },
+  });
+  await ensureTopics(
+    kafka,
+    [config.KAFKA_HOST_COMMANDS_TOPIC, config.KAFKA_HOST_REPORTS_TOPIC].map((topic) => ({
+      topic,
+      numPartitions: BROKER_DEFAULT,
+      replicationFactor: BROKER_DEFAULT,
+    })),
+  );
+  const producer = await connectIdempotentProducer(kafka);
+
+  const box = new SecretBox(loadSecretKeys(config));
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (fail = resolve));
+  const agent = new HostAgent({
+    hostId,
+    source: new KafkaHostCommandSource({
+      kafka,
+      topic: config.KAFKA_HOST_COMMANDS_TOPIC,
+      hostId,
+      logger,
+      onFatal: (error) => fail(error),
+    }),
+    sink: new KafkaHostReportSink(producer, config.KAFKA_HOST_REPORTS_TOPIC, hostId),
+    converger: new LocalUserConverger({
+      root,
+      runner: new ShadowUtils({ root }),
+      openSecret: (secret, owner) => box.open(secret, localUserStream(owner.hostId, owner.username)),
+      sudoGroup: config.HOST_AGENT_SUDO_GROUP,
+      logger,
+    }),
+    applied: await AppliedRevisions.open(join(config.DATA_DIR, 'host-agent', hostId, 'applied.json')),
+    readInventory: () => readAccounts(root),
+    inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
+    logger,
+  });
+
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await agent.start();
+  logger.info({ root, sudoGroup: config.HOST_AGENT_SUDO_GROUP }, 'host agent started');
+
+  const reason = await Promise.race([signalled, failed]);
+  logger.info({ reason: String(reason) }, 'host agent stopping');
+  await agent.stop();
+  await producer.disconnect();
+  if (reason instanceof Error) return 1;
+  return reason === 'SIGINT' ? 130 : 0;
+}
+
+function main(): void {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(`${NAME}: ${error instanceof ConfigError ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  const brokers = config.KAFKA_BROKERS;
+  if (!brokers) {
+    console.error(
+      `${NAME}: KAFKA_BROKERS is required: this entry point takes host commands from Kafka (a single node runs the agent in-process)`,
+    );
+    process.exit(2);
+  }
+  run(config, brokers).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`${NAME}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
+
+main();

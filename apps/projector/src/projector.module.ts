@@ -1,19 +1,49 @@
 import { Global, Module } from '@nestjs/common';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import {
+  HOST_COMMAND_DISPATCHER,
+  type HostCommandDispatcher,
+} from '@ops/infra/host-commands/host-command-dispatcher';
+import { KafkaModule, KAFKA_PRODUCER } from '@ops/infra/kafka/kafka.module';
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { PROJECTOR_STATUS } from '@ops/infra/projections/projector-status';
-import { KafkaModule, KAFKA_PRODUCER } from '@ops/infra/kafka/kafka.module';
 import type { Producer } from 'kafkajs';
-import { CreditEventsRelay } from './relays/credit-events.relay';
+import { HostReportRecorder } from './host-reports/host-report-recorder';
+import { KafkaHostReportsConsumer } from './host-reports/kafka-host-reports.consumer';
 import { AuditLogProjection } from './projections/audit-log.projection';
 import { CreditLedgerProjection } from './projections/credit-ledger.projection';
+import { HostsProjection } from './projections/hosts.projection';
+import { LocalUsersProjection } from './projections/local-users.projection';
+import { CreditEventsRelay } from './relays/credit-events.relay';
+import { HostCommandsRelay } from './relays/host-commands.relay';
+import { KafkaHostCommandDispatcher } from './relays/kafka-host-command.dispatcher';
 import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './runtime/projector.service';
 
 /**
- * Every projection this process runs (the Kafka relay too, when KAFKA_BROKERS is set), and the
- * runtime that drives them. Global so that the health
- * check of whichever app hosts it can report its lag.
+ * The host-command relay, over Kafka or to the agent running in this process, whichever the
+ * configuration names; none when neither is there (a projector with no way to reach agents).
+ */
+function hostCommandsRelay(
+  config: AppConfig,
+  store: EventStore,
+  producer: Producer | null,
+  inProcess: HostCommandDispatcher | undefined,
+): HostCommandsRelay | null {
+  if (config.HOST_COMMAND_TRANSPORT === 'kafka' && producer) {
+    return new HostCommandsRelay(
+      store,
+      new KafkaHostCommandDispatcher(producer, config.KAFKA_HOST_COMMANDS_TOPIC),
+    );
+  }
+  return inProcess ? new HostCommandsRelay(store, inProcess) : null;
+}
+
+/**
+ * Every projection this process runs (and the relays to Kafka and to host agents), the runtime that
+ * drives them, and the recorder of what agents report. Global so that the health check of whichever
+ * app hosts it can report its lag, and an in-process agent can report through the recorder.
  */
 @Global()
 @Module({
@@ -21,6 +51,8 @@ import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './ru
   providers: [
     CreditLedgerProjection,
     AuditLogProjection,
+    LocalUsersProjection,
+    HostsProjection,
     {
       provide: CreditEventsRelay,
       inject: [KAFKA_PRODUCER, APP_CONFIG],
@@ -28,8 +60,20 @@ import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './ru
         producer ? new CreditEventsRelay(producer, config.KAFKA_CREDITS_TOPIC) : null,
     },
     {
+      provide: HostCommandsRelay,
+      inject: [APP_CONFIG, EVENT_STORE, KAFKA_PRODUCER, { token: HOST_COMMAND_DISPATCHER, optional: true }],
+      useFactory: hostCommandsRelay,
+    },
+    {
       provide: PROJECTIONS,
-      inject: [CreditLedgerProjection, AuditLogProjection, CreditEventsRelay],
+      inject: [
+        CreditLedgerProjection,
+        AuditLogProjection,
+        LocalUsersProjection,
+        HostsProjection,
+        CreditEventsRelay,
+        HostCommandsRelay,
+      ],
       useFactory: (...projections: (Projection | null)[]): Projection[] =>
         projections.filter((projection): projection is Projection => projection !== null),
     },
@@ -40,7 +84,9 @@ import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './ru
     },
     ProjectorService,
     { provide: PROJECTOR_STATUS, useExisting: ProjectorService },
+    HostReportRecorder,
+    KafkaHostReportsConsumer,
   ],
-  exports: [ProjectorService, PROJECTOR_STATUS],
+  exports: [ProjectorService, PROJECTOR_STATUS, HostReportRecorder],
 })
 export class ProjectorModule {}

@@ -3,3 +3,5 @@ export * from './shared/domain-error';
 export * from './shared/micros';
 export * from './shared/user-id';
 export * from './credits';
+export * from './local-users';
+export * from './hosts';

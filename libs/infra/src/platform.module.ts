@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
@@ -20,6 +21,7 @@ export class PlatformModule {
         ConfigModule.forRoot(config),
         LoggingModule,
         MetricsModule,
+        CryptoModule,
         DatabaseModule,
         EventStoreModule,
         HealthModule,

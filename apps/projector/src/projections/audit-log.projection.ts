@@ -10,6 +10,13 @@ export function actionOf(eventType: string): string {
   return `${words.slice(0, -1).join('_')}.${words[words.length - 1]}`;
 }
 
+const OUTCOMES: Record<string, string> = { HostChangeApplied: 'applied', HostChangeFailed: 'failed' };
+
+function textField(event: RecordedEvent, field: string): string | null {
+  const value = event.data[field];
+  return typeof value === 'string' ? value : null;
+}
+
 /** One row per event of every stream, so "who did what, when" is one indexed query. */
 @Injectable()
 export class AuditLogProjection implements Projection {
@@ -20,9 +27,10 @@ export class AuditLogProjection implements Projection {
     if (events.length === 0) return;
     await tx.query(
       `INSERT INTO audit_log (event_id, global_position, stream_name, stream_revision, event_type, actor, action,
-                              correlation_id, source, occurred_at, recorded_at)
+                              correlation_id, source, occurred_at, recorded_at, host_id, target_user, outcome)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[])`,
+                            $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[],
+                            $14::text[])`,
       [
         events.map((event) => event.id),
         events.map((event) => event.position),
@@ -35,6 +43,9 @@ export class AuditLogProjection implements Projection {
         events.map((event) => event.metadata.source),
         events.map((event) => event.metadata.occurredAt),
         events.map((event) => event.recordedAt.toISOString()),
+        events.map((event) => textField(event, 'hostId')),
+        events.map((event) => textField(event, 'username')),
+        events.map((event) => OUTCOMES[event.type] ?? null),
       ],
     );
   }

@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
+import { loadOrCreateSecretFile } from '../crypto/secret-file';
 import type { Role } from './roles';
 
 export const LOCAL_JWT_SECRET_FILE = 'jwt-secret';
@@ -23,11 +14,15 @@ const MIN_SECRET_LENGTH = 32;
  * (mode 0600), so tokens survive restarts and `npm run token` signs what the server accepts.
  */
 export function loadOrCreateLocalJwtSecret(dataDir: string): string {
-  // DATA_DIR keeps its default mode: the embedded Postgres, running as another user, must reach it.
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, LOCAL_JWT_SECRET_FILE);
-  if (!existsSync(path)) createExclusively(path, randomBytes(SECRET_BYTES).toString('base64url'));
-  return readSecret(path);
+  const secret = loadOrCreateSecretFile(dataDir, LOCAL_JWT_SECRET_FILE, () =>
+    randomBytes(SECRET_BYTES).toString('base64url'),
+  );
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `${join(dataDir, LOCAL_JWT_SECRET_FILE)} holds no usable JWT secret (fewer than ${MIN_SECRET_LENGTH} characters)`,
+    );
+  }
+  return secret;
 }
 
 /** JWT_SECRET when set (several processes sharing a secret), else the one kept in DATA_DIR. */
@@ -54,30 +49,4 @@ export function signLocalToken(request: LocalTokenRequest, signer: LocalSigner):
     issuer: signer.issuer,
     expiresIn: request.ttlSeconds,
   });
-}
-
-/**
- * Writes a temporary file and hard-links it into place: two processes starting together both end up
- * reading the one complete secret that won, never a half-written or a second one.
- */
-function createExclusively(path: string, secret: string): void {
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
-  writeFileSync(temporary, secret, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
-}
-
-function readSecret(path: string): string {
-  // A copied or restored file may have lost its mode; the secret must stay private.
-  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-  const secret = readFileSync(path, 'utf8').trim();
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${path} holds no usable JWT secret (fewer than ${MIN_SECRET_LENGTH} characters)`);
-  }
-  return secret;
 }

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 import { resolve } from 'node:path';
 
 const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
@@ -50,6 +61,37 @@ export class AppConfig {
   @IsString()
   KAFKA_CREDITS_TOPIC = 'ops-center.credits';
 
+  /** Host commands for every managed server, keyed by host id. */
+  @IsString()
+  KAFKA_HOST_COMMANDS_TOPIC = 'ops-center.host-commands';
+
+  /** What host agents report back (outcomes and inventories), keyed by host id. */
+  @IsString()
+  KAFKA_HOST_REPORTS_TOPIC = 'ops-center.host-reports';
+
+  /** The server this host agent manages; commands keyed by another host id are not its own. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/)
+  HOST_ID = 'local';
+
+  /**
+   * The root whose /etc files the host agent changes (shadow-utils `--prefix`). Unset: a sandbox
+   * under DATA_DIR (`host-root`), so nothing touches the real system's users unless this is `/`.
+   */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  HOST_AGENT_ROOT?: string;
+
+  /** Membership of this group is what `sudo` means on the host (`sudo` on Debian, `wheel` on RHEL). */
+  @Matches(/^[a-z_][a-z0-9_-]{0,31}$/)
+  HOST_AGENT_SUDO_GROUP = 'sudo';
+
+  /** How often the host agent reports the accounts it finds, so changes made by hand show up. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HOST_AGENT_INVENTORY_INTERVAL_MS = 60_000;
+
   /** `local`: HS256 tokens signed with a secret kept in DATA_DIR. `keycloak`: RS256 tokens checked against a JWKS. */
   @IsIn(['local', 'keycloak'])
   AUTH_MODE: 'local' | 'keycloak' = 'local';
@@ -74,6 +116,31 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   KEYCLOAK_AUDIENCE?: string;
+
+  /**
+   * Keys sealing secrets at rest (password hashes): `id:base64-32-bytes[,id:…]`, the first one current,
+   * older ones kept to read what they sealed. Without it a key is generated once in DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, {
+    message: 'SECRETS_KEYS must be id:base64key pairs (32-byte keys), comma-separated',
+  })
+  SECRETS_KEYS?: string;
+
+  /** Accounts no API call may create or change on any host, besides root and uids below 1000. */
+  @IsString()
+  PROTECTED_ACCOUNTS = 'root';
+
+  /**
+   * How host commands reach agents: `in-process` runs this machine's agent inside the single-node
+   * process; `kafka` publishes them to KAFKA_HOST_COMMANDS_TOPIC for agents on the managed servers.
+   */
+  @IsIn(['in-process', 'kafka'])
+  HOST_COMMAND_TRANSPORT: 'in-process' | 'kafka' = 'in-process';
+
+  /** The managed server routes use when they name no `host`; in single-node mode, this machine's agent. */
+  @IsString()
+  DEFAULT_HOST_ID = 'local';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -103,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   if (config.EVENT_STORE === 'eventstoredb' && !config.ESDB_URL) {
     problems.push('ESDB_URL: required when EVENT_STORE=eventstoredb');
+  }
+  if (config.HOST_COMMAND_TRANSPORT === 'kafka' && !config.KAFKA_BROKERS) {
+    problems.push('KAFKA_BROKERS: required when HOST_COMMAND_TRANSPORT=kafka');
   }
   if (config.AUTH_MODE === 'keycloak') {
     for (const key of ['KEYCLOAK_JWKS_URL', 'KEYCLOAK_ISSUER', 'KEYCLOAK_AUDIENCE'] as const) {

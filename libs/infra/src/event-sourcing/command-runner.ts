@@ -70,6 +70,27 @@ export class CommandRunner {
   ): Promise<CommandOutcome<State>> {
     return this.perStream.run(request.streamName, () => runCommand(this.store, request));
   }
+
+  /** The current state of a stream, for a command that must consult another aggregate first. */
+  async load<Event extends DomainEvent, State>(
+    streamName: string,
+    decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  ): Promise<{ state: State; revision: bigint }> {
+    return loadStream(this.store, streamName, decider);
+  }
+}
+
+async function loadStream<Event extends DomainEvent, State>(
+  store: EventStore,
+  streamName: string,
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+): Promise<{ state: State; revision: bigint; history: RecordedEvent[] }> {
+  const history = await store.readStream(streamName);
+  const state = history.reduce(
+    (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
+    decider.initialState,
+  );
+  return { state, revision: history.length > 0 ? history[history.length - 1].revision : -1n, history };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,13 +101,7 @@ async function runCommand<Command extends { type: string }, Event extends Domain
 ): Promise<CommandOutcome<State>> {
   const { decider, context } = request;
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(request.streamName);
-    const state = history.reduce(
-      (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
-      decider.initialState,
-    );
-    const revision = history.length > 0 ? history[history.length - 1].revision : -1n;
-
+    const { state, revision, history } = await loadStream(store, request.streamName, decider);
     const earlier = idsOfEarlierAttempt(history, request.command.type, context);
     if (earlier.length > 0) return { state, eventIds: earlier, revision, replayed: true };
 

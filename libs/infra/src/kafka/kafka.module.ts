@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -7,13 +7,16 @@ import { connectIdempotentProducer } from './idempotent-producer';
 import { createKafkaClient, parseBrokers } from './kafka-client';
 import { ensureTopics } from './topics';
 
+/** The kafkajs client, or null when KAFKA_BROKERS is not set. */
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
 /** The idempotent producer, or null when KAFKA_BROKERS is not set (nothing is relayed then). */
 export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
 
 /** -1 lets the brokers' own defaults decide partitions and replication, as a cluster's operators set them. */
 const BROKER_DEFAULT = -1;
 
-async function connectProducer(config: AppConfig, logger: PinoLogger): Promise<Producer | null> {
+async function connectClient(config: AppConfig, logger: PinoLogger): Promise<Kafka | null> {
   if (!config.KAFKA_BROKERS) return null;
   logger.setContext('kafka');
   const kafka = createKafkaClient({
@@ -26,10 +29,16 @@ async function connectProducer(config: AppConfig, logger: PinoLogger): Promise<P
       debug: (context, message) => logger.debug(context, message),
     },
   });
-  await ensureTopics(kafka, [
-    { topic: config.KAFKA_CREDITS_TOPIC, numPartitions: BROKER_DEFAULT, replicationFactor: BROKER_DEFAULT },
-  ]);
-  return connectIdempotentProducer(kafka);
+  const topics = [
+    config.KAFKA_CREDITS_TOPIC,
+    config.KAFKA_HOST_COMMANDS_TOPIC,
+    config.KAFKA_HOST_REPORTS_TOPIC,
+  ];
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic, numPartitions: BROKER_DEFAULT, replicationFactor: BROKER_DEFAULT })),
+  );
+  return kafka;
 }
 
 @Injectable()
@@ -45,9 +54,14 @@ class ProducerLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: KAFKA_PRODUCER, inject: [APP_CONFIG, PinoLogger], useFactory: connectProducer },
+    { provide: KAFKA_CLIENT, inject: [APP_CONFIG, PinoLogger], useFactory: connectClient },
+    {
+      provide: KAFKA_PRODUCER,
+      inject: [KAFKA_CLIENT],
+      useFactory: (kafka: Kafka | null) => (kafka ? connectIdempotentProducer(kafka) : null),
+    },
     ProducerLifecycle,
   ],
-  exports: [KAFKA_PRODUCER],
+  exports: [KAFKA_CLIENT, KAFKA_PRODUCER],
 })
 export class KafkaModule {}

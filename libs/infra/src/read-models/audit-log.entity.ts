@@ -39,4 +39,14 @@ export class AuditLogRow {
 
   @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt!: Date;
+
+  /** For host changes: the managed server, the account, and `applied`/`failed` for outcomes. */
+  @Column({ name: 'host_id', type: 'text', nullable: true })
+  hostId!: string | null;
+
+  @Column({ name: 'target_user', type: 'text', nullable: true })
+  targetUser!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  outcome!: string | null;
 }

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  assertValidHostId,
+  HOST_SCHEMA_VERSIONS,
+  hostDecider,
+  hostStream,
+  isSystemAccount,
+} from '@ops/domain';
+import { Roles } from '@ops/infra/auth';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { HostRow, LocalUserRow } from '@ops/infra/read-models';
+import type { Repository } from 'typeorm';
+import { CommandCtx } from '../common/command-context.decorator';
+import { RegisterHostDto } from './dto/register-host.dto';
+
+interface HostView {
+  host_id: string;
+  name: string;
+  registered_at: string;
+  registered_by: string;
+  inventory_taken_at: string | null;
+  /** Accounts of people on the host that nobody manages through ops-center: drift to look at. */
+  unmanaged_accounts: string[] | null;
+  /** Managed accounts the host's inventory does not show (removed by hand, or not applied yet). */
+  missing_accounts: string[] | null;
+}
+
+@ApiTags('hosts')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/hosts')
+export class HostsController {
+  constructor(
+    private readonly commands: CommandRunner,
+    @InjectRepository(HostRow) private readonly hosts: Repository<HostRow>,
+    @InjectRepository(LocalUserRow) private readonly users: Repository<LocalUserRow>,
+  ) {}
+
+  @Post()
+  async register(
+    @Body() body: RegisterHostDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<{ host_id: string; name: string; changed: boolean }> {
+    assertValidHostId(body.host_id, 'host_id');
+    const outcome = await this.commands.run({
+      streamName: hostStream(body.host_id),
+      decider: hostDecider,
+      command: { type: 'RegisterHost', hostId: body.host_id, name: body.name },
+      context,
+      schemaVersions: HOST_SCHEMA_VERSIONS,
+    });
+    return { host_id: body.host_id, name: body.name, changed: outcome.eventIds.length > 0 };
+  }
+
+  @Get()
+  async list(): Promise<HostView[]> {
+    const hosts = await this.hosts.find({ order: { hostId: 'ASC' } });
+    return Promise.all(hosts.map((host) => this.view(host)));
+  }
+
+  @Get(':hostId')
+  async details(@Param('hostId') hostId: string): Promise<HostView> {
+    const host = await this.hosts.findOneBy({ hostId });
+    if (!host) throw new NotFoundException(`No host ${hostId} is registered`);
+    return this.view(host);
+  }
+
+  private async view(host: HostRow): Promise<HostView> {
+    const managed = new Set((await this.users.findBy({ hostId: host.hostId })).map((user) => user.username));
+    const inventory = host.inventory;
+    return {
+      host_id: host.hostId,
+      name: host.name,
+      registered_at: host.registeredAt.toISOString(),
+      registered_by: host.registeredBy,
+      inventory_taken_at: host.inventoryTakenAt?.toISOString() ?? null,
+      unmanaged_accounts: inventory
+        ? inventory
+            .filter((account) => !isSystemAccount(account) && !managed.has(account.username))
+            .map((account) => account.username)
+        : null,
+      missing_accounts: inventory
+        ? [...managed].filter((username) => !inventory.some((account) => account.username === username))
+        : null,
+    };
+  }
+}

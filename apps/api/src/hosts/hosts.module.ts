@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { HostsController } from './hosts.controller';
+
+@Module({ controllers: [HostsController] })
+export class HostsModule {}

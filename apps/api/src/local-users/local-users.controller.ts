@@ -1,0 +1,278 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { DomainError, parseSshKey, systemAccounts, type HostState, type LocalUserCommand } from '@ops/domain';
+import { Roles } from '@ops/infra/auth';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { SecretBox } from '@ops/infra/crypto/secret-box';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandCtx } from '../common/command-context.decorator';
+import { ChangeLocalUserCommand } from './commands/change-local-user.command';
+import {
+  AddSshKeyDto,
+  ChangeShellDto,
+  CreateLocalUserDto,
+  DeleteLocalUserQueryDto,
+  HostQueryDto,
+  SetExpiryDto,
+  SetGroupsDto,
+  SetPasswordDto,
+} from './dto/local-user-requests.dto';
+import type { LocalUserChangeView, LocalUserView, SshKeyView } from './local-user-views';
+import { sealPasswordInput } from './password-input';
+import { GetLocalUserQuery, ListLocalUsersQuery, ListSshKeysQuery } from './queries/local-user.queries';
+
+const DEFAULT_SHELL = '/bin/bash';
+
+/** Every account change is an event on the account's stream; the host agent applies it and reports back. */
+@ApiTags('local users')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key change once' })
+@Roles('admin')
+@Controller('api/v1/local-users')
+export class LocalUsersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  list(@Query() query: HostQueryDto): Promise<LocalUserView[]> {
+    return this.queries.execute(new ListLocalUsersQuery(this.hostOf(query)));
+  }
+
+  @Post()
+  @HttpCode(202)
+  create(
+    @Body() body: CreateLocalUserDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    const sshKeys = (body.ssh_keys ?? []).map((line, index) => parseSshKey(line, `ssh_keys.${index}`));
+    return this.change(hostId, body.username, context, (host) => ({
+      type: 'CreateLocalUser',
+      hostId,
+      username: body.username,
+      shell: body.shell ?? DEFAULT_SHELL,
+      fullName: body.full_name ?? '',
+      groups: body.groups ?? [],
+      sudo: body.sudo ?? false,
+      passwordHash: sealPasswordInput(body, hostId, body.username, this.box),
+      forcePasswordChange: body.force_password_change ?? false,
+      sshKeys,
+      protection: { configured: this.protectedAccounts(), systemAccounts: systemAccounts(host) },
+    }));
+  }
+
+  @Get(':username')
+  details(@Param('username') username: string, @Query() query: HostQueryDto): Promise<LocalUserView> {
+    return this.queries.execute(new GetLocalUserQuery(this.hostOf(query), username));
+  }
+
+  @Delete(':username')
+  @HttpCode(202)
+  delete(
+    @Param('username') username: string,
+    @Query() query: DeleteLocalUserQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    return this.change(hostId, username, context, () => ({
+      type: 'DeleteLocalUser',
+      hostId,
+      username,
+      removeHome: query.remove_home ?? false,
+    }));
+  }
+
+  @Post(':username/password')
+  @HttpCode(202)
+  setPassword(
+    @Param('username') username: string,
+    @Body() body: SetPasswordDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    const passwordHash = sealPasswordInput(body, hostId, username, this.box);
+    if (!passwordHash) throw new DomainError('invalid', 'Give password or password_hash', 'password');
+    return this.change(hostId, username, context, () => ({
+      type: 'SetLocalUserPassword',
+      hostId,
+      username,
+      passwordHash,
+      forcePasswordChange: body.force_change ?? false,
+    }));
+  }
+
+  @Post(':username/password/expire')
+  @HttpCode(202)
+  forcePasswordChange(
+    @Param('username') username: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    return this.simple(username, query, context, 'ForcePasswordChange');
+  }
+
+  @Get(':username/ssh-keys')
+  sshKeys(@Param('username') username: string, @Query() query: HostQueryDto): Promise<SshKeyView[]> {
+    return this.queries.execute(new ListSshKeysQuery(this.hostOf(query), username));
+  }
+
+  @Post(':username/ssh-keys')
+  @HttpCode(202)
+  addSshKey(
+    @Param('username') username: string,
+    @Body() body: AddSshKeyDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    const key = parseSshKey(body.key, 'key');
+    return this.change(hostId, username, context, () => ({ type: 'AddSshKey', hostId, username, key }));
+  }
+
+  @Delete(':username/ssh-keys/:fingerprint')
+  @HttpCode(202)
+  removeSshKey(
+    @Param('username') username: string,
+    @Param('fingerprint') fingerprint: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    // Clients may leave out the prefix, which is the same for every key.
+    const full = fingerprint.startsWith('SHA256:') ? fingerprint : `SHA256:${fingerprint}`;
+    return this.change(hostId, username, context, () => ({
+      type: 'RemoveSshKey',
+      hostId,
+      username,
+      fingerprint: full,
+    }));
+  }
+
+  @Post(':username/sudo')
+  @HttpCode(202)
+  grantSudo(
+    @Param('username') username: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.simple(username, query, context, 'GrantSudo');
+  }
+
+  @Delete(':username/sudo')
+  @HttpCode(202)
+  revokeSudo(
+    @Param('username') username: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.simple(username, query, context, 'RevokeSudo');
+  }
+
+  @Post(':username/lock')
+  @HttpCode(202)
+  lock(
+    @Param('username') username: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.simple(username, query, context, 'LockLocalUser');
+  }
+
+  @Post(':username/unlock')
+  @HttpCode(202)
+  unlock(
+    @Param('username') username: string,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ) {
+    return this.simple(username, query, context, 'UnlockLocalUser');
+  }
+
+  @Put(':username/expiry')
+  @HttpCode(202)
+  setExpiry(
+    @Param('username') username: string,
+    @Body() body: SetExpiryDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    return this.change(hostId, username, context, () => ({
+      type: 'SetAccountExpiry',
+      hostId,
+      username,
+      expiresOn: body.expires_on,
+    }));
+  }
+
+  @Put(':username/shell')
+  @HttpCode(202)
+  changeShell(
+    @Param('username') username: string,
+    @Body() body: ChangeShellDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    return this.change(hostId, username, context, () => ({
+      type: 'ChangeShell',
+      hostId,
+      username,
+      shell: body.shell,
+    }));
+  }
+
+  @Put(':username/groups')
+  @HttpCode(202)
+  setGroups(
+    @Param('username') username: string,
+    @Body() body: SetGroupsDto,
+    @Query() query: HostQueryDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    return this.change(hostId, username, context, () => ({
+      type: 'SetGroups',
+      hostId,
+      username,
+      groups: body.groups,
+    }));
+  }
+
+  private simple(
+    username: string,
+    query: HostQueryDto,
+    context: CommandContext,
+    type: 'GrantSudo' | 'RevokeSudo' | 'LockLocalUser' | 'UnlockLocalUser' | 'ForcePasswordChange',
+  ): Promise<LocalUserChangeView> {
+    const hostId = this.hostOf(query);
+    return this.change(hostId, username, context, () => ({ type, hostId, username }) as LocalUserCommand);
+  }
+
+  private change(
+    hostId: string,
+    username: string,
+    context: CommandContext,
+    build: (host: HostState) => LocalUserCommand,
+  ): Promise<LocalUserChangeView> {
+    return this.commands.execute(new ChangeLocalUserCommand(hostId, username, build, context));
+  }
+
+  private hostOf(query: HostQueryDto): string {
+    return query.host ?? this.config.DEFAULT_HOST_ID;
+  }
+
+  private protectedAccounts(): string[] {
+    return this.config.PROTECTED_ACCOUNTS.split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0);
+  }
+}

@@ -1,0 +1,56 @@
+import { localUserStream } from '@ops/domain/local-users/local-user.stream';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import type { SecretBox } from '@ops/infra/crypto/secret-box';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AppliedRevisions } from './applied-revisions';
+import { LocalUserConverger } from './converge/local-user-converger';
+import { HostAgent } from './host-agent';
+import { resolveHostRoot } from './sandbox/host-root';
+import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
+import { readAccounts } from './shadow/read-accounts';
+import { ShadowUtils } from './shadow/shadow-utils';
+import type { HostCommandSource, HostReportSink } from './transport/host-transport';
+
+/** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
+async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
+  if (root === '/' || existsSync(join(root, 'etc', 'passwd'))) return;
+  const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
+  logger.info({ root, created }, 'sandbox root prepared');
+}
+
+/**
+ * The agent as both setups run it, whatever carries its commands and reports: on the configured root
+ * (a sandbox in DATA_DIR unless HOST_AGENT_ROOT says otherwise), opening password hashes with the
+ * platform's keys, remembering what it applied in DATA_DIR.
+ */
+export async function buildHostAgent(options: {
+  config: AppConfig;
+  source: HostCommandSource;
+  sink: HostReportSink;
+  box: SecretBox;
+  logger: Logger;
+}): Promise<{ agent: HostAgent; root: string }> {
+  const { config, logger } = options;
+  const hostId = config.HOST_ID;
+  const root = resolveHostRoot(config);
+  await ensureRoot(root, config, logger);
+  const agent = new HostAgent({
+    hostId,
+    source: options.source,
+    sink: options.sink,
+    converger: new LocalUserConverger({
+      root,
+      runner: new ShadowUtils({ root }),
+      openSecret: (secret, owner) => options.box.open(secret, localUserStream(owner.hostId, owner.username)),
+      sudoGroup: config.HOST_AGENT_SUDO_GROUP,
+      logger,
+    }),
+    applied: await AppliedRevisions.open(join(config.DATA_DIR, 'host-agent', hostId, 'applied.json')),
+    readInventory: () => readAccounts(root),
+    inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
+    logger,
+  });
+  return { agent, root };
+}

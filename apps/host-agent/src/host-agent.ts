@@ -1,0 +1,83 @@
+import type { HostCommand, HostOutcome, InventoryAccount } from '@ops/domain/local-users/host-command';
+import type { Logger } from 'pino';
+import type { AppliedRevisions } from './applied-revisions';
+import type { LocalUserConverger } from './converge/local-user-converger';
+import type { HostCommandSource, HostReportSink } from './transport/host-transport';
+
+export interface HostAgentOptions {
+  hostId: string;
+  source: HostCommandSource;
+  sink: HostReportSink;
+  converger: Pick<LocalUserConverger, 'apply'>;
+  applied: AppliedRevisions;
+  readInventory: () => Promise<InventoryAccount[]>;
+  inventoryIntervalMs: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * One managed host: takes commands from its source, skips those already applied, converges the rest,
+ * records what took effect and reports every outcome before the source may acknowledge the command.
+ * Reports the host's accounts on start and periodically, so changes made by hand show up.
+ */
+export class HostAgent {
+  private timer: NodeJS.Timeout | null = null;
+  private inventoryInFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: HostAgentOptions) {}
+
+  async start(): Promise<void> {
+    await this.reportInventory();
+    await this.options.source.start((command) => this.handle(command));
+    this.timer = setInterval(() => {
+      this.inventoryInFlight = this.reportInventory();
+    }, this.options.inventoryIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.options.source.stop();
+    await this.inventoryInFlight;
+  }
+
+  /** Reporting failures propagate: the source then does not acknowledge and the command comes again. */
+  async handle(command: HostCommand): Promise<HostOutcome> {
+    const outcome = await this.outcomeOf(command);
+    await this.options.sink.outcome(outcome);
+    return outcome;
+  }
+
+  private async outcomeOf(command: HostCommand): Promise<HostOutcome> {
+    const { commandId, hostId, username, revision } = command;
+    const reference = { commandId, hostId, username, revision };
+    const log = { commandId, username, revision };
+    if (hostId !== this.options.hostId || !/^\d+$/.test(revision)) {
+      const message = `command for host ${hostId} at revision ${revision} refused by host ${this.options.hostId}`;
+      this.options.logger.warn(log, message);
+      return { ...reference, status: 'failed', tool: 'host-agent', exitCode: null, message };
+    }
+    if (this.options.applied.covers(username, revision)) {
+      this.options.logger.info(log, 'host command already applied, skipped');
+      return { ...reference, status: 'applied' };
+    }
+    const outcome = await this.options.converger.apply(command);
+    if (outcome.status === 'applied') {
+      await this.options.applied.record(username, revision);
+      this.options.logger.info(log, 'host command applied');
+    }
+    return outcome;
+  }
+
+  /** A failed inventory is only logged: the next one comes at the next interval. */
+  private async reportInventory(): Promise<void> {
+    try {
+      const accounts = await this.options.readInventory();
+      const takenAt = (this.options.now?.() ?? new Date()).toISOString();
+      await this.options.sink.inventory({ hostId: this.options.hostId, takenAt, accounts });
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'host inventory not reported');
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { fold } from '../shared/decider';
+import type { HostInventory, InventoryAccount } from '../local-users/host-command';
+import { refusal } from '../local-users/testing';
+import type { ManagedHostCommand } from './host.commands';
+import { accountNamed, hostDecider, systemAccounts, type HostState } from './host.decider';
+import type { HostEvent } from './host.events';
+import { hostStream } from './host.stream';
+
+const account = (username: string, uid: number, groups: string[] = []): InventoryAccount => ({
+  username,
+  uid,
+  gid: uid,
+  shell: uid < 1000 ? '/usr/sbin/nologin' : '/bin/bash',
+  home: uid === 0 ? '/root' : `/home/${username}`,
+  groups,
+});
+const accounts: InventoryAccount[] = [
+  account('root', 0),
+  account('daemon', 1),
+  account('Debian-exim', 101),
+  account('nobody', 65534),
+  account('alice', 1000, ['dev', 'ops']),
+];
+const inventory = (overrides: Partial<HostInventory> = {}): HostInventory => ({
+  hostId: 'web-1',
+  takenAt: '2025-01-01T10:00:00Z',
+  accounts,
+  ...overrides,
+});
+const register: ManagedHostCommand = { type: 'RegisterHost', hostId: 'web-1', name: 'Web 1' };
+
+function run(commands: readonly ManagedHostCommand[]): { state: HostState; events: HostEvent[] } {
+  const events: HostEvent[] = [];
+  for (const command of commands) events.push(...hostDecider.decide(command, fold(hostDecider, events)));
+  return { state: fold(hostDecider, events), events };
+}
+
+describe('host decider', () => {
+  it('names its stream by host id', () => {
+    expect(hostStream('web-1')).toBe('host-web-1');
+  });
+
+  it('registers a host once, with its name trimmed', () => {
+    expect(hostDecider.decide({ ...register, name: '  Web 1 ' }, hostDecider.initialState)).toEqual([
+      { type: 'HostRegistered', data: { hostId: 'web-1', name: 'Web 1' } },
+    ]);
+  });
+
+  it('treats registering again under the same name as no change', () => {
+    expect(run([register, register]).events).toHaveLength(1);
+  });
+
+  it('refuses to register again under another name', () => {
+    const { state } = run([register]);
+    const error = refusal(() => hostDecider.decide({ ...register, name: 'Web one' }, state));
+    expect(error.code).toBe('conflict');
+    expect(error.field).toBe('name');
+  });
+
+  it.each(['Web_1', '-web', '', 'web/1', 'a'.repeat(64), 'wеb-1'])('refuses the host id %j', (hostId) => {
+    const error = refusal(() => hostDecider.decide({ ...register, hostId }, hostDecider.initialState));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('host_id');
+  });
+
+  it.each(['', '   ', 'x'.repeat(129), 'Web\n1', 'Web\u0000'])('refuses the name %j', (name) => {
+    const error = refusal(() => hostDecider.decide({ ...register, name }, hostDecider.initialState));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('name');
+  });
+
+  it('accepts a name of 128 characters, not counting surrounding blanks', () => {
+    expect(
+      hostDecider.decide({ ...register, name: ` ${'é'.repeat(128)} ` }, hostDecider.initialState),
+    ).toHaveLength(1);
+  });
+
+  it('refuses an inventory for a host nobody registered', () => {
+    const error = refusal(() =>
+      hostDecider.decide({ type: 'RecordInventory', inventory: inventory() }, hostDecider.initialState),
+    );
+    expect(error.code).toBe('not_found');
+    expect(error.field).toBe('host_id');
+  });
+
+  it('records an inventory and ignores a later identical one, whatever its time and order', () => {
+    const { events, state } = run([
+      register,
+      { type: 'RecordInventory', inventory: inventory() },
+      {
+        type: 'RecordInventory',
+        inventory: inventory({
+          takenAt: '2025-01-01T10:05:00.123+02:00',
+          accounts: [...accounts]
+            .reverse()
+            .map((entry) => ({ ...entry, groups: [...entry.groups].reverse() })),
+        }),
+      },
+    ]);
+    expect(events.map((event) => event.type)).toEqual(['HostRegistered', 'HostInventoryReported']);
+    expect(state.inventory?.takenAt).toBe('2025-01-01T10:00:00Z');
+  });
+
+  it.each([
+    ['a new account', [...accounts, account('bob', 1001)]],
+    ['a removed account', accounts.slice(1)],
+    [
+      'a changed uid',
+      accounts.map((entry) => (entry.username === 'alice' ? { ...entry, uid: 1002 } : entry)),
+    ],
+    [
+      'changed groups',
+      accounts.map((entry) => (entry.username === 'alice' ? { ...entry, groups: ['dev'] } : entry)),
+    ],
+    [
+      'a changed shell',
+      accounts.map((entry) => (entry.username === 'alice' ? { ...entry, shell: '/bin/sh' } : entry)),
+    ],
+  ])('records a report with %s', (_why, changed) => {
+    const { events } = run([
+      register,
+      { type: 'RecordInventory', inventory: inventory() },
+      { type: 'RecordInventory', inventory: inventory({ accounts: changed }) },
+    ]);
+    expect(events.at(-1)).toEqual({
+      type: 'HostInventoryReported',
+      data: { hostId: 'web-1', takenAt: '2025-01-01T10:00:00Z', accounts: changed },
+    });
+  });
+
+  it.each([
+    ['a bad time', inventory({ takenAt: 'yesterday' }), 'taken_at'],
+    ['an impossible time', inventory({ takenAt: '2025-13-01T00:00:00Z' }), 'taken_at'],
+    ['a repeated username', inventory({ accounts: [...accounts, account('alice', 1003)] }), 'accounts.5'],
+    ['an empty username', inventory({ accounts: [account('', 1000)] }), 'accounts.0'],
+    [
+      'a colon in a field',
+      inventory({ accounts: [{ ...account('eve', 1000), home: '/home/eve:x' }] }),
+      'accounts.0',
+    ],
+    ['a negative uid', inventory({ accounts: [account('eve', -1)] }), 'accounts.0'],
+    ['a fractional gid', inventory({ accounts: [{ ...account('eve', 1000), gid: 1.5 }] }), 'accounts.0'],
+    ['an invalid host id', inventory({ hostId: 'WEB' }), 'host_id'],
+  ])('refuses an inventory with %s', (_why, report, field) => {
+    const { state } = run([register]);
+    const error = refusal(() => hostDecider.decide({ type: 'RecordInventory', inventory: report }, state));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe(field);
+  });
+
+  it('lists the system accounts: uid below 1000, and nobody', () => {
+    const { state } = run([register, { type: 'RecordInventory', inventory: inventory() }]);
+    expect(systemAccounts(state)).toEqual(['root', 'daemon', 'Debian-exim', 'nobody']);
+  });
+
+  it('knows no system accounts before the first report', () => {
+    expect(systemAccounts(run([register]).state)).toEqual([]);
+  });
+
+  it('finds an account by name', () => {
+    const { state } = run([register, { type: 'RecordInventory', inventory: inventory() }]);
+    expect(accountNamed(state, 'alice')).toEqual(account('alice', 1000, ['dev', 'ops']));
+    expect(accountNamed(state, 'bob')).toBeUndefined();
+  });
+});

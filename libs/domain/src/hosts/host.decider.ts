@@ -1,0 +1,82 @@
+import type { Decider } from '../shared/decider';
+import { DomainError } from '../shared/domain-error';
+import type { InventoryAccount } from '../local-users/host-command';
+import type { ManagedHostCommand, RecordInventory, RegisterHost } from './host.commands';
+import type { HostEvent } from './host.events';
+import { assertValidHostId } from './host-id';
+import { assertValidInventory, isSystemAccount, sameAccounts } from './inventory';
+
+export interface HostState {
+  readonly registered: boolean;
+  readonly hostId: string;
+  readonly name: string;
+  /** The last inventory the agent reported, or null before the first report. */
+  readonly inventory: { readonly takenAt: string; readonly accounts: readonly InventoryAccount[] } | null;
+}
+
+export const MAX_HOST_NAME_LENGTH = 128;
+const NAME_FORBIDDEN = /\p{C}/u;
+
+function decideRegister(command: RegisterHost, state: HostState): HostEvent[] {
+  assertValidHostId(command.hostId);
+  const name = command.name.trim();
+  if ([...name].length === 0 || [...name].length > MAX_HOST_NAME_LENGTH || NAME_FORBIDDEN.test(name)) {
+    throw new DomainError('invalid', `name must be 1-${MAX_HOST_NAME_LENGTH} printable characters`, 'name');
+  }
+  if (state.registered) {
+    if (state.name === name) return [];
+    throw new DomainError(
+      'conflict',
+      `host ${command.hostId} is already registered as ${state.name}`,
+      'name',
+    );
+  }
+  return [{ type: 'HostRegistered', data: { hostId: command.hostId, name } }];
+}
+
+function decideInventory(command: RecordInventory, state: HostState): HostEvent[] {
+  const { inventory } = command;
+  assertValidHostId(inventory.hostId);
+  assertValidInventory(inventory);
+  // Only registered hosts are managed: a report from an unknown agent must not create one.
+  if (!state.registered) {
+    throw new DomainError('not_found', `host ${inventory.hostId} is not registered`, 'host_id');
+  }
+  // Agents report periodically; only a change in the accounts is worth an event.
+  if (state.inventory !== null && sameAccounts(state.inventory.accounts, inventory.accounts)) return [];
+  return [
+    {
+      type: 'HostInventoryReported',
+      data: { hostId: inventory.hostId, takenAt: inventory.takenAt, accounts: inventory.accounts },
+    },
+  ];
+}
+
+export const hostDecider: Decider<ManagedHostCommand, HostEvent, HostState> = {
+  initialState: { registered: false, hostId: '', name: '', inventory: null },
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterHost':
+        return decideRegister(command, state);
+      case 'RecordInventory':
+        return decideInventory(command, state);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'HostRegistered':
+        return { ...state, registered: true, hostId: event.data.hostId, name: event.data.name };
+      case 'HostInventoryReported':
+        return { ...state, inventory: { takenAt: event.data.takenAt, accounts: event.data.accounts } };
+    }
+  },
+};
+
+/** The usernames the domain refuses to manage on this host because the system owns them. */
+export function systemAccounts(state: HostState): string[] {
+  return (state.inventory?.accounts ?? []).filter(isSystemAccount).map((account) => account.username);
+}
+
+export function accountNamed(state: HostState, username: string): InventoryAccount | undefined {
+  return state.inventory?.accounts.find((account) => account.username === username);
+}

@@ -1,0 +1,419 @@
+import { fold } from '../shared/decider';
+import type { EncryptedSecret, HostOutcome } from './host-command';
+import type { CreateLocalUser, LocalUserCommand } from './local-user.commands';
+import { desiredStateOf, localUserDecider, MAX_SSH_KEYS, type LocalUserState } from './local-user.decider';
+import type { LocalUserEvent, SshKeyRecord } from './local-user.events';
+import { parseSshKey } from './ssh-key';
+import { opensshPublicKey, refusal } from './testing';
+
+const account = { hostId: 'web-1', username: 'alice' } as const;
+const sealed: EncryptedSecret = { keyId: 'k1', sealed: 'c2VhbGVk' };
+const resealed: EncryptedSecret = { keyId: 'k2', sealed: 'b3RoZXI' };
+const laptop: SshKeyRecord = parseSshKey(`${opensshPublicKey('ed25519')} alice@laptop`);
+const phone: SshKeyRecord = parseSshKey(`no-pty ${opensshPublicKey('p256')} alice@phone`);
+
+function create(overrides: Partial<CreateLocalUser> = {}): CreateLocalUser {
+  return {
+    type: 'CreateLocalUser',
+    ...account,
+    shell: '/bin/bash',
+    fullName: 'Alice Smith',
+    groups: ['dev'],
+    sudo: false,
+    passwordHash: sealed,
+    forcePasswordChange: false,
+    sshKeys: [laptop],
+    protection: { configured: ['ansible'], systemAccounts: ['daemon'] },
+    ...overrides,
+  };
+}
+
+/** Decides each command on the state so far and folds what it appended, like a handler would. */
+function run(commands: readonly LocalUserCommand[]): { state: LocalUserState; events: LocalUserEvent[] } {
+  const events: LocalUserEvent[] = [];
+  for (const command of commands) {
+    events.push(...localUserDecider.decide(command, fold(localUserDecider, events)));
+  }
+  return { state: fold(localUserDecider, events), events };
+}
+
+const created = (): LocalUserState => run([create()]).state;
+const decide = (command: LocalUserCommand, state: LocalUserState = created()): LocalUserEvent[] =>
+  localUserDecider.decide(command, state);
+
+describe('local user decider: create', () => {
+  it('records the whole account in one event', () => {
+    expect(decide(create(), localUserDecider.initialState)).toEqual([
+      {
+        type: 'LocalUserCreated',
+        data: {
+          ...account,
+          shell: '/bin/bash',
+          fullName: 'Alice Smith',
+          groups: ['dev'],
+          sudo: false,
+          passwordHash: sealed,
+          forcePasswordChange: false,
+          sshKeys: [laptop],
+        },
+      },
+    ]);
+  });
+
+  it('refuses to create an account that exists', () => {
+    const error = refusal(() => decide(create()));
+    expect(error.code).toBe('conflict');
+    expect(error.field).toBe('username');
+  });
+
+  it.each([
+    ['root', 'root'],
+    ['a configured account', 'ansible'],
+    ['a system account of the host', 'daemon'],
+  ])('refuses to create %s', (_why, username) => {
+    const error = refusal(() => decide(create({ username }), localUserDecider.initialState));
+    expect(error.code).toBe('forbidden');
+    expect(error.field).toBe('username');
+  });
+
+  it.each([
+    ['username', { username: 'a;rm -rf /' }, 'username'],
+    ['host id', { hostId: 'Web_1' }, 'host_id'],
+    ['shell', { shell: '/bin/../tmp/x' }, 'shell'],
+    ['full name', { fullName: 'a:b' }, 'full_name'],
+    ['groups', { groups: ['dev', 'dev'] }, 'groups'],
+    ['privileged group', { groups: ['sudo'] }, 'groups'],
+    ['duplicate keys', { sshKeys: [laptop, phone, laptop] }, 'ssh_keys'],
+    ['too many keys', { sshKeys: Array.from({ length: MAX_SSH_KEYS + 1 }, () => laptop) }, 'ssh_keys'],
+    [
+      'forced change without password',
+      { passwordHash: null, forcePasswordChange: true },
+      'force_password_change',
+    ],
+    ['a forged key record', { sshKeys: [{ ...laptop, fingerprint: phone.fingerprint }] }, 'ssh_keys.0'],
+    ['a weak key slipped past the parser', { sshKeys: [laptop, { ...phone, bits: 1024 }] }, 'ssh_keys.1'],
+  ] as const)('refuses an invalid %s', (_why, overrides, field) => {
+    const error = refusal(() => decide(create(overrides), localUserDecider.initialState));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe(field);
+  });
+
+  it('accepts an account with keys only and no password', () => {
+    const { state } = run([create({ passwordHash: null, sshKeys: [laptop, phone] })]);
+    expect(state.passwordHash).toBeNull();
+    expect(state.sshKeys.map((key) => key.fingerprint)).toEqual([laptop.fingerprint, phone.fingerprint]);
+  });
+});
+
+describe('local user decider: changes', () => {
+  const missing: LocalUserCommand[] = [
+    { type: 'DeleteLocalUser', ...account, removeHome: true },
+    { type: 'SetLocalUserPassword', ...account, passwordHash: sealed, forcePasswordChange: false },
+    { type: 'AddSshKey', ...account, key: phone },
+    { type: 'RemoveSshKey', ...account, fingerprint: laptop.fingerprint },
+    { type: 'GrantSudo', ...account },
+    { type: 'RevokeSudo', ...account },
+    { type: 'LockLocalUser', ...account },
+    { type: 'UnlockLocalUser', ...account },
+    { type: 'SetAccountExpiry', ...account, expiresOn: '2030-01-01' },
+    { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
+    { type: 'SetGroups', ...account, groups: ['ops'] },
+    { type: 'ForcePasswordChange', ...account },
+  ];
+
+  it.each(missing.map((command) => [command.type, command] as const))(
+    'refuses %s on an account that was never created',
+    (_type, command) => {
+      const error = refusal(() => decide(command, localUserDecider.initialState));
+      expect(error.code).toBe('not_found');
+      expect(error.field).toBe('username');
+    },
+  );
+
+  it.each(missing.map((command) => [command.type, command] as const))(
+    'refuses %s on a deleted account',
+    (_type, command) => {
+      const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: false }]);
+      expect(refusal(() => decide(command, state)).code).toBe('not_found');
+    },
+  );
+
+  it('adds and removes keys by fingerprint, in order', () => {
+    const { state, events } = run([
+      create(),
+      { type: 'AddSshKey', ...account, key: phone },
+      { type: 'RemoveSshKey', ...account, fingerprint: laptop.fingerprint },
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'LocalUserCreated',
+      'LocalUserSshKeyAdded',
+      'LocalUserSshKeyRemoved',
+    ]);
+    expect(state.sshKeys).toEqual([phone]);
+  });
+
+  it('refuses a key that is already present, whatever its options or comment', () => {
+    const same = parseSshKey(`restrict ${laptop.line.split(' ').slice(0, 2).join(' ')} other`);
+    const error = refusal(() => decide({ type: 'AddSshKey', ...account, key: same }));
+    expect(error.code).toBe('conflict');
+    expect(error.field).toBe('ssh_key');
+  });
+
+  it('refuses a forged key record on add', () => {
+    const error = refusal(() =>
+      decide({ type: 'AddSshKey', ...account, key: { ...phone, options: 'restrict' } }),
+    );
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('ssh_key');
+  });
+
+  it('refuses a key past the maximum', () => {
+    const full = {
+      ...created(),
+      sshKeys: Array.from({ length: MAX_SSH_KEYS }, (_, i) => ({ ...laptop, fingerprint: `f${i}` })),
+    };
+    expect(refusal(() => decide({ type: 'AddSshKey', ...account, key: phone }, full)).code).toBe('conflict');
+  });
+
+  it('refuses to remove an unknown key', () => {
+    const error = refusal(() => decide({ type: 'RemoveSshKey', ...account, fingerprint: phone.fingerprint }));
+    expect(error.code).toBe('not_found');
+    expect(error.field).toBe('fingerprint');
+  });
+
+  it.each([
+    ['GrantSudo', [{ type: 'GrantSudo', ...account }], 'LocalUserSudoGranted'],
+    [
+      'RevokeSudo',
+      [
+        { type: 'GrantSudo', ...account },
+        { type: 'RevokeSudo', ...account },
+      ],
+      'LocalUserSudoRevoked',
+    ],
+    ['LockLocalUser', [{ type: 'LockLocalUser', ...account }], 'LocalUserLocked'],
+    [
+      'UnlockLocalUser',
+      [
+        { type: 'LockLocalUser', ...account },
+        { type: 'UnlockLocalUser', ...account },
+      ],
+      'LocalUserUnlocked',
+    ],
+    [
+      'SetAccountExpiry',
+      [{ type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' }],
+      'LocalUserExpirySet',
+    ],
+    ['ChangeShell', [{ type: 'ChangeShell', ...account, shell: '/bin/zsh' }], 'LocalUserShellChanged'],
+    ['SetGroups', [{ type: 'SetGroups', ...account, groups: ['dev', 'ops'] }], 'LocalUserGroupsSet'],
+    ['ForcePasswordChange', [{ type: 'ForcePasswordChange', ...account }], 'LocalUserPasswordChangeForced'],
+  ] as const)('%s appends its event once and nothing when repeated', (_type, commands, eventType) => {
+    const { events, state } = run([create(), ...commands]);
+    expect(events.at(-1)?.type).toBe(eventType);
+    expect(decide(commands[commands.length - 1], state)).toEqual([]);
+  });
+
+  it.each([
+    ['revoking sudo that was never granted', { type: 'RevokeSudo', ...account }],
+    ['unlocking an unlocked account', { type: 'UnlockLocalUser', ...account }],
+    ['keeping no expiry', { type: 'SetAccountExpiry', ...account, expiresOn: null }],
+    ['keeping the shell', { type: 'ChangeShell', ...account, shell: '/bin/bash' }],
+    ['the same groups', { type: 'SetGroups', ...account, groups: ['dev'] }],
+  ] as const)('appends nothing for %s', (_why, command) => {
+    expect(decide(command)).toEqual([]);
+  });
+
+  it('treats the same groups in another order as no change', () => {
+    const { state } = run([create({ groups: ['dev', 'ops'] })]);
+    expect(decide({ type: 'SetGroups', ...account, groups: ['ops', 'dev'] }, state)).toEqual([]);
+    expect(decide({ type: 'SetGroups', ...account, groups: ['ops'] }, state)).toHaveLength(1);
+  });
+
+  it('records each change in the state', () => {
+    const { state } = run([
+      create(),
+      { type: 'GrantSudo', ...account },
+      { type: 'LockLocalUser', ...account },
+      { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
+      { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
+      { type: 'SetGroups', ...account, groups: ['ops'] },
+      { type: 'SetLocalUserPassword', ...account, passwordHash: resealed, forcePasswordChange: true },
+    ]);
+    expect(state).toMatchObject({
+      sudo: true,
+      locked: true,
+      expiresOn: '2030-06-30',
+      shell: '/bin/zsh',
+      groups: ['ops'],
+      passwordHash: resealed,
+      forcePasswordChange: true,
+      changeCount: 7,
+    });
+  });
+
+  it('clears an expiry with null', () => {
+    const { state } = run([
+      create(),
+      { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
+      { type: 'SetAccountExpiry', ...account, expiresOn: null },
+    ]);
+    expect(state.expiresOn).toBeNull();
+  });
+
+  it.each([
+    [
+      'an impossible expiry date',
+      { type: 'SetAccountExpiry', ...account, expiresOn: '2030-02-30' },
+      'expires_on',
+    ],
+    ['a relative shell', { type: 'ChangeShell', ...account, shell: 'zsh' }, 'shell'],
+    ['a privileged group', { type: 'SetGroups', ...account, groups: ['wheel'] }, 'groups'],
+    ['an invalid username', { type: 'GrantSudo', hostId: 'web-1', username: '../etc' }, 'username'],
+    ['an invalid host id', { type: 'GrantSudo', hostId: 'web/1', username: 'alice' }, 'host_id'],
+  ] as const)('refuses %s', (_why, command, field) => {
+    const error = refusal(() => decide(command));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe(field);
+  });
+
+  it('refuses to force a password change on an account without a password', () => {
+    const { state } = run([create({ passwordHash: null })]);
+    expect(refusal(() => decide({ type: 'ForcePasswordChange', ...account }, state)).code).toBe('conflict');
+  });
+
+  it('always records a new password, even when it is flagged the same way', () => {
+    const command: LocalUserCommand = {
+      type: 'SetLocalUserPassword',
+      ...account,
+      passwordHash: sealed,
+      forcePasswordChange: false,
+    };
+    expect(decide(command)).toEqual([
+      {
+        type: 'LocalUserPasswordSet',
+        data: { ...account, passwordHash: sealed, forcePasswordChange: false },
+      },
+    ]);
+  });
+});
+
+describe('local user decider: delete and create again', () => {
+  it('deletes, then creates a fresh account', () => {
+    const { state, events } = run([
+      create({ sudo: true }),
+      { type: 'LockLocalUser', ...account },
+      { type: 'DeleteLocalUser', ...account, removeHome: true },
+      create({ sshKeys: [phone], sudo: false, passwordHash: null }),
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'LocalUserCreated',
+      'LocalUserLocked',
+      'LocalUserDeleted',
+      'LocalUserCreated',
+    ]);
+    expect(state).toMatchObject({
+      exists: true,
+      deleted: false,
+      removeHome: false,
+      locked: false,
+      sudo: false,
+      passwordHash: null,
+      sshKeys: [phone],
+      changeCount: 4,
+    });
+  });
+
+  it('refuses to delete twice', () => {
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: false }]);
+    expect(state).toMatchObject({ exists: false, deleted: true, removeHome: false });
+    expect(
+      refusal(() => decide({ type: 'DeleteLocalUser', ...account, removeHome: false }, state)).code,
+    ).toBe('not_found');
+  });
+});
+
+describe('local user decider: host outcomes', () => {
+  const applied: HostOutcome = { commandId: 'c1', ...account, revision: '0', status: 'applied' };
+  const failed: HostOutcome = {
+    commandId: 'c2',
+    ...account,
+    revision: '1',
+    status: 'failed',
+    tool: 'usermod',
+    exitCode: 6,
+    message: "usermod: group 'ops' does not exist",
+  };
+
+  it('records an applied change and remembers it as the last outcome', () => {
+    const events = decide({ type: 'RecordHostOutcome', ...account, outcome: applied });
+    expect(events).toEqual([
+      { type: 'HostChangeApplied', data: { ...account, commandId: 'c1', revision: '0' } },
+    ]);
+    const state = events.reduce(localUserDecider.evolve, created());
+    expect(state.lastOutcome).toEqual(applied);
+    expect(state.changeCount).toBe(1);
+  });
+
+  it('records a failure with what the tool said', () => {
+    const events = decide({ type: 'RecordHostOutcome', ...account, outcome: failed });
+    expect(events).toEqual([
+      {
+        type: 'HostChangeFailed',
+        data: {
+          ...account,
+          commandId: 'c2',
+          revision: '1',
+          tool: 'usermod',
+          exitCode: 6,
+          message: failed.message,
+        },
+      },
+    ]);
+    expect(events.reduce(localUserDecider.evolve, created()).lastOutcome).toEqual(failed);
+  });
+
+  it('records outcomes for a deleted account too: they are history', () => {
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: true }]);
+    expect(decide({ type: 'RecordHostOutcome', ...account, outcome: applied }, state)).toHaveLength(1);
+  });
+
+  it('refuses an outcome about another account', () => {
+    const error = refusal(() =>
+      decide({ type: 'RecordHostOutcome', ...account, outcome: { ...applied, username: 'bob' } }),
+    );
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('outcome');
+  });
+});
+
+describe('desiredStateOf', () => {
+  it('describes the whole present account', () => {
+    const { state } = run([
+      create({ sshKeys: [laptop, phone], groups: ['dev', 'ops'] }),
+      { type: 'GrantSudo', ...account },
+      { type: 'SetAccountExpiry', ...account, expiresOn: '2031-01-31' },
+      { type: 'ForcePasswordChange', ...account },
+    ]);
+    expect(desiredStateOf(state)).toEqual({
+      present: true,
+      shell: '/bin/bash',
+      fullName: 'Alice Smith',
+      groups: ['dev', 'ops'],
+      sudo: true,
+      passwordHash: sealed,
+      locked: false,
+      expiresOn: '2031-01-31',
+      forcePasswordChange: true,
+      sshKeys: [
+        { line: laptop.line, fingerprint: laptop.fingerprint },
+        { line: phone.line, fingerprint: phone.fingerprint },
+      ],
+    });
+  });
+
+  it.each([true, false])('describes a deleted account as absent (remove home: %s)', (removeHome) => {
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome }]);
+    expect(desiredStateOf(state)).toEqual({ present: false, removeHome });
+  });
+});

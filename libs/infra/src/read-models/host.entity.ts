@@ -1,0 +1,24 @@
+import type { InventoryAccount } from '@ops/domain';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A managed server and the latest account inventory its agent reported. */
+@Entity({ name: 'hosts' })
+export class HostRow {
+  @PrimaryColumn({ name: 'host_id', type: 'text' })
+  hostId!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'registered_at', type: 'timestamptz' })
+  registeredAt!: Date;
+
+  @Column({ name: 'registered_by', type: 'text' })
+  registeredBy!: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  inventory!: InventoryAccount[] | null;
+
+  @Column({ name: 'inventory_taken_at', type: 'timestamptz', nullable: true })
+  inventoryTakenAt!: Date | null;
+}

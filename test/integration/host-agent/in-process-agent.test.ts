@@ -1,0 +1,185 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { AppliedRevisions } from '../../../apps/host-agent/src/applied-revisions';
+import { LocalUserConverger } from '../../../apps/host-agent/src/converge/local-user-converger';
+import { HostAgent } from '../../../apps/host-agent/src/host-agent';
+import { prepareSandboxRoot } from '../../../apps/host-agent/src/sandbox/prepare-sandbox-root';
+import { readAccounts } from '../../../apps/host-agent/src/shadow/read-accounts';
+import { ShadowUtils } from '../../../apps/host-agent/src/shadow/shadow-utils';
+import { InProcessHostChannel } from '../../../apps/host-agent/src/transport/in-process-host-channel';
+import type {
+  DesiredPresentUser,
+  HostCommand,
+  HostInventory,
+  HostOutcome,
+} from '../../../libs/domain/src/local-users/host-command';
+import { createSandbox, etcLine, fakeOpen, type Sandbox } from './sandbox-fixtures';
+
+const HOST = 'node-1';
+const silent = pino({ level: 'silent' });
+const run = promisify(execFile);
+
+const user = (shell: string): DesiredPresentUser => ({
+  present: true,
+  shell,
+  fullName: 'Dana',
+  groups: [],
+  sudo: false,
+  passwordHash: null,
+  locked: false,
+  expiresOn: null,
+  forcePasswordChange: false,
+  sshKeys: [],
+});
+
+function command(revision: number, desired: DesiredPresentUser, hostId = HOST): HostCommand {
+  return { commandId: randomUUID(), hostId, username: 'dana', revision: String(revision), desired };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('HostAgent over the in-process channel', () => {
+  let sandbox: Sandbox;
+  let runner: ShadowUtils;
+  let runs: jest.SpyInstance;
+  let channel: InProcessHostChannel;
+  let agent: HostAgent;
+  const outcomes: HostOutcome[] = [];
+  const inventories: HostInventory[] = [];
+  const appliedPath = (): string => join(sandbox.dir, 'state', 'applied.json');
+
+  async function startAgent(): Promise<void> {
+    channel = new InProcessHostChannel();
+    agent = new HostAgent({
+      hostId: HOST,
+      source: channel,
+      sink: {
+        outcome: async (outcome) => void outcomes.push(outcome),
+        inventory: async (inventory) => void inventories.push(inventory),
+      },
+      converger: new LocalUserConverger({
+        root: sandbox.root,
+        runner,
+        openSecret: fakeOpen,
+        sudoGroup: 'sudo',
+        logger: silent,
+      }),
+      applied: await AppliedRevisions.open(appliedPath()),
+      readInventory: () => readAccounts(sandbox.root),
+      inventoryIntervalMs: 100,
+      logger: silent,
+    });
+    await agent.start();
+  }
+
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+    runner = new ShadowUtils({ root: sandbox.root });
+    runs = jest.spyOn(runner, 'run');
+    await startAgent();
+  });
+
+  afterAll(async () => {
+    await agent.stop();
+    await sandbox.remove();
+  });
+
+  it('reports an inventory of the sandbox on start', () => {
+    expect(inventories[0]).toMatchObject({ hostId: HOST });
+    expect(inventories[0].accounts.map((account) => account.username)).toStrictEqual([
+      'root',
+      'daemon',
+      'bin',
+      'sys',
+      'nobody',
+    ]);
+  });
+
+  it('resolves a delivery once the command is applied and its outcome reported', async () => {
+    const create = command(1, user('/bin/bash'));
+    const outcome = await channel.deliver(create);
+    expect(outcome).toMatchObject({ commandId: create.commandId, status: 'applied' });
+    expect(outcomes.at(-1)).toStrictEqual(outcome);
+    expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/bash');
+  });
+
+  it('acknowledges an older revision after a newer one without touching the account', async () => {
+    await channel.deliver(command(3, user('/bin/sh')));
+    runs.mockClear();
+    const older = await channel.deliver(command(2, user('/bin/bash')));
+    expect(older.status).toBe('applied');
+    expect(runs).not.toHaveBeenCalled();
+    expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/sh');
+    expect(JSON.parse(await readFile(appliedPath(), 'utf8'))).toStrictEqual({ dana: '3' });
+  });
+
+  it('remembers applied revisions across a restart', async () => {
+    await agent.stop();
+    await expect(channel.deliver(command(4, user('/bin/bash')))).rejects.toThrow('not running');
+    await startAgent();
+    runs.mockClear();
+    expect((await channel.deliver(command(3, user('/bin/bash')))).status).toBe('applied');
+    expect(runs).not.toHaveBeenCalled();
+  });
+
+  it('refuses a command addressed to another host', async () => {
+    const outcome = await channel.deliver(command(9, user('/bin/bash'), 'node-2'));
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
+    expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/sh');
+  });
+
+  it('shows an account added by hand in the next inventory', async () => {
+    await run('/usr/sbin/useradd', ['--prefix', sandbox.root, '-m', 'eve']);
+    const seen = await waitFor(() =>
+      inventories.find((inventory) => inventory.accounts.some((account) => account.username === 'eve')),
+    );
+    expect(seen.accounts.find((account) => account.username === 'dana')).toMatchObject({
+      shell: '/bin/sh',
+      home: '/home/dana',
+      groups: [],
+    });
+  });
+});
+
+function field(line: string | undefined): string | undefined {
+  return line?.split(':')[6];
+}
+
+describe('prepareSandboxRoot', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox('wheel');
+  });
+
+  afterAll(async () => {
+    await sandbox.remove();
+  });
+
+  it('refuses the real root', async () => {
+    await expect(prepareSandboxRoot('/', { sudoGroup: 'sudo' })).rejects.toThrow('refusing to prepare /');
+  });
+
+  it('adds the configured sudo group when the system groups lack it', async () => {
+    expect(await etcLine(sandbox.root, 'group', 'wheel')).toBe('wheel:x:10:');
+  });
+
+  it('never overwrites the files of an existing root', async () => {
+    const passwd = join(sandbox.root, 'etc', 'passwd');
+    await writeFile(passwd, 'root:x:0:0:root:/root:/bin/bash\nkept:x:1500:1500::/home/kept:/bin/sh\n');
+    expect(await prepareSandboxRoot(sandbox.root, { sudoGroup: 'wheel' })).toStrictEqual([]);
+    expect(await etcLine(sandbox.root, 'passwd', 'kept')).toBe('kept:x:1500:1500::/home/kept:/bin/sh');
+  });
+});
