@@ -34,7 +34,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PROJECTOR_BATCH_SIZE: '100',
     ...env,
   });
-  const app = await NestFactory.create(SingleNodeModule.forRoot(config), { logger: false, abortOnError: false });
+  const app = await NestFactory.create(SingleNodeModule.forRoot(config), {
+    logger: false,
+    abortOnError: false,
+  });
   configureHttpApp(app, config);
   await app.init();
   const probe = new Client({ connectionString: database.url });

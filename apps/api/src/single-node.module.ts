@@ -9,9 +9,10 @@ import { ApiModule } from './api.module';
 @Module({})
 export class SingleNodeModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const agent = config.HOST_COMMAND_TRANSPORT === 'in-process' ? [InProcessHostAgentModule] : [];
     return {
       module: SingleNodeModule,
-      imports: [PlatformModule.forRoot(config), ApiModule, ProjectorModule],
+      imports: [PlatformModule.forRoot(config), ApiModule, ProjectorModule, ...agent],
     };
   }
 }

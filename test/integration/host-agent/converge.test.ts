@@ -75,7 +75,10 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
       sudoGroup: 'sudo',
       logger,
     });
-    [firstHash, secondHash] = await Promise.all([cryptHash('S3cure-Passw0rd!'), cryptHash('An0ther-Passw0rd!')]);
+    [firstHash, secondHash] = await Promise.all([
+      cryptHash('S3cure-Passw0rd!'),
+      cryptHash('An0ther-Passw0rd!'),
+    ]);
     laptop = ed25519Key('alice@laptop');
     desktop = ed25519Key('alice@desktop');
     desired = {
@@ -131,7 +134,10 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     const files = ['passwd', 'shadow', 'group', 'gshadow'].map((name) => join(sandbox.root, 'etc', name));
     const snapshot = async () =>
       Promise.all(
-        [...files, keysPath()].map(async (path) => [await readFile(path, 'utf8'), (await stat(path)).mtimeMs]),
+        [...files, keysPath()].map(async (path) => [
+          await readFile(path, 'utf8'),
+          (await stat(path)).mtimeMs,
+        ]),
       );
     const before = await snapshot();
     runs.mockClear();

@@ -29,6 +29,8 @@ const quiet: KafkaLogger = {
 interface AgentProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** This process's log lines; `logs` holds every process's. */
+  logs: LogLine[];
 }
 
 interface LogLine {
@@ -68,7 +70,13 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
   function startAgent(): AgentProcess {
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/host-agent/src/main.ts'],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'apps/host-agent/src/main.ts',
+      ],
       {
         cwd: REPO,
         env: {
@@ -85,14 +93,19 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
+    const own: LogLine[] = [];
     let pending = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString('utf8')).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines.filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
+      for (const text of lines.filter(Boolean)) {
+        const line = JSON.parse(text) as LogLine;
+        logs.push(line);
+        own.push(line);
+      }
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, exited };
+    return { child, exited, logs: own };
   }
 
   async function stopAgent(signal: NodeJS.Signals): Promise<number | null> {
@@ -121,7 +134,7 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
       fullName: username,
       groups: ['users'],
       sudo: false,
-      passwordHash: password && box.seal(password, localUserStream(hostId, username)),
+      passwordHash: password === null ? null : box.seal(password, localUserStream(hostId, username)),
       locked: false,
       expiresOn: null,
       forcePasswordChange: false,
@@ -162,7 +175,9 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
 
   it('prepares its sandbox, reports an inventory and applies a command from the topic', async () => {
     agent = startAgent();
-    const inventory = await waitFor('an inventory', () => received.find((report) => report.kind === 'inventory'));
+    const inventory = await waitFor('an inventory', () =>
+      received.find((report) => report.kind === 'inventory'),
+    );
     expect(inventory).toMatchObject({ kind: 'inventory', hostId });
 
     const hash = await cryptHash('S3cure-Passw0rd!');
@@ -198,7 +213,8 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
       burst.some((sent) => outcomesOf(sent.commandId).length > 0) ? true : undefined,
     );
     await stopAgent('SIGKILL');
-    agent = startAgent();
+    const restarted = startAgent();
+    agent = restarted;
 
     for (const sent of burst) {
       const [outcome] = await waitFor(`the outcome of ${sent.username}@${sent.revision}`, () => {
@@ -220,10 +236,14 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
       expect(ran.filter((line) => line.tool === 'usermod').length).toBeLessThanOrEqual(1);
     }
     for (const sent of burst) {
-      const applied = logs.filter((line) => line.msg === 'host command applied' && line.commandId === sent.commandId);
+      const applied = logs.filter(
+        (line) => line.msg === 'host command applied' && line.commandId === sent.commandId,
+      );
       expect(applied.length).toBeLessThanOrEqual(1);
     }
     expect(await etcLine(root, 'passwd', 'mallory')).toBeUndefined();
+    // The kill came while commands were still waiting: the restarted agent is the one that took them.
+    expect(restarted.logs.some((line) => line.msg === 'host command applied')).toBe(true);
 
     const recorded = JSON.parse(
       await readFile(join(dir, 'data', 'host-agent', hostId, 'applied.json'), 'utf8'),
