@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { localUserStream } from '@ops/domain/local-users/local-user.stream';
 import { ConfigError, loadConfig, type AppConfig } from '@ops/infra/config/app-config';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { loadSecretKeys } from '@ops/infra/crypto/secret-keys';
@@ -7,16 +6,7 @@ import { createRootLogger } from '@ops/infra/http/logging/pino-options';
 import { connectIdempotentProducer } from '@ops/infra/kafka/idempotent-producer';
 import { createKafkaClient, parseBrokers } from '@ops/infra/kafka/kafka-client';
 import { ensureTopics } from '@ops/infra/kafka/topics';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Logger } from 'pino';
-import { AppliedRevisions } from './applied-revisions';
-import { LocalUserConverger } from './converge/local-user-converger';
-import { HostAgent } from './host-agent';
-import { resolveHostRoot } from './sandbox/host-root';
-import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
-import { readAccounts } from './shadow/read-accounts';
-import { ShadowUtils } from './shadow/shadow-utils';
+import { buildHostAgent } from './build-host-agent';
 import { KafkaHostCommandSource } from './transport/kafka-host-command-source';
 import { KafkaHostReportSink } from './transport/kafka-host-report-sink';
 
@@ -24,19 +14,10 @@ const NAME = 'ops-center-host-agent';
 /** -1 lets the brokers' own defaults decide partitions and replication, as a cluster's operators set them. */
 const BROKER_DEFAULT = -1;
 
-/** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
-async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
-  if (root === '/' || existsSync(join(root, 'etc', 'passwd'))) return;
-  const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
-  logger.info({ root, created }, 'sandbox root prepared');
-}
-
 /** The distributed host agent: commands from Kafka, reports back to Kafka, until SIGTERM or SIGINT. */
 async function run(config: AppConfig, brokers: string): Promise<number> {
   const hostId = config.HOST_ID;
   const logger = createRootLogger(config.LOG_LEVEL).child({ name: NAME, hostId });
-  const root = resolveHostRoot(config);
-  await ensureRoot(root, config, logger);
 
   const kafka = createKafkaClient({
     brokers: parseBrokers(brokers),
@@ -58,11 +39,10 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
   );
   const producer = await connectIdempotentProducer(kafka);
 
-  const box = new SecretBox(loadSecretKeys(config));
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<Error>((resolve) => (fail = resolve));
-  const agent = new HostAgent({
-    hostId,
+  const { agent, root } = await buildHostAgent({
+    config,
     source: new KafkaHostCommandSource({
       kafka,
       topic: config.KAFKA_HOST_COMMANDS_TOPIC,
@@ -71,16 +51,7 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
       onFatal: (error) => fail(error),
     }),
     sink: new KafkaHostReportSink(producer, config.KAFKA_HOST_REPORTS_TOPIC, hostId),
-    converger: new LocalUserConverger({
-      root,
-      runner: new ShadowUtils({ root }),
-      openSecret: (secret, owner) => box.open(secret, localUserStream(owner.hostId, owner.username)),
-      sudoGroup: config.HOST_AGENT_SUDO_GROUP,
-      logger,
-    }),
-    applied: await AppliedRevisions.open(join(config.DATA_DIR, 'host-agent', hostId, 'applied.json')),
-    readInventory: () => readAccounts(root),
-    inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
+    box: new SecretBox(loadSecretKeys(config)),
     logger,
   });
 

@@ -1,3 +1,4 @@
+import type { ShadowEntry } from '../shadow/account-files';
 import { dayOf, planCreate, planUpdate, type AccountState, type AccountTarget } from './account-plan';
 
 const HASH = '$6$salt$digest';
@@ -13,12 +14,9 @@ const target: AccountTarget = {
   forcePasswordChange: false,
 };
 
-const state: AccountState = {
-  shell: '/bin/bash',
-  comment: 'Alice',
-  groups: ['sudo', 'users'],
-  shadow: { username: 'alice', password: HASH, lastChange: 20_000, expire: null },
-};
+const shadow: ShadowEntry = { username: 'alice', password: HASH, lastChange: 20_000, expire: null };
+
+const state: AccountState = { shell: '/bin/bash', comment: 'Alice', groups: ['sudo', 'users'], shadow };
 
 describe('account plan', () => {
   it('counts days as shadow does', () => {
@@ -60,12 +58,12 @@ describe('account plan', () => {
 
   it('locks and unlocks without rewriting the hash', () => {
     expect(planUpdate('alice', state, { ...target, locked: true })[0].args).toStrictEqual(['-L', 'alice']);
-    const locked = { ...state, shadow: { ...state.shadow!, password: `!${HASH}` } };
+    const locked = { ...state, shadow: { ...shadow, password: `!${HASH}` } };
     expect(planUpdate('alice', locked, target)[0].args).toStrictEqual(['-U', 'alice']);
   });
 
   it('replaces an empty password field, which would allow a login without password', () => {
-    const empty = { ...state, shadow: { ...state.shadow!, password: '' } };
+    const empty = { ...state, shadow: { ...shadow, password: '' } };
     expect(planUpdate('alice', empty, { ...target, passwordHash: null })[0].args).toStrictEqual([
       '-p',
       '!',
@@ -76,13 +74,13 @@ describe('account plan', () => {
   it('forces a change after a new password, which stamps today, and keeps one in place', () => {
     const forced = { ...target, passwordHash: '$6$other$digest', forcePasswordChange: true };
     expect(planUpdate('alice', state, forced).map((step) => step.tool)).toStrictEqual(['usermod', 'chage']);
-    const alreadyForced = { ...state, shadow: { ...state.shadow!, lastChange: 0 } };
+    const alreadyForced = { ...state, shadow: { ...shadow, lastChange: 0 } };
     expect(planUpdate('alice', alreadyForced, { ...target, forcePasswordChange: true })).toStrictEqual([]);
     expect(planUpdate('alice', alreadyForced, target)).toStrictEqual([]);
   });
 
   it('clears an expiry with an empty date', () => {
-    const expiring = { ...state, shadow: { ...state.shadow!, expire: 21_915 } };
+    const expiring = { ...state, shadow: { ...shadow, expire: 21_915 } };
     expect(planUpdate('alice', expiring, target)[0].args).toStrictEqual(['-e', '', 'alice']);
   });
 });

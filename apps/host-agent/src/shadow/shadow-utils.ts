@@ -67,7 +67,7 @@ export class ShadowUtils implements ToolRunner {
       execFile(
         path,
         argv,
-        { env: TOOL_ENV, timeout: this.timeoutMs, encoding: 'utf8', windowsHide: true },
+        { env: TOOL_ENV, timeout: this.timeoutMs, encoding: 'utf8' },
         (error, _stdout, stderr) => {
           if (!error) return resolve({ exitCode: 0, stderr });
           if (typeof error.code === 'number') return resolve({ exitCode: error.code, stderr });

@@ -7,10 +7,7 @@ import {
   type LocalUserEvent,
 } from '@ops/domain';
 import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
-import {
-  HOST_COMMAND_DISPATCHER,
-  type HostCommandDispatcher,
-} from '@ops/infra/host-commands/host-command-dispatcher';
+import type { HostCommandDispatcher } from '@ops/infra/host-commands/host-command-dispatcher';
 import type { Projection } from '@ops/infra/projections/projection';
 
 /**
