@@ -19,7 +19,8 @@ export interface HostAgentOptions {
 /**
  * One managed host: takes commands from its source, skips those already applied, converges the rest,
  * records what took effect and reports every outcome before the source may acknowledge the command.
- * Reports the host's accounts on start and periodically, so changes made by hand show up.
+ * Reports the host's accounts on start, after each applied command and periodically, so changes
+ * made by hand show up.
  */
 export class HostAgent {
   private timer: NodeJS.Timeout | null = null;
@@ -46,6 +47,9 @@ export class HostAgent {
   async handle(command: HostCommand): Promise<HostOutcome> {
     const outcome = await this.outcomeOf(command);
     await this.options.sink.outcome(outcome);
+    // The accounts just changed: report them now rather than at the next interval (an unchanged
+    // inventory appends nothing).
+    if (outcome.status === 'applied') await this.reportInventory();
     return outcome;
   }
 

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { describeWithKafka } from '../support/kafka';
+import { etcLine, pwckReadOnly } from '../integration/host-agent/sandbox-fixtures';
+
+const REPO = resolve(__dirname, '..', '..');
+
+/**
+ * The distributed path: API and projector in one app with HOST_COMMAND_TRANSPORT=kafka, the agent of
+ * host `edge-1` as a separate process; commands and reports cross a real broker.
+ */
+describeWithKafka('local users through Kafka with the agent as a separate process', (brokers) => {
+  const suffix = randomUUID();
+  const topics = {
+    KAFKA_HOST_COMMANDS_TOPIC: `host-commands.${suffix}`,
+    KAFKA_HOST_REPORTS_TOPIC: `host-reports.${suffix}`,
+    KAFKA_CREDITS_TOPIC: `credits.${suffix}`,
+  };
+  const keyRing = `k1:${randomBytes(32).toString('base64')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'ops-edge-'));
+  const root = join(dir, 'root');
+  let t: TestApp;
+  let http: App;
+  let admin: string;
+  let agent: ChildProcess | undefined;
+  let agentOutput = '';
+
+  function startAgent(): ChildProcess {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'apps/host-agent/src/main.ts',
+      ],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          ...topics,
+          KAFKA_BROKERS: brokers.join(','),
+          HOST_ID: 'edge-1',
+          HOST_AGENT_ROOT: root,
+          DATA_DIR: join(dir, 'agent-data'),
+          SECRETS_KEYS: keyRing,
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.on('data', (chunk: Buffer) => (agentOutput += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (agentOutput += chunk.toString('utf8')));
+    return child;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      ...topics,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_CLIENT_ID: `ops-e2e-${suffix}`,
+      HOST_COMMAND_TRANSPORT: 'kafka',
+      SECRETS_KEYS: keyRing,
+    });
+    http = t.app.getHttpServer();
+    admin = t.token('ops-admin', 'admin');
+    const registered = await request(http)
+      .post('/api/v1/hosts')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ host_id: 'edge-1', name: 'edge-1.example.test' });
+    expect(registered.status).toBe(201);
+    agent = startAgent();
+  });
+
+  afterAll(async () => {
+    agent?.kill('SIGTERM');
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a user on the remote host and reports it applied, with its inventory', async () => {
+    const created = await request(http)
+      .post('/api/v1/local-users?host=edge-1')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({
+        username: 'carol',
+        full_name: 'Carol Remote',
+        password: 'a-Long-and-unusual-passphrase-9',
+        sudo: true,
+      });
+    expect(created.status).toBe(202);
+
+    const user = await eventually(async () => {
+      const response = await request(http)
+        .get('/api/v1/local-users/carol?host=edge-1')
+        .set('Authorization', `Bearer ${admin}`);
+      expect(response.body.state).toBe('applied');
+      // The agent reports its inventory right after applying, so drift views see the account too.
+      expect(response.body.on_host).toBe(true);
+      return response.body;
+    }, 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nagent output:\n${agentOutput}`);
+    });
+    expect(user).toMatchObject({ host: 'edge-1', sudo: true, on_host: true });
+    expect(await etcLine(root, 'passwd', 'carol')).toMatch(
+      /^carol:x:\d+:\d+:Carol Remote:\/home\/carol:\/bin\/bash$/,
+    );
+    expect(await etcLine(root, 'shadow', 'carol')).toMatch(/^carol:\$6\$/);
+    expect(await pwckReadOnly(root)).toMatchObject({ exitCode: 0 });
+    expect(agentOutput).not.toContain('a-Long-and-unusual-passphrase-9');
+
+    const host = await request(http).get('/api/v1/hosts/edge-1').set('Authorization', `Bearer ${admin}`);
+    expect(host.body.inventory_taken_at).not.toBeNull();
+  });
+});
