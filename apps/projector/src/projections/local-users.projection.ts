@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { LOCAL_USER_CATEGORY, LOCAL_USER_EVENT_TYPES, type LocalUserEvent } from '@ops/domain';
+import {
+  LOCAL_USER_CATEGORY,
+  LOCAL_USER_EVENT_TYPES,
+  type LocalUserEvent,
+  type SshKeyRecord,
+} from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -26,6 +31,21 @@ const CHANGED_COLUMNS: Partial<
   LocalUserSshKeyAdded: () => ({}),
   LocalUserSshKeyRemoved: () => ({}),
 };
+
+function insertKey(
+  tx: EntityManager,
+  hostId: string,
+  username: string,
+  key: SshKeyRecord,
+  addedAt: string,
+  addedBy: string,
+): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO local_user_ssh_keys (host_id, username, fingerprint, type, bits, comment, options, added_at, added_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [hostId, username, key.fingerprint, key.type, key.bits, key.comment, key.options, addedAt, addedBy],
+  );
+}
 
 /**
  * Accounts per host with their keys, and whether the host has applied the latest change: `pending`
@@ -66,21 +86,7 @@ export class LocalUsersProjection implements Projection {
     );
     if (event.type === 'LocalUserSshKeyAdded') {
       const { key } = event.data as Data<'LocalUserSshKeyAdded'>;
-      await tx.query(
-        `INSERT INTO local_user_ssh_keys (host_id, username, fingerprint, type, bits, comment, options, added_at, added_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          hostId,
-          username,
-          key.fingerprint,
-          key.type,
-          key.bits,
-          key.comment,
-          key.options,
-          at,
-          event.metadata.actor,
-        ],
-      );
+      await insertKey(tx, hostId, username, key, at, event.metadata.actor);
     }
     if (event.type === 'LocalUserSshKeyRemoved') {
       const { fingerprint } = event.data as Data<'LocalUserSshKeyRemoved'>;
@@ -128,23 +134,7 @@ export class LocalUsersProjection implements Projection {
         actor,
       ],
     );
-    for (const key of data.sshKeys) {
-      await tx.query(
-        `INSERT INTO local_user_ssh_keys (host_id, username, fingerprint, type, bits, comment, options, added_at, added_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          data.hostId,
-          data.username,
-          key.fingerprint,
-          key.type,
-          key.bits,
-          key.comment,
-          key.options,
-          at,
-          actor,
-        ],
-      );
-    }
+    for (const key of data.sshKeys) await insertKey(tx, data.hostId, data.username, key, at, actor);
   }
 
   private async outcome(

@@ -1,20 +1,10 @@
-import { DomainError } from '../shared/domain-error';
+import { refusal } from '../local-users/testing';
 import { fold } from '../shared/decider';
 import { creditAccountDecider, MAX_BALANCE_MICROS, MAX_GRANT_MICROS } from './credit-account.decider';
 import type { CreditAccountEvent } from './credit-account.events';
 
 const grant = (amountMicros: bigint, reason = 'welcome bonus', userId = 'alice') =>
   ({ type: 'GrantCredits', userId, amountMicros, reason }) as const;
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the command to be refused');
-}
 
 describe('credit account decider', () => {
   it('grants credits as one CreditsGranted event with the amount as a string', () => {
