@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { spawnHostAgent } from '../support/host-agent-process';
 import { describeWithKafka } from '../support/kafka';
 import { etcLine, pwckReadOnly } from '../integration/host-agent/sandbox-fixtures';
-
-const REPO = resolve(__dirname, '..', '..');
 
 /**
  * The distributed path: API and projector in one app with HOST_COMMAND_TRANSPORT=kafka, the agent of
@@ -32,33 +31,18 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
   let agentOutput = '';
 
   function startAgent(): ChildProcess {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/host-agent/src/main.ts',
-      ],
+    return spawnHostAgent(
       {
-        cwd: REPO,
-        env: {
-          ...process.env,
-          ...topics,
-          KAFKA_BROKERS: brokers.join(','),
-          HOST_ID: 'edge-1',
-          HOST_AGENT_ROOT: root,
-          DATA_DIR: join(dir, 'agent-data'),
-          SECRETS_KEYS: keyRing,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ...topics,
+        KAFKA_BROKERS: brokers.join(','),
+        HOST_ID: 'edge-1',
+        HOST_AGENT_ROOT: root,
+        DATA_DIR: join(dir, 'agent-data'),
+        SECRETS_KEYS: keyRing,
+        LOG_LEVEL: 'info',
       },
+      (line) => (agentOutput += `${line}\n`),
     );
-    child.stdout?.on('data', (chunk: Buffer) => (agentOutput += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (agentOutput += chunk.toString('utf8')));
-    return child;
   }
 
   beforeAll(async () => {

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { HostReportMessage } from '../../../apps/host-agent/src/transport/host-messages';
 import type { DesiredPresentUser, HostCommand } from '../../../libs/domain/src/local-users/host-command';
@@ -12,10 +12,10 @@ import { connectIdempotentProducer } from '../../../libs/infra/src/kafka/idempot
 import { createKafkaClient } from '../../../libs/infra/src/kafka/kafka-client';
 import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
+import { spawnHostAgent } from '../../support/host-agent-process';
 import { describeWithKafka } from '../../support/kafka';
 import { cryptHash, ed25519Key, etcLine } from './sandbox-fixtures';
 
-const REPO = resolve(__dirname, '../../..');
 const WAIT_MS = 60_000;
 const BURST_USERS = 10;
 
@@ -68,42 +68,25 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
   let agent: AgentProcess | undefined;
 
   function startAgent(): AgentProcess {
-    const child = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/host-agent/src/main.ts',
-      ],
-      {
-        cwd: REPO,
-        env: {
-          ...process.env,
-          KAFKA_BROKERS: brokers.join(','),
-          HOST_ID: hostId,
-          HOST_AGENT_ROOT: root,
-          DATA_DIR: join(dir, 'data'),
-          SECRETS_KEYS: keyRing,
-          KAFKA_HOST_COMMANDS_TOPIC: commandsTopic,
-          KAFKA_HOST_REPORTS_TOPIC: reportsTopic,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
     const own: LogLine[] = [];
-    let pending = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString('utf8')).split('\n');
-      pending = lines.pop() ?? '';
-      for (const text of lines.filter(Boolean)) {
+    const child = spawnHostAgent(
+      {
+        KAFKA_BROKERS: brokers.join(','),
+        HOST_ID: hostId,
+        HOST_AGENT_ROOT: root,
+        DATA_DIR: join(dir, 'data'),
+        SECRETS_KEYS: keyRing,
+        KAFKA_HOST_COMMANDS_TOPIC: commandsTopic,
+        KAFKA_HOST_REPORTS_TOPIC: reportsTopic,
+        LOG_LEVEL: 'info',
+      },
+      (text) => {
+        if (!text.startsWith('{')) return process.stderr.write(`${text}\n`);
         const line = JSON.parse(text) as LogLine;
         logs.push(line);
         own.push(line);
-      }
-    });
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return { child, exited, logs: own };
   }

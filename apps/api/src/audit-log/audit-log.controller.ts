@@ -25,9 +25,15 @@ function encodeCursor(row: AuditLogRow): string {
   return Buffer.from(`${row.occurredAt.toISOString()}|${row.eventId}`).toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Only what encodeCursor makes is accepted: an exact ISO time (round-trips) and a UUID. */
 function decodeCursor(cursor: string): { at: string; eventId: string } {
-  const [at, eventId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !eventId || Number.isNaN(Date.parse(at))) throw new BadRequestException('cursor is not valid');
+  const [at, eventId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const time = new Date(at ?? '');
+  const exactTime = !Number.isNaN(time.getTime()) && time.toISOString() === at;
+  if (rest.length > 0 || !exactTime || !UUID.test(eventId ?? ''))
+    throw new BadRequestException('cursor is not valid');
   return { at, eventId };
 }
 
