@@ -417,3 +417,54 @@ describe('desiredStateOf', () => {
     expect(desiredStateOf(state)).toEqual({ present: false, removeHome });
   });
 });
+
+describe('a forced password change, once the host applied it', () => {
+  const account = { hostId: 'local', username: 'frank' };
+  const sealed = { keyId: 'k', sealed: 'x' };
+  const history: LocalUserEvent[] = [
+    {
+      type: 'LocalUserCreated',
+      data: {
+        ...account,
+        shell: '/bin/bash',
+        fullName: '',
+        groups: [],
+        sudo: false,
+        passwordHash: sealed,
+        forcePasswordChange: true,
+        sshKeys: [],
+      },
+    },
+  ];
+  const applied = (revision: string): LocalUserEvent => ({
+    type: 'HostChangeApplied',
+    data: { ...account, commandId: `c-${revision}`, revision },
+  });
+  const desired = (events: LocalUserEvent[]) => {
+    const state = events.reduce(localUserDecider.evolve, localUserDecider.initialState);
+    const target = desiredStateOf(state);
+    if (!target.present) throw new Error('expected a present user');
+    return target;
+  };
+
+  it('is still asked for while the host has not applied it', () => {
+    expect(
+      desired([...history, { type: 'LocalUserShellChanged', data: { ...account, shell: '/bin/sh' } }]),
+    ).toMatchObject({ forcePasswordChange: true });
+  });
+
+  it('is not asked for again by later changes once applied (the user may have chosen a password since)', () => {
+    const later: LocalUserEvent = { type: 'LocalUserShellChanged', data: { ...account, shell: '/bin/sh' } };
+    expect(desired([...history, applied('0'), later])).toMatchObject({
+      forcePasswordChange: false,
+      shell: '/bin/sh',
+    });
+  });
+
+  it('is not dropped by an outcome for an earlier revision than the request', () => {
+    const forcedAgain: LocalUserEvent = { type: 'LocalUserPasswordChangeForced', data: account };
+    const events = [...history, applied('0'), forcedAgain, applied('1')];
+    expect(desired(events)).toMatchObject({ forcePasswordChange: true });
+    expect(desired([...events, applied('3')])).toMatchObject({ forcePasswordChange: false });
+  });
+});

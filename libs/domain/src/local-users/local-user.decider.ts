@@ -37,6 +37,13 @@ export interface LocalUserState {
   readonly sshKeys: readonly SshKeyRecord[];
   /** Change events in the whole stream, across delete and re-create (infra maps them to revisions). */
   readonly changeCount: number;
+  /** Every event folded so far: the revision the next event will get. */
+  readonly eventCount: number;
+  /**
+   * Revision of the event that asked for a password change at next login, until the host reports it
+   * applied; from then on the host holds it, and later desired states must not force it again.
+   */
+  readonly forceRequestedAt: number | null;
   readonly lastOutcome: HostOutcome | null;
 }
 
@@ -56,6 +63,8 @@ const initialState: LocalUserState = {
   forcePasswordChange: false,
   sshKeys: [],
   changeCount: 0,
+  eventCount: 0,
+  forceRequestedAt: null,
   lastOutcome: null,
 };
 
@@ -248,6 +257,7 @@ function evolveAccount(state: LocalUserState, event: LocalUserEvent): LocalUserS
       return {
         ...initialState,
         changeCount: state.changeCount,
+        eventCount: state.eventCount,
         lastOutcome: state.lastOutcome,
         exists: true,
         hostId: event.data.hostId,
@@ -297,12 +307,43 @@ function evolveAccount(state: LocalUserState, event: LocalUserEvent): LocalUserS
 
 const CHANGE_TYPES: ReadonlySet<string> = new Set(LOCAL_USER_CHANGE_TYPES);
 
+function requestsForcedChange(event: LocalUserEvent): boolean {
+  switch (event.type) {
+    case 'LocalUserCreated':
+    case 'LocalUserPasswordSet':
+      return event.data.forcePasswordChange;
+    case 'LocalUserPasswordChangeForced':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Tracks when a forced password change was asked for, and drops it once the host applied it. */
+function trackForcedChange(
+  state: LocalUserState,
+  next: LocalUserState,
+  event: LocalUserEvent,
+): LocalUserState {
+  if (requestsForcedChange(event)) return { ...next, forceRequestedAt: state.eventCount };
+  if (!next.forcePasswordChange) return { ...next, forceRequestedAt: null };
+  const appliedSince =
+    event.type === 'HostChangeApplied' &&
+    next.forceRequestedAt !== null &&
+    BigInt(event.data.revision) >= BigInt(next.forceRequestedAt);
+  return appliedSince ? { ...next, forcePasswordChange: false, forceRequestedAt: null } : next;
+}
+
 export const localUserDecider: Decider<LocalUserCommand, LocalUserEvent, LocalUserState> = {
   initialState,
   decide,
   evolve(state, event) {
-    const next = evolveAccount(state, event);
-    return CHANGE_TYPES.has(event.type) ? { ...next, changeCount: next.changeCount + 1 } : next;
+    const next = trackForcedChange(state, evolveAccount(state, event), event);
+    return {
+      ...next,
+      changeCount: CHANGE_TYPES.has(event.type) ? next.changeCount + 1 : next.changeCount,
+      eventCount: state.eventCount + 1,
+    };
   },
 };
 
