@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { LocalUserConverger } from '../../../apps/host-agent/src/converge/local-user-converger';
@@ -277,6 +278,24 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
       expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
     }
     expect(tools()).toStrictEqual([]);
+  });
+
+  it('never follows a .ssh link its user planted out of the home, with or without keys', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'outside-'));
+    await writeFile(join(outside, 'authorized_keys'), 'ssh-ed25519 AAAA precious\n');
+    const user: DesiredPresentUser = { ...desired, sshKeys: [] };
+    expect(await converger.apply(command('mallory', 1, user))).toMatchObject({ status: 'applied' });
+    const ssh = join(sandbox.root, 'home', 'mallory', '.ssh');
+    await rm(ssh, { recursive: true, force: true });
+    await symlink(outside, ssh);
+
+    const keyless = await converger.apply(command('mallory', 2, { ...user, shell: '/bin/sh' }));
+    expect(keyless).toMatchObject({ status: 'failed' });
+    const keyed = await converger.apply(command('mallory', 3, { ...user, sshKeys: [laptop] }));
+    expect(keyed).toMatchObject({ status: 'failed' });
+    expect(await readFile(join(outside, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA precious\n');
+    expect((await readdir(outside)).sort()).toStrictEqual(['authorized_keys']);
+    await rm(outside, { recursive: true, force: true });
   });
 
   it('wrote the tool runs to the log, and no password hash', () => {

@@ -72,7 +72,9 @@ async function alreadyWritten(path: string, content: string, owner: KeyOwner): P
  * one, never half of it.
  */
 async function replaceAtomically(path: string, content: string, owner: KeyOwner): Promise<void> {
-  const temporary = join(dirname(path), `.authorized_keys.${randomBytes(6).toString('hex')}.tmp`);
+  const directory = dirname(path);
+  const temporary = join(directory, `.authorized_keys.${randomBytes(6).toString('hex')}.tmp`);
+  await assertRealDirectory(directory);
   const handle = await open(temporary, 'wx', FILE_MODE);
   try {
     await handle.chown(owner.uid, owner.gid);
@@ -85,12 +87,28 @@ async function replaceAtomically(path: string, content: string, owner: KeyOwner)
     throw error;
   }
   await handle.close();
+  // The user owns the home and may swap `.ssh` for a link meanwhile: look again right before the rename.
+  await assertRealDirectory(directory).catch(async (error: unknown) => {
+    await rm(temporary, { force: true });
+    throw error;
+  });
   await rename(temporary, path);
-  const directory = await open(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
+  const synced = await open(directory, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   try {
-    await directory.sync();
+    await synced.sync();
   } finally {
-    await directory.close();
+    await synced.close();
+  }
+}
+
+/**
+ * `directory` must be itself, not reached through a link: its real path is its path. The agent runs
+ * as root, so a link in a user's home would otherwise let it write or delete anywhere.
+ */
+async function assertRealDirectory(directory: string): Promise<void> {
+  const stats = await lstat(directory);
+  if (!stats.isDirectory() || (await realpath(directory)) !== directory) {
+    throw new Error(`${directory} is not a real directory (a link?): refused`);
   }
 }
 
@@ -105,8 +123,12 @@ export async function syncAuthorizedKeys(
 ): Promise<boolean> {
   const home = await resolvedHome(root, owner);
   if (lines.length === 0) {
-    const path = home && join(home, '.ssh', 'authorized_keys');
-    if (!path || !(await statOrNull(path))) return false;
+    const ssh = home && join(home, '.ssh');
+    if (!ssh || !(await statOrNull(ssh))) return false;
+    await assertRealDirectory(ssh);
+    const path = join(ssh, 'authorized_keys');
+    if (!(await statOrNull(path))) return false;
+    // unlink removes a link itself, never what it points to.
     await unlink(path);
     return true;
   }
