@@ -8,6 +8,14 @@ import type { App } from 'supertest/types';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { spawnHostAgent } from '../support/host-agent-process';
 import { describeWithKafka } from '../support/kafka';
+import { createKafkaClient } from '@ops/infra/kafka/kafka-client';
+
+const quiet = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 import { etcLine, pwckReadOnly } from '../integration/host-agent/sandbox-fixtures';
 
 /**
@@ -45,6 +53,27 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     );
   }
 
+  /** Reports that must be parked, not block the partition that the real agent's reports follow. */
+  async function publishPoisonReports(): Promise<void> {
+    const kafka = createKafkaClient({ brokers, clientId: 'poison', logger: quiet });
+    const producer = kafka.producer();
+    await producer.connect();
+    const outcome = { kind: 'outcome', commandId: 'c', username: 'carol', status: 'applied' };
+    await producer.send({
+      topic: topics.KAFKA_HOST_REPORTS_TOPIC,
+      messages: [
+        { key: 'edge-1', value: 'not json' },
+        { key: 'edge-1', value: JSON.stringify({ ...outcome, hostId: 'other-host', revision: '0' }) },
+        { key: 'edge-1', value: JSON.stringify({ ...outcome, hostId: 'edge-1', revision: 'x' }) },
+        {
+          key: 'edge-1',
+          value: JSON.stringify({ kind: 'inventory', hostId: 'edge-1', takenAt: 'never', accounts: [] }),
+        },
+      ],
+    });
+    await producer.disconnect();
+  }
+
   beforeAll(async () => {
     t = await startTestApp({
       ...topics,
@@ -60,6 +89,7 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
       .set('Authorization', `Bearer ${admin}`)
       .send({ host_id: 'edge-1', name: 'edge-1.example.test' });
     expect(registered.status).toBe(201);
+    await publishPoisonReports();
     agent = startAgent();
   });
 
@@ -67,6 +97,13 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     agent?.kill('SIGTERM');
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('parks reports that are unreadable, forged or refused, and keeps following the partition', async () => {
+    const outcomes = await request(http)
+      .get('/api/v1/audit-log?host=edge-1&action=host_change.applied')
+      .set('Authorization', `Bearer ${admin}`);
+    expect(outcomes.body.items).toEqual([]);
   });
 
   it('creates a user on the remote host and reports it applied, with its inventory', async () => {

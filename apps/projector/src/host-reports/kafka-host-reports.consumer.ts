@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { HostInventory, HostOutcome } from '@ops/domain';
+import { DomainError, type HostInventory, type HostOutcome } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { KAFKA_CLIENT } from '@ops/infra/kafka/kafka.module';
@@ -45,16 +45,36 @@ export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnAppli
     consumer: Consumer,
     { topic, partition, message }: EachMessagePayload,
   ): Promise<void> {
+    const where = { partition, offset: message.offset };
     const report = this.parse(message.value);
-    if (report?.kind === 'outcome') await this.recorder.outcome(report as HostOutcome);
-    else if (report?.kind === 'inventory') await this.recorder.inventory(report as HostInventory);
-    else this.logger.error({ partition, offset: message.offset }, 'host report unreadable, skipped');
+    // An agent speaks for its own host only: the key the broker carried must be the host the report names.
+    if (!report || report.hostId !== message.key?.toString('utf8')) {
+      this.logger.error(where, 'host report unreadable or not from the host it names: parked (skipped)');
+    } else {
+      try {
+        if (report.kind === 'outcome') await this.recorder.outcome(report as HostOutcome);
+        else await this.recorder.inventory(report as HostInventory);
+      } catch (error) {
+        // A report the domain refuses is refused on every retry: park it rather than block the partition.
+        // Anything else (the database away) is thrown, and the report comes again.
+        if (!(error instanceof DomainError)) throw error;
+        this.logger.error(
+          { ...where, hostId: report.hostId, reason: error.message },
+          'host report refused: parked',
+        );
+      }
+    }
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
   private parse(value: Buffer | null): HostReportMessage | null {
     try {
-      return value ? (JSON.parse(value.toString('utf8')) as HostReportMessage) : null;
+      const parsed: unknown = value ? JSON.parse(value.toString('utf8')) : null;
+      if (typeof parsed !== 'object' || parsed === null) return null;
+      const { kind, hostId } = parsed as { kind?: unknown; hostId?: unknown };
+      return (kind === 'outcome' || kind === 'inventory') && typeof hostId === 'string'
+        ? (parsed as HostReportMessage)
+        : null;
     } catch {
       return null;
     }

@@ -146,6 +146,14 @@ function decideOutcome(command: RecordHostOutcome): LocalUserEvent[] {
   if (outcome.hostId !== command.hostId || outcome.username !== command.username) {
     throw new DomainError('invalid', 'the outcome belongs to another account', 'outcome');
   }
+  // Revisions become bigints when the stream is folded: a malformed one would poison it for good.
+  if (
+    !/^\d{1,19}$/.test(outcome.revision) ||
+    typeof outcome.commandId !== 'string' ||
+    outcome.commandId === ''
+  ) {
+    throw new DomainError('invalid', 'the outcome names no valid revision or command', 'outcome');
+  }
   const account = { hostId: command.hostId, username: command.username };
   if (outcome.status === 'applied') {
     return [

@@ -1,3 +1,4 @@
+import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -70,7 +71,7 @@ export class AppConfig {
   KAFKA_HOST_REPORTS_TOPIC = 'ops-center.host-reports';
 
   /** The server this host agent manages; commands keyed by another host id are not its own. */
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/)
+  @Matches(HOST_ID_PATTERN, { message: `HOST_ID must be ${HOST_ID_RULE}` })
   HOST_ID = 'local';
 
   /**
