@@ -37,6 +37,8 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
   let admin: string;
   let agent: ChildProcess | undefined;
   let agentOutput = '';
+  /** Status of a create sent before the agent ever ran. */
+  let earlyCreate = 0;
 
   function startAgent(): ChildProcess {
     return spawnHostAgent(
@@ -89,6 +91,12 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
       .set('Authorization', `Bearer ${admin}`)
       .send({ host_id: 'edge-1', name: 'edge-1.example.test' });
     expect(registered.status).toBe(201);
+    earlyCreate = (
+      await request(http)
+        .post('/api/v1/local-users?host=edge-1')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ username: 'postgres' })
+    ).status;
     await publishPoisonReports();
     agent = startAgent();
   });
@@ -97,6 +105,22 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     agent?.kill('SIGTERM');
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to create an account on a host whose agent has not reported its accounts yet', async () => {
+    expect(earlyCreate).toBe(409);
+    // Once the agent reported, the same request is refused as a system account instead.
+    await eventually(async () => {
+      const host = await request(http).get('/api/v1/hosts/edge-1').set('Authorization', `Bearer ${admin}`);
+      expect(host.body.inventory_taken_at).not.toBeNull();
+    }, 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nagent output:\n${agentOutput}`);
+    });
+    const later = await request(http)
+      .post('/api/v1/local-users?host=edge-1')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ username: 'daemon' });
+    expect(later.status).toBe(403);
   });
 
   it('parks reports that are unreadable, forged or refused, and keeps following the partition', async () => {

@@ -3,6 +3,7 @@ import { isValidUsername } from '@ops/domain/local-users/username';
 import type { Logger } from 'pino';
 import { readAccountFiles, supplementaryGroups } from '../shadow/read-accounts';
 import type { ToolRunner } from '../shadow/shadow-utils';
+import { FIRST_REGULAR_UID, OVERFLOW_UID } from '@ops/domain/hosts/inventory';
 import {
   dayOf,
   planCreate,
@@ -35,6 +36,20 @@ class StepFailed extends Error {
     readonly detail: string,
   ) {
     super(detail);
+  }
+}
+
+/**
+ * The control plane refuses system accounts, but only as far as it knows the host: the agent, which
+ * reads the real files, never changes one whatever it is told.
+ */
+function refuseSystemAccount(entry: { username: string; uid: number }): void {
+  if (entry.uid < FIRST_REGULAR_UID || entry.uid === OVERFLOW_UID) {
+    throw new StepFailed(
+      'host-agent',
+      null,
+      `${entry.username} is a system account (uid ${entry.uid}): refused`,
+    );
   }
 }
 
@@ -92,7 +107,9 @@ export class LocalUserConverger {
 
   private async makeAbsent(username: string, removeHome: boolean): Promise<void> {
     const files = await readAccountFiles(this.options.root);
-    if (!files.passwd.some((entry) => entry.username === username)) return;
+    const existing = files.passwd.find((entry) => entry.username === username);
+    if (!existing) return;
+    refuseSystemAccount(existing);
     await this.run(username, { tool: 'userdel', args: removeHome ? ['-r', username] : [username] });
   }
 
@@ -106,6 +123,7 @@ export class LocalUserConverger {
     }
     const entry = files.passwd.find((candidate) => candidate.username === username);
     if (!entry) throw new StepFailed('useradd', 0, `${username} is not in passwd after useradd`);
+    refuseSystemAccount(entry);
     const state: AccountState = {
       shell: entry.shell,
       comment: entry.comment,

@@ -153,8 +153,8 @@ describe('host decider', () => {
     expect(systemAccounts(state)).toEqual(['root', 'daemon', 'Debian-exim', 'nobody']);
   });
 
-  it('knows no system accounts before the first report', () => {
-    expect(systemAccounts(run([register]).state)).toEqual([]);
+  it('refuses to guess the system accounts before the first report', () => {
+    expect(() => systemAccounts(run([register]).state)).toThrow(/not reported its accounts yet/);
   });
 
   it('finds an account by name', () => {

@@ -73,8 +73,19 @@ export const hostDecider: Decider<ManagedHostCommand, HostEvent, HostState> = {
 };
 
 /** The usernames the domain refuses to manage on this host because the system owns them. */
+/**
+ * The host's system accounts, from its agent's last inventory. Until the agent has reported, nobody
+ * knows which accounts are the system's, so creating one is refused rather than guessed.
+ */
 export function systemAccounts(state: HostState): string[] {
-  return (state.inventory?.accounts ?? []).filter(isSystemAccount).map((account) => account.username);
+  if (!state.inventory) {
+    throw new DomainError(
+      'conflict',
+      `host ${state.hostId} has not reported its accounts yet: start its agent, then retry`,
+      'host',
+    );
+  }
+  return state.inventory.accounts.filter(isSystemAccount).map((account) => account.username);
 }
 
 export function accountNamed(state: HostState, username: string): InventoryAccount | undefined {
