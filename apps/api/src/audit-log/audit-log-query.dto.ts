@@ -29,12 +29,12 @@ export class AuditLogQueryDto {
 
   @ApiPropertyOptional({ description: 'ISO-8601, inclusive' })
   @IsOptional()
-  @IsISO8601()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601, exclusive' })
   @IsOptional()
-  @IsISO8601()
+  @IsISO8601({ strict: true })
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

@@ -13,11 +13,12 @@ type Data<Type extends LocalUserEvent['type']> = Extract<LocalUserEvent, { type:
 
 /** Column assignments a change makes to the account row; every change also marks it pending. */
 const CHANGED_COLUMNS: Partial<
-  Record<LocalUserEvent['type'], (data: Record<string, unknown>) => Record<string, unknown>>
+  Record<LocalUserEvent['type'], (data: Record<string, unknown>, revision: string) => Record<string, unknown>>
 > = {
-  LocalUserPasswordSet: (data) => ({
+  LocalUserPasswordSet: (data, revision) => ({
     has_password: true,
     force_password_change: Boolean(data.forcePasswordChange),
+    force_requested_revision: data.forcePasswordChange ? revision : null,
   }),
   LocalUserSudoGranted: () => ({ sudo: true }),
   LocalUserSudoRevoked: () => ({ sudo: false }),
@@ -26,7 +27,10 @@ const CHANGED_COLUMNS: Partial<
   LocalUserExpirySet: (data) => ({ expires_on: data.expiresOn ?? null }),
   LocalUserShellChanged: (data) => ({ shell: data.shell }),
   LocalUserGroupsSet: (data) => ({ groups: data.groups }),
-  LocalUserPasswordChangeForced: () => ({ force_password_change: true }),
+  LocalUserPasswordChangeForced: (_, revision) => ({
+    force_password_change: true,
+    force_requested_revision: revision,
+  }),
   LocalUserDeleted: () => ({ deleted: true }),
   LocalUserSshKeyAdded: () => ({}),
   LocalUserSshKeyRemoved: () => ({}),
@@ -77,7 +81,7 @@ export class LocalUsersProjection implements Projection {
     }
     const columns = CHANGED_COLUMNS[event.type as LocalUserEvent['type']];
     if (!columns) return;
-    const assignments = Object.entries(columns(event.data));
+    const assignments = Object.entries(columns(event.data, revision));
     await tx.query(
       `UPDATE local_users SET state = 'pending', last_change_revision = $3, updated_at = $4
          ${assignments.map(([column], index) => `, ${column} = $${index + 5}`).join('')}
@@ -111,13 +115,15 @@ export class LocalUsersProjection implements Projection {
     ]);
     await tx.query(
       `INSERT INTO local_users (host_id, username, shell, full_name, groups, sudo, has_password, locked, expires_on,
-                                force_password_change, deleted, state, last_change_revision, last_outcome,
-                                created_at, created_by, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, $8, false, 'pending', $9, NULL, $10, $11, $10)
+                                force_password_change, force_requested_revision, deleted, state,
+                                last_change_revision, last_outcome, created_at, created_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, $8, CASE WHEN $8 THEN $9::bigint END, false, 'pending',
+               $9, NULL, $10, $11, $10)
        ON CONFLICT (host_id, username) DO UPDATE SET
          shell = EXCLUDED.shell, full_name = EXCLUDED.full_name, groups = EXCLUDED.groups, sudo = EXCLUDED.sudo,
          has_password = EXCLUDED.has_password, locked = false, expires_on = NULL,
-         force_password_change = EXCLUDED.force_password_change, deleted = false, state = 'pending',
+         force_password_change = EXCLUDED.force_password_change,
+         force_requested_revision = EXCLUDED.force_requested_revision, deleted = false, state = 'pending',
          last_change_revision = EXCLUDED.last_change_revision, last_outcome = NULL,
          created_at = EXCLUDED.created_at, created_by = EXCLUDED.created_by, updated_at = EXCLUDED.updated_at`,
       [
@@ -152,12 +158,19 @@ export class LocalUsersProjection implements Projection {
       at,
       ...('tool' in data ? { tool: data.tool, exit_code: data.exitCode, message: data.message } : {}),
     };
-    // Only a report on the latest change decides the state; an older one is history only.
+    // Only a report on the latest change decides the state; an older one (a re-sent command) is history
+    // only and never replaces a newer outcome. A forced password change, once applied, is the host's.
     await tx.query(
-      `UPDATE local_users SET last_outcome = $3::jsonb,
-              state = CASE WHEN $4::bigint >= last_change_revision THEN $5 ELSE state END
+      `UPDATE local_users SET
+              state = CASE WHEN $4::bigint >= last_change_revision THEN $5 ELSE state END,
+              last_outcome = CASE WHEN $4::bigint >= coalesce((last_outcome->>'revision')::bigint, -1)
+                                  THEN $3::jsonb ELSE last_outcome END,
+              force_password_change = force_password_change
+                AND NOT coalesce($6 AND $4::bigint >= force_requested_revision, false),
+              force_requested_revision = CASE WHEN coalesce($6 AND $4::bigint >= force_requested_revision, false) THEN NULL
+                                              ELSE force_requested_revision END
         WHERE host_id = $1 AND username = $2`,
-      [hostId, username, JSON.stringify(outcome), data.revision, failed ? 'failed' : 'applied'],
+      [hostId, username, JSON.stringify(outcome), data.revision, failed ? 'failed' : 'applied', !failed],
     );
     if (!failed) {
       await tx.query(

@@ -61,14 +61,22 @@ export class ProjectionWorker {
   }
 
   private async run(): Promise<void> {
-    try {
-      await this.acquireLock();
-      while (!this.stopping) {
-        await this.followLog();
-        if (!this.stopping) await sleep(this.options.retryDelayMs);
+    while (!this.stopping) {
+      try {
+        await this.acquireLock();
+        while (!this.stopping) {
+          await this.followLog();
+          if (!this.stopping) await sleep(this.options.retryDelayMs);
+        }
+      } catch (error) {
+        // The lock's own connection failed (the database restarting): start over, lock first.
+        this.state = 'retrying';
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`could not hold the projection's lock, retrying: ${this.lastError}`);
+        await sleep(this.options.retryDelayMs);
+      } finally {
+        await this.releaseLock();
       }
-    } finally {
-      await this.releaseLock();
     }
   }
 
@@ -78,7 +86,7 @@ export class ProjectionWorker {
     while (!this.stopping) {
       const [{ locked }] = await this.lockHolder.query(
         'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-        [`projection:${this.projection.name}`],
+        [this.lockKey()],
       );
       if (locked) return;
       this.state = 'standby';

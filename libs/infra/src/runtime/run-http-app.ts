@@ -1,4 +1,4 @@
-import { Logger, type DynamicModule } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
@@ -42,9 +42,16 @@ export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
     config.DATABASE_URL = embedded.url;
   }
 
-  const app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
-  configureHttpApp(app, config);
-  await app.listen(config.PORT);
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(definition.rootModule(config), { bufferLogs: true });
+    configureHttpApp(app, config);
+    await app.listen(config.PORT);
+  } catch (error) {
+    // The embedded cluster is a child process of ours: never leave it running behind a failed start.
+    await embedded?.stop();
+    throw error;
+  }
   new Logger(definition.name).log(
     `listening on port ${config.PORT}${embedded ? ` (embedded PostgreSQL under ${config.DATA_DIR})` : ''}`,
   );
@@ -53,9 +60,12 @@ export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
   const shutdown = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    await app.close();
-    await embedded?.stop();
-    process.exit(signal === 'SIGINT' ? 130 : 0);
+    try {
+      await app.close();
+    } finally {
+      await embedded?.stop();
+      process.exit(signal === 'SIGINT' ? 130 : 0);
+    }
   };
   process.once('SIGINT', (signal) => void shutdown(signal));
   process.once('SIGTERM', (signal) => void shutdown(signal));

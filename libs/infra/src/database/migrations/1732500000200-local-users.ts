@@ -25,6 +25,7 @@ export class LocalUsers1732500000200 implements MigrationInterface {
         locked boolean NOT NULL,
         expires_on date,
         force_password_change boolean NOT NULL,
+        force_requested_revision bigint,
         deleted boolean NOT NULL DEFAULT false,
         state text NOT NULL,
         last_change_revision bigint NOT NULL,
