@@ -298,6 +298,16 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     await rm(outside, { recursive: true, force: true });
   });
 
+  it('refuses the sudo group named as a plain group: only the sudo flag grants sudo', async () => {
+    runs.mockClear();
+    const outcome = await converger.apply(
+      command('sneaky', 1, { ...desired, sudo: false, groups: ['sudo'] }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent' });
+    expect(tools()).toStrictEqual([]);
+    expect(await etcLine(sandbox.root, 'passwd', 'sneaky')).toBeUndefined();
+  });
+
   it('wrote the tool runs to the log, and no password hash', () => {
     const log = logLines.join('');
     expect(log).toContain('shadow tool ran');

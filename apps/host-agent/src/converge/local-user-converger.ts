@@ -151,6 +151,14 @@ export class LocalUserConverger {
         `password hash cannot be opened (key ${desired.passwordHash?.keyId})`,
       );
     }
+    // Sudo is what the `sudo` flag says, nothing else: the sudo group named as a plain group is refused.
+    if (desired.groups.includes(this.options.sudoGroup)) {
+      throw new StepFailed(
+        'host-agent',
+        null,
+        `group ${this.options.sudoGroup} grants sudo: use the sudo flag`,
+      );
+    }
     const groups = desired.sudo ? [...desired.groups, this.options.sudoGroup] : desired.groups;
     return {
       shell: desired.shell,
