@@ -215,6 +215,8 @@ describe('credits: grant → event → projection → query', () => {
     const metrics = await request(http).get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('http_request_duration_seconds');
+    expect(metrics.text).toMatch(/ops_projection_lag_seconds\{projection="credit-ledger"\} \d/);
+    expect(metrics.text).toMatch(/ops_projection_events_applied_total\{projection="credit-ledger"\} [1-9]/);
     const docs = await request(http).get('/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(

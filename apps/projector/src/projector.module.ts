@@ -19,6 +19,7 @@ import { LocalUsersProjection } from './projections/local-users.projection';
 import { CreditEventsRelay } from './relays/credit-events.relay';
 import { HostCommandsRelay } from './relays/host-commands.relay';
 import { KafkaHostCommandDispatcher } from './relays/kafka-host-command.dispatcher';
+import { ProjectorMetrics } from './runtime/projector-metrics';
 import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './runtime/projector.service';
 
 /**
@@ -83,6 +84,7 @@ function hostCommandsRelay(
       useFactory: (config: AppConfig): ProjectorOptions => ({ batchSize: config.PROJECTOR_BATCH_SIZE }),
     },
     ProjectorService,
+    ProjectorMetrics,
     { provide: PROJECTOR_STATUS, useExisting: ProjectorService },
     HostReportRecorder,
     KafkaHostReportsConsumer,
