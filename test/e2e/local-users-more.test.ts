@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { waitUntilApplied } from '../support/local-users';
 import { etcLine } from '../integration/host-agent/sandbox-fixtures';
 
 const run = promisify(execFile);
@@ -55,15 +56,8 @@ describe('local users end to end: idempotency, drift, audit queries, failures', 
     return Number(rows[0].n);
   }
 
-  async function applied(username: string, revision: string): Promise<Record<string, unknown>> {
-    return eventually(async () => {
-      const response = await api().get(`/api/v1/local-users/${username}`);
-      expect(response.status).toBe(200);
-      expect(response.body.state).toBe('applied');
-      expect(BigInt(response.body.last_outcome.revision)).toBeGreaterThanOrEqual(BigInt(revision));
-      return response.body;
-    }, 20_000);
-  }
+  const applied = (username: string, revision: string) =>
+    waitUntilApplied((path) => api().get(path), username, revision);
 
   async function host(): Promise<{ unmanaged_accounts: string[] | null; missing_accounts: string[] | null }> {
     const response = await api().get('/api/v1/hosts/local');

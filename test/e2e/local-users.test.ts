@@ -5,6 +5,7 @@ import sshpk from 'sshpk';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { waitUntilApplied } from '../support/local-users';
 import { etcLine, grpckReadOnly, pwckReadOnly } from '../integration/host-agent/sandbox-fixtures';
 
 function publicKey(kind: 'ed25519' | 'rsa2048' | 'rsa3072', comment: string): string {
@@ -43,16 +44,8 @@ describe('local users end to end on a sandbox root', () => {
     delete: (path: string) => request(http).delete(path).set('Authorization', `Bearer ${admin}`),
   });
 
-  /** Waits until the host reported applying `revision` (the one a change answered with) or a later one. */
-  async function applied(username: string, revision: string): Promise<Record<string, unknown>> {
-    return eventually(async () => {
-      const response = await api().get(`/api/v1/local-users/${username}`);
-      expect(response.status).toBe(200);
-      expect(response.body.state).toBe('applied');
-      expect(BigInt(response.body.last_outcome.revision)).toBeGreaterThanOrEqual(BigInt(revision));
-      return response.body;
-    }, 20_000);
-  }
+  const applied = (username: string, revision: string) =>
+    waitUntilApplied((path) => api().get(path), username, revision);
 
   const ed25519 = publicKey('ed25519', 'alice@laptop');
   const second = `no-pty,from="10.0.0.0/8,192.168.0.0/16" ${publicKey('rsa3072', 'alice@ci')}`;
