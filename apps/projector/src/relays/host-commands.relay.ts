@@ -3,6 +3,7 @@ import {
   LOCAL_USER_CATEGORY,
   LOCAL_USER_CHANGE_TYPES,
   localUserDecider,
+  type DesiredLocalUser,
   type HostCommand,
   type LocalUserEvent,
 } from '@ops/domain';
@@ -25,28 +26,43 @@ export class HostCommandsRelay implements Projection {
   ) {}
 
   async apply(events: readonly RecordedEvent[]): Promise<void> {
-    const commands: HostCommand[] = [];
-    for (const event of events) commands.push(await this.commandFor(event));
+    const desired = await this.desiredStates(events);
+    const commands = events.map((event): HostCommand => {
+      const { hostId, username } = event.data as { hostId: string; username: string };
+      return {
+        commandId: event.id,
+        hostId,
+        username,
+        revision: event.revision.toString(),
+        desired: desired.get(event.id)!,
+      };
+    });
     await this.dispatcher.dispatch(commands);
   }
 
   /** Nothing to undo: a rebuild re-sends every state, which the agents skip as already applied. */
   async reset(): Promise<void> {}
 
-  private async commandFor(event: RecordedEvent): Promise<HostCommand> {
-    const history = await this.store.readStream(event.streamName, { maxCount: Number(event.revision) + 1 });
-    const state = history.reduce(
-      (current, recorded) =>
-        localUserDecider.evolve(current, { type: recorded.type, data: recorded.data } as LocalUserEvent),
-      localUserDecider.initialState,
-    );
-    const { hostId, username } = event.data as { hostId: string; username: string };
-    return {
-      commandId: event.id,
-      hostId,
-      username,
-      revision: event.revision.toString(),
-      desired: desiredStateOf(state),
-    };
+  /**
+   * The account's desired state right after each event, by event id: each stream of the batch is read
+   * once, up to its newest event here, and folded through.
+   */
+  private async desiredStates(events: readonly RecordedEvent[]): Promise<Map<string, DesiredLocalUser>> {
+    const newest = new Map<string, bigint>();
+    for (const event of events) newest.set(event.streamName, event.revision);
+    const wanted = new Set(events.map((event) => event.id));
+    const desired = new Map<string, DesiredLocalUser>();
+    for (const [streamName, revision] of newest) {
+      const history = await this.store.readStream(streamName, { maxCount: Number(revision) + 1 });
+      let state = localUserDecider.initialState;
+      for (const recorded of history) {
+        state = localUserDecider.evolve(state, {
+          type: recorded.type,
+          data: recorded.data,
+        } as LocalUserEvent);
+        if (wanted.has(recorded.id)) desired.set(recorded.id, desiredStateOf(state));
+      }
+    }
+    return desired;
   }
 }
