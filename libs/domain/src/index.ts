@@ -5,3 +5,4 @@ export * from './shared/user-id';
 export * from './credits';
 export * from './local-users';
 export * from './hosts';
+export * from './llm-requests';

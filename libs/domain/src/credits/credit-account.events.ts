@@ -6,11 +6,87 @@ export type CreditsGranted = DomainEvent<
   { userId: string; amountMicros: string; reason: string }
 >;
 
-export type CreditAccountEvent = CreditsGranted;
+/** A paid purchase (Stripe); `externalId` is the payment provider's id, one purchase per id. */
+export type CreditsPurchased = DomainEvent<
+  'CreditsPurchased',
+  { userId: string; amountMicros: string; package: string; externalId: string }
+>;
 
-export const CREDIT_ACCOUNT_EVENT_TYPES: readonly CreditAccountEvent['type'][] = ['CreditsGranted'];
+/** An admin takes credits back; never more than what is available. */
+export type CreditsRevoked = DomainEvent<
+  'CreditsRevoked',
+  { userId: string; amountMicros: string; reason: string }
+>;
+
+/**
+ * Worst-case cost held before an upstream call. `period` is the calendar month (UTC, `YYYY-MM`) the
+ * spend counts against; `expiresAt` is when an unsettled hold is released by itself.
+ */
+export type CreditsReserved = DomainEvent<
+  'CreditsReserved',
+  {
+    userId: string;
+    reservationId: string;
+    requestId: string;
+    amountMicros: string;
+    period: string;
+    expiresAt: string;
+  }
+>;
+
+/** The real cost of a settled request; always paired with the release of its reservation. */
+export type CreditsDebited = DomainEvent<
+  'CreditsDebited',
+  { userId: string; reservationId: string; requestId: string; amountMicros: string; period: string }
+>;
+
+/** A hold ends: `settled` (after its debit), `failed` (nothing was charged) or `expired`. */
+export type CreditsReleased = DomainEvent<
+  'CreditsReleased',
+  {
+    userId: string;
+    reservationId: string;
+    requestId: string;
+    amountMicros: string;
+    reason: 'settled' | 'failed' | 'expired';
+  }
+>;
+
+/**
+ * The account's plan: tier, monthly cap (null: no cap), default power level and privacy mode. Tier
+ * changes take effect on the next request because the gateway reads them from this stream.
+ */
+export type AccountPlanChanged = DomainEvent<
+  'AccountPlanChanged',
+  {
+    userId: string;
+    tier: string;
+    monthlyCapMicros: string | null;
+    defaultPowerLevel: string;
+    privacyMode: boolean;
+  }
+>;
+
+export type CreditAccountEvent =
+  | CreditsGranted
+  | CreditsPurchased
+  | CreditsRevoked
+  | CreditsReserved
+  | CreditsDebited
+  | CreditsReleased
+  | AccountPlanChanged;
 
 /** Version of each event's data shape, recorded in the envelope so old events stay readable. */
 export const CREDIT_ACCOUNT_SCHEMA_VERSIONS: Record<CreditAccountEvent['type'], number> = {
   CreditsGranted: 1,
+  CreditsPurchased: 1,
+  CreditsRevoked: 1,
+  CreditsReserved: 1,
+  CreditsDebited: 1,
+  CreditsReleased: 1,
+  AccountPlanChanged: 1,
 };
+
+export const CREDIT_ACCOUNT_EVENT_TYPES = Object.keys(
+  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+) as readonly CreditAccountEvent['type'][];

@@ -1,0 +1,2 @@
+export * from './llm-request.events';
+export * from './llm-request.stream';
