@@ -1,4 +1,11 @@
-import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
+import {
+  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+  creditAccountDecider,
+  creditAccountStream,
+  CreditRefusal,
+  fold,
+  type CreditAccountEvent,
+} from '@ops/domain';
 import { openDatabase } from '@ops/infra/database/data-source';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
@@ -79,5 +86,56 @@ describe('CommandRunner against PostgreSQL', () => {
     const runner = processRunner();
     await expect(grant(runner, 'refused', 0n)).rejects.toThrow(/greater than zero/);
     expect(await stores[0].readStream(creditAccountStream('refused'))).toEqual([]);
+  });
+
+  const reserve = (runner: CommandRunner, userId: string, id: string, amount: bigint) =>
+    runner.run({
+      streamName: creditAccountStream(userId),
+      decider: creditAccountDecider,
+      command: {
+        type: 'ReserveCredits',
+        userId,
+        reservationId: id,
+        requestId: id,
+        amountMicros: amount,
+        now: new Date().toISOString(),
+        ttlMs: 60_000,
+      },
+      context: context(),
+      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+    });
+
+  it('never holds more than the balance when two processes reserve concurrently on one account', async () => {
+    const [first, second] = [processRunner(), processRunner()];
+    await grant(first, 'hot', 150n, 'fund-hot');
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, index) =>
+        reserve(index % 2 === 0 ? first : second, 'hot', `r-${index}`, 1n),
+      ),
+    );
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(results.length - refused.length).toBe(150);
+    for (const result of refused)
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(CreditRefusal);
+
+    const stored = await stores[0].readStream(creditAccountStream('hot'));
+    const state = fold(
+      creditAccountDecider,
+      stored.map((event) => ({ type: event.type, data: event.data }) as CreditAccountEvent),
+    );
+    expect(state.reservedMicros).toBe(150n);
+    expect(state.balanceMicros).toBe(150n);
+    // Batching: far fewer appends than commands, and revisions still gapless.
+    expect(stored.map((event) => event.revision)).toEqual(stored.map((_, index) => BigInt(index)));
+  });
+
+  it('sees a grant made by another process before refusing a hold', async () => {
+    const [first, second] = [processRunner(), processRunner()];
+    await grant(first, 'late-grant', 10n);
+    await reserve(second, 'late-grant', 'warm', 10n);
+    await grant(first, 'late-grant', 50n);
+    await expect(reserve(second, 'late-grant', 'after-grant', 50n)).resolves.toMatchObject({
+      replayed: false,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CREDIT_ACCOUNT_CATEGORY, CREDIT_ACCOUNT_EVENT_TYPES } from '@ops/domain';
+import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -24,18 +24,23 @@ function toLedgerEntry(event: RecordedEvent): LedgerEntry {
     actor: event.metadata.actor,
     occurredAt: event.metadata.occurredAt,
   };
+  const amount = BigInt(String(event.data.amountMicros));
   switch (event.type) {
     case 'CreditsGranted':
-      return {
-        ...base,
-        kind: 'grant',
-        amountMicros: BigInt(String(event.data.amountMicros)),
-        reason: String(event.data.reason),
-      };
+      return { ...base, kind: 'grant', amountMicros: amount, reason: String(event.data.reason) };
+    case 'CreditsPurchased':
+      return { ...base, kind: 'purchase', amountMicros: amount, reason: `package ${String(event.data.package)}` };
+    case 'CreditsRevoked':
+      return { ...base, kind: 'revoke', amountMicros: -amount, reason: String(event.data.reason) };
+    case 'CreditsDebited':
+      return { ...base, kind: 'usage', amountMicros: -amount, reason: `request ${String(event.data.requestId)}` };
     default:
       throw new Error(`credit ledger cannot project ${event.type}`);
   }
 }
+
+/** Holds and plan changes move no money, so they are not ledger entries. */
+const LEDGER_EVENT_TYPES = ['CreditsGranted', 'CreditsPurchased', 'CreditsRevoked', 'CreditsDebited'];
 
 /**
  * Balances and the ledger in one projection, so a balance and the transactions it sums always move
@@ -44,7 +49,7 @@ function toLedgerEntry(event: RecordedEvent): LedgerEntry {
 @Injectable()
 export class CreditLedgerProjection implements Projection {
   readonly name = 'credit-ledger';
-  readonly filter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY], eventTypes: CREDIT_ACCOUNT_EVENT_TYPES };
+  readonly filter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY], eventTypes: LEDGER_EVENT_TYPES };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const entries = events.map(toLedgerEntry);

@@ -7,4 +7,71 @@ export interface GrantCredits {
   readonly reason: string;
 }
 
-export type CreditAccountCommand = GrantCredits;
+export interface RevokeCredits {
+  readonly type: 'RevokeCredits';
+  readonly userId: string;
+  readonly amountMicros: Micros;
+  readonly reason: string;
+}
+
+/** A paid purchase; a repeat with the same `externalId` (a payment provider retrying) decides nothing. */
+export interface RecordCreditPurchase {
+  readonly type: 'RecordCreditPurchase';
+  readonly userId: string;
+  readonly amountMicros: Micros;
+  readonly package: string;
+  readonly externalId: string;
+}
+
+/** Holds the worst-case cost of a request before its upstream call. */
+export interface ReserveCredits {
+  readonly type: 'ReserveCredits';
+  readonly userId: string;
+  readonly reservationId: string;
+  readonly requestId: string;
+  readonly amountMicros: Micros;
+  /** ISO-8601 time of the request: picks the month the spend counts against and expires old holds. */
+  readonly now: string;
+  readonly ttlMs: number;
+}
+
+/** Charges the real cost of a reserved request and ends the hold. */
+export interface SettleReservation {
+  readonly type: 'SettleReservation';
+  readonly userId: string;
+  readonly reservationId: string;
+  readonly costMicros: Micros;
+}
+
+/** Ends a hold without charging: the request failed before anything was generated. */
+export interface ReleaseReservation {
+  readonly type: 'ReleaseReservation';
+  readonly userId: string;
+  readonly reservationId: string;
+}
+
+/** Releases every hold whose time ran out (a request that never settled: a crash, a lost process). */
+export interface ExpireReservations {
+  readonly type: 'ExpireReservations';
+  readonly userId: string;
+  readonly now: string;
+}
+
+export interface SetAccountPlan {
+  readonly type: 'SetAccountPlan';
+  readonly userId: string;
+  readonly tier: string;
+  readonly monthlyCapMicros: Micros | null;
+  readonly defaultPowerLevel: string;
+  readonly privacyMode: boolean;
+}
+
+export type CreditAccountCommand =
+  | GrantCredits
+  | RevokeCredits
+  | RecordCreditPurchase
+  | ReserveCredits
+  | SettleReservation
+  | ReleaseReservation
+  | ExpireReservations
+  | SetAccountPlan;

@@ -2,12 +2,28 @@ import type { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { formatMicros, type Micros } from '../shared/micros';
 import { assertValidUserId } from '../shared/user-id';
-import type { CreditAccountCommand, GrantCredits } from './credit-account.commands';
-import type { CreditAccountEvent } from './credit-account.events';
-
-export interface CreditAccountState {
-  readonly balanceMicros: Micros;
-}
+import { parsePowerLevel } from '../llm/power-levels';
+import { parseTier } from '../llm/tiers';
+import type {
+  CreditAccountCommand,
+  ExpireReservations,
+  GrantCredits,
+  RecordCreditPurchase,
+  ReleaseReservation,
+  ReserveCredits,
+  RevokeCredits,
+  SetAccountPlan,
+  SettleReservation,
+} from './credit-account.commands';
+import type { CreditAccountEvent, CreditsReleased } from './credit-account.events';
+import {
+  availableMicros,
+  evolveCreditAccount,
+  INITIAL_CREDIT_ACCOUNT,
+  periodOf,
+  spentInPeriod,
+  type CreditAccountState,
+} from './credit-account.state';
 
 /** One grant is at most 1,000,000 USD: larger is a typo, not a purchase. */
 export const MAX_GRANT_MICROS: Micros = 1_000_000n * 1_000_000n;
@@ -15,29 +31,49 @@ export const MAX_GRANT_MICROS: Micros = 1_000_000n * 1_000_000n;
 export const MAX_BALANCE_MICROS: Micros = 1_000_000_000n * 1_000_000n;
 export const MAX_REASON_LENGTH = 500;
 
-function decideGrant(command: GrantCredits, state: CreditAccountState): CreditAccountEvent[] {
-  assertValidUserId(command.userId);
-  if (command.amountMicros <= 0n) {
-    throw new DomainError('invalid', 'amount_micros must be greater than zero', 'amount_micros');
+/** Why spending was refused, as the gateway reports it (OpenAI-style error code, HTTP 402). */
+export type CreditRefusalReason = 'insufficient_credits' | 'monthly_cap_exceeded';
+
+export class CreditRefusal extends DomainError {
+  constructor(
+    readonly reason: CreditRefusalReason,
+    message: string,
+  ) {
+    super('payment_required', message);
+    this.name = 'CreditRefusal';
   }
-  if (command.amountMicros > MAX_GRANT_MICROS) {
-    throw new DomainError(
-      'invalid',
-      `amount_micros must be at most ${MAX_GRANT_MICROS} (1,000,000 USD)`,
-      'amount_micros',
-    );
+}
+
+function assertAmount(amountMicros: Micros, field: string): void {
+  if (amountMicros <= 0n) throw new DomainError('invalid', `${field} must be greater than zero`, field);
+  if (amountMicros > MAX_GRANT_MICROS) {
+    throw new DomainError('invalid', `${field} must be at most ${MAX_GRANT_MICROS} (1,000,000 USD)`, field);
   }
-  const reason = command.reason.trim();
-  if (reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
+}
+
+function checkedReason(reason: string): string {
+  const trimmed = reason.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_REASON_LENGTH) {
     throw new DomainError('invalid', `reason must be 1-${MAX_REASON_LENGTH} characters`, 'reason');
   }
-  if (state.balanceMicros + command.amountMicros > MAX_BALANCE_MICROS) {
+  return trimmed;
+}
+
+function assertBalanceCeiling(state: CreditAccountState, amountMicros: Micros): void {
+  if (state.balanceMicros + amountMicros > MAX_BALANCE_MICROS) {
     throw new DomainError(
       'conflict',
       `the balance would exceed ${MAX_BALANCE_MICROS} micro-USD`,
       'amount_micros',
     );
   }
+}
+
+function decideGrant(command: GrantCredits, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  assertAmount(command.amountMicros, 'amount_micros');
+  const reason = checkedReason(command.reason);
+  assertBalanceCeiling(state, command.amountMicros);
   return [
     {
       type: 'CreditsGranted',
@@ -46,18 +82,231 @@ function decideGrant(command: GrantCredits, state: CreditAccountState): CreditAc
   ];
 }
 
+function decideRevoke(command: RevokeCredits, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  assertAmount(command.amountMicros, 'amount_micros');
+  const reason = checkedReason(command.reason);
+  // Credits held for in-flight requests are spoken for; revoking them could drive the balance negative.
+  if (command.amountMicros > availableMicros(state)) {
+    throw new DomainError(
+      'conflict',
+      `only ${availableMicros(state)} micro-USD are available to revoke`,
+      'amount_micros',
+    );
+  }
+  return [
+    {
+      type: 'CreditsRevoked',
+      data: { userId: command.userId, amountMicros: formatMicros(command.amountMicros), reason },
+    },
+  ];
+}
+
+function decidePurchase(command: RecordCreditPurchase, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  if (state.purchases.has(command.externalId)) return [];
+  assertAmount(command.amountMicros, 'amount_micros');
+  if (command.package.trim().length === 0 || command.externalId.trim().length === 0) {
+    throw new DomainError('invalid', 'a purchase needs its package and its payment id');
+  }
+  assertBalanceCeiling(state, command.amountMicros);
+  return [
+    {
+      type: 'CreditsPurchased',
+      data: {
+        userId: command.userId,
+        amountMicros: formatMicros(command.amountMicros),
+        package: command.package,
+        externalId: command.externalId,
+      },
+    },
+  ];
+}
+
+function expiredReleases(state: CreditAccountState, userId: string, now: string): CreditsReleased[] {
+  const expiresBefore = new Date(now).toISOString();
+  const releases: CreditsReleased[] = [];
+  for (const [reservationId, reservation] of state.reservations) {
+    if (reservation.expiresAt <= expiresBefore) {
+      releases.push({
+        type: 'CreditsReleased',
+        data: {
+          userId,
+          reservationId,
+          requestId: reservation.requestId,
+          amountMicros: formatMicros(reservation.amountMicros),
+          reason: 'expired',
+        },
+      });
+    }
+  }
+  return releases;
+}
+
+function assertInstant(value: string, field: string): void {
+  if (Number.isNaN(Date.parse(value)))
+    throw new DomainError('invalid', `${field} must be an ISO-8601 time`, field);
+}
+
+/**
+ * Holds happen one at a time per account (the stream's revision check serialises them), so checking
+ * the available balance and the cap against every open hold means concurrent requests can never
+ * spend more than either, whatever they end up costing.
+ */
+function decideReserve(command: ReserveCredits, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  assertInstant(command.now, 'now');
+  if (state.reservations.has(command.reservationId)) return [];
+  if (command.amountMicros <= 0n) {
+    throw new DomainError('invalid', 'a reservation must hold more than zero', 'amount_micros');
+  }
+  if (!Number.isInteger(command.ttlMs) || command.ttlMs <= 0) {
+    throw new DomainError('invalid', 'a reservation needs a positive lifetime', 'ttl_ms');
+  }
+  const expired = expiredReleases(state, command.userId, command.now);
+  const current = expired.reduce(evolveCreditAccount, state);
+
+  const available = availableMicros(current);
+  if (command.amountMicros > available) {
+    throw new CreditRefusal(
+      'insufficient_credits',
+      `This request may cost up to ${command.amountMicros} micro-USD but only ${available > 0n ? available : 0n} are available`,
+    );
+  }
+  const period = periodOf(command.now);
+  const cap = current.plan.monthlyCapMicros;
+  if (cap !== null) {
+    const committed = spentInPeriod(current, period) + current.reservedMicros;
+    if (committed + command.amountMicros > cap) {
+      throw new CreditRefusal(
+        'monthly_cap_exceeded',
+        `This request may cost up to ${command.amountMicros} micro-USD, which would pass the monthly cap of ${cap} (${committed} spent or held in ${period})`,
+      );
+    }
+  }
+  const expiresAt = new Date(Date.parse(command.now) + command.ttlMs).toISOString();
+  return [
+    ...expired,
+    {
+      type: 'CreditsReserved',
+      data: {
+        userId: command.userId,
+        reservationId: command.reservationId,
+        requestId: command.requestId,
+        amountMicros: formatMicros(command.amountMicros),
+        period,
+        expiresAt,
+      },
+    },
+  ];
+}
+
+/**
+ * What settling a hold charges: the real cost, but never more than was held, because the hold is
+ * what the balance and the cap were checked against.
+ */
+export function chargeableMicros(heldMicros: Micros, costMicros: Micros): Micros {
+  return costMicros < heldMicros ? costMicros : heldMicros;
+}
+
+/** A settle for a hold that is gone (already settled, or expired) charges nothing. */
+function decideSettle(command: SettleReservation, state: CreditAccountState): CreditAccountEvent[] {
+  const reservation = state.reservations.get(command.reservationId);
+  if (!reservation) return [];
+  if (command.costMicros < 0n) throw new DomainError('invalid', 'a cost cannot be negative', 'cost_micros');
+  const charged = chargeableMicros(reservation.amountMicros, command.costMicros);
+  const base = {
+    userId: command.userId,
+    reservationId: command.reservationId,
+    requestId: reservation.requestId,
+  };
+  const release: CreditsReleased = {
+    type: 'CreditsReleased',
+    data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
+  };
+  if (charged === 0n) return [release];
+  return [
+    {
+      type: 'CreditsDebited',
+      data: { ...base, amountMicros: formatMicros(charged), period: reservation.period },
+    },
+    release,
+  ];
+}
+
+function decideRelease(command: ReleaseReservation, state: CreditAccountState): CreditAccountEvent[] {
+  const reservation = state.reservations.get(command.reservationId);
+  if (!reservation) return [];
+  return [
+    {
+      type: 'CreditsReleased',
+      data: {
+        userId: command.userId,
+        reservationId: command.reservationId,
+        requestId: reservation.requestId,
+        amountMicros: formatMicros(reservation.amountMicros),
+        reason: 'failed',
+      },
+    },
+  ];
+}
+
+function decideExpire(command: ExpireReservations, state: CreditAccountState): CreditAccountEvent[] {
+  assertInstant(command.now, 'now');
+  return expiredReleases(state, command.userId, command.now);
+}
+
+function decidePlan(command: SetAccountPlan, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  parseTier(command.tier);
+  parsePowerLevel(command.defaultPowerLevel, 'default_power_level');
+  if (command.monthlyCapMicros !== null && command.monthlyCapMicros < 0n) {
+    throw new DomainError('invalid', 'monthly_cap_micros cannot be negative', 'monthly_cap_micros');
+  }
+  const { plan } = state;
+  if (
+    plan.tier === command.tier &&
+    plan.monthlyCapMicros === command.monthlyCapMicros &&
+    plan.defaultPowerLevel === command.defaultPowerLevel &&
+    plan.privacyMode === command.privacyMode
+  ) {
+    return [];
+  }
+  return [
+    {
+      type: 'AccountPlanChanged',
+      data: {
+        userId: command.userId,
+        tier: command.tier,
+        monthlyCapMicros: command.monthlyCapMicros === null ? null : formatMicros(command.monthlyCapMicros),
+        defaultPowerLevel: command.defaultPowerLevel,
+        privacyMode: command.privacyMode,
+      },
+    },
+  ];
+}
+
 export const creditAccountDecider: Decider<CreditAccountCommand, CreditAccountEvent, CreditAccountState> = {
-  initialState: { balanceMicros: 0n },
+  initialState: INITIAL_CREDIT_ACCOUNT,
   decide(command, state) {
     switch (command.type) {
       case 'GrantCredits':
         return decideGrant(command, state);
+      case 'RevokeCredits':
+        return decideRevoke(command, state);
+      case 'RecordCreditPurchase':
+        return decidePurchase(command, state);
+      case 'ReserveCredits':
+        return decideReserve(command, state);
+      case 'SettleReservation':
+        return decideSettle(command, state);
+      case 'ReleaseReservation':
+        return decideRelease(command, state);
+      case 'ExpireReservations':
+        return decideExpire(command, state);
+      case 'SetAccountPlan':
+        return decidePlan(command, state);
     }
   },
-  evolve(state, event) {
-    switch (event.type) {
-      case 'CreditsGranted':
-        return { balanceMicros: state.balanceMicros + BigInt(event.data.amountMicros) };
-    }
-  },
+  evolve: evolveCreditAccount,
 };

@@ -1,2 +1,4 @@
+export * from './llm-request.commands';
+export * from './llm-request.decider';
 export * from './llm-request.events';
 export * from './llm-request.stream';

@@ -1,8 +1,9 @@
 /**
  * A command the domain refuses. `invalid` is bad input (4xx, nothing appended); `conflict` is a
- * request that contradicts the current state; `forbidden` is a rule that protects something.
+ * request that contradicts the current state; `forbidden` is a rule that protects something;
+ * `payment_required` is spending that the account's credits or cap do not cover.
  */
-export type DomainErrorCode = 'invalid' | 'conflict' | 'forbidden' | 'not_found';
+export type DomainErrorCode = 'invalid' | 'conflict' | 'forbidden' | 'not_found' | 'payment_required';
 
 export class DomainError extends Error {
   constructor(

@@ -4,12 +4,15 @@ import {
   EVENT_STORE,
   WrongExpectedRevisionError,
   type EventStore,
-  type NewEvent,
   type RecordedEvent,
 } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
+import { envelopesFor } from './envelopes';
 import { eventIdFor } from './event-ids';
 import { KeyedSerializer } from './keyed-serializer';
+import { StreamCommandBatcher } from './stream-command-batcher';
+import { catchUp, type Evolver } from './stream-loading';
+import { StreamStateCache } from './stream-state-cache';
 
 export interface CommandOutcome<State> {
   /** State of the stream after the command (including events of an earlier, identical attempt). */
@@ -29,6 +32,11 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
   schemaVersions: Record<Event['type'], number>;
   /** Clock passed in so the envelope's time is testable. */
   now?: () => Date;
+  /**
+   * The caller just made the stream's name up (a fresh request id), so it starts from the initial
+   * state without reading; should the stream exist after all, the append fails and it is read.
+   */
+  newStream?: boolean;
 }
 
 /** Conflicts left after in-process serialization come from other processes; a few retries absorb them. */
@@ -50,81 +58,79 @@ function idsOfEarlierAttempt(
   }
 }
 
-function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
-  return { type: event.type, data: event.data } as Event;
-}
-
 /**
- * The one way a command reaches the log: load the stream, fold it, decide, append with the revision
- * that was read. A concurrent writer makes the append fail; the command is then decided again on the
- * fresh state, so no write is ever lost. Commands on one stream in this process take turns.
+ * The one way a command reaches the log: fold the stream, decide, append with the revision that was
+ * read. A concurrent writer makes the append fail; the command is then decided again on the fresh
+ * state, so no write is ever lost.
+ *
+ * Commands with an idempotency key read the whole stream, since a retry is recognised by the ids it
+ * stored. Commands without one are decided on a cached state and batched per stream
+ * (StreamCommandBatcher); their idempotency, where they need it, lives in the decider.
  */
 @Injectable()
 export class CommandRunner {
   private readonly perStream = new KeyedSerializer();
+  private readonly cache = new StreamStateCache();
+  private readonly batcher: StreamCommandBatcher;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.batcher = new StreamCommandBatcher(store, this.cache);
+  }
 
   run<Command extends { type: string }, Event extends DomainEvent, State>(
     request: RunCommand<Command, Event, State>,
   ): Promise<CommandOutcome<State>> {
-    return this.perStream.run(request.streamName, () => runCommand(this.store, request));
+    if (!request.context.idempotencyKey) return this.batcher.submit(request);
+    return this.perStream.run(request.streamName, () => {
+      // The keyed path writes behind the cache's back; the next cached command starts from the log.
+      this.cache.delete(request.streamName);
+      return runKeyedCommand(this.store, request);
+    });
   }
 
-  /** The current state of a stream, for a command that must consult another aggregate first. */
+  /** The current state of a stream: the cached fold, caught up with anything appended since. */
   async load<Event extends DomainEvent, State>(
     streamName: string,
-    decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+    decider: Evolver<Event, State>,
   ): Promise<{ state: State; revision: bigint }> {
-    return loadStream(this.store, streamName, decider);
+    const cached = this.cache.get<State>(streamName, decider);
+    const loaded = await catchUp(
+      this.store,
+      streamName,
+      decider,
+      cached?.state ?? decider.initialState,
+      cached?.revision ?? -1n,
+    );
+    this.cache.set(streamName, { decider, state: loaded.state, revision: loaded.revision });
+    return { state: loaded.state, revision: loaded.revision };
   }
-}
-
-async function loadStream<Event extends DomainEvent, State>(
-  store: EventStore,
-  streamName: string,
-  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
-): Promise<{ state: State; revision: bigint; history: RecordedEvent[] }> {
-  const history = await store.readStream(streamName);
-  const state = history.reduce(
-    (current, event) => decider.evolve(current, toDomainEvent<Event>(event)),
-    decider.initialState,
-  );
-  return { state, revision: history.length > 0 ? history[history.length - 1].revision : -1n, history };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runCommand<Command extends { type: string }, Event extends DomainEvent, State>(
+async function runKeyedCommand<Command extends { type: string }, Event extends DomainEvent, State>(
   store: EventStore,
   request: RunCommand<Command, Event, State>,
 ): Promise<CommandOutcome<State>> {
   const { decider, context } = request;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision, history } = await loadStream(store, request.streamName, decider);
+    const { state, revision, history } = await catchUp(
+      store,
+      request.streamName,
+      decider,
+      decider.initialState,
+      -1n,
+    );
     const earlier = idsOfEarlierAttempt(history, request.command.type, context);
     if (earlier.length > 0) return { state, eventIds: earlier, revision, replayed: true };
 
     const events = decider.decide(request.command, state);
+    if (events.length === 0) return { state, eventIds: [], revision, replayed: false };
     const ids = events.map((_, index) =>
       eventIdFor(index, request.command.type, context.actor, context.idempotencyKey),
     );
     const occurredAt = (request.now?.() ?? new Date()).toISOString();
-    const envelopes: NewEvent[] = events.map((event, index) => ({
-      id: ids[index],
-      type: event.type,
-      schemaVersion: request.schemaVersions[event.type as Event['type']],
-      data: event.data,
-      metadata: {
-        actor: context.actor,
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        occurredAt,
-        source: context.source,
-      },
-    }));
-    if (envelopes.length === 0) return { state, eventIds: [], revision, replayed: false };
-
+    const envelopes = envelopesFor(events, ids, context, request.schemaVersions, occurredAt);
     try {
       const result = await store.append(
         request.streamName,

@@ -8,6 +8,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
   conflict: HttpStatus.CONFLICT,
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
+  payment_required: HttpStatus.PAYMENT_REQUIRED,
 };
 
 /**

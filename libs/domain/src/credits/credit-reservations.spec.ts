@@ -1,0 +1,268 @@
+import { refusal } from '../local-users/testing';
+import { fold } from '../shared/decider';
+import type { CreditAccountCommand } from './credit-account.commands';
+import { creditAccountDecider, CreditRefusal } from './credit-account.decider';
+import type { CreditAccountEvent } from './credit-account.events';
+import { availableMicros, type CreditAccountState } from './credit-account.state';
+
+const NOW = '2026-11-25T10:00:00.000Z';
+const MINUTE = 60_000;
+
+function run(commands: CreditAccountCommand[], state = creditAccountDecider.initialState) {
+  const events: CreditAccountEvent[] = [];
+  for (const command of commands) {
+    const produced = creditAccountDecider.decide(command, state);
+    events.push(...produced);
+    state = produced.reduce(creditAccountDecider.evolve, state);
+  }
+  return { state, events };
+}
+
+const grant = (amountMicros: bigint): CreditAccountCommand => ({
+  type: 'GrantCredits',
+  userId: 'alice',
+  amountMicros,
+  reason: 'test',
+});
+const reserve = (id: string, amountMicros: bigint, now = NOW, ttlMs = 10 * MINUTE): CreditAccountCommand => ({
+  type: 'ReserveCredits',
+  userId: 'alice',
+  reservationId: id,
+  requestId: `req-${id}`,
+  amountMicros,
+  now,
+  ttlMs,
+});
+const settle = (id: string, costMicros: bigint): CreditAccountCommand => ({
+  type: 'SettleReservation',
+  userId: 'alice',
+  reservationId: id,
+  costMicros,
+});
+const plan = (monthlyCapMicros: bigint | null): CreditAccountCommand => ({
+  type: 'SetAccountPlan',
+  userId: 'alice',
+  tier: 'starter',
+  monthlyCapMicros,
+  defaultPowerLevel: 'eco',
+  privacyMode: false,
+});
+
+function refusedReason(state: CreditAccountState, command: CreditAccountCommand): string {
+  const error = refusal(() => creditAccountDecider.decide(command, state));
+  expect(error).toBeInstanceOf(CreditRefusal);
+  expect(error.code).toBe('payment_required');
+  return (error as CreditRefusal).reason;
+}
+
+describe('credit reservations', () => {
+  it('holds credits without touching the balance, and counts them out of what is available', () => {
+    const { state, events } = run([grant(1_000n), reserve('r1', 300n)]);
+    expect(events[1]).toEqual({
+      type: 'CreditsReserved',
+      data: {
+        userId: 'alice',
+        reservationId: 'r1',
+        requestId: 'req-r1',
+        amountMicros: '300',
+        period: '2026-11',
+        expiresAt: '2026-11-25T10:10:00.000Z',
+      },
+    });
+    expect(state.balanceMicros).toBe(1_000n);
+    expect(availableMicros(state)).toBe(700n);
+  });
+
+  it('refuses a hold larger than what is available, counting other open holds', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n)]);
+    expect(refusedReason(state, reserve('r2', 401n))).toBe('insufficient_credits');
+    expect(creditAccountDecider.decide(reserve('r2', 400n), state)).toHaveLength(1);
+  });
+
+  it('refuses any hold on an empty account', () => {
+    expect(refusedReason(creditAccountDecider.initialState, reserve('r1', 1n))).toBe('insufficient_credits');
+  });
+
+  it('settles the real cost and releases the whole hold', () => {
+    const { state, events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 250n)]);
+    expect(
+      events.slice(2).map((event) => [event.type, (event.data as { amountMicros: string }).amountMicros]),
+    ).toEqual([
+      ['CreditsDebited', '250'],
+      ['CreditsReleased', '600'],
+    ]);
+    expect(state.balanceMicros).toBe(750n);
+    expect(state.reservedMicros).toBe(0n);
+    expect(state.spentByPeriod.get('2026-11')).toBe(250n);
+  });
+
+  it('never charges more than it held', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 900n)]);
+    expect(state.balanceMicros).toBe(400n);
+  });
+
+  it('settles a zero cost with a release alone', () => {
+    const { events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 0n)]);
+    expect(events.slice(2).map((event) => event.type)).toEqual(['CreditsReleased']);
+  });
+
+  it('settles once: a repeated settle or a settle after release decides nothing', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 100n)]);
+    expect(creditAccountDecider.decide(settle('r1', 100n), state)).toEqual([]);
+    expect(
+      creditAccountDecider.decide(
+        { type: 'ReleaseReservation', userId: 'alice', reservationId: 'r1' },
+        state,
+      ),
+    ).toEqual([]);
+  });
+
+  it('reserves once per reservation id', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n)]);
+    expect(creditAccountDecider.decide(reserve('r1', 600n), state)).toEqual([]);
+  });
+
+  it('releases a failed request without charging', () => {
+    const { state, events } = run([
+      grant(1_000n),
+      reserve('r1', 600n),
+      { type: 'ReleaseReservation', userId: 'alice', reservationId: 'r1' },
+    ]);
+    expect(events[2]).toMatchObject({
+      type: 'CreditsReleased',
+      data: { reason: 'failed', amountMicros: '600' },
+    });
+    expect(availableMicros(state)).toBe(1_000n);
+  });
+
+  it('expires holds whose time ran out, before deciding a new hold', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 900n, NOW, MINUTE)]);
+    expect(refusedReason(state, reserve('r2', 500n, '2026-11-25T10:00:30.000Z'))).toBe(
+      'insufficient_credits',
+    );
+    const events = creditAccountDecider.decide(reserve('r2', 500n, '2026-11-25T10:01:00.000Z'), state);
+    expect(
+      events.map((event) => [event.type, (event.data as { reservationId?: string }).reservationId]),
+    ).toEqual([
+      ['CreditsReleased', 'r1'],
+      ['CreditsReserved', 'r2'],
+    ]);
+    expect(events[0]).toMatchObject({ data: { reason: 'expired' } });
+  });
+
+  it('expires on demand, and only what ran out', () => {
+    const { state } = run([
+      grant(1_000n),
+      reserve('r1', 100n, NOW, MINUTE),
+      reserve('r2', 100n, NOW, 5 * MINUTE),
+    ]);
+    const events = creditAccountDecider.decide(
+      { type: 'ExpireReservations', userId: 'alice', now: '2026-11-25T10:02:00.000Z' },
+      state,
+    );
+    expect(events.map((event) => (event.data as { reservationId?: string }).reservationId)).toEqual(['r1']);
+  });
+
+  describe('monthly cap', () => {
+    it('counts spend and open holds of the month against the cap', () => {
+      const { state } = run([
+        grant(10_000n),
+        plan(1_000n),
+        reserve('r1', 500n),
+        settle('r1', 400n),
+        reserve('r2', 300n),
+      ]);
+      expect(refusedReason(state, reserve('r3', 301n))).toBe('monthly_cap_exceeded');
+      expect(creditAccountDecider.decide(reserve('r3', 300n), state)).toHaveLength(1);
+    });
+
+    it('starts again in a new month', () => {
+      const { state } = run([grant(10_000n), plan(1_000n), reserve('r1', 1_000n), settle('r1', 1_000n)]);
+      expect(refusedReason(state, reserve('r2', 1n))).toBe('monthly_cap_exceeded');
+      expect(
+        creditAccountDecider.decide(reserve('r2', 1_000n, '2026-12-01T00:00:00.000Z'), state),
+      ).toHaveLength(1);
+    });
+
+    it('a cap of zero refuses everything; no cap refuses nothing beyond the balance', () => {
+      const capped = run([grant(10_000n), plan(0n)]).state;
+      expect(refusedReason(capped, reserve('r1', 1n))).toBe('monthly_cap_exceeded');
+      const uncapped = run([grant(10_000n), plan(null)]).state;
+      expect(creditAccountDecider.decide(reserve('r1', 10_000n), uncapped)).toHaveLength(1);
+    });
+  });
+
+  it('keeps the ledger exact: balance = grants + purchases - revocations - debits', () => {
+    const { state, events } = run([
+      grant(5_000n),
+      {
+        type: 'RecordCreditPurchase',
+        userId: 'alice',
+        amountMicros: 2_000n,
+        package: 'p10',
+        externalId: 'evt_1',
+      },
+      reserve('r1', 1_000n),
+      settle('r1', 333n),
+      { type: 'RevokeCredits', userId: 'alice', amountMicros: 100n, reason: 'correction' },
+    ]);
+    expect(fold(creditAccountDecider, events)).toEqual(state);
+    expect(state.balanceMicros).toBe(5_000n + 2_000n - 333n - 100n);
+  });
+
+  it('credits a purchase once per payment id', () => {
+    const purchase: CreditAccountCommand = {
+      type: 'RecordCreditPurchase',
+      userId: 'alice',
+      amountMicros: 2_000n,
+      package: 'p10',
+      externalId: 'evt_1',
+    };
+    const { state } = run([purchase]);
+    expect(creditAccountDecider.decide(purchase, state)).toEqual([]);
+    expect(state.balanceMicros).toBe(2_000n);
+  });
+
+  it('revokes no more than is available, holds included', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 800n)]);
+    const error = refusal(() =>
+      creditAccountDecider.decide(
+        { type: 'RevokeCredits', userId: 'alice', amountMicros: 201n, reason: 'x' },
+        state,
+      ),
+    );
+    expect(error.code).toBe('conflict');
+  });
+
+  it('changes the plan, and a repeat of the same plan decides nothing', () => {
+    const { state, events } = run([plan(5_000n)]);
+    expect(events).toHaveLength(1);
+    expect(state.plan).toEqual({
+      tier: 'starter',
+      monthlyCapMicros: 5_000n,
+      defaultPowerLevel: 'eco',
+      privacyMode: false,
+    });
+    expect(creditAccountDecider.decide(plan(5_000n), state)).toEqual([]);
+  });
+
+  it.each([
+    { tier: 'gold', defaultPowerLevel: 'eco', field: 'tier' },
+    { tier: 'free', defaultPowerLevel: 'turbo', field: 'default_power_level' },
+  ])('refuses an unknown plan value %j', ({ tier, defaultPowerLevel }) => {
+    const error = refusal(() =>
+      creditAccountDecider.decide(
+        {
+          type: 'SetAccountPlan',
+          userId: 'alice',
+          tier,
+          monthlyCapMicros: null,
+          defaultPowerLevel,
+          privacyMode: false,
+        },
+        creditAccountDecider.initialState,
+      ),
+    );
+    expect(error.code).toBe('invalid');
+  });
+});

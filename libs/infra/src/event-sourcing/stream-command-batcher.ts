@@ -1,0 +1,153 @@
+import type { DomainEvent } from '@ops/domain';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../event-store/event-store';
+import type { CommandOutcome, RunCommand } from './command-runner';
+import { envelopesFor } from './envelopes';
+import { eventIdFor } from './event-ids';
+import { catchUp } from './stream-loading';
+import type { StreamStateCache } from './stream-state-cache';
+
+/** Enough to amortise a commit over a burst on one stream without one append growing unbounded. */
+const MAX_COMMANDS_PER_APPEND = 256;
+/** Conflicts only come from other processes writing the same stream; a few rounds absorb them. */
+const MAX_ATTEMPTS = 20;
+
+type AnyRequest = RunCommand<{ type: string }, DomainEvent, unknown>;
+
+interface Pending {
+  request: AnyRequest;
+  resolve(outcome: CommandOutcome<unknown>): void;
+  reject(error: unknown): void;
+}
+
+type Decision =
+  | { kind: 'events'; ids: string[]; state: unknown; lastRevisionOffset: bigint }
+  | { kind: 'refused'; error: unknown };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Commands without an idempotency key, queued per stream and decided in memory on the cached state:
+ * whatever queued while one append was in flight is decided in order and written as the next single
+ * append. A hot stream (one account under hundreds of concurrent requests) then costs one commit per
+ * burst instead of one read and one commit per command.
+ *
+ * A refusal decided on cached state is only reported once the state is known to be current: either
+ * the same batch's append succeeded at the expected revision, or a fresh read found nothing new.
+ */
+export class StreamCommandBatcher {
+  private readonly queues = new Map<string, Pending[]>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly cache: StreamStateCache,
+  ) {}
+
+  submit<Command extends { type: string }, Event extends DomainEvent, State>(
+    request: RunCommand<Command, Event, State>,
+  ): Promise<CommandOutcome<State>> {
+    return new Promise<CommandOutcome<State>>((resolve, reject) => {
+      const pending = { request: request as unknown as AnyRequest, resolve, reject } as Pending;
+      const queue = this.queues.get(request.streamName);
+      if (queue) {
+        queue.push(pending);
+        return;
+      }
+      this.queues.set(request.streamName, [pending]);
+      void this.drain(request.streamName);
+    });
+  }
+
+  private async drain(streamName: string): Promise<void> {
+    const queue = this.queues.get(streamName)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_COMMANDS_PER_APPEND);
+      try {
+        await this.process(streamName, batch);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.queues.delete(streamName);
+  }
+
+  private async current(streamName: string, request: AnyRequest) {
+    const cached = this.cache.get<unknown>(streamName, request.decider);
+    if (cached) return cached;
+    if (request.newStream)
+      return { decider: request.decider, state: request.decider.initialState, revision: -1n };
+    const loaded = await catchUp(this.store, streamName, request.decider, request.decider.initialState, -1n);
+    return { decider: request.decider, state: loaded.state, revision: loaded.revision };
+  }
+
+  private async process(streamName: string, batch: Pending[]): Promise<void> {
+    const { decider } = batch[0].request;
+    let entry = await this.current(streamName, batch[0].request);
+    for (let attempt = 1; ; attempt++) {
+      const { decisions, state, envelopes } = this.decideAll(batch, entry.state);
+      if (envelopes.length === 0) {
+        // Nothing to append proves nothing about freshness: look before reporting refusals or no-ops.
+        const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
+        const changed = fresh.revision !== entry.revision;
+        entry = { decider, state: fresh.state, revision: fresh.revision };
+        this.cache.set(streamName, entry);
+        if (changed) continue;
+        this.settle(batch, decisions, entry.revision);
+        return;
+      }
+      try {
+        const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
+        const result = await this.store.append(streamName, envelopes, expected);
+        this.cache.set(streamName, { decider, state, revision: result.nextRevision });
+        this.settle(batch, decisions, entry.revision);
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) {
+          this.cache.delete(streamName);
+          throw error;
+        }
+        const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
+        entry = { decider, state: fresh.state, revision: fresh.revision };
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
+  private decideAll(batch: Pending[], initial: unknown) {
+    let state = initial;
+    let offset = 0n;
+    const envelopes: NewEvent[] = [];
+    const decisions: Decision[] = batch.map(({ request }) => {
+      try {
+        const events = request.decider.decide(request.command, state);
+        const ids = events.map((_, index) =>
+          eventIdFor(index, request.command.type, request.context.actor, request.context.idempotencyKey),
+        );
+        const occurredAt = (request.now?.() ?? new Date()).toISOString();
+        const own = envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);
+        state = events.reduce((current, event) => request.decider.evolve(current, event), state);
+        envelopes.push(...own);
+        offset += BigInt(events.length);
+        return { kind: 'events', ids, state, lastRevisionOffset: offset } as Decision;
+      } catch (error) {
+        return { kind: 'refused', error } as Decision;
+      }
+    });
+    return { decisions, state, envelopes };
+  }
+
+  private settle(batch: Pending[], decisions: Decision[], startRevision: bigint): void {
+    batch.forEach((pending, index) => {
+      const decision = decisions[index];
+      if (decision.kind === 'refused') {
+        pending.reject(decision.error);
+        return;
+      }
+      pending.resolve({
+        state: decision.state,
+        eventIds: decision.ids,
+        revision: startRevision + decision.lastRevisionOffset,
+        replayed: false,
+      });
+    });
+  }
+}
