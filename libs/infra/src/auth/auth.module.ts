@@ -1,19 +1,23 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { RolesGuard } from './roles.guard';
 
 /**
- * Authentication (bearer JWT, local or Keycloak per AUTH_MODE) and role checks for every route of
- * the importing application. Needs ConfigModule.forRoot(config).
+ * Authentication (bearer JWT, local or Keycloak per AUTH_MODE; personal API keys on @AcceptsApiKey()
+ * routes) and role checks for every route of the importing application. Needs
+ * ConfigModule.forRoot(config); API keys also need the read-model database.
  */
 @Module({
   providers: [
     JwtStrategy,
+    ApiKeyAuthenticator,
     // Order matters: the roles guard reads the user the JWT guard sets.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  exports: [ApiKeyAuthenticator],
 })
 export class AuthModule {}

@@ -7,6 +7,8 @@ export interface AuthenticatedUser {
   id: string;
   roles: Role[];
   username?: string;
+  /** Set when the caller authenticated with a personal API key rather than a JWT: that key's id. */
+  apiKeyId?: string;
 }
 
 /**

@@ -1,3 +1,6 @@
+export { AcceptsApiKey } from './accepts-api-key.decorator';
+export { ApiKeyAuthenticator } from './api-key-authenticator';
+export { generateApiKey, hashApiKey, isApiKeyToken, type NewApiKey } from './api-key-secret';
 export { AuthModule } from './auth.module';
 export { type AuthenticatedUser, isValidSubject, userFromClaims } from './authenticated-user';
 export { CurrentUser } from './current-user.decorator';

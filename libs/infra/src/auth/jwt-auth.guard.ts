@@ -3,25 +3,56 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { TokenExpiredError } from 'jsonwebtoken';
+import { ACCEPTS_API_KEY } from './accepts-api-key.decorator';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { isApiKeyToken } from './api-key-secret';
 import type { AuthenticatedUser } from './authenticated-user';
 import { extractBearerToken } from './jwt-strategy.options';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
 
-/** Global guard: every route needs a valid bearer token unless it is marked @Public(). */
+/**
+ * Global guard: every route needs a valid bearer token unless it is marked @Public(). The token is a
+ * JWT, or on routes marked @AcceptsApiKey() a personal API key.
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
+    const token = extractBearerToken(request);
+    if (token !== null && isApiKeyToken(token)) {
+      const acceptsApiKey = this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY, targets);
+      request.user = await this.authenticateApiKey(token, acceptsApiKey === true, context);
+      return true;
+    }
     return super.canActivate(context) as Promise<boolean>;
+  }
+
+  private async authenticateApiKey(
+    token: string,
+    accepted: boolean,
+    context: ExecutionContext,
+  ): Promise<AuthenticatedUser> {
+    const user = accepted ? await this.apiKeys.authenticate(token) : null;
+    if (user) return user;
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+    throw new UnauthorizedException(
+      accepted
+        ? 'Invalid or revoked API key'
+        : 'API keys are accepted on the LLM gateway routes only; use a JWT',
+    );
   }
 
   override handleRequest<TUser = AuthenticatedUser>(

@@ -1,5 +1,5 @@
 /** Every role the platform knows; adding one here is all a new role needs. */
-export const ROLES = ['admin', 'user', 'auditor'] as const;
+export const ROLES = ['admin', 'user', 'auditor', 'finance'] as const;
 
 export type Role = (typeof ROLES)[number];
 

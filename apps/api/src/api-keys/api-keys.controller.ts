@@ -1,0 +1,89 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandCtx } from '../common/command-context.decorator';
+import { IssueApiKeyCommand } from './commands/issue-api-key.command';
+import { RevokeApiKeyCommand } from './commands/revoke-api-key.command';
+import { ApiKeyOwnerQueryDto } from './dto/api-key-queries.dto';
+import { ApiKeyListView, IssuedApiKeyView } from './dto/api-key-views.dto';
+import { IssueApiKeyDto } from './dto/issue-api-key.dto';
+import { ListApiKeysQuery } from './queries/list-api-keys.query';
+
+/**
+ * Personal API keys for the LLM gateway. Managed with a JWT only: these routes do not accept an API
+ * key, so a leaked key cannot mint or revoke others.
+ */
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Roles('admin', 'user')
+@Controller('api/v1/llm/api-keys')
+export class ApiKeysController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key issue once',
+  })
+  @ApiCreatedResponse({ type: IssuedApiKeyView })
+  issue(
+    @Body() body: IssueApiKeyDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ): Promise<IssuedApiKeyView> {
+    return this.commands.execute(new IssueApiKeyCommand(user.id, body.name, context));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyListView })
+  list(@Query() query: ApiKeyOwnerQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<ApiKeyListView> {
+    return this.queries.execute(new ListApiKeysQuery(ownerOf(user, query.user_id)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked (also when it already was)' })
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ApiKeyOwnerQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ): Promise<void> {
+    await this.commands.execute(
+      new RevokeApiKeyCommand(ownerOf(user, query.user_id), id.toLowerCase(), context),
+    );
+  }
+}
+
+/** Everyone manages their own keys; only admins reach someone else's (to revoke a leaked one, say). */
+function ownerOf(user: AuthenticatedUser, requested: string | undefined): string {
+  if (requested === undefined || requested === user.id) return user.id;
+  if (!user.roles.includes('admin'))
+    throw new ForbiddenException("Only admins may manage another user's keys");
+  return requested;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeysController } from './api-keys.controller';
+import { IssueApiKeyHandler } from './commands/issue-api-key.handler';
+import { RevokeApiKeyHandler } from './commands/revoke-api-key.handler';
+import { ListApiKeysHandler } from './queries/list-api-keys.handler';
+
+@Module({
+  imports: [CqrsModule],
+  controllers: [ApiKeysController],
+  providers: [IssueApiKeyHandler, RevokeApiKeyHandler, ListApiKeysHandler],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ApiKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'sk-ops-Ab3dE', description: 'The first characters of the key, to recognise it' })
+  prefix!: string;
+  @ApiProperty() created_at!: string;
+  @ApiPropertyOptional({ nullable: true }) revoked_at!: string | null;
+}
+
+export class ApiKeyListView {
+  @ApiProperty() user_id!: string;
+  @ApiProperty({ type: [ApiKeyView] }) items!: ApiKeyView[];
+}
+
+export class IssuedApiKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'The whole key, shown this once: only its hash is kept. Null when this answers a retry with the same ' +
+      'Idempotency-Key, since the key cannot be shown again; revoke it and issue another if it was lost.',
+  })
+  key!: string | null;
+  @ApiProperty() prefix!: string;
+  @ApiProperty() created_at!: string;
+  @ApiProperty({
+    description: 'True when this answers a retry of an earlier request with the same Idempotency-Key',
+  })
+  replayed!: boolean;
+}

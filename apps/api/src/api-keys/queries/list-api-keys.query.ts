@@ -1,0 +1,3 @@
+export class ListApiKeysQuery {
+  constructor(readonly userId: string) {}
+}

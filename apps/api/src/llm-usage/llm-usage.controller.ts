@@ -1,0 +1,36 @@
+import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AcceptsApiKey, CurrentUser, type AuthenticatedUser } from '@ops/infra/auth';
+import { UsageQueryDto } from './dto/usage-query.dto';
+import { UsageView } from './dto/usage-views.dto';
+import { GetUsageQuery } from './queries/get-usage.query';
+import { resolveUsageRange } from './usage-range';
+
+@ApiTags('llm')
+@ApiBearerAuth()
+@Controller('api/v1/llm/usage')
+export class LlmUsageController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @AcceptsApiKey()
+  @ApiOkResponse({ type: UsageView })
+  usage(@Query() query: UsageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<UsageView> {
+    const range = resolveUsageRange(query.from, query.to, new Date());
+    return this.queries.execute(
+      new GetUsageQuery(whoseUsage(user, query.user_id), range, query.group_by ?? ['day']),
+    );
+  }
+}
+
+/**
+ * Everyone reads their own usage; admins read anyone's, or everyone's when they name nobody. An API
+ * key acts as a plain user, even one an admin owns.
+ */
+function whoseUsage(user: AuthenticatedUser, requested: string | undefined): string | null {
+  const admin = user.roles.includes('admin');
+  if (requested === undefined) return admin ? null : user.id;
+  if (requested === user.id || admin) return requested;
+  throw new ForbiddenException("Only admins may read another user's usage");
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import {
+  LLM_REQUEST_CATEGORY,
+  type LlmRequestEvent,
+  type RequestCompleted,
+  type RequestFailed,
+} from '@ops/domain';
+import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import type { Projection } from '@ops/infra/projections/projection';
+import type { EntityManager } from 'typeorm';
+
+const USAGE_EVENT_TYPES: readonly LlmRequestEvent['type'][] = ['RequestCompleted', 'RequestFailed'];
+
+interface UsageEntry {
+  requestId: string;
+  userId: string;
+  provider: string;
+  model: string;
+  byok: boolean;
+  tier: string;
+  status: 'completed' | 'failed';
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: string;
+  listCostMicros: string;
+  latencyMs: number;
+  streamed: boolean;
+  errorCode: string | null;
+  occurredAt: string;
+}
+
+function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageEntry {
+  return {
+    requestId: data.requestId,
+    userId: data.userId,
+    provider: data.provider,
+    model: data.model,
+    byok: data.byok,
+    tier: data.tier,
+    status: 'completed',
+    inputTokens: data.inputTokens,
+    outputTokens: data.outputTokens,
+    costMicros: data.costMicros,
+    listCostMicros: data.listCostMicros,
+    latencyMs: Math.round(data.latencyMs),
+    streamed: data.streamed,
+    errorCode: null,
+    occurredAt: event.metadata.occurredAt,
+  };
+}
+
+/**
+ * A failure counts against the last provider it reached, so failure rates show per provider; one
+ * refused before any upstream call (no credits, no route) has provider and model ''. Nothing was
+ * charged, and the event does not say whether the attempts used the user's own key: byok is false.
+ */
+function failed(event: RecordedEvent, data: RequestFailed['data']): UsageEntry {
+  const last = data.attempts.at(-1);
+  return {
+    requestId: data.requestId,
+    userId: data.userId,
+    provider: last?.provider ?? '',
+    model: last?.model ?? '',
+    byok: false,
+    tier: data.tier,
+    status: 'failed',
+    inputTokens: 0,
+    outputTokens: 0,
+    costMicros: '0',
+    listCostMicros: '0',
+    latencyMs: Math.round(data.latencyMs),
+    streamed: false,
+    errorCode: data.error.code,
+    occurredAt: event.metadata.occurredAt,
+  };
+}
+
+function toEntry(event: RecordedEvent): UsageEntry | null {
+  if (event.type === 'RequestCompleted') return completed(event, event.data as RequestCompleted['data']);
+  if (event.type === 'RequestFailed') return failed(event, event.data as RequestFailed['data']);
+  return null;
+}
+
+/**
+ * usage_log (one row per finished request) and usage_daily (its sums per user, UTC day, provider,
+ * model, BYOK) in one statement per batch: the daily sums add exactly the log rows this batch
+ * inserted, so the two tables always agree, and a request's second terminal event counts nothing.
+ */
+@Injectable()
+export class UsageProjection implements Projection {
+  readonly name = 'usage';
+  readonly filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: USAGE_EVENT_TYPES };
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const entries = events.map(toEntry).filter((entry): entry is UsageEntry => entry !== null);
+    if (entries.length === 0) return;
+    const column = <K extends keyof UsageEntry>(key: K) => entries.map((entry) => entry[key]);
+    await tx.query(
+      `WITH inserted AS (
+         INSERT INTO usage_log (request_id, user_id, provider, model, byok, tier, status, input_tokens,
+                                output_tokens, cost_micros, list_cost_micros, latency_ms, streamed, error_code,
+                                occurred_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
+                              $7::text[], $8::integer[], $9::integer[], $10::bigint[], $11::bigint[],
+                              $12::integer[], $13::boolean[], $14::text[], $15::timestamptz[])
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING user_id, occurred_at, provider, model, byok, status, input_tokens, output_tokens, cost_micros,
+                   list_cost_micros
+       )
+       INSERT INTO usage_daily AS d (user_id, day, provider, model, byok, requests, failed_requests, input_tokens,
+                                     output_tokens, cost_micros, list_cost_micros)
+       SELECT user_id, (occurred_at AT TIME ZONE 'UTC')::date, provider, model, byok, count(*),
+              count(*) FILTER (WHERE status = 'failed'), sum(input_tokens), sum(output_tokens),
+              sum(cost_micros), sum(list_cost_micros)
+       FROM inserted
+       GROUP BY 1, 2, 3, 4, 5
+       ON CONFLICT (user_id, day, provider, model, byok) DO UPDATE SET
+         requests = d.requests + EXCLUDED.requests,
+         failed_requests = d.failed_requests + EXCLUDED.failed_requests,
+         input_tokens = d.input_tokens + EXCLUDED.input_tokens,
+         output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+         cost_micros = d.cost_micros + EXCLUDED.cost_micros,
+         list_cost_micros = d.list_cost_micros + EXCLUDED.list_cost_micros`,
+      [
+        column('requestId'),
+        column('userId'),
+        column('provider'),
+        column('model'),
+        column('byok'),
+        column('tier'),
+        column('status'),
+        column('inputTokens'),
+        column('outputTokens'),
+        column('costMicros'),
+        column('listCostMicros'),
+        column('latencyMs'),
+        column('streamed'),
+        column('errorCode'),
+        column('occurredAt'),
+      ],
+    );
+  }
+
+  async reset(tx: EntityManager): Promise<void> {
+    await tx.query('TRUNCATE usage_log, usage_daily');
+  }
+}

@@ -1,0 +1,116 @@
+import { refusal } from '../local-users/testing';
+import { fold } from '../shared/decider';
+import { isDisplayPrefix, isSha256Hex } from './api-key-format';
+import type { ApiKeyCommand, IssueApiKey } from './api-key.commands';
+import { activeKeyCount, apiKeyDecider, MAX_ACTIVE_API_KEYS, type ApiKeyState } from './api-key.decider';
+import type { ApiKeyEvent } from './api-key.events';
+import { apiKeyStream } from './api-key.stream';
+
+const keyId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const issue = (n: number, overrides: Partial<IssueApiKey> = {}): IssueApiKey => ({
+  type: 'IssueApiKey',
+  userId: 'alice',
+  keyId: keyId(n),
+  name: `key ${n}`,
+  prefix: 'sk-ops-AbC_1',
+  secretHash: 'ab'.repeat(32),
+  ...overrides,
+});
+const revoke = (n: number): ApiKeyCommand => ({ type: 'RevokeApiKey', userId: 'alice', keyId: keyId(n) });
+
+function run(commands: readonly ApiKeyCommand[]): { state: ApiKeyState; events: ApiKeyEvent[] } {
+  const events: ApiKeyEvent[] = [];
+  for (const command of commands) events.push(...apiKeyDecider.decide(command, fold(apiKeyDecider, events)));
+  return { state: fold(apiKeyDecider, events), events };
+}
+
+describe('API key decider', () => {
+  it('names its stream by user id', () => {
+    expect(apiKeyStream('alice')).toBe('api-keys-alice');
+  });
+
+  it('issues a key as one event carrying the prefix and the hash, with the name trimmed', () => {
+    expect(apiKeyDecider.decide(issue(1, { name: '  laptop ' }), apiKeyDecider.initialState)).toEqual([
+      {
+        type: 'ApiKeyIssued',
+        data: {
+          userId: 'alice',
+          keyId: keyId(1),
+          name: 'laptop',
+          prefix: 'sk-ops-AbC_1',
+          secretHash: 'ab'.repeat(32),
+        },
+      },
+    ]);
+  });
+
+  it(`allows ${MAX_ACTIVE_API_KEYS} active keys and refuses one more`, () => {
+    const { state } = run(Array.from({ length: MAX_ACTIVE_API_KEYS }, (_, index) => issue(index)));
+    expect(activeKeyCount(state)).toBe(MAX_ACTIVE_API_KEYS);
+    const error = refusal(() => apiKeyDecider.decide(issue(99), state));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/revoke one first/);
+  });
+
+  it('frees a place when a key is revoked', () => {
+    const full = Array.from({ length: MAX_ACTIVE_API_KEYS }, (_, index) => issue(index));
+    const { state } = run([...full, revoke(3)]);
+    expect(apiKeyDecider.decide(issue(99), state)).toHaveLength(1);
+  });
+
+  it('revokes a key once; revoking it again changes nothing', () => {
+    const { events, state } = run([issue(1), revoke(1), revoke(1)]);
+    expect(events.map((event) => event.type)).toEqual(['ApiKeyIssued', 'ApiKeyRevoked']);
+    expect(events[1].data).toEqual({ userId: 'alice', keyId: keyId(1) });
+    expect(state.keys.get(keyId(1))?.revoked).toBe(true);
+    expect(activeKeyCount(state)).toBe(0);
+  });
+
+  it('answers not found for a key that is not in this user’s stream', () => {
+    const { state } = run([issue(1)]);
+    const error = refusal(() => apiKeyDecider.decide(revoke(2), state));
+    expect(error.code).toBe('not_found');
+    expect(error.field).toBe('id');
+  });
+
+  it('refuses to issue a key id twice', () => {
+    const { state } = run([issue(1)]);
+    expect(refusal(() => apiKeyDecider.decide(issue(1, { name: 'other' }), state)).code).toBe('conflict');
+  });
+
+  it.each(['', '   ', 'x'.repeat(101), 'tab\there', 'nul\u0000'])('refuses the name %j', (name) => {
+    const error = refusal(() => apiKeyDecider.decide(issue(1, { name }), apiKeyDecider.initialState));
+    expect(error.code).toBe('invalid');
+    expect(error.field).toBe('name');
+  });
+
+  it('accepts a name of 100 characters, counted as characters, not bytes', () => {
+    expect(
+      apiKeyDecider.decide(issue(1, { name: '🔑'.repeat(100) }), apiKeyDecider.initialState),
+    ).toHaveLength(1);
+  });
+
+  it.each(['', 'a b', '../x', 'x'.repeat(129)])('refuses the user id %j', (userId) => {
+    const error = refusal(() => apiKeyDecider.decide(issue(1, { userId }), apiKeyDecider.initialState));
+    expect(error.field).toBe('user_id');
+  });
+
+  it.each([
+    ['a whole key as the prefix', { prefix: `sk-ops-${'a'.repeat(43)}` }],
+    ['a prefix without the scheme', { prefix: 'sk-abcdefghi' }],
+    ['a secret instead of a hash', { secretHash: `sk-ops-${'a'.repeat(57)}` }],
+    ['an uppercase hash', { secretHash: 'AB'.repeat(32) }],
+    ['a key id that is not a UUID', { keyId: 'key-1' }],
+  ])('refuses, as a bug and without an event, %s', (_why, overrides) => {
+    expect(() => apiKeyDecider.decide(issue(1, overrides), apiKeyDecider.initialState)).toThrow(
+      /needs a lowercase UUID key id/,
+    );
+  });
+
+  it('checks the shapes it records', () => {
+    expect(isDisplayPrefix('sk-ops-AbC_1')).toBe(true);
+    expect(isDisplayPrefix('sk-ops-AbC_12')).toBe(false);
+    expect(isSha256Hex('0f'.repeat(32))).toBe(true);
+    expect(isSha256Hex('0f'.repeat(31))).toBe(false);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './api-key-format';
+export * from './api-key.commands';
+export * from './api-key.decider';
+export * from './api-key.events';
+export * from './api-key.stream';

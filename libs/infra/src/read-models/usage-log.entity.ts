@@ -1,0 +1,56 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One row per finished LLM request, completed or failed. A failed request is attributed to the last
+ * provider and model it tried; one refused before any upstream call has provider and model `''`.
+ */
+@Entity({ name: 'usage_log' })
+@Index('usage_log_user_time', ['userId', 'occurredAt'])
+@Index('usage_log_time', ['occurredAt'])
+export class UsageLogRow {
+  @PrimaryColumn({ name: 'request_id', type: 'text' })
+  requestId!: string;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ type: 'text' })
+  model!: string;
+
+  /** False for failed requests: RequestFailed does not say whose key the attempts used. */
+  @Column({ type: 'boolean' })
+  byok!: boolean;
+
+  @Column({ type: 'text' })
+  tier!: string;
+
+  @Column({ type: 'text' })
+  status!: 'completed' | 'failed';
+
+  @Column({ name: 'input_tokens', type: 'integer' })
+  inputTokens!: number;
+
+  @Column({ name: 'output_tokens', type: 'integer' })
+  outputTokens!: number;
+
+  @Column({ name: 'cost_micros', type: 'bigint' })
+  costMicros!: string;
+
+  @Column({ name: 'list_cost_micros', type: 'bigint' })
+  listCostMicros!: string;
+
+  @Column({ name: 'latency_ms', type: 'integer' })
+  latencyMs!: number;
+
+  @Column({ type: 'boolean' })
+  streamed!: boolean;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+}
