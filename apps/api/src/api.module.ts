@@ -1,12 +1,38 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ops/infra/auth';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogModule } from './audit-log/audit-log.module';
+import { AuditEventsModule } from './audit/events/audit-events.module';
+import { AuditIntegrityModule } from './audit/integrity/audit-integrity.module';
+import { AuditStateModule } from './audit/state/audit-state.module';
+import { BillingModule } from './billing/billing.module';
+import { ByokModule } from './byok/byok.module';
 import { CreditsModule } from './credits/credits.module';
+import { FinanceModule } from './finance/finance.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HostsModule } from './hosts/hosts.module';
+import { LlmUsageModule } from './llm-usage/llm-usage.module';
 import { LocalUsersModule } from './local-users/local-users.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 /** The admin and consumer HTTP API: authentication and every capability's controllers. */
 @Module({
-  imports: [AuthModule, CreditsModule, LocalUsersModule, HostsModule, AuditLogModule],
+  imports: [
+    AuthModule,
+    CreditsModule,
+    LocalUsersModule,
+    HostsModule,
+    AuditLogModule,
+    AuditEventsModule,
+    AuditIntegrityModule,
+    AuditStateModule,
+    ApiKeysModule,
+    LlmUsageModule,
+    ByokModule,
+    PrivacyModule,
+    BillingModule,
+    FinanceModule,
+    GatewayModule,
+  ],
 })
 export class ApiModule {}

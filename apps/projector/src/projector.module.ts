@@ -12,15 +12,21 @@ import { PROJECTOR_STATUS } from '@ops/infra/projections/projector-status';
 import type { Producer } from 'kafkajs';
 import { HostReportRecorder } from './host-reports/host-report-recorder';
 import { KafkaHostReportsConsumer } from './host-reports/kafka-host-reports.consumer';
+import { LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, LagoModule, USAGE_EVENTS_RELAY } from './lago/lago.module';
+import { ApiKeysProjection } from './projections/api-keys.projection';
 import { AuditLogProjection } from './projections/audit-log.projection';
+import { CreditHoldsProjection } from './projections/credit-holds.projection';
 import { CreditLedgerProjection } from './projections/credit-ledger.projection';
 import { HostsProjection } from './projections/hosts.projection';
 import { LocalUsersProjection } from './projections/local-users.projection';
+import { ProviderKeysProjection } from './projections/provider-keys.projection';
+import { UsageProjection } from './projections/usage.projection';
 import { CreditEventsRelay } from './relays/credit-events.relay';
 import { HostCommandsRelay } from './relays/host-commands.relay';
 import { KafkaHostCommandDispatcher } from './relays/kafka-host-command.dispatcher';
 import { ProjectorMetrics } from './runtime/projector-metrics';
 import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './runtime/projector.service';
+import { AuditDigestsModule } from './audit-digests/audit-digests.module';
 
 /**
  * The host-command relay, over Kafka or to the agent running in this process, whichever the
@@ -48,12 +54,16 @@ function hostCommandsRelay(
  */
 @Global()
 @Module({
-  imports: [KafkaModule],
+  imports: [KafkaModule, LagoModule, AuditDigestsModule],
   providers: [
     CreditLedgerProjection,
+    CreditHoldsProjection,
     AuditLogProjection,
     LocalUsersProjection,
     HostsProjection,
+    ProviderKeysProjection,
+    ApiKeysProjection,
+    UsageProjection,
     {
       provide: CreditEventsRelay,
       inject: [KAFKA_PRODUCER, APP_CONFIG],
@@ -69,11 +79,16 @@ function hostCommandsRelay(
       provide: PROJECTIONS,
       inject: [
         CreditLedgerProjection,
+        CreditHoldsProjection,
         AuditLogProjection,
         LocalUsersProjection,
         HostsProjection,
+        ProviderKeysProjection,
+        ApiKeysProjection,
+        UsageProjection,
         CreditEventsRelay,
         HostCommandsRelay,
+        LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, USAGE_EVENTS_RELAY,
       ],
       useFactory: (...projections: (Projection | null)[]): Projection[] =>
         projections.filter((projection): projection is Projection => projection !== null),

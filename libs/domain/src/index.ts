@@ -6,3 +6,5 @@ export * from './credits';
 export * from './local-users';
 export * from './hosts';
 export * from './llm-requests';
+export * from './llm';
+export * from './provider-health';

@@ -1,10 +1,15 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import { CommandCtx } from '../common/command-context.decorator';
-import { GrantCreditsCommand } from './commands/grant-credits.command';
+import { creditAccountDecider, creditAccountStream } from '@ops/domain';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { AdjustCreditsCommand } from './commands/adjust-credits.command';
+import { SetAccountPlanCommand } from './commands/set-account-plan.command';
+import { CreditAccountView, creditAccountView } from './dto/credit-account.view';
+import { SetAccountPlanDto } from './dto/set-account-plan.dto';
 import { CreditAccountQueryDto, CreditHistoryQueryDto } from './dto/credit-queries.dto';
 import { CreditBalanceView, CreditHistoryView, CreditsGrantedView } from './dto/credit-views.dto';
 import { GrantCreditsDto } from './dto/grant-credits.dto';
@@ -18,6 +23,7 @@ export class CreditsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly streams: CommandRunner,
   ) {}
 
   @Post('grant')
@@ -31,8 +37,54 @@ export class CreditsController {
   @ApiCreatedResponse({ type: CreditsGrantedView })
   grant(@Body() body: GrantCreditsDto, @CommandCtx() context: CommandContext): Promise<CreditsGrantedView> {
     return this.commands.execute(
-      new GrantCreditsCommand(body.user_id, body.amount_micros, body.reason, context),
+      new AdjustCreditsCommand('GrantCredits', body.user_id, body.amount_micros, body.reason, context),
     );
+  }
+
+  @Post('revoke')
+  @Roles('admin')
+  @HttpCode(201)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key revoke once',
+  })
+  @ApiCreatedResponse({ type: CreditsGrantedView, description: 'Never more than is available (holds count)' })
+  revoke(@Body() body: GrantCreditsDto, @CommandCtx() context: CommandContext): Promise<CreditsGrantedView> {
+    return this.commands.execute(
+      new AdjustCreditsCommand('RevokeCredits', body.user_id, body.amount_micros, body.reason, context),
+    );
+  }
+
+  @Put('plan')
+  @Roles('admin')
+  @ApiOkResponse({ type: CreditAccountView, description: 'Takes effect on the next request' })
+  setPlan(
+    @Body() body: SetAccountPlanDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<CreditAccountView> {
+    return this.commands.execute(
+      new SetAccountPlanCommand(
+        body.user_id,
+        body.tier,
+        body.monthly_cap_micros,
+        body.default_power_level,
+        body.privacy_mode,
+        context,
+      ),
+    );
+  }
+
+  /** Read from the account's stream, not a projection: holds change by the millisecond. */
+  @Get('account')
+  @ApiOkResponse({ type: CreditAccountView })
+  async account(
+    @Query() query: CreditAccountQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<CreditAccountView> {
+    const userId = accountOf(user, query.user_id);
+    const { state } = await this.streams.load(creditAccountStream(userId), creditAccountDecider);
+    return creditAccountView(userId, state, new Date());
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { GrantCreditsHandler } from './commands/grant-credits.handler';
+import { AdjustCreditsHandler } from './commands/adjust-credits.handler';
+import { SetAccountPlanHandler } from './commands/set-account-plan.handler';
 import { CreditsController } from './credits.controller';
 import { GetCreditBalanceHandler } from './queries/get-credit-balance.handler';
 import { GetCreditHistoryHandler } from './queries/get-credit-history.handler';
@@ -8,6 +9,6 @@ import { GetCreditHistoryHandler } from './queries/get-credit-history.handler';
 @Module({
   imports: [CqrsModule],
   controllers: [CreditsController],
-  providers: [GrantCreditsHandler, GetCreditBalanceHandler, GetCreditHistoryHandler],
+  providers: [AdjustCreditsHandler, SetAccountPlanHandler, GetCreditBalanceHandler, GetCreditHistoryHandler],
 })
 export class CreditsModule {}

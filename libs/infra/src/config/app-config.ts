@@ -2,6 +2,7 @@ import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
+  IsJSON,
   IsInt,
   IsOptional,
   IsString,
@@ -128,6 +129,24 @@ export class AppConfig {
   })
   SECRETS_KEYS?: string;
 
+  /**
+   * Key-encryption keys wrapping each subject's data key (BYOK provider keys, personal data):
+   * `id:base64-32-bytes[,id:…]`, the newest LAST; older ones stay to unwrap until `npm run keys --
+   * rotate-kek` has re-wrapped everything under the newest. Without it a ring is generated in DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, {
+    message: 'KEK_KEYS must be id:base64key pairs (32-byte keys), comma-separated, newest last',
+  })
+  KEK_KEYS?: string;
+
+  /** How long a BYOK key's live check against the provider's models endpoint may take. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  BYOK_VALIDATION_TIMEOUT_MS = 5_000;
+
   /** Accounts no API call may create or change on any host, besides root and uids below 1000. */
   @IsString()
   PROTECTED_ACCOUNTS = 'root';
@@ -143,6 +162,27 @@ export class AppConfig {
   @IsString()
   DEFAULT_HOST_ID = 'local';
 
+  /**
+   * Ed25519 private key (PEM, PKCS#8) signing the digests of every stream head; `\n` may be escaped.
+   * Without it (or AUDIT_SIGNING_KEY_FILE) a key is generated once in DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'AUDIT_SIGNING_KEY must be a PEM (PKCS#8) private key' })
+  AUDIT_SIGNING_KEY?: string;
+
+  /** A file holding the audit signing key (PEM), instead of AUDIT_SIGNING_KEY. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  AUDIT_SIGNING_KEY_FILE?: string;
+
+  /** How often the projector signs a digest of every stream head; 0 turns the timer off. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(31 * 86_400)
+  AUDIT_DIGEST_INTERVAL_SECONDS = 3_600;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -151,7 +191,118 @@ export class AppConfig {
   @Min(1)
   @Max(10_000)
   PROJECTOR_BATCH_SIZE = 500;
+
+  /**
+   * Credit packages users may buy: a JSON array of `{id, name, price_cents, credits_micros}` (USD
+   * cents charged, micro-USD credited). Purchases and webhooks trust only this list, never a client.
+   */
+  @IsJSON({ message: 'CREDIT_PACKAGES must be a JSON array of credit packages' })
+  CREDIT_PACKAGES = JSON.stringify([
+    { id: 'starter-10', name: 'Starter: 10 USD of credits', price_cents: 1_000, credits_micros: '10000000' },
+    { id: 'team-50', name: 'Team: 50 USD of credits', price_cents: 5_000, credits_micros: '50000000' },
+    { id: 'scale-200', name: 'Scale: 200 USD of credits', price_cents: 20_000, credits_micros: '200000000' },
+  ]);
+
+  /** Stripe secret key (`sk_…`); without it credit purchases answer 503. */
+  @IsOptional()
+  @IsString()
+  STRIPE_SECRET_KEY?: string;
+
+  /** Signing secret of the Stripe webhook endpoint (`whsec_…`); without it the webhook answers 503. */
+  @IsOptional()
+  @IsString()
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Another Stripe API origin (`http://127.0.0.1:12111`): a local stand-in for tests. */
+  @IsOptional()
+  @IsUrl(optionalUrl)
+  STRIPE_API_BASE?: string;
+
+  /** Where Checkout sends the buyer back; Stripe replaces `{CHECKOUT_SESSION_ID}`. */
+  @IsUrl(optionalUrl)
+  STRIPE_SUCCESS_URL = 'http://localhost:3000/billing/success?session_id={CHECKOUT_SESSION_ID}';
+
+  @IsUrl(optionalUrl)
+  STRIPE_CANCEL_URL = 'http://localhost:3000/billing/cancelled';
+
+  /** Lago's API base, ending in `/api/v1`; with LAGO_API_KEY it turns the Lago sync on. */
+  @IsOptional()
+  @IsUrl(optionalUrl)
+  LAGO_API_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LAGO_API_KEY?: string;
+
+  /** Code of the Lago billable metric usage events are sent to. */
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/)
+  LAGO_BILLABLE_METRIC_CODE = 'llm_usage';
+
+  /** First pause after Lago answers 429/5xx or cannot be reached; doubles up to LAGO_RETRY_MAX_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  LAGO_RETRY_BASE_MS = 500;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  LAGO_RETRY_MAX_MS = 60_000;
+
+  /** How long one Lago call may take before it counts as a network failure. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  LAGO_TIMEOUT_MS = 10_000;
+
+  /** Usage integration messages (completed and failed requests) for finance's own pipelines. */
+  @IsString()
+  KAFKA_USAGE_TOPIC = 'ops-center.usage';
+
+  /** A JSON file replacing the built-in LLM model catalog. */
+  @IsOptional()
+  @IsString()
+  LLM_CATALOG_FILE?: string;
+
+  /** How long the gateway waits for an upstream's response headers before trying the next provider. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  LLM_UPSTREAM_TIMEOUT_MS = 30_000;
+
+  /** An unsettled credit hold is released after this long (a request that never finished). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  LLM_RESERVATION_TTL_SECONDS = 900;
+
+  /** Providers tried per request, the first included. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  LLM_MAX_ATTEMPTS = 3;
+
+  /** Seconds between active health probes of each configured provider (0: passive health only). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  LLM_HEALTH_PROBE_SECONDS = 30;
+
+  /**
+   * `<PROVIDER>_BASE_URL` and `<PROVIDER>_API_KEY` for every LLM provider, as given in the
+   * environment; their names depend on the provider catalog, so they are collected, not declared.
+   */
+  providerEnv: Record<string, string> = {};
 }
+
+const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -180,6 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       if (!config[key]) problems.push(`${key}: required when AUTH_MODE=keycloak`);
     }
   }
+  if (Boolean(config.LAGO_API_URL) !== Boolean(config.LAGO_API_KEY)) {
+    problems.push('LAGO_API_URL and LAGO_API_KEY: set both to sync with Lago, or neither');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  config.providerEnv = Object.fromEntries(
+    Object.entries(present).filter(([key]) => PROVIDER_ENV_KEY.test(key)),
+  ) as Record<string, string>;
   return config;
 }

@@ -4,7 +4,7 @@ import {
   type INestApplication,
   PayloadTooLargeException,
 } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Largest JSON or form body accepted; admin payloads are small and chat requests fit comfortably. */
@@ -17,7 +17,9 @@ export const BODY_LIMIT = '1mb';
 export function useBodyParsers(nestApp: INestApplication): void {
   if (nestApp.getHttpAdapter().getType() !== 'express') throw new Error('The HTTP platform expects Express');
   const app = nestApp as NestExpressApplication;
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Signed webhooks (Stripe) are verified over the exact bytes received: JSON requests keep them
+  // as `request.rawBody`, as Nest's own `rawBody` option does.
+  (app.getHttpAdapter() as ExpressAdapter).useBodyParser('json', true, { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use((error: unknown, _request: Request, _response: Response, next: NextFunction) =>
     next(toHttpException(error)),

@@ -6,11 +6,12 @@ import { useBodyParsers } from './body-parsing';
 import { HTTP_LOGGER } from './logging/logging.module';
 import { HttpMetrics } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi';
+import { OPENAI_ERROR_ROUTES } from './openai-errors';
 import { ProblemDetailsFilter, type RouteErrorFormat } from './problem-details.filter';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
-  /** Error shapes other than problem+json for some path prefixes (the OpenAI-compatible routes). */
+  /** Error shapes other than problem+json for some path prefixes; the OpenAI-compatible routes by default. */
   errorFormats?: RouteErrorFormat[];
 }
 
@@ -34,6 +35,6 @@ export function configureHttpApp(
   app.use(app.get(HttpMetrics).middleware);
   useBodyParsers(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats));
+  app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats ?? OPENAI_ERROR_ROUTES));
   setupOpenApi(app, config);
 }

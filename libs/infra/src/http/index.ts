@@ -18,3 +18,4 @@ export {
   type RouteErrorFormat,
 } from './problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './validation';
+export { OPENAI_ERROR_ROUTES, OpenAiCompatibleError, openAiErrorFormatter, type OpenAiErrorBody } from './openai-errors';

@@ -7,18 +7,18 @@ import {
 } from '@ops/domain';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CreditsGrantedView } from '../dto/credit-views.dto';
-import { GrantCreditsCommand } from './grant-credits.command';
+import { AdjustCreditsCommand } from './adjust-credits.command';
 
-@CommandHandler(GrantCreditsCommand)
-export class GrantCreditsHandler implements ICommandHandler<GrantCreditsCommand, CreditsGrantedView> {
+@CommandHandler(AdjustCreditsCommand)
+export class AdjustCreditsHandler implements ICommandHandler<AdjustCreditsCommand, CreditsGrantedView> {
   constructor(private readonly commands: CommandRunner) {}
 
-  async execute(command: GrantCreditsCommand): Promise<CreditsGrantedView> {
+  async execute(command: AdjustCreditsCommand): Promise<CreditsGrantedView> {
     const amountMicros = parseMicros(command.amountMicros);
     const outcome = await this.commands.run({
       streamName: creditAccountStream(command.userId),
       decider: creditAccountDecider,
-      command: { type: 'GrantCredits', userId: command.userId, amountMicros, reason: command.reason },
+      command: { type: command.kind, userId: command.userId, amountMicros, reason: command.reason },
       context: command.context,
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
     });

@@ -1,6 +1,20 @@
 import { EventStoreSchema1732500000000 } from './1732500000000-event-store';
 import { ReadModels1732500000100 } from './1732500000100-read-models';
 import { LocalUsers1732500000200 } from './1732500000200-local-users';
+import { ApiKeysAndUsage1732500000300 } from './1732500000300-api-keys-and-usage';
+import { CreditHolds1732500000350 } from './1732500000350-credit-holds';
+import { TamperEvidence1732500000400 } from './1732500000400-tamper-evidence';
+import { DataKeysAndProviderKeys1732500000600 } from './1732500000600-data-keys-and-provider-keys';
+import { Finance1732500000700 } from './1732500000700-finance';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
-export const MIGRATIONS = [EventStoreSchema1732500000000, ReadModels1732500000100, LocalUsers1732500000200];
+export const MIGRATIONS = [
+  EventStoreSchema1732500000000,
+  ReadModels1732500000100,
+  LocalUsers1732500000200,
+  ApiKeysAndUsage1732500000300,
+  CreditHolds1732500000350,
+  TamperEvidence1732500000400,
+  DataKeysAndProviderKeys1732500000600,
+  Finance1732500000700,
+];

@@ -1,0 +1,282 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  chargeableMicros,
+  costMicros,
+  estimateTextTokens,
+  type Micros,
+  type RequestFailed,
+  type UpstreamAttempt,
+} from '@ops/domain';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { openAiErrorFormatter, toProblemDetails, type OpenAiErrorBody } from '@ops/infra/http';
+import { translateKnownError } from '@ops/infra/http/known-errors';
+import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { RequestCredits } from '../credits/request-credits';
+import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+import { RequestLedger } from './request-ledger';
+import { RequestPlanner } from './request-planner';
+import { SseWriter } from './sse-writer';
+import { ChainExhausted, UpstreamChain } from './upstream-chain';
+
+interface Outcome {
+  link: ChainLink;
+  attempts: UpstreamAttempt[];
+  usage: UpstreamUsage;
+  usageEstimated: boolean;
+  finishReason: string | null;
+  clientDisconnected: boolean;
+}
+
+/** The error as the client sees it (OpenAI type and code), for the RequestFailed event. */
+function describeError(error: unknown): RequestFailed['data']['error'] {
+  const problem = toProblemDetails(translateKnownError(error), '');
+  const { error: body } = openAiErrorFormatter(problem, error).body as OpenAiErrorBody;
+  return { type: body.type, code: body.code ?? 'error', status: problem.status, message: problem.detail };
+}
+
+/** Explains the routing decision to the client. */
+function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number): Record<string, string> {
+  return {
+    'x-ops-request-id': planned.requestId,
+    'x-ops-provider': link.model.provider,
+    'x-ops-model': link.model.id,
+    'x-ops-route-reason': link.reason,
+    'x-ops-attempts': String(attempts),
+    'x-ops-power-level': planned.powerLevel,
+    'x-ops-task': planned.task,
+    'x-ops-byok': String(link.byok),
+  };
+}
+
+/**
+ * One chat completion from plan to ledger: plan and hold credits, record the route, walk the
+ * fallback chain, relay the answer, then settle the real cost and record the outcome. The response
+ * ends only once those events are stored.
+ */
+@Injectable()
+export class ChatCompletionsService {
+  private readonly logger = new Logger(ChatCompletionsService.name);
+
+  constructor(
+    private readonly planner: RequestPlanner,
+    private readonly chain: UpstreamChain,
+    private readonly credits: RequestCredits,
+    private readonly ledger: RequestLedger,
+  ) {}
+
+  async handle(
+    caller: GatewayCaller,
+    body: ChatCompletionRequest,
+    preferences: RequestPreferences,
+    context: CommandContext,
+    response: Response,
+  ): Promise<void> {
+    const requestId = randomUUID();
+    const startedAt = performance.now();
+    let planned: PlannedRequest;
+    try {
+      planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context);
+    } catch (error) {
+      await this.recordRefusal(requestId, startedAt, caller, error, context);
+      throw error;
+    }
+    const routed = this.recordRouting(planned);
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!response.writableFinished) abort.abort();
+    };
+    response.on('close', onClose);
+    try {
+      if (body.stream) await this.stream(planned, abort.signal, response);
+      else await this.complete(planned, abort.signal, response);
+    } catch (error) {
+      await this.fail(planned, error, routed);
+      throw error;
+    } finally {
+      response.off('close', onClose);
+      await routed.catch(() => undefined);
+    }
+  }
+
+  /** A request refused before routing (no credits, no such model, no provider) is recorded too. */
+  private async recordRefusal(
+    requestId: string,
+    startedAt: number,
+    caller: GatewayCaller,
+    error: unknown,
+    context: CommandContext,
+  ): Promise<void> {
+    const { plan } = await this.credits.account(caller.userId);
+    await this.ledger.failed(
+      {
+        requestId,
+        userId: caller.userId,
+        tier: plan.tier,
+        error: describeError(error),
+        latencyMs: Math.round(performance.now() - startedAt),
+        attempts: [],
+      },
+      context,
+      false,
+    );
+  }
+
+  private recordRouting(planned: PlannedRequest): Promise<void> {
+    return this.ledger.routed(
+      {
+        requestId: planned.requestId,
+        userId: planned.caller.userId,
+        apiKeyId: planned.caller.apiKeyId,
+        requestedModel: planned.body.model,
+        powerLevel: planned.powerLevel,
+        task: planned.task,
+        privacy: planned.privacy,
+        tier: planned.tier,
+        streamed: planned.body.stream === true,
+        candidates: planned.chain.map((link) => ({
+          provider: link.model.provider,
+          model: link.model.id,
+          byok: link.byok,
+          reason: link.reason,
+        })),
+        reservationId: planned.reservation?.id ?? null,
+        reservedMicros: (planned.reservation?.amountMicros ?? 0n).toString(),
+      },
+      planned.context,
+    );
+  }
+
+  private async complete(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+    const answered = await this.chain.complete(planned, signal);
+    const { body, usage } = answered.result;
+    const text = body.choices.map((choice) => choice.message.content ?? '').join('');
+    const charged = await this.finish(planned, {
+      link: answered.link,
+      attempts: answered.attempts,
+      usage: usage ?? { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(text) },
+      usageEstimated: usage === null,
+      finishReason: body.choices[0]?.finish_reason ?? null,
+      clientDisconnected: false,
+    });
+    response
+      .status(200)
+      .set({
+        ...routeHeaders(planned, answered.link, answered.attempts.length),
+        'x-ops-cost-micros': charged.toString(),
+      })
+      .json({ ...body, model: answered.link.model.id });
+  }
+
+  private async stream(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+    const answered = await this.chain.stream(planned, signal);
+    const upstream: UpstreamStream = answered.result;
+    const writer = new SseWriter(response);
+    writer.open(routeHeaders(planned, answered.link, answered.attempts.length));
+    const wantsUsage = planned.body.stream_options?.include_usage === true;
+    let generated = '';
+    let finishReason: string | null = null;
+    let failure: unknown = null;
+    try {
+      for await (const chunk of upstream.chunks) {
+        if (writer.closed) break;
+        for (const choice of chunk.choices) {
+          generated += choice.delta.content ?? '';
+          for (const call of choice.delta.tool_calls ?? []) generated += call.function?.arguments ?? '';
+          finishReason = choice.finish_reason ?? finishReason;
+        }
+        if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
+        await writer.data({ ...chunk, model: answered.link.model.id });
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      upstream.close();
+    }
+    const clientDisconnected = signal.aborted || writer.closed;
+    const reported = upstream.usage();
+    await this.finish(planned, {
+      link: answered.link,
+      attempts: answered.attempts,
+      usage: reported ?? { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(generated) },
+      usageEstimated: reported === null,
+      finishReason: failure && !clientDisconnected ? 'error' : finishReason,
+      clientDisconnected,
+    });
+    if (failure && !clientDisconnected) {
+      this.logger.warn({ requestId: planned.requestId, err: failure }, 'Upstream failed mid-stream');
+      await writer.data({
+        error: {
+          message: 'The provider failed mid-stream',
+          type: 'api_error',
+          param: null,
+          code: 'upstream_stream_error',
+        },
+      });
+    } else if (!clientDisconnected) {
+      await writer.done();
+    }
+    writer.end();
+  }
+
+  /** Settles the hold and records the completion together; returns what the credits paid. */
+  private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
+    const { link, usage } = outcome;
+    const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
+    const cost = link.byok ? 0n : listCost;
+    const charged = planned.reservation ? chargeableMicros(planned.reservation.amountMicros, cost) : 0n;
+    await Promise.all([
+      planned.reservation
+        ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context)
+        : Promise.resolve(),
+      this.ledger.completed(
+        {
+          requestId: planned.requestId,
+          userId: planned.caller.userId,
+          provider: link.model.provider,
+          model: link.model.id,
+          byok: link.byok,
+          tier: planned.tier,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costMicros: charged.toString(),
+          listCostMicros: listCost.toString(),
+          latencyMs: Math.round(performance.now() - planned.startedAt),
+          attempts: outcome.attempts,
+          streamed: planned.body.stream === true,
+          finishReason: outcome.finishReason,
+          clientDisconnected: outcome.clientDisconnected,
+          usageEstimated: outcome.usageEstimated,
+        },
+        planned.context,
+      ),
+    ]);
+    return charged;
+  }
+
+  /** Nothing was generated: release the hold and record why. */
+  private async fail(planned: PlannedRequest, error: unknown, routed: Promise<void>): Promise<void> {
+    const isRouted = await routed.then(
+      () => true,
+      () => false,
+    );
+    await Promise.all([
+      planned.reservation
+        ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context)
+        : Promise.resolve(),
+      this.ledger.failed(
+        {
+          requestId: planned.requestId,
+          userId: planned.caller.userId,
+          tier: planned.tier,
+          error: describeError(error),
+          latencyMs: Math.round(performance.now() - planned.startedAt),
+          attempts: error instanceof ChainExhausted ? error.attempts : [],
+        },
+        planned.context,
+        isRouted,
+      ),
+    ]);
+  }
+}

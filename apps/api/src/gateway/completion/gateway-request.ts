@@ -1,0 +1,43 @@
+import type { ModelInfo, PowerLevel, TaskKind, UpstreamAttempt } from '@ops/domain';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+
+/** Who is calling, from the guard: a user id, and the API key when one was used. */
+export interface GatewayCaller {
+  userId: string;
+  apiKeyId: string | null;
+}
+
+/** The per-request choices a client may make outside the OpenAI body (headers win over body fields). */
+export interface RequestPreferences {
+  powerLevel: string | undefined;
+  privacy: boolean | undefined;
+}
+
+export interface ChainLink {
+  model: ModelInfo;
+  byok: boolean;
+  reason: string;
+}
+
+/** Everything decided before the first upstream call. */
+export interface PlannedRequest {
+  requestId: string;
+  caller: GatewayCaller;
+  context: CommandContext;
+  body: ChatCompletionRequest;
+  tier: string;
+  powerLevel: PowerLevel;
+  task: TaskKind;
+  privacy: boolean;
+  promptTokens: number;
+  /** The client's own output limit, or null: the model's cap then applies. */
+  maxTokens: number | null;
+  chain: readonly ChainLink[];
+  reservation: { id: string; amountMicros: bigint } | null;
+  startedAt: number;
+}
+
+export interface AttemptLog {
+  attempts: UpstreamAttempt[];
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CreditRefusal,
+  detectTask,
+  estimatePromptTokens,
+  isPowerLevel,
+  PROVIDER_IDS,
+  route,
+  worstCaseCostMicros,
+  type Micros,
+  type PowerLevel,
+  type ProviderId,
+  type Tier,
+} from '@ops/domain';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import { randomUUID } from 'node:crypto';
+import { RequestCredits } from '../credits/request-credits';
+import { ProviderHealthService } from '../health/provider-health.service';
+import { LlmCatalog } from '../routing/llm-catalog';
+import { ProviderEndpoints } from '../routing/provider-endpoints';
+import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
+import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+
+function maxOf(amounts: Micros[]): Micros {
+  return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
+}
+
+/**
+ * Everything before the first upstream call: the account's plan, the route (pure policy from
+ * libs/domain), and the credit hold that covers the worst case of every platform-paid link of the
+ * fallback chain. When the whole chain is too dear for the balance, the chain is cut to the links the
+ * first one's hold covers, so a small balance still buys a cheap answer.
+ */
+@Injectable()
+export class RequestPlanner {
+  constructor(
+    private readonly credits: RequestCredits,
+    private readonly catalog: LlmCatalog,
+    private readonly endpoints: ProviderEndpoints,
+    private readonly health: ProviderHealthService,
+    @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async plan(
+    requestId: string,
+    startedAt: number,
+    caller: GatewayCaller,
+    body: ChatCompletionRequest,
+    preferences: RequestPreferences,
+    context: CommandContext,
+  ): Promise<PlannedRequest> {
+    const [account, byokProviders] = await Promise.all([
+      this.credits.account(caller.userId),
+      this.userKeys.providersWithKeys(caller.userId),
+    ]);
+    const { plan } = account;
+    const requested = preferences.powerLevel ?? plan.defaultPowerLevel;
+    const powerLevel: PowerLevel = isPowerLevel(requested) ? requested : 'balanced';
+    // The account's privacy mode cannot be switched off by one request; a request can only add it.
+    const privacy = plan.privacyMode || preferences.privacy === true;
+    // An assistant turn may leave content out where the policy expects null.
+    const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
+    const task = detectTask(messages);
+    const promptTokens = estimatePromptTokens(messages, body.tools);
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
+
+    const decision = route({
+      catalog: this.catalog.models,
+      requestedModel: body.model,
+      powerLevel,
+      privacy,
+      tier: plan.tier as Tier,
+      task,
+      promptTokens,
+      maxTokens,
+      needsTools: (body.tools?.length ?? 0) > 0,
+      providers: this.providerStates(),
+      byokProviders: byokProviders as ReadonlySet<ProviderId>,
+      maxCandidates: this.config.LLM_MAX_ATTEMPTS,
+    });
+
+    const planned: PlannedRequest = {
+      requestId,
+      caller,
+      context,
+      body,
+      tier: plan.tier,
+      powerLevel,
+      task,
+      privacy,
+      promptTokens,
+      maxTokens,
+      chain: decision.candidates,
+      reservation: null,
+      startedAt,
+    };
+    return this.hold(planned);
+  }
+
+  private providerStates() {
+    return Object.fromEntries(
+      PROVIDER_IDS.map((id) => [
+        id,
+        {
+          available: this.endpoints.usableByPlatform(id),
+          health: this.health.status(id),
+        },
+      ]),
+    ) as Record<ProviderId, { available: boolean; health: 'up' | 'degraded' | 'down' }>;
+  }
+
+  private worstCase(planned: PlannedRequest, link: ChainLink): Micros {
+    return link.byok ? 0n : worstCaseCostMicros(link.model, planned.promptTokens, planned.maxTokens);
+  }
+
+  private async hold(planned: PlannedRequest): Promise<PlannedRequest> {
+    const whole = maxOf(planned.chain.map((link) => this.worstCase(planned, link)));
+    if (whole === 0n) return planned;
+    const reservationId = randomUUID();
+    try {
+      await this.reserve(planned, reservationId, whole);
+      return { ...planned, reservation: { id: reservationId, amountMicros: whole } };
+    } catch (error) {
+      const first = this.worstCase(planned, planned.chain[0]);
+      if (!(error instanceof CreditRefusal) || first === whole) throw error;
+      if (first === 0n) return { ...planned, chain: planned.chain.filter((link) => link.byok) };
+      await this.reserve(planned, reservationId, first);
+      const chain = planned.chain.filter((link) => this.worstCase(planned, link) <= first);
+      return { ...planned, chain, reservation: { id: reservationId, amountMicros: first } };
+    }
+  }
+
+  private reserve(planned: PlannedRequest, reservationId: string, amount: Micros): Promise<void> {
+    return this.credits.reserve(
+      planned.caller.userId,
+      reservationId,
+      planned.requestId,
+      amount,
+      planned.context,
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import type { Response } from 'express';
+
+/**
+ * Server-sent events in the shape OpenAI's SDKs parse: `data: <json>` blocks, `data: [DONE]` last.
+ * Writes respect back-pressure, so a slow client slows the upstream read instead of filling memory.
+ */
+export class SseWriter {
+  constructor(private readonly response: Response) {}
+
+  open(headers: Record<string, string>): void {
+    this.response.status(200);
+    this.response.set({
+      ...headers,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    this.response.flushHeaders();
+  }
+
+  get closed(): boolean {
+    return this.response.destroyed || this.response.writableEnded;
+  }
+
+  async data(payload: unknown): Promise<void> {
+    await this.write(`data: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  async done(): Promise<void> {
+    await this.write('data: [DONE]\n\n');
+  }
+
+  end(): void {
+    if (!this.response.writableEnded) this.response.end();
+  }
+
+  private write(text: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.response.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        this.response.off('drain', finish);
+        this.response.off('close', finish);
+        resolve();
+      };
+      this.response.once('drain', finish);
+      this.response.once('close', finish);
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+  creditAccountDecider,
+  creditAccountStream,
+  type CreditAccountCommand,
+  type CreditAccountState,
+  type Micros,
+} from '@ops/domain';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+
+/**
+ * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
+ * upstream call, then settle the real cost or release the hold. Every step is a command on the
+ * account's stream, so holds on one account are decided one after another against everything
+ * already held: concurrent requests can never overspend.
+ */
+@Injectable()
+export class RequestCredits {
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly commands: CommandRunner,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.LLM_RESERVATION_TTL_SECONDS * 1000;
+  }
+
+  async account(userId: string): Promise<CreditAccountState> {
+    return (await this.commands.load(creditAccountStream(userId), creditAccountDecider)).state;
+  }
+
+  async reserve(
+    userId: string,
+    reservationId: string,
+    requestId: string,
+    amountMicros: Micros,
+    context: CommandContext,
+  ): Promise<void> {
+    await this.run(userId, context, {
+      type: 'ReserveCredits',
+      userId,
+      reservationId,
+      requestId,
+      amountMicros,
+      now: new Date().toISOString(),
+      ttlMs: this.ttlMs,
+    });
+  }
+
+  /** Charges `chargeableMicros(held, cost)`: never more than the hold. */
+  async settle(
+    userId: string,
+    reservationId: string,
+    costMicros: Micros,
+    context: CommandContext,
+  ): Promise<void> {
+    await this.run(userId, context, { type: 'SettleReservation', userId, reservationId, costMicros });
+  }
+
+  async release(userId: string, reservationId: string, context: CommandContext): Promise<void> {
+    await this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId });
+  }
+
+  /** Releases the holds that ran out; returns how many. */
+  async expire(userId: string, context: CommandContext): Promise<number> {
+    return this.run(userId, context, { type: 'ExpireReservations', userId, now: new Date().toISOString() });
+  }
+
+  /** Decided on the cached account state and batched with the account's other commands. */
+  private async run(userId: string, context: CommandContext, command: CreditAccountCommand): Promise<number> {
+    const outcome = await this.commands.run({
+      streamName: creditAccountStream(userId),
+      decider: creditAccountDecider,
+      command,
+      context: { ...context, idempotencyKey: undefined },
+      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+    });
+    return outcome.eventIds.length;
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { UpstreamClient } from '@ops/infra/llm-upstream';
+import { ByokKeyResolver } from '../byok/byok-key-resolver';
+import { ByokModule } from '../byok/byok.module';
+import { ChatCompletionsService } from './completion/chat-completions.service';
+import { RequestLedger } from './completion/request-ledger';
+import { RequestPlanner } from './completion/request-planner';
+import { UpstreamChain } from './completion/upstream-chain';
+import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
+import { RequestCredits } from './credits/request-credits';
+import { ProviderHealthService } from './health/provider-health.service';
+import { ChatCompletionsController } from './http/chat-completions.controller';
+import { LlmHealthController } from './http/llm-health.controller';
+import { ModelsController } from './http/models.controller';
+import { LlmCatalog } from './routing/llm-catalog';
+import { ProviderEndpoints } from './routing/provider-endpoints';
+import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
+
+/** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health and credit holds. */
+@Module({
+  imports: [ByokModule],
+  controllers: [ChatCompletionsController, ModelsController, LlmHealthController],
+  providers: [
+    UpstreamClient,
+    LlmCatalog,
+    ProviderEndpoints,
+    ProviderHealthService,
+    RequestCredits,
+    HoldExpirySweeper,
+    RequestLedger,
+    RequestPlanner,
+    UpstreamChain,
+    ChatCompletionsService,
+    { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
+  ],
+  exports: [RequestCredits, LlmCatalog],
+})
+export class GatewayModule {}

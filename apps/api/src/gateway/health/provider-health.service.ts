@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  assessHealth,
+  EMPTY_HEALTH_WINDOW,
+  PROVIDER_HEALTH_SCHEMA_VERSIONS,
+  providerHealthDecider,
+  providerHealthStream,
+  recordOutcome,
+  type HealthAssessment,
+  type HealthOutcome,
+  type HealthWindow,
+  type ProviderId,
+  type ProviderStatus,
+  type UpstreamAttempt,
+} from '@ops/domain';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
+import { ProviderEndpoints } from '../routing/provider-endpoints';
+
+export type HealthObservation = Pick<HealthOutcome, 'kind' | 'latencyMs'>;
+
+export interface ProviderHealthView extends HealthAssessment {
+  provider: string;
+  configured: boolean;
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** How an upstream failure is recorded: the failures that speak about the provider keep their kind. */
+export function attemptOutcomeOf(error: UpstreamError): UpstreamAttempt['outcome'] {
+  switch (error.kind) {
+    case 'rate_limited':
+    case 'server_error':
+    case 'timeout':
+    case 'connection':
+      return error.kind;
+    default:
+      return 'rejected';
+  }
+}
+
+/**
+ * Each provider's health from the traffic this process sends (passive) and from periodic probes of
+ * its models endpoint (active), through the pure window and breaker in libs/domain. The router reads
+ * the status on every request; each change of status is recorded as an event.
+ */
+@Injectable()
+export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ProviderHealthService.name);
+  private readonly windows = new Map<string, HealthWindow>();
+  private readonly reported = new Map<string, ProviderStatus>();
+  private probeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly endpoints: ProviderEndpoints,
+    private readonly client: UpstreamClient,
+    private readonly commands: CommandRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const seconds = this.config.LLM_HEALTH_PROBE_SECONDS;
+    if (seconds > 0) {
+      this.probeTimer = setInterval(() => void this.probeAll(), seconds * 1000);
+      this.probeTimer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.probeTimer);
+  }
+
+  status(provider: ProviderId): ProviderStatus {
+    return this.assess(provider).status;
+  }
+
+  record(provider: string, observation: HealthObservation, source: 'traffic' | 'probe' = 'traffic'): void {
+    const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
+    const at = Date.now();
+    this.windows.set(provider, recordOutcome(window, { ...observation, ok: observation.kind === 'ok', at }));
+    this.reportChange(provider, source);
+  }
+
+  snapshot(): ProviderHealthView[] {
+    return this.endpoints.all().map((endpoint) => ({
+      provider: endpoint.provider.id,
+      configured: this.endpoints.usableByPlatform(endpoint.provider.id),
+      ...this.assess(endpoint.provider.id),
+    }));
+  }
+
+  /** Probes every provider the platform can call; users' own keys are never used for probes. */
+  async probeAll(): Promise<void> {
+    await Promise.all(
+      this.endpoints
+        .all()
+        .filter((endpoint) => this.endpoints.usableByPlatform(endpoint.provider.id))
+        .map(async (endpoint) => {
+          const started = performance.now();
+          try {
+            await this.client.listModels({
+              provider: endpoint.provider.id,
+              wireFormat: endpoint.provider.wireFormat,
+              baseUrl: endpoint.baseUrl,
+              apiKey: endpoint.platformKey,
+              model: '',
+              timeoutMs: PROBE_TIMEOUT_MS,
+            });
+            this.record(
+              endpoint.provider.id,
+              { kind: 'ok', latencyMs: performance.now() - started },
+              'probe',
+            );
+          } catch (error) {
+            const kind = error instanceof UpstreamError ? attemptOutcomeOf(error) : 'connection';
+            this.record(endpoint.provider.id, { kind, latencyMs: performance.now() - started }, 'probe');
+          }
+        }),
+    );
+  }
+
+  private assess(provider: string): HealthAssessment {
+    return assessHealth(this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW, Date.now());
+  }
+
+  private reportChange(provider: string, source: 'traffic' | 'probe'): void {
+    const assessment = this.assess(provider);
+    if ((this.reported.get(provider) ?? 'up') === assessment.status) return;
+    this.reported.set(provider, assessment.status);
+    this.commands
+      .run({
+        streamName: providerHealthStream(provider),
+        decider: providerHealthDecider,
+        command: {
+          type: 'ReportProviderHealth',
+          assessment: {
+            provider,
+            status: assessment.status,
+            errorRate: assessment.errorRate,
+            latencyP50Ms: assessment.latencyP50Ms,
+            latencyP95Ms: assessment.latencyP95Ms,
+            samples: assessment.samples,
+            coolingDownUntil:
+              assessment.coolingDownUntil === null
+                ? null
+                : new Date(assessment.coolingDownUntil).toISOString(),
+            source,
+          },
+        },
+        context: { actor: 'gateway', correlationId: provider, causationId: null, source: 'api' },
+        schemaVersions: PROVIDER_HEALTH_SCHEMA_VERSIONS,
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, provider }, 'Could not record a provider health change'),
+      );
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AcceptsApiKey, Roles } from '@ops/infra/auth';
+import { ProviderHealthService } from '../health/provider-health.service';
+
+@ApiTags('llm gateway')
+@ApiBearerAuth()
+@AcceptsApiKey()
+@Roles('user', 'admin', 'auditor')
+@Controller('api/v1/llm/health')
+export class LlmHealthController {
+  constructor(private readonly health: ProviderHealthService) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'Each provider: up, degraded or down, with error rate and latency' })
+  providers() {
+    return {
+      providers: this.health.snapshot().map((view) => ({
+        provider: view.provider,
+        configured: view.configured,
+        status: view.status,
+        error_rate: view.errorRate,
+        latency_p50_ms: view.latencyP50Ms,
+        latency_p95_ms: view.latencyP95Ms,
+        samples: view.samples,
+        cooling_down_until:
+          view.coolingDownUntil === null ? null : new Date(view.coolingDownUntil).toISOString(),
+      })),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
+import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import type { Projection } from '@ops/infra/projections/projection';
+import type { EntityManager } from 'typeorm';
+
+/** Open holds: inserted when reserved, deleted when released, so only the open ones remain. */
+@Injectable()
+export class CreditHoldsProjection implements Projection {
+  readonly name = 'credit-holds';
+  readonly tables = [{ name: 'credit_holds' }];
+  readonly filter = {
+    streamPrefixes: [CREDIT_ACCOUNT_CATEGORY],
+    eventTypes: ['CreditsReserved', 'CreditsReleased'],
+  };
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const reserved = events.filter((event) => event.type === 'CreditsReserved');
+    const released = new Set(
+      events
+        .filter((event) => event.type === 'CreditsReleased')
+        .map((event) => String(event.data.reservationId)),
+    );
+    // A hold reserved and released within one batch never needs a row.
+    const opened = reserved.filter((event) => !released.has(String(event.data.reservationId)));
+    if (opened.length > 0) {
+      await tx.query(
+        `INSERT INTO credit_holds (reservation_id, user_id, request_id, amount_micros, expires_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[])`,
+        [
+          opened.map((event) => String(event.data.reservationId)),
+          opened.map((event) => String(event.data.userId)),
+          opened.map((event) => String(event.data.requestId)),
+          opened.map((event) => String(event.data.amountMicros)),
+          opened.map((event) => String(event.data.expiresAt)),
+        ],
+      );
+    }
+    if (released.size > 0) {
+      await tx.query('DELETE FROM credit_holds WHERE reservation_id = ANY($1::text[])', [[...released]]);
+    }
+  }
+
+  async reset(tx: EntityManager): Promise<void> {
+    await tx.query('TRUNCATE credit_holds');
+  }
+}

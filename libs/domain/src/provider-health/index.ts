@@ -1,0 +1,2 @@
+export * from './provider-health.decider';
+export * from './provider-health.events';
