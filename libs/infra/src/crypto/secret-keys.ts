@@ -5,7 +5,7 @@ import { loadOrCreateSecretFile } from './secret-file';
 
 export const LOCAL_SECRETS_KEY_FILE = 'secrets-key';
 
-function parseKeyRing(text: string): SecretKey[] {
+export function parseKeyRing(text: string): SecretKey[] {
   return text.split(',').map((pair) => {
     const separator = pair.indexOf(':');
     return { id: pair.slice(0, separator), key: Buffer.from(pair.slice(separator + 1), 'base64') };

@@ -101,7 +101,8 @@ export class CommandRunner {
       cached?.state ?? decider.initialState,
       cached?.revision ?? -1n,
     );
-    this.cache.set(streamName, { decider, state: loaded.state, revision: loaded.revision });
+    // A batch may have appended while this read was in flight.
+    this.cache.advance(streamName, { decider, state: loaded.state, revision: loaded.revision });
     return { state: loaded.state, revision: loaded.revision };
   }
 }

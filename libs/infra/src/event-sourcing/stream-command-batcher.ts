@@ -89,7 +89,7 @@ export class StreamCommandBatcher {
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
         const changed = fresh.revision !== entry.revision;
         entry = { decider, state: fresh.state, revision: fresh.revision };
-        this.cache.set(streamName, entry);
+        this.cache.advance(streamName, entry);
         if (changed) continue;
         this.settle(batch, decisions, entry.revision);
         return;
@@ -97,7 +97,7 @@ export class StreamCommandBatcher {
       try {
         const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
         const result = await this.store.append(streamName, envelopes, expected);
-        this.cache.set(streamName, { decider, state, revision: result.nextRevision });
+        this.cache.advance(streamName, { decider, state, revision: result.nextRevision });
         this.settle(batch, decisions, entry.revision);
         return;
       } catch (error) {

@@ -34,6 +34,13 @@ export class StreamStateCache {
     }
   }
 
+  /** Keeps the newer of the cached entry and this one: readers racing writers never move it back. */
+  advance<State>(streamName: string, entry: CachedStream<State>): void {
+    const current = this.entries.get(streamName);
+    if (current && current.decider === entry.decider && current.revision >= entry.revision) return;
+    this.set(streamName, entry);
+  }
+
   delete(streamName: string): void {
     this.entries.delete(streamName);
   }

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandCtx } from '../common/command-context.decorator';
+import { AddProviderKeyCommand } from './commands/add-provider-key.command';
+import { RemoveProviderKeyCommand } from './commands/remove-provider-key.command';
+import { AddProviderKeyDto } from './dto/add-provider-key.dto';
+import { ProviderKeyAddedView, ProviderKeyView } from './dto/provider-key-views';
+import { ListProviderKeysQuery } from './queries/list-provider-keys.query';
+
+/** Users' own provider keys: each caller sees and changes only their own. */
+@ApiTags('byok')
+@ApiBearerAuth()
+@Roles('user', 'admin')
+@Controller('api/v1/llm/byok/keys')
+export class ByokController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ProviderKeyAddedView })
+  add(@Body() body: AddProviderKeyDto, @CommandCtx() context: CommandContext): Promise<ProviderKeyAddedView> {
+    return this.commands.execute(
+      new AddProviderKeyCommand(body.provider, body.api_key, body.label ?? null, context),
+    );
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ProviderKeyView] })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<ProviderKeyView[]> {
+    return this.queries.execute(new ListProviderKeysQuery(user.id));
+  }
+
+  @Delete(':provider')
+  @HttpCode(204)
+  async remove(@Param('provider') provider: string, @CommandCtx() context: CommandContext): Promise<void> {
+    await this.commands.execute(new RemoveProviderKeyCommand(provider, context));
+  }
+}

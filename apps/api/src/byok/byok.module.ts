@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DataKeysModule } from '@ops/infra/crypto/data-keys';
+import { UpstreamClient } from '@ops/infra/llm-upstream';
+import { ByokKeyResolver } from './byok-key-resolver';
+import { ByokController } from './byok.controller';
+import { AddProviderKeyHandler } from './commands/add-provider-key.handler';
+import { RemoveProviderKeyHandler } from './commands/remove-provider-key.handler';
+import { ProviderKeyCheck } from './provider-key-check';
+import { ListProviderKeysHandler } from './queries/list-provider-keys.handler';
+
+/** Bring-your-own-key: users' provider keys, and the resolver the gateway opens them with. */
+@Module({
+  imports: [CqrsModule, DataKeysModule],
+  controllers: [ByokController],
+  providers: [
+    UpstreamClient,
+    ProviderKeyCheck,
+    AddProviderKeyHandler,
+    RemoveProviderKeyHandler,
+    ListProviderKeysHandler,
+    ByokKeyResolver,
+  ],
+  exports: [ByokKeyResolver],
+})
+export class ByokModule {}

@@ -1,0 +1,35 @@
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { InjectRepository } from '@nestjs/typeorm';
+import { providerKeyContext } from '@ops/domain/byok';
+import { DataKeyVault } from '@ops/infra/crypto/data-keys';
+import { ProviderKeyRow } from '@ops/infra/read-models';
+import type { Repository } from 'typeorm';
+import type { ProviderKeyView } from '../dto/provider-key-views';
+import { ListProviderKeysQuery } from './list-provider-keys.query';
+
+/** The caller's keys, masked; labels are opened here, so an erased owner's read as erased at once. */
+@QueryHandler(ListProviderKeysQuery)
+export class ListProviderKeysHandler implements IQueryHandler<ListProviderKeysQuery, ProviderKeyView[]> {
+  constructor(
+    @InjectRepository(ProviderKeyRow) private readonly keys: Repository<ProviderKeyRow>,
+    private readonly vault: DataKeyVault,
+  ) {}
+
+  async execute({ userId }: ListProviderKeysQuery): Promise<ProviderKeyView[]> {
+    const rows = await this.keys.find({ where: { userId }, order: { provider: 'ASC' } });
+    const erased = rows.length > 0 && (await this.vault.isErased(userId));
+    return Promise.all(
+      rows.map(async (row) => ({
+        provider: row.provider,
+        label:
+          erased || row.sealedLabel === null
+            ? null
+            : await this.vault.open(row.sealedLabel, providerKeyContext(userId, row.provider, 'label')),
+        last4: row.last4,
+        added_at: row.addedAt.toISOString(),
+        validated_at: row.validatedAt?.toISOString() ?? null,
+        status: erased ? 'erased' : row.status,
+      })),
+    );
+  }
+}

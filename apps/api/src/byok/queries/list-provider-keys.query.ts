@@ -1,0 +1,3 @@
+export class ListProviderKeysQuery {
+  constructor(readonly userId: string) {}
+}

@@ -1,0 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ErasureView {
+  @ApiProperty() subject!: string;
+  @ApiProperty({ description: 'When the data key was destroyed (the first erasure)' }) erased_at!: string;
+  @ApiProperty({ description: 'True when an earlier request had already erased the subject' })
+  already_erased!: boolean;
+}

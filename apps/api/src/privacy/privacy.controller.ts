@@ -1,0 +1,24 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@ops/infra/auth';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandCtx } from '../common/command-context.decorator';
+import { ErasePersonalDataCommand } from './erase-personal-data.command';
+import { ErasureView } from './erasure-view';
+
+@ApiTags('privacy')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/privacy/subjects')
+export class PrivacyController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** Erases a person's personal data for good; their events stay, what was personal reads as erased. */
+  @Post(':userId/erase')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ErasureView })
+  erase(@Param('userId') userId: string, @CommandCtx() context: CommandContext): Promise<ErasureView> {
+    return this.commands.execute(new ErasePersonalDataCommand(userId, context));
+  }
+}
