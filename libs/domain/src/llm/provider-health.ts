@@ -1,0 +1,180 @@
+import type { UpstreamAttempt } from '../llm-requests/llm-request.events';
+import type { ProviderHealthStatus } from './router';
+
+/*
+ * Passive health from the outcomes of real calls (and of probes, recorded the same way), with a circuit
+ * breaker: closed → open (cooling down, no traffic) → half-open (one trial) → closed on a success, or
+ * open again for twice as long on a failure. Plain data in, plain data out; the caller keeps one window
+ * per provider and passes the clock in.
+ */
+
+/** Long enough to see a pattern at modest traffic, short enough that an old incident does not linger. */
+export const HEALTH_WINDOW_MS = 60_000;
+/** Bounds the memory of a busy provider's window; the most recent outcomes are the ones that matter. */
+export const MAX_WINDOW_SAMPLES = 200;
+/** Three failures in a row with nothing succeeding in between is an outage, not bad luck. */
+export const CONSECUTIVE_FAILURES_TO_TRIP = 3;
+/** Below this many outcomes a rate says little: two failures out of three are not "67 % down". */
+export const MIN_SAMPLES_FOR_RATE = 10;
+/** Half the calls failing costs every user a retry: stop sending traffic. */
+export const TRIP_ERROR_RATE = 0.5;
+/** One call in ten failing still serves most requests, but a healthy provider should go first. */
+export const DEGRADED_ERROR_RATE = 0.1;
+/** Time to first token this slow is felt by users; callers record latency to the first byte. */
+export const DEGRADED_P95_MS = 10_000;
+/** Long enough for a transient overload to clear; doubling up to the cap spares a provider that stays down. */
+export const BASE_COOLDOWN_MS = 30_000;
+export const MAX_COOLDOWN_MS = 5 * 60_000;
+/** A trial whose outcome never arrives (the process died mid-call) must not block the provider forever. */
+export const TRIAL_TIMEOUT_MS = 60_000;
+
+export type OutcomeKind = UpstreamAttempt['outcome'];
+
+/**
+ * Failures that say something about the provider. `rejected` (a 4xx about the request itself) proves
+ * the provider is up and answering.
+ */
+const PROVIDER_FAILURES: ReadonlySet<OutcomeKind> = new Set([
+  'rate_limited',
+  'server_error',
+  'timeout',
+  'connection',
+]);
+
+export interface HealthOutcome {
+  readonly ok: boolean;
+  readonly kind: OutcomeKind;
+  readonly latencyMs: number;
+  /** Epoch milliseconds when the outcome was known. */
+  readonly at: number;
+}
+
+export interface HealthWindow {
+  readonly samples: readonly HealthOutcome[];
+  readonly consecutiveFailures: number;
+  /** Trips since the breaker last closed: each one doubles the cooldown. */
+  readonly trips: number;
+  /** While set the breaker is open until then, and half-open after. */
+  readonly openUntil: number | null;
+  readonly trialStartedAt: number | null;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface HealthAssessment {
+  readonly status: ProviderHealthStatus;
+  readonly breaker: BreakerState;
+  readonly errorRate: number;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+  readonly samples: number;
+  readonly coolingDownUntil: number | null;
+}
+
+export const EMPTY_HEALTH_WINDOW: HealthWindow = {
+  samples: [],
+  consecutiveFailures: 0,
+  trips: 0,
+  openUntil: null,
+  trialStartedAt: null,
+};
+
+export function isProviderFailure(outcome: Pick<HealthOutcome, 'ok' | 'kind'>): boolean {
+  return !outcome.ok && PROVIDER_FAILURES.has(outcome.kind);
+}
+
+export function recordOutcome(state: HealthWindow, outcome: HealthOutcome): HealthWindow {
+  const samples = [...state.samples, outcome]
+    .filter((sample) => sample.at > outcome.at - HEALTH_WINDOW_MS)
+    .slice(-MAX_WINDOW_SAMPLES);
+  const failed = isProviderFailure(outcome);
+  const consecutiveFailures = failed ? state.consecutiveFailures + 1 : 0;
+
+  switch (breakerAt(state, outcome.at)) {
+    case 'open':
+      // A call started before the trip finishing late: it neither shortens nor extends the cooldown.
+      return { ...state, samples, consecutiveFailures };
+    case 'half_open':
+      return failed ? trip(state, samples, outcome.at) : close(outcome);
+    case 'closed':
+      return failed && shouldTrip(samples, consecutiveFailures)
+        ? trip(state, samples, outcome.at)
+        : { ...state, samples, consecutiveFailures };
+  }
+}
+
+/** Marks the half-open trial as sent, so concurrent requests keep away until its outcome is recorded. */
+export function claimTrial(state: HealthWindow, now: number): HealthWindow {
+  return breakerAt(state, now) === 'half_open' ? { ...state, trialStartedAt: now } : state;
+}
+
+export function assessHealth(state: HealthWindow, now: number): HealthAssessment {
+  const recent = state.samples.filter((sample) => sample.at > now - HEALTH_WINDOW_MS);
+  const errorRate = failureRate(recent);
+  const latencies = recent
+    .filter((sample) => !isProviderFailure(sample))
+    .map((sample) => sample.latencyMs)
+    .sort((a, b) => a - b);
+  const latencyP50Ms = percentile(latencies, 0.5);
+  const latencyP95Ms = percentile(latencies, 0.95);
+  const breaker = breakerAt(state, now);
+  return {
+    status: statusOf(state, breaker, now, recent.length, errorRate, latencyP95Ms),
+    breaker,
+    errorRate,
+    latencyP50Ms,
+    latencyP95Ms,
+    samples: recent.length,
+    coolingDownUntil: breaker === 'open' ? state.openUntil : null,
+  };
+}
+
+function statusOf(
+  state: HealthWindow,
+  breaker: BreakerState,
+  now: number,
+  samples: number,
+  errorRate: number,
+  latencyP95Ms: number | null,
+): ProviderHealthStatus {
+  if (breaker === 'open') return 'down';
+  if (breaker === 'half_open') {
+    const trialInFlight = state.trialStartedAt !== null && now - state.trialStartedAt < TRIAL_TIMEOUT_MS;
+    return trialInFlight ? 'down' : 'degraded';
+  }
+  const failing = samples >= MIN_SAMPLES_FOR_RATE && errorRate >= DEGRADED_ERROR_RATE;
+  const slow = latencyP95Ms !== null && latencyP95Ms >= DEGRADED_P95_MS;
+  return failing || slow ? 'degraded' : 'up';
+}
+
+function breakerAt(state: HealthWindow, at: number): BreakerState {
+  if (state.openUntil === null) return 'closed';
+  return at < state.openUntil ? 'open' : 'half_open';
+}
+
+function shouldTrip(samples: readonly HealthOutcome[], consecutiveFailures: number): boolean {
+  if (consecutiveFailures >= CONSECUTIVE_FAILURES_TO_TRIP) return true;
+  return samples.length >= MIN_SAMPLES_FOR_RATE && failureRate(samples) >= TRIP_ERROR_RATE;
+}
+
+function trip(state: HealthWindow, samples: readonly HealthOutcome[], at: number): HealthWindow {
+  const trips = state.trips + 1;
+  const cooldown = Math.min(BASE_COOLDOWN_MS * 2 ** (trips - 1), MAX_COOLDOWN_MS);
+  return { samples, consecutiveFailures: 0, trips, openUntil: at + cooldown, trialStartedAt: null };
+}
+
+/** The trial answered: start afresh, so the failures that opened the breaker cannot trip it again at once. */
+function close(outcome: HealthOutcome): HealthWindow {
+  return { ...EMPTY_HEALTH_WINDOW, samples: [outcome] };
+}
+
+function failureRate(samples: readonly HealthOutcome[]): number {
+  if (samples.length === 0) return 0;
+  return samples.filter(isProviderFailure).length / samples.length;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], fraction: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
+}

@@ -1,0 +1,509 @@
+import type { ModelInfo } from './catalog';
+import { qualifiedModelId } from './catalog';
+import { DEFAULT_CATALOG } from './default-catalog';
+import { POWER_LEVELS } from './power-levels';
+import { findProvider, PROVIDER_IDS, type ProviderId } from './providers';
+import { route, type ProviderRouteState, type RouteInput } from './router';
+import { RoutingError, type RoutingFailure } from './routing-error';
+import { tierAllows, TIERS } from './tiers';
+
+function model(
+  provider: ProviderId,
+  id: string,
+  fields: Partial<ModelInfo> & { usd: [number, number] },
+): ModelInfo {
+  const { usd, ...rest } = fields;
+  return {
+    id,
+    provider,
+    family: id,
+    displayName: id,
+    inputMicrosPerMillion: BigInt(Math.round(usd[0] * 1_000_000)),
+    outputMicrosPerMillion: BigInt(Math.round(usd[1] * 1_000_000)),
+    contextLength: 131_072,
+    maxOutputTokens: 16_384,
+    capabilities: { tools: true, vision: false, json: true },
+    minTier: 'free',
+    powerLevels: ['eco', 'balanced', 'precision'],
+    quality: 5,
+    strengths: [],
+    local: findProvider(provider)?.local ?? false,
+    ...rest,
+  };
+}
+
+const LLAMA_70B = {
+  family: 'llama-3.3-70b',
+  quality: 7,
+  minTier: 'starter',
+  powerLevels: ['eco', 'balanced'],
+} as const;
+const CATALOG: ModelInfo[] = [
+  model('groq', 'llama-3.3-70b-versatile', { ...LLAMA_70B, usd: [0.59, 0.79], strengths: ['chat'] }),
+  model('together', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', { ...LLAMA_70B, usd: [0.88, 0.88] }),
+  model('deepinfra', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', { ...LLAMA_70B, usd: [0.13, 0.39] }),
+  model('huggingface', 'meta-llama/Llama-3.3-70B-Instruct', {
+    ...LLAMA_70B,
+    usd: [0.9, 0.9],
+    minTier: 'professional',
+  }),
+  model('ollama', 'llama3.3:70b', {
+    ...LLAMA_70B,
+    usd: [0, 0],
+    minTier: 'free',
+    contextLength: 8_192,
+    maxOutputTokens: 4_096,
+  }),
+  model('openai', 'gpt-4o-mini', {
+    usd: [0.15, 0.6],
+    quality: 6,
+    powerLevels: ['eco', 'balanced'],
+    strengths: ['chat'],
+  }),
+  model('groq', 'llama-3.1-8b-instant', {
+    family: 'llama-3.1-8b',
+    usd: [0.05, 0.08],
+    quality: 4,
+    powerLevels: ['eco'],
+  }),
+  model('fireworks', 'qwen2p5-coder-32b-instruct', {
+    usd: [0.9, 0.9],
+    quality: 7,
+    minTier: 'starter',
+    powerLevels: ['eco', 'balanced'],
+    strengths: ['code'],
+    capabilities: { tools: false, vision: false, json: true },
+    contextLength: 32_768,
+    maxOutputTokens: 8_192,
+  }),
+  model('anthropic', 'claude-sonnet-4-5', {
+    usd: [3, 15],
+    quality: 9,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    strengths: ['code'],
+    contextLength: 200_000,
+    maxOutputTokens: 64_000,
+  }),
+  model('anthropic', 'claude-opus-4-5', {
+    usd: [5, 25],
+    quality: 10,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    contextLength: 200_000,
+  }),
+  model('together', 'deepseek-ai/DeepSeek-R1', {
+    usd: [3, 7],
+    quality: 9,
+    minTier: 'professional',
+    powerLevels: ['precision'],
+    strengths: ['analysis'],
+    capabilities: { tools: false, vision: false, json: false },
+    contextLength: 163_840,
+  }),
+  model('ollama', 'llama3.1:8b', { family: 'llama-3.1-8b', usd: [0, 0], quality: 4, strengths: ['chat'] }),
+  model('vllm', 'Qwen/Qwen2.5-Coder-7B-Instruct', {
+    usd: [0, 0],
+    quality: 4,
+    strengths: ['code'],
+    contextLength: 32_768,
+  }),
+];
+
+const allUp = (): Record<ProviderId, ProviderRouteState> =>
+  Object.fromEntries(PROVIDER_IDS.map((id) => [id, { available: true, health: 'up' }])) as Record<
+    ProviderId,
+    ProviderRouteState
+  >;
+
+function input(overrides: Partial<RouteInput> = {}): RouteInput {
+  return {
+    catalog: CATALOG,
+    requestedModel: 'auto',
+    powerLevel: 'balanced',
+    privacy: false,
+    tier: 'starter',
+    task: 'chat',
+    promptTokens: 1_000,
+    maxTokens: null,
+    needsTools: false,
+    providers: allUp(),
+    byokProviders: new Set(),
+    ...overrides,
+  };
+}
+
+const chain = (overrides: Partial<RouteInput> = {}) =>
+  route(input(overrides)).candidates.map((candidate) => qualifiedModelId(candidate.model));
+
+function routingRefusal(overrides: Partial<RouteInput>): RoutingError {
+  try {
+    route(input(overrides));
+  } catch (error) {
+    if (error instanceof RoutingError) return error;
+    throw error;
+  }
+  throw new Error('expected routing to be refused');
+}
+
+function expectRefusal(overrides: Partial<RouteInput>, code: RoutingFailure, category: string): RoutingError {
+  const error = routingRefusal(overrides);
+  expect([error.routingCode, error.code]).toEqual([code, category]);
+  return error;
+}
+
+const LLAMA_TURBO = 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
+
+describe('route: a named model', () => {
+  it('puts its own entries first, cheapest first, then the same family elsewhere', () => {
+    const { candidates } = route(input({ requestedModel: LLAMA_TURBO, maxCandidates: 10 }));
+    expect(candidates.map((c) => [qualifiedModelId(c.model), c.reason])).toEqual([
+      [`deepinfra/${LLAMA_TURBO}`, 'requested model'],
+      [`together/${LLAMA_TURBO}`, 'fallback: requested model on together'],
+      ['ollama/llama3.3:70b', 'fallback: same family on ollama'],
+      ['groq/llama-3.3-70b-versatile', 'fallback: same family on groq'],
+    ]);
+  });
+
+  it('puts a pinned provider before everything else', () => {
+    expect(chain({ requestedModel: `together/${LLAMA_TURBO}` })[0]).toBe(`together/${LLAMA_TURBO}`);
+  });
+
+  it("prefers the user's own key among the requested entries", () => {
+    const { candidates } = route(
+      input({ requestedModel: LLAMA_TURBO, byokProviders: new Set(['together']) }),
+    );
+    expect(candidates.slice(0, 2).map((c) => [c.model.provider, c.byok])).toEqual([
+      ['together', true],
+      ['deepinfra', false],
+    ]);
+  });
+
+  it('uses a BYOK provider the platform has no key for', () => {
+    const providers = { ...allUp(), together: { available: false, health: 'up' } } as const;
+    expect(chain({ requestedModel: LLAMA_TURBO, providers })).not.toContain(`together/${LLAMA_TURBO}`);
+    const { candidates } = route(
+      input({ requestedModel: LLAMA_TURBO, providers, byokProviders: new Set(['together']) }),
+    );
+    expect(candidates[0]).toMatchObject({ byok: true, model: { provider: 'together' } });
+  });
+
+  it('falls back only to family entries the tier allows', () => {
+    expect(chain({ requestedModel: 'llama-3.3-70b-versatile', maxCandidates: 10 })).not.toContain(
+      'huggingface/meta-llama/Llama-3.3-70B-Instruct',
+    );
+    expect(
+      chain({ requestedModel: 'llama-3.3-70b-versatile', tier: 'professional', maxCandidates: 10 }),
+    ).toContain('huggingface/meta-llama/Llama-3.3-70B-Instruct');
+  });
+
+  it('refuses a model above the tier with 403 model_not_in_tier', () => {
+    const error = expectRefusal(
+      { requestedModel: 'claude-sonnet-4-5', tier: 'starter' },
+      'model_not_in_tier',
+      'forbidden',
+    );
+    expect(error.field).toBe('model');
+    expect(error.message).toBe(
+      "model 'claude-sonnet-4-5' needs the professional tier or higher; this account is on starter",
+    );
+    expect(chain({ requestedModel: 'claude-sonnet-4-5', tier: 'professional' })).toEqual([
+      'anthropic/claude-sonnet-4-5',
+    ]);
+  });
+
+  it('refuses an unknown model with model_not_found', () => {
+    expect(expectRefusal({ requestedModel: 'gpt-5-ultra' }, 'model_not_found', 'not_found').field).toBe(
+      'model',
+    );
+  });
+
+  it('skips providers that are down and tries degraded ones after the healthy', () => {
+    const providers = {
+      ...allUp(),
+      groq: { available: true, health: 'down' },
+      deepinfra: { available: true, health: 'degraded' },
+    } as const;
+    expect(chain({ requestedModel: LLAMA_TURBO, providers })).toEqual([
+      `together/${LLAMA_TURBO}`,
+      'ollama/llama3.3:70b',
+      `deepinfra/${LLAMA_TURBO}`,
+    ]);
+  });
+
+  it('answers no_provider_available when every entry is down or unconfigured', () => {
+    const providers = {
+      groq: { available: true, health: 'down' },
+      together: { available: false, health: 'up' },
+    } as const;
+    expectRefusal(
+      { requestedModel: 'llama-3.3-70b-versatile', providers },
+      'no_provider_available',
+      'conflict',
+    );
+  });
+
+  it('leaves out entries whose context window the request does not fit', () => {
+    expect(chain({ requestedModel: LLAMA_TURBO, promptTokens: 10_000, maxCandidates: 10 })).not.toContain(
+      'ollama/llama3.3:70b',
+    );
+  });
+
+  it('refuses with context_length_exceeded when no entry fits prompt plus max_tokens', () => {
+    const tooLong = expectRefusal(
+      { requestedModel: LLAMA_TURBO, promptTokens: 140_000 },
+      'context_length_exceeded',
+      'invalid',
+    );
+    expect(tooLong.field).toBe('messages');
+    expect(tooLong.message).toContain('131072');
+    expectRefusal(
+      { requestedModel: LLAMA_TURBO, promptTokens: 120_000, maxTokens: 20_000 },
+      'context_length_exceeded',
+      'invalid',
+    );
+    expect(chain({ requestedModel: LLAMA_TURBO, promptTokens: 120_000, maxTokens: 10_000 })).toHaveLength(3);
+  });
+
+  it('does not filter its own entries by tools, but does the fallbacks', () => {
+    expect(chain({ requestedModel: 'qwen2p5-coder-32b-instruct', needsTools: true })).toEqual([
+      'fireworks/qwen2p5-coder-32b-instruct',
+    ]);
+  });
+});
+
+describe('route: privacy mode', () => {
+  it('never returns a cloud model under auto, whatever the power level', () => {
+    for (const powerLevel of POWER_LEVELS) {
+      const { candidates } = route(
+        input({ privacy: true, powerLevel, tier: 'enterprise', maxCandidates: 10 }),
+      );
+      expect(candidates.length).toBeGreaterThan(0);
+      expect(candidates.every((c) => c.model.local)).toBe(true);
+    }
+  });
+
+  it('serves a named cloud model from its local family member', () => {
+    const { candidates } = route(input({ privacy: true, requestedModel: 'llama-3.1-8b-instant' }));
+    expect(candidates.map((c) => [qualifiedModelId(c.model), c.reason])).toEqual([
+      ['ollama/llama3.1:8b', 'privacy: same family on ollama'],
+    ]);
+  });
+
+  it('fails closed when the named model has no local deployment', () => {
+    expectRefusal({ privacy: true, requestedModel: 'gpt-4o-mini' }, 'no_local_provider', 'conflict');
+  });
+
+  it('fails closed when no local provider is up, even with every cloud up and a BYOK key', () => {
+    const providers = {
+      ...allUp(),
+      ollama: { available: true, health: 'down' },
+      vllm: { available: false, health: 'up' },
+    } as const;
+    expectRefusal(
+      { privacy: true, providers, byokProviders: new Set(['openai']) },
+      'no_local_provider',
+      'conflict',
+    );
+    expectRefusal(
+      { privacy: true, providers, requestedModel: 'llama-3.1-8b-instant' },
+      'no_local_provider',
+      'conflict',
+    );
+  });
+});
+
+describe('route: auto', () => {
+  const cloudOnly = {
+    ...allUp(),
+    ollama: { available: false, health: 'up' },
+    vllm: { available: false, health: 'up' },
+  } as const;
+
+  it('eco picks the cheapest capable model, and a free local one first when there is one', () => {
+    const { candidates } = route(input({ powerLevel: 'eco', providers: cloudOnly }));
+    expect(qualifiedModelId(candidates[0].model)).toBe('groq/llama-3.1-8b-instant');
+    expect(candidates[0].reason).toBe('auto/eco/chat: cheapest capable');
+    expect(candidates.every((c) => c.model.powerLevels.includes('eco'))).toBe(true);
+    expect(route(input({ powerLevel: 'eco' })).candidates[0].model.local).toBe(true);
+  });
+
+  it('eco counts a model strong at the task as a quarter cheaper', () => {
+    const pair = [
+      model('groq', 'coder', { usd: [0.1, 0.1], strengths: ['code'] }),
+      model('together', 'chatter', { usd: [0.09, 0.09], strengths: ['chat'] }),
+    ];
+    expect(chain({ catalog: pair, powerLevel: 'eco', task: 'code' })).toEqual([
+      'groq/coder',
+      'together/chatter',
+    ]);
+    expect(chain({ catalog: pair, powerLevel: 'eco', task: 'chat' })).toEqual([
+      'together/chatter',
+      'groq/coder',
+    ]);
+    expect(chain({ catalog: pair, powerLevel: 'eco', task: 'rag' })).toEqual([
+      'together/chatter',
+      'groq/coder',
+    ]);
+  });
+
+  it('eco ranks free models by quality and task strength', () => {
+    const free = [
+      model('ollama', 'coder', { usd: [0, 0], quality: 4, strengths: ['code'] }),
+      model('vllm', 'chatter', { usd: [0, 0], quality: 4, strengths: ['chat'] }),
+    ];
+    expect(chain({ catalog: free, powerLevel: 'eco', task: 'code' })).toEqual([
+      'ollama/coder',
+      'vllm/chatter',
+    ]);
+    expect(chain({ catalog: free, powerLevel: 'eco', task: 'chat' })).toEqual([
+      'vllm/chatter',
+      'ollama/coder',
+    ]);
+  });
+
+  it('balanced weighs quality against price', () => {
+    const { candidates } = route(input({ powerLevel: 'balanced', task: 'rag', providers: cloudOnly }));
+    expect(qualifiedModelId(candidates[0].model)).toBe(`deepinfra/${LLAMA_TURBO}`);
+    expect(candidates[0].reason).toBe('auto/balanced/rag: best price/quality');
+    expect(candidates[1].reason).toBe('fallback: auto/balanced/rag on groq');
+    // Sonnet is better but twenty times the price: balanced keeps it behind the good cheap models.
+    expect(chain({ powerLevel: 'balanced', tier: 'professional' })).not.toContain(
+      'anthropic/claude-sonnet-4-5',
+    );
+    expect(chain({ powerLevel: 'precision', tier: 'professional' })).toContain('anthropic/claude-sonnet-4-5');
+  });
+
+  it('balanced lets a task strength outweigh a small price difference', () => {
+    const pair = [
+      model('groq', 'chatter', { usd: [0.2, 0.2], quality: 7, strengths: ['chat'] }),
+      model('together', 'plain', { usd: [0.15, 0.15], quality: 7 }),
+    ];
+    expect(chain({ catalog: pair, task: 'chat' })).toEqual(['groq/chatter', 'together/plain']);
+    expect(chain({ catalog: pair, task: 'rag' })).toEqual(['together/plain', 'groq/chatter']);
+  });
+
+  it('falls back to any model the tier allows when none is listed for the power level', () => {
+    const { candidates } = route(input({ tier: 'free', powerLevel: 'precision', providers: cloudOnly }));
+    expect(candidates.map((c) => qualifiedModelId(c.model))).toEqual([
+      'openai/gpt-4o-mini',
+      'groq/llama-3.1-8b-instant',
+    ]);
+    expect(candidates[0].reason).toBe('auto/precision/chat: highest quality');
+  });
+
+  it('lets aggregators follow the provider that serves the model itself among equals', () => {
+    const twins = [
+      model('openrouter', 'openai/twin', { family: 'twin', usd: [1, 1] }),
+      model('openai', 'twin', { family: 'twin', usd: [1, 1] }),
+    ];
+    expect(chain({ catalog: twins })).toEqual(['openai/twin', 'openrouter/openai/twin']);
+  });
+
+  it('precision picks the highest quality the tier allows', () => {
+    expect(chain({ powerLevel: 'precision', tier: 'enterprise' })[0]).toBe('anthropic/claude-opus-4-5');
+    const { candidates } = route(input({ powerLevel: 'precision', tier: 'professional', task: 'code' }));
+    expect(qualifiedModelId(candidates[0].model)).toBe('anthropic/claude-sonnet-4-5');
+    expect(candidates[0].reason).toBe('auto/precision/code: highest quality');
+  });
+
+  it("lets the detected task's strengths break a tie in quality", () => {
+    expect(chain({ powerLevel: 'precision', tier: 'professional', task: 'analysis' })[0]).toBe(
+      'together/deepseek-ai/DeepSeek-R1',
+    );
+    expect(chain({ powerLevel: 'precision', tier: 'professional', task: 'code' })[0]).toBe(
+      'anthropic/claude-sonnet-4-5',
+    );
+  });
+
+  it('offers only models the tier allows', () => {
+    for (const tier of TIERS) {
+      for (const powerLevel of POWER_LEVELS) {
+        const { candidates } = route(input({ tier, powerLevel, maxCandidates: 20 }));
+        expect(candidates.every((c) => tierAllows(tier, c.model.minTier))).toBe(true);
+      }
+    }
+    expect(chain({ tier: 'free', powerLevel: 'balanced', providers: cloudOnly })).toEqual([
+      'openai/gpt-4o-mini',
+    ]);
+  });
+
+  it('offers only tool-capable models when the request carries tools', () => {
+    const ids = chain({ task: 'code', needsTools: true, powerLevel: 'balanced', maxCandidates: 20 });
+    expect(ids).not.toContain('fireworks/qwen2p5-coder-32b-instruct');
+    expect(chain({ task: 'code', powerLevel: 'balanced', maxCandidates: 20 })).toContain(
+      'fireworks/qwen2p5-coder-32b-instruct',
+    );
+  });
+
+  it('refuses with context_length_exceeded when no eligible model fits', () => {
+    expectRefusal({ promptTokens: 150_000 }, 'context_length_exceeded', 'invalid');
+    expect(chain({ promptTokens: 150_000, tier: 'professional' })).toEqual(['anthropic/claude-sonnet-4-5']);
+  });
+
+  it('tries every provider once before a second model of the same provider', () => {
+    const providers = chain({ powerLevel: 'eco', providers: cloudOnly }).map((id) => id.split('/')[0]);
+    expect(providers).toEqual(['groq', 'deepinfra', 'openai', 'together']);
+  });
+
+  it('puts degraded providers after healthy ones and skips those that are down', () => {
+    const providers = {
+      ...cloudOnly,
+      groq: { available: true, health: 'degraded' },
+      deepinfra: { available: true, health: 'down' },
+    } as const;
+    const ids = chain({ powerLevel: 'eco', providers, maxCandidates: 10 });
+    expect(ids.slice(-2).every((id) => id.startsWith('groq/'))).toBe(true);
+    expect(ids.some((id) => id.startsWith('deepinfra/'))).toBe(false);
+  });
+
+  it("prefers the user's own key among equals", () => {
+    const twins = [
+      model('groq', 'twin', { usd: [1, 1], quality: 7 }),
+      model('together', 'twin', { usd: [1, 1], quality: 7 }),
+    ];
+    expect(chain({ catalog: twins })).toEqual(['groq/twin', 'together/twin']);
+    const { candidates } = route(input({ catalog: twins, byokProviders: new Set(['together']) }));
+    expect(candidates.map((c) => [c.model.provider, c.byok])).toEqual([
+      ['together', true],
+      ['groq', false],
+    ]);
+  });
+
+  it('answers no_provider_available when nothing is configured', () => {
+    expectRefusal({ providers: {} }, 'no_provider_available', 'conflict');
+  });
+
+  it('caps the chain at maxCandidates, four by default', () => {
+    expect(chain({ powerLevel: 'eco' })).toHaveLength(4);
+    expect(chain({ powerLevel: 'eco', maxCandidates: 2 })).toHaveLength(2);
+  });
+
+  it('does not depend on the order of the catalog', () => {
+    const reversed = [...CATALOG].reverse();
+    for (const powerLevel of POWER_LEVELS) {
+      expect(chain({ catalog: reversed, powerLevel, tier: 'enterprise' })).toEqual(
+        chain({ powerLevel, tier: 'enterprise' }),
+      );
+    }
+  });
+});
+
+describe('route: the default catalog', () => {
+  it('serves every tier at every power level, for every task, with a full chain', () => {
+    for (const tier of TIERS) {
+      for (const powerLevel of POWER_LEVELS) {
+        const { candidates } = route(input({ catalog: DEFAULT_CATALOG, tier, powerLevel, task: 'code' }));
+        expect(candidates).toHaveLength(4);
+        expect(new Set(candidates.map((c) => qualifiedModelId(c.model))).size).toBe(4);
+      }
+    }
+  });
+
+  it('keeps privacy mode on the local models', () => {
+    const { candidates } = route(
+      input({ catalog: DEFAULT_CATALOG, privacy: true, powerLevel: 'precision', task: 'code' }),
+    );
+    expect(candidates.map((c) => c.model.provider).every((p) => p === 'ollama' || p === 'vllm')).toBe(true);
+  });
+});

@@ -1,0 +1,32 @@
+import { DomainError, type DomainErrorCode } from '../shared/domain-error';
+
+/** Why no route exists, as a machine code for OpenAI-style error bodies and response headers. */
+export type RoutingFailure =
+  | 'model_not_found'
+  | 'model_not_in_tier'
+  | 'no_local_provider'
+  | 'no_provider_available'
+  | 'context_length_exceeded';
+
+/*
+ * The last two "no provider" failures are about the platform's current state, not the request, so they
+ * are `conflict` here; the gateway answers them 503 by their routing code.
+ */
+const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
+  model_not_found: 'not_found',
+  model_not_in_tier: 'forbidden',
+  no_local_provider: 'conflict',
+  no_provider_available: 'conflict',
+  context_length_exceeded: 'invalid',
+};
+
+export class RoutingError extends DomainError {
+  constructor(
+    readonly routingCode: RoutingFailure,
+    message: string,
+    field?: string,
+  ) {
+    super(CATEGORY[routingCode], message, field);
+    this.name = 'RoutingError';
+  }
+}
