@@ -1,0 +1,113 @@
+/** The slice of Anthropic's Messages API (`POST /v1/messages`, version 2023-06-01) the gateway speaks. */
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+export interface AnthropicTextBlock {
+  type: 'text';
+  text: string;
+}
+
+export interface AnthropicImageBlock {
+  type: 'image';
+  source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
+}
+
+export interface AnthropicToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface AnthropicToolResultBlock {
+  type: 'tool_result';
+  tool_use_id: string;
+  content: string | AnthropicTextBlock[];
+  is_error?: boolean;
+}
+
+export type AnthropicContentBlock =
+  AnthropicTextBlock | AnthropicImageBlock | AnthropicToolUseBlock | AnthropicToolResultBlock;
+
+export interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: string | AnthropicContentBlock[];
+}
+
+export interface AnthropicTool {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+}
+
+export type AnthropicToolChoice =
+  | { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean }
+  | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
+  | { type: 'none' };
+
+export interface AnthropicRequest {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessage[];
+  system?: string;
+  stop_sequences?: string[];
+  temperature?: number;
+  top_p?: number;
+  tools?: AnthropicTool[];
+  tool_choice?: AnthropicToolChoice;
+  metadata?: { user_id: string };
+  stream?: boolean;
+}
+
+export type AnthropicStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | null;
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+export interface AnthropicResponse {
+  id: string;
+  type: 'message';
+  role: 'assistant';
+  model: string;
+  /** Block types the gateway does not translate (e.g. `thinking`) may appear too and are skipped. */
+  content: Array<AnthropicTextBlock | AnthropicToolUseBlock>;
+  stop_reason: AnthropicStopReason;
+  stop_sequence: string | null;
+  usage?: AnthropicUsage;
+}
+
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+}
+
+/**
+ * The events of a streamed Message, each sent as `event: <type>` + `data: <json>`. Types the gateway does
+ * not translate (thinking blocks, signature deltas, future events) are skipped.
+ */
+export type AnthropicStreamEvent =
+  | { type: 'message_start'; message: Omit<AnthropicResponse, 'content'> & { content: unknown[] } }
+  | {
+      type: 'content_block_start';
+      index: number;
+      content_block: AnthropicTextBlock | AnthropicToolUseBlock;
+    }
+  | {
+      type: 'content_block_delta';
+      index: number;
+      delta: { type: 'text_delta'; text: string } | { type: 'input_json_delta'; partial_json: string };
+    }
+  | { type: 'content_block_stop'; index: number }
+  | {
+      type: 'message_delta';
+      delta: { stop_reason: AnthropicStopReason; stop_sequence: string | null };
+      usage?: Partial<AnthropicUsage>;
+    }
+  | { type: 'message_stop' }
+  | { type: 'ping' }
+  | AnthropicErrorBody;

@@ -1,0 +1,268 @@
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Agent, type Dispatcher } from 'undici';
+import { ANTHROPIC_VERSION, type AnthropicResponse } from './anthropic/anthropic-wire';
+import { toAnthropicRequest } from './anthropic/translate-request';
+import { fromAnthropicResponse, upstreamUsageOf } from './anthropic/translate-response';
+import { AnthropicStreamTranslator } from './anthropic/translate-stream';
+import { OpenAiStreamTranslator } from './openai-stream';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai-wire';
+import { RequestAbort } from './request-abort';
+import { retryAfterMsOf } from './retry-after';
+import { SseParser, type SseEvent } from './sse-parser';
+import { transportError } from './transport-error';
+import { errorKindOfStatus, UpstreamError, upstreamMessageOf } from './upstream-error';
+import type { UpstreamStream, UpstreamTarget, UpstreamUsage } from './upstream-target';
+
+export const UPSTREAM_CLIENT_OPTIONS = Symbol('UPSTREAM_CLIENT_OPTIONS');
+
+export interface UpstreamClientOptions {
+  /** Keep-alive connections kept per upstream origin (requests beyond wait for one). Default 256. */
+  connectionsPerOrigin?: number;
+  /** Longest silence allowed between two pieces of a response body. Default 120 s. */
+  bodyTimeoutMs?: number;
+  /** `max_tokens` sent to Anthropic when the request sets no limit. Default 4096. */
+  defaultMaxTokens?: number;
+}
+
+interface StreamTranslator {
+  readonly complete: boolean;
+  translateSse(event: SseEvent): ChatCompletionChunk[];
+  usage(): UpstreamUsage | null;
+}
+
+interface Endpoint {
+  origin: string;
+  basePath: string;
+}
+
+type BodyReadable = Dispatcher.ResponseData['body'];
+
+/**
+ * Talks to one upstream LLM provider per call, over keep-alive connections pooled per origin (undici).
+ * OpenAI-compatible providers get the request as is (model replaced); Anthropic gets it translated to
+ * the Messages API and its answers translated back, so callers only ever see OpenAI shapes.
+ */
+@Injectable()
+export class UpstreamClient implements OnModuleDestroy {
+  private readonly agent: Agent;
+  private readonly bodyTimeoutMs: number;
+  private readonly defaultMaxTokens: number;
+  private readonly endpoints = new Map<string, Endpoint>();
+
+  constructor(@Optional() @Inject(UPSTREAM_CLIENT_OPTIONS) options: UpstreamClientOptions = {}) {
+    this.agent = new Agent({ connections: options.connectionsPerOrigin ?? 256 });
+    this.bodyTimeoutMs = options.bodyTimeoutMs ?? 120_000;
+    this.defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+  }
+
+  async complete(
+    target: UpstreamTarget,
+    request: ChatCompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<{ body: ChatCompletion; usage: UpstreamUsage | null }> {
+    const created = Math.floor(Date.now() / 1000);
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    try {
+      if (target.wireFormat === 'anthropic') {
+        const payload = toAnthropicRequest(request, target.model, {
+          defaultMaxTokens: this.defaultMaxTokens,
+          stream: false,
+        });
+        const response = await this.send(target, 'POST', '/messages', payload, abort, signal);
+        const message = await readJson<AnthropicResponse>(response.body, signal, 'content');
+        return {
+          body: fromAnthropicResponse(message, target.model, created),
+          usage: message.usage ? upstreamUsageOf(message.usage) : null,
+        };
+      }
+      // Dropped rather than set to false: OpenAI rejects `stream_options` unless `stream` is on.
+      const { stream: _stream, stream_options: _streamOptions, ...rest } = request;
+      const payload = { ...rest, model: target.model };
+      const response = await this.send(target, 'POST', '/chat/completions', payload, abort, signal);
+      const body = await readJson<ChatCompletion>(response.body, signal, 'choices');
+      body.model = target.model;
+      const usage = body.usage
+        ? { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens }
+        : null;
+      return { body, usage };
+    } finally {
+      abort.release();
+    }
+  }
+
+  /** Resolves once the upstream answered 2xx; any failure before that rejects with an `UpstreamError`. */
+  async stream(
+    target: UpstreamTarget,
+    request: ChatCompletionRequest,
+    signal?: AbortSignal,
+  ): Promise<UpstreamStream> {
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    let response: Dispatcher.ResponseData;
+    let translator: StreamTranslator;
+    try {
+      if (target.wireFormat === 'anthropic') {
+        const payload = toAnthropicRequest(request, target.model, {
+          defaultMaxTokens: this.defaultMaxTokens,
+          stream: true,
+        });
+        response = await this.send(target, 'POST', '/messages', payload, abort, signal);
+        translator = new AnthropicStreamTranslator(target.model, Math.floor(Date.now() / 1000));
+      } else {
+        const payload = {
+          ...request,
+          model: target.model,
+          stream: true,
+          stream_options: { ...request.stream_options, include_usage: true },
+        };
+        response = await this.send(target, 'POST', '/chat/completions', payload, abort, signal);
+        translator = new OpenAiStreamTranslator(target.model);
+      }
+    } catch (error) {
+      abort.release();
+      throw error;
+    }
+    const body = response.body;
+    const state = { closedByCaller: false };
+    return {
+      chunks: readChunks(body, translator, signal, state, abort),
+      usage: () => translator.usage(),
+      close: () => {
+        state.closedByCaller = true;
+        abort.release();
+        body.destroy();
+      },
+    };
+  }
+
+  /** The model ids the key may use; a cheap way to check a key (401 → `UpstreamError` kind `auth`). */
+  async listModels(target: UpstreamTarget): Promise<string[]> {
+    const path = target.wireFormat === 'anthropic' ? '/models?limit=1000' : '/models';
+    const abort = new RequestAbort(undefined, target.timeoutMs);
+    try {
+      const response = await this.send(target, 'GET', path, undefined, abort, undefined);
+      const list = await readJson<{ data: Array<{ id: string }> }>(response.body, undefined, 'data');
+      return list.data.map((model) => model.id);
+    } finally {
+      abort.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  private async send(
+    target: UpstreamTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    payload: object | undefined,
+    abort: RequestAbort,
+    signal: AbortSignal | undefined,
+  ): Promise<Dispatcher.ResponseData> {
+    const { origin, basePath } = this.endpointOf(target.baseUrl);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.agent.request({
+        origin,
+        path: basePath + path,
+        method,
+        headers: headersFor(target, payload !== undefined),
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+        signal: abort.signal,
+        bodyTimeout: this.bodyTimeoutMs,
+      });
+    } catch (error) {
+      throw transportError(error, signal);
+    }
+    abort.headersArrived();
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    const text = await response.body.text().catch(() => '');
+    throw new UpstreamError(
+      errorKindOfStatus(response.statusCode),
+      upstreamMessageOf(text),
+      response.statusCode,
+      retryAfterMsOf(response.headers, Date.now()),
+    );
+  }
+
+  private endpointOf(baseUrl: string): Endpoint {
+    let endpoint = this.endpoints.get(baseUrl);
+    if (!endpoint) {
+      const url = new URL(baseUrl);
+      endpoint = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+      this.endpoints.set(baseUrl, endpoint);
+    }
+    return endpoint;
+  }
+}
+
+function headersFor(target: UpstreamTarget, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
+  if (hasBody) headers['content-type'] = 'application/json';
+  if (target.wireFormat === 'anthropic') {
+    headers['anthropic-version'] = ANTHROPIC_VERSION;
+    if (target.apiKey) headers['x-api-key'] = target.apiKey;
+  } else if (target.apiKey) {
+    headers.authorization = `Bearer ${target.apiKey}`;
+  }
+  return headers;
+}
+
+async function* readChunks(
+  body: BodyReadable,
+  translator: StreamTranslator,
+  signal: AbortSignal | undefined,
+  state: { closedByCaller: boolean },
+  abort: RequestAbort,
+): AsyncGenerator<ChatCompletionChunk> {
+  const parser = new SseParser();
+  // Streaming mode keeps a multi-byte character split between two network reads whole.
+  const decoder = new TextDecoder();
+  let ended = false;
+  try {
+    for await (const bytes of body as AsyncIterable<Buffer>) {
+      for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+        for (const chunk of translator.translateSse(event)) yield chunk;
+      }
+    }
+    ended = true;
+  } catch (error) {
+    if (state.closedByCaller) return;
+    throw transportError(error, signal);
+  } finally {
+    abort.release();
+    // Leaving early (the caller broke out, or an error) must free the upstream: reading on would cost tokens.
+    if (!ended) body.destroy();
+  }
+  if (!translator.complete) {
+    throw new UpstreamError('connection', 'upstream closed the stream before it finished');
+  }
+}
+
+/** Parses a 2xx body, which some providers use for errors too (OpenRouter: `200 {error: …}`). */
+async function readJson<T extends object>(
+  body: BodyReadable,
+  signal: AbortSignal | undefined,
+  expected: keyof T,
+): Promise<T> {
+  let text: string;
+  try {
+    text = await body.text();
+  } catch (error) {
+    throw transportError(error, signal);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UpstreamError('server_error', 'upstream answered with malformed JSON', 200);
+  }
+  if (typeof parsed !== 'object' || parsed === null || !(expected in parsed)) {
+    throw new UpstreamError('server_error', upstreamMessageOf(text), 200);
+  }
+  return parsed as T;
+}

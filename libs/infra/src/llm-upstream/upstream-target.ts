@@ -1,0 +1,33 @@
+import type { ChatCompletionChunk } from './openai-wire';
+
+export type UpstreamWireFormat = 'openai' | 'anthropic';
+
+/** One provider endpoint and the model to ask there. */
+export interface UpstreamTarget {
+  provider: string;
+  wireFormat: UpstreamWireFormat;
+  /** Up to and including the API version, e.g. `https://api.groq.com/openai/v1`, `https://api.anthropic.com/v1`. */
+  baseUrl: string;
+  apiKey: string | null;
+  model: string;
+  /** How long to wait for the response headers (time to first byte), not for the whole answer. */
+  timeoutMs: number;
+}
+
+export interface UpstreamUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface UpstreamStream {
+  /**
+   * OpenAI chunks whatever the upstream wire. When the upstream reports usage, the last chunk carries it
+   * with empty `choices` (as OpenAI does with `include_usage`); the caller decides whether to forward it.
+   * Throws an `UpstreamError` when the upstream fails or drops mid-stream.
+   */
+  chunks: AsyncIterable<ChatCompletionChunk>;
+  /** The usage the upstream reported, once `chunks` is exhausted; null if it reported none. */
+  usage(): UpstreamUsage | null;
+  /** Stops reading and closes the upstream request (safe to call at any time, more than once). */
+  close(): void;
+}
