@@ -18,6 +18,7 @@ import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } fro
 import { RequestLedger } from './request-ledger';
 import { RequestPlanner } from './request-planner';
 import { SseWriter } from './sse-writer';
+import { asUnavailable } from './unavailable-route';
 import { ChainExhausted, UpstreamChain } from './upstream-chain';
 
 interface Outcome {
@@ -75,10 +76,13 @@ export class ChatCompletionsService {
   ): Promise<void> {
     const requestId = randomUUID();
     const startedAt = performance.now();
+    // On errors too, so a client can name the request the ledger recorded.
+    response.setHeader('x-ops-request-id', requestId);
     let planned: PlannedRequest;
     try {
       planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context);
-    } catch (error) {
+    } catch (thrown) {
+      const error = asUnavailable(thrown);
       await this.recordRefusal(requestId, startedAt, caller, error, context);
       throw error;
     }
@@ -92,6 +96,9 @@ export class ChatCompletionsService {
       if (body.stream) await this.stream(planned, abort.signal, response);
       else await this.complete(planned, abort.signal, response);
     } catch (error) {
+      if (error instanceof ChainExhausted && !response.headersSent) {
+        response.setHeader('x-ops-attempts', String(error.attempts.length));
+      }
       await this.fail(planned, error, routed);
       throw error;
     } finally {

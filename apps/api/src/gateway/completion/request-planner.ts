@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CreditRefusal,
   detectTask,
@@ -6,9 +6,6 @@ import {
   isPowerLevel,
   PROVIDER_IDS,
   route,
-  RoutingError,
-  type RouteDecision,
-  type RouteInput,
   worstCaseCostMicros,
   type Micros,
   type PowerLevel,
@@ -17,7 +14,6 @@ import {
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import { OpenAiCompatibleError } from '@ops/infra/http';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
@@ -27,25 +23,6 @@ import { LlmCatalog } from '../routing/llm-catalog';
 import { ProviderEndpoints } from '../routing/provider-endpoints';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
-
-/** No provider to send to is an outage (503), not a conflict with the request. */
-const UNAVAILABLE = new Set(['no_local_provider', 'no_provider_available']);
-
-function routeOrUnavailable(input: RouteInput): RouteDecision {
-  try {
-    return route(input);
-  } catch (error) {
-    if (error instanceof RoutingError && UNAVAILABLE.has(error.routingCode)) {
-      throw new OpenAiCompatibleError(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        error.message,
-        'api_error',
-        error.routingCode,
-      );
-    }
-    throw error;
-  }
-}
 
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
@@ -91,7 +68,7 @@ export class RequestPlanner {
     const promptTokens = estimatePromptTokens(messages, body.tools);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
 
-    const decision = routeOrUnavailable({
+    const decision = route({
       catalog: this.catalog.models,
       requestedModel: body.model,
       powerLevel,

@@ -23,6 +23,12 @@ export interface Answered<T> {
   attempts: UpstreamAttempt[];
 }
 
+/** OpenAI's error type for each status the chain answers with; the rest are `api_error`. */
+const EXHAUSTED_TYPES: Record<number, string> = {
+  [HttpStatus.BAD_REQUEST]: 'invalid_request_error',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'rate_limit_error',
+};
+
 /** The whole chain failed: what the client is told, and what was tried. */
 export class ChainExhausted extends OpenAiCompatibleError {
   constructor(
@@ -31,7 +37,7 @@ export class ChainExhausted extends OpenAiCompatibleError {
     message: string,
     code: string,
   ) {
-    super(status, message, status === 429 ? 'rate_limit_error' : 'api_error', code);
+    super(status, message, EXHAUSTED_TYPES[status] ?? 'api_error', code);
   }
 }
 

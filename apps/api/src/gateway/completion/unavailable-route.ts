@@ -1,0 +1,20 @@
+import { HttpStatus } from '@nestjs/common';
+import { RoutingError, type RoutingFailure } from '@ops/domain';
+import { OpenAiCompatibleError } from '@ops/infra/http';
+
+const PLATFORM_STATE: ReadonlySet<RoutingFailure> = new Set(['no_local_provider', 'no_provider_available']);
+
+/**
+ * No provider can take the request now (none configured or all cooling down; none local under privacy
+ * mode): that is the platform's state, not a fault of the request, so it is a 503 the client may retry.
+ */
+export function asUnavailable(error: unknown): unknown {
+  if (!(error instanceof RoutingError) || !PLATFORM_STATE.has(error.routingCode)) return error;
+  return new OpenAiCompatibleError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    error.message,
+    'api_error',
+    error.routingCode,
+    error.field ?? null,
+  );
+}
