@@ -470,6 +470,21 @@ describe('route: auto', () => {
     ]);
   });
 
+  it("puts the user's own key ahead of a cheaper platform model: it costs them no credits", () => {
+    const models = [
+      model('groq', 'cheap', { usd: [0.1, 0.1], quality: 5 }),
+      model('openai', 'dear', { usd: [5, 15], quality: 5 }),
+    ];
+    expect(chain({ catalog: models, powerLevel: 'eco' })[0]).toBe('groq/cheap');
+    const { candidates } = route(
+      input({ catalog: models, powerLevel: 'eco', byokProviders: new Set(['openai']) }),
+    );
+    expect(candidates.map((c) => [c.model.provider, c.byok])).toEqual([
+      ['openai', true],
+      ['groq', false],
+    ]);
+  });
+
   it('answers no_provider_available when nothing is configured', () => {
     expectRefusal({ providers: {} }, 'no_provider_available', 'conflict');
   });

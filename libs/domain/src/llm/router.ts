@@ -156,10 +156,11 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
   );
   const ready = atLevel.length > 0 ? atLevel : reachableFitting(input, pool, 'any eligible model');
 
+  // A model the user's own key pays for comes first: it costs them no platform credits at all.
   const sorted = sortBy(ready, (model) => [
     healthRank(input, model),
-    ...autoScore(model, input.powerLevel, input.task).map((score) => -score),
     isByok(input, model) ? 0 : 1,
+    ...autoScore(model, input.powerLevel, input.task).map((score) => -score),
     blendedMicrosPerMillion(model),
     ...tieBreak(model),
   ]);

@@ -46,6 +46,15 @@ function exhausted(attempts: UpstreamAttempt[]): ChainExhausted {
   const tried = attempts
     .map((attempt) => `${attempt.provider}/${attempt.model}: ${attempt.outcome}`)
     .join('; ');
+  // Every link was skipped before a call (a user's key removed since planning): nothing to blame upstream.
+  if (attempts.length === 0) {
+    return new ChainExhausted(
+      attempts,
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'No provider could be called',
+      'no_provider_available',
+    );
+  }
   if (attempts.every((attempt) => attempt.outcome === 'rate_limited')) {
     return new ChainExhausted(
       attempts,
@@ -106,6 +115,7 @@ export class UpstreamChain {
       const target = await this.targetFor(planned, link);
       if (!target) continue;
       const started = performance.now();
+      this.health.beforeCall(link.model.provider);
       try {
         const result = await call(target, upstreamRequest(planned, link));
         const latencyMs = Math.round(performance.now() - started);

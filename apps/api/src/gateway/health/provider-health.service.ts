@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   assessHealth,
+  claimTrial,
   EMPTY_HEALTH_WINDOW,
   PROVIDER_HEALTH_SCHEMA_VERSIONS,
   providerHealthDecider,
@@ -74,6 +75,15 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
 
   status(provider: ProviderId): ProviderStatus {
     return this.assess(provider).status;
+  }
+
+  /**
+   * Called just before a provider is called: when its breaker is half-open this call is the one trial,
+   * and the provider reads as down to other requests until the trial's outcome is recorded.
+   */
+  beforeCall(provider: string): void {
+    const window = this.windows.get(provider);
+    if (window) this.windows.set(provider, claimTrial(window, Date.now()));
   }
 
   record(provider: string, observation: HealthObservation, source: 'traffic' | 'probe' = 'traffic'): void {
