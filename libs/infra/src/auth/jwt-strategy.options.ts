@@ -1,4 +1,5 @@
 import { passportJwtSecret } from 'jwks-rsa';
+import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import type { AppConfig } from '../config/app-config';
 import { resolveLocalJwtSecret } from './local-jwt';
@@ -14,7 +15,9 @@ export function jwtStrategyOptions(config: AppConfig): StrategyOptionsWithoutReq
   if (config.AUTH_MODE === 'local') {
     return {
       jwtFromRequest: extractBearerToken,
-      secretOrKey: resolveLocalJwtSecret(config),
+      // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails, expensively)
+      // to parse it as a public key on every verification.
+      secretOrKey: createSecretKey(Buffer.from(resolveLocalJwtSecret(config), 'utf8')) as unknown as string,
       issuer: config.JWT_ISSUER,
       algorithms: ['HS256'],
     };

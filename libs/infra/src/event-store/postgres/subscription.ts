@@ -5,6 +5,12 @@ import { cursorFrom } from './event-rows';
 import { readPage } from './reads';
 
 const DEFAULT_MAX_BATCH_SIZE = 500;
+/**
+ * A live subscription reads at most this often however many hints arrive: each append wakes every
+ * subscription of the process, and without a floor a dozen projections would each re-read the log
+ * after every single append. Well under the projections' lag budget.
+ */
+const MIN_LIVE_READ_INTERVAL_MS = 15;
 
 export interface SubscriptionContext {
   db: Queryable;
@@ -48,11 +54,15 @@ export class PostgresSubscription implements Subscription {
       let cursor = cursorFrom(options.from);
       while (!this.stopping) {
         this.changed = false;
+        const readAt = Date.now();
         const page = await readPage(context.db, cursor, options.filter, limit);
         if (this.stopping) return;
         if (page.events.length > 0) await onEvents(page.events);
         cursor = page.next;
-        if (!page.full) await this.idle(context.pollIntervalMs);
+        if (!page.full) {
+          await this.idle(context.pollIntervalMs);
+          await this.spacedFrom(readAt);
+        }
       }
     } finally {
       unlisten();
@@ -64,6 +74,13 @@ export class PostgresSubscription implements Subscription {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+  }
+
+  /** Hints arriving meanwhile stay recorded in `changed`; a stop waits at most the spacing. */
+  private spacedFrom(readAt: number): Promise<void> {
+    const wait = readAt + MIN_LIVE_READ_INTERVAL_MS - Date.now();
+    if (wait <= 0 || this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => setTimeout(resolve, wait));
   }
 
   private idle(pollIntervalMs: number): Promise<void> {
