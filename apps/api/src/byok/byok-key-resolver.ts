@@ -9,8 +9,13 @@ import { DataSource } from 'typeorm';
  * itself, opened just in time (one primary-key lookup, then a cached data key). Nothing here keeps
  * a plain key beyond the call.
  */
+const PROVIDERS_MAX_AGE_MS = 1_000;
+const MAX_CACHED_USERS = 10_000;
+
 @Injectable()
 export class ByokKeyResolver {
+  private readonly recent = new Map<string, { providers: ReadonlySet<string>; at: number }>();
+
   constructor(
     private readonly database: DataSource,
     private readonly vault: DataKeyVault,
@@ -26,11 +31,21 @@ export class ByokKeyResolver {
     return this.vault.open(row.sealed_key, providerKeyContext(userId, provider, 'api_key'));
   }
 
-  async providersWithKeys(userId: string): Promise<Set<string>> {
+  /**
+   * Asked on every gateway request, so answers are kept for a second: a key added or removed reaches
+   * routing within that (the read model follows the log anyway); `keyFor` still opens each key fresh,
+   * so an erased or removed key is never used.
+   */
+  async providersWithKeys(userId: string): Promise<ReadonlySet<string>> {
+    const cached = this.recent.get(userId);
+    if (cached && Date.now() - cached.at <= PROVIDERS_MAX_AGE_MS) return cached.providers;
     const rows: { provider: string }[] = await this.database.query(
       'SELECT provider FROM provider_keys WHERE user_id = $1 AND sealed_key IS NOT NULL',
       [userId],
     );
-    return new Set(rows.map((row) => row.provider));
+    const providers = new Set(rows.map((row) => row.provider));
+    if (this.recent.size >= MAX_CACHED_USERS) this.recent.clear();
+    this.recent.set(userId, { providers, at: Date.now() });
+    return providers;
   }
 }

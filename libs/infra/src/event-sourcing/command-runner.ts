@@ -102,8 +102,30 @@ export class CommandRunner {
       cached?.revision ?? -1n,
     );
     // A batch may have appended while this read was in flight.
-    this.cache.advance(streamName, { decider, state: loaded.state, revision: loaded.revision });
+    this.cache.advance(streamName, {
+      decider,
+      state: loaded.state,
+      revision: loaded.revision,
+      verifiedAt: Date.now(),
+    });
     return { state: loaded.state, revision: loaded.revision };
+  }
+
+  /**
+   * Like `load`, but a cached state known current within `maxAgeMs` is returned without a read. For
+   * hot paths that may act on a state a moment old: in this process every write updates the cache at
+   * once; only writes by other processes can be missed, for at most `maxAgeMs`.
+   */
+  async loadRecent<Event extends DomainEvent, State>(
+    streamName: string,
+    decider: Evolver<Event, State>,
+    maxAgeMs: number,
+  ): Promise<{ state: State; revision: bigint }> {
+    const cached = this.cache.get<State>(streamName, decider);
+    if (cached && Date.now() - cached.verifiedAt <= maxAgeMs) {
+      return { state: cached.state, revision: cached.revision };
+    }
+    return this.load(streamName, decider);
   }
 }
 

@@ -76,7 +76,12 @@ export class StreamCommandBatcher {
     if (request.newStream)
       return { decider: request.decider, state: request.decider.initialState, revision: -1n };
     const loaded = await catchUp(this.store, streamName, request.decider, request.decider.initialState, -1n);
-    return { decider: request.decider, state: loaded.state, revision: loaded.revision };
+    return {
+      decider: request.decider,
+      state: loaded.state,
+      revision: loaded.revision,
+      verifiedAt: Date.now(),
+    };
   }
 
   private async process(streamName: string, batch: Pending[]): Promise<void> {
@@ -88,7 +93,7 @@ export class StreamCommandBatcher {
         // Nothing to append proves nothing about freshness: look before reporting refusals or no-ops.
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
         const changed = fresh.revision !== entry.revision;
-        entry = { decider, state: fresh.state, revision: fresh.revision };
+        entry = { decider, state: fresh.state, revision: fresh.revision, verifiedAt: Date.now() };
         this.cache.advance(streamName, entry);
         if (changed) continue;
         this.settle(batch, decisions, entry.revision);
@@ -97,7 +102,12 @@ export class StreamCommandBatcher {
       try {
         const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
         const result = await this.store.append(streamName, envelopes, expected);
-        this.cache.advance(streamName, { decider, state, revision: result.nextRevision });
+        this.cache.advance(streamName, {
+          decider,
+          state,
+          revision: result.nextRevision,
+          verifiedAt: Date.now(),
+        });
         this.settle(batch, decisions, entry.revision);
         return;
       } catch (error) {
@@ -106,7 +116,7 @@ export class StreamCommandBatcher {
           throw error;
         }
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
-        entry = { decider, state: fresh.state, revision: fresh.revision };
+        entry = { decider, state: fresh.state, revision: fresh.revision, verifiedAt: Date.now() };
         await sleep(Math.random() * 5 * attempt);
       }
     }

@@ -4,6 +4,8 @@ export interface CachedStream<State> {
   readonly state: State;
   /** Revision of the last event folded in; -1 for a stream that did not exist. */
   readonly revision: bigint;
+  /** When (epoch ms) this revision was last known to be the stream's latest: read or appended at. */
+  readonly verifiedAt: number;
 }
 
 /**
@@ -34,10 +36,10 @@ export class StreamStateCache {
     }
   }
 
-  /** Keeps the newer of the cached entry and this one: readers racing writers never move it back. */
+  /** Keeps the newer of the cached entry and this one (readers racing writers never move it back). */
   advance<State>(streamName: string, entry: CachedStream<State>): void {
     const current = this.entries.get(streamName);
-    if (current && current.decider === entry.decider && current.revision >= entry.revision) return;
+    if (current && current.decider === entry.decider && current.revision > entry.revision) return;
     this.set(streamName, entry);
   }
 

@@ -18,6 +18,9 @@ import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
  * account's stream, so holds on one account are decided one after another against everything
  * already held: concurrent requests can never overspend.
  */
+/** Another process's plan change reaches this one's routing within this long. */
+const ACCOUNT_MAX_AGE_MS = 1_000;
+
 @Injectable()
 export class RequestCredits {
   private readonly ttlMs: number;
@@ -29,8 +32,17 @@ export class RequestCredits {
     this.ttlMs = config.LLM_RESERVATION_TTL_SECONDS * 1000;
   }
 
+  /**
+   * The plan and balance to route with. A state verified within the last second is good enough:
+   * this process's own writes update it at once, and the hold itself is decided on the current state.
+   */
   async account(userId: string): Promise<CreditAccountState> {
-    return (await this.commands.load(creditAccountStream(userId), creditAccountDecider)).state;
+    const { state } = await this.commands.loadRecent(
+      creditAccountStream(userId),
+      creditAccountDecider,
+      ACCOUNT_MAX_AGE_MS,
+    );
+    return state;
   }
 
   async reserve(
