@@ -88,7 +88,9 @@ function hostCommandsRelay(
         UsageProjection,
         CreditEventsRelay,
         HostCommandsRelay,
-        LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, USAGE_EVENTS_RELAY,
+        LAGO_USAGE_SYNC,
+        LAGO_WALLET_SYNC,
+        USAGE_EVENTS_RELAY,
       ],
       useFactory: (...projections: (Projection | null)[]): Projection[] =>
         projections.filter((projection): projection is Projection => projection !== null),

@@ -262,6 +262,16 @@ export class AppConfig {
   @IsString()
   KAFKA_USAGE_TOPIC = 'ops-center.usage';
 
+  /**
+   * Connections of the read-model pool. Each projection worker keeps one for as long as it holds its
+   * lock (a dozen in single-node mode), so the API and the batches need room beyond those.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(4)
+  @Max(500)
+  DATABASE_POOL_SIZE = 40;
+
   /** A JSON file replacing the built-in LLM model catalog. */
   @IsOptional()
   @IsString()

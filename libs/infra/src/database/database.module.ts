@@ -15,7 +15,7 @@ import { databaseOptions, migrate } from './data-source';
       useFactory: (config: AppConfig) => {
         if (!config.DATABASE_URL)
           throw new Error('DATABASE_URL is not resolved: start through a main that provisions it');
-        return databaseOptions(config.DATABASE_URL);
+        return databaseOptions(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
       },
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('no database options');

@@ -1,5 +1,6 @@
 import type { QueryConfig } from 'pg';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store';
+import { contentHash } from '../integrity/event-hashes';
 import type { Queryable } from './event-rows';
 import { positionOf } from './event-rows';
 
@@ -25,18 +26,20 @@ interface OutcomeRow {
 /**
  * The `append_events` call for a batch of appends, in the given order. Exported so that a caller
  * can append inside a transaction of its own (the conformance suite holds one open on purpose).
+ * Each event carries its content hash; the function chains it to the stream under the stream lock.
  */
 export function appendBatchQuery(requests: readonly AppendRequest[]): QueryConfig {
   const appends = requests.map(({ streamName, events, expected }) => ({
     stream: streamName,
     kind: typeof expected === 'bigint' ? 'revision' : expected,
     revision: typeof expected === 'bigint' ? expected.toString() : undefined,
-    events: events.map(({ id, type, schemaVersion, data, metadata }) => ({
-      id,
-      type,
-      schemaVersion,
-      data,
-      metadata,
+    events: events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: event.metadata,
+      contentHash: contentHash(event),
     })),
   }));
   return {

@@ -7,7 +7,7 @@ import { EVENT_COLUMNS, positionOf, toRecordedEvent } from './event-rows';
  * Rows below the snapshot's xmin belong to finished transactions only, so nothing can later appear
  * before them: every row still to become visible has a transaction id at or above that xmin.
  */
-const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+export const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 const READ_STREAM_SQL = `
   SELECT ${EVENT_COLUMNS}
@@ -44,11 +44,12 @@ const READ_PAGE_SQL = `
     FROM head LEFT JOIN page ON true
    ORDER BY page.sort_transaction_id, page.sort_global_position`;
 
+/** Qualified names: bare ones in ORDER BY would mean the text output columns (`9999` > `12000`). */
 const HEAD_SQL = `
-  SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
-    FROM events
-   WHERE ${VISIBLE}
-   ORDER BY transaction_id DESC, global_position DESC
+  SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
+    FROM events e
+   WHERE e.${VISIBLE}
+   ORDER BY e.transaction_id DESC, e.global_position DESC
    LIMIT 1`;
 
 type PageRow = { head_transaction_id: string; head_global_position: string } & (
@@ -133,6 +134,6 @@ function nonEmpty(values: readonly string[] | undefined): readonly string[] | un
 }
 
 /** A LIKE pattern that matches the prefix literally (`_` and `%` are wildcards in LIKE). */
-function prefixPattern(prefix: string): string {
+export function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }

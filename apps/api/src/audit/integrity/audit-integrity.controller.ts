@@ -1,0 +1,97 @@
+import { Controller, Get, HttpCode, Inject, NotImplementedException, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
+import {
+  EventLogVerifier,
+  DigestSigner,
+  type AuditSigningKey,
+  type DigestCheck,
+  type DigestDocument,
+  type IntegrityProblem,
+} from '@ops/infra/event-store/integrity';
+import { AUDIT_SIGNING_KEY } from '@ops/infra/event-store/integrity/integrity.module';
+import type { Response } from 'express';
+import { StreamParamDto } from './stream-param.dto';
+
+interface StreamVerificationView {
+  stream: string;
+  events: number;
+  ok: boolean;
+  problems: IntegrityProblem[];
+  problems_total: number;
+  digest: DigestCheck | null;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('admin', 'auditor')
+@Controller('api/v1/audit')
+export class AuditIntegrityController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly verifier: EventLogVerifier,
+    private readonly digests: DigestSigner,
+    @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
+  ) {}
+
+  @Get('streams/:stream/verify')
+  @ApiOperation({ summary: "One stream's hash chain, and its head in the latest signed digest" })
+  async verifyStream(@Param() { stream }: StreamParamDto): Promise<StreamVerificationView> {
+    this.requirePostgres();
+    const report = await this.verifier.verify({ stream });
+    return {
+      stream,
+      events: report.events,
+      ok: report.ok,
+      problems: report.problems,
+      problems_total: report.problems_total,
+      digest: report.digest,
+    };
+  }
+
+  /**
+   * Progress lines (`{"type":"progress",…}`, about one a second) while every chain is checked, then
+   * one `{"type":"result",…}` line: the same report as one stream's, for the whole log.
+   */
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Every hash chain and the latest signed digest, streamed as NDJSON progress' })
+  @ApiProduces('application/x-ndjson')
+  async verifyAll(@Res() response: Response): Promise<void> {
+    this.requirePostgres();
+    response.status(200).type('application/x-ndjson');
+    try {
+      const report = await this.verifier.verify({
+        onProgress: (progress) => response.write(`${JSON.stringify({ type: 'progress', ...progress })}\n`),
+      });
+      response.end(`${JSON.stringify({ type: 'result', ...report })}\n`);
+    } catch (error) {
+      // The status is already sent: the failure can only be the stream's last line.
+      response.end(`${JSON.stringify({ type: 'error', message: (error as Error).message })}\n`);
+    }
+  }
+
+  @Post('digests')
+  @ApiOperation({ summary: 'Sign a digest of every stream head now; keep the answer somewhere else' })
+  async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocument> {
+    this.requirePostgres();
+    const signed = await this.digests.sign({ actor: user.id, source: 'api' });
+    return this.digests.document(signed);
+  }
+
+  @Get('digests/public-key')
+  @ApiOperation({ summary: 'The Ed25519 public key digests are signed with' })
+  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string } {
+    return { algorithm: 'Ed25519', key_id: this.key.keyId, public_key: this.key.publicKeyPem };
+  }
+
+  private requirePostgres(): void {
+    if (this.config.EVENT_STORE !== 'postgres') {
+      throw new NotImplementedException(
+        'Tamper evidence needs the PostgreSQL event store (EVENT_STORE=postgres)',
+      );
+    }
+  }
+}

@@ -1,0 +1,223 @@
+import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import {
+  EventLogVerifier,
+  exportEventLog,
+  loadAuditSigningKey,
+  replayExportFile,
+  DigestSigner,
+  RecordedDigests,
+  verifyExportFile,
+  type DigestDocument,
+  type ExportFilter,
+} from '@ops/infra/event-store/integrity';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `usage: npm run audit -- <command>
+  export --out FILE [--stream S] [--category C] [--from ISO] [--to ISO]
+                          events (grouped by stream) up to now as NDJSON with their hashes
+  verify [--stream S]     every hash chain and the latest signed digest, in the database
+  verify-file FILE [--digest DIGEST.json] [--public-key PEM]
+                          offline: the chains in an export, and its heads against a digest
+  replay FILE             folds an export: streams, events and event types per category
+  digest --out FILE       signs a digest of every stream head now and writes it (keep it elsewhere)
+exit codes: 0 ok, 1 verification failed, 2 usage`;
+
+export class UsageError extends Error {}
+
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The database side of the CLI, opened only by the commands that need it. */
+export interface CliDatabase {
+  pool: Pool;
+  config: AppConfig;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Runs one command; `openDatabase` is called only by commands that read or write the log. */
+export async function runAuditCommand(
+  argv: readonly string[],
+  io: CliOutput,
+  openDatabase: () => Promise<CliDatabase & { close(): Promise<void> }>,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(`${USAGE}\n`);
+      return EXIT_OK;
+    case 'export': {
+      const values = parse(rest, {
+        out: { type: 'string' },
+        stream: { type: 'string' },
+        category: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+      }).values;
+      if (!values.out) throw new UsageError('export needs --out FILE');
+      const filter = exportFilter(values);
+      return withDatabase(openDatabase, (db) => exportCommand(db, values.out!, filter, io));
+    }
+    case 'verify': {
+      const { values } = parse(rest, { stream: { type: 'string' } });
+      return withDatabase(openDatabase, (db) => verifyCommand(db, values.stream, io));
+    }
+    case 'verify-file': {
+      const { values, positionals } = parse(
+        rest,
+        { digest: { type: 'string' }, 'public-key': { type: 'string' } },
+        true,
+      );
+      if (positionals.length !== 1) throw new UsageError('verify-file needs exactly one FILE');
+      return verifyFileCommand(positionals[0], values.digest, values['public-key'], io);
+    }
+    case 'replay': {
+      const { positionals } = parse(rest, {}, true);
+      if (positionals.length !== 1) throw new UsageError('replay needs exactly one FILE');
+      const summary = await replayExportFile(positionals[0]);
+      io.out(`${JSON.stringify(summary, null, 2)}\n`);
+      return summary.malformed.length === 0 ? EXIT_OK : EXIT_FAILED;
+    }
+    case 'digest': {
+      const { values } = parse(rest, { out: { type: 'string' } });
+      if (!values.out) throw new UsageError('digest needs --out FILE');
+      return withDatabase(openDatabase, (db) => digestCommand(db, values.out!, io));
+    }
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  }
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer T
+  ? T extends { options?: infer O }
+    ? O
+    : never
+  : never;
+
+function parse<O extends NonNullable<Options>>(
+  args: readonly string[],
+  options: O,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function exportFilter(values: {
+  stream?: string;
+  category?: string;
+  from?: string;
+  to?: string;
+}): ExportFilter {
+  for (const bound of ['from', 'to'] as const) {
+    const value = values[bound];
+    if (value !== undefined && !(ISO.test(value) && !Number.isNaN(Date.parse(value)))) {
+      throw new UsageError(`--${bound} must be an ISO-8601 time with a zone, e.g. 2026-11-25T00:00:00Z`);
+    }
+  }
+  const filter: ExportFilter = {};
+  if (values.stream !== undefined) filter.stream = values.stream;
+  if (values.category !== undefined) filter.category = values.category;
+  if (values.from !== undefined) filter.from = new Date(values.from).toISOString();
+  if (values.to !== undefined) filter.to = new Date(values.to).toISOString();
+  return filter;
+}
+
+async function withDatabase(
+  openDatabase: () => Promise<CliDatabase & { close(): Promise<void> }>,
+  run: (db: CliDatabase) => Promise<number>,
+): Promise<number> {
+  const db = await openDatabase();
+  try {
+    return await run(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function exportCommand(
+  db: CliDatabase,
+  path: string,
+  filter: ExportFilter,
+  io: CliOutput,
+): Promise<number> {
+  // Written beside the target and renamed at the end: a failed export never leaves a file that looks whole.
+  const partial = `${path}.partial`;
+  const out = createWriteStream(partial, { mode: 0o600 });
+  const started = Date.now();
+  try {
+    const { header, trailer } = await exportEventLog(db.pool, out, filter);
+    out.end();
+    await finished(out);
+    await rename(partial, path);
+    const seconds = (Date.now() - started) / 1000;
+    io.err(
+      `exported ${trailer.events} events up to position ${header.log_position || '(empty log)'} in ${seconds.toFixed(1)} s\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+}
+
+async function verifyCommand(db: CliDatabase, stream: string | undefined, io: CliOutput): Promise<number> {
+  const key = loadAuditSigningKey(db.config);
+  const verifier = new EventLogVerifier(db.pool, new RecordedDigests(db.pool), key.publicKey, key.keyId);
+  const report = await verifier.verify({
+    stream,
+    onProgress: (progress) =>
+      io.err(
+        `verified ${progress.events_checked}/${progress.events_total} events, ${progress.streams_checked} streams, ${progress.problems} problems\n`,
+      ),
+  });
+  io.out(`${JSON.stringify(report, null, 2)}\n`);
+  return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+async function verifyFileCommand(
+  path: string,
+  digestPath: string | undefined,
+  publicKeyPath: string | undefined,
+  io: CliOutput,
+): Promise<number> {
+  const digest = digestPath ? (JSON.parse(await readFile(digestPath, 'utf8')) as DigestDocument) : null;
+  const publicKey = publicKeyPath ? await readFile(publicKeyPath, 'utf8') : undefined;
+  if (!digest) io.err('no --digest: only the chains inside the file are checked\n');
+  else if (!publicKey) io.err('no --public-key: the digest is checked with the key it carries itself\n');
+  const report = await verifyExportFile(path, digest, publicKey);
+  io.out(`${JSON.stringify(report, null, 2)}\n`);
+  return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+async function digestCommand(db: CliDatabase, path: string, io: CliOutput): Promise<number> {
+  const key = loadAuditSigningKey(db.config);
+  const store = new PostgresEventStore(db.config.DATABASE_URL!, { poolSize: 2 });
+  try {
+    const digests = new DigestSigner(db.pool, store, key);
+    const signed = await digests.sign({ actor: 'audit-cli', source: 'audit-cli' });
+    await writeFile(path, `${JSON.stringify(await digests.document(signed), null, 2)}\n`, { mode: 0o644 });
+    io.err(
+      `signed digest ${signed.payload.digest_id}: ${signed.payload.stream_count} streams up to ${signed.payload.log_position || '(empty log)'}\n`,
+    );
+    return EXIT_OK;
+  } finally {
+    await store.close();
+  }
+}

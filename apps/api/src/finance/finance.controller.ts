@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { USER_ID_PATTERN, USER_ID_RULE } from '@ops/domain';
+import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
+import { FieldErrorsException } from '@ops/infra/http/problem-details';
+import type { Response } from 'express';
+import { toCsv } from './csv';
+import { FinanceExportDto, FinancePeriodDto } from './dto/finance-queries.dto';
+import { PutLagoSubscriptionDto } from './dto/lago-subscription.dto';
+import { LagoSubscriptionsService, type LagoSubscriptionView } from './lago-subscriptions.service';
+import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
+import { periodOf } from './period';
+import { ReconciliationService, type ReconciliationReport } from './reconciliation.service';
+import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
+
+function sendCsv(response: Response, name: string, body: string): void {
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  response.send(body);
+}
+
+@ApiTags('finance')
+@ApiBearerAuth()
+@Roles('finance', 'admin')
+@Controller('api/v1/finance')
+export class FinanceController {
+  constructor(
+    private readonly usage: UsageReportService,
+    private readonly ledger: LedgerReportService,
+    private readonly reconciliation: ReconciliationService,
+    private readonly subscriptions: LagoSubscriptionsService,
+  ) {}
+
+  /** Usage per customer, day, provider and model; `format=csv` for a spreadsheet. */
+  @Get('usage')
+  @ApiProduces('application/json', 'text/csv')
+  async usageReport(@Query() query: FinanceExportDto, @Res({ passthrough: true }) response: Response) {
+    const period = periodOf(query.from, query.to);
+    const rows = await this.usage.rows(period);
+    if (query.format === 'csv')
+      return sendCsv(response, `usage-${period.from}-${period.to}`, toCsv(USAGE_COLUMNS, rows));
+    return { from: period.from, to: period.to, totals: this.usage.totals(rows), rows };
+  }
+
+  /** Every credit movement of the period, oldest first, with totals per kind. */
+  @Get('ledger')
+  @ApiProduces('application/json', 'text/csv')
+  async ledgerReport(@Query() query: FinanceExportDto, @Res({ passthrough: true }) response: Response) {
+    const period = periodOf(query.from, query.to);
+    const entries = await this.ledger.entries(period);
+    if (query.format === 'csv')
+      return sendCsv(response, `ledger-${period.from}-${period.to}`, toCsv(LEDGER_COLUMNS, entries));
+    const totals = await this.ledger.totalsByKind(period);
+    const net = totals.reduce((sum, total) => sum + BigInt(total.amount_micros), 0n);
+    return { from: period.from, to: period.to, totals_by_kind: totals, net_micros: net.toString(), entries };
+  }
+
+  @Get('reconciliation')
+  reconcile(@Query() query: FinancePeriodDto): Promise<ReconciliationReport> {
+    return this.reconciliation.report(periodOf(query.from, query.to));
+  }
+
+  /** Which Lago subscription bills a user (and which customer's wallet their purchases top up). */
+  @Put('lago/subscriptions/:userId')
+  @Roles('admin')
+  @ApiOkResponse({ description: 'The mapping as stored' })
+  putSubscription(
+    @Param('userId') userId: string,
+    @Body() body: PutLagoSubscriptionDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<LagoSubscriptionView> {
+    if (!USER_ID_PATTERN.test(userId))
+      throw new FieldErrorsException([{ field: 'user_id', message: `user_id must be ${USER_ID_RULE}` }]);
+    return this.subscriptions.put(userId, body.external_subscription_id, body.external_customer_id, user.id);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FinanceController } from './finance.controller';
+import { LagoSubscriptionsService } from './lago-subscriptions.service';
+import { LedgerReportService } from './ledger-report.service';
+import { ReconciliationService } from './reconciliation.service';
+import { UsageReportService } from './usage-report.service';
+
+/** Finance's reports (usage, ledger, reconciliation) and the users' Lago subscription mapping. */
+@Module({
+  controllers: [FinanceController],
+  providers: [UsageReportService, LedgerReportService, ReconciliationService, LagoSubscriptionsService],
+})
+export class FinanceModule {}

@@ -1,0 +1,63 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { EVENT_STORE, type EventStore } from '../event-store';
+import { EventLogVerifier } from './event-log-verifier';
+import { loadAuditSigningKey, type AuditSigningKey } from './signing-key';
+import { DigestSigner } from './digest-signer';
+import { RecordedDigests } from './recorded-digests';
+
+/** The pool the verifier, the exporter and the digest signer read the events table through. */
+export const INTEGRITY_POOL = Symbol('INTEGRITY_POOL');
+export const AUDIT_SIGNING_KEY = Symbol('AUDIT_SIGNING_KEY');
+
+@Injectable()
+class IntegrityPoolLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(INTEGRITY_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * Tamper evidence over the PostgreSQL event log: the signing key, the digest signer and the
+ * verifier. Global and shared, so the API and the projector of one process use one pool and key.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: INTEGRITY_POOL,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        // A few connections: verification and export hold one each for their whole cursor.
+        const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4 });
+        pool.on('error', () => undefined);
+        return pool;
+      },
+    },
+    IntegrityPoolLifecycle,
+    { provide: AUDIT_SIGNING_KEY, inject: [APP_CONFIG], useFactory: loadAuditSigningKey },
+    {
+      provide: RecordedDigests,
+      inject: [INTEGRITY_POOL],
+      useFactory: (pool: Pool) => new RecordedDigests(pool),
+    },
+    {
+      provide: DigestSigner,
+      inject: [INTEGRITY_POOL, EVENT_STORE, AUDIT_SIGNING_KEY, RecordedDigests],
+      useFactory: (pool: Pool, store: EventStore, key: AuditSigningKey, recorded: RecordedDigests) =>
+        new DigestSigner(pool, store, key, recorded),
+    },
+    {
+      provide: EventLogVerifier,
+      inject: [INTEGRITY_POOL, RecordedDigests, AUDIT_SIGNING_KEY],
+      useFactory: (pool: Pool, recorded: RecordedDigests, key: AuditSigningKey) =>
+        new EventLogVerifier(pool, recorded, key.publicKey, key.keyId),
+    },
+  ],
+  exports: [INTEGRITY_POOL, AUDIT_SIGNING_KEY, RecordedDigests, DigestSigner, EventLogVerifier],
+})
+export class IntegrityModule {}

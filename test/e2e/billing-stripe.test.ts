@@ -1,0 +1,243 @@
+import { creditAccountStream } from '@ops/domain';
+import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import Stripe from 'stripe';
+import request from 'supertest';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { checkoutSessionEvent, startFakeStripe, type FakeStripe } from '../support/fake-stripe';
+
+const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
+
+describe('credit purchases through Stripe Checkout', () => {
+  let t: TestApp;
+  let stripe: FakeStripe;
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    t = await startTestApp({
+      STRIPE_SECRET_KEY: 'sk_test_e2e',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.url,
+      STRIPE_SUCCESS_URL: 'https://ops.example/billing/done',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stripe?.close();
+  });
+
+  const http = () => request(t.app.getHttpServer());
+
+  async function startPurchase(
+    userId: string,
+    creditPackage = 'starter-10',
+  ): Promise<Record<string, unknown>> {
+    const response = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token(userId, 'user')}`)
+      .send({ package: creditPackage });
+    expect(response.status).toBe(201);
+    return stripe.sessions.get(response.body.session_id)!;
+  }
+
+  function deliver(payload: string, secret = WEBHOOK_SECRET) {
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return http()
+      .post('/api/v1/billing/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', signature)
+      .send(payload);
+  }
+
+  async function purchasesOf(userId: string): Promise<number> {
+    const events = await t.app.get<EventStore>(EVENT_STORE).readStream(creditAccountStream(userId));
+    return events.filter((event) => event.type === 'CreditsPurchased').length;
+  }
+
+  it('starts a Checkout Session for a configured package and returns its URL', async () => {
+    const response = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token('ann', 'user')}`)
+      .set('Idempotency-Key', 'buy-1')
+      .send({ package: 'team-50' });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      url: expect.stringMatching(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/),
+      session_id: expect.stringMatching(/^cs_test_/),
+      package: 'team-50',
+      price_cents: 5000,
+      credits_micros: '50000000',
+    });
+    const sent = stripe.requests.at(-1)!;
+    expect(sent.headers.authorization).toBe('Bearer sk_test_e2e');
+    expect(sent.headers['idempotency-key']).toBe('credit-purchase:ann:buy-1');
+    expect(sent.form).toMatchObject({
+      mode: 'payment',
+      client_reference_id: 'ann',
+      'metadata[user_id]': 'ann',
+      'metadata[package]': 'team-50',
+      'line_items[0][price_data][currency]': 'usd',
+      'line_items[0][price_data][unit_amount]': '5000',
+      'line_items[0][quantity]': '1',
+      success_url: 'https://ops.example/billing/done',
+    });
+  });
+
+  it('refuses an unknown package, listing the known ones, without calling Stripe', async () => {
+    const before = stripe.requests.length;
+    const response = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token('ann', 'user')}`)
+      .send({ package: 'platinum-1000' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        field: 'package',
+        message: expect.stringContaining('known packages: starter-10, team-50, scale-200'),
+      },
+    ]);
+    expect(stripe.requests).toHaveLength(before);
+  });
+
+  it('refuses a client-chosen amount and callers without the user or admin role', async () => {
+    const withAmount = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token('ann', 'user')}`)
+      .send({ package: 'starter-10', amount_micros: '1' });
+    expect(withAmount.status).toBe(400);
+    const auditor = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token('audrey', 'auditor')}`)
+      .send({ package: 'starter-10' });
+    expect(auditor.status).toBe(403);
+  });
+
+  it('credits a paid session once, however often Stripe delivers the event', async () => {
+    const session = await startPurchase('bea');
+    const payload = checkoutSessionEvent('checkout.session.completed', {
+      ...session,
+      status: 'complete',
+      payment_status: 'paid',
+    });
+
+    const answers = [];
+    for (let delivery = 0; delivery < 3; delivery++) answers.push(await deliver(payload));
+    expect(answers.map((answer) => [answer.status, answer.body.outcome])).toEqual([
+      [200, 'credited'],
+      [200, 'already_credited'],
+      [200, 'already_credited'],
+    ]);
+    expect(await purchasesOf('bea')).toBe(1);
+    const balance = await eventually(async () => {
+      const response = await http()
+        .get('/api/v1/llm/credits')
+        .set('Authorization', `Bearer ${t.token('bea', 'user')}`);
+      expect(response.body.balance_micros).toBe('10000000');
+      return response.body.balance_micros;
+    });
+    expect(balance).toBe('10000000');
+  });
+
+  it('credits a delayed payment when it succeeds, not when the session completes unpaid', async () => {
+    const session = await startPurchase('cleo', 'scale-200');
+    const unpaid = await deliver(
+      checkoutSessionEvent('checkout.session.completed', { ...session, status: 'complete' }),
+    );
+    expect(unpaid.body.outcome).toBe('awaiting_payment');
+    expect(await purchasesOf('cleo')).toBe(0);
+
+    const paid = await deliver(
+      checkoutSessionEvent('checkout.session.async_payment_succeeded', {
+        ...session,
+        status: 'complete',
+        payment_status: 'paid',
+      }),
+    );
+    expect(paid.body.outcome).toBe('credited');
+    const [purchase] = (
+      await t.app.get<EventStore>(EVENT_STORE).readStream(creditAccountStream('cleo'))
+    ).filter((event) => event.type === 'CreditsPurchased');
+    expect(purchase.data).toEqual({
+      userId: 'cleo',
+      amountMicros: '200000000',
+      package: 'scale-200',
+      externalId: session.id,
+    });
+    expect(purchase.metadata.actor).toBe('stripe');
+  });
+
+  it('refuses forged, unsigned and replayed-with-other-body webhooks and appends nothing', async () => {
+    const session = await startPurchase('dora');
+    const payload = checkoutSessionEvent('checkout.session.completed', {
+      ...session,
+      payment_status: 'paid',
+    });
+    const before = await t.countEvents();
+
+    const forged = await deliver(payload, 'whsec_someone_else');
+    expect(forged.status).toBe(400);
+    const unsigned = await http()
+      .post('/api/v1/billing/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .send(payload);
+    expect(unsigned.status).toBe(400);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const tampered = await http()
+      .post('/api/v1/billing/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', signature)
+      .send(payload.replace('"starter-10"', '"scale-200"'));
+    expect(tampered.status).toBe(400);
+    expect(tampered.headers['content-type']).toContain('application/problem+json');
+
+    expect(await t.countEvents()).toBe(before);
+    expect(await purchasesOf('dora')).toBe(0);
+  });
+
+  it('refuses loudly a paid session whose amount is not the price of its package', async () => {
+    const session = await startPurchase('eve');
+    const before = await t.countEvents();
+    const response = await deliver(
+      checkoutSessionEvent('checkout.session.completed', {
+        ...session,
+        payment_status: 'paid',
+        amount_total: 1,
+      }),
+    );
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toContain('amount_total 1 differs from the price of starter-10');
+    expect(await t.countEvents()).toBe(before);
+  });
+
+  it('acknowledges event types it does not act on', async () => {
+    const response = await deliver(
+      JSON.stringify({ id: 'evt_other', object: 'event', type: 'customer.created', data: { object: {} } }),
+    );
+    expect(response.body).toEqual({ received: true, outcome: 'ignored' });
+  });
+});
+
+describe('credit purchases without a Stripe account', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers 503 with a clear message to purchases and webhooks', async () => {
+    const purchase = await request(t.app.getHttpServer())
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${t.token('ann', 'user')}`)
+      .send({ package: 'starter-10' });
+    expect(purchase.status).toBe(503);
+    expect(purchase.body.detail).toContain('STRIPE_SECRET_KEY');
+    const webhook = await request(t.app.getHttpServer())
+      .post('/api/v1/billing/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(webhook.status).toBe(503);
+  });
+});

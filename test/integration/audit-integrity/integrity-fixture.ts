@@ -1,0 +1,94 @@
+import { openDatabase } from '@ops/infra/database/data-source';
+import type { NewEvent } from '@ops/infra/event-store/event-store';
+import {
+  DigestSigner,
+  EventLogVerifier,
+  loadAuditSigningKey,
+  RecordedDigests,
+  type AuditSigningKey,
+} from '@ops/infra/event-store/integrity';
+import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../support/postgres';
+
+export interface IntegrityFixture {
+  database: TestDatabase;
+  store: PostgresEventStore;
+  pool: Pool;
+  key: AuditSigningKey;
+  dataDir: string;
+  signer: DigestSigner;
+  verifier: EventLogVerifier;
+  close(): Promise<void>;
+}
+
+/** A migrated database with the store, a signing key generated in a temporary DATA_DIR, signer and verifier. */
+export async function startIntegrityFixture(): Promise<IntegrityFixture> {
+  const database = await createTestDatabase();
+  const dataSource = await openDatabase(database.url, { poolSize: 2 });
+  await dataSource.destroy();
+  const store = new PostgresEventStore(database.url, { poolSize: 4 });
+  const pool = new Pool({ connectionString: database.url, max: 4 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'ops-integrity-'));
+  const key = loadAuditSigningKey({ DATA_DIR: dataDir });
+  const recorded = new RecordedDigests(pool);
+  return {
+    database,
+    store,
+    pool,
+    key,
+    dataDir,
+    signer: new DigestSigner(pool, store, key, recorded),
+    verifier: new EventLogVerifier(pool, recorded, key.publicKey, key.keyId),
+    close: async () => {
+      await store.close();
+      await pool.end();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function events(count: number, data: Record<string, unknown> = {}): NewEvent[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: randomUUID(),
+    type: 'CreditsGranted',
+    schemaVersion: 1,
+    data: { amountMicros: String(1_000 + index), reason: 'test', ...data },
+    metadata: {
+      actor: 'alice',
+      correlationId: randomUUID(),
+      causationId: null,
+      occurredAt: new Date().toISOString(),
+      source: 'test',
+    },
+  }));
+}
+
+/**
+ * Waits until everything appended so far is below the visible horizon: exports and digests stop at
+ * the visible head, which any open transaction on the (shared) server holds back.
+ */
+export async function untilVisible(fixture: IntegrityFixture): Promise<void> {
+  const { rows } = await fixture.pool.query<{ position: string }>(
+    `SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 20, '0') AS position
+       FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const last = rows[0]?.position ?? '';
+  const deadline = Date.now() + 20_000;
+  while ((await fixture.store.headPosition()) < last) {
+    if (Date.now() > deadline) throw new Error('the appended events never became visible');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `stream@revision:problem` lines, sorted, for compact assertions. */
+export function named(
+  problems: ReadonlyArray<{ stream: string; revision: string; problem: string }>,
+): string[] {
+  return problems.map(({ stream, revision, problem }) => `${stream}@${revision}:${problem}`).sort();
+}

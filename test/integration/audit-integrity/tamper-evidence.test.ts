@@ -1,0 +1,190 @@
+import { EventStoreSchema1732500000000 } from '@ops/infra/database/migrations/1732500000000-event-store';
+import { TamperEvidence1732500000400 } from '@ops/infra/database/migrations/1732500000400-tamper-evidence';
+import { chainHash, contentHash } from '@ops/infra/event-store/integrity';
+import { appendBatchQuery, PostgresEventStore } from '@ops/infra/event-store/postgres';
+import { Client } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { createTestDatabase } from '../../support/postgres';
+import {
+  events,
+  named,
+  startIntegrityFixture,
+  untilVisible,
+  type IntegrityFixture,
+} from './integrity-fixture';
+
+describe('tamper evidence in the PostgreSQL event store', () => {
+  let fixture: IntegrityFixture;
+  let sql: Client;
+  let streamCounter = 0;
+  const newStream = (): string => `credit-account-tamper-${++streamCounter}`;
+
+  beforeAll(async () => {
+    fixture = await startIntegrityFixture();
+    sql = new Client({ connectionString: fixture.database.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await fixture?.close();
+  });
+
+  it('chains every appended event to its predecessor, also within one batch and across repeated streams', async () => {
+    const stream = newStream();
+    const other = newStream();
+    await fixture.store.append(stream, events(2), 'no_stream');
+    await sql.query(
+      appendBatchQuery([
+        { streamName: stream, events: events(2), expected: 1n },
+        { streamName: other, events: events(1), expected: 'no_stream' },
+        { streamName: stream, events: events(1), expected: 3n },
+      ]),
+    );
+    for (const name of [stream, other]) {
+      let previous: string | null = null;
+      const stored = await fixture.store.readStream(name);
+      for (const event of stored) {
+        expect(event.integrity).toEqual({
+          previousHash: previous,
+          hash: chainHash(previous, contentHash(event), name, event.revision),
+        });
+        previous = event.integrity!.hash;
+      }
+    }
+    expect((await fixture.store.readStream(stream)).map((event) => event.revision)).toEqual([
+      0n,
+      1n,
+      2n,
+      3n,
+      4n,
+    ]);
+  });
+
+  it('finds an untouched log intact and checks the latest signed digest', async () => {
+    await fixture.store.append(newStream(), events(3), 'no_stream');
+    await untilVisible(fixture);
+    const signed = await fixture.signer.sign({ actor: 'auditor-1', source: 'test' });
+    const report = await fixture.verifier.verify();
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.digest).toMatchObject({ digest_id: signed.payload.digest_id, signature_valid: true });
+    expect(report.digest!.heads_checked).toBe(signed.payload.stream_count);
+  });
+
+  it('names a changed field with its stream and revision', async () => {
+    const stream = newStream();
+    await fixture.store.append(stream, events(4), 'no_stream');
+    await sql.query(
+      `UPDATE events SET data = jsonb_set(data, '{amountMicros}', '"999999999"') WHERE stream_name = $1 AND revision = 2`,
+      [stream],
+    );
+    const report = await fixture.verifier.verify({ stream });
+    expect(report.ok).toBe(false);
+    expect(named(report.problems)).toEqual([`${stream}@2:hash_mismatch`]);
+  });
+
+  it('names a deleted middle event as missing', async () => {
+    const stream = newStream();
+    await fixture.store.append(stream, events(4), 'no_stream');
+    await sql.query('DELETE FROM events WHERE stream_name = $1 AND revision = 1', [stream]);
+    expect(named((await fixture.verifier.verify({ stream })).problems)).toEqual([`${stream}@1:missing`]);
+  });
+
+  it('names two swapped events as reordered', async () => {
+    const stream = newStream();
+    await fixture.store.append(stream, events(5), 'no_stream');
+    // Through a free revision: the unique (stream, revision) key allows no direct exchange.
+    await sql.query('UPDATE events SET revision = 1000 WHERE stream_name = $1 AND revision = 1', [stream]);
+    await sql.query('UPDATE events SET revision = 1 WHERE stream_name = $1 AND revision = 2', [stream]);
+    await sql.query('UPDATE events SET revision = 2 WHERE stream_name = $1 AND revision = 1000', [stream]);
+    expect(named((await fixture.verifier.verify({ stream })).problems)).toEqual([
+      `${stream}@1:reordered`,
+      `${stream}@2:reordered`,
+    ]);
+  });
+
+  it('catches a deleted last event, and a deleted whole stream, through the signed digest', async () => {
+    const truncated = newStream();
+    const removed = newStream();
+    await fixture.store.append(truncated, events(3), 'no_stream');
+    await fixture.store.append(removed, events(2), 'no_stream');
+    await untilVisible(fixture);
+    await fixture.signer.sign({ actor: 'auditor-1', source: 'test' });
+    await sql.query('DELETE FROM events WHERE stream_name = $1 AND revision = 2', [truncated]);
+    await sql.query('DELETE FROM events WHERE stream_name = $1', [removed]);
+
+    expect(named((await fixture.verifier.verify({ stream: truncated })).problems)).toEqual([
+      `${truncated}@2:missing`,
+    ]);
+    const report = await fixture.verifier.verify();
+    expect(named(report.problems)).toEqual(
+      expect.arrayContaining([`${truncated}@2:missing`, `${removed}@1:missing`]),
+    );
+  });
+
+  it('refuses a digest whose stored heads or signature were changed', async () => {
+    const stream = newStream();
+    await fixture.store.append(stream, events(2), 'no_stream');
+    await untilVisible(fixture);
+    const signed = await fixture.signer.sign({ actor: 'auditor-1', source: 'test' });
+    // Hiding a deletion by lowering the signed head is itself visible: the list no longer has the signed root.
+    await sql.query('DELETE FROM events WHERE stream_name = $1 AND revision = 1', [stream]);
+    await sql.query('UPDATE audit_digest_heads SET revision = 0, hash = $2 WHERE stream_name = $1', [
+      stream,
+      (await fixture.store.readStream(stream))[0].integrity!.hash,
+    ]);
+    const report = await fixture.verifier.verify();
+    expect(report.problems.map((problem) => problem.problem)).toContain('digest_invalid');
+
+    await sql.query(
+      `UPDATE events SET data = jsonb_set(data, '{digest,stream_count}', '1') WHERE stream_name = 'audit-digests' AND data -> 'digest' ->> 'digest_id' = $1`,
+      [signed.payload.digest_id],
+    );
+    const forged = await fixture.verifier.verify({ stream });
+    expect(forged.digest?.signature_valid).toBe(false);
+  });
+
+  it('chains the events stored before the migration when it runs', async () => {
+    const database = await createTestDatabase();
+    try {
+      const migrate = async (migrations: DataSourceOptions['migrations']): Promise<void> => {
+        const dataSource = new DataSource({ type: 'postgres', url: database.url, migrations });
+        await dataSource.initialize();
+        await dataSource.runMigrations();
+        await dataSource.destroy();
+      };
+      await migrate([EventStoreSchema1732500000000]);
+      const legacy = new PostgresEventStore(database.url);
+      await legacy.append('legacy-a', events(3), 'no_stream');
+      await legacy.append('legacy-b', events(2), 'no_stream');
+      expect((await legacy.readStream('legacy-a'))[0].integrity).toBeUndefined();
+
+      await migrate([EventStoreSchema1732500000000, TamperEvidence1732500000400]);
+      await legacy.append('legacy-a', events(1), 2n);
+      const stored = await legacy.readStream('legacy-a');
+      await legacy.close();
+      let previous: string | null = null;
+      for (const event of stored) {
+        expect(event.integrity).toEqual({
+          previousHash: previous,
+          hash: chainHash(previous, contentHash(event), 'legacy-a', event.revision),
+        });
+        previous = event.integrity!.hash;
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('refuses an append whose events carry no content hash, so nothing unchained is stored', async () => {
+    const stream = newStream();
+    const [event] = events(1);
+    await expect(
+      sql.query(`SELECT * FROM append_events($1::jsonb)`, [
+        JSON.stringify([{ stream, kind: 'any', events: [event] }]),
+      ]),
+    ).rejects.toThrow(/contentHash/);
+    expect(await fixture.store.readStream(stream)).toEqual([]);
+  });
+});
