@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
-import { EventStoreSchema1732500000000 } from '../libs/infra/src/database/migrations/1732500000000-event-store';
+import { MIGRATIONS } from '../libs/infra/src/database/migrations';
 import { PostgresEventStore } from '../libs/infra/src/event-store/postgres';
 import { createBenchDatabase } from './support/bench-database';
 import { describeMachine, writeBenchmarksSection } from './support/benchmarks-file';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 }
 
 async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url, migrations: [EventStoreSchema1732500000000] });
+  const dataSource = new DataSource({ type: 'postgres', url, migrations: MIGRATIONS });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();

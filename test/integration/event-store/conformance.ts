@@ -9,6 +9,8 @@ export interface EventStoreHarness {
    * appended meanwhile commit first. Only stores with such transactions (PostgreSQL) provide it.
    */
   appendInLongTransaction?: (streamName: string, events: NewEvent[], holdMs: number) => Promise<void>;
+  /** The store chains each stream's events by hash (tamper evidence), so every event has `integrity`. */
+  chainsHashes?: boolean;
   close(): Promise<void>;
 }
 
@@ -121,7 +123,14 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
           metadata: first[0].metadata,
         });
         expect(recorded.recordedAt).toBeInstanceOf(Date);
-        expect(recorded.integrity).toBeUndefined();
+        if (harness.chainsHashes) {
+          expect(recorded.integrity).toEqual({
+            previousHash: null,
+            hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          });
+        } else {
+          expect(recorded.integrity).toBeUndefined();
+        }
       });
 
       it('refuses a wrong expected revision with the actual one, and appends nothing', async () => {

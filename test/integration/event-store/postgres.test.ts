@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { EventStoreSchema1732500000000 } from '@ops/infra/database/migrations/1732500000000-event-store';
+import { MIGRATIONS } from '@ops/infra/database/migrations';
 import type { NewEvent, RecordedEvent } from '@ops/infra/event-store/event-store';
 import { START } from '@ops/infra/event-store/event-store';
 import { PostgresEventStore, appendBatchQuery } from '@ops/infra/event-store/postgres';
@@ -14,7 +14,7 @@ import {
 } from './conformance';
 
 async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url, migrations: [EventStoreSchema1732500000000] });
+  const dataSource = new DataSource({ type: 'postgres', url, migrations: MIGRATIONS });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
@@ -60,6 +60,7 @@ describe('PostgreSQL event store', () => {
       store,
       appendInLongTransaction: (streamName, batch, holdMs) =>
         appendInLongTransaction(database.url, streamName, batch, holdMs),
+      chainsHashes: true,
       close: () => store.close(),
     };
   });
