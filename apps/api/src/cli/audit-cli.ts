@@ -4,10 +4,9 @@
  * Exit codes: 0 ok, 1 verification failed (or an error), 2 usage.
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@ops/infra/config/app-config';
+import { ConfigError } from '@ops/infra/config/app-config';
 import { openDatabase } from '@ops/infra/database/data-source';
-import { useEmbeddedPostgres } from '@ops/infra/database/embedded-postgres';
-import { join } from 'node:path';
+import { openCliDatabase } from '@ops/infra/runtime/cli-database';
 import { Pool } from 'pg';
 import {
   EXIT_FAILED,
@@ -20,16 +19,9 @@ import {
 
 /** The configured database (or the single node's embedded one), migrated, with a small pool. */
 async function openConfiguredDatabase(): Promise<CliDatabase & { close(): Promise<void> }> {
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-  const embedded = config.DATABASE_URL
-    ? undefined
-    : await useEmbeddedPostgres({
-        dataDir: join(config.DATA_DIR, 'postgres'),
-        port: config.EMBEDDED_POSTGRES_PORT,
-      });
-  config.DATABASE_URL ??= embedded?.url;
+  const { config, stop } = await openCliDatabase();
   // Two connections: one holds the migration lock while the other migrates.
-  const dataSource = await openDatabase(config.DATABASE_URL!, { poolSize: 2 });
+  const dataSource = await openDatabase(config.DATABASE_URL, { poolSize: 2 });
   await dataSource.destroy();
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 3 });
   return {
@@ -37,7 +29,7 @@ async function openConfiguredDatabase(): Promise<CliDatabase & { close(): Promis
     config,
     close: async () => {
       await pool.end();
-      await embedded?.stop();
+      await stop();
     },
   };
 }

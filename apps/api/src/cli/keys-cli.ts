@@ -6,11 +6,10 @@
  * command generates the new KEK itself.
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@ops/infra/config/app-config';
+import { ConfigError } from '@ops/infra/config/app-config';
 import { addLocalKek, DataKeyVault, KekRing, loadKekKeys } from '@ops/infra/crypto/data-keys';
 import { openDatabase } from '@ops/infra/database/data-source';
-import { useEmbeddedPostgres } from '@ops/infra/database/embedded-postgres';
-import { join } from 'node:path';
+import { openCliDatabase } from '@ops/infra/runtime/cli-database';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage:
@@ -25,14 +24,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-  const embedded = config.DATABASE_URL
-    ? undefined
-    : await useEmbeddedPostgres({
-        dataDir: join(config.DATA_DIR, 'postgres'),
-        port: config.EMBEDDED_POSTGRES_PORT,
-      });
-  const database = await openDatabase(config.DATABASE_URL ?? embedded!.url, { poolSize: 2 });
+  const { config, stop } = await openCliDatabase();
+  const database = await openDatabase(config.DATABASE_URL, { poolSize: 2 });
   try {
     if (command === 'rotate-kek' && !config.KEK_KEYS) {
       console.log(`generated KEK ${addLocalKek(config)} in ${config.DATA_DIR}`);
@@ -51,7 +44,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await database.destroy();
-    await embedded?.stop();
+    await stop();
   }
 }
 
