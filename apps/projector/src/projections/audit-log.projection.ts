@@ -22,6 +22,7 @@ function textField(event: RecordedEvent, field: string): string | null {
 export class AuditLogProjection implements Projection {
   readonly name = 'audit-log';
   readonly filter = {};
+  readonly tables = [{ name: 'audit_log' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     if (events.length === 0) return;

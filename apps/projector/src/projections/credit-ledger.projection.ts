@@ -50,6 +50,10 @@ const LEDGER_EVENT_TYPES = ['CreditsGranted', 'CreditsPurchased', 'CreditsRevoke
 export class CreditLedgerProjection implements Projection {
   readonly name = 'credit-ledger';
   readonly filter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY], eventTypes: LEDGER_EVENT_TYPES };
+  readonly tables = [
+    { name: 'credit_transactions' },
+    { name: 'credit_balances', unreproducibleColumns: ['updated_at'] },
+  ];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const entries = events.map(toLedgerEntry);

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 export class HostsProjection implements Projection {
   readonly name = 'hosts';
   readonly filter = { streamPrefixes: [HOST_CATEGORY], eventTypes: HOST_EVENT_TYPES };
+  readonly tables = [{ name: 'hosts' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) {

@@ -59,6 +59,7 @@ function insertKey(
 export class LocalUsersProjection implements Projection {
   readonly name = 'local-users';
   readonly filter = { streamPrefixes: [LOCAL_USER_CATEGORY], eventTypes: LOCAL_USER_EVENT_TYPES };
+  readonly tables = [{ name: 'local_users' }, { name: 'local_user_ssh_keys' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     for (const event of events) await this.applyOne(event, tx);

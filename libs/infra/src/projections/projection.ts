@@ -1,6 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { EventFilter, RecordedEvent } from '../event-store/event-store';
 
+/** A table a projection writes, named as its queries name it (unqualified, found through search_path). */
+export interface ProjectionTable {
+  readonly name: string;
+  /**
+   * Columns stamped with the time of projecting rather than taken from events (a wall-clock
+   * `updated_at`): a rebuild cannot reproduce them, so the rebuild comparison leaves them out and
+   * says so.
+   */
+  readonly unreproducibleColumns?: readonly string[];
+}
+
 /**
  * A read model (or relay) fed by the projector. The runtime calls `apply` with a batch of events in
  * global order inside one transaction that also advances this projection's checkpoint, so a crash
@@ -10,6 +21,11 @@ export interface Projection {
   /** Stable name: the checkpoint's key and the advisory-lock key. */
   readonly name: string;
   readonly filter: EventFilter;
+  /**
+   * Every table `apply` writes or reads, so that a rebuild can replay into empty copies of them and
+   * compare the copies with the live ones. Absent for a relay, which writes no rows.
+   */
+  readonly tables?: readonly ProjectionTable[];
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /** Removes what the projection wrote, inside the rebuild's transaction (its checkpoint is reset by the runtime). */
   reset(tx: EntityManager): Promise<void>;

@@ -1,0 +1,63 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '../event-store/event-store';
+import type { EventRow } from '../event-store/postgres/event-rows';
+import { toRecordedEvent } from '../event-store/postgres/event-rows';
+
+export const EXPORT_CURSOR = 'audit_export';
+
+/**
+ * Batches of an open server-side cursor, fetched one at a time as the consumer asks, so memory
+ * stays at one batch whatever the size of the result. Iterating to the end, an error, or `return()`
+ * (a consumer that stops early, even before its first batch) ends the transaction and gives the
+ * connection back, exactly once.
+ */
+export class AuditExport implements AsyncIterableIterator<RecordedEvent[]> {
+  private finished = false;
+  /** The FETCH under way, which a `return()` lets finish: one connection runs one query at a time. */
+  private inFlight: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly batchSize: number,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<RecordedEvent[], undefined>> {
+    if (this.finished) return { done: true, value: undefined };
+    const fetched = this.client.query<EventRow>(`FETCH ${this.batchSize} FROM ${EXPORT_CURSOR}`);
+    this.inFlight = fetched.catch(() => undefined);
+    let rows: EventRow[];
+    try {
+      rows = (await fetched).rows;
+    } catch (error) {
+      await this.finish(error);
+      throw error;
+    }
+    if (rows.length < this.batchSize) await this.finish();
+    if (rows.length === 0) return { done: true, value: undefined };
+    return { done: false, value: rows.map(toRecordedEvent) };
+  }
+
+  async return(): Promise<IteratorResult<RecordedEvent[], undefined>> {
+    await this.inFlight;
+    await this.finish();
+    return { done: true, value: undefined };
+  }
+
+  private async finish(failure?: unknown): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    let error = failure;
+    if (error === undefined)
+      await this.client.query('COMMIT').catch((commitError: unknown) => (error = commitError));
+    // A connection that failed mid-transaction is destroyed rather than handed to the next request.
+    this.client.release(error === undefined ? undefined : asError(error));
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
