@@ -172,6 +172,22 @@ describe('replay reproduces every read model', () => {
     for (const requestId of ['req-1', 'req-2']) {
       await store.append(`llm-request-${requestId}`, [requestCompleted(requestId)], 'no_stream');
     }
+    // Keys: a personal API key, and a provider key as the BYOK slice records it (sealed, never plain).
+    expect((await api('post', '/api/v1/llm/api-keys', { name: 'replay' })).status).toBe(201);
+    await store.append(
+      'provider-keys-ann',
+      [
+        event('ProviderKeyAdded', 'ann', {
+          userId: 'ann',
+          provider: 'groq',
+          sealedKey: { v: 1, subject: 'ann', key: 'k1', iv: 'aXY=', ct: 'Y3Q=', tag: 'dGFn' },
+          last4: 'abcd',
+          sealedLabel: null,
+          validatedAt: '2026-11-25T10:00:00.000Z',
+        }),
+      ],
+      'no_stream',
+    );
     await eventually(async () => expect((await get('/api/v1/local-users/ben')).status).toBe(404), 20_000);
     await waitUntilLive();
   });

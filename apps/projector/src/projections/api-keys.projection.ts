@@ -8,6 +8,7 @@ import type { EntityManager } from 'typeorm';
 @Injectable()
 export class ApiKeysProjection implements Projection {
   readonly name = 'api-keys';
+  readonly tables = [{ name: 'api_keys' }];
   readonly filter = { streamPrefixes: [API_KEY_CATEGORY], eventTypes: API_KEY_EVENT_TYPES };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {

@@ -29,11 +29,21 @@ function toLedgerEntry(event: RecordedEvent): LedgerEntry {
     case 'CreditsGranted':
       return { ...base, kind: 'grant', amountMicros: amount, reason: String(event.data.reason) };
     case 'CreditsPurchased':
-      return { ...base, kind: 'purchase', amountMicros: amount, reason: `package ${String(event.data.package)}` };
+      return {
+        ...base,
+        kind: 'purchase',
+        amountMicros: amount,
+        reason: `package ${String(event.data.package)}`,
+      };
     case 'CreditsRevoked':
       return { ...base, kind: 'revoke', amountMicros: -amount, reason: String(event.data.reason) };
     case 'CreditsDebited':
-      return { ...base, kind: 'usage', amountMicros: -amount, reason: `request ${String(event.data.requestId)}` };
+      return {
+        ...base,
+        kind: 'usage',
+        amountMicros: -amount,
+        reason: `request ${String(event.data.requestId)}`,
+      };
     default:
       throw new Error(`credit ledger cannot project ${event.type}`);
   }
@@ -50,10 +60,7 @@ const LEDGER_EVENT_TYPES = ['CreditsGranted', 'CreditsPurchased', 'CreditsRevoke
 export class CreditLedgerProjection implements Projection {
   readonly name = 'credit-ledger';
   readonly filter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY], eventTypes: LEDGER_EVENT_TYPES };
-  readonly tables = [
-    { name: 'credit_transactions' },
-    { name: 'credit_balances', unreproducibleColumns: ['updated_at'] },
-  ];
+  readonly tables = [{ name: 'credit_transactions' }, { name: 'credit_balances' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const entries = events.map(toLedgerEntry);
@@ -89,13 +96,20 @@ export class CreditLedgerProjection implements Projection {
       ],
     );
 
-    const lastRevision = new Map(entries.map((entry) => [entry.userId, entry.revision.toString()]));
+    const last = new Map(entries.map((entry) => [entry.userId, entry]));
+    // Stamped with the event's time, not the clock, so that a rebuild reproduces the row exactly.
     await tx.query(
       `INSERT INTO credit_balances (user_id, balance_micros, last_revision, updated_at)
-       SELECT user_id, balance, revision, now() FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS t(user_id, balance, revision)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[])
        ON CONFLICT (user_id) DO UPDATE
-         SET balance_micros = EXCLUDED.balance_micros, last_revision = EXCLUDED.last_revision, updated_at = now()`,
-      [userIds, userIds.map((id) => String(balances.get(id))), userIds.map((id) => lastRevision.get(id))],
+         SET balance_micros = EXCLUDED.balance_micros, last_revision = EXCLUDED.last_revision,
+             updated_at = EXCLUDED.updated_at`,
+      [
+        userIds,
+        userIds.map((id) => String(balances.get(id))),
+        userIds.map((id) => last.get(id)!.revision.toString()),
+        userIds.map((id) => last.get(id)!.occurredAt),
+      ],
     );
   }
 

@@ -13,6 +13,7 @@ import type { EntityManager } from 'typeorm';
 @Injectable()
 export class ProviderKeysProjection implements Projection {
   readonly name = 'provider-keys';
+  readonly tables = [{ name: 'provider_keys' }];
   readonly filter = {
     streamPrefixes: [PROVIDER_KEYS_CATEGORY, PRIVACY_CATEGORY],
     eventTypes: [...PROVIDER_KEY_EVENT_TYPES, ...PRIVACY_EVENT_TYPES],

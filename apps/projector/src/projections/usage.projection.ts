@@ -89,6 +89,7 @@ function toEntry(event: RecordedEvent): UsageEntry | null {
 @Injectable()
 export class UsageProjection implements Projection {
   readonly name = 'usage';
+  readonly tables = [{ name: 'usage_log' }, { name: 'usage_daily' }];
   readonly filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: USAGE_EVENT_TYPES };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
