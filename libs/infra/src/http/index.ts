@@ -18,4 +18,9 @@ export {
   type RouteErrorFormat,
 } from './problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './validation';
-export { OPENAI_ERROR_ROUTES, OpenAiCompatibleError, openAiErrorFormatter, type OpenAiErrorBody } from './openai-errors';
+export {
+  OPENAI_ERROR_ROUTES,
+  OpenAiCompatibleError,
+  openAiErrorFormatter,
+  type OpenAiErrorBody,
+} from './openai-errors';
