@@ -40,6 +40,8 @@ import { thousands } from './support/stats';
 
 const COMMAND =
   'npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts';
+/** GATEWAY_BENCH_SHAPE=distributed runs our API and projector as two processes (own BENCHMARKS.md section). */
+const SHAPE = process.env.GATEWAY_BENCH_SHAPE === 'distributed' ? 'distributed' : 'single-node';
 const RATE = 300;
 /** A rate every system sustains: the latency a request pays for its own work, without queueing. */
 const LIGHT_RATE = 25;
@@ -172,12 +174,13 @@ async function main(): Promise<void> {
       upstreamBaseUrl: upstream.url,
       jwtSecret,
       cpuProfileDir: process.env.GATEWAY_CPU_PROFILE_DIR,
+      shape: SHAPE,
     });
     services.push(ours);
     const portkey = await startPortkey();
     services.push(portkey);
 
-    const admin = new GatewayAdmin(ours.url, jwtSecret);
+    const admin = new GatewayAdmin(ours.url, jwtSecret, ours.projectorUrl);
     const users = Array.from({ length: USERS }, (_, index) => `bench-user-${index}`);
     await Promise.all(users.map((user) => admin.fund(user, USER_FUNDS_MICROS)));
     const tokens = users.map((user) => `Bearer ${admin.token(user, 'user')}`);
@@ -246,35 +249,38 @@ async function main(): Promise<void> {
     for (const check of hot.checks)
       console.log(`hot account: ${check.ok ? 'ok' : 'FAILED'} ${check.name}: ${check.detail}`);
     console.log(JSON.stringify(summary));
-    await writeBenchmarksSection('LLM gateway', [
-      '```sh',
-      COMMAND,
-      '```',
-      '',
-      `${machine}.`,
-      '',
-      ...rows,
-      '',
-      'Each system runs in its own process on this machine, as does the fake upstream (instant replies) they all call, ' +
-        'and the load generator (undici, keep-alive) is a fourth. Every request is the same non-streaming `gpt-4o-mini` ' +
-        `chat completion (\`max_tokens\` 16). Latency is open-loop at a fixed ${RATE} RPS for ${LATENCY_SECONDS} s after ` +
-        `${WARMUP_SECONDS} s of warm-up, measured from each request's scheduled send time to the end of its reply; ` +
-        `a system that leaves ${MAX_BACKLOG} requests unanswered cannot sustain the rate, so sending stops there ` +
-        '(during the warm-up if it comes to that) and the figures are those of the requests sent until then. ' +
-        'Added latency is the system minus direct at the same percentile. Before it, ' +
-        `${LIGHT_SECONDS} s at ${LIGHT_RATE} RPS give the latency of a request that waits for nobody. Max RPS is closed-loop at ` +
-        `${CONCURRENCY_LEVELS.join(', ')} callers for ${THROUGHPUT_SECONDS} s each, the best run under 0.1% errors. ` +
-        `Our gateway runs as \`npm start\` runs it (API and projector in one process, ${USERS} funded users in turn), ` +
-        "and answers only once the request's credit hold, routing, settlement and completion events are stored; " +
-        "before each run the bench waits until its projections have caught up, so no system pays for another's backlog. " +
-        "Hot account: a probe request gives one request's hold (its `RequestRouted` event) and real cost " +
-        `(\`x-ops-cost-micros\`); the account gets the cost of ${HOT_FUNDED_REQUESTS} requests, then ${HOT_REQUESTS} are sent at once. ` +
-        'It is funded by cost, not by hold, because each settlement hands back the rest of its hold: funded for ' +
-        `${HOT_FUNDED_REQUESTS} holds, all ${HOT_REQUESTS} would be served one after another. The books are checked in the events, ` +
-        'the live account view and the read models.',
-      '',
-      ...hot.checks.map((check) => `- ${check.ok ? 'ok' : 'FAILED'}: ${check.name} (${check.detail})`),
-    ]);
+    await writeBenchmarksSection(
+      SHAPE === 'distributed' ? 'LLM gateway (API and projector as two processes)' : 'LLM gateway',
+      [
+        '```sh',
+        COMMAND,
+        '```',
+        '',
+        `${machine}.`,
+        '',
+        ...rows,
+        '',
+        'Each system runs in its own process on this machine, as does the fake upstream (instant replies) they all call, ' +
+          'and the load generator (undici, keep-alive) is a fourth. Every request is the same non-streaming `gpt-4o-mini` ' +
+          `chat completion (\`max_tokens\` 16). Latency is open-loop at a fixed ${RATE} RPS for ${LATENCY_SECONDS} s after ` +
+          `${WARMUP_SECONDS} s of warm-up, measured from each request's scheduled send time to the end of its reply; ` +
+          `a system that leaves ${MAX_BACKLOG} requests unanswered cannot sustain the rate, so sending stops there ` +
+          '(during the warm-up if it comes to that) and the figures are those of the requests sent until then. ' +
+          'Added latency is the system minus direct at the same percentile. Before it, ' +
+          `${LIGHT_SECONDS} s at ${LIGHT_RATE} RPS give the latency of a request that waits for nobody. Max RPS is closed-loop at ` +
+          `${CONCURRENCY_LEVELS.join(', ')} callers for ${THROUGHPUT_SECONDS} s each, the best run under 0.1% errors. ` +
+          `Our gateway runs as \`npm start\` runs it (API and projector in one process, ${USERS} funded users in turn), ` +
+          "and answers only once the request's credit hold, routing, settlement and completion events are stored; " +
+          "before each run the bench waits until its projections have caught up, so no system pays for another's backlog. " +
+          "Hot account: a probe request gives one request's hold (its `RequestRouted` event) and real cost " +
+          `(\`x-ops-cost-micros\`); the account gets the cost of ${HOT_FUNDED_REQUESTS} requests, then ${HOT_REQUESTS} are sent at once. ` +
+          'It is funded by cost, not by hold, because each settlement hands back the rest of its hold: funded for ' +
+          `${HOT_FUNDED_REQUESTS} holds, all ${HOT_REQUESTS} would be served one after another. The books are checked in the events, ` +
+          'the live account view and the read models.',
+        '',
+        ...hot.checks.map((check) => `- ${check.ok ? 'ok' : 'FAILED'}: ${check.name} (${check.detail})`),
+      ],
+    );
   } finally {
     await Promise.all(targets.map((target) => target.close()));
     for (const service of services.reverse()) await service.stop();

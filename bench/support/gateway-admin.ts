@@ -19,6 +19,8 @@ export class GatewayAdmin {
   constructor(
     private readonly url: string,
     private readonly jwtSecret: string,
+    /** The process whose /health reports the projections (the API's own in single-node mode). */
+    private readonly projectorUrl = url,
   ) {
     this.adminToken = this.token('bench-admin', 'admin');
   }
@@ -47,7 +49,7 @@ export class GatewayAdmin {
   async waitUntilProjected(): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const response = await request(`${this.url}/health`);
+      const response = await request(`${this.projectorUrl}/health`);
       const health = (await response.body.json()) as HealthReport;
       const projections = health.projections ?? [];
       if (projections.length > 0 && projections.every((projection) => projection.lagMs === 0)) return;

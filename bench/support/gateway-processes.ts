@@ -7,11 +7,15 @@ import { freePort } from '../../test/support/free-port';
 
 const ROOT = join(__dirname, '..', '..');
 const PRODUCT_ENTRY = 'dist/apps/api/src/single-node.main.js';
+const API_ENTRY = 'dist/apps/api/src/main.js';
+const PROJECTOR_ENTRY = 'dist/apps/projector/src/main.js';
 const PORTKEY_ENTRY = 'node_modules/@portkey-ai/gateway/build/start-server.js';
 
 /** A system under test, running in a process of its own. */
 export interface ChildService {
   url: string;
+  /** Where the projections' lag is reported, when not at `url` (the projector's own process). */
+  projectorUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -102,36 +106,54 @@ export interface OurGatewayOptions {
   jwtSecret: string;
   /** Run with `node --cpu-prof`, writing the profile here when the process exits. */
   cpuProfileDir?: string;
+  /**
+   * `single-node` (default): API and projector in one process, as `npm start` runs them.
+   * `distributed`: the API and the projector as two processes, as `docker compose` runs them.
+   */
+  shape?: 'single-node' | 'distributed';
 }
 
 /** The product as `npm start` runs it (single node: API + projector in one process), from `dist/`. */
 export async function startOurGateway(options: OurGatewayOptions): Promise<ChildService> {
-  if (!existsSync(join(ROOT, PRODUCT_ENTRY))) {
-    throw new Error(`${PRODUCT_ENTRY} is missing: run \`npm run build\` first`);
+  const distributed = options.shape === 'distributed';
+  const entries = distributed ? [API_ENTRY, PROJECTOR_ENTRY] : [PRODUCT_ENTRY];
+  for (const entry of entries) {
+    if (!existsSync(join(ROOT, entry))) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   }
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'ops-gateway-bench-'));
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const launched = launch(
-    [...profiling, '-r', 'tsconfig-paths/register', PRODUCT_ENTRY],
-    cleanEnv({
-      TS_NODE_BASEURL: './dist',
-      DATABASE_URL: options.databaseUrl,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      JWT_SECRET: options.jwtSecret,
-      LOG_LEVEL: 'warn',
-      OPENAI_BASE_URL: options.upstreamBaseUrl,
-      OPENAI_API_KEY: 'sk-bench-platform',
-      LLM_HEALTH_PROBE_SECONDS: '0',
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady('our gateway', launched, () => answers(`${url}/health`, 200));
+  const children: Launched[] = [];
+  let apiUrl = '';
+  let projectorUrl = '';
+  for (const entry of entries) {
+    const port = await freePort();
+    const launched = launch(
+      [...(entry === PROJECTOR_ENTRY ? [] : profiling), '-r', 'tsconfig-paths/register', entry],
+      cleanEnv({
+        TS_NODE_BASEURL: './dist',
+        DATABASE_URL: options.databaseUrl,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        JWT_SECRET: options.jwtSecret,
+        LOG_LEVEL: 'warn',
+        OPENAI_BASE_URL: options.upstreamBaseUrl,
+        OPENAI_API_KEY: 'sk-bench-platform',
+        LLM_HEALTH_PROBE_SECONDS: '0',
+      }),
+    );
+    children.push(launched);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilReady(entry === PROJECTOR_ENTRY ? 'our projector' : 'our gateway', launched, () =>
+      answers(`${url}/health`, 200),
+    );
+    if (entry === PROJECTOR_ENTRY) projectorUrl = url;
+    else apiUrl = url;
+  }
   return {
-    url,
+    url: apiUrl,
+    projectorUrl: projectorUrl || apiUrl,
     stop: async () => {
-      await terminate(launched.child);
+      for (const launched of children.reverse()) await terminate(launched.child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
