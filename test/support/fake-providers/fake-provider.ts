@@ -125,8 +125,10 @@ export async function startFakeProvider(wire: FakeWire, options: FakeProviderOpt
       requests.length = 0;
       queue.length = 0;
     },
+    // Idempotent: a test may take a provider down on purpose before the harness closes everything.
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
