@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ProviderHealthService } from '../../apps/api/src/gateway/health/provider-health.service';
+import { eventually } from '../support/app';
 import { startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 interface HealthView {
@@ -41,9 +42,12 @@ describe('LLM gateway active health probes', () => {
     const views = await health();
     expect(views.find((view) => view.provider === 'groq')?.status).toBe('down');
     expect(views.find((view) => view.provider === 'openai')?.status).toBe('up');
-    const changes = await gateway.events('provider-health-groq');
-    expect(changes.map((change) => [change.type, change.data.status, change.data.source])).toEqual([
-      ['ProviderHealthChanged', 'down', 'probe'],
-    ]);
+    // The change is recorded after the probe returns, off the probe's own path.
+    await eventually(async () => {
+      const changes = await gateway.events('provider-health-groq');
+      expect(changes.map((change) => [change.type, change.data.status, change.data.source])).toEqual([
+        ['ProviderHealthChanged', 'down', 'probe'],
+      ]);
+    });
   });
 });
