@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DataKeysModule } from '@ops/infra/crypto/data-keys';
-import { UpstreamClient } from '@ops/infra/llm-upstream';
+import { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { ByokKeyResolver } from './byok-key-resolver';
 import { ByokController } from './byok.controller';
 import { AddProviderKeyHandler } from './commands/add-provider-key.handler';
@@ -15,6 +15,7 @@ import { ListProviderKeysHandler } from './queries/list-provider-keys.handler';
   controllers: [ByokController],
   providers: [
     UpstreamClient,
+    ProviderEndpoints,
     ProviderKeyCheck,
     AddProviderKeyHandler,
     RemoveProviderKeyHandler,

@@ -3,7 +3,7 @@ import type { ProviderInfo } from '@ops/domain/llm/providers';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
-import { UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
+import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
 
 export type KeyCheck =
   | { status: 'valid'; validatedAt: string; detail: string }
@@ -25,12 +25,13 @@ export class ProviderKeyCheck {
 
   constructor(
     private readonly upstream: UpstreamClient,
+    private readonly endpoints: ProviderEndpoints,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async check(provider: ProviderInfo, apiKey: string, now: () => Date = () => new Date()): Promise<KeyCheck> {
-    // Where the gateway reaches the provider too: `<PREFIX>_BASE_URL`, else the catalog's public URL.
-    const baseUrl = this.config.providerEnv[`${provider.envPrefix}_BASE_URL`] ?? provider.defaultBaseUrl;
+    // Where the gateway reaches the provider too.
+    const baseUrl = this.endpoints.endpoint(provider.id)?.baseUrl;
     if (!baseUrl) {
       return {
         status: 'unverified',
@@ -42,7 +43,7 @@ export class ProviderKeyCheck {
       await this.upstream.listModels({
         provider: provider.id,
         wireFormat: provider.wireFormat,
-        baseUrl: baseUrl.replace(/\/+$/, ''),
+        baseUrl,
         apiKey,
         model: '',
         timeoutMs: this.config.BYOK_VALIDATION_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { UpstreamClient } from '@ops/infra/llm-upstream';
+import { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { ByokKeyResolver } from '../byok/byok-key-resolver';
 import { ByokModule } from '../byok/byok.module';
 import { ChatCompletionsService } from './completion/chat-completions.service';
@@ -13,7 +13,6 @@ import { ChatCompletionsController } from './http/chat-completions.controller';
 import { LlmHealthController } from './http/llm-health.controller';
 import { ModelsController } from './http/models.controller';
 import { LlmCatalog } from './routing/llm-catalog';
-import { ProviderEndpoints } from './routing/provider-endpoints';
 import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
 
 /** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health and credit holds. */

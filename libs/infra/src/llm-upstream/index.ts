@@ -3,6 +3,7 @@ export * from './anthropic/translate-request';
 export * from './anthropic/translate-response';
 export * from './anthropic/translate-stream';
 export * from './openai-wire';
+export * from './provider-endpoints';
 export * from './sse-parser';
 export * from './upstream-client';
 export * from './upstream-error';

@@ -37,6 +37,19 @@ function describeError(error: unknown): RequestFailed['data']['error'] {
   return { type: body.type, code: body.code ?? 'error', status: problem.status, message: problem.detail };
 }
 
+/** The upstream's reported usage or, when it reported none, our count of what was generated. */
+function usageOf(
+  reported: UpstreamUsage | null,
+  planned: PlannedRequest,
+  generated: string,
+): Pick<Outcome, 'usage' | 'usageEstimated'> {
+  if (reported) return { usage: reported, usageEstimated: false };
+  return {
+    usage: { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(generated) },
+    usageEstimated: true,
+  };
+}
+
 /** Explains the routing decision to the client. */
 function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number): Record<string, string> {
   return {
@@ -162,8 +175,7 @@ export class ChatCompletionsService {
     const charged = await this.finish(planned, {
       link: answered.link,
       attempts: answered.attempts,
-      usage: usage ?? { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(text) },
-      usageEstimated: usage === null,
+      ...usageOf(usage, planned, text),
       finishReason: body.choices[0]?.finish_reason ?? null,
       clientDisconnected: false,
     });
@@ -202,12 +214,10 @@ export class ChatCompletionsService {
       upstream.close();
     }
     const clientDisconnected = signal.aborted || writer.closed;
-    const reported = upstream.usage();
     await this.finish(planned, {
       link: answered.link,
       attempts: answered.attempts,
-      usage: reported ?? { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(generated) },
-      usageEstimated: reported === null,
+      ...usageOf(upstream.usage(), planned, generated),
       finishReason: failure && !clientDisconnected ? 'error' : finishReason,
       clientDisconnected,
     });

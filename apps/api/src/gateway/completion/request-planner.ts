@@ -15,12 +15,11 @@ import {
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import { ProviderEndpoints, type ChatCompletionRequest } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
-import { ProviderEndpoints } from '../routing/provider-endpoints';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 

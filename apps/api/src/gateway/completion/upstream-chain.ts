@@ -4,6 +4,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import {
+  ProviderEndpoints,
   UpstreamClient,
   UpstreamError,
   type ChatCompletion,
@@ -13,7 +14,6 @@ import {
   type UpstreamUsage,
 } from '@ops/infra/llm-upstream';
 import { attemptOutcomeOf, ProviderHealthService } from '../health/provider-health.service';
-import { ProviderEndpoints } from '../routing/provider-endpoints';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, PlannedRequest } from './gateway-request';
 

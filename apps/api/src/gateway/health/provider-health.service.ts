@@ -17,8 +17,7 @@ import {
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
-import { ProviderEndpoints } from '../routing/provider-endpoints';
+import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
 
 export type HealthObservation = Pick<HealthOutcome, 'kind' | 'latencyMs'>;
 

@@ -1,3 +1,4 @@
+import { ProviderEndpoints } from '@ops/infra/llm-upstream';
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { qualifiedModelId, tierAllows, type ModelInfo, type ProviderId, type Tier } from '@ops/domain';
@@ -5,7 +6,6 @@ import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/
 import { Inject } from '@nestjs/common';
 import { RequestCredits } from '../credits/request-credits';
 import { LlmCatalog } from '../routing/llm-catalog';
-import { ProviderEndpoints } from '../routing/provider-endpoints';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 
 /** OpenAI's model object, with our catalog facts beside it (SDKs ignore fields they do not know). */
