@@ -1,12 +1,8 @@
 import type { Decider, DomainEvent } from '@ops/domain';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  EVENT_STORE,
-  WrongExpectedRevisionError,
-  type EventStore,
-  type RecordedEvent,
-} from '../event-store/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
+import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
 import { eventIdFor } from './event-ids';
 import { KeyedSerializer } from './keyed-serializer';
@@ -38,9 +34,6 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
    */
   newStream?: boolean;
 }
-
-/** Conflicts left after in-process serialization come from other processes; a few retries absorb them. */
-const MAX_ATTEMPTS = 20;
 
 /** The events an earlier attempt with the same idempotency key stored, in order (none without a key). */
 function idsOfEarlierAttempt(
@@ -129,8 +122,6 @@ export class CommandRunner {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function runKeyedCommand<Command extends { type: string }, Event extends DomainEvent, State>(
   store: EventStore,
   request: RunCommand<Command, Event, State>,
@@ -163,9 +154,8 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
       const nextState = events.reduce((current, event) => decider.evolve(current, event), state);
       return { state: nextState, eventIds: ids, revision: result.nextRevision, replayed: false };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
-      // Jitter spreads writers from other processes apart so one of them wins each round.
-      await sleep(Math.random() * 5 * attempt);
+      if (!retriesAfter(error, attempt)) throw error;
+      await backOff(attempt);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@ops/domain';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../event-store/event-store';
+import type { EventStore, NewEvent } from '../event-store/event-store';
 import type { CommandOutcome, RunCommand } from './command-runner';
+import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
 import { eventIdFor } from './event-ids';
 import { catchUp } from './stream-loading';
@@ -8,8 +9,6 @@ import type { StreamStateCache } from './stream-state-cache';
 
 /** Enough to amortise a commit over a burst on one stream without one append growing unbounded. */
 const MAX_COMMANDS_PER_APPEND = 256;
-/** Conflicts only come from other processes writing the same stream; a few rounds absorb them. */
-const MAX_ATTEMPTS = 20;
 
 type AnyRequest = RunCommand<{ type: string }, DomainEvent, unknown>;
 
@@ -22,8 +21,6 @@ interface Pending {
 type Decision =
   | { kind: 'events'; ids: string[]; state: unknown; lastRevisionOffset: bigint }
   | { kind: 'refused'; error: unknown };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Commands without an idempotency key, queued per stream and decided in memory on the cached state:
@@ -111,13 +108,13 @@ export class StreamCommandBatcher {
         this.settle(batch, decisions, entry.revision);
         return;
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) {
+        if (!retriesAfter(error, attempt)) {
           this.cache.delete(streamName);
           throw error;
         }
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
         entry = { decider, state: fresh.state, revision: fresh.revision, verifiedAt: Date.now() };
-        await sleep(Math.random() * 5 * attempt);
+        await backOff(attempt);
       }
     }
   }
