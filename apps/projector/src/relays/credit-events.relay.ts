@@ -1,33 +1,12 @@
 import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
-import type { EventFilter, RecordedEvent } from '@ops/infra/event-store/event-store';
-import { publishAcknowledged } from '@ops/infra/kafka/idempotent-producer';
-import type { Projection } from '@ops/infra/projections/projection';
-import type { Producer } from 'kafkajs';
-import { toKafkaMessage } from './integration-message';
+import type { EventFilter } from '@ops/infra/event-store/event-store';
+import { KafkaEventsRelay } from './kafka-events.relay';
 
 export const CREDIT_EVENTS_RELAY_NAME = 'kafka-relay:credits';
 
-/**
- * Publishes every credit event to Kafka as an integration message. `apply` resolves only once the
- * broker has acknowledged the whole batch, and the runtime commits the checkpoint after it resolves:
- * a crash in between republishes the batch rather than skipping it (at-least-once), and consumers
- * dedupe by the `event-id` header. If the broker refuses, `apply` rejects and the checkpoint stays.
- */
-export class CreditEventsRelay implements Projection {
+/** Every credit event, for other systems' ledgers. */
+export class CreditEventsRelay extends KafkaEventsRelay {
   readonly name = CREDIT_EVENTS_RELAY_NAME;
   /** The whole category, not a list of types: event types added later are relayed without a change here. */
   readonly filter: EventFilter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY] };
-
-  constructor(
-    private readonly producer: Pick<Producer, 'send'>,
-    private readonly topic: string,
-  ) {}
-
-  /** Writes no rows, so the transaction the runtime passes is not needed. */
-  async apply(events: readonly RecordedEvent[]): Promise<void> {
-    await publishAcknowledged(this.producer, this.topic, events.map(toKafkaMessage));
-  }
-
-  /** Nothing to remove: a rebuild republishes from the start, and consumers dedupe by event id. */
-  async reset(): Promise<void> {}
 }
