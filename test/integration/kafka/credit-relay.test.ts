@@ -11,6 +11,7 @@ import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
 import type { Projection } from '../../../libs/infra/src/projections/projection';
 import { describeWithKafka } from '../../support/kafka';
+import { kafkaTestSecurity } from '../../support/kafka-security';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
 const PARTITIONS = 3;
@@ -145,7 +146,12 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
   }
 
   beforeAll(async () => {
-    kafka = createKafkaClient({ brokers, clientId: 'credit-relay-test', logger: quiet });
+    kafka = createKafkaClient({
+      brokers,
+      clientId: 'credit-relay-test',
+      logger: quiet,
+      security: kafkaTestSecurity(),
+    });
     producer = await connectIdempotentProducer(kafka);
     clients.push(producer);
     database = await createTestDatabase();
