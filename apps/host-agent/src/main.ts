@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type AppConfig } from '@ops/infra/config/app-config';
+import { ConfigError, type AppConfig } from '@ops/infra/config/app-config';
+import { loadDistributedConfig } from '@ops/infra/config/deployment-secrets';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { loadSecretKeys } from '@ops/infra/crypto/secret-keys';
 import { createRootLogger } from '@ops/infra/http/logging/pino-options';
@@ -75,7 +76,7 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
 function main(): void {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadDistributedConfig();
   } catch (error) {
     console.error(`${NAME}: ${error instanceof ConfigError ? error.message : String(error)}`);
     process.exit(2);
