@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { kafkaSecurityProblems } from '../kafka/kafka-security';
 
 const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
@@ -358,6 +359,30 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   KAFKA_SASL_PASSWORD?: string;
+
+  /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
+  toJSON(): Record<string, unknown> {
+    return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return this.toJSON();
+  }
+}
+
+const REDACTED = '[redacted]';
+/** By name, so that a secret setting added later is covered without being listed here. */
+const SECRET_SETTING = /SECRET|PASSWORD|TOKEN|_KEYS?$/;
+
+function redactSettings<T extends object>(settings: T): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => {
+      if (typeof value !== 'string') return [key, value];
+      if (SECRET_SETTING.test(key)) return [key, REDACTED];
+      // A connection string's password (DATABASE_URL, ESDB_URL).
+      return [key, value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@\s]*@/i, `$1:${REDACTED}@`)];
+    }),
+  );
 }
 
 /** `true`/`false` as booleans; anything else stays as it is for the validator to name. */
