@@ -1,3 +1,4 @@
+import type { Kafka } from 'kafkajs';
 import { parseBrokers } from '../../libs/infra/src/kafka/kafka-client';
 import { resolveBrokerClasspath } from '../../scripts/kafka/classpath';
 import { findOnPath } from '../../scripts/kafka/executables';
@@ -135,4 +136,16 @@ export function describeWithKafka(name: string, body: (brokers: readonly string[
   const reason = process.env[SKIP_REASON_VARIABLE] ?? 'KAFKA_BROKERS is not set';
   console.warn(`SKIPPED "${name}": ${reason}`);
   describe.skip(name, () => body([]));
+}
+
+/** Everything a topic holds, whoever reads it: the sum of the partitions' end offsets. */
+export async function messagesOnTopic(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
 }

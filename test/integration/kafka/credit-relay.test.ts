@@ -10,7 +10,7 @@ import { createKafkaClient } from '../../../libs/infra/src/kafka/kafka-client';
 import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
 import type { Projection } from '../../../libs/infra/src/projections/projection';
-import { describeWithKafka } from '../../support/kafka';
+import { describeWithKafka, messagesOnTopic } from '../../support/kafka';
 import { kafkaTestSecurity } from '../../support/kafka-security';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
@@ -133,18 +133,6 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
     return received;
   }
 
-  /** Everything the topic holds, whoever reads it: the sum of the partitions' end offsets. */
-  async function messagesOnTopic(topic: string): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   beforeAll(async () => {
     kafka = createKafkaClient({
       brokers,
@@ -178,7 +166,7 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
     const events = [...firstBatch, ...secondBatch];
 
     const received = await consume(topic, events.length);
-    expect(await messagesOnTopic(topic)).toBe(events.length);
+    expect(await messagesOnTopic(kafka, topic)).toBe(events.length);
 
     const byId = new Map(events.map((event) => [event.id, event]));
     for (const { message } of received) {

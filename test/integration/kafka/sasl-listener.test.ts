@@ -6,7 +6,7 @@ import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { kafkaSecurity } from '../../../libs/infra/src/kafka/kafka-security';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
 import type { LocalBroker } from '../../../scripts/kafka/local-broker';
-import { describeWithKafka, kafkaEnv, startSaslBroker } from '../../support/kafka';
+import { describeWithKafka, kafkaEnv, messagesOnTopic, startSaslBroker } from '../../support/kafka';
 
 const quiet: KafkaLogger = {
   error: () => undefined,
@@ -65,17 +65,6 @@ describeWithKafka('the SASL listener guarding the host-commands topic', () => {
     await own?.stop();
   });
 
-  async function messagesOnTopic(): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   async function tryToForge(client: Kafka): Promise<unknown> {
     const producer = client.producer();
     try {
@@ -94,17 +83,17 @@ describeWithKafka('the SASL listener guarding the host-commands topic', () => {
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: [{ key: 'edge-1', value: '{}' }] });
     await producer.disconnect();
-    expect(await messagesOnTopic()).toBe(1);
+    expect(await messagesOnTopic(kafka, topic)).toBe(1);
   });
 
   it('refuses a client without credentials: nothing reaches the commands topic', async () => {
-    const before = await messagesOnTopic();
+    const before = await messagesOnTopic(kafka, topic);
     expect(await tryToForge(attacker(env.KAFKA_BROKERS))).toBeInstanceOf(Error);
-    expect(await messagesOnTopic()).toBe(before);
+    expect(await messagesOnTopic(kafka, topic)).toBe(before);
   });
 
   it('refuses the right user with a wrong password', async () => {
-    const before = await messagesOnTopic();
+    const before = await messagesOnTopic(kafka, topic);
     const error = await tryToForge(
       attacker(env.KAFKA_BROKERS, {
         mechanism: 'scram-sha-512',
@@ -113,6 +102,6 @@ describeWithKafka('the SASL listener guarding the host-commands topic', () => {
       }),
     );
     expect(error).toMatchObject({ name: 'KafkaJSSASLAuthenticationError' });
-    expect(await messagesOnTopic()).toBe(before);
+    expect(await messagesOnTopic(kafka, topic)).toBe(before);
   });
 });
