@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
 
 const execFileAsync = promisify(execFile);
@@ -28,6 +29,16 @@ export interface SaslCredentials {
   password: string;
 }
 
+/** TLS on the client listener (SASL_SSL), with client certificates required: mutual TLS and SCRAM. */
+export interface LocalBrokerTls {
+  /** PEM: the broker's unencrypted PKCS#8 key, then its certificate (for 127.0.0.1). */
+  keystoreFile: string;
+  /** PEM: the CA whose certificates clients must present (and that signed the broker's). */
+  truststoreFile: string;
+  /** What the readiness check presents, as a client does. */
+  client: ConnectionOptions;
+}
+
 export interface LocalBrokerOptions {
   java: string;
   classpath: string;
@@ -35,6 +46,7 @@ export interface LocalBrokerOptions {
   brokerPort: number;
   controllerPort: number;
   readyTimeoutMs?: number;
+  tls?: LocalBrokerTls;
 }
 
 export interface LocalBroker {
@@ -64,23 +76,36 @@ function scramUser(user: SaslCredentials): string {
 }
 
 /**
- * One client listener, SASL_PLAINTEXT with SCRAM-SHA-512 only: a client without the credentials
- * cannot even fetch metadata. The broker talks to itself on it too, as its own user; the KRaft
+ * One client listener, SASL_PLAINTEXT (or SASL_SSL with client certificates, given `tls`) with
+ * SCRAM-SHA-512 only: a client without the credentials cannot even fetch metadata. The broker talks to itself on it too, as its own user; the KRaft
  * controller listener stays PLAINTEXT on loopback and serves no client requests.
  */
 function serverProperties(options: LocalBrokerOptions, dataDir: string, broker: SaslCredentials): string {
+  const protocol = options.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+  const listener = protocol.toLowerCase();
+  const tls: Record<string, string> = options.tls
+    ? {
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.location': options.tls.keystoreFile,
+        'ssl.truststore.type': 'PEM',
+        'ssl.truststore.location': options.tls.truststoreFile,
+        // On a SASL_SSL listener Kafka asks for client certificates only when told per listener.
+        [`listener.name.${listener}.ssl.client.auth`]: 'required',
+      }
+    : {};
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${HOST}:${options.controllerPort}`,
-    listeners: `SASL_PLAINTEXT://${HOST}:${options.brokerPort},CONTROLLER://${HOST}:${options.controllerPort}`,
-    'advertised.listeners': `SASL_PLAINTEXT://${HOST}:${options.brokerPort}`,
-    'listener.security.protocol.map': 'SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `${protocol}://${HOST}:${options.brokerPort},CONTROLLER://${HOST}:${options.controllerPort}`,
+    'advertised.listeners': `${protocol}://${HOST}:${options.brokerPort}`,
+    'listener.security.protocol.map': `${protocol}:${protocol},CONTROLLER:PLAINTEXT`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    'inter.broker.listener.name': protocol,
     'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
     'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
-    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${broker.username}" password="${broker.password}";`,
+    [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${broker.username}" password="${broker.password}";`,
+    ...tls,
     'log.dirs': dataDir,
     // One node: the internal topics cannot have the default three replicas.
     'offsets.topic.replication.factor': 1,
@@ -121,10 +146,15 @@ async function diagnose(files: readonly string[]): Promise<string> {
   return parts.filter((part) => part.length > 0).join('\n') || '(the broker wrote no log)';
 }
 
-async function canListTopics(bootstrap: string, client: SaslCredentials): Promise<boolean> {
+async function canListTopics(
+  bootstrap: string,
+  client: SaslCredentials,
+  ssl: ConnectionOptions | undefined,
+): Promise<boolean> {
   const admin = new Kafka({
     brokers: [bootstrap],
     clientId: 'ops-test-readiness',
+    ...(ssl ? { ssl: { ...ssl } } : {}),
     // A copy: kafkajs caches its authenticator, bound to this password, on the object it is given.
     sasl: { ...client },
     logLevel: logLevel.NOTHING,
@@ -145,6 +175,7 @@ async function canListTopics(bootstrap: string, client: SaslCredentials): Promis
 async function waitUntilReady(
   bootstrap: string,
   client: SaslCredentials,
+  ssl: ConnectionOptions | undefined,
   child: ChildProcess,
   timeoutMs: number,
 ): Promise<void> {
@@ -161,7 +192,7 @@ async function waitUntilReady(
   try {
     for (;;) {
       if (exit) throw new Error(`the broker ended (${exit}) before it was ready`);
-      if (await canListTopics(bootstrap, client)) return;
+      if (await canListTopics(bootstrap, client, ssl)) return;
       if (Date.now() > deadline) throw new Error(`the broker was not ready after ${timeoutMs / 1000} s`);
       await delay(250);
     }
@@ -265,7 +296,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   };
 
   try {
-    await waitUntilReady(bootstrap, client, child, options.readyTimeoutMs ?? 60_000);
+    await waitUntilReady(bootstrap, client, options.tls?.client, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
     const logs = await diagnose([brokerLog, consoleLog]);
     await stop();

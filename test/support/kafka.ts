@@ -2,7 +2,12 @@ import type { Kafka } from 'kafkajs';
 import { parseBrokers } from '../../libs/infra/src/kafka/kafka-client';
 import { resolveBrokerClasspath } from '../../scripts/kafka/classpath';
 import { findOnPath } from '../../scripts/kafka/executables';
-import { startLocalBroker, type LocalBroker, type SaslCredentials } from '../../scripts/kafka/local-broker';
+import {
+  startLocalBroker,
+  type LocalBroker,
+  type LocalBrokerTls,
+  type SaslCredentials,
+} from '../../scripts/kafka/local-broker';
 import { freePort } from './free-port';
 
 /** Set by the global setup when no broker could be had, so each Kafka suite can say why it skipped. */
@@ -29,11 +34,11 @@ async function twoFreePorts(): Promise<[number, number]> {
 }
 
 /** A port found free can be taken before the JVM binds it; that one failure is worth a second try. */
-async function startOnFreePorts(java: string, classpath: string): Promise<LocalBroker> {
+async function startOnFreePorts(java: string, classpath: string, tls?: LocalBrokerTls): Promise<LocalBroker> {
   for (let attempt = 1; ; attempt += 1) {
     const [brokerPort, controllerPort] = await twoFreePorts();
     try {
-      return await startLocalBroker({ java, classpath, brokerPort, controllerPort });
+      return await startLocalBroker({ java, classpath, brokerPort, controllerPort, tls });
     } catch (error) {
       if (attempt >= 2 || !(error as Error).message.includes('Address already in use')) throw error;
     }
@@ -41,14 +46,14 @@ async function startOnFreePorts(java: string, classpath: string): Promise<LocalB
 }
 
 /**
- * A broker of the suite's own with the local broker's SASL listener, for a suite that tests the
- * listener itself while the run's broker came from KAFKA_BROKERS (which may not use SASL).
+ * A broker of the suite's own with the local broker's SASL listener (SASL_SSL with client
+ * certificates, given `tls`), for a suite that tests the listener itself.
  */
-export async function startSaslBroker(): Promise<LocalBroker> {
+export async function startSaslBroker(tls?: LocalBrokerTls): Promise<LocalBroker> {
   const java = findOnPath('java');
   const mvn = findOnPath('mvn');
   if (!java || !mvn) throw new Error('a SASL broker needs java and mvn on PATH');
-  return startOnFreePorts(java, (await resolveBrokerClasspath(mvn)).classpath);
+  return startOnFreePorts(java, (await resolveBrokerClasspath(mvn)).classpath, tls);
 }
 
 /** Under CI every suite must run, so a missing broker fails the run; elsewhere the Kafka suites skip. */
