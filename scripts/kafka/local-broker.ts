@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
 
 const execFileAsync = promisify(execFile);
@@ -19,6 +20,25 @@ const ERROR_LINES = 10;
 const TAIL_LINES = 30;
 const PARENT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** The only mechanism the local broker accepts, as the distributed setup should. */
+export const LOCAL_BROKER_SASL_MECHANISM = 'scram-sha-512';
+
+export interface SaslCredentials {
+  mechanism: typeof LOCAL_BROKER_SASL_MECHANISM;
+  username: string;
+  password: string;
+}
+
+/** TLS on the client listener (SASL_SSL), with client certificates required: mutual TLS and SCRAM. */
+export interface LocalBrokerTls {
+  /** PEM: the broker's unencrypted PKCS#8 key, then its certificate (for 127.0.0.1). */
+  keystoreFile: string;
+  /** PEM: the CA whose certificates clients must present (and that signed the broker's). */
+  truststoreFile: string;
+  /** What the readiness check presents, as a client does. */
+  client: ConnectionOptions;
+}
+
 export interface LocalBrokerOptions {
   java: string;
   classpath: string;
@@ -26,11 +46,14 @@ export interface LocalBrokerOptions {
   brokerPort: number;
   controllerPort: number;
   readyTimeoutMs?: number;
+  tls?: LocalBrokerTls;
 }
 
 export interface LocalBroker {
   /** `127.0.0.1:<port>`, the value for KAFKA_BROKERS. */
   readonly bootstrap: string;
+  /** The client user created at format time; its listener accepts nobody else but the broker itself. */
+  readonly client: SaslCredentials;
   stop(): Promise<void>;
 }
 
@@ -42,16 +65,47 @@ function newClusterId(): string {
   }
 }
 
-function serverProperties(options: LocalBrokerOptions, dataDir: string): string {
+/** Hex only: the value sits inside StorageTool's `[name=…,password=…]` and a JAAS string unquoted. */
+function newCredentials(username: string): SaslCredentials {
+  return { mechanism: LOCAL_BROKER_SASL_MECHANISM, username, password: randomBytes(24).toString('hex') };
+}
+
+/** StorageTool's syntax for a SCRAM user written into the cluster metadata at format time (KIP-900). */
+function scramUser(user: SaslCredentials): string {
+  return `SCRAM-SHA-512=[name=${user.username},password=${user.password}]`;
+}
+
+/**
+ * One client listener, SASL_PLAINTEXT (or SASL_SSL with client certificates, given `tls`) with
+ * SCRAM-SHA-512 only: a client without the credentials cannot even fetch metadata. The broker talks to itself on it too, as its own user; the KRaft
+ * controller listener stays PLAINTEXT on loopback and serves no client requests.
+ */
+function serverProperties(options: LocalBrokerOptions, dataDir: string, broker: SaslCredentials): string {
+  const protocol = options.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+  const listener = protocol.toLowerCase();
+  const tls: Record<string, string> = options.tls
+    ? {
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.location': options.tls.keystoreFile,
+        'ssl.truststore.type': 'PEM',
+        'ssl.truststore.location': options.tls.truststoreFile,
+        // On a SASL_SSL listener Kafka asks for client certificates only when told per listener.
+        [`listener.name.${listener}.ssl.client.auth`]: 'required',
+      }
+    : {};
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${HOST}:${options.controllerPort}`,
-    listeners: `PLAINTEXT://${HOST}:${options.brokerPort},CONTROLLER://${HOST}:${options.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${options.brokerPort}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `${protocol}://${HOST}:${options.brokerPort},CONTROLLER://${HOST}:${options.controllerPort}`,
+    'advertised.listeners': `${protocol}://${HOST}:${options.brokerPort}`,
+    'listener.security.protocol.map': `${protocol}:${protocol},CONTROLLER:PLAINTEXT`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
+    'inter.broker.listener.name': protocol,
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    [`listener.name.${listener}.scram-sha-512.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${broker.username}" password="${broker.password}";`,
+    ...tls,
     'log.dirs': dataDir,
     // One node: the internal topics cannot have the default three replicas.
     'offsets.topic.replication.factor': 1,
@@ -92,10 +146,17 @@ async function diagnose(files: readonly string[]): Promise<string> {
   return parts.filter((part) => part.length > 0).join('\n') || '(the broker wrote no log)';
 }
 
-async function canListTopics(bootstrap: string): Promise<boolean> {
+async function canListTopics(
+  bootstrap: string,
+  client: SaslCredentials,
+  ssl: ConnectionOptions | undefined,
+): Promise<boolean> {
   const admin = new Kafka({
     brokers: [bootstrap],
     clientId: 'ops-test-readiness',
+    ...(ssl ? { ssl: { ...ssl } } : {}),
+    // A copy: kafkajs caches its authenticator, bound to this password, on the object it is given.
+    sasl: { ...client },
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1_000,
     retry: { retries: 0 },
@@ -111,7 +172,13 @@ async function canListTopics(bootstrap: string): Promise<boolean> {
   }
 }
 
-async function waitUntilReady(bootstrap: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  bootstrap: string,
+  client: SaslCredentials,
+  ssl: ConnectionOptions | undefined,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exit: string | undefined;
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -125,7 +192,7 @@ async function waitUntilReady(bootstrap: string, child: ChildProcess, timeoutMs:
   try {
     for (;;) {
       if (exit) throw new Error(`the broker ended (${exit}) before it was ready`);
-      if (await canListTopics(bootstrap)) return;
+      if (await canListTopics(bootstrap, client, ssl)) return;
       if (Date.now() > deadline) throw new Error(`the broker was not ready after ${timeoutMs / 1000} s`);
       await delay(250);
     }
@@ -172,7 +239,8 @@ function killWithParent(child: ChildProcess, dir: string): () => void {
 
 /**
  * Starts a single-node KRaft broker (broker and controller in one JVM) on loopback, in a fresh
- * temporary folder, and resolves once a client can list its topics.
+ * temporary folder, with SCRAM users created at format time, and resolves once the client user can
+ * list its topics.
  */
 export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'ops-kafka-'));
@@ -180,7 +248,10 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   const log4jFile = join(dir, 'log4j.properties');
   const brokerLog = join(dir, 'broker.log');
   const consoleLog = join(dir, 'console.log');
-  await writeFile(propertiesFile, serverProperties(options, join(dir, 'data')));
+  const broker = newCredentials('ops-broker');
+  const client = newCredentials('ops-client');
+  // It holds the broker's own password.
+  await writeFile(propertiesFile, serverProperties(options, join(dir, 'data'), broker), { mode: 0o600 });
   await writeFile(log4jFile, log4jProperties(brokerLog));
   const jvm = [
     '-Djava.awt.headless=true',
@@ -192,7 +263,16 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   try {
     await execFileAsync(
       options.java,
-      [...jvm, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesFile],
+      [
+        ...jvm,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        newClusterId(),
+        '-c',
+        propertiesFile,
+        ...[broker, client].flatMap((user) => ['--add-scram', scramUser(user)]),
+      ],
       { timeout: FORMAT_TIMEOUT_MS },
     );
   } catch (error) {
@@ -216,11 +296,11 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   };
 
   try {
-    await waitUntilReady(bootstrap, child, options.readyTimeoutMs ?? 60_000);
+    await waitUntilReady(bootstrap, client, options.tls?.client, child, options.readyTimeoutMs ?? 60_000);
   } catch (error) {
     const logs = await diagnose([brokerLog, consoleLog]);
     await stop();
     throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
   }
-  return { bootstrap, stop };
+  return { bootstrap, client, stop };
 }

@@ -3,7 +3,8 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { eventually, startTestApp, type TestApp } from '../support/app';
-import { describeWithKafka } from '../support/kafka';
+import { describeWithKafka, kafkaEnv } from '../support/kafka';
+import { kafkaTestSecurity } from '../support/kafka-security';
 
 const silent = {
   error: () => undefined,
@@ -19,8 +20,13 @@ describeWithKafka('credits end to end through a real Kafka broker', (brokers) =>
   const received: KafkaMessage[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ KAFKA_BROKERS: brokers.join(','), KAFKA_CREDITS_TOPIC: topic });
-    consumer = createKafkaClient({ brokers, clientId: 'e2e-consumer', logger: silent }).consumer({
+    t = await startTestApp({ ...kafkaEnv(), KAFKA_CREDITS_TOPIC: topic });
+    consumer = createKafkaClient({
+      brokers,
+      clientId: 'e2e-consumer',
+      logger: silent,
+      security: kafkaTestSecurity(),
+    }).consumer({
       groupId: `e2e-${randomUUID()}`,
     });
     await consumer.connect();

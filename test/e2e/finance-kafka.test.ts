@@ -5,7 +5,8 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { appendCompleted } from '../integration/lago/lago-fixtures';
 import { eventually, startTestApp, type TestApp } from '../support/app';
-import { describeWithKafka } from '../support/kafka';
+import { describeWithKafka, kafkaEnv } from '../support/kafka';
+import { kafkaTestSecurity } from '../support/kafka-security';
 
 const silent = {
   error: () => undefined,
@@ -21,8 +22,13 @@ describeWithKafka('usage integration messages on a real Kafka broker', (brokers)
   const received: KafkaMessage[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ KAFKA_BROKERS: brokers.join(','), KAFKA_USAGE_TOPIC: topic });
-    consumer = createKafkaClient({ brokers, clientId: 'e2e-usage', logger: silent }).consumer({
+    t = await startTestApp({ ...kafkaEnv(), KAFKA_USAGE_TOPIC: topic });
+    consumer = createKafkaClient({
+      brokers,
+      clientId: 'e2e-usage',
+      logger: silent,
+      security: kafkaTestSecurity(),
+    }).consumer({
       groupId: `e2e-${randomUUID()}`,
     });
     await consumer.connect();

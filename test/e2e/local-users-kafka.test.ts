@@ -7,7 +7,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { spawnHostAgent } from '../support/host-agent-process';
-import { describeWithKafka } from '../support/kafka';
+import { describeWithKafka, kafkaEnv } from '../support/kafka';
+import { kafkaTestSecurity } from '../support/kafka-security';
 import { createKafkaClient } from '@ops/infra/kafka/kafka-client';
 
 const quiet = {
@@ -44,7 +45,7 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     return spawnHostAgent(
       {
         ...topics,
-        KAFKA_BROKERS: brokers.join(','),
+        ...kafkaEnv(),
         HOST_ID: 'edge-1',
         HOST_AGENT_ROOT: root,
         DATA_DIR: join(dir, 'agent-data'),
@@ -57,7 +58,12 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
 
   /** Reports that must be parked, not block the partition that the real agent's reports follow. */
   async function publishPoisonReports(): Promise<void> {
-    const kafka = createKafkaClient({ brokers, clientId: 'poison', logger: quiet });
+    const kafka = createKafkaClient({
+      brokers,
+      clientId: 'poison',
+      logger: quiet,
+      security: kafkaTestSecurity(),
+    });
     const producer = kafka.producer();
     await producer.connect();
     const outcome = { kind: 'outcome', commandId: 'c', username: 'carol', status: 'applied' };
@@ -79,7 +85,7 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
   beforeAll(async () => {
     t = await startTestApp({
       ...topics,
-      KAFKA_BROKERS: brokers.join(','),
+      ...kafkaEnv(),
       KAFKA_CLIENT_ID: `ops-e2e-${suffix}`,
       HOST_COMMAND_TRANSPORT: 'kafka',
       SECRETS_KEYS: keyRing,

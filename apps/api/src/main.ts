@@ -5,5 +5,5 @@ import { ApiAppModule } from './app.module';
 void runHttpApp({
   name: 'ops-center-api',
   rootModule: (config) => ApiAppModule.forRoot(config),
-  embeddedDatabase: false,
+  mode: 'distributed',
 });

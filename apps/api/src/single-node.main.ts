@@ -5,5 +5,5 @@ import { SingleNodeModule } from './single-node.module';
 void runHttpApp({
   name: 'ops-center',
   rootModule: (config) => SingleNodeModule.forRoot(config),
-  embeddedDatabase: true,
+  mode: 'single-node',
 });

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type AppConfig } from '@ops/infra/config/app-config';
+import { ConfigError, type AppConfig } from '@ops/infra/config/app-config';
+import { loadDistributedConfig } from '@ops/infra/config/deployment-secrets';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { loadSecretKeys } from '@ops/infra/crypto/secret-keys';
 import { createRootLogger } from '@ops/infra/http/logging/pino-options';
 import { connectIdempotentProducer } from '@ops/infra/kafka/idempotent-producer';
 import { createKafkaClient, parseBrokers } from '@ops/infra/kafka/kafka-client';
+import { kafkaSecurity } from '@ops/infra/kafka/kafka-security';
 import { ensureTopics } from '@ops/infra/kafka/topics';
 import { buildHostAgent } from './build-host-agent';
 import { KafkaHostCommandSource } from './transport/kafka-host-command-source';
@@ -22,6 +24,7 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
   const kafka = createKafkaClient({
     brokers: parseBrokers(brokers),
     clientId: `${config.KAFKA_CLIENT_ID}-host-agent-${hostId}`,
+    security: kafkaSecurity(config),
     logger: {
       error: (context, message) => logger.error(context, message),
       warn: (context, message) => logger.warn(context, message),
@@ -73,7 +76,7 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
 function main(): void {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadDistributedConfig();
   } catch (error) {
     console.error(`${NAME}: ${error instanceof ConfigError ? error.message : String(error)}`);
     process.exit(2);

@@ -5,5 +5,5 @@ import { ProjectorAppModule } from './app.module';
 void runHttpApp({
   name: 'ops-center-projector',
   rootModule: (config) => ProjectorAppModule.forRoot(config),
-  embeddedDatabase: false,
+  mode: 'distributed',
 });

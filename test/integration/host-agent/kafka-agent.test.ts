@@ -13,7 +13,8 @@ import { createKafkaClient } from '../../../libs/infra/src/kafka/kafka-client';
 import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
 import { spawnHostAgent } from '../../support/host-agent-process';
-import { describeWithKafka } from '../../support/kafka';
+import { describeWithKafka, kafkaEnv } from '../../support/kafka';
+import { kafkaTestSecurity } from '../../support/kafka-security';
 import { cryptHash, ed25519Key, etcLine } from './sandbox-fixtures';
 
 const WAIT_MS = 60_000;
@@ -71,7 +72,7 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
     const own: LogLine[] = [];
     const child = spawnHostAgent(
       {
-        KAFKA_BROKERS: brokers.join(','),
+        ...kafkaEnv(),
         HOST_ID: hostId,
         HOST_AGENT_ROOT: root,
         DATA_DIR: join(dir, 'data'),
@@ -132,7 +133,12 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'host-agent-kafka-'));
     root = join(dir, 'root');
-    kafka = createKafkaClient({ brokers, clientId: `host-agent-test-${run}`, logger: quiet });
+    kafka = createKafkaClient({
+      brokers,
+      clientId: `host-agent-test-${run}`,
+      logger: quiet,
+      security: kafkaTestSecurity(),
+    });
     await ensureTopics(kafka, [
       { topic: commandsTopic, numPartitions: 3, replicationFactor: 1 },
       { topic: reportsTopic, numPartitions: 3, replicationFactor: 1 },

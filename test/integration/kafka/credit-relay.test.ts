@@ -10,7 +10,8 @@ import { createKafkaClient } from '../../../libs/infra/src/kafka/kafka-client';
 import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
 import { ensureTopics } from '../../../libs/infra/src/kafka/topics';
 import type { Projection } from '../../../libs/infra/src/projections/projection';
-import { describeWithKafka } from '../../support/kafka';
+import { describeWithKafka, messagesOnTopic } from '../../support/kafka';
+import { kafkaTestSecurity } from '../../support/kafka-security';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
 const PARTITIONS = 3;
@@ -132,20 +133,13 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
     return received;
   }
 
-  /** Everything the topic holds, whoever reads it: the sum of the partitions' end offsets. */
-  async function messagesOnTopic(topic: string): Promise<number> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   beforeAll(async () => {
-    kafka = createKafkaClient({ brokers, clientId: 'credit-relay-test', logger: quiet });
+    kafka = createKafkaClient({
+      brokers,
+      clientId: 'credit-relay-test',
+      logger: quiet,
+      security: kafkaTestSecurity(),
+    });
     producer = await connectIdempotentProducer(kafka);
     clients.push(producer);
     database = await createTestDatabase();
@@ -172,7 +166,7 @@ describeWithKafka('credit events relay on a real Kafka broker', (brokers) => {
     const events = [...firstBatch, ...secondBatch];
 
     const received = await consume(topic, events.length);
-    expect(await messagesOnTopic(topic)).toBe(events.length);
+    expect(await messagesOnTopic(kafka, topic)).toBe(events.length);
 
     const byId = new Map(events.map((event) => [event.id, event]));
     for (const { message } of received) {

@@ -1,6 +1,7 @@
 import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsJSON,
   IsInt,
@@ -14,6 +15,8 @@ import {
   validateSync,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { kafkaSecurityProblems } from '../kafka/kafka-security';
 
 const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
 
@@ -310,6 +313,83 @@ export class AppConfig {
    * environment; their names depend on the provider catalog, so they are collected, not declared.
    */
   providerEnv: Record<string, string> = {};
+
+  // Kafka transport security: TLS (optionally mutual) and SASL for every Kafka client of the product.
+
+  /** `true`: connect to KAFKA_BROKERS over TLS, checking the brokers' certificates. */
+  @Transform(({ value }) => parseBoolean(value))
+  @IsBoolean({ message: 'KAFKA_TLS must be true or false' })
+  KAFKA_TLS = false;
+
+  /** PEM file of the CA that signed the brokers' certificates; without it, the system's CAs. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  KAFKA_TLS_CA_FILE?: string;
+
+  /** PEM client certificate for mutual TLS, with KAFKA_TLS_KEY_FILE. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  KAFKA_TLS_CERT_FILE?: string;
+
+  /** PEM private key of KAFKA_TLS_CERT_FILE (unencrypted: keep the file readable by this process only). */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  KAFKA_TLS_KEY_FILE?: string;
+
+  /** `false` accepts any broker certificate: for a first test against self-signed brokers only. */
+  @Transform(({ value }) => parseBoolean(value))
+  @IsBoolean({ message: 'KAFKA_TLS_REJECT_UNAUTHORIZED must be true or false' })
+  KAFKA_TLS_REJECT_UNAUTHORIZED = true;
+
+  /** SASL authentication to the brokers; `plain` only over TLS. */
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'], {
+    message: 'KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512',
+  })
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** A secret: never logged, and redacted when the configuration is printed. */
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
+  toJSON(): Record<string, unknown> {
+    return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return this.toJSON();
+  }
+}
+
+const REDACTED = '[redacted]';
+/** By name, so that a secret setting added later is covered without being listed here. */
+const SECRET_SETTING = /SECRET|PASSWORD|TOKEN|_KEYS?$/;
+
+function redactSettings<T extends object>(settings: T): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => {
+      if (typeof value !== 'string') return [key, value];
+      if (SECRET_SETTING.test(key)) return [key, REDACTED];
+      // A connection string's password (DATABASE_URL, ESDB_URL).
+      return [key, value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@\s]*@/i, `$1:${REDACTED}@`)];
+    }),
+  );
+}
+
+/** `true`/`false` as booleans; anything else stays as it is for the validator to name. */
+function parseBoolean(value: unknown): unknown {
+  if (value === 'true' || value === true) return true;
+  if (value === 'false' || value === false) return false;
+  return value;
 }
 
 const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
@@ -344,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (Boolean(config.LAGO_API_URL) !== Boolean(config.LAGO_API_KEY)) {
     problems.push('LAGO_API_URL and LAGO_API_KEY: set both to sync with Lago, or neither');
   }
+  problems.push(...kafkaSecurityProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   config.providerEnv = Object.fromEntries(
     Object.entries(present).filter(([key]) => PROVIDER_ENV_KEY.test(key)),

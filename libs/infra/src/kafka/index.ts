@@ -3,3 +3,4 @@ export * from './idempotent-producer';
 export * from './kafka-client';
 export * from './kafka-logging';
 export * from './topics';
+export * from './kafka-security';

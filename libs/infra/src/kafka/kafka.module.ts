@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { connectIdempotentProducer } from './idempotent-producer';
 import { createKafkaClient, parseBrokers } from './kafka-client';
+import { kafkaSecurity } from './kafka-security';
 import { ensureTopics } from './topics';
 
 /** The kafkajs client, or null when KAFKA_BROKERS is not set. */
@@ -22,6 +23,7 @@ async function connectClient(config: AppConfig, logger: PinoLogger): Promise<Kaf
   const kafka = createKafkaClient({
     brokers: parseBrokers(config.KAFKA_BROKERS),
     clientId: config.KAFKA_CLIENT_ID,
+    security: kafkaSecurity(config),
     logger: {
       error: (context, message) => logger.error(context, message),
       warn: (context, message) => logger.warn(context, message),

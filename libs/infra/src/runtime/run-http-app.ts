@@ -2,6 +2,7 @@ import { Logger, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { loadDistributedConfig } from '../config/deployment-secrets';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/embedded-postgres';
 import { configureHttpApp } from '../http';
 
@@ -9,8 +10,11 @@ export interface HttpAppDefinition {
   /** Shown in the start-up line and in errors. */
   name: string;
   rootModule(config: AppConfig): DynamicModule;
-  /** Single-node only: without DATABASE_URL, run an embedded PostgreSQL under DATA_DIR. */
-  embeddedDatabase: boolean;
+  /**
+   * `single-node`: without DATABASE_URL, run an embedded PostgreSQL under DATA_DIR. `distributed`:
+   * DATABASE_URL is required, and placeholder secrets stop the start (loadDistributedConfig).
+   */
+  mode: 'single-node' | 'distributed';
 }
 
 /**
@@ -20,7 +24,7 @@ export interface HttpAppDefinition {
 export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = definition.mode === 'distributed' ? loadDistributedConfig() : loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${definition.name}: ${error.message}`);
@@ -29,7 +33,7 @@ export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
 
   let embedded: EmbeddedPostgresHandle | undefined;
   if (!config.DATABASE_URL) {
-    if (!definition.embeddedDatabase) {
+    if (definition.mode === 'distributed') {
       console.error(
         `${definition.name}: DATABASE_URL is required (only the single-node start embeds PostgreSQL)`,
       );
