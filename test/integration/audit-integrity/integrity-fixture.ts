@@ -42,8 +42,12 @@ export async function startIntegrityFixture(): Promise<IntegrityFixture> {
     pool,
     key,
     dataDir,
-    signer: new DigestSigner(pool, store, key, recorded),
-    verifier: new EventLogVerifier(pool, recorded, key.publicKey, key.keyId),
+    signer: new DigestSigner(pool, store, key, { recorded }),
+    verifier: new EventLogVerifier(pool, recorded, {
+      publicKey: key.publicKey,
+      keyId: key.keyId,
+      pinned: false,
+    }),
     close: async () => {
       await store.close();
       await pool.end();
