@@ -208,6 +208,31 @@ describe('tamper evidence against a database writer', () => {
     );
   });
 
+  it('(b) catches a wiped digest history, signed afresh by the system over the rewrite, against the exported copy', async () => {
+    await history();
+    await forgeAndRechain();
+    await fixture.pool.query('DELETE FROM audit_digest_heads');
+    await fixture.pool.query('DELETE FROM events WHERE stream_name = $1', [DIGEST_STREAM]);
+    // The next periodic digest starts a new chain over the forged heads, and is copied out like any other.
+    await sign();
+
+    // The database alone holds nothing that remembers the old digests.
+    expect((await fixture.verifier.verify()).ok).toBe(true);
+    const exported = await readExportedDigests(digestsFile);
+    const report = await new EventLogVerifier(
+      fixture.pool,
+      new RecordedDigests(fixture.pool),
+      pinned(),
+    ).verify({ exported });
+    expect(report.problems.map((problem) => problem.detail)).toEqual(
+      expect.arrayContaining([
+        'it is not the digest 0 exported when it was signed',
+        `digest 1 (${exported.digests[1].payload.digest_id}) was exported when it was signed but is not in the log`,
+        'two different digests 0 were exported: the digests were removed and signed afresh',
+      ]),
+    );
+  });
+
   it('(b) shows a deleted latest digest only against the exported copy', async () => {
     await history();
     await fixture.pool.query('DELETE FROM audit_digest_heads WHERE sequence = 1');

@@ -168,7 +168,9 @@ export class EventLogVerifier {
     const roots = whole ? await this.recordedRoots() : new Map<string, RecordedRoot>();
     const copies = new Map<string, SignedDigest>();
     for (const copy of exported?.digests ?? []) {
-      if (copy.payload.format === DIGEST_FORMAT) copies.set(String(copy.payload.sequence), copy);
+      // The first copy of a sequence is the one made when it was signed; a later one means a restart.
+      const sequence = copy.payload.format === DIGEST_FORMAT ? String(copy.payload.sequence) : null;
+      if (sequence !== null && !copies.has(sequence)) copies.set(sequence, copy);
     }
     const chain: DigestChainCheck = {
       digests_checked: 0,
@@ -384,8 +386,30 @@ export class EventLogVerifier {
         detail: reason,
       });
     }
+    const seen = new Map<number, string>();
+    let previous: { sequence: number; hash: string } | null = null;
     for (const copy of exported.digests) {
       const { payload } = copy;
+      if (payload.format === DIGEST_FORMAT) {
+        const hash = digestHash(payload);
+        const invalid = (detail: string): void =>
+          report({
+            stream: EXPORTED_DIGESTS_STREAM,
+            revision: String(payload.sequence),
+            problem: 'digest_invalid',
+            detail,
+          });
+        const earlier = seen.get(payload.sequence);
+        if (earlier !== undefined && earlier !== hash) {
+          invalid(
+            `two different digests ${payload.sequence} were exported: the digests were removed and signed afresh`,
+          );
+        } else if (previous?.sequence === payload.sequence - 1 && payload.previous_digest !== previous.hash) {
+          invalid(`the exported digest ${payload.sequence} does not chain to the one exported before it`);
+        }
+        if (earlier === undefined) seen.set(payload.sequence, hash);
+        previous = { sequence: payload.sequence, hash };
+      }
       if (payload.key_id !== this.trusted.keyId || !isSignatureValid(copy, this.trusted.publicKey)) {
         report({
           stream: EXPORTED_DIGESTS_STREAM,
