@@ -15,6 +15,7 @@ import {
   trustedKeyFromPem,
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
+import { CHAIN_COLUMNS, contentOf, type ChainRow } from '@ops/infra/event-store/integrity/event-log-sql';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -59,6 +60,12 @@ describe('tamper evidence against a database writer', () => {
   };
 
   const pinned = (): TrustedKey => trustedKeyFromPem(fixture.key.publicKeyPem);
+
+  /** What an auditor runs: the public key and the digests' copy they hold, not the database's. */
+  const verifyAgainstCopy = async () =>
+    new EventLogVerifier(fixture.pool, new RecordedDigests(fixture.pool), pinned()).verify({
+      exported: await readExportedDigests(digestsFile),
+    });
 
   /** Three events, a digest over them, two more, a second digest: the history an attacker rewrites. */
   const history = async (): Promise<void> => {
@@ -218,12 +225,8 @@ describe('tamper evidence against a database writer', () => {
 
     // The database alone holds nothing that remembers the old digests.
     expect((await fixture.verifier.verify()).ok).toBe(true);
+    const report = await verifyAgainstCopy();
     const exported = await readExportedDigests(digestsFile);
-    const report = await new EventLogVerifier(
-      fixture.pool,
-      new RecordedDigests(fixture.pool),
-      pinned(),
-    ).verify({ exported });
     expect(report.problems.map((problem) => problem.detail)).toEqual(
       expect.arrayContaining([
         'it is not the digest 0 exported when it was signed',
@@ -239,13 +242,7 @@ describe('tamper evidence against a database writer', () => {
     await fixture.pool.query('DELETE FROM events WHERE stream_name = $1 AND revision = 1', [DIGEST_STREAM]);
 
     expect((await fixture.verifier.verify()).ok).toBe(true);
-    const report = await new EventLogVerifier(
-      fixture.pool,
-      new RecordedDigests(fixture.pool),
-      pinned(),
-    ).verify({
-      exported: await readExportedDigests(digestsFile),
-    });
+    const report = await verifyAgainstCopy();
     expect(named(report.problems)).toEqual([`${DIGEST_STREAM}@1:missing`]);
     expect(report.digest_chain.exported).toEqual({ digests: 2, matched: 1, not_exported: 0 });
   });
@@ -253,13 +250,7 @@ describe('tamper evidence against a database writer', () => {
   it('finds an untouched history intact against the pinned key and the exported copy, through the CLI too', async () => {
     await history();
     await sign();
-    const report = await new EventLogVerifier(
-      fixture.pool,
-      new RecordedDigests(fixture.pool),
-      pinned(),
-    ).verify({
-      exported: await readExportedDigests(digestsFile),
-    });
+    const report = await verifyAgainstCopy();
     expect(report.problems).toEqual([]);
     expect(report.digest_chain).toEqual({
       digests_checked: 3,
@@ -340,28 +331,13 @@ describe('tamper evidence against a database writer', () => {
 
 /** Recomputes a stream's hash chain from its stored content, in revision order. */
 async function rechain(pool: Pool, stream: string): Promise<void> {
-  const { rows } = await pool.query<{
-    revision: string;
-    event_id: string;
-    type: string;
-    schema_version: number;
-    data: Record<string, unknown>;
-    metadata: Record<string, unknown>;
-  }>(
-    `SELECT revision::text AS revision, event_id::text AS event_id, type, schema_version, data, metadata
-       FROM events WHERE stream_name = $1 ORDER BY revision`,
+  const { rows } = await pool.query<ChainRow>(
+    `SELECT ${CHAIN_COLUMNS} FROM events e WHERE e.stream_name = $1 ORDER BY e.revision`,
     [stream],
   );
   let previous: string | null = null;
   for (const row of rows) {
-    const content = contentHash({
-      id: row.event_id,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      data: row.data,
-      metadata: row.metadata,
-    });
-    const hash = chainHash(previous, content, stream, row.revision);
+    const hash = chainHash(previous, contentHash(contentOf(row)), stream, row.revision);
     await pool.query(
       'UPDATE events SET previous_hash = $3, hash = $4 WHERE stream_name = $1 AND revision = $2',
       [stream, row.revision, previous, hash],
