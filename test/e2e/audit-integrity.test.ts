@@ -173,3 +173,34 @@ describe('audit integrity API with the production setup: key and digest copies k
     });
   });
 });
+
+describe('audit integrity API with a pinned public key but another signing key beside the data', () => {
+  let testApp: TestApp;
+  const server = () => testApp.app.getHttpServer();
+
+  beforeAll(async () => {
+    // No signing key configured: the one in DATA_DIR is whatever was generated or planted there.
+    const pinned = generateKeyPairSync('ed25519')
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    testApp = await startTestApp({ AUDIT_PUBLIC_KEY: pinned });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('refuses to sign with the key beside the data, and verifies against the pinned one', async () => {
+    const auditor = testApp.token('auditor-1', 'auditor');
+    const refused = await request(server())
+      .post('/api/v1/audit/digests')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(503);
+    expect(refused.body.detail).toMatch(/not the pinned AUDIT_PUBLIC_KEY/);
+    const verified = await request(server())
+      .get(`/api/v1/audit/streams/${encodeURIComponent('audit-digests')}/verify`)
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(200);
+    expect(verified.body).toMatchObject({ ok: true, digest: null, digest_chain: { key_pinned: true } });
+  });
+});

@@ -4,10 +4,12 @@ import {
   Get,
   HttpCode,
   Inject,
+  Logger,
   NotImplementedException,
   Param,
   Post,
   Res,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
@@ -17,6 +19,7 @@ import {
   DigestExportError,
   EventLogVerifier,
   DigestSigner,
+  SigningKeyNotTrustedError,
   type AuditSigningKey,
   type DigestChainCheck,
   type DigestCheck,
@@ -42,6 +45,8 @@ interface StreamVerificationView {
 @Roles('admin', 'auditor')
 @Controller('api/v1/audit')
 export class AuditIntegrityController {
+  private readonly logger = new Logger(AuditIntegrityController.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: EventLogVerifier,
@@ -94,8 +99,16 @@ export class AuditIntegrityController {
     try {
       return await this.digests.document(await this.digests.sign({ actor: user.id, source: 'api' }));
     } catch (error) {
-      // Recorded but not copied out: the caller must know the external copy has a gap.
-      if (error instanceof DigestExportError) throw new BadGatewayException(error.message);
+      // Recorded but not copied out: the caller must know the external copy has a gap; where it
+      // should have gone stays in the log.
+      if (error instanceof DigestExportError) {
+        this.logger.error(error.message);
+        throw new BadGatewayException('The digest was recorded but not copied to every export destination');
+      }
+      if (error instanceof SigningKeyNotTrustedError) {
+        this.logger.error(error.message);
+        throw new ServiceUnavailableException('The audit signing key is not the pinned AUDIT_PUBLIC_KEY');
+      }
       throw error;
     }
   }

@@ -64,7 +64,7 @@ export class DigestSigner {
   async sign(request: DigestRequest): Promise<SignedDigest<ChainedDigestPayload>> {
     const trusted = this.options.trusted;
     if (trusted?.pinned && trusted.keyId !== this.key.keyId) {
-      throw new Error(
+      throw new SigningKeyNotTrustedError(
         `The audit signing key (${this.key.keyId}) is not the one AUDIT_PUBLIC_KEY pins (${trusted.keyId}): refusing to sign`,
       );
     }
@@ -187,4 +187,9 @@ export class DigestSigner {
       );
     }
   }
+}
+
+/** The signing key is not the private half of the pinned public key: nothing it signs would verify. */
+export class SigningKeyNotTrustedError extends Error {
+  override name = 'SigningKeyNotTrustedError';
 }

@@ -33,7 +33,12 @@ export {
   type AuditSigningKey,
   type TrustedKey,
 } from './signing-key';
-export { DigestSigner, type DigestRequest, type DigestSignerOptions } from './digest-signer';
+export {
+  DigestSigner,
+  SigningKeyNotTrustedError,
+  type DigestRequest,
+  type DigestSignerOptions,
+} from './digest-signer';
 export { MalformedDigestError, RecordedDigests, type RecordedDigest } from './recorded-digests';
 export {
   digestHash,
