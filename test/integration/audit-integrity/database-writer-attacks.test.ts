@@ -41,7 +41,6 @@ describe('tamper evidence against a database writer', () => {
   let dir: string;
   let digestsFile: string;
   const stream = 'credit-account-victim';
-  const output = { out: () => undefined, err: () => undefined };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ops-audit-attacks-'));
@@ -60,6 +59,21 @@ describe('tamper evidence against a database writer', () => {
   };
 
   const pinned = (): TrustedKey => trustedKeyFromPem(fixture.key.publicKeyPem);
+
+  /** `npm run audit -- …` against the fixture's database, with the settings given. */
+  const audit = async (args: string[], config: Record<string, string>) => {
+    let printed = '';
+    const code = await runAuditCommand(
+      args,
+      { out: (text) => (printed += text), err: () => undefined },
+      async () => ({
+        pool: fixture.pool,
+        config: { DATABASE_URL: fixture.database.url, ...config } as never,
+        close: async () => undefined,
+      }),
+    );
+    return { code, report: JSON.parse(printed) as unknown };
+  };
 
   /** What an auditor runs: the public key and the digests' copy they hold, not the database's. */
   const verifyAgainstCopy = async () =>
@@ -196,17 +210,10 @@ describe('tamper evidence against a database writer', () => {
     );
 
     // `npm run audit -- verify` with the key and the copy kept elsewhere exits 1.
-    const open = async () => ({
-      pool: fixture.pool,
-      config: { DATA_DIR: fixture.dataDir, DATABASE_URL: fixture.database.url } as never,
-      close: async () => undefined,
+    const cli = await audit(['verify', '--public-key', honestKeyFile, '--digests', digestsFile], {
+      DATA_DIR: fixture.dataDir,
     });
-    let printed = '';
-    const cli = { out: (text: string) => (printed += text), err: () => undefined };
-    expect(
-      await runAuditCommand(['verify', '--public-key', honestKeyFile, '--digests', digestsFile], cli, open),
-    ).toBe(1);
-    expect(JSON.parse(printed)).toMatchObject({ ok: false, digest_chain: { key_pinned: true } });
+    expect(cli).toMatchObject({ code: 1, report: { ok: false, digest_chain: { key_pinned: true } } });
 
     // A signer whose key is not the pinned one signs nothing.
     const pinnedForger = new DigestSigner(fixture.pool, fixture.store, plantedKey, { trusted: pinned() });
@@ -261,16 +268,16 @@ describe('tamper evidence against a database writer', () => {
     });
     const keyFile = join(dir, 'audit-public.pem');
     writeFileSync(keyFile, fixture.key.publicKeyPem);
-    const open = async () => ({
-      pool: fixture.pool,
-      config: {
-        DATA_DIR: join(dir, 'elsewhere'),
-        DATABASE_URL: fixture.database.url,
-        AUDIT_PUBLIC_KEY_FILE: keyFile,
-      } as never,
-      close: async () => undefined,
+    // The configured key and copy, with no signing key anywhere in reach.
+    const cli = await audit(['verify'], {
+      DATA_DIR: join(dir, 'elsewhere'),
+      AUDIT_PUBLIC_KEY_FILE: keyFile,
+      AUDIT_DIGEST_EXPORT_FILE: digestsFile,
     });
-    expect(await runAuditCommand(['verify', '--digests', digestsFile], output, open)).toBe(0);
+    expect(cli).toMatchObject({
+      code: 0,
+      report: { ok: true, digest_chain: { key_pinned: true, exported: { matched: 3 } } },
+    });
   });
 
   describe('copying each digest out as it is signed', () => {

@@ -16,7 +16,7 @@ import {
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -208,7 +208,14 @@ async function verifyCommand(
       'no --public-key or AUDIT_PUBLIC_KEY: digests are checked with the signing key found beside the data, which whoever replaces it also controls\n',
     );
   }
-  const exported = options.digests ? await readExportedDigests(options.digests) : undefined;
+  // The configured copy is used unless another is named; one never written yet is no copy at all.
+  const configured = db.config.AUDIT_DIGEST_EXPORT_FILE;
+  const digestsPath =
+    options.digests ?? (configured !== undefined && existsSync(configured) ? configured : undefined);
+  if (digestsPath === undefined) {
+    io.err('no --digests or AUDIT_DIGEST_EXPORT_FILE: the digests are checked only against each other\n');
+  }
+  const exported = digestsPath === undefined ? undefined : await readExportedDigests(digestsPath);
   const verifier = new EventLogVerifier(db.pool, new RecordedDigests(db.pool), trusted);
   const report = await verifier.verify({
     stream: options.stream,
