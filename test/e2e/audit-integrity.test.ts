@@ -176,13 +176,12 @@ describe('audit integrity API with the production setup: key and digest copies k
 
 describe('audit integrity API with a pinned public key but another signing key beside the data', () => {
   let testApp: TestApp;
+  let pinned: string;
   const server = () => testApp.app.getHttpServer();
 
   beforeAll(async () => {
     // No signing key configured: the one in DATA_DIR is whatever was generated or planted there.
-    const pinned = generateKeyPairSync('ed25519')
-      .publicKey.export({ type: 'spki', format: 'pem' })
-      .toString();
+    pinned = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
     testApp = await startTestApp({ AUDIT_PUBLIC_KEY: pinned });
   });
 
@@ -197,6 +196,12 @@ describe('audit integrity API with a pinned public key but another signing key b
       .set('Authorization', `Bearer ${auditor}`)
       .expect(503);
     expect(refused.body.detail).toMatch(/not the pinned AUDIT_PUBLIC_KEY/);
+    // What the API publishes is the pinned key, never the one that sits beside the data.
+    const published = await request(server())
+      .get('/api/v1/audit/digests/public-key')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(200);
+    expect(published.body).toMatchObject({ public_key: pinned, pinned: true });
     const verified = await request(server())
       .get(`/api/v1/audit/streams/${encodeURIComponent('audit-digests')}/verify`)
       .set('Authorization', `Bearer ${auditor}`)

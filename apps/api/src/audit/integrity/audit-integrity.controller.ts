@@ -20,13 +20,13 @@ import {
   EventLogVerifier,
   DigestSigner,
   SigningKeyNotTrustedError,
-  type AuditSigningKey,
   type DigestChainCheck,
   type DigestCheck,
   type DigestDocument,
   type IntegrityProblem,
+  type TrustedKey,
 } from '@ops/infra/event-store/integrity';
-import { AUDIT_SIGNING_KEY } from '@ops/infra/event-store/integrity/integrity.module';
+import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
 import { StreamParamDto } from './stream-param.dto';
 
@@ -51,7 +51,7 @@ export class AuditIntegrityController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: EventLogVerifier,
     private readonly digests: DigestSigner,
-    @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
+    @Inject(AUDIT_TRUSTED_KEY) private readonly key: TrustedKey,
   ) {}
 
   @Get('streams/:stream/verify')
@@ -114,9 +114,17 @@ export class AuditIntegrityController {
   }
 
   @Get('digests/public-key')
-  @ApiOperation({ summary: 'The Ed25519 public key digests are signed with' })
-  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string } {
-    return { algorithm: 'Ed25519', key_id: this.key.keyId, public_key: this.key.publicKeyPem };
+  @ApiOperation({
+    summary:
+      'The Ed25519 public key digests are verified with; `pinned` when it is AUDIT_PUBLIC_KEY, not the signing key beside the data',
+  })
+  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string; pinned: boolean } {
+    return {
+      algorithm: 'Ed25519',
+      key_id: this.key.keyId,
+      public_key: this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      pinned: this.key.pinned,
+    };
   }
 
   private requirePostgres(): void {
