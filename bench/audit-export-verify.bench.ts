@@ -101,13 +101,13 @@ async function main(): Promise<void> {
     console.log(`seeded ${thousands(EVENTS)} events in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
     const total = EVENTS + 1;
     const signing = await measure(EVENTS, () =>
-      new DigestSigner(pool, store, key, recorded).sign({ actor: 'bench', source: 'bench' }),
+      new DigestSigner(pool, store, key, { recorded }).sign({ actor: 'bench', source: 'bench' }),
     );
-    const digest = await new DigestSigner(pool, store, key, recorded).sign({
+    const digest = await new DigestSigner(pool, store, key, { recorded }).sign({
       actor: 'bench',
       source: 'bench',
     });
-    const document = await new DigestSigner(pool, store, key, recorded).document(digest);
+    const document = await new DigestSigner(pool, store, key, { recorded }).document(digest);
 
     const file = join(workDir, 'log.ndjson');
     const exporting = await measure(total + 1, async () => {
@@ -118,7 +118,11 @@ async function main(): Promise<void> {
     });
     const fileMb = (await stat(file)).size / MB;
 
-    const verifier = new EventLogVerifier(pool, recorded, key.publicKey, key.keyId);
+    const verifier = new EventLogVerifier(pool, recorded, {
+      publicKey: key.publicKey,
+      keyId: key.keyId,
+      pinned: true,
+    });
     let verified = 0;
     const verifying = await measure(total + 1, async () => {
       const report = await verifier.verify();

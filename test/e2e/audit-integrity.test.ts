@@ -1,4 +1,8 @@
 import { creditAccountStream } from '@ops/domain';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { eventually, startTestApp, type TestApp } from '../support/app';
@@ -55,7 +59,9 @@ describe('audit integrity API', () => {
       return signed;
     });
     expect(digest.body).toMatchObject({
-      format: 'ops-center/stream-heads-digest/v1',
+      format: 'ops-center/stream-heads-digest/v2',
+      sequence: 0,
+      previous_digest: null,
       key_id: key.body.key_id,
       public_key: key.body.public_key,
       heads: expect.arrayContaining([expect.objectContaining({ stream, revision: '2' })]),
@@ -108,5 +114,98 @@ describe('audit integrity API', () => {
       problems: [{ stream, revision: '1', problem: 'hash_mismatch' }],
       digest: { signature_valid: true },
     });
+  });
+});
+
+describe('audit integrity API with the production setup: key and digest copies kept apart from the data', () => {
+  let testApp: TestApp;
+  let dir: string;
+  let exportFile: string;
+  const server = () => testApp.app.getHttpServer();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ops-e2e-audit-keys-'));
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = join(dir, 'audit-signing-key.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    exportFile = join(dir, 'digests.ndjson');
+    testApp = await startTestApp({
+      AUDIT_SIGNING_KEY_FILE: keyFile,
+      AUDIT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      AUDIT_DIGEST_EXPORT_FILE: exportFile,
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies each digest to the export file as it is signed and verifies against the pinned key', async () => {
+    const auditor = testApp.token('auditor-1', 'auditor');
+    const first = await request(server())
+      .post('/api/v1/audit/digests')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(201);
+    const second = await request(server())
+      .post('/api/v1/audit/digests')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(201);
+    expect(second.body).toMatchObject({
+      sequence: 1,
+      previous_digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const lines = readFileSync(exportFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { digest_id: string; signature: string });
+    expect(lines.map((line) => [line.digest_id, line.signature])).toEqual([
+      [first.body.digest_id, first.body.signature],
+      [second.body.digest_id, second.body.signature],
+    ]);
+    const verified = await request(server())
+      .get(`/api/v1/audit/streams/${encodeURIComponent('audit-digests')}/verify`)
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(200);
+    expect(verified.body).toMatchObject({
+      ok: true,
+      digest_chain: { digests_checked: 2, key_pinned: true, key_id: first.body.key_id },
+    });
+  });
+});
+
+describe('audit integrity API with a pinned public key but another signing key beside the data', () => {
+  let testApp: TestApp;
+  let pinned: string;
+  const server = () => testApp.app.getHttpServer();
+
+  beforeAll(async () => {
+    // No signing key configured: the one in DATA_DIR is whatever was generated or planted there.
+    pinned = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    testApp = await startTestApp({ AUDIT_PUBLIC_KEY: pinned });
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('refuses to sign with the key beside the data, and verifies against the pinned one', async () => {
+    const auditor = testApp.token('auditor-1', 'auditor');
+    const refused = await request(server())
+      .post('/api/v1/audit/digests')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(503);
+    expect(refused.body.detail).toMatch(/not the pinned AUDIT_PUBLIC_KEY/);
+    // What the API publishes is the pinned key, never the one that sits beside the data.
+    const published = await request(server())
+      .get('/api/v1/audit/digests/public-key')
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(200);
+    expect(published.body).toMatchObject({ public_key: pinned, pinned: true });
+    const verified = await request(server())
+      .get(`/api/v1/audit/streams/${encodeURIComponent('audit-digests')}/verify`)
+      .set('Authorization', `Bearer ${auditor}`)
+      .expect(200);
+    expect(verified.body).toMatchObject({ ok: true, digest: null, digest_chain: { key_pinned: true } });
   });
 });

@@ -6,6 +6,7 @@ import {
   loadAuditSigningKey,
   RecordedDigests,
   type AuditSigningKey,
+  type DigestSink,
 } from '@ops/infra/event-store/integrity';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import { randomUUID } from 'node:crypto';
@@ -26,8 +27,13 @@ export interface IntegrityFixture {
   close(): Promise<void>;
 }
 
-/** A migrated database with the store, a signing key generated in a temporary DATA_DIR, signer and verifier. */
-export async function startIntegrityFixture(): Promise<IntegrityFixture> {
+/**
+ * A migrated database with the store, a signing key generated in a temporary DATA_DIR, a signer (copying
+ * each digest to `sinks`) and a verifier that trusts that key.
+ */
+export async function startIntegrityFixture(
+  options: { sinks?: DigestSink[] } = {},
+): Promise<IntegrityFixture> {
   const database = await createTestDatabase();
   const dataSource = await openDatabase(database.url, { poolSize: 2 });
   await dataSource.destroy();
@@ -42,8 +48,12 @@ export async function startIntegrityFixture(): Promise<IntegrityFixture> {
     pool,
     key,
     dataDir,
-    signer: new DigestSigner(pool, store, key, recorded),
-    verifier: new EventLogVerifier(pool, recorded, key.publicKey, key.keyId),
+    signer: new DigestSigner(pool, store, key, { recorded, sinks: options.sinks }),
+    verifier: new EventLogVerifier(pool, recorded, {
+      publicKey: key.publicKey,
+      keyId: key.keyId,
+      pinned: false,
+    }),
     close: async () => {
       await store.close();
       await pool.end();

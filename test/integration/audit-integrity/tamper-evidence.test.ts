@@ -1,6 +1,25 @@
 import { EventStoreSchema1732500000000 } from '@ops/infra/database/migrations/1732500000000-event-store';
 import { TamperEvidence1732500000400 } from '@ops/infra/database/migrations/1732500000400-tamper-evidence';
-import { chainHash, contentHash } from '@ops/infra/event-store/integrity';
+import { MIGRATIONS } from '@ops/infra/database/migrations';
+import { DigestChain1732500000810 } from '@ops/infra/database/migrations/1732500000810-digest-chain';
+import {
+  chainHash,
+  contentHash,
+  digestHash,
+  DigestSigner,
+  DIGEST_EVENT_TYPE,
+  DIGEST_STREAM,
+  EventLogVerifier,
+  RecordedDigests,
+} from '@ops/infra/event-store/integrity';
+import {
+  HeadsRoot,
+  LEGACY_DIGEST_FORMAT,
+  signDigest,
+  type LegacyDigestPayload,
+} from '@ops/infra/event-store/integrity/stream-heads-digest';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { appendBatchQuery, PostgresEventStore } from '@ops/infra/event-store/postgres';
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -173,6 +192,87 @@ describe('tamper evidence in the PostgreSQL event store', () => {
         previous = event.integrity!.hash;
       }
     } finally {
+      await database.drop();
+    }
+  });
+
+  it('keeps legacy digests checkable across the chain migration and chains the first new digest to the last of them', async () => {
+    const database = await createTestDatabase();
+    const pool = new Pool({ connectionString: database.url, max: 4 });
+    const migrate = async (migrations: DataSourceOptions['migrations']): Promise<void> => {
+      const dataSource = new DataSource({ type: 'postgres', url: database.url, migrations });
+      await dataSource.initialize();
+      await dataSource.runMigrations();
+      await dataSource.destroy();
+    };
+    const store = new PostgresEventStore(database.url);
+    try {
+      await migrate(MIGRATIONS.filter((migration) => migration !== DigestChain1732500000810));
+      await store.append('credit-account-legacy', events(2), 'no_stream');
+      // What the previous signer did: every head in a fresh list, older lists deleted.
+      const legacyDigest = async (): Promise<LegacyDigestPayload> => {
+        const digestId = randomUUID();
+        await pool.query('DELETE FROM audit_digest_heads');
+        await pool.query(
+          `INSERT INTO audit_digest_heads (digest_id, stream_name, revision, hash)
+           SELECT DISTINCT ON (stream_name) $1::uuid, stream_name, revision, hash FROM events ORDER BY stream_name, revision DESC`,
+          [digestId],
+        );
+        const root = new HeadsRoot();
+        const { rows } = await pool.query<{ stream_name: string; revision: string; hash: string }>(
+          `SELECT stream_name, revision::text AS revision, hash FROM audit_digest_heads ORDER BY stream_name`,
+        );
+        for (const row of rows) root.add({ stream: row.stream_name, revision: row.revision, hash: row.hash });
+        const payload: LegacyDigestPayload = {
+          format: LEGACY_DIGEST_FORMAT,
+          digest_id: digestId,
+          log_position: '',
+          created_at: new Date().toISOString(),
+          stream_count: root.count,
+          heads_root: root.digest(),
+          key_id: fixture.key.keyId,
+        };
+        const signed = signDigest(payload, fixture.key.privateKey);
+        const [event] = events(1);
+        await store.append(
+          DIGEST_STREAM,
+          [{ ...event, type: DIGEST_EVENT_TYPE, data: { digest: payload, signature: signed.signature } }],
+          'any',
+        );
+        return payload;
+      };
+      await legacyDigest();
+      const last = await legacyDigest();
+      // A signer that crashed between its heads and its event.
+      await pool.query(
+        `INSERT INTO audit_digest_heads (digest_id, stream_name, revision, hash) VALUES ($1, 'orphan', 0, 'x')`,
+        [randomUUID()],
+      );
+
+      await migrate(MIGRATIONS);
+      const recorded = new RecordedDigests(pool);
+      const trusted = { publicKey: fixture.key.publicKey, keyId: fixture.key.keyId, pinned: true };
+      const verifier = new EventLogVerifier(pool, recorded, trusted);
+      const before = await verifier.verify();
+      expect(before.problems).toEqual([]);
+      expect(before.digest_chain.digests_checked).toBe(2);
+
+      const signed = await new DigestSigner(pool, store, fixture.key, { recorded, trusted }).sign({
+        actor: 'auditor-1',
+        source: 'test',
+      });
+      // Only the digest stream moved since the last legacy list.
+      expect(signed.payload).toMatchObject({
+        sequence: 2,
+        previous_digest: digestHash(last),
+        changed_count: 1,
+      });
+      const after = await verifier.verify();
+      expect(after.problems).toEqual([]);
+      expect(after.digest).toMatchObject({ digest_id: signed.payload.digest_id, heads_checked: 2 });
+    } finally {
+      await store.close();
+      await pool.end();
       await database.drop();
     }
   });

@@ -360,6 +360,46 @@ export class AppConfig {
   @IsString()
   KAFKA_SASL_PASSWORD?: string;
 
+  // --- Tamper evidence that outlives a database writer (issue 10, item 11) ---
+
+  /**
+   * The Ed25519 public key (PEM, SPKI; `\n` may be escaped) every digest must verify with. Set it
+   * from outside DATA_DIR and the database: whoever rewrites rows or plants a key there cannot make
+   * verification trust it, and a process whose signing key is another refuses to sign. Without it,
+   * the signing key's own public half is trusted.
+   */
+  @IsOptional()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'AUDIT_PUBLIC_KEY must be a PEM (SPKI) public key' })
+  AUDIT_PUBLIC_KEY?: string;
+
+  /** A file holding AUDIT_PUBLIC_KEY instead. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  AUDIT_PUBLIC_KEY_FILE?: string;
+
+  /** Every digest is appended to this file (NDJSON) as it is signed: put it on write-once storage. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  AUDIT_DIGEST_EXPORT_FILE?: string;
+
+  /** Every digest is POSTed here (JSON) as it is signed; any answer but 2xx counts as a failure. */
+  @IsOptional()
+  @IsUrl(optionalUrl)
+  AUDIT_DIGEST_EXPORT_URL?: string;
+
+  /** Bearer token sent to AUDIT_DIGEST_EXPORT_URL; never logged. */
+  @IsOptional()
+  @IsString()
+  AUDIT_DIGEST_EXPORT_TOKEN?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  AUDIT_DIGEST_EXPORT_TIMEOUT_MS = 10_000;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });

@@ -1,17 +1,32 @@
-import { Controller, Get, HttpCode, Inject, NotImplementedException, Param, Post, Res } from '@nestjs/common';
+import {
+  BadGatewayException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  NotImplementedException,
+  Param,
+  Post,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import {
+  DigestExportError,
   EventLogVerifier,
   DigestSigner,
-  type AuditSigningKey,
+  SigningKeyNotTrustedError,
+  type DigestChainCheck,
   type DigestCheck,
   type DigestDocument,
   type IntegrityProblem,
+  type TrustedKey,
 } from '@ops/infra/event-store/integrity';
-import { AUDIT_SIGNING_KEY } from '@ops/infra/event-store/integrity/integrity.module';
+import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
 import { StreamParamDto } from './stream-param.dto';
 
@@ -22,6 +37,7 @@ interface StreamVerificationView {
   problems: IntegrityProblem[];
   problems_total: number;
   digest: DigestCheck | null;
+  digest_chain: DigestChainCheck;
 }
 
 @ApiTags('audit')
@@ -29,15 +45,17 @@ interface StreamVerificationView {
 @Roles('admin', 'auditor')
 @Controller('api/v1/audit')
 export class AuditIntegrityController {
+  private readonly logger = new Logger(AuditIntegrityController.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: EventLogVerifier,
     private readonly digests: DigestSigner,
-    @Inject(AUDIT_SIGNING_KEY) private readonly key: AuditSigningKey,
+    @Inject(AUDIT_TRUSTED_KEY) private readonly key: TrustedKey,
   ) {}
 
   @Get('streams/:stream/verify')
-  @ApiOperation({ summary: "One stream's hash chain, and its head in the latest signed digest" })
+  @ApiOperation({ summary: "One stream's hash chain, and its heads in every signed digest" })
   async verifyStream(@Param() { stream }: StreamParamDto): Promise<StreamVerificationView> {
     this.requirePostgres();
     const report = await this.verifier.verify({ stream });
@@ -48,6 +66,7 @@ export class AuditIntegrityController {
       problems: report.problems,
       problems_total: report.problems_total,
       digest: report.digest,
+      digest_chain: report.digest_chain,
     };
   }
 
@@ -57,7 +76,7 @@ export class AuditIntegrityController {
    */
   @Post('verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Every hash chain and the latest signed digest, streamed as NDJSON progress' })
+  @ApiOperation({ summary: 'Every hash chain and every signed digest, streamed as NDJSON progress' })
   @ApiProduces('application/x-ndjson')
   async verifyAll(@Res() response: Response): Promise<void> {
     this.requirePostgres();
@@ -77,14 +96,35 @@ export class AuditIntegrityController {
   @ApiOperation({ summary: 'Sign a digest of every stream head now; keep the answer somewhere else' })
   async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocument> {
     this.requirePostgres();
-    const signed = await this.digests.sign({ actor: user.id, source: 'api' });
-    return this.digests.document(signed);
+    try {
+      return await this.digests.document(await this.digests.sign({ actor: user.id, source: 'api' }));
+    } catch (error) {
+      // Recorded but not copied out: the caller must know the external copy has a gap; where it
+      // should have gone stays in the log.
+      if (error instanceof DigestExportError) {
+        this.logger.error(error.message);
+        throw new BadGatewayException('The digest was recorded but not copied to every export destination');
+      }
+      if (error instanceof SigningKeyNotTrustedError) {
+        this.logger.error(error.message);
+        throw new ServiceUnavailableException('The audit signing key is not the pinned AUDIT_PUBLIC_KEY');
+      }
+      throw error;
+    }
   }
 
   @Get('digests/public-key')
-  @ApiOperation({ summary: 'The Ed25519 public key digests are signed with' })
-  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string } {
-    return { algorithm: 'Ed25519', key_id: this.key.keyId, public_key: this.key.publicKeyPem };
+  @ApiOperation({
+    summary:
+      'The Ed25519 public key digests are verified with; `pinned` when it is AUDIT_PUBLIC_KEY, not the signing key beside the data',
+  })
+  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string; pinned: boolean } {
+    return {
+      algorithm: 'Ed25519',
+      key_id: this.key.keyId,
+      public_key: this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      pinned: this.key.pinned,
+    };
   }
 
   private requirePostgres(): void {

@@ -4,13 +4,16 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { EventLogVerifier } from './event-log-verifier';
-import { loadAuditSigningKey, type AuditSigningKey } from './signing-key';
+import { digestSinks } from './digest-export';
+import { loadAuditSigningKey, loadTrustedKey, type AuditSigningKey, type TrustedKey } from './signing-key';
 import { DigestSigner } from './digest-signer';
 import { RecordedDigests } from './recorded-digests';
 
 /** The pool the verifier, the exporter and the digest signer read the events table through. */
 export const INTEGRITY_POOL = Symbol('INTEGRITY_POOL');
 export const AUDIT_SIGNING_KEY = Symbol('AUDIT_SIGNING_KEY');
+/** The public key verification trusts: AUDIT_PUBLIC_KEY when pinned, else the signing key's half. */
+export const AUDIT_TRUSTED_KEY = Symbol('AUDIT_TRUSTED_KEY');
 
 @Injectable()
 class IntegrityPoolLifecycle implements OnApplicationShutdown {
@@ -41,23 +44,48 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
     IntegrityPoolLifecycle,
     { provide: AUDIT_SIGNING_KEY, inject: [APP_CONFIG], useFactory: loadAuditSigningKey },
     {
+      provide: AUDIT_TRUSTED_KEY,
+      inject: [APP_CONFIG, AUDIT_SIGNING_KEY],
+      useFactory: (config: AppConfig, key: AuditSigningKey) => loadTrustedKey(config, () => key),
+    },
+    {
       provide: RecordedDigests,
       inject: [INTEGRITY_POOL],
       useFactory: (pool: Pool) => new RecordedDigests(pool),
     },
     {
       provide: DigestSigner,
-      inject: [INTEGRITY_POOL, EVENT_STORE, AUDIT_SIGNING_KEY, RecordedDigests],
-      useFactory: (pool: Pool, store: EventStore, key: AuditSigningKey, recorded: RecordedDigests) =>
-        new DigestSigner(pool, store, key, recorded),
+      inject: [
+        INTEGRITY_POOL,
+        EVENT_STORE,
+        AUDIT_SIGNING_KEY,
+        AUDIT_TRUSTED_KEY,
+        RecordedDigests,
+        APP_CONFIG,
+      ],
+      useFactory: (
+        pool: Pool,
+        store: EventStore,
+        key: AuditSigningKey,
+        trusted: TrustedKey,
+        recorded: RecordedDigests,
+        config: AppConfig,
+      ) => new DigestSigner(pool, store, key, { recorded, trusted, sinks: digestSinks(config) }),
     },
     {
       provide: EventLogVerifier,
-      inject: [INTEGRITY_POOL, RecordedDigests, AUDIT_SIGNING_KEY],
-      useFactory: (pool: Pool, recorded: RecordedDigests, key: AuditSigningKey) =>
-        new EventLogVerifier(pool, recorded, key.publicKey, key.keyId),
+      inject: [INTEGRITY_POOL, RecordedDigests, AUDIT_TRUSTED_KEY],
+      useFactory: (pool: Pool, recorded: RecordedDigests, trusted: TrustedKey) =>
+        new EventLogVerifier(pool, recorded, trusted),
     },
   ],
-  exports: [INTEGRITY_POOL, AUDIT_SIGNING_KEY, RecordedDigests, DigestSigner, EventLogVerifier],
+  exports: [
+    INTEGRITY_POOL,
+    AUDIT_SIGNING_KEY,
+    AUDIT_TRUSTED_KEY,
+    RecordedDigests,
+    DigestSigner,
+    EventLogVerifier,
+  ],
 })
 export class IntegrityModule {}

@@ -3,17 +3,22 @@ import { DIGEST_STREAM } from './event-log-sql';
 import { cursorRows } from './row-cursor';
 import {
   DIGEST_FORMAT,
+  LEGACY_DIGEST_FORMAT,
   type DigestPayload,
   type SignedDigest,
   type StreamHeadEntry,
 } from './stream-heads-digest';
 
-const HEADS_BATCH = 10_000;
+const BATCH = 10_000;
 
-/** The latest digest recorded in the log, with the revision of its event. */
+/** A digest as recorded in the log, with the revision of its event. */
 export interface RecordedDigest extends SignedDigest {
   revision: string;
 }
+
+/** A digest event read back: its digest, or why it holds none. */
+export type RecordedDigestEntry =
+  { revision: string; digest: RecordedDigest } | { revision: string; malformed: string };
 
 interface HeadRow {
   stream_name: string;
@@ -21,7 +26,9 @@ interface HeadRow {
   hash: string;
 }
 
-/** Reads what DigestSigner recorded: the latest digest event and the heads it covers. */
+const HEAD_COLUMNS = 'stream_name, revision::text AS revision, hash';
+
+/** Reads what DigestSigner recorded: the digest events and the heads each one signed. */
 export class RecordedDigests {
   constructor(private readonly pool: Pool) {}
 
@@ -35,17 +42,49 @@ export class RecordedDigests {
     return { ...parseDigestData(row.data), revision: row.revision };
   }
 
-  /** The heads a recorded digest covers, in byte order of the stream names. */
-  async *heads(digestId: string): AsyncGenerator<StreamHeadEntry> {
-    for await (const rows of cursorRows<HeadRow>(
+  /** Every digest event, oldest first; a damaged one is handed over as such, not thrown. */
+  async *all(): AsyncGenerator<RecordedDigestEntry> {
+    for await (const rows of cursorRows<{ data: unknown; revision: string }>(
       this.pool,
       {
-        text: `SELECT stream_name, revision::text AS revision, hash FROM audit_digest_heads
-                WHERE digest_id = $1 ORDER BY stream_name`,
-        values: [digestId],
+        text: `SELECT data, revision::text AS revision FROM events WHERE stream_name = $1 ORDER BY revision`,
+        values: [DIGEST_STREAM],
       },
-      HEADS_BATCH,
+      BATCH,
     )) {
+      for (const row of rows) {
+        try {
+          yield { revision: row.revision, digest: { ...parseDigestData(row.data), revision: row.revision } };
+        } catch (error) {
+          if (!(error instanceof MalformedDigestError)) throw error;
+          yield { revision: row.revision, malformed: error.message };
+        }
+      }
+    }
+  }
+
+  /** The heads recorded for one digest (its changed heads; a legacy digest's whole list), in byte order. */
+  heads(digestId: string, sequence: string): AsyncGenerator<StreamHeadEntry> {
+    return this.rows(
+      `SELECT ${HEAD_COLUMNS} FROM audit_digest_heads WHERE digest_id = $1 AND sequence = $2 ORDER BY stream_name`,
+      [digestId, sequence],
+    );
+  }
+
+  /** Every stream as the digests up to `sequence` signed it: each at the head its newest digest recorded. */
+  signedHeads(sequence: string): AsyncGenerator<StreamHeadEntry> {
+    return this.rows(
+      `SELECT ${HEAD_COLUMNS}
+         FROM (SELECT DISTINCT ON (stream_name) stream_name, revision, hash
+                 FROM audit_digest_heads WHERE sequence <= $1
+                ORDER BY stream_name, sequence DESC) AS folded
+        ORDER BY stream_name`,
+      [sequence],
+    );
+  }
+
+  private async *rows(text: string, values: unknown[]): AsyncGenerator<StreamHeadEntry> {
+    for await (const rows of cursorRows<HeadRow>(this.pool, { text, values }, BATCH)) {
       for (const row of rows) yield { stream: row.stream_name, revision: row.revision, hash: row.hash };
     }
   }
@@ -53,20 +92,31 @@ export class RecordedDigests {
 
 /** A digest event's data, checked for shape: the log may have been tampered with. */
 export function parseDigestData(data: unknown): SignedDigest {
-  const { digest, signature } = (data ?? {}) as { digest?: Partial<DigestPayload>; signature?: unknown };
-  if (
-    typeof signature !== 'string' ||
-    digest?.format !== DIGEST_FORMAT ||
-    typeof digest.digest_id !== 'string' ||
-    typeof digest.log_position !== 'string' ||
-    typeof digest.created_at !== 'string' ||
-    typeof digest.stream_count !== 'number' ||
-    typeof digest.heads_root !== 'string' ||
-    typeof digest.key_id !== 'string'
-  ) {
+  const { digest, signature } = (data ?? {}) as { digest?: unknown; signature?: unknown };
+  if (typeof signature !== 'string' || !isDigestPayload(digest)) {
     throw new MalformedDigestError('The digest event does not hold a signed digest');
   }
-  return { payload: digest as DigestPayload, signature };
+  return { payload: digest, signature };
+}
+
+export function isDigestPayload(value: unknown): value is DigestPayload {
+  const digest = (value ?? {}) as Record<string, unknown>;
+  const common =
+    typeof digest.digest_id === 'string' &&
+    typeof digest.log_position === 'string' &&
+    typeof digest.created_at === 'string' &&
+    typeof digest.stream_count === 'number' &&
+    typeof digest.heads_root === 'string' &&
+    typeof digest.key_id === 'string';
+  if (!common) return false;
+  if (digest.format === LEGACY_DIGEST_FORMAT) return true;
+  return (
+    digest.format === DIGEST_FORMAT &&
+    Number.isSafeInteger(digest.sequence) &&
+    (digest.previous_digest === null || typeof digest.previous_digest === 'string') &&
+    typeof digest.changed_count === 'number' &&
+    typeof digest.changed_root === 'string'
+  );
 }
 
 export class MalformedDigestError extends Error {

@@ -64,3 +64,32 @@ export function loadAuditSigningKey(
     keyId: keyIdOf(publicKey),
   };
 }
+
+/** The public key digests are verified with, and whether it was configured apart from the signing key. */
+export interface TrustedKey {
+  publicKey: KeyObject;
+  keyId: string;
+  /** False when it is only the signing key's own half, which whoever replaces that key replaces too. */
+  pinned: boolean;
+}
+
+/** A pinned public key, from its PEM. */
+export function trustedKeyFromPem(pem: string): TrustedKey {
+  const publicKey = parsePublicKey(pem.replace(/\\n/g, '\n'));
+  return { publicKey, keyId: keyIdOf(publicKey), pinned: true };
+}
+
+/**
+ * AUDIT_PUBLIC_KEY, else the file AUDIT_PUBLIC_KEY_FILE, else the signing key's public half (not
+ * pinned: loaded only then, so a verifier with a pinned key never needs the private one).
+ */
+export function loadTrustedKey(
+  config: Pick<AppConfig, 'AUDIT_PUBLIC_KEY' | 'AUDIT_PUBLIC_KEY_FILE'>,
+  signingKey: () => AuditSigningKey,
+): TrustedKey {
+  if (config.AUDIT_PUBLIC_KEY) return trustedKeyFromPem(config.AUDIT_PUBLIC_KEY);
+  if (config.AUDIT_PUBLIC_KEY_FILE)
+    return trustedKeyFromPem(readFileSync(config.AUDIT_PUBLIC_KEY_FILE, 'utf8'));
+  const { publicKey, keyId } = signingKey();
+  return { publicKey, keyId, pinned: false };
+}

@@ -14,8 +14,12 @@ const payload = (key: string): DigestPayload => ({
   digest_id: '00000000-0000-4000-8000-000000000001',
   log_position: '00000000000000000001:00000000000000000002',
   created_at: '2026-11-25T00:00:00.000Z',
+  sequence: 0,
+  previous_digest: null,
   stream_count: 2,
   heads_root: 'a'.repeat(64),
+  changed_count: 2,
+  changed_root: 'a'.repeat(64),
   key_id: key,
 });
 

@@ -1,22 +1,46 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
-export const DIGEST_FORMAT = 'ops-center/stream-heads-digest/v1';
+/** Digests before the chain: each signed the whole list of heads and stood alone. */
+export const LEGACY_DIGEST_FORMAT = 'ops-center/stream-heads-digest/v1';
+export const DIGEST_FORMAT = 'ops-center/stream-heads-digest/v2';
 
-/** What is signed: where the log stood, how many streams it had, and the root over their heads. */
-export interface DigestPayload {
-  format: typeof DIGEST_FORMAT;
+interface PayloadBase {
   digest_id: string;
   /** The log position the heads were read at (every event up to it, none after). */
   log_position: string;
   created_at: string;
+  /** Every stream signed so far, each at its newest head. */
   stream_count: number;
+  /** The root over those heads (HeadsRoot). */
   heads_root: string;
   key_id: string;
 }
 
-export interface SignedDigest {
-  payload: DigestPayload;
+export interface LegacyDigestPayload extends PayloadBase {
+  format: typeof LEGACY_DIGEST_FORMAT;
+}
+
+/**
+ * What is signed: where the log stood and the root over every head, plus the chain of digests. The
+ * heads that changed since the previous digest are recorded (and rooted) on their own, so every
+ * digest's heads stay checkable without storing the whole list again each time.
+ */
+export interface ChainedDigestPayload extends PayloadBase {
+  format: typeof DIGEST_FORMAT;
+  /** The revision of this digest's event in the digest stream: 0, 1, 2… with no gap. */
+  sequence: number;
+  /** `digestHash` of the digest before it; null for the first. */
+  previous_digest: string | null;
+  changed_count: number;
+  /** The root over the heads that differ from the previous digest's (new streams, new revisions). */
+  changed_root: string;
+}
+
+export type DigestPayload = LegacyDigestPayload | ChainedDigestPayload;
+
+export interface SignedDigest<P extends DigestPayload = DigestPayload> {
+  payload: P;
   /** Ed25519 over the payload's canonical JSON, base64. */
   signature: string;
 }
@@ -28,13 +52,13 @@ export interface StreamHeadEntry {
 }
 
 /** What an auditor keeps elsewhere: the signed digest, the key's public half, and every head. */
-export interface DigestDocument extends DigestPayload {
+export type DigestDocument = DigestPayload & {
   signature: string;
   public_key: string;
   heads: StreamHeadEntry[];
-}
+};
 
-export function signDigest(payload: DigestPayload, privateKey: KeyObject): SignedDigest {
+export function signDigest<P extends DigestPayload>(payload: P, privateKey: KeyObject): SignedDigest<P> {
   return {
     payload,
     signature: sign(null, Buffer.from(canonicalJson(payload)), privateKey).toString('base64'),
@@ -42,12 +66,21 @@ export function signDigest(payload: DigestPayload, privateKey: KeyObject): Signe
 }
 
 export function isSignatureValid(digest: SignedDigest, publicKey: KeyObject): boolean {
-  return verify(
-    null,
-    Buffer.from(canonicalJson(digest.payload)),
-    publicKey,
-    Buffer.from(digest.signature, 'base64'),
-  );
+  try {
+    return verify(
+      null,
+      Buffer.from(canonicalJson(digest.payload)),
+      publicKey,
+      Buffer.from(digest.signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** SHA-256 (hex) of a digest's signed payload: what the next digest names as its predecessor. */
+export function digestHash(payload: DigestPayload): string {
+  return createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
 }
 
 /** Stream names compare as UTF-8 bytes: PostgreSQL's COLLATE "C" order, the order heads are hashed in. */
@@ -56,7 +89,7 @@ export function compareStreamNames(a: string, b: string): number {
 }
 
 /**
- * The root over every stream head: SHA-256 over one canonical JSON line `[stream, revision, hash]`
+ * The root over a list of stream heads: SHA-256 over one canonical JSON line `[stream, revision, hash]`
  * per head, in byte order of the stream names. Heads must be added in that order.
  */
 export class HeadsRoot {

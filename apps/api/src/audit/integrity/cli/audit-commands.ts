@@ -1,17 +1,22 @@
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import {
+  digestSinks,
   EventLogVerifier,
   exportEventLog,
   loadAuditSigningKey,
+  loadTrustedKey,
+  readExportedDigests,
   replayExportFile,
   DigestSigner,
   RecordedDigests,
+  trustedKeyFromPem,
   verifyExportFile,
   type DigestDocument,
   type ExportFilter,
+  type TrustedKey,
 } from '@ops/infra/event-store/integrity';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -24,7 +29,10 @@ export const EXIT_USAGE = 2;
 export const USAGE = `usage: npm run audit -- <command>
   export --out FILE [--stream S] [--category C] [--from ISO] [--to ISO]
                           events (grouped by stream) up to now as NDJSON with their hashes
-  verify [--stream S]     every hash chain and the latest signed digest, in the database
+  verify [--stream S] [--public-key PEM] [--digests DIGESTS.ndjson]
+                          every hash chain and every signed digest, in the database; with the
+                          public key kept apart (else AUDIT_PUBLIC_KEY) and the digests as exported
+                          when signed (AUDIT_DIGEST_EXPORT_FILE), which win over the database's
   verify-file FILE [--digest DIGEST.json] [--public-key PEM]
                           offline: the chains in an export, and its heads against a digest
   replay FILE             folds an export: streams, events and event types per category
@@ -72,8 +80,18 @@ export async function runAuditCommand(
       return withDatabase(openDatabase, (db) => exportCommand(db, values.out!, filter, io));
     }
     case 'verify': {
-      const { values } = parse(rest, { stream: { type: 'string' } });
-      return withDatabase(openDatabase, (db) => verifyCommand(db, values.stream, io));
+      const { values } = parse(rest, {
+        stream: { type: 'string' },
+        'public-key': { type: 'string' },
+        digests: { type: 'string' },
+      });
+      return withDatabase(openDatabase, (db) =>
+        verifyCommand(
+          db,
+          { stream: values.stream, publicKey: values['public-key'], digests: values.digests },
+          io,
+        ),
+      );
     }
     case 'verify-file': {
       const { values, positionals } = parse(
@@ -177,11 +195,31 @@ async function exportCommand(
   }
 }
 
-async function verifyCommand(db: CliDatabase, stream: string | undefined, io: CliOutput): Promise<number> {
-  const key = loadAuditSigningKey(db.config);
-  const verifier = new EventLogVerifier(db.pool, new RecordedDigests(db.pool), key.publicKey, key.keyId);
+async function verifyCommand(
+  db: CliDatabase,
+  options: { stream?: string; publicKey?: string; digests?: string },
+  io: CliOutput,
+): Promise<number> {
+  const trusted: TrustedKey = options.publicKey
+    ? trustedKeyFromPem(await readFile(options.publicKey, 'utf8'))
+    : loadTrustedKey(db.config, () => loadAuditSigningKey(db.config));
+  if (!trusted.pinned) {
+    io.err(
+      'no --public-key or AUDIT_PUBLIC_KEY: digests are checked with the signing key found beside the data, which whoever replaces it also controls\n',
+    );
+  }
+  // The configured copy is used unless another is named; one never written yet is no copy at all.
+  const configured = db.config.AUDIT_DIGEST_EXPORT_FILE;
+  const digestsPath =
+    options.digests ?? (configured !== undefined && existsSync(configured) ? configured : undefined);
+  if (digestsPath === undefined) {
+    io.err('no --digests or AUDIT_DIGEST_EXPORT_FILE: the digests are checked only against each other\n');
+  }
+  const exported = digestsPath === undefined ? undefined : await readExportedDigests(digestsPath);
+  const verifier = new EventLogVerifier(db.pool, new RecordedDigests(db.pool), trusted);
   const report = await verifier.verify({
-    stream,
+    stream: options.stream,
+    exported,
     onProgress: (progress) =>
       io.err(
         `verified ${progress.events_checked}/${progress.events_total} events, ${progress.streams_checked} streams, ${progress.problems} problems\n`,
@@ -210,7 +248,8 @@ async function digestCommand(db: CliDatabase, path: string, io: CliOutput): Prom
   const key = loadAuditSigningKey(db.config);
   const store = new PostgresEventStore(db.config.DATABASE_URL!, { poolSize: 2 });
   try {
-    const digests = new DigestSigner(db.pool, store, key);
+    const trusted = loadTrustedKey(db.config, () => key);
+    const digests = new DigestSigner(db.pool, store, key, { trusted, sinks: digestSinks(db.config) });
     const signed = await digests.sign({ actor: 'audit-cli', source: 'audit-cli' });
     await writeFile(path, `${JSON.stringify(await digests.document(signed), null, 2)}\n`, { mode: 0o644 });
     io.err(
