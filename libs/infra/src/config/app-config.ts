@@ -310,6 +310,35 @@ export class AppConfig {
    * environment; their names depend on the provider catalog, so they are collected, not declared.
    */
   providerEnv: Record<string, string> = {};
+
+  // --- Host trust (issue 10, item 1): signed host commands and reports, hashes sealed to each host ---
+
+  /**
+   * Ed25519 private key (PEM, PKCS#8; `\n` may be escaped) the control plane signs every host command
+   * with. Without it (or HOST_COMMAND_SIGNING_KEY_FILE) a key is generated once in DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, {
+    message: 'HOST_COMMAND_SIGNING_KEY must be a PEM (PKCS#8) private key',
+  })
+  HOST_COMMAND_SIGNING_KEY?: string;
+
+  /** A file holding the host command signing key (PEM), instead of HOST_COMMAND_SIGNING_KEY. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  HOST_COMMAND_SIGNING_KEY_FILE?: string;
+
+  /**
+   * The control plane's public keys a host agent accepts commands from: comma-separated base64 SPKI
+   * DER Ed25519 keys (the projector logs its current one at start). Several during a rotation.
+   * Required by the distributed agent; the in-process agent also trusts the key its process signs with.
+   */
+  @IsOptional()
+  @Matches(/^\s*MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=\s*(,\s*MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=\s*)*$/, {
+    message: 'HOST_COMMAND_PUBLIC_KEYS must be comma-separated Ed25519 public keys (base64 SPKI DER)',
+  })
+  HOST_COMMAND_PUBLIC_KEYS?: string;
 }
 
 const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
