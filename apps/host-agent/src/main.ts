@@ -84,7 +84,8 @@ function main(): void {
   }
   // `print-keys`: the public keys to enrol this host with, as JSON, generated on first use.
   if (process.argv.includes('print-keys')) {
-    console.log(JSON.stringify(agentPublicKeys(loadOrCreateAgentKeys(config.DATA_DIR, config.HOST_ID))));
+    const keys = agentPublicKeys(loadOrCreateAgentKeys(config.DATA_DIR, config.HOST_ID));
+    process.stdout.write(`${JSON.stringify(keys)}\n`);
     process.exit(0);
   }
   if (!config.HOST_COMMAND_PUBLIC_KEYS) {

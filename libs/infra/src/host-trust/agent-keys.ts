@@ -1,5 +1,6 @@
 import type { AgentPublicKeys } from '@ops/domain';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519SigningKey, loadPrivateKeyPem } from './ed25519-key-source';
 import { exportPublicKey } from './public-keys';
@@ -21,6 +22,9 @@ export function agentKeyDir(dataDir: string, hostId: string): string {
  */
 export function loadOrCreateAgentKeys(dataDir: string, hostId: string): AgentKeys {
   const dir = agentKeyDir(dataDir, hostId);
+  // The files are 0600 already; the folder (which also holds applied.json) is the agent's alone too.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   const signingPem = loadPrivateKeyPem({ dataDir: dir, fileName: 'agent-signing-key.pem' }, 'ed25519');
   const sealingPem = loadPrivateKeyPem({ dataDir: dir, fileName: 'agent-sealing-key.pem' }, 'x25519');
   const sealing = createPrivateKey(sealingPem);

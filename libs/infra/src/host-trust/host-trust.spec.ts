@@ -147,6 +147,7 @@ describe('host trust crypto', () => {
       const first = loadOrCreateAgentKeys(dir, 'web-1');
       const again = loadOrCreateAgentKeys(dir, 'web-1');
       expect(agentPublicKeys(again)).toEqual(agentPublicKeys(first));
+      expect(statSync(join(dir, 'host-agent', 'web-1')).mode & 0o777).toBe(0o700);
       for (const file of ['agent-signing-key.pem', 'agent-sealing-key.pem']) {
         expect(statSync(join(dir, 'host-agent', 'web-1', file)).mode & 0o777).toBe(0o600);
       }
