@@ -14,18 +14,18 @@ export interface AgentPublicKeys {
  * A 32-byte key behind the fixed SPKI header of its algorithm (RFC 8410): checking the text is
  * enough to know the kind of key without parsing it, which keeps the domain free of crypto.
  */
-const ED25519_SPKI = /^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-const X25519_SPKI = /^MCowBQYDK2VuAyEA[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+export const ED25519_PUBLIC_KEY_PATTERN = /^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+export const X25519_PUBLIC_KEY_PATTERN = /^MCowBQYDK2VuAyEA[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 export function assertValidAgentKeys(keys: AgentPublicKeys, field = 'agent_public_keys'): void {
-  if (typeof keys?.signing !== 'string' || !ED25519_SPKI.test(keys.signing)) {
+  if (typeof keys?.signing !== 'string' || !ED25519_PUBLIC_KEY_PATTERN.test(keys.signing)) {
     throw new DomainError(
       'invalid',
       `${field}.signing must be an Ed25519 public key (base64 SPKI DER)`,
       field,
     );
   }
-  if (typeof keys.sealing !== 'string' || !X25519_SPKI.test(keys.sealing)) {
+  if (typeof keys.sealing !== 'string' || !X25519_PUBLIC_KEY_PATTERN.test(keys.sealing)) {
     throw new DomainError(
       'invalid',
       `${field}.sealing must be an X25519 public key (base64 SPKI DER)`,

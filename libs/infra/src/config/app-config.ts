@@ -1,4 +1,4 @@
-import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
+import { ED25519_PUBLIC_KEY_PATTERN, HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -16,6 +16,10 @@ import {
 import { resolve } from 'node:path';
 
 const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
+const ED25519_PUBLIC_KEY = ED25519_PUBLIC_KEY_PATTERN.source.slice(1, -1);
+const ED25519_PUBLIC_KEY_LIST = new RegExp(
+  `^\\s*${ED25519_PUBLIC_KEY}\\s*(,\\s*${ED25519_PUBLIC_KEY}\\s*)*$`,
+);
 
 /**
  * Every setting the applications read, from the environment, validated once at start so that a
@@ -335,7 +339,7 @@ export class AppConfig {
    * Required by the distributed agent; the in-process agent also trusts the key its process signs with.
    */
   @IsOptional()
-  @Matches(/^\s*MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=\s*(,\s*MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=\s*)*$/, {
+  @Matches(ED25519_PUBLIC_KEY_LIST, {
     message: 'HOST_COMMAND_PUBLIC_KEYS must be comma-separated Ed25519 public keys (base64 SPKI DER)',
   })
   HOST_COMMAND_PUBLIC_KEYS?: string;

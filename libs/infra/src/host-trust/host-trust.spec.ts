@@ -2,9 +2,10 @@ import type { HostCommand } from '@ops/domain';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../config/app-config';
 import { agentPublicKeys, loadOrCreateAgentKeys } from './agent-keys';
 import { ed25519SigningKey, generatePrivateKeyPem } from './ed25519-key-source';
-import { signHostCommand, verifyHostCommandSignature } from './host-command-signature';
+import { hostCommandPublicKeys, signHostCommand, verifyHostCommandSignature } from './host-command-signature';
 import { signHostReport, verifyHostReport } from './host-report-signature';
 import { openForHost, sealForHost } from './host-seal';
 import { importPublicKey, importPublicKeyList } from './public-keys';
@@ -160,6 +161,17 @@ describe('host trust crypto', () => {
       expect(importPublicKey(keys.sealing, 'x25519').asymmetricKeyType).toBe('x25519');
       expect(() => importPublicKey(keys.sealing, 'ed25519')).toThrow();
       expect(importPublicKeyList(` ${keys.signing} ,${keys.signing}`, 'ed25519')).toHaveLength(2);
+    });
+  });
+
+  describe('HOST_COMMAND_PUBLIC_KEYS', () => {
+    it('takes a list of Ed25519 keys, so the control-plane key can rotate, and nothing else', () => {
+      const keys = agentPublicKeys(loadOrCreateAgentKeys(dir, 'web-1'));
+      const other = agentPublicKeys(loadOrCreateAgentKeys(dir, 'web-2'));
+      const config = loadConfig({ HOST_COMMAND_PUBLIC_KEYS: `${keys.signing}, ${other.signing}` });
+      expect(hostCommandPublicKeys(config)).toHaveLength(2);
+      expect(() => loadConfig({ HOST_COMMAND_PUBLIC_KEYS: keys.sealing })).toThrow(ConfigError);
+      expect(() => loadConfig({ HOST_COMMAND_PUBLIC_KEYS: `${keys.signing};rm -rf /` })).toThrow(ConfigError);
     });
   });
 });

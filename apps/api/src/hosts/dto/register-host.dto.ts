@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ED25519_PUBLIC_KEY_PATTERN, X25519_PUBLIC_KEY_PATTERN } from '@ops/domain';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
@@ -6,7 +7,7 @@ import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-val
 export class AgentPublicKeysDto {
   @ApiProperty({ description: "The agent's Ed25519 public key, base64 SPKI DER: verifies its reports" })
   @IsString()
-  @Matches(/^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=$/, {
+  @Matches(ED25519_PUBLIC_KEY_PATTERN, {
     message: 'signing must be an Ed25519 public key (base64 SPKI DER)',
   })
   signing!: string;
@@ -15,7 +16,7 @@ export class AgentPublicKeysDto {
     description: "The agent's X25519 public key, base64 SPKI DER: password hashes are sealed to it",
   })
   @IsString()
-  @Matches(/^MCowBQYDK2VuAyEA[A-Za-z0-9+/]{43}=$/, {
+  @Matches(X25519_PUBLIC_KEY_PATTERN, {
     message: 'sealing must be an X25519 public key (base64 SPKI DER)',
   })
   sealing!: string;
