@@ -70,8 +70,20 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     const kafka = createKafkaClient({ brokers, clientId: 'attacker', logger: quiet });
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages });
-    await producer.disconnect();
+    try {
+      // A topic the app has just created may not have every partition's leader known to a new client yet.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await producer.send({ topic, messages });
+          break;
+        } catch (error) {
+          if (attempt === 10) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    } finally {
+      await producer.disconnect();
+    }
   }
 
   const genuine = {
