@@ -24,6 +24,12 @@ export class AppliedRevisions {
     return applied !== undefined && BigInt(revision) <= applied;
   }
 
+  /** True when a later revision of the account has been applied: this one would undo it. */
+  isOlderThanApplied(username: string, revision: string): boolean {
+    const applied = this.revisions.get(username);
+    return applied !== undefined && BigInt(revision) < applied;
+  }
+
   async record(username: string, revision: string): Promise<void> {
     const applied = this.revisions.get(username);
     if (applied !== undefined && BigInt(revision) <= applied) return;

@@ -1,6 +1,6 @@
-import { localUserStream } from '@ops/domain/local-users/local-user.stream';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import type { SecretBox } from '@ops/infra/crypto/secret-box';
+import type { AgentKeys } from '@ops/infra/host-trust/agent-keys';
+import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -11,7 +11,10 @@ import { resolveHostRoot } from './sandbox/host-root';
 import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
 import { readAccounts } from './shadow/read-accounts';
 import { ShadowUtils } from './shadow/shadow-utils';
-import type { HostCommandSource, HostReportSink } from './transport/host-transport';
+import type { HostCommandSource } from './transport/host-transport';
+import { HostCommandVerifier } from './verify/command-verifier';
+import { hostSecretOpener } from './verify/host-secret-opener';
+import { SigningReportSink, type SignedReportSink } from './verify/signing-report-sink';
 
 /** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
 async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
@@ -20,16 +23,25 @@ async function ensureRoot(root: string, config: AppConfig, logger: Logger): Prom
   logger.info({ root, created }, 'sandbox root prepared');
 }
 
+/** PROTECTED_ACCOUNTS, which the agent enforces on its own too (system uids are refused by the converger). */
+function protectedAccounts(config: AppConfig): string[] {
+  return config.PROTECTED_ACCOUNTS.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 /**
  * The agent as both setups run it, whatever carries its commands and reports: on the configured root
- * (a sandbox in DATA_DIR unless HOST_AGENT_ROOT says otherwise), opening password hashes with the
- * platform's keys, remembering what it applied in DATA_DIR.
+ * (a sandbox in DATA_DIR unless HOST_AGENT_ROOT says otherwise), applying only what the control plane
+ * signed (`trustedKeys`), opening password hashes and signing reports with its own keys, remembering
+ * what it applied in DATA_DIR.
  */
 export async function buildHostAgent(options: {
   config: AppConfig;
   source: HostCommandSource;
-  sink: HostReportSink;
-  box: SecretBox;
+  sink: SignedReportSink;
+  trustedKeys: readonly KeyObject[];
+  agentKeys: AgentKeys;
   logger: Logger;
 }): Promise<{ agent: HostAgent; root: string }> {
   const { config, logger } = options;
@@ -39,11 +51,16 @@ export async function buildHostAgent(options: {
   const agent = new HostAgent({
     hostId,
     source: options.source,
-    sink: options.sink,
+    sink: new SigningReportSink(options.agentKeys.signing, options.sink),
+    verifier: new HostCommandVerifier({
+      hostId,
+      trustedKeys: options.trustedKeys,
+      protection: { configured: protectedAccounts(config), systemAccounts: [] },
+    }),
     converger: new LocalUserConverger({
       root,
       runner: new ShadowUtils({ root }),
-      openSecret: (secret, owner) => options.box.open(secret, localUserStream(owner.hostId, owner.username)),
+      openSecret: hostSecretOpener(options.agentKeys),
       sudoGroup: config.HOST_AGENT_SUDO_GROUP,
       logger,
     }),

@@ -3,11 +3,14 @@ import type { Logger } from 'pino';
 import type { AppliedRevisions } from './applied-revisions';
 import type { LocalUserConverger } from './converge/local-user-converger';
 import type { HostCommandSource, HostReportSink } from './transport/host-transport';
+import type { HostCommandVerifier } from './verify/command-verifier';
 
 export interface HostAgentOptions {
   hostId: string;
   source: HostCommandSource;
   sink: HostReportSink;
+  /** Every command passes it before anything else happens (see HostCommandVerifier). */
+  verifier: HostCommandVerifier;
   converger: Pick<LocalUserConverger, 'apply'>;
   applied: AppliedRevisions;
   readInventory: () => Promise<InventoryAccount[]>;
@@ -17,7 +20,8 @@ export interface HostAgentOptions {
 }
 
 /**
- * One managed host: takes commands from its source, skips those already applied, converges the rest,
+ * One managed host: takes commands from its source, refuses those not signed for it or replayed,
+ * skips those already applied, converges the rest,
  * records what took effect and reports every outcome before the source may acknowledge the command.
  * Reports the host's accounts on start, after each applied command and periodically, so changes
  * made by hand show up.
@@ -57,8 +61,8 @@ export class HostAgent {
     const { commandId, hostId, username, revision } = command;
     const reference = { commandId, hostId, username, revision };
     const log = { commandId, username, revision };
-    if (hostId !== this.options.hostId || !/^\d+$/.test(revision)) {
-      const message = `command for host ${hostId} at revision ${revision} refused by host ${this.options.hostId}`;
+    const message = this.options.verifier.refusal(command, this.options.applied);
+    if (message) {
       this.options.logger.warn(log, message);
       return { ...reference, status: 'failed', tool: 'host-agent', exitCode: null, message };
     }

@@ -6,18 +6,31 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DomainError, HOST_SCHEMA_VERSIONS, hostDecider, hostStream, type HostCommand } from '@ops/domain';
+import {
+  DomainError,
+  HOST_SCHEMA_VERSIONS,
+  hostDecider,
+  hostStream,
+  type AgentPublicKeys,
+  type HostCommand,
+  type RegisterHost,
+  type RotateAgentKeys,
+} from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
-import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
+import {
+  hostCommandPublicKeys,
+  loadHostCommandSigningKey,
+} from '@ops/infra/host-trust/host-command-signature';
 import {
   HOST_COMMAND_DISPATCHER,
   type HostCommandDispatcher,
 } from '@ops/infra/host-commands/host-command-dispatcher';
 import { PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
-import { HostReportRecorder } from '../../projector/src/host-reports/host-report-recorder';
+import { VerifiedHostReports } from '../../projector/src/host-reports/verified-host-reports';
 import { buildHostAgent } from './build-host-agent';
 import type { HostAgent } from './host-agent';
 import { InProcessHostChannel } from './transport/in-process-host-channel';
@@ -33,7 +46,9 @@ class InProcessDispatcher implements HostCommandDispatcher {
 
 /**
  * Single node: this machine's agent runs inside the process, on the sandbox root by default. Its
- * host is registered on first start, then the agent reports its inventory and takes commands.
+ * host is registered with its agent's keys on first start (the keys enrolled again should they have
+ * changed, e.g. a new DATA_DIR), then the agent reports its inventory and takes commands. Its reports
+ * go through the same signature check as those from Kafka.
  */
 @Injectable()
 class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,19 +57,21 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly channel: InProcessHostChannel,
-    private readonly recorder: HostReportRecorder,
+    private readonly reports: VerifiedHostReports,
     private readonly commands: CommandRunner,
-    private readonly box: SecretBox,
     private readonly logger: PinoLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.registerThisHost();
+    const agentKeys = loadOrCreateAgentKeys(this.config.DATA_DIR, this.config.HOST_ID);
+    await this.enrolThisHost(agentPublicKeys(agentKeys));
     const { agent } = await buildHostAgent({
       config: this.config,
       source: this.channel,
-      sink: this.recorder,
-      box: this.box,
+      sink: this.reports,
+      // The key this process signs with, and any others configured (a key being rotated in).
+      trustedKeys: [loadHostCommandSigningKey(this.config).publicKey, ...hostCommandPublicKeys(this.config)],
+      agentKeys,
       logger: this.logger.logger.child({ context: 'HostAgent', hostId: this.config.HOST_ID }),
     });
     this.agent = agent;
@@ -65,25 +82,31 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
     await this.agent?.stop();
   }
 
-  private async registerThisHost(): Promise<void> {
+  private async enrolThisHost(agentKeys: AgentPublicKeys): Promise<void> {
     const hostId = this.config.HOST_ID;
     try {
-      await this.commands.run({
-        streamName: hostStream(hostId),
-        decider: hostDecider,
-        command: { type: 'RegisterHost', hostId, name: hostname() },
-        context: {
-          actor: 'system',
-          correlationId: `register-${hostId}`,
-          causationId: null,
-          source: 'host-agent',
-        },
-        schemaVersions: HOST_SCHEMA_VERSIONS,
-      });
+      await this.run({ type: 'RegisterHost', hostId, name: hostname(), agentKeys });
     } catch (error) {
-      // Registered before (perhaps under another name by an admin): that registration stands.
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
+      // Registered before (perhaps under another name by an admin): that registration stands, and
+      // this process, which holds both ends, vouches for its own agent's keys.
+      await this.run({ type: 'RotateAgentKeys', hostId, agentKeys });
     }
+  }
+
+  private async run(command: RegisterHost | RotateAgentKeys): Promise<void> {
+    await this.commands.run({
+      streamName: hostStream(command.hostId),
+      decider: hostDecider,
+      command,
+      context: {
+        actor: 'system',
+        correlationId: `enrol-${this.config.HOST_ID}`,
+        causationId: null,
+        source: 'host-agent',
+      },
+      schemaVersions: HOST_SCHEMA_VERSIONS,
+    });
   }
 }
 

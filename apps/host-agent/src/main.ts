@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ConfigError, type AppConfig } from '@ops/infra/config/app-config';
 import { loadDistributedConfig } from '@ops/infra/config/deployment-secrets';
-import { SecretBox } from '@ops/infra/crypto/secret-box';
-import { loadSecretKeys } from '@ops/infra/crypto/secret-keys';
+import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
+import { hostCommandPublicKeys } from '@ops/infra/host-trust/host-command-signature';
 import { createRootLogger } from '@ops/infra/http/logging/pino-options';
 import { connectIdempotentProducer } from '@ops/infra/kafka/idempotent-producer';
 import { createKafkaClient, parseBrokers } from '@ops/infra/kafka/kafka-client';
@@ -20,6 +20,9 @@ const BROKER_DEFAULT = -1;
 async function run(config: AppConfig, brokers: string): Promise<number> {
   const hostId = config.HOST_ID;
   const logger = createRootLogger(config.LOG_LEVEL).child({ name: NAME, hostId });
+  const agentKeys = loadOrCreateAgentKeys(config.DATA_DIR, hostId);
+  // What an admin enrols with POST /api/v1/hosts (agent_public_keys); public, so fine in a log.
+  logger.info({ agentPublicKeys: agentPublicKeys(agentKeys) }, 'host agent keys');
 
   const kafka = createKafkaClient({
     brokers: parseBrokers(brokers),
@@ -54,7 +57,8 @@ async function run(config: AppConfig, brokers: string): Promise<number> {
       onFatal: (error) => fail(error),
     }),
     sink: new KafkaHostReportSink(producer, config.KAFKA_HOST_REPORTS_TOPIC, hostId),
-    box: new SecretBox(loadSecretKeys(config)),
+    trustedKeys: hostCommandPublicKeys(config),
+    agentKeys,
     logger,
   });
 
@@ -79,6 +83,18 @@ function main(): void {
     config = loadDistributedConfig();
   } catch (error) {
     console.error(`${NAME}: ${error instanceof ConfigError ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  // `print-keys`: the public keys to enrol this host with, as JSON, generated on first use.
+  if (process.argv.includes('print-keys')) {
+    const keys = agentPublicKeys(loadOrCreateAgentKeys(config.DATA_DIR, config.HOST_ID));
+    process.stdout.write(`${JSON.stringify(keys)}\n`);
+    process.exit(0);
+  }
+  if (!config.HOST_COMMAND_PUBLIC_KEYS) {
+    console.error(
+      `${NAME}: HOST_COMMAND_PUBLIC_KEYS is required: the agent applies only commands the control plane signed`,
+    );
     process.exit(2);
   }
   const brokers = config.KAFKA_BROKERS;

@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import {
   HOST_COMMAND_DISPATCHER,
@@ -9,9 +10,12 @@ import {
 import { KafkaModule, KAFKA_PRODUCER } from '@ops/infra/kafka/kafka.module';
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { PROJECTOR_STATUS } from '@ops/infra/projections/projector-status';
+import { loadHostCommandSigningKey } from '@ops/infra/host-trust/host-command-signature';
+import { exportPublicKey } from '@ops/infra/host-trust/public-keys';
 import type { Producer } from 'kafkajs';
 import { HostReportRecorder } from './host-reports/host-report-recorder';
 import { KafkaHostReportsConsumer } from './host-reports/kafka-host-reports.consumer';
+import { VerifiedHostReports } from './host-reports/verified-host-reports';
 import { LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, LagoModule, USAGE_EVENTS_RELAY } from './lago/lago.module';
 import { ApiKeysProjection } from './projections/api-keys.projection';
 import { AuditLogProjection } from './projections/audit-log.projection';
@@ -35,16 +39,26 @@ import { AuditDigestsModule } from './audit-digests/audit-digests.module';
 function hostCommandsRelay(
   config: AppConfig,
   store: EventStore,
+  box: SecretBox,
+  recorder: HostReportRecorder,
   producer: Producer | null,
   inProcess: HostCommandDispatcher | undefined,
 ): HostCommandsRelay | null {
-  if (config.HOST_COMMAND_TRANSPORT === 'kafka' && producer) {
-    return new HostCommandsRelay(
-      store,
-      new KafkaHostCommandDispatcher(producer, config.KAFKA_HOST_COMMANDS_TOPIC),
-    );
-  }
-  return inProcess ? new HostCommandsRelay(store, inProcess) : null;
+  const dispatcher =
+    config.HOST_COMMAND_TRANSPORT === 'kafka' && producer
+      ? new KafkaHostCommandDispatcher(producer, config.KAFKA_HOST_COMMANDS_TOPIC)
+      : inProcess;
+  if (!dispatcher) return null;
+  const signingKey = loadHostCommandSigningKey(config);
+  // Public: what each agent's HOST_COMMAND_PUBLIC_KEYS must list.
+  new Logger('HostCommandsRelay').log(
+    `host commands are signed with the public key ${exportPublicKey(signingKey.publicKey)}`,
+  );
+  return new HostCommandsRelay(store, dispatcher, {
+    signingKey,
+    box,
+    recordFailure: (outcome) => recorder.outcome(outcome),
+  });
 }
 
 /**
@@ -72,7 +86,14 @@ function hostCommandsRelay(
     },
     {
       provide: HostCommandsRelay,
-      inject: [APP_CONFIG, EVENT_STORE, KAFKA_PRODUCER, { token: HOST_COMMAND_DISPATCHER, optional: true }],
+      inject: [
+        APP_CONFIG,
+        EVENT_STORE,
+        SecretBox,
+        HostReportRecorder,
+        KAFKA_PRODUCER,
+        { token: HOST_COMMAND_DISPATCHER, optional: true },
+      ],
       useFactory: hostCommandsRelay,
     },
     {
@@ -104,8 +125,9 @@ function hostCommandsRelay(
     ProjectorMetrics,
     { provide: PROJECTOR_STATUS, useExisting: ProjectorService },
     HostReportRecorder,
+    VerifiedHostReports,
     KafkaHostReportsConsumer,
   ],
-  exports: [ProjectorService, PROJECTOR_STATUS, HostReportRecorder],
+  exports: [ProjectorService, PROJECTOR_STATUS, VerifiedHostReports],
 })
 export class ProjectorModule {}

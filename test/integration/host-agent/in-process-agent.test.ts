@@ -11,13 +11,19 @@ import { prepareSandboxRoot } from '../../../apps/host-agent/src/sandbox/prepare
 import { readAccounts } from '../../../apps/host-agent/src/shadow/read-accounts';
 import { ShadowUtils } from '../../../apps/host-agent/src/shadow/shadow-utils';
 import { InProcessHostChannel } from '../../../apps/host-agent/src/transport/in-process-host-channel';
+import { HostCommandVerifier } from '../../../apps/host-agent/src/verify/command-verifier';
+import {
+  ed25519SigningKey,
+  generatePrivateKeyPem,
+} from '../../../libs/infra/src/host-trust/ed25519-key-source';
+import { signHostCommand } from '../../../libs/infra/src/host-trust/host-command-signature';
 import type {
   DesiredPresentUser,
   HostCommand,
   HostInventory,
   HostOutcome,
 } from '../../../libs/domain/src/local-users/host-command';
-import { createSandbox, etcLine, fakeOpen, type Sandbox } from './sandbox-fixtures';
+import { createSandbox, ed25519Key, etcLine, fakeOpen, type Sandbox } from './sandbox-fixtures';
 
 const HOST = 'node-1';
 const silent = pino({ level: 'silent' });
@@ -36,8 +42,20 @@ const user = (shell: string): DesiredPresentUser => ({
   sshKeys: [],
 });
 
+/** The control plane's key, as the relay signs with it; the agent trusts only its public half. */
+const controlPlane = ed25519SigningKey(generatePrivateKeyPem('ed25519'), 'test control plane key');
+
+function unsigned(
+  revision: number,
+  desired: DesiredPresentUser,
+  hostId = HOST,
+  username = 'dana',
+): HostCommand {
+  return { commandId: randomUUID(), hostId, username, revision: String(revision), desired };
+}
+
 function command(revision: number, desired: DesiredPresentUser, hostId = HOST): HostCommand {
-  return { commandId: randomUUID(), hostId, username: 'dana', revision: String(revision), desired };
+  return signHostCommand(unsigned(revision, desired, hostId), controlPlane);
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5_000): Promise<T> {
@@ -69,6 +87,11 @@ describe('HostAgent over the in-process channel', () => {
         outcome: async (outcome) => void outcomes.push(outcome),
         inventory: async (inventory) => void inventories.push(inventory),
       },
+      verifier: new HostCommandVerifier({
+        hostId: HOST,
+        trustedKeys: [controlPlane.publicKey],
+        protection: { configured: ['root'], systemAccounts: [] },
+      }),
       converger: new LocalUserConverger({
         root: sandbox.root,
         runner,
@@ -115,11 +138,12 @@ describe('HostAgent over the in-process channel', () => {
     expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/bash');
   });
 
-  it('acknowledges an older revision after a newer one without touching the account', async () => {
+  it('refuses an older revision replayed after a newer one, without touching the account', async () => {
     await channel.deliver(command(3, user('/bin/sh')));
     runs.mockClear();
     const older = await channel.deliver(command(2, user('/bin/bash')));
-    expect(older.status).toBe('applied');
+    expect(older).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
+    expect(older.status === 'failed' && older.message).toContain('replay');
     expect(runs).not.toHaveBeenCalled();
     expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/sh');
     expect(JSON.parse(await readFile(appliedPath(), 'utf8'))).toStrictEqual({ dana: '3' });
@@ -138,6 +162,71 @@ describe('HostAgent over the in-process channel', () => {
     const outcome = await channel.deliver(command(9, user('/bin/bash'), 'node-2'));
     expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
     expect(field(await etcLine(sandbox.root, 'passwd', 'dana'))).toBe('/bin/sh');
+  });
+
+  describe('refuses, before anything touches the host', () => {
+    const sudoLine = (): Promise<string | undefined> => etcLine(sandbox.root, 'group', 'sudo');
+
+    async function expectRefused(forged: HostCommand, reason: string): Promise<void> {
+      const before = {
+        sudo: await sudoLine(),
+        passwd: await etcLine(sandbox.root, 'passwd', forged.username),
+      };
+      runs.mockClear();
+      const outcome = await channel.deliver(forged);
+      expect(outcome).toMatchObject({ commandId: forged.commandId, status: 'failed', tool: 'host-agent' });
+      expect(outcome.status === 'failed' && outcome.message).toContain(reason);
+      expect(outcomes.at(-1)).toStrictEqual(outcome);
+      expect(runs).not.toHaveBeenCalled();
+      expect({
+        sudo: await sudoLine(),
+        passwd: await etcLine(sandbox.root, 'passwd', forged.username),
+      }).toEqual(before);
+    }
+
+    it('an unsigned command granting sudo', async () => {
+      await expectRefused(unsigned(20, { ...user('/bin/bash'), sudo: true }), 'not signed');
+      expect(await sudoLine()).not.toContain('dana');
+    });
+
+    it('a command signed by a key the agent does not trust', async () => {
+      const stranger = ed25519SigningKey(generatePrivateKeyPem('ed25519'), 'stranger');
+      await expectRefused(
+        signHostCommand(unsigned(21, { ...user('/bin/bash'), sudo: true }), stranger),
+        'signature',
+      );
+    });
+
+    it('a signed command whose desired state was changed after signing', async () => {
+      const signed = command(22, user('/bin/sh'));
+      await expectRefused({ ...signed, desired: { ...user('/bin/sh'), sudo: true } }, 'signature');
+      await expectRefused({ ...signed, username: 'mallory' }, 'signature');
+    });
+
+    it('a validly signed command for another host', async () => {
+      await expectRefused(
+        command(23, { ...user('/bin/bash'), sudo: true }, 'node-2'),
+        'refused by host node-1',
+      );
+    });
+
+    it('a validly signed SSH key whose recorded fingerprint is not the key line', async () => {
+      const key = ed25519Key('dana@laptop');
+      const other = ed25519Key('mallory@elsewhere');
+      const sshKeys = [{ line: other.line, fingerprint: key.fingerprint }];
+      await expectRefused(command(24, { ...user('/bin/sh'), sshKeys }), 'fingerprint');
+      const garbage = [{ line: 'ssh-ed25519 AAAA not-a-key', fingerprint: key.fingerprint }];
+      await expectRefused(command(25, { ...user('/bin/sh'), sshKeys: garbage }), 'ssh_keys.0');
+    });
+
+    it('a validly signed bad or protected username, shell or group', async () => {
+      const signedFor = (username: string, desired: DesiredPresentUser): HostCommand =>
+        signHostCommand(unsigned(26, desired, HOST, username), controlPlane);
+      await expectRefused(signedFor('Mallory;id', user('/bin/sh')), 'username');
+      await expectRefused(signedFor('root', user('/bin/sh')), 'protected');
+      await expectRefused(command(27, user('/bin/../tmp/sh')), 'shell');
+      await expectRefused(command(28, { ...user('/bin/sh'), groups: ['root'] }), 'groups');
+    });
   });
 
   it('shows an account added by hand in the next inventory', async () => {

@@ -1,13 +1,22 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type { HostReportMessage } from '../../../apps/host-agent/src/transport/host-messages';
 import type { DesiredPresentUser, HostCommand } from '../../../libs/domain/src/local-users/host-command';
-import { localUserStream } from '../../../libs/domain/src/local-users/local-user.stream';
-import { SecretBox } from '../../../libs/infra/src/crypto/secret-box';
+import { loadOrCreateAgentKeys, type AgentKeys } from '../../../libs/infra/src/host-trust/agent-keys';
+import {
+  ed25519SigningKey,
+  generatePrivateKeyPem,
+} from '../../../libs/infra/src/host-trust/ed25519-key-source';
+import { signHostCommand } from '../../../libs/infra/src/host-trust/host-command-signature';
+import {
+  verifyHostReport,
+  type SignedHostReport,
+} from '../../../libs/infra/src/host-trust/host-report-signature';
+import { sealForHost } from '../../../libs/infra/src/host-trust/host-seal';
+import { exportPublicKey } from '../../../libs/infra/src/host-trust/public-keys';
 import { connectIdempotentProducer } from '../../../libs/infra/src/kafka/idempotent-producer';
 import { createKafkaClient } from '../../../libs/infra/src/kafka/kafka-client';
 import type { KafkaLogger } from '../../../libs/infra/src/kafka/kafka-logging';
@@ -56,15 +65,16 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
   const hostId = `kafka-host-${run}`;
   const commandsTopic = `test.host-commands.${run}`;
   const reportsTopic = `test.host-reports.${run}`;
-  const keyRing = `test:${randomBytes(32).toString('base64')}`;
-  const box = new SecretBox([{ id: 'test', key: Buffer.from(keyRing.slice(5), 'base64') }]);
+  const controlPlane = ed25519SigningKey(generatePrivateKeyPem('ed25519'), 'test control plane key');
 
   let dir: string;
   let root: string;
   let kafka: Kafka;
   let producer: Producer;
   let reports: Consumer;
-  const received: HostReportMessage[] = [];
+  /** Made where the agent will find them, as an admin's `print-keys` run would. */
+  let agentKeys: AgentKeys;
+  const received: SignedHostReport[] = [];
   const logs: LogLine[] = [];
   let agent: AgentProcess | undefined;
 
@@ -76,7 +86,7 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
         HOST_ID: hostId,
         HOST_AGENT_ROOT: root,
         DATA_DIR: join(dir, 'data'),
-        SECRETS_KEYS: keyRing,
+        HOST_COMMAND_PUBLIC_KEYS: exportPublicKey(controlPlane.publicKey),
         KAFKA_HOST_COMMANDS_TOPIC: commandsTopic,
         KAFKA_HOST_REPORTS_TOPIC: reportsTopic,
         LOG_LEVEL: 'info',
@@ -118,7 +128,8 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
       fullName: username,
       groups: ['users'],
       sudo: false,
-      passwordHash: password === null ? null : box.seal(password, localUserStream(hostId, username)),
+      passwordHash:
+        password === null ? null : sealForHost(password, agentKeys.sealing.publicKey, { hostId, username }),
       locked: false,
       expiresOn: null,
       forcePasswordChange: false,
@@ -127,12 +138,14 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
   }
 
   function command(username: string, revision: number, desired: DesiredPresentUser): HostCommand {
-    return { commandId: randomUUID(), hostId, username, revision: String(revision), desired };
+    const command = { commandId: randomUUID(), hostId, username, revision: String(revision), desired };
+    return signHostCommand(command, controlPlane);
   }
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'host-agent-kafka-'));
     root = join(dir, 'root');
+    agentKeys = loadOrCreateAgentKeys(join(dir, 'data'), hostId);
     kafka = createKafkaClient({
       brokers,
       clientId: `host-agent-test-${run}`,
@@ -150,7 +163,10 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
     await reports.run({
       eachMessage: async ({ message }) => {
         expect(message.key?.toString()).toBe(hostId);
-        received.push(JSON.parse(String(message.value)) as HostReportMessage);
+        const report = JSON.parse(String(message.value)) as SignedHostReport;
+        // Every report is signed with the agent's own key, over exactly what it says.
+        expect(verifyHostReport(report, [agentKeys.signing.publicKey])).not.toBeNull();
+        received.push(report);
       },
     });
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -14,7 +14,7 @@ import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { HostRow, LocalUserRow } from '@ops/infra/read-models';
 import type { Repository } from 'typeorm';
 import { CommandCtx } from '../common/command-context.decorator';
-import { RegisterHostDto } from './dto/register-host.dto';
+import { AgentPublicKeysDto, RegisterHostDto } from './dto/register-host.dto';
 
 interface HostView {
   host_id: string;
@@ -48,11 +48,41 @@ export class HostsController {
     const outcome = await this.commands.run({
       streamName: hostStream(body.host_id),
       decider: hostDecider,
-      command: { type: 'RegisterHost', hostId: body.host_id, name: body.name },
+      command: {
+        type: 'RegisterHost',
+        hostId: body.host_id,
+        name: body.name,
+        agentKeys: body.agent_public_keys ?? null,
+      },
       context,
       schemaVersions: HOST_SCHEMA_VERSIONS,
     });
     return { host_id: body.host_id, name: body.name, changed: outcome.eventIds.length > 0 };
+  }
+
+  /**
+   * Enrols the host's agent anew (a reinstalled host, a rotation, a leaked key): from this event on
+   * only reports signed with the new key are recorded and hashes are sealed to the new key.
+   */
+  @Put(':hostId/agent-keys')
+  async rotateAgentKeys(
+    @Param('hostId') hostId: string,
+    @Body() body: AgentPublicKeysDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<{ host_id: string; changed: boolean }> {
+    assertValidHostId(hostId, 'host_id');
+    const outcome = await this.commands.run({
+      streamName: hostStream(hostId),
+      decider: hostDecider,
+      command: {
+        type: 'RotateAgentKeys',
+        hostId,
+        agentKeys: { signing: body.signing, sealing: body.sealing },
+      },
+      context,
+      schemaVersions: HOST_SCHEMA_VERSIONS,
+    });
+    return { host_id: hostId, changed: outcome.eventIds.length > 0 };
   }
 
   @Get()

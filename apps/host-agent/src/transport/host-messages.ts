@@ -1,7 +1,4 @@
-import type { HostCommand, HostInventory, HostOutcome } from '@ops/domain/local-users/host-command';
-
-/** The value of a message on the reports topic; `kind` tells outcomes and inventories apart. */
-export type HostReportMessage = ({ kind: 'outcome' } & HostOutcome) | ({ kind: 'inventory' } & HostInventory);
+import type { HostCommand } from '@ops/domain/local-users/host-command';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -9,7 +6,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * A command as the relay published it (the JSON of a HostCommand), or null for anything else. Only
- * the envelope is checked: the domain validated the desired state before the event was appended.
+ * the envelope is checked here: the agent's verifier then checks its signature and desired state.
  */
 export function parseHostCommand(value: Buffer | null): HostCommand | null {
   if (!value) return null;
@@ -25,14 +22,4 @@ export function parseHostCommand(value: Buffer | null): HostCommand | null {
   const strings = [commandId, hostId, username, revision].every((field) => typeof field === 'string');
   if (!strings || !/^\d+$/.test(String(revision))) return null;
   return parsed as unknown as HostCommand;
-}
-
-export function outcomeMessage(outcome: HostOutcome): string {
-  const message: HostReportMessage = { kind: 'outcome', ...outcome };
-  return JSON.stringify(message);
-}
-
-export function inventoryMessage(inventory: HostInventory): string {
-  const message: HostReportMessage = { kind: 'inventory', ...inventory };
-  return JSON.stringify(message);
 }

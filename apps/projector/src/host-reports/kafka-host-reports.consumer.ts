@@ -5,17 +5,18 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DomainError, type HostInventory, type HostOutcome } from '@ops/domain';
+import { DomainError } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { KAFKA_CLIENT } from '@ops/infra/kafka/kafka.module';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
-import type { HostReportMessage } from '../../../host-agent/src/transport/host-messages';
-import { HostReportRecorder } from './host-report-recorder';
+import type { SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
+import { VerifiedHostReports } from './verified-host-reports';
 
 /**
- * Reads what the agents publish (outcomes, inventories) and records it as events. The offset is
- * committed after the event is appended; a redelivered report appends nothing (see the recorder).
+ * Reads what the agents publish (outcomes, inventories) and records what their signatures vouch for
+ * as events. The offset is committed after the event is appended; a redelivered report appends
+ * nothing (see the recorder).
  */
 @Injectable()
 export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,7 +26,7 @@ export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnAppli
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly recorder: HostReportRecorder,
+    private readonly reports: VerifiedHostReports,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,10 +53,9 @@ export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnAppli
       this.logger.error(where, 'host report unreadable or not from the host it names: parked (skipped)');
     } else {
       try {
-        if (report.kind === 'outcome') await this.recorder.outcome(report as HostOutcome);
-        else await this.recorder.inventory(report as HostInventory);
+        await this.reports.report(report);
       } catch (error) {
-        // A report the domain refuses is refused on every retry: park it rather than block the partition.
+        // A report the signature check or the domain refuses is refused on every retry: park it rather than block the partition.
         // Anything else (the database away) is thrown, and the report comes again.
         if (!(error instanceof DomainError)) throw error;
         this.logger.error(
@@ -67,13 +67,13 @@ export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnAppli
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
   }
 
-  private parse(value: Buffer | null): HostReportMessage | null {
+  private parse(value: Buffer | null): SignedHostReport | null {
     try {
       const parsed: unknown = value ? JSON.parse(value.toString('utf8')) : null;
       if (typeof parsed !== 'object' || parsed === null) return null;
       const { kind, hostId } = parsed as { kind?: unknown; hostId?: unknown };
       return (kind === 'outcome' || kind === 'inventory') && typeof hostId === 'string'
-        ? (parsed as HostReportMessage)
+        ? (parsed as SignedHostReport)
         : null;
     } catch {
       return null;

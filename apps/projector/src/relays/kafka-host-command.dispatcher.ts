@@ -5,7 +5,7 @@ import type { Producer } from 'kafkajs';
 
 /**
  * Publishes host commands keyed by host id, so each agent reads its own commands in order from one
- * partition. The message carries the password hash only sealed (as it is in the event).
+ * partition. Each command is signed and carries its password hash sealed to its target host only.
  */
 export class KafkaHostCommandDispatcher implements HostCommandDispatcher {
   constructor(

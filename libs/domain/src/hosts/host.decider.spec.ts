@@ -42,8 +42,60 @@ describe('host decider', () => {
 
   it('registers a host once, with its name trimmed', () => {
     expect(hostDecider.decide({ ...register, name: '  Web 1 ' }, hostDecider.initialState)).toEqual([
-      { type: 'HostRegistered', data: { hostId: 'web-1', name: 'Web 1' } },
+      { type: 'HostRegistered', data: { hostId: 'web-1', name: 'Web 1', agentKeys: null } },
     ]);
+  });
+
+  describe('agent keys', () => {
+    const keys = {
+      signing: 'MCowBQYDK2VwAyEAWG7Fp+dIBqZ69BIiQbGKLe9hPJrISyzPFdYZR9XK1XE=',
+      sealing: 'MCowBQYDK2VuAyEAHgpC6Q1tNlTtF7VmCYvI2v72LHk8n3WFduak5kXIjTQ=',
+    };
+    const other = { ...keys, sealing: 'MCowBQYDK2VuAyEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' };
+    const rotate = (agentKeys: typeof keys): ManagedHostCommand => ({
+      type: 'RotateAgentKeys',
+      hostId: 'web-1',
+      agentKeys,
+    });
+
+    it('records the keys given at registration', () => {
+      expect(run([{ ...register, agentKeys: keys }]).state.agentKeys).toEqual(keys);
+    });
+
+    it('reads a version 1 registration, which had no keys, as a host without keys', () => {
+      const state = hostDecider.evolve(hostDecider.initialState, {
+        type: 'HostRegistered',
+        data: { hostId: 'web-1', name: 'Web 1' },
+      });
+      expect(state).toMatchObject({ registered: true, agentKeys: null });
+    });
+
+    it.each([
+      { signing: keys.sealing, sealing: keys.sealing },
+      { signing: keys.signing, sealing: keys.signing },
+      { signing: `${keys.signing}A`, sealing: keys.sealing },
+      { signing: keys.signing, sealing: '' },
+    ])('refuses keys of the wrong kind or shape %#', (agentKeys) => {
+      const error = refusal(() => hostDecider.decide({ ...register, agentKeys }, hostDecider.initialState));
+      expect(error).toMatchObject({ code: 'invalid', field: 'agent_public_keys' });
+    });
+
+    it('refuses to swap keys by registering again, and rotates them on request', () => {
+      const { state } = run([{ ...register, agentKeys: keys }]);
+      const error = refusal(() => hostDecider.decide({ ...register, agentKeys: other }, state));
+      expect(error).toMatchObject({ code: 'conflict', field: 'agent_public_keys' });
+      expect(hostDecider.decide({ ...register, agentKeys: keys }, state)).toEqual([]);
+      expect(hostDecider.decide(rotate(other), state)).toEqual([
+        { type: 'HostAgentKeysRotated', data: { hostId: 'web-1', agentKeys: other } },
+      ]);
+      expect(run([{ ...register, agentKeys: keys }, rotate(other)]).state.agentKeys).toEqual(other);
+      expect(hostDecider.decide(rotate(keys), state)).toEqual([]);
+    });
+
+    it('refuses to rotate the keys of a host nobody registered', () => {
+      const error = refusal(() => hostDecider.decide(rotate(keys), hostDecider.initialState));
+      expect(error.code).toBe('not_found');
+    });
   });
 
   it('treats registering again under the same name as no change', () => {

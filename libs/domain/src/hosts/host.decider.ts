@@ -1,7 +1,8 @@
 import type { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import type { InventoryAccount } from '../local-users/host-command';
-import type { ManagedHostCommand, RecordInventory, RegisterHost } from './host.commands';
+import { assertValidAgentKeys, sameAgentKeys, type AgentPublicKeys } from './agent-keys';
+import type { ManagedHostCommand, RecordInventory, RegisterHost, RotateAgentKeys } from './host.commands';
 import type { HostEvent } from './host.events';
 import { assertValidHostId } from './host-id';
 import { assertValidInventory, isSystemAccount, sameAccounts } from './inventory';
@@ -10,6 +11,8 @@ export interface HostState {
   readonly registered: boolean;
   readonly hostId: string;
   readonly name: string;
+  /** What the host's agent signs its reports with and is sealed to; null: not enrolled. */
+  readonly agentKeys: AgentPublicKeys | null;
   /** The last inventory the agent reported, or null before the first report. */
   readonly inventory: { readonly takenAt: string; readonly accounts: readonly InventoryAccount[] } | null;
 }
@@ -23,15 +26,37 @@ function decideRegister(command: RegisterHost, state: HostState): HostEvent[] {
   if ([...name].length === 0 || [...name].length > MAX_HOST_NAME_LENGTH || NAME_FORBIDDEN.test(name)) {
     throw new DomainError('invalid', `name must be 1-${MAX_HOST_NAME_LENGTH} printable characters`, 'name');
   }
+  const agentKeys = command.agentKeys ?? null;
+  if (agentKeys) assertValidAgentKeys(agentKeys);
   if (state.registered) {
-    if (state.name === name) return [];
-    throw new DomainError(
-      'conflict',
-      `host ${command.hostId} is already registered as ${state.name}`,
-      'name',
-    );
+    if (state.name !== name) {
+      throw new DomainError(
+        'conflict',
+        `host ${command.hostId} is already registered as ${state.name}`,
+        'name',
+      );
+    }
+    // Registering again must not swap keys silently: that is a rotation, which says so.
+    if (agentKeys && !sameAgentKeys(state.agentKeys, agentKeys)) {
+      throw new DomainError(
+        'conflict',
+        `host ${command.hostId} is registered with other agent keys: rotate them instead`,
+        'agent_public_keys',
+      );
+    }
+    return [];
   }
-  return [{ type: 'HostRegistered', data: { hostId: command.hostId, name } }];
+  return [{ type: 'HostRegistered', data: { hostId: command.hostId, name, agentKeys } }];
+}
+
+function decideRotate(command: RotateAgentKeys, state: HostState): HostEvent[] {
+  assertValidHostId(command.hostId);
+  assertValidAgentKeys(command.agentKeys);
+  if (!state.registered) {
+    throw new DomainError('not_found', `host ${command.hostId} is not registered`, 'host_id');
+  }
+  if (sameAgentKeys(state.agentKeys, command.agentKeys)) return [];
+  return [{ type: 'HostAgentKeysRotated', data: { hostId: command.hostId, agentKeys: command.agentKeys } }];
 }
 
 function decideInventory(command: RecordInventory, state: HostState): HostEvent[] {
@@ -53,11 +78,13 @@ function decideInventory(command: RecordInventory, state: HostState): HostEvent[
 }
 
 export const hostDecider: Decider<ManagedHostCommand, HostEvent, HostState> = {
-  initialState: { registered: false, hostId: '', name: '', inventory: null },
+  initialState: { registered: false, hostId: '', name: '', agentKeys: null, inventory: null },
   decide(command, state) {
     switch (command.type) {
       case 'RegisterHost':
         return decideRegister(command, state);
+      case 'RotateAgentKeys':
+        return decideRotate(command, state);
       case 'RecordInventory':
         return decideInventory(command, state);
     }
@@ -65,7 +92,15 @@ export const hostDecider: Decider<ManagedHostCommand, HostEvent, HostState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'HostRegistered':
-        return { ...state, registered: true, hostId: event.data.hostId, name: event.data.name };
+        return {
+          ...state,
+          registered: true,
+          hostId: event.data.hostId,
+          name: event.data.name,
+          agentKeys: event.data.agentKeys ?? null,
+        };
+      case 'HostAgentKeysRotated':
+        return { ...state, agentKeys: event.data.agentKeys };
       case 'HostInventoryReported':
         return { ...state, inventory: { takenAt: event.data.takenAt, accounts: event.data.accounts } };
     }

@@ -4,3 +4,4 @@ export * from './host.decider';
 export * from './host.events';
 export * from './host.stream';
 export * from './inventory';
+export * from './agent-keys';

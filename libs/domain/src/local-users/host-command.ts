@@ -43,6 +43,12 @@ export interface EncryptedSecret {
   sealed: string;
 }
 
+/** An Ed25519 signature (base64url) and the id of the key that made it, so keys can rotate. */
+export interface TrustSignature {
+  keyId: string;
+  value: string;
+}
+
 export interface HostCommand {
   /** The id of the event that asked for this state; outcomes refer to it. */
   commandId: string;
@@ -51,6 +57,11 @@ export interface HostCommand {
   /** Stream revision the desired state was taken at: an agent never applies an older one after a newer. */
   revision: string;
   desired: DesiredLocalUser;
+  /**
+   * The control plane's signature over the ids above and a hash of `desired`; an agent applies
+   * nothing without a valid one.
+   */
+  signature?: TrustSignature;
 }
 
 export type HostOutcome =

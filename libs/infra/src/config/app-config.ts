@@ -1,4 +1,4 @@
-import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
+import { ED25519_PUBLIC_KEY_PATTERN, HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -19,6 +19,10 @@ import { inspect } from 'node:util';
 import { kafkaSecurityProblems } from '../kafka/kafka-security';
 
 const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
+const ED25519_PUBLIC_KEY = ED25519_PUBLIC_KEY_PATTERN.source.slice(1, -1);
+const ED25519_PUBLIC_KEY_LIST = new RegExp(
+  `^\\s*${ED25519_PUBLIC_KEY}\\s*(,\\s*${ED25519_PUBLIC_KEY}\\s*)*$`,
+);
 
 /**
  * Every setting the applications read, from the environment, validated once at start so that a
@@ -399,6 +403,35 @@ export class AppConfig {
   @Min(100)
   @Max(120_000)
   AUDIT_DIGEST_EXPORT_TIMEOUT_MS = 10_000;
+
+  // --- Host trust (issue 10, item 1): signed host commands and reports, hashes sealed to each host ---
+
+  /**
+   * Ed25519 private key (PEM, PKCS#8; `\n` may be escaped) the control plane signs every host command
+   * with. Without it (or HOST_COMMAND_SIGNING_KEY_FILE) a key is generated once in DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, {
+    message: 'HOST_COMMAND_SIGNING_KEY must be a PEM (PKCS#8) private key',
+  })
+  HOST_COMMAND_SIGNING_KEY?: string;
+
+  /** A file holding the host command signing key (PEM), instead of HOST_COMMAND_SIGNING_KEY. */
+  @IsOptional()
+  @IsString()
+  @Transform(({ value }) => resolve(String(value)))
+  HOST_COMMAND_SIGNING_KEY_FILE?: string;
+
+  /**
+   * The control plane's public keys a host agent accepts commands from: comma-separated base64 SPKI
+   * DER Ed25519 keys (the projector logs its current one at start). Several during a rotation.
+   * Required by the distributed agent; the in-process agent also trusts the key its process signs with.
+   */
+  @IsOptional()
+  @Matches(ED25519_PUBLIC_KEY_LIST, {
+    message: 'HOST_COMMAND_PUBLIC_KEYS must be comma-separated Ed25519 public keys (base64 SPKI DER)',
+  })
+  HOST_COMMAND_PUBLIC_KEYS?: string;
 
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {

@@ -1,0 +1,46 @@
+import { DomainError, type AccountProtection, type HostCommand } from '@ops/domain';
+import { verifyHostCommandSignature } from '@ops/infra/host-trust/host-command-signature';
+import type { KeyObject } from 'node:crypto';
+import type { AppliedRevisions } from '../applied-revisions';
+import { assertValidDesiredState } from './desired-state';
+
+export interface HostCommandVerifierOptions {
+  hostId: string;
+  /** The control plane's public keys (several while its key rotates). */
+  trustedKeys: readonly KeyObject[];
+  protection: AccountProtection;
+}
+
+/**
+ * Decides whether a command may touch this host at all, before anything else looks at it: it must be
+ * for this host, signed by the control plane over exactly what it carries, not older than what was
+ * already applied to the account (a replay), and sound by the domain's rules.
+ */
+export class HostCommandVerifier {
+  constructor(private readonly options: HostCommandVerifierOptions) {
+    if (options.trustedKeys.length === 0)
+      throw new Error('The host agent needs at least one trusted control-plane key');
+  }
+
+  /** Why the command is refused, in words fit for its outcome (no secret), or null to go ahead. */
+  refusal(command: HostCommand, applied: Pick<AppliedRevisions, 'isOlderThanApplied'>): string | null {
+    const { hostId } = this.options;
+    if (command.hostId !== hostId) return `command for host ${command.hostId} refused by host ${hostId}`;
+    if (!/^\d{1,19}$/.test(command.revision)) return 'command refused: its revision is not a stream revision';
+    if (!command.signature) return 'command refused: it is not signed';
+    if (!verifyHostCommandSignature(command, this.options.trustedKeys)) {
+      return 'command refused: its signature is not valid under any trusted control-plane key';
+    }
+    if (applied.isOlderThanApplied(command.username, command.revision)) {
+      return `command refused: revision ${command.revision} is older than the one already applied (replay)`;
+    }
+    try {
+      assertValidDesiredState(command, this.options.protection);
+    } catch (error) {
+      // A signed state of the wrong shape (a control plane bug) must be refused like an unsound one.
+      const reason = error instanceof DomainError ? error.message : 'the desired state is malformed';
+      return `command refused: ${reason}`;
+    }
+    return null;
+  }
+}

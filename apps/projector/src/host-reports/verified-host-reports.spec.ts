@@ -1,0 +1,69 @@
+import { DomainError, hostStream } from '@ops/domain';
+import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
+import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
+import { signHostReport, type HostReport } from '@ops/infra/host-trust/host-report-signature';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostReportRecorder } from './host-report-recorder';
+import { VerifiedHostReports } from './verified-host-reports';
+
+describe('VerifiedHostReports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'verified-reports-'));
+  const web1 = loadOrCreateAgentKeys(dir, 'web-1');
+  const web2 = loadOrCreateAgentKeys(dir, 'web-2');
+  const registered = (hostId: string, agentKeys: unknown): RecordedEvent[] =>
+    [{ type: 'HostRegistered', data: { hostId, name: hostId, agentKeys } }] as unknown as RecordedEvent[];
+  const streams = new Map([
+    [hostStream('web-1'), registered('web-1', agentPublicKeys(web1))],
+    [hostStream('web-2'), registered('web-2', agentPublicKeys(web2))],
+    [hostStream('legacy'), registered('legacy', undefined)],
+  ]);
+  const store = { readStream: async (name: string) => streams.get(name) ?? [] } as unknown as EventStore;
+  const recorder = { outcome: jest.fn(), inventory: jest.fn() };
+  const reports = new VerifiedHostReports(store, recorder as unknown as HostReportRecorder);
+
+  const outcome = (hostId: string): HostReport => ({
+    kind: 'outcome',
+    commandId: 'c-1',
+    hostId,
+    username: 'alice',
+    revision: '0',
+    status: 'applied',
+  });
+  const inventory = (hostId: string): HostReport => ({
+    kind: 'inventory',
+    hostId,
+    takenAt: '2026-01-01T00:00:00Z',
+    accounts: [],
+  });
+
+  beforeEach(() => jest.clearAllMocks());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('records what the host agent signed, without the signature', async () => {
+    await reports.report(signHostReport(outcome('web-1'), web1.signing));
+    await reports.report(signHostReport(inventory('web-1'), web1.signing));
+    const { kind: _outcome, ...applied } = outcome('web-1');
+    const { kind: _inventory, ...listed } = inventory('web-1');
+    expect(recorder.outcome).toHaveBeenCalledWith(applied);
+    expect(recorder.inventory).toHaveBeenCalledWith(listed);
+  });
+
+  it.each([
+    ['unsigned', () => ({ ...outcome('web-1'), signature: undefined as never })],
+    ['signed by another host for this one', () => signHostReport(outcome('web-1'), web2.signing)],
+    ['signed by a host for another one', () => signHostReport(inventory('web-2'), web1.signing)],
+    [
+      'altered after signing',
+      () => ({ ...signHostReport(outcome('web-1'), web1.signing), username: 'root' }),
+    ],
+    ['from a host without enrolled keys', () => signHostReport(outcome('legacy'), web1.signing)],
+    ['from a host nobody registered', () => signHostReport(outcome('ghost'), web1.signing)],
+    ['naming no valid host', () => signHostReport(outcome('../web-1'), web1.signing)],
+  ])('refuses a report %s and records nothing', async (_, forged) => {
+    await expect(reports.report(forged())).rejects.toThrow(DomainError);
+    expect(recorder.outcome).not.toHaveBeenCalled();
+    expect(recorder.inventory).not.toHaveBeenCalled();
+  });
+});

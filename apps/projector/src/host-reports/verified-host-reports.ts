@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, isValidHostId, type HostInventory, type HostOutcome } from '@ops/domain';
+import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import { verifyHostReport, type SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
+import type { SignedReportSink } from '../../../host-agent/src/verify/signing-report-sink';
+import { registeredAgentKeys } from '../host-trust/registered-agent-keys';
+import { HostReportRecorder } from './host-report-recorder';
+
+/**
+ * The one door host reports come in by, from Kafka or from the agent in this process: a report is
+ * recorded only when the agent enrolled for the host it names signed it as it is. Anything else is
+ * refused with a DomainError (callers park it) and appends nothing.
+ */
+@Injectable()
+export class VerifiedHostReports implements SignedReportSink {
+  private readonly logger = new Logger(VerifiedHostReports.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recorder: HostReportRecorder,
+  ) {}
+
+  async report(signed: SignedHostReport): Promise<void> {
+    const hostId = signed.hostId;
+    const keys = isValidHostId(hostId) ? await registeredAgentKeys(this.store, hostId) : null;
+    const report = keys ? verifyHostReport(signed, [keys.signing]) : null;
+    if (!report) {
+      this.logger.warn({ hostId, kind: signed.kind }, 'host report not signed by its host agent: refused');
+      throw new DomainError(
+        'forbidden',
+        keys
+          ? `the report is not signed by the agent enrolled for host ${hostId}`
+          : `host ${hostId} has no enrolled agent keys: its reports are not trusted`,
+        'signature',
+      );
+    }
+    const { kind, ...body } = report;
+    if (kind === 'outcome') await this.recorder.outcome(body as HostOutcome);
+    else await this.recorder.inventory(body as HostInventory);
+  }
+}
