@@ -1,6 +1,7 @@
-import { HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
+import { HOST_ID_PATTERN, HOST_ID_RULE, ROOT_EQUIVALENT_GROUPS } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
+  IsArray,
   IsIn,
   IsJSON,
   IsInt,
@@ -310,6 +311,23 @@ export class AppConfig {
    * environment; their names depend on the provider catalog, so they are collected, not declared.
    */
   providerEnv: Record<string, string> = {};
+
+  // --- Local users: root-equivalent groups (issue 10, item 7) ---
+
+  /**
+   * Groups that make a member root without sudo, refused as plain groups by the API (400) and by the
+   * host agent (failed outcome), comma-separated. Extend it with the host's own (e.g. `podman`); an
+   * empty value keeps the default, since refusing no group at all is not a setting worth offering.
+   */
+  @Transform(({ value }) =>
+    String(value)
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0),
+  )
+  @IsArray()
+  @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { each: true })
+  LOCAL_USER_REFUSED_GROUPS: string[] = [...ROOT_EQUIVALENT_GROUPS];
 }
 
 const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
