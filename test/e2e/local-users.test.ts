@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sshpk from 'sshpk';
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -232,6 +234,75 @@ describe('local users end to end on a sandbox root', () => {
       .send({ username: 'mallory' });
     expect(create.status).toBe(403);
     expect((await request(http).get('/api/v1/hosts')).status).toBe(401);
+  });
+
+  it.each([
+    [
+      'POST',
+      'docker',
+      async () => undefined,
+      () => api().post('/api/v1/local-users', { username: 'gwen', groups: ['users', 'docker'] }),
+    ],
+    [
+      'PUT',
+      'disk',
+      async () => expect((await api().post('/api/v1/local-users', { username: 'gina' })).status).toBe(202),
+      () => api().put('/api/v1/local-users/gina/groups', { groups: ['disk'] }),
+    ],
+  ])(
+    'refuses a root-equivalent group on %s with 400 problem+json naming %s, appending nothing',
+    async (_method, group, prepare, send) => {
+      await prepare();
+      const before = await t.countEvents();
+      const response = await send();
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(response.body)).toContain(`${group} is root-equivalent`);
+      expect(await t.countEvents()).toBe(before);
+    },
+  );
+
+  it.each(['root', 'daemon'])(
+    'answers 403 problem+json to DELETE of the protected %s, appending nothing',
+    async (username) => {
+      const [events, passwd] = [await t.countEvents(), await readFile(join(root, 'etc', 'passwd'), 'utf8')];
+      const response = await api().delete(`/api/v1/local-users/${username}`);
+      expect(response.status).toBe(403);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(await t.countEvents()).toBe(events);
+      expect(await readFile(join(root, 'etc', 'passwd'), 'utf8')).toBe(passwd);
+    },
+  );
+
+  describe('an account made by hand on the host', () => {
+    const useradd = promisify(execFile);
+
+    it('is not taken over by a create without adopt: the host reports why', async () => {
+      await useradd('/usr/sbin/useradd', ['--prefix', root, '-m', '-c', 'by hand', 'mallory']);
+      const before = await etcLine(root, 'passwd', 'mallory');
+      const created = await api().post('/api/v1/local-users', { username: 'mallory', sudo: true });
+      expect(created.status).toBe(202);
+      const user = await eventually(async () => {
+        const response = await api().get('/api/v1/local-users/mallory');
+        expect(response.body.state).toBe('failed');
+        return response.body;
+      }, 20_000);
+      expect(user.last_outcome.message).toContain('was not created by the platform');
+      expect(await etcLine(root, 'passwd', 'mallory')).toBe(before);
+      expect(await etcLine(root, 'group', 'sudo')).not.toMatch(/[:,]mallory(,|$)/);
+    });
+
+    it('is managed once an admin adopts it', async () => {
+      await useradd('/usr/sbin/useradd', ['--prefix', root, '-m', '-c', 'by hand', 'walter']);
+      const created = await api().post('/api/v1/local-users', {
+        username: 'walter',
+        full_name: 'Walter Adopted',
+        adopt: true,
+      });
+      expect(created.status).toBe(202);
+      await applied('walter', created.body.revision);
+      expect(await etcLine(root, 'passwd', 'walter')).toMatch(/^walter:x:\d+:\d+:Walter Adopted:/);
+    });
   });
 
   it('answers 404 for an unknown host', async () => {

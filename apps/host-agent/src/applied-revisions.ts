@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readJsonState, writeJsonState } from './json-state-file';
 
 /**
  * The last revision applied per account, kept in one JSON file written atomically. A redelivered
@@ -45,37 +43,13 @@ export class AppliedRevisions {
   }
 
   private async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    const parsed = JSON.parse(text) as Record<string, string>;
+    const parsed = (await readJsonState(this.path)) as Record<string, string> | null;
     this.revisions = new Map(
-      Object.entries(parsed).map(([username, revision]) => [username, BigInt(revision)]),
+      Object.entries(parsed ?? {}).map(([username, revision]) => [username, BigInt(revision)]),
     );
   }
 
-  /** Temp file, fsync, rename, fsync of the folder: after a crash the file is the old map or the new one. */
-  private async save(): Promise<void> {
-    const directory = dirname(this.path);
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    const temporary = join(directory, `.applied.${randomBytes(6).toString('hex')}.tmp`);
-    const file = await open(temporary, 'wx', 0o600);
-    try {
-      await file.writeFile(`${JSON.stringify(this.entries(), null, 2)}\n`, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, this.path);
-    const folder = await open(directory, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+  private save(): Promise<void> {
+    return writeJsonState(this.path, this.entries());
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AppliedRevisions } from './applied-revisions';
 import { LocalUserConverger } from './converge/local-user-converger';
+import { ManagedAccounts } from './converge/managed-accounts';
 import { HostAgent } from './host-agent';
 import { resolveHostRoot } from './sandbox/host-root';
 import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
@@ -48,6 +49,10 @@ export async function buildHostAgent(options: {
   const hostId = config.HOST_ID;
   const root = resolveHostRoot(config);
   await ensureRoot(root, config, logger);
+  const state = join(config.DATA_DIR, 'host-agent', hostId);
+  const applied = await AppliedRevisions.open(join(state, 'applied.json'));
+  // Accounts an earlier agent applied commands to predate this list: they were the platform's.
+  const managed = await ManagedAccounts.open(join(state, 'managed.json'), Object.keys(applied.entries()));
   const agent = new HostAgent({
     hostId,
     source: options.source,
@@ -56,15 +61,18 @@ export async function buildHostAgent(options: {
       hostId,
       trustedKeys: options.trustedKeys,
       protection: { configured: protectedAccounts(config), systemAccounts: [] },
+      refusedGroups: config.LOCAL_USER_REFUSED_GROUPS,
     }),
     converger: new LocalUserConverger({
       root,
       runner: new ShadowUtils({ root }),
       openSecret: hostSecretOpener(options.agentKeys),
       sudoGroup: config.HOST_AGENT_SUDO_GROUP,
+      refusedGroups: config.LOCAL_USER_REFUSED_GROUPS,
+      managed,
       logger,
     }),
-    applied: await AppliedRevisions.open(join(config.DATA_DIR, 'host-agent', hostId, 'applied.json')),
+    applied,
     readInventory: () => readAccounts(root),
     inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
     logger,

@@ -1,10 +1,14 @@
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { LocalUserConverger } from '../../../apps/host-agent/src/converge/local-user-converger';
+import { ManagedAccounts } from '../../../apps/host-agent/src/converge/managed-accounts';
 import { ShadowUtils, type ToolRunner } from '../../../apps/host-agent/src/shadow/shadow-utils';
+import { ROOT_EQUIVALENT_GROUPS } from '../../../libs/domain/src/local-users/account-fields';
 import type {
   DesiredLocalUser,
   DesiredPresentUser,
@@ -24,6 +28,7 @@ import {
   type Sandbox,
 } from './sandbox-fixtures';
 
+const childProcess = jest.requireActual<typeof import('node:child_process')>('node:child_process');
 const logLines: string[] = [];
 const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
 
@@ -40,6 +45,9 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
   let runner: ShadowUtils;
   let runs: jest.SpyInstance<ReturnType<ToolRunner['run']>, Parameters<ToolRunner['run']>>;
   let converger: LocalUserConverger;
+  let managed: ManagedAccounts;
+  // Every process the agent starts, real argv included; cleared by no test.
+  const processes = jest.spyOn(childProcess, 'execFile');
   let firstHash: string;
   let secondHash: string;
   let laptop: DesiredSshKey;
@@ -69,11 +77,14 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     sandbox = await createSandbox();
     runner = new ShadowUtils({ root: sandbox.root });
     runs = jest.spyOn(runner, 'run');
+    managed = await ManagedAccounts.open(join(sandbox.dir, 'state', 'managed.json'));
     converger = new LocalUserConverger({
       root: sandbox.root,
       runner,
       openSecret: fakeOpen,
       sudoGroup: 'sudo',
+      refusedGroups: ROOT_EQUIVALENT_GROUPS,
+      managed,
       logger,
     });
     [firstHash, secondHash] = await Promise.all([
@@ -102,7 +113,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
 
   it('creates the account with its shell, name, groups, sudo, password and keys', async () => {
     const ran = await converge({});
-    expect(ran).toStrictEqual(['useradd']);
+    expect(ran).toStrictEqual(['useradd', 'chpasswd']);
 
     expect(await etcLine(sandbox.root, 'passwd', 'alice')).toBe(
       'alice:x:1000:1000:Alice Example:/home/alice:/bin/bash',
@@ -148,8 +159,8 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     expect(await snapshot()).toStrictEqual(before);
   });
 
-  it('changes the password with usermod -p', async () => {
-    expect(await converge({ passwordHash: fakeSeal(secondHash) })).toStrictEqual(['usermod']);
+  it('changes the password with chpasswd -e', async () => {
+    expect(await converge({ passwordHash: fakeSeal(secondHash) })).toStrictEqual(['chpasswd']);
     expect(field(await etcLine(sandbox.root, 'shadow', 'alice'), 1)).toBe(secondHash);
   });
 
@@ -183,8 +194,8 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
   });
 
   it('sets the supplementary groups to exactly the list', async () => {
-    await converge({ groups: ['adm', 'tty'] });
-    expect(await etcLine(sandbox.root, 'group', 'adm')).toBe('adm:x:4:alice');
+    await converge({ groups: ['daemon', 'tty'] });
+    expect(await etcLine(sandbox.root, 'group', 'daemon')).toBe('daemon:x:1:alice');
     expect(await etcLine(sandbox.root, 'group', 'tty')).toBe('tty:x:5:alice');
     expect(await etcLine(sandbox.root, 'group', 'users')).toBe('users:x:100:');
   });
@@ -204,7 +215,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
 
   it('keeps a forced change when a new password is set with it', async () => {
     expect(await converge({ passwordHash: fakeSeal(firstHash), forcePasswordChange: true })).toStrictEqual([
-      'usermod',
+      'chpasswd',
       'chage',
     ]);
     const shadow = await etcLine(sandbox.root, 'shadow', 'alice');
@@ -229,7 +240,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     runs.mockClear();
     const deleted = await converger.apply(command('alice', 100, { present: false, removeHome: true }));
     expect(deleted.status).toBe('applied');
-    expect(runs.mock.calls).toStrictEqual([['userdel', ['-r', 'alice']]]);
+    expect(runs.mock.calls.map(([tool, args]) => [tool, args])).toStrictEqual([['userdel', ['-r', 'alice']]]);
     for (const file of ['passwd', 'shadow', 'group', 'gshadow']) {
       expect(await etcLine(sandbox.root, file, 'alice')).toBeUndefined();
     }
@@ -252,21 +263,26 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     expect(await etcLine(sandbox.root, 'passwd', 'bob')).toBeUndefined();
   });
 
-  it('redacts the hash from whatever a tool prints, even when it echoes its arguments', async () => {
+  it('redacts the hash from whatever a tool prints, even when it echoes its input', async () => {
     const echoing: ToolRunner = {
-      run: async (tool, args) => ({ exitCode: 3, stderr: `${tool}: refused ${args.join(' ')}` }),
+      run: async (tool, args, input) =>
+        tool === 'chpasswd'
+          ? { exitCode: 3, stderr: `${tool}: refused ${args.join(' ')} ${input ?? ''}` }
+          : runner.run(tool, args, input),
     };
     const converging = new LocalUserConverger({
       root: sandbox.root,
       runner: echoing,
       openSecret: fakeOpen,
       sudoGroup: 'sudo',
+      refusedGroups: ROOT_EQUIVALENT_GROUPS,
+      managed,
       logger,
     });
     const outcome = await converging.apply(
       command('carol', 0, { ...desired, passwordHash: fakeSeal(firstHash) }),
     );
-    expect(outcome).toMatchObject({ status: 'failed', tool: 'useradd', exitCode: 3 });
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'chpasswd', exitCode: 3 });
     expect(JSON.stringify(outcome)).not.toContain(firstHash.split('$')[3]);
     expect(outcome.status === 'failed' && outcome.message).toContain('[redacted]');
   });
@@ -284,14 +300,14 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     const outside = await mkdtemp(join(tmpdir(), 'outside-'));
     await writeFile(join(outside, 'authorized_keys'), 'ssh-ed25519 AAAA precious\n');
     const user: DesiredPresentUser = { ...desired, sshKeys: [] };
-    expect(await converger.apply(command('mallory', 1, user))).toMatchObject({ status: 'applied' });
-    const ssh = join(sandbox.root, 'home', 'mallory', '.ssh');
+    expect(await converger.apply(command('trudy', 1, user))).toMatchObject({ status: 'applied' });
+    const ssh = join(sandbox.root, 'home', 'trudy', '.ssh');
     await rm(ssh, { recursive: true, force: true });
     await symlink(outside, ssh);
 
-    const keyless = await converger.apply(command('mallory', 2, { ...user, shell: '/bin/sh' }));
+    const keyless = await converger.apply(command('trudy', 2, { ...user, shell: '/bin/sh' }));
     expect(keyless).toMatchObject({ status: 'failed' });
-    const keyed = await converger.apply(command('mallory', 3, { ...user, sshKeys: [laptop] }));
+    const keyed = await converger.apply(command('trudy', 3, { ...user, sshKeys: [laptop] }));
     expect(keyed).toMatchObject({ status: 'failed' });
     expect(await readFile(join(outside, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA precious\n');
     expect((await readdir(outside)).sort()).toStrictEqual(['authorized_keys']);
@@ -306,6 +322,201 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent' });
     expect(tools()).toStrictEqual([]);
     expect(await etcLine(sandbox.root, 'passwd', 'sneaky')).toBeUndefined();
+  });
+
+  describe('a password hash never appears in any argv (every local user can read the process list)', () => {
+    it('creates with a password and changes it through stdin only', async () => {
+      runs.mockClear();
+      const user: DesiredPresentUser = { ...desired, sshKeys: [], passwordHash: fakeSeal(firstHash) };
+      expect(await converger.apply(command('hashy', 1, user))).toMatchObject({ status: 'applied' });
+      const changed = { ...user, passwordHash: fakeSeal(secondHash), locked: true };
+      expect(await converger.apply(command('hashy', 2, changed))).toMatchObject({ status: 'applied' });
+
+      expect(tools()).toStrictEqual(['useradd', 'chpasswd', 'chpasswd']);
+      for (const [, args] of runs.mock.calls) {
+        for (const hash of [firstHash, secondHash]) {
+          expect(args.join(' ')).not.toContain(hash.split('$')[3]);
+        }
+      }
+      expect(runs.mock.calls.map(([, , input]) => input)).toStrictEqual([
+        undefined,
+        `hashy:${firstHash}\n`,
+        `hashy:!${secondHash}\n`,
+      ]);
+      expect(field(await etcLine(sandbox.root, 'shadow', 'hashy'), 1)).toBe(`!${secondHash}`);
+    });
+
+    it('refuses a "hash" that would add a line to chpasswd input', async () => {
+      runs.mockClear();
+      const injected = `${firstHash}\nroot:${secondHash}`;
+      const outcome = await converger.apply(
+        command('hashy', 3, { ...desired, sshKeys: [], passwordHash: fakeSeal(injected) }),
+      );
+      expect(outcome).toMatchObject({ status: 'failed', tool: 'secret' });
+      expect(tools()).toStrictEqual([]);
+      expect(field(await etcLine(sandbox.root, 'shadow', 'root'), 1)).toBe('*');
+    });
+  });
+
+  describe('authorized_keys is written as the user, never by root through paths the user controls', () => {
+    const etc = (): string => join(sandbox.root, 'etc');
+    const etcSnapshot = async (): Promise<string[]> => {
+      const names = (await readdir(etc())).sort();
+      return Promise.all(
+        names.map(async (name) => {
+          const path = join(etc(), name);
+          const stats = await lstat(path);
+          const content = stats.isFile() ? await readFile(path, 'utf8') : '';
+          return `${name} ${stats.uid}:${stats.gid} ${stats.mode.toString(8)} ${content}`;
+        }),
+      );
+    };
+
+    async function createUser(username: string): Promise<string> {
+      const user: DesiredPresentUser = { ...desired, passwordHash: null, sshKeys: [laptop] };
+      expect(await converger.apply(command(username, 1, user))).toMatchObject({ status: 'applied' });
+      return join(sandbox.root, 'home', username);
+    }
+
+    it("refuses a ~/.ssh link into the root's etc/, with or without keys, and leaves etc/ untouched", async () => {
+      const home = await createUser('oscar');
+      await rm(join(home, '.ssh'), { recursive: true, force: true });
+      await symlink(etc(), join(home, '.ssh'));
+      const before = await etcSnapshot();
+
+      const keyed = await converger.apply(
+        command('oscar', 2, { ...desired, passwordHash: null, sshKeys: [desktop] }),
+      );
+      expect(keyed).toMatchObject({ status: 'failed', tool: 'authorized_keys' });
+      expect(keyed.status === 'failed' && keyed.message).toContain('~/.ssh is a link: refused');
+      const keyless = await converger.apply(
+        command('oscar', 3, { ...desired, passwordHash: null, sshKeys: [] }),
+      );
+      expect(keyless.status === 'failed' && keyless.message).toContain('~/.ssh is a link: refused');
+      expect(await etcSnapshot()).toStrictEqual(before);
+    });
+
+    it("refuses an authorized_keys link to the root's etc/shadow and leaves it untouched", async () => {
+      const home = await createUser('olga');
+      const keys = join(home, '.ssh', 'authorized_keys');
+      await rm(keys);
+      await symlink(join(etc(), 'shadow'), keys);
+      const before = await etcSnapshot();
+
+      const outcome = await converger.apply(
+        command('olga', 2, { ...desired, passwordHash: null, sshKeys: [desktop] }),
+      );
+      expect(outcome).toMatchObject({ status: 'failed', tool: 'authorized_keys' });
+      expect(outcome.status === 'failed' && outcome.message).toContain(
+        '~/.ssh/authorized_keys is a link: refused',
+      );
+      expect(await etcSnapshot()).toStrictEqual(before);
+    });
+
+    it('writes nothing into etc/ while the user keeps swapping ~/.ssh for a link to it', async () => {
+      const home = await createUser('racer');
+      const { uid, gid } = await stat(home);
+      // The user's own process: swaps the real ~/.ssh and a link to etc/ as fast as it can.
+      const swapper = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const fs = require('node:fs');
+           const until = Date.now() + 4000;
+           while (Date.now() < until) {
+             for (const swap of [
+               () => fs.renameSync('.ssh', 'real'),
+               () => fs.symlinkSync(${JSON.stringify(etc())}, '.ssh'),
+               () => fs.unlinkSync('.ssh'),
+               () => fs.renameSync('real', '.ssh'),
+               () => fs.rmSync('real', { recursive: true, force: true }),
+             ]) {
+               try { swap(); } catch {}
+             }
+           }`,
+        ],
+        { cwd: home, uid, gid, env: {}, stdio: 'ignore' },
+      );
+      const exited = new Promise((resolve) => swapper.on('exit', resolve));
+      const before = await etcSnapshot();
+      const statuses = new Set<string>();
+      for (let round = 2; round < 40; round += 1) {
+        const keys = round % 2 === 0 ? [laptop, desktop] : [desktop];
+        const outcome = await converger.apply(
+          command('racer', round, { ...desired, passwordHash: null, sshKeys: keys }),
+        );
+        statuses.add(outcome.status);
+      }
+      await exited;
+      expect(statuses.size).toBeGreaterThan(1);
+      expect(await etcSnapshot()).toStrictEqual(before);
+    });
+  });
+
+  it('refuses root-equivalent groups as plain groups before any tool runs', async () => {
+    for (const groups of [['docker'], ['users', 'disk']]) {
+      runs.mockClear();
+      const outcome = await converger.apply(command('groupie', 1, { ...desired, groups }));
+      expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
+      expect(outcome.status === 'failed' && outcome.message).toContain(
+        `${groups[groups.length - 1]} is root-equivalent`,
+      );
+      expect(tools()).toStrictEqual([]);
+    }
+    expect(await etcLine(sandbox.root, 'passwd', 'groupie')).toBeUndefined();
+  });
+
+  describe('accounts the platform did not create', () => {
+    const handmade = async (): Promise<Record<string, string | undefined>> => ({
+      passwd: await etcLine(sandbox.root, 'passwd', 'mallory'),
+      shadow: await etcLine(sandbox.root, 'shadow', 'mallory'),
+      sudo: await etcLine(sandbox.root, 'group', 'sudo'),
+    });
+
+    beforeAll(async () => {
+      await promisify(execFile)('/usr/sbin/useradd', ['--prefix', sandbox.root, '-m', 'mallory']);
+    });
+
+    it('are neither changed nor deleted without adoption', async () => {
+      const before = await handmade();
+      expect(before.passwd).toBeDefined();
+      runs.mockClear();
+      const changed = await converger.apply(command('mallory', 1, { ...desired, sudo: true }));
+      expect(changed).toMatchObject({ status: 'failed', tool: 'host-agent', exitCode: null });
+      expect(changed.status === 'failed' && changed.message).toBe(
+        'mallory already exists on the host and was not created by the platform: refused (adopt it explicitly)',
+      );
+      const deleted = await converger.apply(command('mallory', 2, { present: false, removeHome: true }));
+      expect(deleted).toMatchObject({ status: 'failed', tool: 'host-agent' });
+      expect(tools()).toStrictEqual([]);
+      expect(await handmade()).toStrictEqual(before);
+    });
+
+    it('are changed once adopted, and remembered as managed from then on', async () => {
+      const adopted = await converger.apply(
+        command('mallory', 3, {
+          ...desired,
+          fullName: 'Mallory',
+          sshKeys: [],
+          passwordHash: null,
+          adopt: true,
+        }),
+      );
+      expect(adopted).toMatchObject({ status: 'applied' });
+      expect(field(await etcLine(sandbox.root, 'passwd', 'mallory'), 4)).toBe('Mallory');
+      const reopened = await ManagedAccounts.open(join(sandbox.dir, 'state', 'managed.json'));
+      expect(reopened.manages('mallory')).toBe(true);
+      expect(reopened.manages('alice')).toBe(false);
+      expect(reopened.manages('hashy')).toBe(true);
+    });
+  });
+
+  it('started no process with a password hash in its argv, whatever the test', () => {
+    expect(processes.mock.calls.length).toBeGreaterThan(0);
+    for (const [file, args] of processes.mock.calls) {
+      const argv = [file, ...(args ?? [])].join(' ');
+      for (const hash of [firstHash, secondHash]) expect(argv).not.toContain(hash.split('$')[3]);
+    }
   });
 
   it('wrote the tool runs to the log, and no password hash', () => {

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { AppliedRevisions } from '../../../apps/host-agent/src/applied-revisions';
 import { LocalUserConverger } from '../../../apps/host-agent/src/converge/local-user-converger';
+import { ManagedAccounts } from '../../../apps/host-agent/src/converge/managed-accounts';
+import { ROOT_EQUIVALENT_GROUPS } from '../../../libs/domain/src/local-users/account-fields';
 import { HostAgent } from '../../../apps/host-agent/src/host-agent';
 import { prepareSandboxRoot } from '../../../apps/host-agent/src/sandbox/prepare-sandbox-root';
 import { readAccounts } from '../../../apps/host-agent/src/shadow/read-accounts';
@@ -91,12 +93,15 @@ describe('HostAgent over the in-process channel', () => {
         hostId: HOST,
         trustedKeys: [controlPlane.publicKey],
         protection: { configured: ['root'], systemAccounts: [] },
+        refusedGroups: ROOT_EQUIVALENT_GROUPS,
       }),
       converger: new LocalUserConverger({
         root: sandbox.root,
         runner,
         openSecret: fakeOpen,
         sudoGroup: 'sudo',
+        refusedGroups: ROOT_EQUIVALENT_GROUPS,
+        managed: await ManagedAccounts.open(join(sandbox.dir, 'state', 'managed.json')),
         logger: silent,
       }),
       applied: await AppliedRevisions.open(appliedPath()),

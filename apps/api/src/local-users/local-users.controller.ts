@@ -1,7 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { DomainError, parseSshKey, systemAccounts, type HostState, type LocalUserCommand } from '@ops/domain';
+import {
+  DomainError,
+  parseSshKey,
+  systemAccounts,
+  type AccountProtection,
+  type HostState,
+  type LocalUserCommand,
+} from '@ops/domain';
 import { Roles } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -64,7 +71,9 @@ export class LocalUsersController {
       passwordHash: sealPasswordInput(body, hostId, body.username, this.box),
       forcePasswordChange: body.force_password_change ?? false,
       sshKeys,
-      protection: { configured: this.protectedAccounts(), systemAccounts: systemAccounts(host) },
+      protection: this.protectionOn(host),
+      refusedGroups: this.config.LOCAL_USER_REFUSED_GROUPS,
+      adopt: body.adopt ?? false,
     }));
   }
 
@@ -81,11 +90,12 @@ export class LocalUsersController {
     @CommandCtx() context: CommandContext,
   ): Promise<LocalUserChangeView> {
     const hostId = this.hostOf(query);
-    return this.change(hostId, username, context, () => ({
+    return this.change(hostId, username, context, (host) => ({
       type: 'DeleteLocalUser',
       hostId,
       username,
       removeHome: query.remove_home ?? false,
+      protection: this.protectionOn(host),
     }));
   }
 
@@ -244,6 +254,7 @@ export class LocalUsersController {
       hostId,
       username,
       groups: body.groups,
+      refusedGroups: this.config.LOCAL_USER_REFUSED_GROUPS,
     }));
   }
 
@@ -270,9 +281,10 @@ export class LocalUsersController {
     return query.host ?? this.config.DEFAULT_HOST_ID;
   }
 
-  private protectedAccounts(): string[] {
-    return this.config.PROTECTED_ACCOUNTS.split(',')
+  private protectionOn(host: HostState): AccountProtection {
+    const configured = this.config.PROTECTED_ACCOUNTS.split(',')
       .map((name) => name.trim())
       .filter((name) => name.length > 0);
+    return { configured, systemAccounts: systemAccounts(host) };
   }
 }

@@ -24,25 +24,22 @@ describe('account plan', () => {
     expect(dayOf('1970-01-02')).toBe(1);
   });
 
-  it('creates with useradd, the hash marked as the secret of the run', () => {
-    expect(planCreate('alice', { ...target, locked: true, expiresOn: '2030-01-01' })).toStrictEqual({
-      tool: 'useradd',
-      args: [
-        '-m',
-        '-s',
-        '/bin/bash',
-        '-c',
-        'Alice',
-        '-G',
-        'users,sudo',
-        '-e',
-        '2030-01-01',
-        '-p',
-        `!${HASH}`,
-        'alice',
-      ],
-      secret: HASH,
-    });
+  it('creates with useradd, then sets the hash through chpasswd stdin, never in argv', () => {
+    expect(planCreate('alice', { ...target, locked: true, expiresOn: '2030-01-01' })).toStrictEqual([
+      {
+        tool: 'useradd',
+        args: ['-m', '-s', '/bin/bash', '-c', 'Alice', '-G', 'users,sudo', '-e', '2030-01-01', 'alice'],
+      },
+      { tool: 'chpasswd', args: ['-e'], input: `alice:!${HASH}\n`, secret: HASH },
+    ]);
+    expect(planCreate('alice', { ...target, passwordHash: null })).toHaveLength(1);
+  });
+
+  it('sets a new password through chpasswd stdin, never in argv', () => {
+    const steps = planUpdate('alice', state, { ...target, passwordHash: '$6$other$digest' });
+    expect(steps).toStrictEqual([
+      { tool: 'chpasswd', args: ['-e'], input: 'alice:$6$other$digest\n', secret: '$6$other$digest' },
+    ]);
   });
 
   it('plans nothing for an account already in the target state, groups in any order', () => {
@@ -52,7 +49,7 @@ describe('account plan', () => {
   it('passes only the options that differ, in one usermod run', () => {
     const steps = planUpdate('alice', { ...state, shell: '/bin/sh', groups: ['users'] }, target);
     expect(steps).toStrictEqual([
-      { tool: 'usermod', args: ['-s', '/bin/bash', '-G', 'users,sudo', 'alice'], secret: undefined },
+      { tool: 'usermod', args: ['-s', '/bin/bash', '-G', 'users,sudo', 'alice'] },
     ]);
   });
 
@@ -73,7 +70,7 @@ describe('account plan', () => {
 
   it('forces a change after a new password, which stamps today, and keeps one in place', () => {
     const forced = { ...target, passwordHash: '$6$other$digest', forcePasswordChange: true };
-    expect(planUpdate('alice', state, forced).map((step) => step.tool)).toStrictEqual(['usermod', 'chage']);
+    expect(planUpdate('alice', state, forced).map((step) => step.tool)).toStrictEqual(['chpasswd', 'chage']);
     const alreadyForced = { ...state, shadow: { ...shadow, lastChange: 0 } };
     expect(planUpdate('alice', alreadyForced, { ...target, forcePasswordChange: true })).toStrictEqual([]);
     expect(planUpdate('alice', alreadyForced, target)).toStrictEqual([]);

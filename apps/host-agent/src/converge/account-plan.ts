@@ -1,10 +1,14 @@
 import type { ShadowEntry } from '../shadow/account-files';
 import type { ShadowTool } from '../shadow/shadow-utils';
 
-/** One tool run; `secret` is the part of argv that must never reach a log line or an outcome. */
+/**
+ * One tool run. `input` is the tool's stdin, where a password hash travels (never argv, which every
+ * local user can read); `secret` is what must never reach a log line or an outcome if a tool echoes it.
+ */
 export interface ToolStep {
   tool: ShadowTool;
   args: string[];
+  input?: string;
   secret?: string;
 }
 
@@ -52,38 +56,44 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * The password part of one usermod run: a new hash goes in with its lock mark in one write, so a
- * locked account never has a usable password for a moment; a lock change alone uses -L/-U. An empty
- * field (login without any password) is always replaced.
+ * What the password field must become: a new hash goes in with its lock mark in one write (a
+ * `chpasswd -e` run), so a locked account never has a usable password for a moment; a lock change
+ * alone uses usermod -L/-U. An empty field (login without any password) is always replaced.
  */
-function passwordOptions(field: string, target: AccountTarget): { args: string[]; secret?: string } {
+function passwordChange(field: string, target: AccountTarget): { args: string[]; hash?: string } {
   const current = usableHash(field);
   if (target.passwordHash === null) {
     return current !== null || field === '' ? { args: ['-p', NO_PASSWORD] } : { args: [] };
   }
-  if (current !== target.passwordHash) {
-    const value = target.locked ? `${LOCK}${target.passwordHash}` : target.passwordHash;
-    return { args: ['-p', value], secret: target.passwordHash };
-  }
+  if (current !== target.passwordHash) return { args: [], hash: target.passwordHash };
   const locked = field.startsWith(LOCK);
   if (locked === target.locked) return { args: [] };
   return { args: [target.locked ? '-L' : '-U'] };
 }
 
-/** useradd with everything it can set at once; whatever it cannot is left to `planUpdate`. */
-export function planCreate(username: string, target: AccountTarget): ToolStep {
+/** `chpasswd -e` reads `user:hash` lines on stdin: the hash never appears in any process's argv. */
+function setPassword(username: string, hash: string, locked: boolean): ToolStep {
+  const value = locked ? `${LOCK}${hash}` : hash;
+  return { tool: 'chpasswd', args: ['-e'], input: `${username}:${value}\n`, secret: hash };
+}
+
+/**
+ * useradd with everything it can set at once but the password, then the password through stdin;
+ * until then useradd's `!` keeps the account without a usable password.
+ */
+export function planCreate(username: string, target: AccountTarget): ToolStep[] {
   const args = ['-m', '-s', target.shell, '-c', target.fullName];
   if (target.groups.length > 0) args.push('-G', target.groups.join(','));
   if (target.expiresOn !== null) args.push('-e', target.expiresOn);
-  if (target.passwordHash === null) return { tool: 'useradd', args: [...args, username] };
-  const value = target.locked ? `${LOCK}${target.passwordHash}` : target.passwordHash;
-  return { tool: 'useradd', args: [...args, '-p', value, username], secret: target.passwordHash };
+  const create: ToolStep = { tool: 'useradd', args: [...args, username] };
+  if (target.passwordHash === null) return [create];
+  return [create, setPassword(username, target.passwordHash, target.locked)];
 }
 
 /**
  * The runs that take an existing account to the target, passing only the options whose value differs:
  * an account already in the target state yields no run at all. A forced change is last, because
- * usermod -p stamps today as the last change; a forced change already in place is never undone.
+ * setting a password stamps today as the last change; a forced change already in place is never undone.
  */
 export function planUpdate(username: string, state: AccountState, target: AccountTarget): ToolStep[] {
   const args: string[] = [];
@@ -91,12 +101,13 @@ export function planUpdate(username: string, state: AccountState, target: Accoun
   if (state.comment !== target.fullName) args.push('-c', target.fullName);
   if (!sameSet(state.groups, target.groups)) args.push('-G', target.groups.join(','));
   if ((state.shadow?.expire ?? null) !== target.expireDay) args.push('-e', target.expiresOn ?? '');
-  const password = passwordOptions(state.shadow?.password ?? '', target);
+  const password = passwordChange(state.shadow?.password ?? '', target);
   args.push(...password.args);
 
   const steps: ToolStep[] = [];
-  if (args.length > 0) steps.push({ tool: 'usermod', args: [...args, username], secret: password.secret });
-  const stampsToday = password.args.includes('-p');
+  if (args.length > 0) steps.push({ tool: 'usermod', args: [...args, username] });
+  if (password.hash !== undefined) steps.push(setPassword(username, password.hash, target.locked));
+  const stampsToday = password.hash !== undefined || password.args.includes('-p');
   if (target.forcePasswordChange && (stampsToday || state.shadow?.lastChange !== 0)) {
     steps.push({ tool: 'chage', args: ['-d', '0', username] });
   }

@@ -1,5 +1,8 @@
+import { assertValidGroups } from '@ops/domain/local-users/account-fields';
 import type { DesiredPresentUser, HostCommand, HostOutcome } from '@ops/domain/local-users/host-command';
+import { isValidPasswordHash } from '@ops/domain/local-users/password-policy';
 import { isValidUsername } from '@ops/domain/local-users/username';
+import { DomainError } from '@ops/domain/shared/domain-error';
 import type { Logger } from 'pino';
 import { readAccountFiles, supplementaryGroups } from '../shadow/read-accounts';
 import type { ToolRunner } from '../shadow/shadow-utils';
@@ -13,6 +16,7 @@ import {
   type ToolStep,
 } from './account-plan';
 import { syncAuthorizedKeys } from './authorized-keys';
+import type { ManagedAccounts } from './managed-accounts';
 import { redactToolMessage } from './redact';
 import type { SecretOpener } from './secret-opener';
 
@@ -23,6 +27,10 @@ export interface LocalUserConvergerOptions {
   openSecret: SecretOpener;
   /** Membership of this group is what `sudo: true` means. */
   sudoGroup: string;
+  /** Root-equivalent groups, refused as plain groups whatever the control plane sends. */
+  refusedGroups: readonly string[];
+  /** The accounts this agent created or was told to adopt: the only ones it changes. */
+  managed: ManagedAccounts;
   logger: Logger;
 }
 
@@ -51,6 +59,18 @@ function refuseSystemAccount(entry: { username: string; uid: number }): void {
       `${entry.username} is a system account (uid ${entry.uid}): refused`,
     );
   }
+}
+
+/**
+ * An account that exists on the host and that the platform neither created nor adopted belongs to
+ * someone else: an admin's, a package's, or one planted under a name the platform would create.
+ */
+function refuseForeignAccount(username: string): never {
+  throw new StepFailed(
+    'host-agent',
+    null,
+    `${username} already exists on the host and was not created by the platform: refused (adopt it explicitly)`,
+  );
 }
 
 /**
@@ -110,15 +130,28 @@ export class LocalUserConverger {
     const existing = files.passwd.find((entry) => entry.username === username);
     if (!existing) return;
     refuseSystemAccount(existing);
+    if (!this.options.managed.manages(username)) refuseForeignAccount(username);
     await this.run(username, { tool: 'userdel', args: removeHome ? ['-r', username] : [username] });
+    await this.options.managed.forget(username);
   }
 
   private async makePresent(command: HostCommand, desired: DesiredPresentUser): Promise<void> {
     const { username } = command;
     const target = this.targetOf(command, desired);
     let files = await readAccountFiles(this.options.root);
-    if (!files.passwd.some((entry) => entry.username === username)) {
-      await this.run(username, planCreate(username, target));
+    const existing = files.passwd.find((candidate) => candidate.username === username);
+    if (existing) {
+      refuseSystemAccount(existing);
+      if (!this.options.managed.manages(username)) {
+        if (!desired.adopt) refuseForeignAccount(username);
+        await this.options.managed.remember(username, 'adopted');
+      }
+    } else {
+      const [create, ...rest] = planCreate(username, target);
+      await this.run(username, create);
+      // Remembered before anything else can fail, so a retry sees the account as the platform's.
+      await this.options.managed.remember(username, 'created');
+      for (const step of rest) await this.run(username, step);
       files = await readAccountFiles(this.options.root);
     }
     const entry = files.passwd.find((candidate) => candidate.username === username);
@@ -151,6 +184,16 @@ export class LocalUserConverger {
         `password hash cannot be opened (key ${desired.passwordHash?.keyId})`,
       );
     }
+    // The hash becomes a `user:hash` line on chpasswd's stdin: a newline in it would be a second line.
+    if (passwordHash !== null && !isValidPasswordHash(passwordHash)) {
+      throw new StepFailed('secret', null, 'password hash is not a crypt(3) hash: refused');
+    }
+    try {
+      assertValidGroups(desired.groups, this.options.refusedGroups);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new StepFailed('host-agent', null, error.message);
+    }
     // Sudo is what the `sudo` flag says, nothing else: the sudo group named as a plain group is refused.
     if (desired.groups.includes(this.options.sudoGroup)) {
       throw new StepFailed(
@@ -173,7 +216,7 @@ export class LocalUserConverger {
   }
 
   private async run(username: string, step: ToolStep): Promise<void> {
-    const result = await this.options.runner.run(step.tool, step.args);
+    const result = await this.options.runner.run(step.tool, step.args, step.input);
     this.options.logger.info({ tool: step.tool, username, exitCode: result.exitCode }, 'shadow tool ran');
     if (result.exitCode !== 0) {
       const secrets = step.secret ? [step.secret] : [];

@@ -1,4 +1,4 @@
-import { parseSshKey, type DesiredPresentUser, type HostCommand } from '@ops/domain';
+import { parseSshKey, ROOT_EQUIVALENT_GROUPS, type DesiredPresentUser, type HostCommand } from '@ops/domain';
 import { opensshPublicKey } from '@ops/domain/local-users/testing';
 import { ed25519SigningKey, generatePrivateKeyPem } from '@ops/infra/host-trust/ed25519-key-source';
 import { signHostCommand } from '@ops/infra/host-trust/host-command-signature';
@@ -9,6 +9,7 @@ const verifier = new HostCommandVerifier({
   hostId: 'web-1',
   trustedKeys: [key.publicKey],
   protection: { configured: ['backup'], systemAccounts: [] },
+  refusedGroups: ROOT_EQUIVALENT_GROUPS,
 });
 const nothingApplied = { isOlderThanApplied: () => false };
 const desired: DesiredPresentUser = {
@@ -51,6 +52,7 @@ describe('HostCommandVerifier', () => {
           hostId: 'web-1',
           trustedKeys: [],
           protection: { configured: [], systemAccounts: [] },
+          refusedGroups: ROOT_EQUIVALENT_GROUPS,
         }),
     ).toThrow();
   });

@@ -18,7 +18,11 @@ import {
  * must have the fingerprint the control plane recorded, so what lands in authorized_keys is exactly
  * the key an admin saw.
  */
-export function assertValidDesiredState(command: HostCommand, protection: AccountProtection): void {
+export function assertValidDesiredState(
+  command: HostCommand,
+  protection: AccountProtection,
+  refusedGroups: readonly string[],
+): void {
   assertValidUsername(command.username);
   assertNotProtected(command.username, protection);
   const { desired } = command;
@@ -29,7 +33,7 @@ export function assertValidDesiredState(command: HostCommand, protection: Accoun
   }
   assertValidShell(desired.shell);
   assertValidFullName(desired.fullName);
-  assertValidGroups(desired.groups);
+  assertValidGroups(desired.groups, refusedGroups);
   if (desired.expiresOn !== null) assertValidExpiryDate(desired.expiresOn);
   const flags = [desired.sudo, desired.locked, desired.forcePasswordChange];
   if (!flags.every((flag) => typeof flag === 'boolean')) {

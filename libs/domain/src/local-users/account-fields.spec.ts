@@ -4,6 +4,7 @@ import {
   assertValidGroups,
   assertValidShell,
   MAX_GROUPS,
+  ROOT_EQUIVALENT_GROUPS,
 } from './account-fields';
 import { refusal } from './testing';
 
@@ -36,8 +37,8 @@ describe('shell', () => {
 
 describe('groups', () => {
   it('accepts ordinary groups and none', () => {
-    expect(() => assertValidGroups(['docker-users', 'dev', '_ops'])).not.toThrow();
-    expect(() => assertValidGroups([])).not.toThrow();
+    expect(() => assertValidGroups(['docker-users', 'dev', '_ops'], ROOT_EQUIVALENT_GROUPS)).not.toThrow();
+    expect(() => assertValidGroups([], ROOT_EQUIVALENT_GROUPS)).not.toThrow();
   });
 
   it.each([
@@ -49,14 +50,33 @@ describe('groups', () => {
     ['the root group', ['root']],
     ['too many groups', Array.from({ length: MAX_GROUPS + 1 }, (_, index) => `g${index}`)],
   ])('refuses %s', (_why, groups) => {
-    const error = refusal(() => assertValidGroups(groups));
+    const error = refusal(() => assertValidGroups(groups, ROOT_EQUIVALENT_GROUPS));
     expect(error.code).toBe('invalid');
     expect(error.field).toBe('groups');
   });
 
+  it.each(['disk', 'docker', 'lxd', 'shadow', 'adm', 'kvm', 'libvirt', 'systemd-journal'])(
+    'refuses the root-equivalent group %s by default, naming it',
+    (group) => {
+      const error = refusal(() => assertValidGroups(['dev', group], ROOT_EQUIVALENT_GROUPS));
+      expect([error.code, error.field]).toStrictEqual(['invalid', 'groups']);
+      expect(error.message).toBe(
+        `groups[1] ${group} is root-equivalent and cannot be granted as a plain group`,
+      );
+    },
+  );
+
+  it('refuses what the configured list names, and only that', () => {
+    expect(refusal(() => assertValidGroups(['podman'], ['podman'])).message).toContain('podman');
+    expect(() => assertValidGroups(['docker'], ['podman'])).not.toThrow();
+  });
+
   it('accepts exactly the maximum number of groups', () => {
     expect(() =>
-      assertValidGroups(Array.from({ length: MAX_GROUPS }, (_, index) => `g${index}`)),
+      assertValidGroups(
+        Array.from({ length: MAX_GROUPS }, (_, index) => `g${index}`),
+        ROOT_EQUIVALENT_GROUPS,
+      ),
     ).not.toThrow();
   });
 });

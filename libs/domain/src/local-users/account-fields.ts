@@ -21,8 +21,30 @@ export const MAX_GROUPS = 32;
  */
 export const PRIVILEGED_GROUPS: readonly string[] = ['root', 'sudo', 'wheel', 'admin'];
 
-/** Supplementary groups: group names follow the username rule (shadow-utils uses the same one). */
-export function assertValidGroups(groups: readonly string[], field = 'groups'): void {
+/**
+ * Groups whose members can become root without sudo (raw disks, the container or VM daemons, the
+ * shadow file, every log): the default of the configurable list the domain and the agent refuse.
+ */
+export const ROOT_EQUIVALENT_GROUPS: readonly string[] = [
+  'disk',
+  'docker',
+  'lxd',
+  'shadow',
+  'adm',
+  'kvm',
+  'libvirt',
+  'systemd-journal',
+];
+
+/**
+ * Supplementary groups: group names follow the username rule (shadow-utils uses the same one).
+ * `refused` is the configured list of root-equivalent groups; the agent calls this with its own copy.
+ */
+export function assertValidGroups(
+  groups: readonly string[],
+  refused: readonly string[],
+  field = 'groups',
+): void {
   if (groups.length > MAX_GROUPS) {
     throw new DomainError('invalid', `${field} must list at most ${MAX_GROUPS} groups`, field);
   }
@@ -32,6 +54,14 @@ export function assertValidGroups(groups: readonly string[], field = 'groups'): 
     }
     if (PRIVILEGED_GROUPS.includes(group)) {
       throw new DomainError('invalid', `${field}[${index}] grants privileges: use sudo instead`, field);
+    }
+    // The name passed the pattern above, so it is safe to repeat.
+    if (refused.includes(group)) {
+      throw new DomainError(
+        'invalid',
+        `${field}[${index}] ${group} is root-equivalent and cannot be granted as a plain group`,
+        field,
+      );
     }
   });
   if (new Set(groups).size !== groups.length) {

@@ -27,6 +27,8 @@ export interface DesiredPresentUser {
   /** The user must choose a new password at next login (last change day 0). */
   forcePasswordChange: boolean;
   sshKeys: DesiredSshKey[];
+  /** The admin adopted an account the platform did not create; absent: the agent touches only its own. */
+  adopt?: boolean;
 }
 
 export interface DesiredAbsentUser {

@@ -21,10 +21,19 @@ export interface CreateLocalUser extends AccountCommand<'CreateLocalUser'> {
   readonly sshKeys: readonly SshKeyRecord[];
   /** What the host's inventory and the configuration protect, looked up by the handler. */
   readonly protection: AccountProtection;
+  /** The configured root-equivalent groups, refused as plain groups. */
+  readonly refusedGroups: readonly string[];
+  /**
+   * The admin takes over an account that already exists on the host and that the platform did not
+   * create; without it the agent refuses to touch such an account.
+   */
+  readonly adopt: boolean;
 }
 
 export interface DeleteLocalUser extends AccountCommand<'DeleteLocalUser'> {
   readonly removeHome: boolean;
+  /** A protected account is refused as such (403), even though the platform never managed it. */
+  readonly protection: AccountProtection;
 }
 
 export interface SetLocalUserPassword extends AccountCommand<'SetLocalUserPassword'> {
@@ -56,6 +65,7 @@ export interface ChangeShell extends AccountCommand<'ChangeShell'> {
 
 export interface SetGroups extends AccountCommand<'SetGroups'> {
   readonly groups: readonly string[];
+  readonly refusedGroups: readonly string[];
 }
 
 export type ForcePasswordChange = AccountCommand<'ForcePasswordChange'>;

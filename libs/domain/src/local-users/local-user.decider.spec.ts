@@ -1,4 +1,5 @@
 import { fold } from '../shared/decider';
+import { ROOT_EQUIVALENT_GROUPS } from './account-fields';
 import type { EncryptedSecret, HostOutcome } from './host-command';
 import type { CreateLocalUser, LocalUserCommand } from './local-user.commands';
 import { desiredStateOf, localUserDecider, MAX_SSH_KEYS, type LocalUserState } from './local-user.decider';
@@ -11,6 +12,7 @@ const sealed: EncryptedSecret = { keyId: 'k1', sealed: 'c2VhbGVk' };
 const resealed: EncryptedSecret = { keyId: 'k2', sealed: 'b3RoZXI' };
 const laptop: SshKeyRecord = parseSshKey(`${opensshPublicKey('ed25519')} alice@laptop`);
 const phone: SshKeyRecord = parseSshKey(`no-pty ${opensshPublicKey('p256')} alice@phone`);
+const protection = { configured: ['ansible'], systemAccounts: ['daemon'] };
 
 function create(overrides: Partial<CreateLocalUser> = {}): CreateLocalUser {
   return {
@@ -23,7 +25,9 @@ function create(overrides: Partial<CreateLocalUser> = {}): CreateLocalUser {
     passwordHash: sealed,
     forcePasswordChange: false,
     sshKeys: [laptop],
-    protection: { configured: ['ansible'], systemAccounts: ['daemon'] },
+    protection,
+    refusedGroups: ROOT_EQUIVALENT_GROUPS,
+    adopt: false,
     ...overrides,
   };
 }
@@ -98,6 +102,24 @@ describe('local user decider: create', () => {
     expect(error.field).toBe(field);
   });
 
+  it('refuses a root-equivalent group, naming it', () => {
+    const error = refusal(() => decide(create({ groups: ['dev', 'docker'] }), localUserDecider.initialState));
+    expect([error.code, error.field]).toStrictEqual(['invalid', 'groups']);
+    expect(error.message).toContain('docker');
+    expect(
+      refusal(() => decide({ type: 'SetGroups', ...account, refusedGroups: ['podman'], groups: ['podman'] }))
+        .message,
+    ).toContain('podman');
+  });
+
+  it('records an adoption, and the desired state asks the host to adopt', () => {
+    const events = decide(create({ adopt: true }), localUserDecider.initialState);
+    expect(events[0]).toMatchObject({ type: 'LocalUserCreated', data: { adopt: true } });
+    const adopted = fold(localUserDecider, events);
+    expect(desiredStateOf(adopted)).toMatchObject({ present: true, adopt: true });
+    expect(desiredStateOf(created())).not.toHaveProperty('adopt');
+  });
+
   it('accepts an account with keys only and no password', () => {
     const { state } = run([create({ passwordHash: null, sshKeys: [laptop, phone] })]);
     expect(state.passwordHash).toBeNull();
@@ -107,7 +129,7 @@ describe('local user decider: create', () => {
 
 describe('local user decider: changes', () => {
   const missing: LocalUserCommand[] = [
-    { type: 'DeleteLocalUser', ...account, removeHome: true },
+    { type: 'DeleteLocalUser', ...account, protection, removeHome: true },
     { type: 'SetLocalUserPassword', ...account, passwordHash: sealed, forcePasswordChange: false },
     { type: 'AddSshKey', ...account, key: phone },
     { type: 'RemoveSshKey', ...account, fingerprint: laptop.fingerprint },
@@ -117,7 +139,7 @@ describe('local user decider: changes', () => {
     { type: 'UnlockLocalUser', ...account },
     { type: 'SetAccountExpiry', ...account, expiresOn: '2030-01-01' },
     { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-    { type: 'SetGroups', ...account, groups: ['ops'] },
+    { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
     { type: 'ForcePasswordChange', ...account },
   ];
 
@@ -133,7 +155,10 @@ describe('local user decider: changes', () => {
   it.each(missing.map((command) => [command.type, command] as const))(
     'refuses %s on a deleted account',
     (_type, command) => {
-      const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: false }]);
+      const { state } = run([
+        create(),
+        { type: 'DeleteLocalUser', ...account, protection, removeHome: false },
+      ]);
       expect(refusal(() => decide(command, state)).code).toBe('not_found');
     },
   );
@@ -206,7 +231,11 @@ describe('local user decider: changes', () => {
       'LocalUserExpirySet',
     ],
     ['ChangeShell', [{ type: 'ChangeShell', ...account, shell: '/bin/zsh' }], 'LocalUserShellChanged'],
-    ['SetGroups', [{ type: 'SetGroups', ...account, groups: ['dev', 'ops'] }], 'LocalUserGroupsSet'],
+    [
+      'SetGroups',
+      [{ type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev', 'ops'] }],
+      'LocalUserGroupsSet',
+    ],
     ['ForcePasswordChange', [{ type: 'ForcePasswordChange', ...account }], 'LocalUserPasswordChangeForced'],
   ] as const)('%s appends its event once and nothing when repeated', (_type, commands, eventType) => {
     const { events, state } = run([create(), ...commands]);
@@ -219,15 +248,28 @@ describe('local user decider: changes', () => {
     ['unlocking an unlocked account', { type: 'UnlockLocalUser', ...account }],
     ['keeping no expiry', { type: 'SetAccountExpiry', ...account, expiresOn: null }],
     ['keeping the shell', { type: 'ChangeShell', ...account, shell: '/bin/bash' }],
-    ['the same groups', { type: 'SetGroups', ...account, groups: ['dev'] }],
+    [
+      'the same groups',
+      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev'] },
+    ],
   ] as const)('appends nothing for %s', (_why, command) => {
     expect(decide(command)).toEqual([]);
   });
 
   it('treats the same groups in another order as no change', () => {
     const { state } = run([create({ groups: ['dev', 'ops'] })]);
-    expect(decide({ type: 'SetGroups', ...account, groups: ['ops', 'dev'] }, state)).toEqual([]);
-    expect(decide({ type: 'SetGroups', ...account, groups: ['ops'] }, state)).toHaveLength(1);
+    expect(
+      decide(
+        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops', 'dev'] },
+        state,
+      ),
+    ).toEqual([]);
+    expect(
+      decide(
+        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+        state,
+      ),
+    ).toHaveLength(1);
   });
 
   it('records each change in the state', () => {
@@ -237,7 +279,7 @@ describe('local user decider: changes', () => {
       { type: 'LockLocalUser', ...account },
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
       { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-      { type: 'SetGroups', ...account, groups: ['ops'] },
+      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
       { type: 'SetLocalUserPassword', ...account, passwordHash: resealed, forcePasswordChange: true },
     ]);
     expect(state).toMatchObject({
@@ -268,7 +310,11 @@ describe('local user decider: changes', () => {
       'expires_on',
     ],
     ['a relative shell', { type: 'ChangeShell', ...account, shell: 'zsh' }, 'shell'],
-    ['a privileged group', { type: 'SetGroups', ...account, groups: ['wheel'] }, 'groups'],
+    [
+      'a privileged group',
+      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['wheel'] },
+      'groups',
+    ],
     ['an invalid username', { type: 'GrantSudo', hostId: 'web-1', username: '../etc' }, 'username'],
     ['an invalid host id', { type: 'GrantSudo', hostId: 'web/1', username: 'alice' }, 'host_id'],
   ] as const)('refuses %s', (_why, command, field) => {
@@ -303,7 +349,7 @@ describe('local user decider: delete and create again', () => {
     const { state, events } = run([
       create({ sudo: true }),
       { type: 'LockLocalUser', ...account },
-      { type: 'DeleteLocalUser', ...account, removeHome: true },
+      { type: 'DeleteLocalUser', ...account, protection, removeHome: true },
       create({ sshKeys: [phone], sudo: false, passwordHash: null }),
     ]);
     expect(events.map((event) => event.type)).toEqual([
@@ -324,11 +370,28 @@ describe('local user decider: delete and create again', () => {
     });
   });
 
+  it.each([
+    ['root', 'root'],
+    ['a configured account', 'ansible'],
+    ['a system account of the host', 'daemon'],
+  ])('refuses to delete %s as forbidden, not as missing', (_why, username) => {
+    const command: LocalUserCommand = {
+      type: 'DeleteLocalUser',
+      ...account,
+      username,
+      protection,
+      removeHome: false,
+    };
+    const error = refusal(() => decide(command, localUserDecider.initialState));
+    expect([error.code, error.field]).toStrictEqual(['forbidden', 'username']);
+  });
+
   it('refuses to delete twice', () => {
-    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: false }]);
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, protection, removeHome: false }]);
     expect(state).toMatchObject({ exists: false, deleted: true, removeHome: false });
     expect(
-      refusal(() => decide({ type: 'DeleteLocalUser', ...account, removeHome: false }, state)).code,
+      refusal(() => decide({ type: 'DeleteLocalUser', ...account, protection, removeHome: false }, state))
+        .code,
     ).toBe('not_found');
   });
 });
@@ -374,7 +437,7 @@ describe('local user decider: host outcomes', () => {
   });
 
   it('records outcomes for a deleted account too: they are history', () => {
-    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome: true }]);
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, protection, removeHome: true }]);
     expect(decide({ type: 'RecordHostOutcome', ...account, outcome: applied }, state)).toHaveLength(1);
   });
 
@@ -413,7 +476,7 @@ describe('desiredStateOf', () => {
   });
 
   it.each([true, false])('describes a deleted account as absent (remove home: %s)', (removeHome) => {
-    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, removeHome }]);
+    const { state } = run([create(), { type: 'DeleteLocalUser', ...account, protection, removeHome }]);
     expect(desiredStateOf(state)).toEqual({ present: false, removeHome });
   });
 });

@@ -35,6 +35,8 @@ export interface LocalUserState {
   readonly forcePasswordChange: boolean;
   /** In the order they were added; the fingerprint is each key's identity. */
   readonly sshKeys: readonly SshKeyRecord[];
+  /** Created by adopting an account that already existed on the host. */
+  readonly adopt: boolean;
   /** Change events in the whole stream, across delete and re-create (infra maps them to revisions). */
   readonly changeCount: number;
   /** Every event folded so far: the revision the next event will get. */
@@ -62,6 +64,7 @@ const initialState: LocalUserState = {
   expiresOn: null,
   forcePasswordChange: false,
   sshKeys: [],
+  adopt: false,
   changeCount: 0,
   eventCount: 0,
   forceRequestedAt: null,
@@ -91,7 +94,7 @@ function decideCreate(command: CreateLocalUser, state: LocalUserState): LocalUse
   assertNotProtected(command.username, command.protection);
   assertValidShell(command.shell);
   assertValidFullName(command.fullName);
-  assertValidGroups(command.groups);
+  assertValidGroups(command.groups, command.refusedGroups);
   if (command.forcePasswordChange && command.passwordHash === null) {
     // An expired password that was never set cannot be changed: the user could not log in at all.
     throw new DomainError(
@@ -120,6 +123,8 @@ function decideCreate(command: CreateLocalUser, state: LocalUserState): LocalUse
         passwordHash: command.passwordHash,
         forcePasswordChange: command.forcePasswordChange,
         sshKeys: [...command.sshKeys],
+        // Absent rather than false, so events of accounts the platform created keep their shape.
+        ...(command.adopt ? { adopt: true } : {}),
       },
     },
   ];
@@ -188,6 +193,8 @@ function decideChange(
   command: Exclude<LocalUserCommand, CreateLocalUser | RecordHostOutcome>,
   state: LocalUserState,
 ): LocalUserEvent[] {
+  // A protected account was never created here, but "not found" would hide why it cannot be deleted.
+  if (command.type === 'DeleteLocalUser') assertNotProtected(command.username, command.protection);
   if (!state.exists) {
     throw new DomainError(
       'not_found',
@@ -234,7 +241,7 @@ function decideChange(
       if (command.shell === state.shell) return [];
       return [{ type: 'LocalUserShellChanged', data: { ...account, shell: command.shell } }];
     case 'SetGroups':
-      assertValidGroups(command.groups);
+      assertValidGroups(command.groups, command.refusedGroups);
       if (sameSet(command.groups, state.groups)) return [];
       return [{ type: 'LocalUserGroupsSet', data: { ...account, groups: [...command.groups] } }];
     case 'ForcePasswordChange':
@@ -277,6 +284,7 @@ function evolveAccount(state: LocalUserState, event: LocalUserEvent): LocalUserS
         passwordHash: event.data.passwordHash,
         forcePasswordChange: event.data.forcePasswordChange,
         sshKeys: event.data.sshKeys,
+        adopt: event.data.adopt ?? false,
       };
     case 'LocalUserDeleted':
       return { ...state, exists: false, deleted: true, removeHome: event.data.removeHome };
@@ -369,5 +377,6 @@ export function desiredStateOf(state: LocalUserState): DesiredLocalUser {
     expiresOn: state.expiresOn,
     forcePasswordChange: state.forcePasswordChange,
     sshKeys: state.sshKeys.map((key) => ({ line: key.line, fingerprint: key.fingerprint })),
+    ...(state.adopt ? { adopt: true } : {}),
   };
 }

@@ -30,6 +30,8 @@ export type LocalUserCreated = UserEvent<
     passwordHash: EncryptedSecret | null;
     forcePasswordChange: boolean;
     sshKeys: SshKeyRecord[];
+    /** Present (true) only when the admin adopted an account that already existed on the host. */
+    adopt?: boolean;
   }
 >;
 export type LocalUserDeleted = UserEvent<'LocalUserDeleted', { removeHome: boolean }>;

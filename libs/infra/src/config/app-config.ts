@@ -1,6 +1,12 @@
-import { ED25519_PUBLIC_KEY_PATTERN, HOST_ID_PATTERN, HOST_ID_RULE } from '@ops/domain';
+import {
+  ED25519_PUBLIC_KEY_PATTERN,
+  HOST_ID_PATTERN,
+  HOST_ID_RULE,
+  ROOT_EQUIVALENT_GROUPS,
+} from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsJSON,
@@ -432,6 +438,23 @@ export class AppConfig {
     message: 'HOST_COMMAND_PUBLIC_KEYS must be comma-separated Ed25519 public keys (base64 SPKI DER)',
   })
   HOST_COMMAND_PUBLIC_KEYS?: string;
+
+  // --- Local users: root-equivalent groups (issue 10, item 7) ---
+
+  /**
+   * Groups that make a member root without sudo, refused as plain groups by the API (400) and by the
+   * host agent (failed outcome), comma-separated. Extend it with the host's own (e.g. `podman`); an
+   * empty value keeps the default, since refusing no group at all is not a setting worth offering.
+   */
+  @Transform(({ value }) =>
+    String(value)
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0),
+  )
+  @IsArray()
+  @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { each: true })
+  LOCAL_USER_REFUSED_GROUPS: string[] = [...ROOT_EQUIVALENT_GROUPS];
 
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {

@@ -94,6 +94,16 @@ export class CreateLocalUserDto extends PasswordFieldsDto {
   @IsOptional()
   @IsBoolean()
   force_password_change?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Take over an account that already exists on the host and that the platform did not create; ' +
+      'without it the host agent refuses to change such an account',
+  })
+  @IsOptional()
+  @IsBoolean()
+  adopt?: boolean;
 }
 
 export class SetPasswordDto extends PasswordFieldsDto {
@@ -130,7 +140,7 @@ export class ChangeShellDto {
 }
 
 export class SetGroupsDto {
-  @ApiProperty({ type: [String], example: ['developers', 'docker'] })
+  @ApiProperty({ type: [String], example: ['developers', 'video'] })
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
