@@ -310,6 +310,18 @@ export class AppConfig {
    * environment; their names depend on the provider catalog, so they are collected, not declared.
    */
   providerEnv: Record<string, string> = {};
+
+  // Gateway input bounds (issue 10, items 2 and 10).
+
+  /**
+   * Longest inline image (`data:image/…;base64,…` URL, in bytes) a chat request may carry. The JSON
+   * body limit (1 MB) applies as well; `https:` image URLs are bounded at 2,048 characters.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(20_000_000)
+  LLM_IMAGE_DATA_URL_MAX_BYTES = 700_000;
 }
 
 const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
