@@ -30,7 +30,9 @@ export class ChatCompletionRequestDto {
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() stream?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Bounded('streamOptions', streamOptionsProblem) stream_options?: { include_usage?: boolean } | null;
+  @ApiPropertyOptional() @IsOptional() @Bounded('streamOptions', streamOptionsProblem) stream_options?: {
+    include_usage?: boolean;
+  } | null;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1_000_000) max_tokens?: number | null;
 

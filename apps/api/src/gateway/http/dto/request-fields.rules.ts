@@ -56,7 +56,9 @@ export function stopProblem(value: unknown): Problem {
   if (!Array.isArray(sequences) || sequences.length > MAX_STOP_SEQUENCES) {
     return `must be a string or a list of at most ${MAX_STOP_SEQUENCES} strings`;
   }
-  return first(sequences.map((sequence, index) => [`[${index}]`, stringProblem(sequence, 1, MAX_STOP_LENGTH)]));
+  return first(
+    sequences.map((sequence, index) => [`[${index}]`, stringProblem(sequence, 1, MAX_STOP_LENGTH)]),
+  );
 }
 
 function toolProblem(tool: unknown): Problem {
@@ -74,7 +76,8 @@ function toolProblem(tool: unknown): Problem {
 }
 
 export function toolsProblem(value: unknown): Problem {
-  if (!Array.isArray(value) || value.length > MAX_TOOLS) return `must be a list of at most ${MAX_TOOLS} tools`;
+  if (!Array.isArray(value) || value.length > MAX_TOOLS)
+    return `must be a list of at most ${MAX_TOOLS} tools`;
   return first(value.map((tool, index) => [`[${index}]`, toolProblem(tool)]));
 }
 
