@@ -1,7 +1,8 @@
-/** A content part of an OpenAI-style message: text parts carry `text`, images and audio do not. */
+/** A content part of an OpenAI-style message: text parts carry `text`, image parts `image_url`. */
 export interface ContentPart {
   readonly type: string;
   readonly text?: string;
+  readonly image_url?: { readonly url: string; readonly detail?: string };
 }
 
 /** The parts of an OpenAI chat message the routing policy reads; the wire DTO fits this shape as is. */

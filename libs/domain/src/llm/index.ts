@@ -8,6 +8,7 @@ export * from './parse-catalog';
 export * from './chat-message';
 export * from './task-detection';
 export * from './token-estimate';
+export * from './image-url-policy';
 export * from './pricing';
 export * from './routing-error';
 export * from './router';

@@ -127,6 +127,7 @@ function input(overrides: Partial<RouteInput> = {}): RouteInput {
     promptTokens: 1_000,
     maxTokens: null,
     needsTools: false,
+    needsVision: false,
     providers: allUp(),
     byokProviders: new Set(),
     ...overrides,
@@ -269,6 +270,38 @@ describe('route: a named model', () => {
     expect(chain({ requestedModel: 'qwen2p5-coder-32b-instruct', needsTools: true })).toEqual([
       'fireworks/qwen2p5-coder-32b-instruct',
     ]);
+  });
+});
+
+describe('route: a request with images', () => {
+  const SEEING = { tools: true, vision: true, json: true };
+  const catalog = CATALOG.map((entry) =>
+    entry.id === 'gpt-4o-mini' || entry.id === 'claude-sonnet-4-5'
+      ? { ...entry, capabilities: SEEING }
+      : entry,
+  );
+
+  it('refuses a named model without vision with 400 image_not_supported, whoever serves it', () => {
+    const error = expectRefusal(
+      { catalog, requestedModel: LLAMA_TURBO, needsVision: true },
+      'image_not_supported',
+      'invalid',
+    );
+    expect([error.field, error.message]).toEqual([
+      'messages',
+      `model '${LLAMA_TURBO}' does not accept images`,
+    ]);
+    expect(chain({ catalog, requestedModel: 'gpt-4o-mini', needsVision: true })).toEqual([
+      'openai/gpt-4o-mini',
+    ]);
+  });
+
+  it('picks only models with vision under auto, and refuses when the tier has none', () => {
+    expect(chain({ catalog, needsVision: true, tier: 'professional', maxCandidates: 10 })).toEqual([
+      'openai/gpt-4o-mini',
+      'anthropic/claude-sonnet-4-5',
+    ]);
+    expectRefusal({ needsVision: true }, 'image_not_supported', 'invalid');
   });
 });
 
@@ -513,6 +546,23 @@ describe('route: the default catalog', () => {
         expect(new Set(candidates.map((c) => qualifiedModelId(c.model))).size).toBe(4);
       }
     }
+  });
+
+  it('gives vision to the models that have it, and only to them', () => {
+    const seeing = DEFAULT_CATALOG.filter((entry) => entry.capabilities.vision).map(qualifiedModelId);
+    expect(seeing).toEqual([
+      'openai/gpt-4o-mini',
+      'openai/gpt-4o',
+      'openai/gpt-4.1',
+      'openai/gpt-4.1-mini',
+      'openai/gpt-4.1-nano',
+      'openai/o4-mini',
+      'anthropic/claude-haiku-4-5',
+      'anthropic/claude-sonnet-4-5',
+      'anthropic/claude-opus-4-5',
+      'openrouter/openai/gpt-4o-mini',
+      'openrouter/anthropic/claude-sonnet-4.5',
+    ]);
   });
 
   it('keeps privacy mode on the local models', () => {

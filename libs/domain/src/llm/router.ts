@@ -45,6 +45,8 @@ export interface RouteInput {
   readonly promptTokens: number;
   readonly maxTokens: number | null;
   readonly needsTools: boolean;
+  /** The request carries images: only a model with vision may take it, whoever named it. */
+  readonly needsVision: boolean;
   /** A provider missing here is neither configured nor known to be unhealthy. */
   readonly providers: Readonly<Partial<Record<ProviderId, ProviderRouteState>>>;
   /** Providers the user brought a key for: usable without a platform key, and free of credit charges. */
@@ -83,8 +85,8 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   if (lookup.models.length === 0) {
     throw new RoutingError('model_not_found', `model '${requested}' is not in the catalog`, 'model');
   }
-  const entries = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
-  if (entries.length === 0) {
+  const inTier = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
+  if (inTier.length === 0) {
     const needed = TIERS[Math.min(...lookup.models.map((model) => TIERS.indexOf(model.minTier)))];
     throw new RoutingError(
       'model_not_in_tier',
@@ -92,13 +94,18 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
       'model',
     );
   }
+  const entries = inTier.filter((model) => seesImages(input, model));
+  if (entries.length === 0) {
+    throw new RoutingError('image_not_supported', `model '${requested}' does not accept images`, 'messages');
+  }
   const families = new Set(entries.map((model) => model.family));
   const sameFamily = input.catalog.filter(
     (model) =>
       families.has(model.family) &&
       !entries.includes(model) &&
       tierAllows(input.tier, model.minTier) &&
-      (!input.needsTools || model.capabilities.tools),
+      (!input.needsTools || model.capabilities.tools) &&
+      seesImages(input, model),
   );
   const isEntry = (model: ModelInfo) => entries.includes(model);
 
@@ -140,6 +147,16 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
   let pool = input.catalog.filter(
     (model) => tierAllows(input.tier, model.minTier) && (!input.needsTools || model.capabilities.tools),
   );
+  if (input.needsVision) {
+    pool = pool.filter((model) => seesImages(input, model));
+    if (pool.length === 0) {
+      throw new RoutingError(
+        'image_not_supported',
+        `no model the ${input.tier} tier may use accepts images`,
+        'messages',
+      );
+    }
+  }
   if (input.privacy) pool = pool.filter((model) => model.local);
   if (pool.length === 0) {
     throw input.privacy
@@ -239,6 +256,10 @@ export function fitsContext(
   maxTokens: number | null,
 ): boolean {
   return promptTokens + Math.min(maxTokens ?? 1, model.maxOutputTokens) <= model.contextLength;
+}
+
+function seesImages(input: RouteInput, model: ModelInfo): boolean {
+  return !input.needsVision || model.capabilities.vision;
 }
 
 function providerState(input: RouteInput, provider: ProviderId): ProviderRouteState {

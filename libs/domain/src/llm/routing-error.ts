@@ -6,7 +6,8 @@ export type RoutingFailure =
   | 'model_not_in_tier'
   | 'no_local_provider'
   | 'no_provider_available'
-  | 'context_length_exceeded';
+  | 'context_length_exceeded'
+  | 'image_not_supported';
 
 /*
  * The last two "no provider" failures are about the platform's current state, not the request, so they
@@ -18,6 +19,7 @@ const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   no_local_provider: 'conflict',
   no_provider_available: 'conflict',
   context_length_exceeded: 'invalid',
+  image_not_supported: 'invalid',
 };
 
 export class RoutingError extends DomainError {

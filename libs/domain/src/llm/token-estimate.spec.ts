@@ -1,4 +1,4 @@
-import { estimatePromptTokens, estimateTextTokens } from './token-estimate';
+import { estimateRequestTokens, estimateTextTokens } from './token-estimate';
 
 describe('estimateTextTokens', () => {
   it('counts about three ASCII characters a token, rounding up', () => {
@@ -21,33 +21,43 @@ describe('estimateTextTokens', () => {
   });
 });
 
-describe('estimatePromptTokens', () => {
-  it('adds a per-message overhead and the reply priming', () => {
-    expect(estimatePromptTokens([])).toBe(3);
-    expect(estimatePromptTokens([{ role: 'user', content: 'abc' }])).toBe(3 + 4 + 1);
-    expect(estimatePromptTokens([{ role: 'assistant', content: null }])).toBe(3 + 4);
+describe('estimateRequestTokens', () => {
+  const ask = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] };
+  const serializedTokens = (value: unknown) => Math.ceil(JSON.stringify(value).length / 3);
+
+  it('counts the whole serialized request, the template overhead per message and the reply priming', () => {
+    expect(estimateRequestTokens(ask)).toBe(3 + 4 + serializedTokens(ask));
   });
 
-  it('counts names, tool calls and text parts, and a generous allowance per image', () => {
-    const withName = estimatePromptTokens([{ role: 'user', name: 'alice', content: 'abc' }]);
-    expect(withName).toBe(3 + 4 + 1 + 2);
-    const toolCalls = [
-      { id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } },
-    ];
-    const withCalls = estimatePromptTokens([{ role: 'assistant', content: null, tool_calls: toolCalls }]);
-    expect(withCalls).toBe(3 + 4 + Math.ceil(JSON.stringify(toolCalls).length / 3));
-    const parts = [
-      { type: 'text', text: 'abc' },
-      { type: 'image_url', image_url: { url: 'https://example.test/a.png' } },
-    ];
-    expect(estimatePromptTokens([{ role: 'user', content: parts }])).toBe(3 + 4 + 1 + 1_600);
+  it('counts every forwarded field, not only messages and tools', () => {
+    const schema = { type: 'object', description: 'x'.repeat(800_000) };
+    const big = { ...ask, response_format: { type: 'json_schema', json_schema: { name: 'big', schema } } };
+    expect(estimateRequestTokens(big) - estimateRequestTokens(ask)).toBeGreaterThan(800_000 / 3);
+    const stops = { ...ask, stop: ['a'.repeat(3_000), 'b'.repeat(3_000)] };
+    expect(estimateRequestTokens(stops) - estimateRequestTokens(ask)).toBeGreaterThanOrEqual(2_000);
+    const choice = { ...ask, tool_choice: { type: 'function', function: { name: 'n'.repeat(300) } } };
+    expect(estimateRequestTokens(choice) - estimateRequestTokens(ask)).toBeGreaterThanOrEqual(100);
   });
 
-  it('counts tool definitions, which providers bill as prompt', () => {
+  it('counts tool definitions with their wrapping', () => {
     const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
-    const messages = [{ role: 'user', content: 'weather?' }];
-    expect(estimatePromptTokens(messages, [tool]) - estimatePromptTokens(messages)).toBe(
-      8 + Math.ceil(JSON.stringify(tool).length / 3),
-    );
+    const withTool = { ...ask, tools: [tool] };
+    expect(estimateRequestTokens(withTool)).toBe(3 + 4 + 8 + serializedTokens(withTool));
+  });
+
+  it('counts an image by a fixed allowance, not by the characters of its URL', () => {
+    const image = (url: string) => ({
+      ...ask,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }],
+    });
+    const inline = estimateRequestTokens(image(`data:image/png;base64,${'A'.repeat(90_000)}`));
+    expect(inline).toBe(estimateRequestTokens(image('')));
+    expect(inline).toBe(3 + 4 + 1_600 + serializedTokens(image('')));
+  });
+
+  it('never counts less than the messages themselves', () => {
+    const text = 'The quick brown fox jumps over the lazy dog. '.repeat(50);
+    const request = { ...ask, messages: [{ role: 'user', name: 'alice', content: text }] };
+    expect(estimateRequestTokens(request)).toBeGreaterThan(3 + 4 + estimateTextTokens(text) + 2);
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatMessageLike } from './chat-message';
+import type { ChatMessageLike, ContentPart } from './chat-message';
 
 /*
  * Credits are reserved before the upstream answers, from this estimate, so it must not fall far below
@@ -26,27 +26,35 @@ export function estimateTextTokens(text: string): number {
   return Math.ceil(ascii / ASCII_CHARS_PER_TOKEN) + other;
 }
 
-export function estimatePromptTokens(
-  messages: readonly ChatMessageLike[],
-  tools?: readonly unknown[],
-): number {
-  let tokens = REPLY_PRIMING_TOKENS;
-  for (const message of messages) {
-    tokens += MESSAGE_OVERHEAD_TOKENS + contentTokens(message.content);
-    if (message.name) tokens += estimateTextTokens(message.name);
-    if (message.tool_calls !== undefined)
-      tokens += estimateTextTokens(JSON.stringify(message.tool_calls) ?? '');
-  }
-  for (const tool of tools ?? [])
-    tokens += TOOL_OVERHEAD_TOKENS + estimateTextTokens(JSON.stringify(tool) ?? '');
-  return tokens;
+/** What the estimate reads of a request; every other field of it is counted as serialized. */
+export interface EstimatedRequest {
+  readonly messages: readonly Pick<Partial<ChatMessageLike>, 'content'>[];
+  readonly tools?: readonly unknown[] | null;
 }
 
-function contentTokens(content: ChatMessageLike['content']): number {
-  if (content === null) return 0;
-  if (typeof content === 'string') return estimateTextTokens(content);
-  return content.reduce(
-    (sum, part) => sum + (part.text !== undefined ? estimateTextTokens(part.text) : IMAGE_PART_TOKENS),
-    0,
+/**
+ * The prompt tokens of a whole request as it goes upstream: every field of its JSON (messages, tools,
+ * response_format, stop, tool_choice, metadata…) counted as text, since a provider renders much of it
+ * into the prompt and the rest is bounded at the edge anyway, plus the chat template's overheads. An
+ * image is billed by its pixels, not by the characters of its URL, so each counts a fixed allowance.
+ */
+export function estimateRequestTokens(request: EstimatedRequest): number {
+  let images = 0;
+  const messages = request.messages.map((message) => {
+    if (!Array.isArray(message.content)) return message;
+    const content = (message.content as readonly ContentPart[]).map((part) => {
+      if (part.image_url === undefined) return part;
+      images++;
+      return { ...part, image_url: { ...part.image_url, url: '' } };
+    });
+    return { ...message, content };
+  });
+  const serialized = JSON.stringify({ ...request, messages });
+  return (
+    REPLY_PRIMING_TOKENS +
+    MESSAGE_OVERHEAD_TOKENS * messages.length +
+    TOOL_OVERHEAD_TOKENS * (request.tools?.length ?? 0) +
+    IMAGE_PART_TOKENS * images +
+    estimateTextTokens(serialized)
   );
 }

@@ -456,6 +456,18 @@ export class AppConfig {
   @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { each: true })
   LOCAL_USER_REFUSED_GROUPS: string[] = [...ROOT_EQUIVALENT_GROUPS];
 
+  // Gateway input bounds (issue 10, items 2 and 10).
+
+  /**
+   * Longest inline image (`data:image/…;base64,…` URL, in bytes) a chat request may carry. The JSON
+   * body limit (1 MB) applies as well; `https:` image URLs are bounded at 2,048 characters.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(20_000_000)
+  LLM_IMAGE_DATA_URL_MAX_BYTES = 700_000;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });

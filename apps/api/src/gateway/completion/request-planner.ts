@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   CreditRefusal,
   detectTask,
-  estimatePromptTokens,
+  estimateRequestTokens,
   isPowerLevel,
   PROVIDER_IDS,
   route,
@@ -11,10 +11,12 @@ import {
   type PowerLevel,
   type ProviderId,
   type Tier,
+  vetMessageImages,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { OpenAiCompatibleError } from '@ops/infra/http';
 import { ProviderEndpoints, type ChatCompletionRequest } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
@@ -48,10 +50,11 @@ export class RequestPlanner {
     requestId: string,
     startedAt: number,
     caller: GatewayCaller,
-    body: ChatCompletionRequest,
+    request: ChatCompletionRequest,
     preferences: RequestPreferences,
     context: CommandContext,
   ): Promise<PlannedRequest> {
+    const { body, images } = this.vetImages(request);
     const [account, byokProviders] = await Promise.all([
       this.credits.account(caller.userId),
       this.userKeys.providersWithKeys(caller.userId),
@@ -64,7 +67,8 @@ export class RequestPlanner {
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
     const task = detectTask(messages);
-    const promptTokens = estimatePromptTokens(messages, body.tools);
+    // Counted from the body as it goes upstream, every field included, so the hold covers all of it.
+    const promptTokens = estimateRequestTokens(body);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
 
     const decision = route({
@@ -77,6 +81,7 @@ export class RequestPlanner {
       promptTokens,
       maxTokens,
       needsTools: (body.tools?.length ?? 0) > 0,
+      needsVision: images > 0,
       providers: this.providerStates(),
       byokProviders: byokProviders as ReadonlySet<ProviderId>,
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
@@ -98,6 +103,23 @@ export class RequestPlanner {
       startedAt,
     };
     return this.hold(planned);
+  }
+
+  /** The body with every image URL vetted and normalised (the one forwarded), or a 400 naming the part. */
+  private vetImages(request: ChatCompletionRequest): { body: ChatCompletionRequest; images: number } {
+    const verdict = vetMessageImages(request.messages, {
+      maxDataUrlBytes: this.config.LLM_IMAGE_DATA_URL_MAX_BYTES,
+    });
+    if ('problem' in verdict) {
+      throw new OpenAiCompatibleError(
+        400,
+        `${verdict.field} ${verdict.problem}`,
+        'invalid_request_error',
+        'invalid_image_url',
+        verdict.field,
+      );
+    }
+    return { body: { ...request, messages: verdict.messages }, images: verdict.images };
   }
 
   private providerStates() {

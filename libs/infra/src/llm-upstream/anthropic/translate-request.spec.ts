@@ -208,6 +208,22 @@ describe('toAnthropicRequest', () => {
     ]);
   });
 
+  it('refuses image URLs that are neither https: nor an inline image, instead of passing them as a url source', () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'data:text/html;base64,PGgxPg==',
+      'file:///etc/passwd',
+    ]) {
+      expect(() =>
+        toAnthropicRequest(
+          { model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] },
+          'c',
+          options,
+        ),
+      ).toThrow(expect.objectContaining({ kind: 'bad_request' }));
+    }
+  });
+
   it('refuses what Anthropic cannot do as a bad_request UpstreamError', () => {
     const user = { role: 'user' as const, content: 'x' };
     const badArgs = (args: string) =>

@@ -21,7 +21,8 @@ export interface AnthropicRequestOptions {
   stream: boolean;
 }
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+/** The inline image types Anthropic accepts; anything else is refused rather than sent as a `url` source. */
+const DATA_URL = /^data:(image\/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/]*={0,2})$/;
 
 /** An OpenAI chat request as an Anthropic Messages request for `model`. */
 export function toAnthropicRequest(
@@ -110,11 +111,12 @@ function userBlocks(content: string | UserContentPart[]): AnthropicContentBlock[
   return blocks;
 }
 
+/** The gateway vets image URLs before any call; this only keeps the translation from widening them. */
 function imageBlock(url: string): AnthropicContentBlock {
   const inline = DATA_URL.exec(url);
-  return inline
-    ? { type: 'image', source: { type: 'base64', media_type: inline[1], data: inline[2] } }
-    : { type: 'image', source: { type: 'url', url } };
+  if (inline) return { type: 'image', source: { type: 'base64', media_type: inline[1], data: inline[2] } };
+  if (!url.startsWith('https://')) throw unsupported('images must be https: or data:image/…;base64 URLs');
+  return { type: 'image', source: { type: 'url', url } };
 }
 
 function assistantBlocks(message: AssistantMessage): AnthropicContentBlock[] {

@@ -1,25 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  Validate,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { ChatMessage, FunctionTool, ToolChoice } from '@ops/infra/llm-upstream';
-import { ChatMessagesRule } from './chat-messages.rule';
+import { messagesProblem } from './chat-messages.rule';
+import { Bounded } from './json-bounds';
+import {
+  logitBiasProblem,
+  metadataProblem,
+  responseFormatProblem,
+  stopProblem,
+  streamOptionsProblem,
+  toolChoiceProblem,
+  toolsProblem,
+} from './request-fields.rules';
 
 /**
  * OpenAI's chat-completions request, as SDKs send it, plus two extensions of ours: `power_level`
- * and `privacy`. Fields we do not forward are still accepted when OpenAI defines them, so an SDK's
- * defaults never make a request fail.
+ * and `privacy`. Every field is forwarded upstream, so every field is bounded here, free-form objects
+ * included, and unknown fields are refused (the validation pipe forbids them).
  */
 export class ChatCompletionRequestDto {
   @ApiProperty({ example: 'auto', description: 'A model id from /models, `provider/model`, or `auto`' })
@@ -28,12 +25,14 @@ export class ChatCompletionRequestDto {
   model!: string;
 
   @ApiProperty({ example: [{ role: 'user', content: 'Hello' }] })
-  @Validate(ChatMessagesRule)
+  @Bounded('chatMessages', messagesProblem)
   messages!: ChatMessage[];
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() stream?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject() stream_options?: { include_usage?: boolean } | null;
+  @ApiPropertyOptional() @IsOptional() @Bounded('streamOptions', streamOptionsProblem) stream_options?: {
+    include_usage?: boolean;
+  } | null;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1_000_000) max_tokens?: number | null;
 
@@ -46,28 +45,45 @@ export class ChatCompletionRequestDto {
   @ApiPropertyOptional({ description: 'Only 1 is supported' }) @IsOptional() @IsInt() @Min(1) @Max(1) n?:
     number | null;
 
-  @ApiPropertyOptional() @IsOptional() stop?: string | string[] | null;
+  @ApiPropertyOptional({ description: 'Up to 4 sequences of up to 256 characters' })
+  @IsOptional()
+  @Bounded('stop', stopProblem)
+  stop?: string | string[] | null;
 
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) presence_penalty?: number | null;
 
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) frequency_penalty?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() seed?: number | null;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(Number.MIN_SAFE_INTEGER)
+  @Max(Number.MAX_SAFE_INTEGER)
+  seed?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsArray() tools?: FunctionTool[];
+  @ApiPropertyOptional({ description: 'Up to 128 functions; each parameters schema up to 64 KB' })
+  @IsOptional()
+  @Bounded('tools', toolsProblem)
+  tools?: FunctionTool[];
 
-  @ApiPropertyOptional() @IsOptional() tool_choice?: ToolChoice;
+  @ApiPropertyOptional() @IsOptional() @Bounded('toolChoice', toolChoiceProblem) tool_choice?: ToolChoice;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject() response_format?: {
+  @ApiPropertyOptional({ description: 'text, json_object, or json_schema with a schema up to 64 KB' })
+  @IsOptional()
+  @Bounded('responseFormat', responseFormatProblem)
+  response_format?: {
     type: 'text' | 'json_object' | 'json_schema';
     json_schema?: Record<string, unknown>;
   };
 
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 256) user?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject() metadata?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'Up to 16 pairs; keys up to 64, values up to 512 characters' })
+  @IsOptional()
+  @Bounded('metadata', metadataProblem)
+  metadata?: Record<string, string>;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() store?: boolean;
 
@@ -75,7 +91,10 @@ export class ChatCompletionRequestDto {
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(20) top_logprobs?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject() logit_bias?: Record<string, number> | null;
+  @ApiPropertyOptional({ description: 'Up to 300 token ids, biases from -100 to 100' })
+  @IsOptional()
+  @Bounded('logitBias', logitBiasProblem)
+  logit_bias?: Record<string, number> | null;
 
   @ApiPropertyOptional({
     enum: ['eco', 'balanced', 'precision'],
