@@ -98,7 +98,10 @@ describe('auth and HTTP platform, local mode', () => {
   let secret: string;
 
   const localToken = (sub: string, roles: ('admin' | 'user' | 'auditor')[]): string => {
-    const token = signLocalToken({ sub, roles, ttlSeconds: 300 }, { secret, issuer: config.JWT_ISSUER });
+    const token = signLocalToken(
+      { sub, roles, ttlSeconds: 300 },
+      { secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    );
     tokensSent.push(token);
     return token;
   };
@@ -107,6 +110,7 @@ describe('auth and HTTP platform, local mode', () => {
     const token = sign(payload, key, {
       algorithm: 'HS256',
       issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
       ...lifetime,
       ...options,
     });
@@ -162,6 +166,39 @@ describe('auth and HTTP platform, local mode', () => {
   it('answers 401 to a token from another issuer', async () => {
     const foreign = rawToken({ sub: 'alice' }, secret, { issuer: 'someone-else' });
     expectProblem(await http.get('/test/me').set(...bearer(foreign)), 401);
+  });
+
+  it('answers 401 to a token without exp', async () => {
+    const forever = sign({ sub: 'alice', realm_access: { roles: ['admin'] } }, secret, {
+      algorithm: 'HS256',
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    tokensSent.push(forever);
+    expectProblem(await http.get('/test/admin').set(...bearer(forever)), 401, /no expiry/);
+  });
+
+  it('answers 401 to a token living longer than JWT_MAX_LIFETIME_SECONDS, with or without iat', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const year = now + 365 * 86_400;
+    const long = rawToken({ sub: 'alice', iat: now - 60, exp: year }, secret);
+    expectProblem(await http.get('/test/me').set(...bearer(long)), 401, /lifetime exceeds/);
+    const noIat = rawToken({ sub: 'alice', exp: year }, secret, { noTimestamp: true });
+    expectProblem(await http.get('/test/me').set(...bearer(noIat)), 401, /lifetime exceeds/);
+    const inTime = rawToken({ sub: 'alice', exp: now + 3_600 }, secret, { noTimestamp: true });
+    expect((await http.get('/test/me').set(...bearer(inTime))).status).toBe(200);
+  });
+
+  it('answers 401 to a local token for another audience, or for none', async () => {
+    const other = rawToken({ sub: 'alice' }, secret, { audience: 'another-app' });
+    expectProblem(await http.get('/test/me').set(...bearer(other)), 401);
+    const none = sign({ sub: 'alice' }, secret, {
+      algorithm: 'HS256',
+      issuer: config.JWT_ISSUER,
+      expiresIn: 300,
+    });
+    tokensSent.push(none);
+    expectProblem(await http.get('/test/me').set(...bearer(none)), 401);
   });
 
   it('answers 401 to an unsigned ("alg": "none") token', async () => {
