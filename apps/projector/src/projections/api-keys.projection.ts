@@ -18,8 +18,9 @@ export class ApiKeysProjection implements Projection {
     if (issued.length > 0) {
       // No ON CONFLICT: a key applied twice must fail loudly, never pass silently.
       await tx.query(
-        `INSERT INTO api_keys (key_id, user_id, name, prefix, secret_hash, created_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+        `INSERT INTO api_keys (key_id, user_id, name, prefix, secret_hash, created_at, expires_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                              $7::timestamptz[])`,
         [
           issued.map((event) => event.data.keyId),
           issued.map((event) => event.data.userId),
@@ -27,6 +28,7 @@ export class ApiKeysProjection implements Projection {
           issued.map((event) => event.data.prefix),
           issued.map((event) => event.data.secretHash),
           issued.map((event) => event.metadata.occurredAt),
+          issued.map((event) => event.data.expiresAt ?? null),
         ],
       );
     }

@@ -50,7 +50,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
     throw new UnauthorizedException(
       accepted
-        ? 'Invalid or revoked API key'
+        ? 'Invalid, expired or revoked API key'
         : 'API keys are accepted on the LLM gateway routes only; use a JWT',
     );
   }
