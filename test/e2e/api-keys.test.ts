@@ -258,6 +258,41 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     expect(item).toMatchObject({ id: body.id, revoked_at: expect.any(String) });
   });
 
+  it('deactivating a person refuses their tokens and keys and revokes the keys; reactivating lets tokens in', async () => {
+    const admin = jwt('root', 'admin');
+    const access = (action: string, subject: string, token = admin) =>
+      request(http).post(`/api/v1/users/${subject}/${action}`).set('Authorization', `Bearer ${token}`);
+    const { body } = await issue(jwt('olga'), { name: 'olga key' });
+    await untilAccepted(body.key);
+    const before = await t.countEvents();
+    expect((await access('deactivate', 'olga', jwt('ivan'))).status).toBe(403);
+    expect((await access('deactivate', 'root')).status).toBe(403);
+    expect((await access('deactivate', 'bad%20subject')).status).toBe(400);
+    expect(await t.countEvents()).toBe(before);
+
+    const done = await access('deactivate', 'olga');
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ subject: 'olga', active: false, api_keys_revoked: 1 });
+    await eventually(async () => {
+      expect((await usage(body.key)).status).toBe(401);
+      const refused = await usage(jwt('olga'));
+      expect(refused.status).toBe(401);
+      expect(refused.body.detail).toBe('This account is deactivated');
+    });
+    expect((await list(jwt('olga'))).status).toBe(401);
+    const again = await t.countEvents();
+    expect((await access('deactivate', 'olga')).body).toMatchObject({ active: false, api_keys_revoked: 0 });
+    expect(await t.countEvents()).toBe(again);
+
+    expect((await access('reactivate', 'olga')).body).toEqual({
+      subject: 'olga',
+      active: true,
+      api_keys_revoked: 0,
+    });
+    await eventually(async () => expect((await usage(jwt('olga'))).status).toBe(200));
+    expect((await usage(body.key)).status).toBe(401);
+  });
+
   it('refuses auditors (403), anonymous callers (401) and ids that are not UUIDs (400)', async () => {
     expect((await issue(jwt('audrey', 'auditor'), { name: 'x' })).status).toBe(403);
     expect((await request(http).post('/api/v1/llm/api-keys').send({ name: 'x' })).status).toBe(401);

@@ -6,7 +6,7 @@ import { CreditHolds1732500000350 } from './1732500000350-credit-holds';
 import { TamperEvidence1732500000400 } from './1732500000400-tamper-evidence';
 import { DataKeysAndProviderKeys1732500000600 } from './1732500000600-data-keys-and-provider-keys';
 import { Finance1732500000700 } from './1732500000700-finance';
-import { ApiKeyExpiry1732500000830 } from './1732500000830-api-key-expiry';
+import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-key-expiry-and-deactivation';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -18,5 +18,5 @@ export const MIGRATIONS = [
   TamperEvidence1732500000400,
   DataKeysAndProviderKeys1732500000600,
   Finance1732500000700,
-  ApiKeyExpiry1732500000830,
+  ApiKeyExpiryAndDeactivation1732500000830,
 ];
