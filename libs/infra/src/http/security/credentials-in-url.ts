@@ -20,8 +20,11 @@ const CREDENTIAL_PARAMETERS: ReadonlySet<string> = new Set([
   'client_secret',
 ]);
 
-/** Values that are credentials whatever their parameter is called: API keys (`sk-…`) and JWTs. */
-const CREDENTIAL_VALUE = /sk-[A-Za-z0-9_-]{8,}|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./;
+/**
+ * Values that are credentials whatever their parameter is called: API keys (`sk-ops-…`, `sk-proj-…`,
+ * `sk-ant-…`: `sk-` starting a word, then 20+ characters, longer than any username) and JWTs.
+ */
+const CREDENTIAL_VALUE = /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./;
 
 /**
  * Refuses a request carrying a credential in its URL. URLs are written to access logs, proxy logs
