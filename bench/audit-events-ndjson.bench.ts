@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     });
     const token = signLocalToken(
       { sub: 'bench-auditor', roles: ['auditor'], ttlSeconds: 3_600 },
-      { secret, issuer: ISSUER },
+      { secret, issuer: ISSUER, audience: 'ops-center' },
     );
     const base = `http://127.0.0.1:${port}/api/v1/audit/events`;
     const auth = { Authorization: `Bearer ${token}` };

@@ -29,7 +29,7 @@ export class GatewayAdmin {
   token(sub: string, ...roles: Role[]): string {
     return signLocalToken(
       { sub, roles, ttlSeconds: 3_600 },
-      { secret: this.jwtSecret, issuer: 'ops-center' },
+      { secret: this.jwtSecret, issuer: 'ops-center', audience: 'ops-center' },
     );
   }
 

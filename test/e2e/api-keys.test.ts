@@ -53,6 +53,7 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
       key: expect.stringMatching(KEY_FORMAT),
       prefix: issued.body.key.slice(0, 12),
       created_at: expect.any(String),
+      expires_at: null,
       replayed: false,
     });
     const response = await untilAccepted(issued.body.key);
@@ -67,7 +68,14 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     expect(listed.body).toEqual({
       user_id: 'carol',
       items: [
-        { id: body.id, name: 'ci', prefix: body.prefix, created_at: body.created_at, revoked_at: null },
+        {
+          id: body.id,
+          name: 'ci',
+          prefix: body.prefix,
+          created_at: body.created_at,
+          expires_at: null,
+          revoked_at: null,
+        },
       ],
     });
     const secretPart = body.key.slice(12);
@@ -137,7 +145,7 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
   ])('answers 401 to %s on the usage route', async (_why, key) => {
     const response = await usage(key);
     expect(response.status).toBe(401);
-    expect(response.body.detail).toBe('Invalid or revoked API key');
+    expect(response.body.detail).toBe('Invalid, expired or revoked API key');
   });
 
   it("acts as a plain user even when an admin owns it: no one else's usage", async () => {
@@ -187,6 +195,102 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(await t.countEvents()).toBe(before);
+  });
+
+  it('issues a key with an expiry, answered and listed, that is refused 401 from that instant', async () => {
+    const expiresAt = new Date(Date.now() + 2_500);
+    const { body } = await issue(jwt('liam'), { name: 'short-lived', expires_at: expiresAt.toISOString() });
+    expect(body.expires_at).toBe(expiresAt.toISOString());
+    await untilAccepted(body.key);
+    const [item] = (await list(jwt('liam'))).body.items;
+    expect(item).toMatchObject({ id: body.id, expires_at: expiresAt.toISOString(), revoked_at: null });
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 50));
+    const refused = await usage(body.key);
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toBe('Invalid, expired or revoked API key');
+    const gateway = await request(http).get('/v1/models').set('Authorization', `Bearer ${body.key}`);
+    expect(gateway.status).toBe(401);
+    expect(gateway.body.error).toMatchObject({ code: 'invalid_api_key' });
+  });
+
+  it.each([
+    ['in the past', new Date(Date.now() - 60_000).toISOString()],
+    ['without a time zone', '2030-01-01T00:00:00'],
+    ['a date only', '2030-01-01'],
+    ['more than ten years ahead', '2099-01-01T00:00:00Z'],
+    ['not a date', 'tomorrow'],
+  ])('refuses an expiry %s with 400 and appends nothing', async (_why, expires_at) => {
+    const before = await t.countEvents();
+    const response = await issue(jwt('kim'), { name: 'x', expires_at });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toContainEqual(expect.objectContaining({ field: 'expires_at' }));
+    expect(await t.countEvents()).toBe(before);
+  });
+
+  it("revokes every key of a user at once: the owner's own, or an admin's for anyone", async () => {
+    const keys = await Promise.all(['a', 'b'].map(async (name) => (await issue(jwt('mona'), { name })).body));
+    await Promise.all(keys.map((key) => untilAccepted(key.key)));
+    const revokeAll = (token: string, query: Record<string, string> = {}) =>
+      request(http)
+        .post('/api/v1/llm/api-keys/revoke-all')
+        .query(query)
+        .set('Authorization', `Bearer ${token}`);
+    expect((await revokeAll(jwt('ivan'), { user_id: 'mona' })).status).toBe(403);
+    const done = await revokeAll(jwt('root', 'admin'), { user_id: 'mona' });
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ user_id: 'mona', revoked: 2 });
+    await eventually(async () => {
+      for (const key of keys) expect((await usage(key.key)).status).toBe(401);
+    });
+    expect((await revokeAll(jwt('mona'))).body).toEqual({ user_id: 'mona', revoked: 0 });
+  });
+
+  it("revokes the subject's keys when their personal data is erased", async () => {
+    const { body } = await issue(jwt('nina'), { name: 'to be erased' });
+    await untilAccepted(body.key);
+    const erased = await request(http)
+      .post('/api/v1/privacy/subjects/nina/erase')
+      .set('Authorization', `Bearer ${jwt('root', 'admin')}`);
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ subject: 'nina', api_keys_revoked: 1 });
+    await eventually(async () => expect((await usage(body.key)).status).toBe(401));
+    const [item] = (await list(jwt('root', 'admin'), { user_id: 'nina' })).body.items;
+    expect(item).toMatchObject({ id: body.id, revoked_at: expect.any(String) });
+  });
+
+  it('deactivating a person refuses their tokens and keys and revokes the keys; reactivating lets tokens in', async () => {
+    const admin = jwt('root', 'admin');
+    const access = (action: string, subject: string, token = admin) =>
+      request(http).post(`/api/v1/users/${subject}/${action}`).set('Authorization', `Bearer ${token}`);
+    const { body } = await issue(jwt('olga'), { name: 'olga key' });
+    await untilAccepted(body.key);
+    const before = await t.countEvents();
+    expect((await access('deactivate', 'olga', jwt('ivan'))).status).toBe(403);
+    expect((await access('deactivate', 'root')).status).toBe(403);
+    expect((await access('deactivate', 'bad%20subject')).status).toBe(400);
+    expect(await t.countEvents()).toBe(before);
+
+    const done = await access('deactivate', 'olga');
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ subject: 'olga', active: false, api_keys_revoked: 1 });
+    await eventually(async () => {
+      expect((await usage(body.key)).status).toBe(401);
+      const refused = await usage(jwt('olga'));
+      expect(refused.status).toBe(401);
+      expect(refused.body.detail).toBe('This account is deactivated');
+    });
+    expect((await list(jwt('olga'))).status).toBe(401);
+    const again = await t.countEvents();
+    expect((await access('deactivate', 'olga')).body).toMatchObject({ active: false, api_keys_revoked: 0 });
+    expect(await t.countEvents()).toBe(again);
+
+    expect((await access('reactivate', 'olga')).body).toEqual({
+      subject: 'olga',
+      active: true,
+      api_keys_revoked: 0,
+    });
+    await eventually(async () => expect((await usage(jwt('olga'))).status).toBe(200));
+    expect((await usage(body.key)).status).toBe(401);
   });
 
   it('refuses auditors (403), anonymous callers (401) and ids that are not UUIDs (400)', async () => {

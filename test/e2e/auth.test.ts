@@ -86,6 +86,7 @@ function expectProblem(response: request.Response, status: number, detail?: stri
 }
 
 const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+const API_KEY_IN_URL = `sk-ops-${'Zq3xW9'.repeat(7)}k`;
 
 describe('auth and HTTP platform, local mode', () => {
   const base = mkdtempSync(join(tmpdir(), 'ops-auth-'));
@@ -98,7 +99,10 @@ describe('auth and HTTP platform, local mode', () => {
   let secret: string;
 
   const localToken = (sub: string, roles: ('admin' | 'user' | 'auditor')[]): string => {
-    const token = signLocalToken({ sub, roles, ttlSeconds: 300 }, { secret, issuer: config.JWT_ISSUER });
+    const token = signLocalToken(
+      { sub, roles, ttlSeconds: 300 },
+      { secret, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    );
     tokensSent.push(token);
     return token;
   };
@@ -107,6 +111,7 @@ describe('auth and HTTP platform, local mode', () => {
     const token = sign(payload, key, {
       algorithm: 'HS256',
       issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
       ...lifetime,
       ...options,
     });
@@ -162,6 +167,39 @@ describe('auth and HTTP platform, local mode', () => {
   it('answers 401 to a token from another issuer', async () => {
     const foreign = rawToken({ sub: 'alice' }, secret, { issuer: 'someone-else' });
     expectProblem(await http.get('/test/me').set(...bearer(foreign)), 401);
+  });
+
+  it('answers 401 to a token without exp', async () => {
+    const forever = sign({ sub: 'alice', realm_access: { roles: ['admin'] } }, secret, {
+      algorithm: 'HS256',
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    tokensSent.push(forever);
+    expectProblem(await http.get('/test/admin').set(...bearer(forever)), 401, /no expiry/);
+  });
+
+  it('answers 401 to a token living longer than JWT_MAX_LIFETIME_SECONDS, with or without iat', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const year = now + 365 * 86_400;
+    const long = rawToken({ sub: 'alice', iat: now - 60, exp: year }, secret);
+    expectProblem(await http.get('/test/me').set(...bearer(long)), 401, /lifetime exceeds/);
+    const noIat = rawToken({ sub: 'alice', exp: year }, secret, { noTimestamp: true });
+    expectProblem(await http.get('/test/me').set(...bearer(noIat)), 401, /lifetime exceeds/);
+    const inTime = rawToken({ sub: 'alice', exp: now + 3_600 }, secret, { noTimestamp: true });
+    expect((await http.get('/test/me').set(...bearer(inTime))).status).toBe(200);
+  });
+
+  it('answers 401 to a local token for another audience, or for none', async () => {
+    const other = rawToken({ sub: 'alice' }, secret, { audience: 'another-app' });
+    expectProblem(await http.get('/test/me').set(...bearer(other)), 401);
+    const none = sign({ sub: 'alice' }, secret, {
+      algorithm: 'HS256',
+      issuer: config.JWT_ISSUER,
+      expiresIn: 300,
+    });
+    tokensSent.push(none);
+    expectProblem(await http.get('/test/me').set(...bearer(none)), 401);
   });
 
   it('answers 401 to an unsigned ("alg": "none") token', async () => {
@@ -241,6 +279,72 @@ describe('auth and HTTP platform, local mode', () => {
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ name: 'x', amount: 1, padding: 'a'.repeat(1_100_000) }));
     expectProblem(response, 413);
+  });
+
+  it('answers 400 to 10,000 levels of nested JSON, as problem+json or OpenAI-shaped on the gateway', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const token = localToken('erin', ['user']);
+    const response = await http
+      .post('/test/echo')
+      .set(...bearer(token))
+      .set('Content-Type', 'application/json')
+      .send(`{"name":"x","amount":1,"deep":${deep}}`);
+    expectProblem(response, 400, /nests deeper than 64 levels/);
+    const gateway = await http
+      .post('/v1/chat/completions')
+      .set(...bearer(token))
+      .set('Content-Type', 'application/json')
+      .send(`{"model":"m","messages":${deep}}`);
+    expect(gateway.status).toBe(400);
+    expect(gateway.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      message: expect.stringMatching(/deeper/),
+    });
+    const shallow = { name: 'x', amount: 1 };
+    await http
+      .post('/test/echo')
+      .set(...bearer(token))
+      .send(shallow)
+      .expect(201);
+  });
+
+  it.each([
+    ['api_key', `?api_key=${API_KEY_IN_URL}`],
+    ['key', `?limit=5&key=${API_KEY_IN_URL}`],
+    ['access_token', `?access_token=${API_KEY_IN_URL}`],
+    ['any parameter holding an sk-ops- key', `?q=${API_KEY_IN_URL}`],
+    ['a key in the path', `/${API_KEY_IN_URL}`],
+  ])('refuses a credential in the URL (%s) with 400, and logs no trace of it', async (_case, suffix) => {
+    const response = await http.get(`/test/public${suffix}`);
+    expectProblem(response, 400, /Authorization header only, never in the URL/);
+    expect(JSON.stringify(response.body)).not.toContain(API_KEY_IN_URL);
+    const line = logLines.find((entry) => entry.includes(`"id":"${response.headers['x-request-id']}"`));
+    expect(line).toBeDefined();
+    expect(line).toContain('"url":"/test/public');
+    expect(line).not.toContain(API_KEY_IN_URL);
+    expect(line).not.toContain(API_KEY_IN_URL.slice(7, 20));
+  });
+
+  it('logs query strings without their values', async () => {
+    const response = await http.get('/test/public?limit=5&cursor=abc123').expect(200);
+    const line = logLines.find((entry) => entry.includes(`"id":"${response.headers['x-request-id']}"`));
+    expect(line).toContain('"url":"/test/public?limit=[redacted]&cursor=[redacted]"');
+    expect(line).not.toContain('abc123');
+  });
+
+  it('sends the usual security headers on every answer, and no X-Powered-By', async () => {
+    for (const response of [
+      await http.get('/test/public'),
+      await http.get('/test/me'),
+      await http.get('/nowhere'),
+    ]) {
+      expect(response.headers['x-powered-by']).toBeUndefined();
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
+      expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    }
   });
 
   it('answers 404 problem+json to an unknown route', async () => {
@@ -432,5 +536,65 @@ describe('auth, Keycloak mode', () => {
 
   it('creates no local secret', () => {
     expect(existsSync(join(dataDir, LOCAL_JWT_SECRET_FILE))).toBe(false);
+  });
+
+  it('switches /metrics and the docs off outside single-node mode when no token is set', async () => {
+    for (const path of ['/metrics', '/METRICS/', '/docs', '/docs/', '/docs-json', '/docs-yaml']) {
+      expectProblem(await http.get(path), 404, /Set (METRICS|DOCS)_TOKEN/);
+    }
+  });
+});
+
+describe('/metrics and /docs behind their tokens', () => {
+  const base = mkdtempSync(join(tmpdir(), 'ops-ops-endpoints-'));
+  const metricsToken = 'metrics-token-0123456789';
+  const docsToken = 'docs-token-0123456789abc';
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      AUTH_MODE: 'local',
+      DATA_DIR: join(base, 'data'),
+      LOG_LEVEL: 'silent',
+      METRICS_TOKEN: metricsToken,
+      DOCS_TOKEN: docsToken,
+    });
+    app = await startApp(config);
+    http = request(app.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('refuses /metrics without its token, or with another one, even under another spelling', async () => {
+    for (const path of ['/metrics', '/Metrics', '/metrics/']) {
+      const response = await http.get(path);
+      expectProblem(response, 401, /METRICS_TOKEN/);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    }
+    expectProblem(await http.get('/metrics').set(...bearer(docsToken)), 401);
+    const scraped = await http
+      .get('/metrics')
+      .set(...bearer(metricsToken))
+      .expect(200);
+    expect(scraped.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('refuses the docs without their token; Basic credentials with it as password open them', async () => {
+    for (const path of ['/docs', '/docs/', '/docs-json', '/docs-yaml', '/docs/swagger-ui-init.js']) {
+      const response = await http.get(path);
+      expectProblem(response, 401, /DOCS_TOKEN/);
+      expect(response.headers['www-authenticate']).toMatch(/^Basic realm="docs"/);
+    }
+    expectProblem(await http.get('/docs-json').set(...bearer(metricsToken)), 401);
+    const json = await http
+      .get('/docs-json')
+      .set(...bearer(docsToken))
+      .expect(200);
+    expect(json.body.paths['/test/echo']).toBeDefined();
+    await http.get('/docs').auth('reader', docsToken).expect(200);
   });
 });

@@ -1,4 +1,4 @@
-import { costMicros, type UpstreamAttempt } from '@ops/domain';
+import { costMicros, llmRequestStream, type UpstreamAttempt } from '@ops/domain';
 import OpenAI, { APIError } from 'openai';
 import request from 'supertest';
 import { eventually } from '../support/app';
@@ -148,7 +148,7 @@ describe('LLM gateway fallbacks, breaker and streaming edges', () => {
     groq.enqueue({ status: 400, errorMessage: "Invalid value for 'temperature'" });
     const error = await failure('large-groq');
     expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'upstream_bad_request' });
-    expect(error.message).toContain("Invalid value for 'temperature'");
+    expect(error.message).toContain('groq refused the request: the provider found the request invalid');
     expect(together.requests.length).toBe(togetherCalls);
     await expectUntouched(before);
     expect(error.headers?.get('x-ops-attempts')).toBe('1');
@@ -157,6 +157,37 @@ describe('LLM gateway fallbacks, breaker and streaming edges', () => {
       { provider: 'groq', model: 'large-groq', outcome: 'rejected', status: 400 },
     ]);
   });
+
+  it.each([
+    [400, 'upstream_bad_request'],
+    [401, 'upstream_error'],
+    [500, 'upstream_error'],
+  ])(
+    'tells neither the client nor the event log what a provider said in its %i error',
+    async (status, code) => {
+      const secret = 'sk-proj-LeakedPlatformKey0123456789';
+      const text = `Incorrect API key provided: ${secret}; internal host db-7.provider.internal`;
+      gateway.upstreams.openai.enqueue({ status, errorMessage: text });
+      const answer = await request(gateway.app.getHttpServer())
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${gateway.token('sam', 'user')}`)
+        .send({ model: 'gpt-4o-mini', messages: PROMPT });
+      expect(answer.body.error).toMatchObject({ code });
+      for (const leaked of [secret, 'Incorrect API key', 'db-7.provider.internal']) {
+        expect(answer.text).not.toContain(leaked);
+      }
+      const requestId = String(answer.headers['x-ops-request-id']);
+      const { failed } = await gateway.recorded(requestId);
+      expect(failed?.error).toMatchObject({ status: answer.status, code });
+      const stored = JSON.stringify(await gateway.events(llmRequestStream(requestId)));
+      expect(stored).toContain(requestId);
+      for (const leaked of [secret, 'Incorrect API key', 'db-7.provider.internal']) {
+        expect(stored).not.toContain(leaked);
+      }
+      // A success resets the failure streak, so this test leaves OpenAI's breaker closed.
+      expect((await ask('gpt-4o-mini')).route.provider).toBe('openai');
+    },
+  );
 
   describe('when every provider fails', () => {
     it('answers 502 for their errors, releasing the hold', async () => {

@@ -68,7 +68,12 @@ describe('privacy: erasure by crypto-shredding', () => {
     const eventsBefore = await storedKeyEvents();
     const erased = await erase('alice');
     expect(erased.status).toBe(200);
-    expect(erased.body).toEqual({ subject: 'alice', erased_at: expect.any(String), already_erased: false });
+    expect(erased.body).toEqual({
+      subject: 'alice',
+      erased_at: expect.any(String),
+      already_erased: false,
+      api_keys_revoked: 0,
+    });
 
     // At once, in this process: the data key is gone, whatever the projection has seen yet.
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBeNull();

@@ -57,7 +57,7 @@ describe('npm start (single node, embedded PostgreSQL)', () => {
     }, 150_000);
     const token = signLocalToken(
       { sub: 'starter', roles: ['admin'], ttlSeconds: 60 },
-      { secret, issuer: 'ops-center' },
+      { secret, issuer: 'ops-center', audience: 'ops-center' },
     );
     const granted = await fetch(`http://127.0.0.1:${port}/api/v1/llm/credits/grant`, {
       method: 'POST',

@@ -53,6 +53,7 @@ describe('npm run token', () => {
     const payload = verify(lastLine(run.stdout), readFileSync(secretFile, 'utf8'), {
       algorithms: ['HS256'],
       issuer: 'ops-center',
+      audience: 'ops-center',
     }) as JwtPayload;
     expect(payload.sub).toBe('alice');
     expect(payload.realm_access).toEqual({ roles: ['admin', 'auditor'] });
@@ -78,6 +79,17 @@ describe('npm run token', () => {
     expect(run.code).toBe(0);
     expect(verify(lastLine(run.stdout), secret, { issuer: 'ops-test' })).toMatchObject({ sub: 'carol' });
     expect(existsSync(secretFile)).toBe(false);
+  });
+
+  it('issues the configured audience and refuses a ttl beyond JWT_MAX_LIFETIME_SECONDS', async () => {
+    const secret = 's'.repeat(40);
+    const env = { DATA_DIR: dataDir, JWT_SECRET: secret, JWT_AUDIENCE: 'ops-lab' };
+    const run = await runCli(['--sub', 'carol', '--role', 'user'], env);
+    expect(verify(lastLine(run.stdout), secret, { audience: 'ops-lab' })).toMatchObject({ aud: 'ops-lab' });
+    const long = await runCli(['--sub', 'carol', '--role', 'user', '--ttl', '2d'], env);
+    expect(long.code).toBe(1);
+    expect(long.stdout).toBe('');
+    expect(long.stderr).toMatch(/JWT_MAX_LIFETIME_SECONDS/);
   });
 
   it.each([

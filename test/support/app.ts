@@ -49,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     token: (sub, ...roles) =>
       signLocalToken(
         { sub, roles, ttlSeconds: 600 },
-        { secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER },
+        { secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       ),
     countEvents: async () => Number((await probe.query('SELECT count(*) AS n FROM events')).rows[0].n),
     close: async () => {

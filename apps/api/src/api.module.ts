@@ -14,6 +14,7 @@ import { HostsModule } from './hosts/hosts.module';
 import { LlmUsageModule } from './llm-usage/llm-usage.module';
 import { LocalUsersModule } from './local-users/local-users.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { SubjectAccessModule } from './subject-access/subject-access.module';
 
 /** The admin and consumer HTTP API: authentication and every capability's controllers. */
 @Module({
@@ -30,6 +31,7 @@ import { PrivacyModule } from './privacy/privacy.module';
     LlmUsageModule,
     ByokModule,
     PrivacyModule,
+    SubjectAccessModule,
     BillingModule,
     FinanceModule,
     GatewayModule,

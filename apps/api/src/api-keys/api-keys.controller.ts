@@ -23,9 +23,10 @@ import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
 import { IssueApiKeyCommand } from './commands/issue-api-key.command';
+import { RevokeAllApiKeysCommand } from './commands/revoke-all-api-keys.command';
 import { RevokeApiKeyCommand } from './commands/revoke-api-key.command';
 import { ApiKeyOwnerQueryDto } from './dto/api-key-queries.dto';
-import { ApiKeyListView, IssuedApiKeyView } from './dto/api-key-views.dto';
+import { ApiKeyListView, IssuedApiKeyView, RevokedApiKeysView } from './dto/api-key-views.dto';
 import { IssueApiKeyDto } from './dto/issue-api-key.dto';
 import { ListApiKeysQuery } from './queries/list-api-keys.query';
 
@@ -56,13 +57,27 @@ export class ApiKeysController {
     @CurrentUser() user: AuthenticatedUser,
     @CommandCtx() context: CommandContext,
   ): Promise<IssuedApiKeyView> {
-    return this.commands.execute(new IssueApiKeyCommand(user.id, body.name, context));
+    return this.commands.execute(
+      new IssueApiKeyCommand(user.id, body.name, body.expires_at ?? null, context),
+    );
   }
 
   @Get()
   @ApiOkResponse({ type: ApiKeyListView })
   list(@Query() query: ApiKeyOwnerQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<ApiKeyListView> {
     return this.queries.execute(new ListApiKeysQuery(ownerOf(user, query.user_id)));
+  }
+
+  /** Every key of the owner at once: for a leak whose key is unknown, or an account being shut. */
+  @Post('revoke-all')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevokedApiKeysView })
+  revokeAll(
+    @Query() query: ApiKeyOwnerQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ): Promise<RevokedApiKeysView> {
+    return this.commands.execute(new RevokeAllApiKeysCommand(ownerOf(user, query.user_id), context));
   }
 
   @Delete(':id')

@@ -18,8 +18,9 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 const USAGE = `Usage: npm run token -- --sub <id> --role <role> [--role <role>...] [--ttl <duration>]
   --sub   the user id the token speaks for (its subject): letters, digits, '.', '_', '@', '-'
   --role  one of ${ROLES.join(', ')}; repeat for several
-  --ttl   lifetime as <n>s, <n>m, <n>h or <n>d (default 1h, at most 30d)
-Signs with JWT_SECRET, or the secret kept in DATA_DIR/jwt-secret (created if missing).`;
+  --ttl   lifetime as <n>s, <n>m, <n>h or <n>d (default 1h, at most 30d and JWT_MAX_LIFETIME_SECONDS)
+Signs with JWT_SECRET, or the secret kept in DATA_DIR/jwt-secret (created if missing), for the
+audience JWT_AUDIENCE.`;
 
 class UsageError extends Error {}
 
@@ -99,7 +100,17 @@ function main(): number {
     return EXIT_REFUSED;
   }
 
-  const token = signLocalToken(request, { secret: resolveLocalJwtSecret(config), issuer: config.JWT_ISSUER });
+  if (request.ttlSeconds > config.JWT_MAX_LIFETIME_SECONDS) {
+    console.error(
+      `token: --ttl ${request.ttl} is longer than JWT_MAX_LIFETIME_SECONDS (${config.JWT_MAX_LIFETIME_SECONDS} s): the server would refuse the token.`,
+    );
+    return EXIT_REFUSED;
+  }
+  const token = signLocalToken(request, {
+    secret: resolveLocalJwtSecret(config),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
   console.log(
     `Bearer token for ${request.sub} (roles: ${request.roles.join(', ')}), valid for ${request.ttl}:`,
   );

@@ -1,15 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { API_KEY_CATEGORY, API_KEY_EVENT_TYPES } from '@ops/domain/api-keys';
+import {
+  API_KEY_CATEGORY,
+  API_KEY_EVENT_TYPES,
+  SUBJECT_ACCESS_CATEGORY,
+  SUBJECT_ACCESS_EVENT_TYPES,
+} from '@ops/domain/api-keys';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
 
-/** Personal API keys by hash, for the authenticator, and by owner, for the key list. */
+/**
+ * Who may authenticate: personal API keys by hash, for the authenticator, and by owner, for the key
+ * list; and the people an admin deactivated, whom no token or key lets in.
+ */
 @Injectable()
 export class ApiKeysProjection implements Projection {
   readonly name = 'api-keys';
-  readonly tables = [{ name: 'api_keys' }];
-  readonly filter = { streamPrefixes: [API_KEY_CATEGORY], eventTypes: API_KEY_EVENT_TYPES };
+  readonly tables = [{ name: 'api_keys' }, { name: 'deactivated_subjects' }];
+  readonly filter = {
+    streamPrefixes: [API_KEY_CATEGORY, SUBJECT_ACCESS_CATEGORY],
+    eventTypes: [...API_KEY_EVENT_TYPES, ...SUBJECT_ACCESS_EVENT_TYPES],
+  };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const issued = events.filter((event) => event.type === 'ApiKeyIssued');
@@ -18,8 +29,9 @@ export class ApiKeysProjection implements Projection {
     if (issued.length > 0) {
       // No ON CONFLICT: a key applied twice must fail loudly, never pass silently.
       await tx.query(
-        `INSERT INTO api_keys (key_id, user_id, name, prefix, secret_hash, created_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
+        `INSERT INTO api_keys (key_id, user_id, name, prefix, secret_hash, created_at, expires_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                              $7::timestamptz[])`,
         [
           issued.map((event) => event.data.keyId),
           issued.map((event) => event.data.userId),
@@ -27,8 +39,21 @@ export class ApiKeysProjection implements Projection {
           issued.map((event) => event.data.prefix),
           issued.map((event) => event.data.secretHash),
           issued.map((event) => event.metadata.occurredAt),
+          issued.map((event) => event.data.expiresAt ?? null),
         ],
       );
+    }
+    // In log order: a subject deactivated and reactivated in one batch ends up active.
+    for (const event of events) {
+      if (event.type === 'SubjectDeactivated') {
+        await tx.query(
+          // No ON CONFLICT: the decider deactivates only the active, so a conflict is a double apply.
+          `INSERT INTO deactivated_subjects (subject, deactivated_by, deactivated_at) VALUES ($1, $2, $3)`,
+          [event.data.subject, event.data.deactivatedBy, event.metadata.occurredAt],
+        );
+      } else if (event.type === 'SubjectReactivated') {
+        await tx.query('DELETE FROM deactivated_subjects WHERE subject = $1', [event.data.subject]);
+      }
     }
     if (revoked.length > 0) {
       await tx.query(
@@ -45,6 +70,6 @@ export class ApiKeysProjection implements Projection {
   }
 
   async reset(tx: EntityManager): Promise<void> {
-    await tx.query('TRUNCATE api_keys');
+    await tx.query('TRUNCATE api_keys, deactivated_subjects');
   }
 }

@@ -9,6 +9,10 @@ export interface IssueApiKey {
   readonly name: string;
   readonly prefix: string;
   readonly secretHash: string;
+  /** When the key stops working (ISO 8601), or null for a key that lasts until revoked. */
+  readonly expiresAt: string | null;
+  /** The API layer's clock when the key was made: an expiry must lie after it. */
+  readonly issuedAt: string;
 }
 
 export interface RevokeApiKey {
@@ -17,4 +21,10 @@ export interface RevokeApiKey {
   readonly keyId: string;
 }
 
-export type ApiKeyCommand = IssueApiKey | RevokeApiKey;
+/** Revokes every key of the user that is not revoked yet: their erasure, or an admin's response to a leak. */
+export interface RevokeAllApiKeys {
+  readonly type: 'RevokeAllApiKeys';
+  readonly userId: string;
+}
+
+export type ApiKeyCommand = IssueApiKey | RevokeApiKey | RevokeAllApiKeys;

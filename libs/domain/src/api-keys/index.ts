@@ -3,3 +3,4 @@ export * from './api-key.commands';
 export * from './api-key.decider';
 export * from './api-key.events';
 export * from './api-key.stream';
+export * from './subject-access';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { DeactivatedSubjects } from './deactivated-subjects';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { RolesGuard } from './roles.guard';
@@ -14,6 +15,7 @@ import { RolesGuard } from './roles.guard';
   providers: [
     JwtStrategy,
     ApiKeyAuthenticator,
+    DeactivatedSubjects,
     // Order matters: the roles guard reads the user the JWT guard sets.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

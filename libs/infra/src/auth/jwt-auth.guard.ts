@@ -7,19 +7,22 @@ import { ACCEPTS_API_KEY } from './accepts-api-key.decorator';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { isApiKeyToken } from './api-key-secret';
 import type { AuthenticatedUser } from './authenticated-user';
+import { DeactivatedSubjects } from './deactivated-subjects';
 import { extractBearerToken } from './jwt-strategy.options';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
 
 /**
  * Global guard: every route needs a valid bearer token unless it is marked @Public(). The token is a
- * JWT, or on routes marked @AcceptsApiKey() a personal API key.
+ * JWT, or on routes marked @AcceptsApiKey() a personal API key; either way its subject must not have
+ * been deactivated.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
+    private readonly deactivated: DeactivatedSubjects,
   ) {
     super();
   }
@@ -32,9 +35,21 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     if (token !== null && isApiKeyToken(token)) {
       const acceptsApiKey = this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY, targets);
       request.user = await this.authenticateApiKey(token, acceptsApiKey === true, context);
-      return true;
+    } else {
+      await (super.canActivate(context) as Promise<boolean>);
     }
-    return super.canActivate(context) as Promise<boolean>;
+    if (request.user && (await this.deactivated.isDeactivated(request.user.id))) {
+      this.challenge(context);
+      throw new UnauthorizedException('This account is deactivated');
+    }
+    return true;
+  }
+
+  private challenge(context: ExecutionContext): void {
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
   }
 
   private async authenticateApiKey(
@@ -44,13 +59,10 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   ): Promise<AuthenticatedUser> {
     const user = accepted ? await this.apiKeys.authenticate(token) : null;
     if (user) return user;
-    context
-      .switchToHttp()
-      .getResponse<Response>()
-      .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+    this.challenge(context);
     throw new UnauthorizedException(
       accepted
-        ? 'Invalid or revoked API key'
+        ? 'Invalid, expired or revoked API key'
         : 'API keys are accepted on the LLM gateway routes only; use a JWT',
     );
   }

@@ -19,6 +19,7 @@ export function jwtStrategyOptions(config: AppConfig): StrategyOptionsWithoutReq
       // to parse it as a public key on every verification.
       secretOrKey: createSecretKey(Buffer.from(resolveLocalJwtSecret(config), 'utf8')) as unknown as string,
       issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
       algorithms: ['HS256'],
     };
   }

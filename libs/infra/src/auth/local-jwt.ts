@@ -39,6 +39,8 @@ export interface LocalTokenRequest {
 export interface LocalSigner {
   secret: string;
   issuer: string;
+  /** What the server checks `aud` against: its JWT_AUDIENCE. */
+  audience: string;
 }
 
 /** An HS256 token carrying its roles where Keycloak puts them (`realm_access.roles`). */
@@ -47,6 +49,7 @@ export function signLocalToken(request: LocalTokenRequest, signer: LocalSigner):
     algorithm: 'HS256',
     subject: request.sub,
     issuer: signer.issuer,
+    audience: signer.audience,
     expiresIn: request.ttlSeconds,
   });
 }

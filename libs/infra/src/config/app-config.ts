@@ -468,6 +468,45 @@ export class AppConfig {
   @Max(20_000_000)
   LLM_IMAGE_DATA_URL_MAX_BYTES = 700_000;
 
+  // ---- HTTP hardening: tokens, request bodies, operational endpoints (issue 10, items 8 and 12) ----
+
+  /** The audience (`aud`) local-mode tokens must name; `npm run token` issues it. Keycloak mode checks KEYCLOAK_AUDIENCE. */
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'JWT_AUDIENCE must be 1-200 printable characters, no spaces' })
+  JWT_AUDIENCE = 'ops-center';
+
+  /**
+   * The longest lifetime a bearer token may claim, in both modes: `exp - iat`, or `exp` from now for a
+   * token without `iat`. A token without `exp` is refused outright.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  JWT_MAX_LIFETIME_SECONDS = 86_400;
+
+  /** The deepest nesting of objects and arrays a JSON body may have; deeper bodies are refused with 400. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(1_000)
+  JSON_MAX_DEPTH = 64;
+
+  /**
+   * A bearer token GET /metrics then requires. Without it /metrics is open in single-node mode and
+   * answers 404 in distributed mode (HOST_COMMAND_TRANSPORT=kafka or AUTH_MODE=keycloak).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** The same for the API docs (/docs, /docs-json, /docs-yaml); Basic auth with it as password works too. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  DOCS_TOKEN?: string;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });

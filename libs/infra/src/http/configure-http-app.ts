@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
@@ -8,6 +9,8 @@ import { HttpMetrics } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi';
 import { OPENAI_ERROR_ROUTES } from './openai-errors';
 import { ProblemDetailsFilter, type RouteErrorFormat } from './problem-details.filter';
+import { refuseCredentialsInUrl } from './security/credentials-in-url';
+import { protectOperationalEndpoints } from './security/operational-endpoints';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
@@ -33,7 +36,11 @@ export function configureHttpApp(
   // given a request id, including those whose body is refused.
   app.use(app.get<HttpLogger>(HTTP_LOGGER));
   app.use(app.get(HttpMetrics).middleware);
-  useBodyParsers(app);
+  // The usual security headers on every answer, errors included; helmet also drops X-Powered-By.
+  app.use(helmet());
+  app.use(refuseCredentialsInUrl);
+  app.use(protectOperationalEndpoints(config));
+  useBodyParsers(app, config.JSON_MAX_DEPTH);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats ?? OPENAI_ERROR_ROUTES));
   setupOpenApi(app, config);

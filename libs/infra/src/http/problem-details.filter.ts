@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { translateKnownError } from './known-errors';
+import { redactUrl } from './logging/redact-secrets';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails, toProblemDetails } from './problem-details';
 
 export interface ErrorBody {
@@ -34,10 +35,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    // The query string is left out: it may carry credentials.
+    // The query string is left out and the path redacted: either may carry credentials.
     const path = request.originalUrl.split('?')[0];
-    const problem = toProblemDetails(translateKnownError(exception), path);
-    if (problem.status >= 500) this.logger.error({ err: exception, instance: path }, 'Request failed');
+    const instance = redactUrl(path);
+    const problem = toProblemDetails(translateKnownError(exception), instance);
+    if (problem.status >= 500) this.logger.error({ err: exception, instance }, 'Request failed');
     if (response.headersSent) {
       // A streamed response already under way cannot change its status; cut it short instead.
       response.end();

@@ -20,6 +20,17 @@ describe('UpstreamError', () => {
     expect(new UpstreamError('connection', 'refused').retryable).toBe(true);
   });
 
+  it('keeps the provider text out of its public message, and secrets out of its log message', () => {
+    const leaked = 'Incorrect API key provided: sk-proj-AbCdEfGhIjKlMnOpQrStUv. Contact admin@provider.test';
+    const error = new UpstreamError('auth', leaked, 401);
+    expect(error.publicMessage).toBe('the provider refused the credentials it was called with');
+    expect(error.message).toContain('Incorrect API key provided: [redacted]');
+    expect(error.message).not.toContain('sk-proj-AbCdEfGhIjKlMnOpQrStUv');
+    expect(error.upstreamMessage).toBe(leaked);
+    const ours = new UpstreamError('bad_request', 'n must be 1', null, null, { ownText: true });
+    expect(ours.publicMessage).toBe('n must be 1');
+  });
+
   it("finds the message in OpenAI's and Anthropic's error bodies, else keeps the text", () => {
     expect(upstreamMessageOf('{"error":{"message":"bad key","type":"invalid_request_error"}}')).toBe(
       'bad key',

@@ -1,5 +1,27 @@
+import { redactSecrets } from '../http/logging/redact-secrets';
+
 export type UpstreamErrorKind =
   'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'auth' | 'bad_request';
+
+/**
+ * What a client (and the event log) may learn of an upstream failure: its kind. The provider's own
+ * text can hold anything (our key in "Incorrect API key provided: sk-…", its internals, another
+ * tenant's data), so it stays in the server's logs, redacted.
+ */
+const PUBLIC_MESSAGES: Record<UpstreamErrorKind, string> = {
+  rate_limited: 'the provider is rate limiting requests',
+  server_error: 'the provider failed to answer',
+  timeout: 'the provider did not answer in time',
+  connection: 'the provider could not be reached',
+  auth: 'the provider refused the credentials it was called with',
+  bad_request: 'the provider found the request invalid (its explanation is kept in the server log)',
+};
+
+export interface UpstreamErrorOptions {
+  cause?: unknown;
+  /** The text is the gateway's own (a request it cannot translate), not the provider's: a client may read it. */
+  ownText?: boolean;
+}
 
 const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
   'rate_limited',
@@ -8,20 +30,29 @@ const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
   'connection',
 ]);
 
-/** Why one upstream call failed, classified so the gateway can decide between a fallback and an error. */
+/**
+ * Why one upstream call failed, classified so the gateway can decide between a fallback and an error.
+ * `upstreamMessage` is the provider's text as received, for code that must inspect it; `message`
+ * (what logs show) carries it redacted; `publicMessage` is all a client or an event may carry.
+ */
 export class UpstreamError extends Error {
   readonly retryable: boolean;
+  readonly publicMessage: string;
 
   constructor(
     readonly kind: UpstreamErrorKind,
     readonly upstreamMessage: string,
     readonly status: number | null = null,
     readonly retryAfterMs: number | null = null,
-    options?: { cause?: unknown },
+    options: UpstreamErrorOptions = {},
   ) {
-    super(`upstream ${kind}${status === null ? '' : ` (HTTP ${status})`}: ${upstreamMessage}`, options);
+    super(
+      `upstream ${kind}${status === null ? '' : ` (HTTP ${status})`}: ${redactSecrets(upstreamMessage)}`,
+      { cause: options.cause },
+    );
     this.name = 'UpstreamError';
     this.retryable = RETRYABLE.has(kind);
+    this.publicMessage = options.ownText ? upstreamMessage : PUBLIC_MESSAGES[kind];
   }
 }
 

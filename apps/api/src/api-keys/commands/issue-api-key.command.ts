@@ -4,6 +4,7 @@ export class IssueApiKeyCommand {
   constructor(
     readonly userId: string,
     readonly name: string,
+    readonly expiresAt: string | null,
     readonly context: CommandContext,
   ) {}
 }

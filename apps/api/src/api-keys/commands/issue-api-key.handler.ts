@@ -27,7 +27,7 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ userId, name, context }: IssueApiKeyCommand): Promise<IssuedApiKeyView> {
+  async execute({ userId, name, expiresAt, context }: IssueApiKeyCommand): Promise<IssuedApiKeyView> {
     const keyId = keyIdFor(context);
     const secret = generateApiKey();
     const issuedAt = new Date();
@@ -42,6 +42,8 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
         name,
         prefix: secret.prefix,
         secretHash: secret.secretHash,
+        expiresAt,
+        issuedAt: issuedAt.toISOString(),
       },
       context,
       schemaVersions: API_KEY_SCHEMA_VERSIONS,
@@ -57,6 +59,7 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
       key: outcome.replayed ? null : secret.key,
       prefix: issued.prefix,
       created_at: createdAt.toISOString(),
+      expires_at: issued.expiresAt,
       replayed: outcome.replayed,
     };
   }

@@ -6,6 +6,8 @@ export class ApiKeyView {
   @ApiProperty({ example: 'sk-ops-Ab3dE', description: 'The first characters of the key, to recognise it' })
   prefix!: string;
   @ApiProperty() created_at!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Null for a key that lasts until revoked' })
+  expires_at!: string | null;
   @ApiPropertyOptional({ nullable: true }) revoked_at!: string | null;
 }
 
@@ -26,8 +28,16 @@ export class IssuedApiKeyView {
   key!: string | null;
   @ApiProperty() prefix!: string;
   @ApiProperty() created_at!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Null for a key that lasts until revoked' })
+  expires_at!: string | null;
   @ApiProperty({
     description: 'True when this answers a retry of an earlier request with the same Idempotency-Key',
   })
   replayed!: boolean;
+}
+
+export class RevokedApiKeysView {
+  @ApiProperty() user_id!: string;
+  @ApiProperty({ description: 'How many keys this request revoked (0 when none was still active)' })
+  revoked!: number;
 }

@@ -22,6 +22,7 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
         name: row.name,
         prefix: row.prefix,
         created_at: row.createdAt.toISOString(),
+        expires_at: row.expiresAt ? row.expiresAt.toISOString() : null,
         revoked_at: row.revokedAt ? row.revokedAt.toISOString() : null,
       })),
     };

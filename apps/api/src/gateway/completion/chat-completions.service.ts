@@ -10,6 +10,7 @@ import {
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { openAiErrorFormatter, toProblemDetails, type OpenAiErrorBody } from '@ops/infra/http';
 import { translateKnownError } from '@ops/infra/http/known-errors';
+import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -30,11 +31,19 @@ interface Outcome {
   clientDisconnected: boolean;
 }
 
-/** The error as the client sees it (OpenAI type and code), for the RequestFailed event. */
+/**
+ * The error as the client sees it (OpenAI type and code), for the RequestFailed event. The event is
+ * kept forever and replayed to auditors, so its message is redacted once more, whatever its source.
+ */
 function describeError(error: unknown): RequestFailed['data']['error'] {
   const problem = toProblemDetails(translateKnownError(error), '');
   const { error: body } = openAiErrorFormatter(problem, error).body as OpenAiErrorBody;
-  return { type: body.type, code: body.code ?? 'error', status: problem.status, message: problem.detail };
+  return {
+    type: body.type,
+    code: body.code ?? 'error',
+    status: problem.status,
+    message: redactSecrets(problem.detail),
+  };
 }
 
 /** The upstream's reported usage or, when it reported none, our count of what was generated. */

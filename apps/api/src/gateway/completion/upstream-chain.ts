@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { outputTokenBudget, type ProviderId, type UpstreamAttempt } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
@@ -86,6 +86,8 @@ function exhausted(attempts: UpstreamAttempt[]): ChainExhausted {
  */
 @Injectable()
 export class UpstreamChain {
+  private readonly logger = new Logger(UpstreamChain.name);
+
   constructor(
     private readonly client: UpstreamClient,
     private readonly endpoints: ProviderEndpoints,
@@ -131,6 +133,16 @@ export class UpstreamChain {
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         const latencyMs = Math.round(performance.now() - started);
+        // The provider's explanation lives here only (redacted in `message`): never in answers or events.
+        this.logger.warn(
+          {
+            requestId: planned.requestId,
+            provider: link.model.provider,
+            model: link.model.id,
+            detail: error.message,
+          },
+          'Upstream attempt failed',
+        );
         attempts.push({
           provider: link.model.provider,
           model: link.model.id,
@@ -142,7 +154,7 @@ export class UpstreamChain {
           throw new ChainExhausted(
             attempts,
             HttpStatus.BAD_REQUEST,
-            `${link.model.provider} refused the request: ${error.upstreamMessage}`,
+            `${link.model.provider} refused the request: ${error.publicMessage}`,
             'upstream_bad_request',
           );
         }

@@ -7,6 +7,7 @@ import { TamperEvidence1732500000400 } from './1732500000400-tamper-evidence';
 import { DataKeysAndProviderKeys1732500000600 } from './1732500000600-data-keys-and-provider-keys';
 import { Finance1732500000700 } from './1732500000700-finance';
 import { DigestChain1732500000810 } from './1732500000810-digest-chain';
+import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-key-expiry-and-deactivation';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DataKeysAndProviderKeys1732500000600,
   Finance1732500000700,
   DigestChain1732500000810,
+  ApiKeyExpiryAndDeactivation1732500000830,
 ];

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type Level, type Logger, pino, stdTimeFunctions } from 'pino';
 import type { Options as HttpLoggerOptions } from 'pino-http';
+import { redactQuery, redactUrl } from './redact-secrets';
 import { assignRequestId } from './request-id';
 
 const CENSOR = '[redacted]';
@@ -40,9 +41,28 @@ export function createRootLogger(level: string, destination?: DestinationStream)
   );
 }
 
+/** The access log's view of a request (pino's standard one), with its URL and query values redacted. */
+interface SerializedRequest {
+  url?: string;
+  query?: unknown;
+  params?: unknown;
+}
+
+/**
+ * URLs are logged without their query values and without anything that looks like a key: a client
+ * that puts a credential in the URL is refused, and that refusal must not write the credential down.
+ */
+export function redactRequestUrl(request: SerializedRequest): SerializedRequest {
+  if (typeof request.url === 'string') request.url = redactUrl(request.url);
+  if (request.query !== undefined) request.query = redactQuery(request.query);
+  if (request.params !== undefined) request.params = redactQuery(request.params);
+  return request;
+}
+
 export function httpLoggerOptions(logger: Logger): HttpLoggerOptions {
   return {
     logger,
+    serializers: { req: redactRequestUrl },
     genReqId: assignRequestId,
     customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error): Level => {
       if (error || response.statusCode >= 500) return 'error';

@@ -3,7 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Public } from '../../auth/public.decorator';
 
-/** Prometheus scrape endpoint; public like any scrape target, and kept out of the API docs. */
+/**
+ * Prometheus scrape endpoint, kept out of the API docs. No user token: who may scrape is decided at the
+ * edge (METRICS_TOKEN, see protectOperationalEndpoints), before any guard runs.
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')

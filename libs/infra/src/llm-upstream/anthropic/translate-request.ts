@@ -168,5 +168,5 @@ function toAnthropicToolChoice(
 }
 
 function unsupported(message: string): UpstreamError {
-  return new UpstreamError('bad_request', message);
+  return new UpstreamError('bad_request', message, null, null, { ownText: true });
 }
