@@ -12,3 +12,4 @@ export * from './pricing';
 export * from './routing-error';
 export * from './router';
 export * from './provider-health';
+export * from './rate-limits';
