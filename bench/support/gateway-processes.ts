@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { freePort } from '../../test/support/free-port';
 
+const UNLIMITED = {
+  requests_per_minute: 1_000_000,
+  tokens_per_minute: 1_000_000_000,
+  concurrent_requests: 100_000,
+};
+const BENCH_RATE_LIMITS = JSON.stringify({ free: { user: UNLIMITED, key: UNLIMITED } });
+
 const ROOT = join(__dirname, '..', '..');
 const PRODUCT_ENTRY = 'dist/apps/api/src/single-node.main.js';
 const API_ENTRY = 'dist/apps/api/src/main.js';
@@ -139,6 +146,8 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Child
         OPENAI_BASE_URL: options.upstreamBaseUrl,
         OPENAI_API_KEY: 'sk-bench-platform',
         LLM_HEALTH_PROBE_SECONDS: '0',
+        // The benchmark measures the gateway's overhead and the hot account, not its rate limits.
+        LLM_RATE_LIMITS: BENCH_RATE_LIMITS,
       }),
     );
     children.push(launched);

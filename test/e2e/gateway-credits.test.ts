@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { Counter, Registry } from 'prom-client';
 import { eventually } from '../support/app';
 import { startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
@@ -16,7 +17,15 @@ describe('LLM gateway credits under concurrency', () => {
   let db: Client;
 
   beforeAll(async () => {
-    gateway = await startGatewayApp();
+    // 200 requests at once on one free account: lift the rate limits so that only the credits refuse.
+    const unlimited = {
+      requests_per_minute: 100_000,
+      tokens_per_minute: 100_000_000,
+      concurrent_requests: 1_000,
+    };
+    gateway = await startGatewayApp({
+      LLM_RATE_LIMITS: JSON.stringify({ free: { user: unlimited, key: unlimited } }),
+    });
     db = new Client({ connectionString: gateway.database.url });
     await db.connect();
   });
@@ -128,17 +137,22 @@ describe('LLM gateway credits under concurrency', () => {
     expect(types).toEqual(['CreditsGranted', 'CreditsReserved', 'CreditsReleased']);
   });
 
-  it('records a refused request as a failed request, and appends nothing to the account', async () => {
+  it('counts a refused request in the metric, appending nothing to the account or the log', async () => {
     const before = await accountEvents('empty');
+    const eventsBefore = await gateway.countEvents();
+    const counter = gateway.app.get(Registry).getSingleMetric('llm_gateway_refusals_total') as Counter;
+    const refusals = async () =>
+      (await counter.get()).values.find(
+        ({ labels }) => labels.status === '402' && labels.reason === 'insufficient_credits',
+      )?.value ?? 0;
+    const refusalsBefore = await refusals();
     await expect(
       gateway
         .sdk('empty')
         .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status: 402 });
     expect(await accountEvents('empty')).toEqual(before);
-    const { rows } = await db.query(
-      `SELECT data FROM events WHERE type = 'RequestFailed' AND data->>'userId' = 'empty'`,
-    );
-    expect(rows[0].data.error).toMatchObject({ status: 402, code: 'insufficient_credits' });
+    expect(await gateway.countEvents()).toBe(eventsBefore);
+    expect(await refusals()).toBe(refusalsBefore + 1);
   });
 });

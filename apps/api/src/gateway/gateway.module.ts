@@ -11,11 +11,12 @@ import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { LlmHealthController } from './http/llm-health.controller';
+import { GatewayLimits } from './limits/gateway-limits';
 import { ModelsController } from './http/models.controller';
 import { LlmCatalog } from './routing/llm-catalog';
 import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
 
-/** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health and credit holds. */
+/** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health, credit holds and rate limits. */
 @Module({
   imports: [ByokModule],
   controllers: [ChatCompletionsController, ModelsController, LlmHealthController],
@@ -30,6 +31,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     RequestPlanner,
     UpstreamChain,
     ChatCompletionsService,
+    GatewayLimits,
     { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
   ],
   exports: [RequestCredits, LlmCatalog],

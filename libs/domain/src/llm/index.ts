@@ -13,3 +13,4 @@ export * from './pricing';
 export * from './routing-error';
 export * from './router';
 export * from './provider-health';
+export * from './rate-limits';

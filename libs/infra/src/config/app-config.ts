@@ -2,6 +2,7 @@ import {
   ED25519_PUBLIC_KEY_PATTERN,
   HOST_ID_PATTERN,
   HOST_ID_RULE,
+  parseRateLimits,
   ROOT_EQUIVALENT_GROUPS,
 } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
@@ -19,6 +20,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
@@ -507,6 +509,30 @@ export class AppConfig {
   @MinLength(16)
   DOCS_TOKEN?: string;
 
+  // --- Gateway rate and concurrency limits (issue 10, item 9) ---
+
+  /**
+   * Overrides of the gateway's per-tier limits, merged over the defaults (README, "Rate and
+   * concurrency limits"): `{"free": {"user": {"requests_per_minute": 20, "tokens_per_minute": 50000,
+   * "concurrent_requests": 2}, "key": {…}}}`. Every tier, scope and field is optional.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'rateLimits',
+    validator: {
+      validate: (value: unknown) => rateLimitsProblem(value) === null,
+      defaultMessage: (args) => rateLimitsProblem(args?.value) ?? '',
+    },
+  })
+  LLM_RATE_LIMITS?: string;
+
+  /** Output tokens a request is admitted on when it names no max_tokens; its real usage then replaces them. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LLM_RATE_LIMIT_OUTPUT_TOKENS = 1_024;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });
@@ -537,6 +563,15 @@ function parseBoolean(value: unknown): unknown {
   if (value === 'true' || value === true) return true;
   if (value === 'false' || value === false) return false;
   return value;
+}
+
+function rateLimitsProblem(value: unknown): string | null {
+  try {
+    parseRateLimits(String(value));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;

@@ -2,6 +2,7 @@ export { BODY_LIMIT } from './body-parsing';
 export { configureHttpApp, type HttpAppOptions } from './configure-http-app';
 export { HTTP_LOGGER, LOG_DESTINATION, LoggingModule } from './logging/logging.module';
 export { REQUEST_ID_HEADER } from './logging/request-id';
+export { GatewayRefusalMetrics } from './metrics/gateway-refusal-metrics';
 export { MetricsModule } from './metrics/metrics.module';
 export { DOCS_PATH } from './openapi';
 export {

@@ -8,13 +8,19 @@ import {
   type UpstreamAttempt,
 } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { openAiErrorFormatter, toProblemDetails, type OpenAiErrorBody } from '@ops/infra/http';
+import {
+  GatewayRefusalMetrics,
+  openAiErrorFormatter,
+  toProblemDetails,
+  type OpenAiErrorBody,
+} from '@ops/infra/http';
 import { translateKnownError } from '@ops/infra/http/known-errors';
 import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
+import { GatewayLimits } from '../limits/gateway-limits';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestLedger } from './request-ledger';
 import { RequestPlanner } from './request-planner';
@@ -87,6 +93,8 @@ export class ChatCompletionsService {
     private readonly chain: UpstreamChain,
     private readonly credits: RequestCredits,
     private readonly ledger: RequestLedger,
+    private readonly limits: GatewayLimits,
+    private readonly refusals: GatewayRefusalMetrics,
   ) {}
 
   async handle(
@@ -105,7 +113,7 @@ export class ChatCompletionsService {
       planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context);
     } catch (thrown) {
       const error = asUnavailable(thrown);
-      await this.recordRefusal(requestId, startedAt, caller, error, context);
+      this.recordRefusal(error);
       throw error;
     }
     const routed = this.recordRouting(planned);
@@ -129,27 +137,12 @@ export class ChatCompletionsService {
     }
   }
 
-  /** A request refused before routing (no credits, no such model, no provider) is recorded too. */
-  private async recordRefusal(
-    requestId: string,
-    startedAt: number,
-    caller: GatewayCaller,
-    error: unknown,
-    context: CommandContext,
-  ): Promise<void> {
-    const { plan } = await this.credits.account(caller.userId);
-    await this.ledger.failed(
-      {
-        requestId,
-        userId: caller.userId,
-        tier: plan.tier,
-        error: describeError(error),
-        latencyMs: Math.round(performance.now() - startedAt),
-        attempts: [],
-      },
-      context,
-      false,
-    );
+  /**
+   * A request refused before routing (bad input, no credits, no such model, no provider) is counted,
+   * not recorded: nothing happened to any account, and a flood of refusals must not grow the log.
+   */
+  private recordRefusal(error: unknown): void {
+    this.refusals.refused(error);
   }
 
   private recordRouting(planned: PlannedRequest): Promise<void> {
@@ -249,6 +242,7 @@ export class ChatCompletionsService {
   /** Settles the hold and records the completion together; returns what the credits paid. */
   private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
     const { link, usage } = outcome;
+    this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
     const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
     const cost = link.byok ? 0n : listCost;
     const charged = planned.reservation ? chargeableMicros(planned.reservation.amountMicros, cost) : 0n;

@@ -8,6 +8,7 @@ import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
+import { RateLimits } from '../limits/rate-limits.interceptor';
 
 /** OpenAI's chat completions, under both mounts an SDK's base URL may point at. */
 @ApiTags('llm gateway')
@@ -19,6 +20,7 @@ export class ChatCompletionsController {
   constructor(private readonly completions: ChatCompletionsService) {}
 
   @Post(['api/v1/llm/chat/completions', 'v1/chat/completions'])
+  @RateLimits('admit')
   @ApiHeader({ name: 'x-power-level', required: false, description: 'eco | balanced | precision' })
   @ApiHeader({ name: 'x-privacy-mode', required: false, description: 'on: local providers only' })
   @ApiOkResponse({ description: 'An OpenAI chat.completion, or an SSE stream of chat.completion.chunk' })

@@ -7,6 +7,7 @@ import { Inject } from '@nestjs/common';
 import { RequestCredits } from '../credits/request-credits';
 import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
+import { RateLimits } from '../limits/rate-limits.interceptor';
 
 /** OpenAI's model object, with our catalog facts beside it (SDKs ignore fields they do not know). */
 interface ModelView {
@@ -45,6 +46,7 @@ export class ModelsController {
 
   /** The models the caller may use now: allowed by their tier, on a provider we (or they) can call. */
   @Get(['api/v1/llm/models', 'v1/models'])
+  @RateLimits('report')
   @ApiOkResponse({ description: 'OpenAI model list, with prices in micro-USD per million tokens' })
   async list(@CurrentUser() user: AuthenticatedUser): Promise<{ object: 'list'; data: ModelView[] }> {
     const [{ plan }, byok] = await Promise.all([

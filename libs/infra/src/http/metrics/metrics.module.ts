@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { GatewayRefusalMetrics } from './gateway-refusal-metrics';
 import { HttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -22,7 +23,8 @@ import { MetricsController } from './metrics.controller';
       },
     },
     HttpMetrics,
+    GatewayRefusalMetrics,
   ],
-  exports: [Registry, HttpMetrics],
+  exports: [Registry, HttpMetrics, GatewayRefusalMetrics],
 })
 export class MetricsModule {}
