@@ -6,6 +6,7 @@ import { CreditHolds1732500000350 } from './1732500000350-credit-holds';
 import { TamperEvidence1732500000400 } from './1732500000400-tamper-evidence';
 import { DataKeysAndProviderKeys1732500000600 } from './1732500000600-data-keys-and-provider-keys';
 import { Finance1732500000700 } from './1732500000700-finance';
+import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   TamperEvidence1732500000400,
   DataKeysAndProviderKeys1732500000600,
   Finance1732500000700,
+  CreditOverdraft1732500001010,
 ];
