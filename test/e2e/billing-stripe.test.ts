@@ -374,6 +374,28 @@ describe('refunds and disputes revoke purchased credits', () => {
     });
   });
 
+  it('asks Stripe to retry a refund that arrives before its purchase, and revokes once the purchase is in', async () => {
+    const started = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${gateway.token('early', 'user')}`)
+      .send({ package: 'starter-10' });
+    const session = {
+      ...stripe.sessions.get(started.body.session_id)!,
+      status: 'complete',
+      payment_status: 'paid',
+    };
+    const refund = chargeRefundedEvent(session, 1000);
+    const early = await deliver(refund);
+    expect(early.status).toBe(409);
+    expect(await revocations('early')).toHaveLength(0);
+
+    expect((await deliver(checkoutSessionEvent('checkout.session.completed', session))).body.outcome).toBe(
+      'credited',
+    );
+    expect((await deliver(refund)).body.outcome).toBe('revoked');
+    expect((await gateway.account('early')).balance_micros).toBe('0');
+  });
+
   it('acknowledges a refund of a payment that is not one of our purchases, appending nothing', async () => {
     const before = await gateway.countEvents();
     const stranger = { payment_intent: 'pi_test_not_ours', amount_total: 1000, currency: 'usd' };

@@ -1,6 +1,7 @@
 import {
   BadGatewayException,
   BadRequestException,
+  ConflictException,
   Inject,
   Injectable,
   Logger,
@@ -146,10 +147,14 @@ export class StripeWebhookService {
       return { received: true, outcome };
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'not_found') throw error;
-      this.logger.error(
+      // Our buyer, but the purchase is not recorded yet (Stripe does not order its events): an error
+      // answer makes Stripe deliver the refund again later, once the purchase is in the account.
+      this.logger.warn(
         `Stripe ${reversal.trigger} ${reversal.reference} (event ${eventId}): ${error.message}`,
       );
-      return { received: true, outcome: 'unknown_payment' };
+      throw new ConflictException(
+        `The purchase paid by ${paymentIntentId} is not recorded yet; deliver this event again later`,
+      );
     }
   }
 
