@@ -275,6 +275,14 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
  */
 function decideSettle(command: SettleReservation, state: CreditAccountState): CreditAccountEvent[] {
   if (command.costMicros < 0n) throw new DomainError('invalid', 'a cost cannot be negative', 'cost_micros');
+  // No longer capped by the hold: an absurd usage report must not push a balance out of 64 bits.
+  if (command.costMicros > MAX_GRANT_MICROS) {
+    throw new DomainError(
+      'invalid',
+      `a cost above ${MAX_GRANT_MICROS} micro-USD is not a real cost`,
+      'cost_micros',
+    );
+  }
   const { userId, reservationId, costMicros } = command;
   const reservation = state.reservations.get(reservationId);
   if (reservation) {

@@ -1,7 +1,7 @@
 import { refusal } from '../local-users/testing';
 import { fold } from '../shared/decider';
 import type { CreditAccountCommand } from './credit-account.commands';
-import { creditAccountDecider, CreditRefusal } from './credit-account.decider';
+import { creditAccountDecider, CreditRefusal, MAX_GRANT_MICROS } from './credit-account.decider';
 import type { CreditAccountEvent } from './credit-account.events';
 import { availableMicros, MAX_ENDED_HOLDS, type CreditAccountState } from './credit-account.state';
 
@@ -113,6 +113,12 @@ describe('credit reservations', () => {
     expect(state.reservedMicros).toBe(0n);
     expect(state.spentByPeriod.get('2026-11')).toBe(1_500n);
     expect(state.lastDebit).toEqual({ reservationId: 'r1', amountMicros: 1_500n, overdraftMicros: 900n });
+  });
+
+  it('refuses a cost no request can have, so a bogus usage report cannot overflow a balance', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n)]);
+    const error = refusal(() => creditAccountDecider.decide(settle('r1', MAX_GRANT_MICROS + 1n), state));
+    expect(error.field).toBe('cost_micros');
   });
 
   it('records no overdraft when the hold covered the cost', () => {
