@@ -189,6 +189,15 @@ describe('LLM gateway credits: the real cost is always charged', () => {
     expect(BigInt(account.spent_this_period_micros as string)).toBe(cost);
 
     await expect(ask('overdrawn')).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+    // A free (local) model too: the account is refused as a whole until it is back above zero.
+    await expect(
+      gateway
+        .sdk('overdrawn')
+        .chat.completions.create(
+          { model: 'llama3.1:8b', messages: [{ role: 'user', content: 'say hello' }] },
+          { headers: { 'x-power-level': 'eco', 'x-privacy-mode': 'on' } },
+        ),
+    ).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
 
     const metrics = await request(gateway.app.getHttpServer()).get('/metrics');
     expect(metrics.text).toMatch(/^ops_credit_overdrafts_total 1$/m);

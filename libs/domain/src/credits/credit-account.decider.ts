@@ -45,6 +45,19 @@ export class CreditRefusal extends DomainError {
   }
 }
 
+/**
+ * An account below zero (an overdraft, a refund or dispute of spent credits) is refused every request,
+ * free ones included, until grants or purchases bring it back above zero.
+ */
+export function assertNotOverdrawn(state: CreditAccountState): void {
+  if (state.balanceMicros < 0n) {
+    throw new CreditRefusal(
+      'insufficient_credits',
+      `The account is overdrawn by ${-state.balanceMicros} micro-USD; it can spend again once credits bring it above zero`,
+    );
+  }
+}
+
 function assertAmount(amountMicros: Micros, field: string): void {
   if (amountMicros <= 0n) throw new DomainError('invalid', `${field} must be greater than zero`, field);
   if (amountMicros > MAX_GRANT_MICROS) {
@@ -225,12 +238,7 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
   const expired = expiredReleases(state, command.userId, command.now);
   const current = expired.reduce(evolveCreditAccount, state);
 
-  if (current.balanceMicros < 0n) {
-    throw new CreditRefusal(
-      'insufficient_credits',
-      `The account is overdrawn by ${-current.balanceMicros} micro-USD; it can spend again once credits bring it above zero`,
-    );
-  }
+  assertNotOverdrawn(current);
   const available = availableMicros(current);
   if (command.amountMicros > available) {
     throw new CreditRefusal(

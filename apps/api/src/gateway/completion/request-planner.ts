@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  assertNotOverdrawn,
   CreditRefusal,
   detectTask,
   estimatePromptTokens,
@@ -56,6 +57,7 @@ export class RequestPlanner {
       this.credits.account(caller.userId),
       this.userKeys.providersWithKeys(caller.userId),
     ]);
+    assertNotOverdrawn(account);
     const { plan } = account;
     const requested = preferences.powerLevel ?? plan.defaultPowerLevel;
     const powerLevel: PowerLevel = isPowerLevel(requested) ? requested : 'balanced';
