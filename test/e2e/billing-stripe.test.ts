@@ -3,7 +3,15 @@ import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store
 import Stripe from 'stripe';
 import request from 'supertest';
 import { eventually, startTestApp, type TestApp } from '../support/app';
-import { checkoutSessionEvent, startFakeStripe, type FakeStripe } from '../support/fake-stripe';
+import {
+  chargeRefundedEvent,
+  checkoutSessionEvent,
+  disputeCreatedEvent,
+  startFakeStripe,
+  stripeSignature,
+  type FakeStripe,
+} from '../support/fake-stripe';
+import { startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
 
@@ -79,6 +87,8 @@ describe('credit purchases through Stripe Checkout', () => {
       'line_items[0][price_data][currency]': 'usd',
       'line_items[0][price_data][unit_amount]': '5000',
       'line_items[0][quantity]': '1',
+      'payment_intent_data[metadata][user_id]': 'ann',
+      'payment_intent_data[metadata][package]': 'team-50',
       success_url: 'https://ops.example/billing/done',
     });
   });
@@ -162,6 +172,7 @@ describe('credit purchases through Stripe Checkout', () => {
       amountMicros: '200000000',
       package: 'scale-200',
       externalId: session.id,
+      paymentIntentId: session.payment_intent,
     });
     expect(purchase.metadata.actor).toBe('stripe');
   });
@@ -239,5 +250,157 @@ describe('credit purchases without a Stripe account', () => {
       .set('Content-Type', 'application/json')
       .send('{}');
     expect(webhook.status).toBe(503);
+  });
+});
+
+/** Issue 10, item 4: credits bought, spent and charged back must not stay spent for free. */
+describe('refunds and disputes revoke purchased credits', () => {
+  let gateway: GatewayTestApp;
+  let stripe: FakeStripe;
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    gateway = await startGatewayApp({
+      STRIPE_SECRET_KEY: 'sk_test_e2e',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.url,
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await stripe?.close();
+  });
+
+  const http = () => request(gateway.app.getHttpServer());
+
+  function deliver(payload: string) {
+    return http()
+      .post('/api/v1/billing/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', stripeSignature(payload, WEBHOOK_SECRET))
+      .send(payload);
+  }
+
+  /** Buys the starter package (10 USD) through Checkout; returns the paid session. */
+  async function buy(userId: string): Promise<Record<string, unknown>> {
+    const started = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${gateway.token(userId, 'user')}`)
+      .send({ package: 'starter-10' });
+    expect(started.status).toBe(201);
+    const session = {
+      ...stripe.sessions.get(started.body.session_id)!,
+      status: 'complete',
+      payment_status: 'paid',
+    };
+    const credited = await deliver(checkoutSessionEvent('checkout.session.completed', session));
+    expect(credited.body.outcome).toBe('credited');
+    return session;
+  }
+
+  /** One gateway request; returns what it was charged. */
+  async function spend(userId: string): Promise<bigint> {
+    const answered = await gateway
+      .sdk(userId)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'say hello' }] })
+      .withResponse();
+    return BigInt(answered.response.headers.get('x-ops-cost-micros')!);
+  }
+
+  const ask = (userId: string) =>
+    gateway
+      .sdk(userId)
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] });
+
+  async function revocations(userId: string) {
+    return (await gateway.events(`credit-account-${userId}`)).filter(
+      (event) => event.type === 'CreditsRevoked',
+    );
+  }
+
+  it('a refund of spent credits revokes the purchase once, leaves the balance below zero, and refuses requests', async () => {
+    const session = await buy('refunder');
+    const spent = await spend('refunder');
+    expect(spent).toBeGreaterThan(0n);
+
+    const refund = chargeRefundedEvent(session, 1000);
+    const answers = [];
+    for (let delivery = 0; delivery < 3; delivery++) answers.push((await deliver(refund)).body.outcome);
+    expect(answers).toEqual(['revoked', 'already_revoked', 'already_revoked']);
+    // A second event reporting the same refunded total (Stripe sends a new event id) revokes nothing more.
+    expect((await deliver(chargeRefundedEvent(session, 1000))).body.outcome).toBe('already_revoked');
+
+    const revoked = await revocations('refunder');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0].data).toEqual({
+      userId: 'refunder',
+      amountMicros: '10000000',
+      reason: `refund ch_${String(session.payment_intent).slice(3)} of payment ${String(session.payment_intent)}`,
+      paymentIntentId: session.payment_intent,
+      trigger: 'refund',
+    });
+    expect((await gateway.account('refunder')).balance_micros).toBe((-spent).toString());
+    await expect(ask('refunder')).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+  });
+
+  it('a partial refund revokes its share of the credits, and a later full refund the rest', async () => {
+    const session = await buy('partial');
+    expect((await deliver(chargeRefundedEvent(session, 250))).body.outcome).toBe('revoked');
+    expect((await gateway.account('partial')).balance_micros).toBe('7500000');
+    expect((await deliver(chargeRefundedEvent(session, 1000))).body.outcome).toBe('revoked');
+    expect((await gateway.account('partial')).balance_micros).toBe('0');
+    expect((await revocations('partial')).map((event) => event.data.amountMicros)).toEqual([
+      '2500000',
+      '7500000',
+    ]);
+  });
+
+  it('a dispute revokes the whole purchase once, even when the credits were spent', async () => {
+    const session = await buy('disputer');
+    const spent = await spend('disputer');
+    const dispute = disputeCreatedEvent(session);
+    expect((await deliver(dispute)).body.outcome).toBe('revoked');
+    expect((await deliver(dispute)).body.outcome).toBe('already_revoked');
+    const revoked = await revocations('disputer');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0].data).toMatchObject({ amountMicros: '10000000', trigger: 'dispute' });
+    expect((await gateway.account('disputer')).balance_micros).toBe((-spent).toString());
+    await expect(ask('disputer')).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+    await eventually(async () => {
+      const balance = await http()
+        .get('/api/v1/llm/credits')
+        .set('Authorization', `Bearer ${gateway.token('disputer', 'user')}`);
+      expect(balance.body.balance_micros).toBe((-spent).toString());
+    });
+  });
+
+  it('asks Stripe to retry a refund that arrives before its purchase, and revokes once the purchase is in', async () => {
+    const started = await http()
+      .post('/api/v1/llm/credits/purchase')
+      .set('Authorization', `Bearer ${gateway.token('early', 'user')}`)
+      .send({ package: 'starter-10' });
+    const session = {
+      ...stripe.sessions.get(started.body.session_id)!,
+      status: 'complete',
+      payment_status: 'paid',
+    };
+    const refund = chargeRefundedEvent(session, 1000);
+    const early = await deliver(refund);
+    expect(early.status).toBe(409);
+    expect(await revocations('early')).toHaveLength(0);
+
+    expect((await deliver(checkoutSessionEvent('checkout.session.completed', session))).body.outcome).toBe(
+      'credited',
+    );
+    expect((await deliver(refund)).body.outcome).toBe('revoked');
+    expect((await gateway.account('early')).balance_micros).toBe('0');
+  });
+
+  it('acknowledges a refund of a payment that is not one of our purchases, appending nothing', async () => {
+    const before = await gateway.countEvents();
+    const stranger = { payment_intent: 'pi_test_not_ours', amount_total: 1000, currency: 'usd' };
+    expect((await deliver(chargeRefundedEvent(stranger, 1000))).body.outcome).toBe('unknown_payment');
+    expect((await deliver(disputeCreatedEvent(stranger))).body.outcome).toBe('unknown_payment');
+    expect(await gateway.countEvents()).toBe(before);
   });
 });

@@ -48,6 +48,7 @@ describe('finance reports, reconciliation and the Lago mapping', () => {
         amountMicros: 10_000_000n,
         package: 'starter-10',
         externalId: 'cs_finance_1',
+        paymentIntentId: 'pi_finance_1',
       },
       context: { actor: 'stripe', correlationId: 'evt_1', causationId: null, source: 'test' },
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,

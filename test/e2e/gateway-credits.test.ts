@@ -1,12 +1,10 @@
+import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { Client } from 'pg';
 import { Counter, Registry } from 'prom-client';
+import request from 'supertest';
 import { eventually } from '../support/app';
-import { startGatewayApp, type GatewayTestApp } from '../support/gateway';
-
-interface StoredEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
+import { startGatewayApp, type GatewayTestApp, type StoredEvent } from '../support/gateway';
 
 /**
  * The credit invariant under load: many concurrent requests on one account never spend more than its
@@ -154,5 +152,173 @@ describe('LLM gateway credits under concurrency', () => {
     expect(await accountEvents('empty')).toEqual(before);
     expect(await gateway.countEvents()).toBe(eventsBefore);
     expect(await refusals()).toBe(refusalsBefore + 1);
+  });
+});
+
+const amountOf = (event: StoredEvent | undefined) => BigInt(String(event?.data.amountMicros));
+
+/**
+ * The real cost is always charged (issue 10, items 2 and 3): a provider reporting more than the hold
+ * covered, a stream whose hold ended while it ran, and a stream longer than the gateway allows.
+ */
+describe('LLM gateway credits: the real cost is always charged', () => {
+  let gateway: GatewayTestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    gateway = await startGatewayApp();
+    db = new Client({ connectionString: gateway.database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await gateway?.close();
+  });
+
+  const ask = (user: string) =>
+    gateway.sdk(user).chat.completions.create({
+      model: 'gpt-4o-mini',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'say hello' }],
+    });
+
+  it('debits usage beyond the hold, records the overdraft, and refuses the account until it is topped up', async () => {
+    await gateway.fund('overdrawn', 100_000n);
+    // The provider bills far more prompt than the gateway held for: the dodge of an unbounded field.
+    gateway.upstreams.openai.enqueue({ reportPromptTokens: 2_000_000 });
+    const answered = await ask('overdrawn').withResponse();
+    const requestId = answered.response.headers.get('x-ops-request-id')!;
+
+    const events = await gateway.events('credit-account-overdrawn');
+    const held = amountOf(events.find((event) => event.type === 'CreditsReserved'));
+    const debited = events.find((event) => event.type === 'CreditsDebited');
+    const cost = amountOf(debited);
+    expect(cost).toBeGreaterThan(100_000n);
+    expect(debited?.data.overdraftMicros).toBe((cost - held).toString());
+    expect((await gateway.recorded(requestId)).completed?.costMicros).toBe(cost.toString());
+    expect(answered.response.headers.get('x-ops-cost-micros')).toBe(cost.toString());
+
+    const account = await gateway.account('overdrawn');
+    expect(account.balance_micros).toBe((100_000n - cost).toString());
+    expect(BigInt(account.spent_this_period_micros as string)).toBe(cost);
+
+    await expect(ask('overdrawn')).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+    // A free (local) model too: the account is refused as a whole until it is back above zero.
+    await expect(
+      gateway
+        .sdk('overdrawn')
+        .chat.completions.create(
+          { model: 'llama3.1:8b', messages: [{ role: 'user', content: 'say hello' }] },
+          { headers: { 'x-power-level': 'eco', 'x-privacy-mode': 'on' } },
+        ),
+    ).rejects.toMatchObject({ status: 402, code: 'insufficient_credits' });
+
+    const metrics = await request(gateway.app.getHttpServer()).get('/metrics');
+    expect(metrics.text).toMatch(/^ops_credit_overdrafts_total 1$/m);
+    expect(metrics.text).toContain(`ops_credit_overdraft_micros_total ${cost - held}`);
+    await eventually(async () => {
+      const { rows } = await db.query<{ reason: string }>(
+        `SELECT reason FROM credit_transactions WHERE user_id = 'overdrawn' AND kind = 'usage'`,
+      );
+      expect(rows[0]?.reason).toContain(`overdraft of ${cost - held} micro-USD`);
+    });
+
+    await gateway.fund('overdrawn', cost);
+    await expect(ask('overdrawn')).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('charges a stream its full cost even when its hold expired while it ran', async () => {
+    await gateway.fund('slow-stream', 1_000_000n);
+    gateway.upstreams.openai.enqueue({ chunkDelayMs: 150 });
+    const stream = await gateway.sdk('slow-stream').chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'say hello slowly' }],
+      stream: true,
+    });
+    let text = '';
+    let expired = false;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (expired) continue;
+      expired = true;
+      // The hold's lifetime passes (a sweep, another process's clock ahead) while the stream still runs.
+      await gateway.app.get(CommandRunner).run({
+        streamName: creditAccountStream('slow-stream'),
+        decider: creditAccountDecider,
+        command: {
+          type: 'ExpireReservations',
+          userId: 'slow-stream',
+          now: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        context: { actor: 'system', correlationId: 'test-expiry', causationId: null, source: 'test' },
+        schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+      });
+    }
+    expect(text).toBe('openai says hello to gpt-4o-mini');
+
+    const events = await gateway.events('credit-account-slow-stream');
+    expect(events.map((event) => event.type)).toEqual([
+      'CreditsGranted',
+      'CreditsReserved',
+      'CreditsReleased',
+      'CreditsDebited',
+    ]);
+    expect(events[2].data.reason).toBe('expired');
+    const cost = amountOf(events[3]);
+    expect(cost).toBeGreaterThan(0n);
+    expect(events[3].data.overdraftMicros).toBe(cost.toString());
+    expect(await gateway.account('slow-stream')).toMatchObject({
+      balance_micros: (1_000_000n - cost).toString(),
+      reserved_micros: '0',
+    });
+  });
+});
+
+describe('LLM gateway streams are bounded by LLM_STREAM_MAX_SECONDS', () => {
+  let gateway: GatewayTestApp;
+
+  beforeAll(async () => {
+    gateway = await startGatewayApp({ LLM_STREAM_MAX_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('cuts a stream that runs longer, tells the client, and charges what it produced', async () => {
+    await gateway.fund('long-stream', 1_000_000n);
+    gateway.upstreams.openai.enqueue({ chunkDelayMs: 400 });
+    const started = Date.now();
+    const stream = await gateway.sdk('long-stream').chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'say hello at length' }],
+      stream: true,
+    });
+    let text = '';
+    const cut = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    })().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(cut).toMatchObject({ code: 'stream_time_limit' });
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toBe('openai says hello to gpt-4o-mini');
+    expect(gateway.upstreams.openai.requests.at(-1)?.outcome).toBe('aborted');
+
+    const events = await gateway.events('credit-account-long-stream');
+    const debited = events.find((event) => event.type === 'CreditsDebited');
+    expect(amountOf(debited)).toBeGreaterThan(0n);
+    const { completed } = await gateway.recorded(String(debited?.data.requestId));
+    expect(completed).toMatchObject({
+      finishReason: 'time_limit',
+      usageEstimated: true,
+      costMicros: amountOf(debited).toString(),
+    });
+    expect(completed?.outputTokens).toBeGreaterThan(0);
+    expect(await gateway.account('long-stream')).toMatchObject({
+      balance_micros: (1_000_000n - amountOf(debited)).toString(),
+      reserved_micros: '0',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 
 export interface StripeRequest {
   method: string;
@@ -16,6 +17,8 @@ export interface FakeStripe {
   requests: StripeRequest[];
   /** Sessions created so far, as Stripe returned them. */
   sessions: Map<string, Record<string, unknown>>;
+  /** The payment intent of each session, by its id, with the metadata Checkout gave it. */
+  paymentIntents: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -28,21 +31,42 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function sessionFrom(form: Record<string, string>): Record<string, unknown> {
-  const id = `cs_test_${randomBytes(12).toString('hex')}`;
+function metadataFrom(form: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(form)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length, -1), value]),
+  );
+}
+
+const randomId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('hex')}`;
+
+function paymentIntentFrom(form: Record<string, string>): Record<string, unknown> {
   const unitAmount = Number(form['line_items[0][price_data][unit_amount]']);
   const quantity = Number(form['line_items[0][quantity]'] ?? '1');
-  const metadata = Object.fromEntries(
-    Object.entries(form)
-      .filter(([key]) => key.startsWith('metadata['))
-      .map(([key, value]) => [key.slice('metadata['.length, -1), value]),
-  );
+  return {
+    id: randomId('pi'),
+    object: 'payment_intent',
+    amount: unitAmount * quantity,
+    currency: form['line_items[0][price_data][currency]'],
+    metadata: metadataFrom(form, 'payment_intent_data[metadata]['),
+    status: 'requires_payment_method',
+    livemode: false,
+  };
+}
+
+function sessionFrom(form: Record<string, string>, paymentIntentId: string): Record<string, unknown> {
+  const id = randomId('cs');
+  const unitAmount = Number(form['line_items[0][price_data][unit_amount]']);
+  const quantity = Number(form['line_items[0][quantity]'] ?? '1');
+  const metadata = metadataFrom(form, 'metadata[');
   return {
     id,
     object: 'checkout.session',
     mode: form.mode,
     status: 'open',
     payment_status: 'unpaid',
+    payment_intent: paymentIntentId,
     client_reference_id: form.client_reference_id ?? null,
     metadata,
     currency: form['line_items[0][price_data][currency]'],
@@ -57,12 +81,14 @@ function sessionFrom(form: Record<string, string>): Record<string, unknown> {
 
 /**
  * A local stand-in for Stripe's API, enough for Checkout: `POST /v1/checkout/sessions` with the
- * form-encoded parameters the official library sends, answering a session object. Like Stripe, a
- * repeated `Idempotency-Key` answers the first session again. Every request is recorded.
+ * form-encoded parameters the official library sends, answering a session object (with its payment
+ * intent), and `GET /v1/payment_intents/:id`. Like Stripe, a repeated `Idempotency-Key` answers the
+ * first session again. Every request is recorded.
  */
 export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: StripeRequest[] = [];
   const sessions = new Map<string, Record<string, unknown>>();
+  const paymentIntents = new Map<string, Record<string, unknown>>();
   const byIdempotencyKey = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -78,6 +104,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         );
         return;
       }
+      const intent = /^\/v1\/payment_intents\/([A-Za-z0-9_]+)$/.exec(path);
+      if (request.method === 'GET' && intent) {
+        const found = paymentIntents.get(intent[1]);
+        response.statusCode = found ? 200 : 404;
+        response.end(
+          JSON.stringify(
+            found ?? {
+              error: {
+                type: 'invalid_request_error',
+                code: 'resource_missing',
+                message: 'No such payment_intent',
+              },
+            },
+          ),
+        );
+        return;
+      }
       if (request.method !== 'POST' || path !== '/v1/checkout/sessions') {
         response.statusCode = 404;
         response.end(
@@ -87,7 +130,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       }
       const key = request.headers['idempotency-key'];
       const earlier = typeof key === 'string' ? byIdempotencyKey.get(key) : undefined;
-      const session = earlier ?? sessionFrom(form);
+      let session = earlier;
+      if (!session) {
+        const paymentIntent = paymentIntentFrom(form);
+        paymentIntents.set(String(paymentIntent.id), paymentIntent);
+        session = sessionFrom(form, String(paymentIntent.id));
+      }
       sessions.set(String(session.id), session);
       if (typeof key === 'string') byIdempotencyKey.set(key, session);
       response.end(JSON.stringify(session));
@@ -99,6 +147,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     url: `http://127.0.0.1:${port}`,
     requests,
     sessions,
+    paymentIntents,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -107,8 +156,75 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 export function checkoutSessionEvent(
   type: string,
   session: Record<string, unknown>,
-  eventId = `evt_test_${randomBytes(12).toString('hex')}`,
+  eventId = randomId('evt'),
 ): string {
+  return stripeEvent(type, session, eventId);
+}
+
+/**
+ * `charge.refunded` for the charge of a paid session: Stripe sends the Charge, whose `amount_refunded`
+ * is the total refunded so far (a partial refund, then another, each report the running total).
+ */
+export function chargeRefundedEvent(
+  session: Record<string, unknown>,
+  amountRefunded: number,
+  eventId = randomId('evt'),
+): string {
+  const amount = Number(session.amount_total);
+  return stripeEvent(
+    'charge.refunded',
+    {
+      id: chargeIdOf(session),
+      object: 'charge',
+      amount,
+      amount_captured: amount,
+      amount_refunded: amountRefunded,
+      currency: session.currency,
+      captured: true,
+      paid: true,
+      refunded: amountRefunded === amount,
+      disputed: false,
+      status: 'succeeded',
+      payment_intent: session.payment_intent,
+      metadata: {},
+      livemode: false,
+    },
+    eventId,
+  );
+}
+
+/** `charge.dispute.created` for the charge of a paid session: Stripe sends the Dispute. */
+export function disputeCreatedEvent(session: Record<string, unknown>, eventId = randomId('evt')): string {
+  return stripeEvent(
+    'charge.dispute.created',
+    {
+      id: randomId('dp'),
+      object: 'dispute',
+      amount: session.amount_total,
+      currency: session.currency,
+      charge: chargeIdOf(session),
+      payment_intent: session.payment_intent,
+      reason: 'fraudulent',
+      status: 'needs_response',
+      is_charge_refundable: false,
+      metadata: {},
+      livemode: false,
+    },
+    eventId,
+  );
+}
+
+/** The `Stripe-Signature` header Stripe would send with this payload for this endpoint secret. */
+export function stripeSignature(payload: string, secret: string): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret });
+}
+
+/** One charge per session: derived from the payment intent, so every event names the same charge. */
+function chargeIdOf(session: Record<string, unknown>): string {
+  return `ch_${String(session.payment_intent).replace(/^pi_/, '')}`;
+}
+
+function stripeEvent(type: string, object: Record<string, unknown>, eventId: string): string {
   return JSON.stringify({
     id: eventId,
     object: 'event',
@@ -118,6 +234,6 @@ export function checkoutSessionEvent(
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
-    data: { object: session },
+    data: { object },
   });
 }

@@ -59,6 +59,7 @@ describe('Lago wallet top-ups against a Lago stand-in', () => {
         amountMicros,
         package: 'starter-10',
         externalId: sessionId,
+        paymentIntentId: `pi_${sessionId}`,
       },
       context: { actor: 'stripe', correlationId: sessionId, causationId: null, source: 'test' },
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,

@@ -214,7 +214,7 @@ function completionBody(id: string, completion: Completion, behaviour: FakeBehav
     created,
     model: completion.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: completion.finishReason }],
-    ...(behaviour.omitUsage ? {} : { usage: usageOf(completion) }),
+    ...(behaviour.omitUsage ? {} : { usage: usageOf(completion, behaviour) }),
     system_fingerprint: null,
   };
 }
@@ -259,19 +259,20 @@ function streamFrames(id: string, completion: Completion, behaviour: FakeBehavio
   frames.push(frame({}, completion.finishReason));
   if (completion.includeUsage && !behaviour.omitUsage) {
     frames.push(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: completion.model, system_fingerprint: null, choices: [], usage: usageOf(completion) })}\n\n`,
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: completion.model, system_fingerprint: null, choices: [], usage: usageOf(completion, behaviour) })}\n\n`,
     );
   }
   frames.push('data: [DONE]\n\n');
   return frames;
 }
 
-function usageOf(completion: Completion): object {
+function usageOf(completion: Completion, behaviour: FakeBehaviour): object {
   const outputTokens = completion.pieces.length;
+  const promptTokens = behaviour.reportPromptTokens ?? completion.promptTokens;
   return {
-    prompt_tokens: completion.promptTokens,
+    prompt_tokens: promptTokens,
     completion_tokens: outputTokens,
-    total_tokens: completion.promptTokens + outputTokens,
+    total_tokens: promptTokens + outputTokens,
   };
 }
 

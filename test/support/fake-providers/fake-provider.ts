@@ -18,6 +18,8 @@ export interface FakeBehaviour {
   failAfterChunks?: number;
   /** Report no token usage at all. */
   omitUsage?: boolean;
+  /** Report this many prompt tokens, whatever was sent: a provider that counts more than the gateway held. */
+  reportPromptTokens?: number;
 }
 
 export interface RecordedRequest {

@@ -54,6 +54,8 @@ export class CreditCheckoutService {
           mode: 'payment',
           client_reference_id: userId,
           metadata: { user_id: userId, package: chosen.id },
+          // A refund or dispute names only the payment intent: this is how it finds the buyer.
+          payment_intent_data: { metadata: { user_id: userId, package: chosen.id } },
           line_items: [
             {
               quantity: 1,

@@ -15,6 +15,7 @@ function session(overrides: Partial<Stripe.Checkout.Session> = {}): Stripe.Check
     client_reference_id: 'ann',
     metadata: { user_id: 'ann', package: 'starter-10' },
     payment_status: 'paid',
+    payment_intent: 'pi_1',
     ...overrides,
   } as Stripe.Checkout.Session;
 }
@@ -25,6 +26,13 @@ describe('checkPaidSession', () => {
       userId: 'ann',
       creditPackage: packages.get('starter-10'),
       sessionId: 'cs_1',
+      paymentIntentId: 'pi_1',
+    });
+  });
+
+  it('refuses a paid session without its payment intent: a refund could not find the purchase', () => {
+    expect(checkPaidSession(session({ payment_intent: null }), packages)).toEqual({
+      problem: 'the paid session names no payment_intent',
     });
   });
 

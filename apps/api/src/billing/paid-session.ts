@@ -6,6 +6,7 @@ export interface PaidPurchase {
   userId: string;
   creditPackage: CreditPackage;
   sessionId: string;
+  paymentIntentId: string;
 }
 
 /**
@@ -31,5 +32,8 @@ export function checkPaidSession(
       problem: `amount_total ${session.amount_total} differs from the price of ${creditPackage.id} (${creditPackage.priceCents} cents)`,
     };
   }
-  return { userId, creditPackage, sessionId: session.id };
+  const paymentIntent = session.payment_intent;
+  const paymentIntentId = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id;
+  if (!paymentIntentId) return { problem: 'the paid session names no payment_intent' };
+  return { userId, creditPackage, sessionId: session.id, paymentIntentId };
 }

@@ -1,25 +1,39 @@
 import {
+  BadGatewayException,
   BadRequestException,
+  ConflictException,
   Inject,
   Injectable,
   Logger,
   ServiceUnavailableException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
+import {
+  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+  creditAccountDecider,
+  creditAccountStream,
+  DomainError,
+  isValidUserId,
+  type CreditAccountCommand,
+  type ReversePurchase,
+} from '@ops/domain';
+import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import Stripe from 'stripe';
 import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
-import type { WebhookReceivedView } from './dto/billing-views.dto';
+import type { WebhookOutcome, WebhookReceivedView } from './dto/billing-views.dto';
 import { checkPaidSession } from './paid-session';
+import { STRIPE } from './stripe-client';
 
 /**
- * Turns Stripe's signed notifications into credit purchases. The purchase's external id is the
- * Checkout Session id rather than the event id: Stripe's retries repeat the event id, but a session
- * can also be reported by two different events (`completed`, then `async_payment_succeeded`), and
- * either way it is one payment that must credit once.
+ * Turns Stripe's signed notifications into credit purchases, and refunds and disputes into their
+ * revocation. The purchase's external id is the Checkout Session id rather than the event id: Stripe's
+ * retries repeat the event id, but a session can also be reported by two different events
+ * (`completed`, then `async_payment_succeeded`), and either way it is one payment that must credit
+ * once. A refund or dispute names only the charge's payment intent; the buyer is read from the
+ * payment intent's metadata (set at checkout) and checked against the account's own purchases.
  */
 @Injectable()
 export class StripeWebhookService {
@@ -27,6 +41,7 @@ export class StripeWebhookService {
 
   constructor(
     private readonly commands: CommandRunner,
+    @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -37,6 +52,24 @@ export class StripeWebhookService {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':
         return this.recordIfPaid(event.data.object, event.id);
+      case 'charge.refunded': {
+        const charge = event.data.object;
+        return this.reverse(charge.payment_intent, event.id, {
+          trigger: 'refund',
+          reference: charge.id,
+          reversedCents: charge.amount_refunded,
+          paidCents: charge.amount,
+        });
+      }
+      case 'charge.dispute.created': {
+        const dispute = event.data.object;
+        return this.reverse(dispute.payment_intent, event.id, {
+          trigger: 'dispute',
+          reference: dispute.id,
+          reversedCents: dispute.amount,
+          paidCents: dispute.amount,
+        });
+      }
       default:
         return { received: true, outcome: 'ignored' };
     }
@@ -72,19 +105,93 @@ export class StripeWebhookService {
         `Checkout Session ${session.id} does not match a configured purchase: ${checked.problem}`,
       );
     }
-    const outcome = await this.commands.run({
-      streamName: creditAccountStream(checked.userId),
-      decider: creditAccountDecider,
-      command: {
+    const appended = await this.run(
+      {
         type: 'RecordCreditPurchase',
         userId: checked.userId,
         amountMicros: checked.creditPackage.creditsMicros,
         package: checked.creditPackage.id,
         externalId: checked.sessionId,
+        paymentIntentId: checked.paymentIntentId,
       },
-      context: { actor: 'stripe', correlationId: eventId, causationId: null, source: 'stripe-webhook' },
+      checked.userId,
+      eventId,
+    );
+    return { received: true, outcome: appended > 0 ? 'credited' : 'already_credited' };
+  }
+
+  /**
+   * Takes back what a refund or dispute paid back. Idempotent across Stripe's retries: the domain
+   * revokes the difference between what is due in total and what earlier deliveries took.
+   */
+  private async reverse(
+    paymentIntent: string | Stripe.PaymentIntent | null,
+    eventId: string,
+    reversal: Pick<ReversePurchase, 'trigger' | 'reference' | 'reversedCents' | 'paidCents'>,
+  ): Promise<WebhookReceivedView> {
+    const paymentIntentId = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id;
+    const userId = paymentIntentId ? await this.buyerOf(paymentIntentId) : undefined;
+    if (!paymentIntentId || !userId) {
+      this.logger.error(
+        `Stripe ${reversal.trigger} ${reversal.reference} (event ${eventId}) names no purchase of ours`,
+      );
+      return { received: true, outcome: 'unknown_payment' };
+    }
+    try {
+      const appended = await this.run(
+        { type: 'ReversePurchase', userId, paymentIntentId, ...reversal },
+        userId,
+        eventId,
+      );
+      const outcome: WebhookOutcome = appended > 0 ? 'revoked' : 'already_revoked';
+      return { received: true, outcome };
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'not_found') throw error;
+      // Our buyer, but the purchase is not recorded yet (Stripe does not order its events): an error
+      // answer makes Stripe deliver the refund again later, once the purchase is in the account.
+      this.logger.warn(
+        `Stripe ${reversal.trigger} ${reversal.reference} (event ${eventId}): ${error.message}`,
+      );
+      throw new ConflictException(
+        `The purchase paid by ${paymentIntentId} is not recorded yet; deliver this event again later`,
+      );
+    }
+  }
+
+  /** The buyer Checkout recorded on the payment intent; undefined when it is not one of our purchases. */
+  private async buyerOf(paymentIntentId: string): Promise<string | undefined> {
+    if (!this.stripe) {
+      throw new ServiceUnavailableException(
+        'Refunds and disputes cannot be matched: no Stripe account is configured (STRIPE_SECRET_KEY)',
+      );
+    }
+    let paymentIntent: Stripe.PaymentIntent;
+    try {
+      paymentIntent = await this.stripe.paymentIntents.retrieve(paymentIntentId);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404)
+        return undefined;
+      if (!(error instanceof Stripe.errors.StripeError)) throw error;
+      // Stripe retries a webhook answered with an error, so the revocation is only delayed.
+      this.logger.error(`Stripe refused to read payment intent ${paymentIntentId}: ${error.type}`);
+      throw new BadGatewayException(`Stripe could not be asked about ${paymentIntentId} (${error.type})`);
+    }
+    const userId = paymentIntent.metadata?.user_id;
+    return userId && isValidUserId(userId) ? userId : undefined;
+  }
+
+  private async run(command: CreditAccountCommand, userId: string, eventId: string): Promise<number> {
+    const outcome = await this.commands.run({
+      streamName: creditAccountStream(userId),
+      decider: creditAccountDecider,
+      command,
+      context: stripeContext(eventId),
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
     });
-    return { received: true, outcome: outcome.eventIds.length > 0 ? 'credited' : 'already_credited' };
+    return outcome.eventIds.length;
   }
+}
+
+function stripeContext(eventId: string): CommandContext {
+  return { actor: 'stripe', correlationId: eventId, causationId: null, source: 'stripe-webhook' };
 }

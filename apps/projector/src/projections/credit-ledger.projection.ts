@@ -37,13 +37,18 @@ function toLedgerEntry(event: RecordedEvent): LedgerEntry {
       };
     case 'CreditsRevoked':
       return { ...base, kind: 'revoke', amountMicros: -amount, reason: String(event.data.reason) };
-    case 'CreditsDebited':
+    case 'CreditsDebited': {
+      const overdraft = BigInt(String(event.data.overdraftMicros ?? '0'));
       return {
         ...base,
         kind: 'usage',
         amountMicros: -amount,
-        reason: `request ${String(event.data.requestId)}`,
+        reason:
+          overdraft > 0n
+            ? `request ${String(event.data.requestId)}, overdraft of ${overdraft} micro-USD beyond its hold`
+            : `request ${String(event.data.requestId)}`,
       };
+    }
     default:
       throw new Error(`credit ledger cannot project ${event.type}`);
   }

@@ -21,6 +21,24 @@ export interface RecordCreditPurchase {
   readonly amountMicros: Micros;
   readonly package: string;
   readonly externalId: string;
+  /** The payment's intent: refunds and disputes name the purchase by it. */
+  readonly paymentIntentId: string;
+}
+
+/**
+ * A refund or dispute of a purchase, as the payment provider reports it: takes back the credits that
+ * were paid back (see `purchaseReversalTarget`), even below zero.
+ */
+export interface ReversePurchase {
+  readonly type: 'ReversePurchase';
+  readonly userId: string;
+  readonly paymentIntentId: string;
+  readonly trigger: 'refund' | 'dispute';
+  /** For a refund, the total refunded so far (cumulative, as the charge reports it). */
+  readonly reversedCents: number;
+  readonly paidCents: number;
+  /** The provider's id for the charge or dispute, quoted in the revocation's reason. */
+  readonly reference: string;
 }
 
 /** Holds the worst-case cost of a request before its upstream call. */
@@ -35,7 +53,7 @@ export interface ReserveCredits {
   readonly ttlMs: number;
 }
 
-/** Charges the real cost of a reserved request and ends the hold. */
+/** Charges the real cost of a reserved request, whatever became of its hold, and ends the hold. */
 export interface SettleReservation {
   readonly type: 'SettleReservation';
   readonly userId: string;
@@ -70,6 +88,7 @@ export type CreditAccountCommand =
   | GrantCredits
   | RevokeCredits
   | RecordCreditPurchase
+  | ReversePurchase
   | ReserveCredits
   | SettleReservation
   | ReleaseReservation

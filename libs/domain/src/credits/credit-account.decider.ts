@@ -11,6 +11,7 @@ import type {
   RecordCreditPurchase,
   ReleaseReservation,
   ReserveCredits,
+  ReversePurchase,
   RevokeCredits,
   SetAccountPlan,
   SettleReservation,
@@ -41,6 +42,19 @@ export class CreditRefusal extends DomainError {
   ) {
     super('payment_required', message);
     this.name = 'CreditRefusal';
+  }
+}
+
+/**
+ * An account below zero (an overdraft, a refund or dispute of spent credits) is refused every request,
+ * free ones included, until grants or purchases bring it back above zero.
+ */
+export function assertNotOverdrawn(state: CreditAccountState): void {
+  if (state.balanceMicros < 0n) {
+    throw new CreditRefusal(
+      'insufficient_credits',
+      `The account is overdrawn by ${-state.balanceMicros} micro-USD; it can spend again once credits bring it above zero`,
+    );
   }
 }
 
@@ -106,8 +120,15 @@ function decidePurchase(command: RecordCreditPurchase, state: CreditAccountState
   assertValidUserId(command.userId);
   if (state.purchases.has(command.externalId)) return [];
   assertAmount(command.amountMicros, 'amount_micros');
-  if (command.package.trim().length === 0 || command.externalId.trim().length === 0) {
-    throw new DomainError('invalid', 'a purchase needs its package and its payment id');
+  if (
+    command.package.trim().length === 0 ||
+    command.externalId.trim().length === 0 ||
+    command.paymentIntentId.trim().length === 0
+  ) {
+    throw new DomainError('invalid', 'a purchase needs its package, its payment id and its payment intent');
+  }
+  if (state.payments.has(command.paymentIntentId)) {
+    throw new DomainError('conflict', `payment intent ${command.paymentIntentId} was already credited`);
   }
   assertBalanceCeiling(state, command.amountMicros);
   return [
@@ -118,6 +139,57 @@ function decidePurchase(command: RecordCreditPurchase, state: CreditAccountState
         amountMicros: formatMicros(command.amountMicros),
         package: command.package,
         externalId: command.externalId,
+        paymentIntentId: command.paymentIntentId,
+      },
+    },
+  ];
+}
+
+/**
+ * What a refund or dispute takes back, in total: a dispute the whole purchase (the money is gone until
+ * it is decided), a refund the share of the purchase that was paid back, rounded up so that a series
+ * of partial refunds that repays everything takes back everything. Each delivery takes the difference
+ * with what earlier ones took, so Stripe's retries and repeated partial refunds revoke once.
+ */
+export function purchaseReversalTarget(
+  purchasedMicros: Micros,
+  trigger: ReversePurchase['trigger'],
+  reversedCents: number,
+  paidCents: number,
+): Micros {
+  if (trigger === 'dispute') return purchasedMicros;
+  const reversed = BigInt(reversedCents);
+  const paid = BigInt(paidCents);
+  return (purchasedMicros * reversed + paid - 1n) / paid;
+}
+
+function decideReversal(command: ReversePurchase, state: CreditAccountState): CreditAccountEvent[] {
+  assertValidUserId(command.userId);
+  const payment = state.payments.get(command.paymentIntentId);
+  if (!payment) {
+    throw new DomainError('not_found', `no purchase of this account was paid by ${command.paymentIntentId}`);
+  }
+  const { reversedCents, paidCents } = command;
+  if (!Number.isSafeInteger(paidCents) || paidCents <= 0) {
+    throw new DomainError('invalid', 'the paid amount must be a positive number of cents', 'amount');
+  }
+  if (!Number.isSafeInteger(reversedCents) || reversedCents < 0 || reversedCents > paidCents) {
+    throw new DomainError('invalid', 'the amount paid back must be between 0 and the amount paid', 'amount');
+  }
+  const target = purchaseReversalTarget(payment.purchasedMicros, command.trigger, reversedCents, paidCents);
+  const due = target - payment.revokedMicros;
+  if (due <= 0n) return [];
+  return [
+    {
+      type: 'CreditsRevoked',
+      data: {
+        userId: command.userId,
+        amountMicros: formatMicros(due),
+        reason: checkedReason(
+          `${command.trigger} ${command.reference} of payment ${command.paymentIntentId}`,
+        ),
+        paymentIntentId: command.paymentIntentId,
+        trigger: command.trigger,
       },
     },
   ];
@@ -166,6 +238,7 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
   const expired = expiredReleases(state, command.userId, command.now);
   const current = expired.reduce(evolveCreditAccount, state);
 
+  assertNotOverdrawn(current);
   const available = availableMicros(current);
   if (command.amountMicros > available) {
     throw new CreditRefusal(
@@ -202,36 +275,54 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
 }
 
 /**
- * What settling a hold charges: the real cost, but never more than was held, because the hold is
- * what the balance and the cap were checked against.
+ * Settling charges the real cost, all of it, whatever happened to the hold. The hold is what the
+ * balance and the cap were checked against, so anything beyond it is an overdraft: recorded as such on
+ * the debit, and it may take the balance below zero, which then refuses every new hold. A hold that
+ * already ended (expired, swept, released) still charges its request once; a hold that was settled,
+ * or that nobody knows, charges nothing again.
  */
-export function chargeableMicros(heldMicros: Micros, costMicros: Micros): Micros {
-  return costMicros < heldMicros ? costMicros : heldMicros;
+function decideSettle(command: SettleReservation, state: CreditAccountState): CreditAccountEvent[] {
+  if (command.costMicros < 0n) throw new DomainError('invalid', 'a cost cannot be negative', 'cost_micros');
+  // No longer capped by the hold: an absurd usage report must not push a balance out of 64 bits.
+  if (command.costMicros > MAX_GRANT_MICROS) {
+    throw new DomainError(
+      'invalid',
+      `a cost above ${MAX_GRANT_MICROS} micro-USD is not a real cost`,
+      'cost_micros',
+    );
+  }
+  const { userId, reservationId, costMicros } = command;
+  const reservation = state.reservations.get(reservationId);
+  if (reservation) {
+    const base = { userId, reservationId, requestId: reservation.requestId };
+    const release: CreditsReleased = {
+      type: 'CreditsReleased',
+      data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
+    };
+    if (costMicros === 0n) return [release];
+    const overdraft = costMicros > reservation.amountMicros ? costMicros - reservation.amountMicros : 0n;
+    return [debit(base, costMicros, overdraft, reservation.period), release];
+  }
+  const ended = state.endedHolds.get(reservationId);
+  if (!ended || costMicros === 0n) return [];
+  return [debit({ userId, reservationId, requestId: ended.requestId }, costMicros, costMicros, ended.period)];
 }
 
-/** A settle for a hold that is gone (already settled, or expired) charges nothing. */
-function decideSettle(command: SettleReservation, state: CreditAccountState): CreditAccountEvent[] {
-  const reservation = state.reservations.get(command.reservationId);
-  if (!reservation) return [];
-  if (command.costMicros < 0n) throw new DomainError('invalid', 'a cost cannot be negative', 'cost_micros');
-  const charged = chargeableMicros(reservation.amountMicros, command.costMicros);
-  const base = {
-    userId: command.userId,
-    reservationId: command.reservationId,
-    requestId: reservation.requestId,
-  };
-  const release: CreditsReleased = {
-    type: 'CreditsReleased',
-    data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
-  };
-  if (charged === 0n) return [release];
-  return [
-    {
-      type: 'CreditsDebited',
-      data: { ...base, amountMicros: formatMicros(charged), period: reservation.period },
+function debit(
+  base: { userId: string; reservationId: string; requestId: string },
+  costMicros: Micros,
+  overdraftMicros: Micros,
+  period: string,
+): CreditAccountEvent {
+  return {
+    type: 'CreditsDebited',
+    data: {
+      ...base,
+      amountMicros: formatMicros(costMicros),
+      period,
+      overdraftMicros: formatMicros(overdraftMicros),
     },
-    release,
-  ];
+  };
 }
 
 function decideRelease(command: ReleaseReservation, state: CreditAccountState): CreditAccountEvent[] {
@@ -296,6 +387,8 @@ export const creditAccountDecider: Decider<CreditAccountCommand, CreditAccountEv
         return decideRevoke(command, state);
       case 'RecordCreditPurchase':
         return decidePurchase(command, state);
+      case 'ReversePurchase':
+        return decideReversal(command, state);
       case 'ReserveCredits':
         return decideReserve(command, state);
       case 'SettleReservation':

@@ -6,16 +6,29 @@ export type CreditsGranted = DomainEvent<
   { userId: string; amountMicros: string; reason: string }
 >;
 
-/** A paid purchase (Stripe); `externalId` is the payment provider's id, one purchase per id. */
+/**
+ * A paid purchase (Stripe); `externalId` is the payment provider's id, one purchase per id.
+ * `paymentIntentId` (schema 2) links the purchase to the charge a refund or dispute later names.
+ */
 export type CreditsPurchased = DomainEvent<
   'CreditsPurchased',
-  { userId: string; amountMicros: string; package: string; externalId: string }
+  { userId: string; amountMicros: string; package: string; externalId: string; paymentIntentId?: string }
 >;
 
-/** An admin takes credits back; never more than what is available. */
+/**
+ * Credits taken back. An admin's revocation (no `paymentIntentId`) never takes more than is available;
+ * a refund or dispute of a purchase (schema 2: `paymentIntentId` and `trigger` set) takes back what
+ * was paid back, even if that drives the balance below zero because the credits were already spent.
+ */
 export type CreditsRevoked = DomainEvent<
   'CreditsRevoked',
-  { userId: string; amountMicros: string; reason: string }
+  {
+    userId: string;
+    amountMicros: string;
+    reason: string;
+    paymentIntentId?: string;
+    trigger?: 'refund' | 'dispute';
+  }
 >;
 
 /**
@@ -34,10 +47,21 @@ export type CreditsReserved = DomainEvent<
   }
 >;
 
-/** The real cost of a settled request; always paired with the release of its reservation. */
+/**
+ * The real cost of a settled request, always the whole of it. `overdraftMicros` (schema 2) is the part
+ * no open hold covered: the cost beyond the hold, or all of it when the hold had already ended. That
+ * part may take the balance below zero. Paired with the release of the hold when it was still open.
+ */
 export type CreditsDebited = DomainEvent<
   'CreditsDebited',
-  { userId: string; reservationId: string; requestId: string; amountMicros: string; period: string }
+  {
+    userId: string;
+    reservationId: string;
+    requestId: string;
+    amountMicros: string;
+    period: string;
+    overdraftMicros?: string;
+  }
 >;
 
 /** A hold ends: `settled` (after its debit), `failed` (nothing was charged) or `expired`. */
@@ -79,10 +103,10 @@ export type CreditAccountEvent =
 /** Version of each event's data shape, recorded in the envelope so old events stay readable. */
 export const CREDIT_ACCOUNT_SCHEMA_VERSIONS: Record<CreditAccountEvent['type'], number> = {
   CreditsGranted: 1,
-  CreditsPurchased: 1,
-  CreditsRevoked: 1,
+  CreditsPurchased: 2,
+  CreditsRevoked: 2,
   CreditsReserved: 1,
-  CreditsDebited: 1,
+  CreditsDebited: 2,
   CreditsReleased: 1,
   AccountPlanChanged: 1,
 };

@@ -9,6 +9,25 @@ export interface OpenReservation {
   readonly expiresAt: string;
 }
 
+/** A hold that ended without a debit (failed or expired): a late settle still charges its request. */
+export interface EndedHold {
+  readonly requestId: string;
+  readonly period: string;
+}
+
+/** A purchase that a refund or dispute can reverse, by its payment intent. */
+export interface PaidPurchase {
+  readonly purchasedMicros: Micros;
+  /** What refunds and disputes took back so far; never more than `purchasedMicros`. */
+  readonly revokedMicros: Micros;
+}
+
+/**
+ * Ended holds remembered for a late settle. A request settles before its hold's lifetime (streams
+ * are cut before it), so only the latest few can still be settled; the bound keeps the state small.
+ */
+export const MAX_ENDED_HOLDS = 1_000;
+
 export interface AccountPlan {
   readonly tier: string;
   /** Null: no monthly cap. */
@@ -28,6 +47,18 @@ export interface CreditAccountState {
   readonly plan: AccountPlan;
   /** Payment ids already credited, so a provider's retries credit once. */
   readonly purchases: ReadonlySet<string>;
+  /** Purchases by payment intent id, for refunds and disputes. */
+  readonly payments: ReadonlyMap<string, PaidPurchase>;
+  /** Holds that ended without a debit, oldest first, at most MAX_ENDED_HOLDS. */
+  readonly endedHolds: ReadonlyMap<string, EndedHold>;
+  /** The latest debit, so whoever settled a request learns what it charged beyond its hold. */
+  readonly lastDebit: LastDebit | null;
+}
+
+export interface LastDebit {
+  readonly reservationId: string;
+  readonly amountMicros: Micros;
+  readonly overdraftMicros: Micros;
 }
 
 /** An account nobody configured: the free tier, no cap, balanced power, privacy off. */
@@ -45,6 +76,9 @@ export const INITIAL_CREDIT_ACCOUNT: CreditAccountState = {
   spentByPeriod: new Map(),
   plan: DEFAULT_PLAN,
   purchases: new Set(),
+  payments: new Map(),
+  endedHolds: new Map(),
+  lastDebit: null,
 };
 
 export function availableMicros(state: CreditAccountState): Micros {
@@ -71,6 +105,38 @@ function withReservation(
   return next;
 }
 
+function withEndedHold(
+  endedHolds: ReadonlyMap<string, EndedHold>,
+  id: string,
+  hold: EndedHold | undefined,
+): ReadonlyMap<string, EndedHold> {
+  if (!hold && !endedHolds.has(id)) return endedHolds;
+  const next = new Map(endedHolds);
+  if (!hold) {
+    next.delete(id);
+    return next;
+  }
+  next.set(id, hold);
+  for (const oldest of next.keys()) {
+    if (next.size <= MAX_ENDED_HOLDS) break;
+    next.delete(oldest);
+  }
+  return next;
+}
+
+function withRevokedPayment(
+  payments: ReadonlyMap<string, PaidPurchase>,
+  paymentIntentId: string | undefined,
+  amountMicros: Micros,
+): ReadonlyMap<string, PaidPurchase> {
+  const payment = paymentIntentId === undefined ? undefined : payments.get(paymentIntentId);
+  if (!payment || paymentIntentId === undefined) return payments;
+  return new Map(payments).set(paymentIntentId, {
+    ...payment,
+    revokedMicros: payment.revokedMicros + amountMicros,
+  });
+}
+
 export function evolveCreditAccount(
   state: CreditAccountState,
   event: CreditAccountEvent,
@@ -78,14 +144,30 @@ export function evolveCreditAccount(
   switch (event.type) {
     case 'CreditsGranted':
       return { ...state, balanceMicros: state.balanceMicros + BigInt(event.data.amountMicros) };
-    case 'CreditsPurchased':
+    case 'CreditsPurchased': {
+      const amountMicros = BigInt(event.data.amountMicros);
+      const { paymentIntentId } = event.data;
       return {
         ...state,
-        balanceMicros: state.balanceMicros + BigInt(event.data.amountMicros),
+        balanceMicros: state.balanceMicros + amountMicros,
         purchases: new Set(state.purchases).add(event.data.externalId),
+        payments:
+          paymentIntentId === undefined
+            ? state.payments
+            : new Map(state.payments).set(paymentIntentId, {
+                purchasedMicros: amountMicros,
+                revokedMicros: 0n,
+              }),
       };
-    case 'CreditsRevoked':
-      return { ...state, balanceMicros: state.balanceMicros - BigInt(event.data.amountMicros) };
+    }
+    case 'CreditsRevoked': {
+      const amountMicros = BigInt(event.data.amountMicros);
+      return {
+        ...state,
+        balanceMicros: state.balanceMicros - amountMicros,
+        payments: withRevokedPayment(state.payments, event.data.paymentIntentId, amountMicros),
+      };
+    }
     case 'CreditsReserved': {
       const amountMicros = BigInt(event.data.amountMicros);
       return {
@@ -103,14 +185,34 @@ export function evolveCreditAccount(
       const amountMicros = BigInt(event.data.amountMicros);
       const spentByPeriod = new Map(state.spentByPeriod);
       spentByPeriod.set(event.data.period, spentInPeriod(state, event.data.period) + amountMicros);
-      return { ...state, balanceMicros: state.balanceMicros - amountMicros, spentByPeriod };
+      return {
+        ...state,
+        balanceMicros: state.balanceMicros - amountMicros,
+        spentByPeriod,
+        endedHolds: withEndedHold(state.endedHolds, event.data.reservationId, undefined),
+        lastDebit: {
+          reservationId: event.data.reservationId,
+          amountMicros,
+          overdraftMicros: BigInt(event.data.overdraftMicros ?? '0'),
+        },
+      };
     }
-    case 'CreditsReleased':
+    case 'CreditsReleased': {
+      const { reservationId, reason } = event.data;
+      const open = state.reservations.get(reservationId);
       return {
         ...state,
         reservedMicros: state.reservedMicros - BigInt(event.data.amountMicros),
-        reservations: withReservation(state.reservations, event.data.reservationId, undefined),
+        reservations: withReservation(state.reservations, reservationId, undefined),
+        endedHolds:
+          reason === 'settled' || !open
+            ? state.endedHolds
+            : withEndedHold(state.endedHolds, reservationId, {
+                requestId: open.requestId,
+                period: open.period,
+              }),
       };
+    }
     case 'AccountPlanChanged':
       return {
         ...state,

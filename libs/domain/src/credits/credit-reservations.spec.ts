@@ -1,9 +1,9 @@
 import { refusal } from '../local-users/testing';
 import { fold } from '../shared/decider';
 import type { CreditAccountCommand } from './credit-account.commands';
-import { creditAccountDecider, CreditRefusal } from './credit-account.decider';
+import { creditAccountDecider, CreditRefusal, MAX_GRANT_MICROS } from './credit-account.decider';
 import type { CreditAccountEvent } from './credit-account.events';
-import { availableMicros, type CreditAccountState } from './credit-account.state';
+import { availableMicros, MAX_ENDED_HOLDS, type CreditAccountState } from './credit-account.state';
 
 const NOW = '2026-11-25T10:00:00.000Z';
 const MINUTE = 60_000;
@@ -96,9 +96,86 @@ describe('credit reservations', () => {
     expect(state.spentByPeriod.get('2026-11')).toBe(250n);
   });
 
-  it('never charges more than it held', () => {
-    const { state } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 900n)]);
-    expect(state.balanceMicros).toBe(400n);
+  it('charges the whole cost beyond the hold, recording the excess as an overdraft', () => {
+    const { state, events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 1_500n)]);
+    expect(events[2]).toEqual({
+      type: 'CreditsDebited',
+      data: {
+        userId: 'alice',
+        reservationId: 'r1',
+        requestId: 'req-r1',
+        amountMicros: '1500',
+        period: '2026-11',
+        overdraftMicros: '900',
+      },
+    });
+    expect(state.balanceMicros).toBe(-500n);
+    expect(state.reservedMicros).toBe(0n);
+    expect(state.spentByPeriod.get('2026-11')).toBe(1_500n);
+    expect(state.lastDebit).toEqual({ reservationId: 'r1', amountMicros: 1_500n, overdraftMicros: 900n });
+  });
+
+  it('refuses a cost no request can have, so a bogus usage report cannot overflow a balance', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n)]);
+    const error = refusal(() => creditAccountDecider.decide(settle('r1', MAX_GRANT_MICROS + 1n), state));
+    expect(error.field).toBe('cost_micros');
+  });
+
+  it('records no overdraft when the hold covered the cost', () => {
+    const { events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 600n)]);
+    expect(events[2]).toMatchObject({ data: { amountMicros: '600', overdraftMicros: '0' } });
+  });
+
+  it('refuses every hold while the balance is below zero, until credits bring it back above', () => {
+    const { state } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 1_500n)]);
+    const error = refusal(() => creditAccountDecider.decide(reserve('r2', 1n), state));
+    expect(error).toBeInstanceOf(CreditRefusal);
+    expect((error as CreditRefusal).reason).toBe('insufficient_credits');
+    expect(error.message).toContain('overdrawn by 500');
+    const topped = run([grant(501n)], state).state;
+    expect(creditAccountDecider.decide(reserve('r2', 1n), topped)).toHaveLength(1);
+  });
+
+  it('settles a hold that expired meanwhile: the whole cost, as an overdraft, once', () => {
+    const { state, events } = run([
+      grant(1_000n),
+      reserve('r1', 600n, NOW, MINUTE),
+      { type: 'ExpireReservations', userId: 'alice', now: '2026-11-25T10:05:00.000Z' },
+      settle('r1', 400n),
+    ]);
+    expect(events.slice(2).map((event) => event.type)).toEqual(['CreditsReleased', 'CreditsDebited']);
+    expect(events[3]).toMatchObject({
+      data: { requestId: 'req-r1', amountMicros: '400', overdraftMicros: '400', period: '2026-11' },
+    });
+    expect(state.balanceMicros).toBe(600n);
+    expect(state.reservedMicros).toBe(0n);
+    expect(creditAccountDecider.decide(settle('r1', 400n), state)).toEqual([]);
+  });
+
+  it('settles a hold that a newer hold expired on its way', () => {
+    const { state } = run([
+      grant(1_000n),
+      reserve('r1', 600n, NOW, MINUTE),
+      reserve('r2', 900n, '2026-11-25T10:05:00.000Z'),
+      settle('r1', 400n),
+    ]);
+    expect(state.balanceMicros).toBe(600n);
+    expect(state.reservedMicros).toBe(900n);
+  });
+
+  it('remembers a bounded number of ended holds', () => {
+    const commands: CreditAccountCommand[] = [grant(1_000_000n)];
+    for (let index = 0; index <= MAX_ENDED_HOLDS; index++) {
+      commands.push(reserve(`r${index}`, 1n), {
+        type: 'ReleaseReservation',
+        userId: 'alice',
+        reservationId: `r${index}`,
+      });
+    }
+    const { state } = run(commands);
+    expect(state.endedHolds.size).toBe(MAX_ENDED_HOLDS);
+    expect(creditAccountDecider.decide(settle('r0', 5n), state)).toEqual([]);
+    expect(creditAccountDecider.decide(settle(`r${MAX_ENDED_HOLDS}`, 5n), state)).toHaveLength(1);
   });
 
   it('settles a zero cost with a release alone', () => {
@@ -106,7 +183,7 @@ describe('credit reservations', () => {
     expect(events.slice(2).map((event) => event.type)).toEqual(['CreditsReleased']);
   });
 
-  it('settles once: a repeated settle or a settle after release decides nothing', () => {
+  it('settles once: a repeated settle decides nothing, nor does a release after it', () => {
     const { state } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 100n)]);
     expect(creditAccountDecider.decide(settle('r1', 100n), state)).toEqual([]);
     expect(
@@ -115,6 +192,22 @@ describe('credit reservations', () => {
         state,
       ),
     ).toEqual([]);
+  });
+
+  it('a settle after a release still charges the request, once', () => {
+    const { state, events } = run([
+      grant(1_000n),
+      reserve('r1', 600n),
+      { type: 'ReleaseReservation', userId: 'alice', reservationId: 'r1' },
+      settle('r1', 100n),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'CreditsDebited', data: { amountMicros: '100' } });
+    expect(state.balanceMicros).toBe(900n);
+    expect(creditAccountDecider.decide(settle('r1', 100n), state)).toEqual([]);
+  });
+
+  it('a settle of a hold nobody knows charges nothing', () => {
+    expect(creditAccountDecider.decide(settle('nope', 100n), run([grant(1_000n)]).state)).toEqual([]);
   });
 
   it('reserves once per reservation id', () => {
@@ -201,6 +294,7 @@ describe('credit reservations', () => {
         amountMicros: 2_000n,
         package: 'p10',
         externalId: 'evt_1',
+        paymentIntentId: 'pi_1',
       },
       reserve('r1', 1_000n),
       settle('r1', 333n),
@@ -217,6 +311,7 @@ describe('credit reservations', () => {
       amountMicros: 2_000n,
       package: 'p10',
       externalId: 'evt_1',
+      paymentIntentId: 'pi_1',
     };
     const { state } = run([purchase]);
     expect(creditAccountDecider.decide(purchase, state)).toEqual([]);
@@ -264,5 +359,102 @@ describe('credit reservations', () => {
       ),
     );
     expect(error.code).toBe('invalid');
+  });
+
+  describe('refunds and disputes', () => {
+    const purchase = (paymentIntentId = 'pi_1'): CreditAccountCommand => ({
+      type: 'RecordCreditPurchase',
+      userId: 'alice',
+      amountMicros: 10_000_000n,
+      package: 'starter-10',
+      externalId: `cs_${paymentIntentId}`,
+      paymentIntentId,
+    });
+    const reverse = (
+      trigger: 'refund' | 'dispute',
+      reversedCents: number,
+      paymentIntentId = 'pi_1',
+    ): CreditAccountCommand => ({
+      type: 'ReversePurchase',
+      userId: 'alice',
+      paymentIntentId,
+      trigger,
+      reversedCents,
+      paidCents: 1_000,
+      reference: trigger === 'refund' ? 'ch_1' : 'dp_1',
+    });
+
+    it('a full refund of spent credits revokes the purchase and leaves the balance below zero', () => {
+      const { state, events } = run([
+        purchase(),
+        reserve('r1', 4_000_000n),
+        settle('r1', 4_000_000n),
+        reverse('refund', 1_000),
+      ]);
+      expect(events.at(-1)).toEqual({
+        type: 'CreditsRevoked',
+        data: {
+          userId: 'alice',
+          amountMicros: '10000000',
+          reason: 'refund ch_1 of payment pi_1',
+          paymentIntentId: 'pi_1',
+          trigger: 'refund',
+        },
+      });
+      expect(state.balanceMicros).toBe(-4_000_000n);
+      expect(refusedReason(state, reserve('r2', 1n))).toBe('insufficient_credits');
+    });
+
+    it('partial refunds revoke their share; the cumulative amount makes retries revoke once', () => {
+      const first = run([purchase(), reverse('refund', 250)]);
+      expect(first.state.balanceMicros).toBe(7_500_000n);
+      expect(creditAccountDecider.decide(reverse('refund', 250), first.state)).toEqual([]);
+      const second = run([reverse('refund', 1_000)], first.state);
+      expect(second.events).toMatchObject([{ data: { amountMicros: '7500000' } }]);
+      expect(second.state.balanceMicros).toBe(0n);
+    });
+
+    it('rounds a share up, so refunds that repay everything revoke everything', () => {
+      const { state } = run([
+        { ...purchase(), amountMicros: 10n } as CreditAccountCommand,
+        reverse('refund', 1),
+        reverse('refund', 999),
+        reverse('refund', 1_000),
+      ]);
+      expect(state.balanceMicros).toBe(0n);
+    });
+
+    it('a dispute revokes the whole purchase, less what refunds already took, once', () => {
+      const { state, events } = run([
+        purchase(),
+        reverse('refund', 100),
+        reverse('dispute', 0),
+        reverse('dispute', 0),
+        reverse('refund', 1_000),
+      ]);
+      expect(events.filter((event) => event.type === 'CreditsRevoked')).toHaveLength(2);
+      expect(state.balanceMicros).toBe(0n);
+      expect(state.payments.get('pi_1')).toEqual({
+        purchasedMicros: 10_000_000n,
+        revokedMicros: 10_000_000n,
+      });
+    });
+
+    it('refuses a reversal of a payment this account never made, and malformed amounts', () => {
+      const { state } = run([purchase()]);
+      expect(refusal(() => creditAccountDecider.decide(reverse('dispute', 0, 'pi_other'), state)).code).toBe(
+        'not_found',
+      );
+      expect(refusal(() => creditAccountDecider.decide(reverse('refund', 1_001), state)).code).toBe(
+        'invalid',
+      );
+      expect(refusal(() => creditAccountDecider.decide(reverse('refund', -1), state)).code).toBe('invalid');
+    });
+
+    it('credits a payment intent once, even under another session id', () => {
+      const { state } = run([purchase()]);
+      const again = { ...purchase(), externalId: 'cs_other' } as CreditAccountCommand;
+      expect(refusal(() => creditAccountDecider.decide(again, state)).code).toBe('conflict');
+    });
   });
 });

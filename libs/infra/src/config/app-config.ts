@@ -533,6 +533,18 @@ export class AppConfig {
   @Max(1_000_000)
   LLM_RATE_LIMIT_OUTPUT_TOKENS = 1_024;
 
+  // --- issue 10: credits that cannot be dodged (streams bounded by their hold) ---
+
+  /**
+   * A streamed completion is cut this long after its request began, and charged for what it produced,
+   * so that no stream outlives its credit hold. Must be below LLM_RESERVATION_TTL_SECONDS.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_399)
+  LLM_STREAM_MAX_SECONDS = 600;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });
@@ -602,6 +614,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const key of ['KEYCLOAK_JWKS_URL', 'KEYCLOAK_ISSUER', 'KEYCLOAK_AUDIENCE'] as const) {
       if (!config[key]) problems.push(`${key}: required when AUTH_MODE=keycloak`);
     }
+  }
+  if (config.LLM_STREAM_MAX_SECONDS >= config.LLM_RESERVATION_TTL_SECONDS) {
+    problems.push(
+      'LLM_STREAM_MAX_SECONDS: must be below LLM_RESERVATION_TTL_SECONDS, so no stream outlives its hold',
+    );
   }
   if (Boolean(config.LAGO_API_URL) !== Boolean(config.LAGO_API_KEY)) {
     problems.push('LAGO_API_URL and LAGO_API_KEY: set both to sync with Lago, or neither');

@@ -9,11 +9,24 @@ export class CheckoutStartedView {
   credits_micros!: string;
 }
 
+const WEBHOOK_OUTCOMES = [
+  'credited',
+  'already_credited',
+  'awaiting_payment',
+  'revoked',
+  'already_revoked',
+  'unknown_payment',
+  'ignored',
+] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 export class WebhookReceivedView {
   @ApiProperty() received!: boolean;
   @ApiProperty({
-    enum: ['credited', 'already_credited', 'awaiting_payment', 'ignored'],
-    description: 'What the event did: a retry of a credited payment is `already_credited`',
+    enum: WEBHOOK_OUTCOMES,
+    description:
+      'What the event did: a retry of a credited payment is `already_credited`; a refund or dispute ' +
+      '`revoked` credits, or was `already_revoked` by an earlier delivery; `unknown_payment` names no purchase',
   })
-  outcome!: 'credited' | 'already_credited' | 'awaiting_payment' | 'ignored';
+  outcome!: WebhookOutcome;
 }

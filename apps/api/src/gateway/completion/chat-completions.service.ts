@@ -1,12 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  chargeableMicros,
   costMicros,
   estimateTextTokens,
   type Micros,
   type RequestFailed,
   type UpstreamAttempt,
 } from '@ops/domain';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import {
   GatewayRefusalMetrics,
@@ -87,6 +88,7 @@ function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number
 @Injectable()
 export class ChatCompletionsService {
   private readonly logger = new Logger(ChatCompletionsService.name);
+  private readonly streamMaxMs: number;
 
   constructor(
     private readonly planner: RequestPlanner,
@@ -95,7 +97,10 @@ export class ChatCompletionsService {
     private readonly ledger: RequestLedger,
     private readonly limits: GatewayLimits,
     private readonly refusals: GatewayRefusalMetrics,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
+  }
 
   async handle(
     caller: GatewayCaller,
@@ -190,6 +195,11 @@ export class ChatCompletionsService {
       .json({ ...body, model: answered.link.model.id });
   }
 
+  /**
+   * Relays a stream, cut at LLM_STREAM_MAX_SECONDS after the request began: the hold lives a little
+   * longer (LLM_RESERVATION_TTL_SECONDS), so a slow upstream or a slow reader cannot outlive it. A cut
+   * stream is charged for what it produced, like any other.
+   */
   private async stream(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
     const answered = await this.chain.stream(planned, signal);
     const upstream: UpstreamStream = answered.result;
@@ -199,9 +209,18 @@ export class ChatCompletionsService {
     let generated = '';
     let finishReason: string | null = null;
     let failure: unknown = null;
+    let timedOut = false;
+    const deadline = setTimeout(
+      () => {
+        timedOut = true;
+        upstream.close();
+        writer.abandonIfStalled();
+      },
+      Math.max(0, this.streamMaxMs - (performance.now() - planned.startedAt)),
+    );
     try {
       for await (const chunk of upstream.chunks) {
-        if (writer.closed) break;
+        if (writer.closed || timedOut) break;
         for (const choice of chunk.choices) {
           generated += choice.delta.content ?? '';
           for (const call of choice.delta.tool_calls ?? []) generated += call.function?.arguments ?? '';
@@ -213,6 +232,7 @@ export class ChatCompletionsService {
     } catch (error) {
       failure = error;
     } finally {
+      clearTimeout(deadline);
       upstream.close();
     }
     const clientDisconnected = signal.aborted || writer.closed;
@@ -220,10 +240,19 @@ export class ChatCompletionsService {
       link: answered.link,
       attempts: answered.attempts,
       ...usageOf(upstream.usage(), planned, generated),
-      finishReason: failure && !clientDisconnected ? 'error' : finishReason,
+      finishReason: timedOut ? 'time_limit' : failure && !clientDisconnected ? 'error' : finishReason,
       clientDisconnected,
     });
-    if (failure && !clientDisconnected) {
+    if (timedOut && !clientDisconnected) {
+      await writer.data({
+        error: {
+          message: `The stream reached the gateway's time limit of ${this.streamMaxMs / 1000} seconds`,
+          type: 'api_error',
+          param: null,
+          code: 'stream_time_limit',
+        },
+      });
+    } else if (failure && !clientDisconnected) {
       this.logger.warn({ requestId: planned.requestId, err: failure }, 'Upstream failed mid-stream');
       await writer.data({
         error: {
@@ -239,13 +268,16 @@ export class ChatCompletionsService {
     writer.end();
   }
 
-  /** Settles the hold and records the completion together; returns what the credits paid. */
+  /**
+   * Settles the hold and records the completion together; returns what the credits paid: the real
+   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile.
+   */
   private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
     const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
     const cost = link.byok ? 0n : listCost;
-    const charged = planned.reservation ? chargeableMicros(planned.reservation.amountMicros, cost) : 0n;
+    const charged = planned.reservation ? cost : 0n;
     await Promise.all([
       planned.reservation
         ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context)

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  assertNotOverdrawn,
   CreditRefusal,
   detectTask,
   estimateRequestTokens,
@@ -59,6 +60,7 @@ export class RequestPlanner {
       this.credits.account(caller.userId),
       this.userKeys.providersWithKeys(caller.userId),
     ]);
+    assertNotOverdrawn(account);
     const { plan } = account;
     const requested = preferences.powerLevel ?? plan.defaultPowerLevel;
     const powerLevel: PowerLevel = isPowerLevel(requested) ? requested : 'balanced';

@@ -31,6 +31,11 @@ export class SseWriter {
     await this.write('data: [DONE]\n\n');
   }
 
+  /** A client that stopped reading cannot hold a stream open past its end: drop its connection. */
+  abandonIfStalled(): void {
+    if (this.response.writableNeedDrain) this.response.destroy();
+  }
+
   end(): void {
     if (!this.response.writableEnded) this.response.end();
   }

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { Counter, Registry } from 'prom-client';
 
 /**
  * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
@@ -24,12 +25,25 @@ const ACCOUNT_MAX_AGE_MS = 1_000;
 @Injectable()
 export class RequestCredits {
   private readonly ttlMs: number;
+  private readonly overdrafts: Counter;
+  private readonly overdraftMicros: Counter;
 
   constructor(
     private readonly commands: CommandRunner,
     @Inject(APP_CONFIG) config: AppConfig,
+    registry: Registry,
   ) {
     this.ttlMs = config.LLM_RESERVATION_TTL_SECONDS * 1000;
+    this.overdrafts = new Counter({
+      name: 'ops_credit_overdrafts_total',
+      help: 'Settlements that charged more than their hold covered (the excess may take a balance below zero)',
+      registers: [registry],
+    });
+    this.overdraftMicros = new Counter({
+      name: 'ops_credit_overdraft_micros_total',
+      help: 'Micro-USD charged beyond the holds that covered the requests',
+      registers: [registry],
+    });
   }
 
   /**
@@ -63,14 +77,27 @@ export class RequestCredits {
     });
   }
 
-  /** Charges `chargeableMicros(held, cost)`: never more than the hold. */
+  /**
+   * Charges the real cost, whatever became of the hold; what no hold covered is an overdraft, recorded
+   * on the debit and counted here.
+   */
   async settle(
     userId: string,
     reservationId: string,
     costMicros: Micros,
     context: CommandContext,
   ): Promise<void> {
-    await this.run(userId, context, { type: 'SettleReservation', userId, reservationId, costMicros });
+    const { state, appended } = await this.runForState(userId, context, {
+      type: 'SettleReservation',
+      userId,
+      reservationId,
+      costMicros,
+    });
+    const debit = state.lastDebit;
+    if (appended && debit?.reservationId === reservationId && debit.overdraftMicros > 0n) {
+      this.overdrafts.inc();
+      this.overdraftMicros.inc(Number(debit.overdraftMicros));
+    }
   }
 
   async release(userId: string, reservationId: string, context: CommandContext): Promise<void> {
@@ -82,8 +109,16 @@ export class RequestCredits {
     return this.run(userId, context, { type: 'ExpireReservations', userId, now: new Date().toISOString() });
   }
 
-  /** Decided on the cached account state and batched with the account's other commands. */
   private async run(userId: string, context: CommandContext, command: CreditAccountCommand): Promise<number> {
+    return (await this.runForState(userId, context, command)).appended;
+  }
+
+  /** Decided on the cached account state and batched with the account's other commands. */
+  private async runForState(
+    userId: string,
+    context: CommandContext,
+    command: CreditAccountCommand,
+  ): Promise<{ state: CreditAccountState; appended: number }> {
     const outcome = await this.commands.run({
       streamName: creditAccountStream(userId),
       decider: creditAccountDecider,
@@ -91,6 +126,6 @@ export class RequestCredits {
       context: { ...context, idempotencyKey: undefined },
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
     });
-    return outcome.eventIds.length;
+    return { state: outcome.state, appended: outcome.eventIds.length };
   }
 }

@@ -8,6 +8,7 @@ import { DataKeysAndProviderKeys1732500000600 } from './1732500000600-data-keys-
 import { Finance1732500000700 } from './1732500000700-finance';
 import { DigestChain1732500000810 } from './1732500000810-digest-chain';
 import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-key-expiry-and-deactivation';
+import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Finance1732500000700,
   DigestChain1732500000810,
   ApiKeyExpiryAndDeactivation1732500000830,
+  CreditOverdraft1732500001010,
 ];
