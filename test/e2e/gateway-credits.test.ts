@@ -10,20 +10,23 @@ import { startGatewayApp, type GatewayTestApp, type StoredEvent } from '../suppo
  * The credit invariant under load: many concurrent requests on one account never spend more than its
  * balance or its monthly cap, and the ledger sums exactly, in the events and in the read models.
  */
+const unlimited = {
+  requests_per_minute: 100_000,
+  tokens_per_minute: 100_000_000,
+  concurrent_requests: 1_000,
+};
+/** Rate limits out of the way, so that what refuses a request is the credit rule under test. */
+const LIFTED_RATE_LIMITS = {
+  LLM_RATE_LIMITS: JSON.stringify({ free: { user: unlimited, key: unlimited } }),
+};
+
 describe('LLM gateway credits under concurrency', () => {
   let gateway: GatewayTestApp;
   let db: Client;
 
   beforeAll(async () => {
     // 200 requests at once on one free account: lift the rate limits so that only the credits refuse.
-    const unlimited = {
-      requests_per_minute: 100_000,
-      tokens_per_minute: 100_000_000,
-      concurrent_requests: 1_000,
-    };
-    gateway = await startGatewayApp({
-      LLM_RATE_LIMITS: JSON.stringify({ free: { user: unlimited, key: unlimited } }),
-    });
+    gateway = await startGatewayApp(LIFTED_RATE_LIMITS);
     db = new Client({ connectionString: gateway.database.url });
     await db.connect();
   });
@@ -166,7 +169,8 @@ describe('LLM gateway credits: the real cost is always charged', () => {
   let db: Client;
 
   beforeAll(async () => {
-    gateway = await startGatewayApp();
+    // The overdraft's 2M reported tokens would also spend the free tier's tokens per minute (429).
+    gateway = await startGatewayApp(LIFTED_RATE_LIMITS);
     db = new Client({ connectionString: gateway.database.url });
     await db.connect();
   });
