@@ -231,6 +231,34 @@ describe('LLM gateway credits: the real cost is always charged', () => {
     await expect(ask('overdrawn')).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
+  it('charges a plain answer its real cost when the client hangs up before it comes', async () => {
+    await gateway.fund('hang-up', 1_000_000n);
+    gateway.upstreams.openai.enqueue({ delayMs: 600 });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 150);
+    await expect(
+      gateway
+        .sdk('hang-up')
+        .chat.completions.create(
+          { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'say hello' }] },
+          { signal: abort.signal, maxRetries: 0 },
+        ),
+    ).rejects.toThrow();
+
+    // The provider bills the whole generation whoever still listens: so does the gateway.
+    const debited = await eventually(async () => {
+      const events = await gateway.events('credit-account-hang-up');
+      const debit = events.find((event) => event.type === 'CreditsDebited');
+      expect(debit).toBeDefined();
+      return debit!;
+    });
+    const { completed } = await gateway.recorded(String(debited.data.requestId));
+    expect(completed).toMatchObject({ usageEstimated: false, clientDisconnected: true });
+    expect(completed?.costMicros).toBe(amountOf(debited).toString());
+    expect(amountOf(debited)).toBeGreaterThan(0n);
+    expect(gateway.upstreams.openai.requests.at(-1)?.outcome).not.toBe('aborted');
+  });
+
   it('charges a stream its full cost even when its hold expired while it ran', async () => {
     await gateway.fund('slow-stream', 1_000_000n);
     gateway.upstreams.openai.enqueue({ chunkDelayMs: 150 });

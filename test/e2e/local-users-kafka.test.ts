@@ -10,6 +10,7 @@ import { eventually, startTestApp, type TestApp } from '../support/app';
 import { spawnHostAgent } from '../support/host-agent-process';
 import { describeWithKafka, kafkaEnv } from '../support/kafka';
 import { kafkaTestSecurity } from '../support/kafka-security';
+import { localUserStream } from '@ops/domain';
 import { createKafkaClient } from '@ops/infra/kafka/kafka-client';
 import { agentPublicKeys, loadOrCreateAgentKeys, type AgentKeys } from '@ops/infra/host-trust/agent-keys';
 import { ed25519SigningKey, generatePrivateKeyPem } from '@ops/infra/host-trust/ed25519-key-source';
@@ -284,6 +285,17 @@ describeWithKafka('local users through Kafka with the agent as a separate proces
     expect(agentOutput).toContain('command refused: it is not signed');
     expect(await etcLine(root, 'passwd', 'mallory')).toBeUndefined();
     expect(await etcLine(root, 'group', 'sudo')).not.toContain('mallory');
+    // Nor reported on: its id, account and revision were the forger's, and would enter that history.
+    const db = new Client({ connectionString: t.database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM events WHERE stream_name = $1', [
+        localUserStream('edge-1', 'mallory'),
+      ]);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
 
     const host = await request(http).get('/api/v1/hosts/edge-1').set('Authorization', `Bearer ${admin}`);
     expect(host.body.inventory_taken_at).not.toBeNull();

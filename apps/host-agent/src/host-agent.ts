@@ -50,7 +50,7 @@ export class HostAgent {
   /** Reporting failures propagate: the source then does not acknowledge and the command comes again. */
   async handle(command: HostCommand): Promise<HostOutcome> {
     const outcome = await this.outcomeOf(command);
-    await this.options.sink.outcome(outcome);
+    if (this.options.verifier.isAuthentic(command)) await this.options.sink.outcome(outcome);
     // The accounts just changed: report them now rather than at the next interval (an unchanged
     // inventory appends nothing).
     if (outcome.status === 'applied') await this.reportInventory();

@@ -24,6 +24,19 @@ export class HostCommandVerifier {
       throw new Error('The host agent needs at least one trusted control-plane key');
   }
 
+  /**
+   * Whether the control plane sent this command to this host. Only such a command is reported on:
+   * the id, account and revision of any other were chosen by whoever forged it.
+   */
+  isAuthentic(command: HostCommand): boolean {
+    return (
+      command.hostId === this.options.hostId &&
+      /^\d{1,19}$/.test(command.revision) &&
+      command.signature !== undefined &&
+      verifyHostCommandSignature(command, this.options.trustedKeys)
+    );
+  }
+
   /** Why the command is refused, in words fit for its outcome (no secret), or null to go ahead. */
   refusal(command: HostCommand, applied: Pick<AppliedRevisions, 'isOlderThanApplied'>): string | null {
     const { hostId } = this.options;

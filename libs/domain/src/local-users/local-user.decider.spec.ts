@@ -419,7 +419,8 @@ describe('local user decider: host outcomes', () => {
   });
 
   it('records a failure with what the tool said', () => {
-    const events = decide({ type: 'RecordHostOutcome', ...account, outcome: failed });
+    const { state } = run([create(), { type: 'GrantSudo', ...account }]);
+    const events = decide({ type: 'RecordHostOutcome', ...account, outcome: failed }, state);
     expect(events).toEqual([
       {
         type: 'HostChangeFailed',
@@ -439,6 +440,16 @@ describe('local user decider: host outcomes', () => {
   it('records outcomes for a deleted account too: they are history', () => {
     const { state } = run([create(), { type: 'DeleteLocalUser', ...account, protection, removeHome: true }]);
     expect(decide({ type: 'RecordHostOutcome', ...account, outcome: applied }, state)).toHaveLength(1);
+  });
+
+  it('refuses an outcome for a revision the account has not reached: a made-up one', () => {
+    for (const revision of ['1', '9223372036854775807', '9999999999999999999']) {
+      const error = refusal(() =>
+        decide({ type: 'RecordHostOutcome', ...account, outcome: { ...failed, revision } }),
+      );
+      expect(error.code).toBe('invalid');
+      expect(error.message).toContain('has not reached');
+    }
   });
 
   it('refuses an outcome about another account', () => {

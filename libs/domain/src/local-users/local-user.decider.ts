@@ -146,7 +146,7 @@ function decideAddKey(command: AddSshKey, state: LocalUserState): LocalUserEvent
   ];
 }
 
-function decideOutcome(command: RecordHostOutcome): LocalUserEvent[] {
+function decideOutcome(command: RecordHostOutcome, state: LocalUserState): LocalUserEvent[] {
   const { outcome } = command;
   if (outcome.hostId !== command.hostId || outcome.username !== command.username) {
     throw new DomainError('invalid', 'the outcome belongs to another account', 'outcome');
@@ -158,6 +158,10 @@ function decideOutcome(command: RecordHostOutcome): LocalUserEvent[] {
     outcome.commandId === ''
   ) {
     throw new DomainError('invalid', 'the outcome names no valid revision or command', 'outcome');
+  }
+  // Only a command this stream produced can have an outcome: a revision beyond it is made up.
+  if (BigInt(outcome.revision) >= BigInt(state.eventCount)) {
+    throw new DomainError('invalid', 'the outcome names a revision the account has not reached', 'outcome');
   }
   const account = { hostId: command.hostId, username: command.username };
   if (outcome.status === 'applied') {
@@ -260,7 +264,7 @@ function decide(command: LocalUserCommand, state: LocalUserState): LocalUserEven
       return decideCreate(command, state);
     case 'RecordHostOutcome':
       // History of what the host did, kept even after the account was deleted.
-      return decideOutcome(command);
+      return decideOutcome(command, state);
     default:
       return decideChange(command, state);
   }

@@ -123,8 +123,10 @@ export class ChatCompletionsService {
     }
     const routed = this.recordRouting(planned);
     const abort = new AbortController();
+    // A stream stops when its reader leaves and is charged for what it produced. A plain answer is
+    // not cut: the provider bills the whole generation, so the request runs on and pays its real cost.
     const onClose = () => {
-      if (!response.writableFinished) abort.abort();
+      if (body.stream && !response.writableFinished) abort.abort();
     };
     response.on('close', onClose);
     try {
@@ -184,7 +186,7 @@ export class ChatCompletionsService {
       attempts: answered.attempts,
       ...usageOf(usage, planned, text),
       finishReason: body.choices[0]?.finish_reason ?? null,
-      clientDisconnected: false,
+      clientDisconnected: response.destroyed,
     });
     response
       .status(200)
