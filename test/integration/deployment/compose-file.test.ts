@@ -32,6 +32,23 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('gives the host agent Kafka settings only: no database, event store or key ring', () => {
+    const block = (start: RegExp) => {
+      const lines = COMPOSE.split('\n');
+      const first = lines.findIndex((line) => start.test(line));
+      const rest = lines.slice(first + 1);
+      const end = rest.findIndex((line) => /^\S|^ {2}[a-z][\w-]*:\s*$/.test(line));
+      return rest.slice(0, end < 0 ? undefined : end).join('\n');
+    };
+    const agent = block(/^ {2}host-agent:\s*$/);
+    const kafkaEnv = block(/^x-kafka-env:/);
+    expect(agent).toContain('<<: *kafka-env');
+    expect(agent).not.toContain('*app-env');
+    for (const secret of ['DATABASE_URL', 'ESDB_URL', 'SECRETS_KEYS', 'KEK_KEYS']) {
+      expect(`${secret}: ${agent.includes(secret) || kafkaEnv.includes(secret)}`).toBe(`${secret}: false`);
+    }
+  });
+
   it('demands every secret instead of defaulting it', () => {
     for (const name of [
       'SECRETS_KEYS',
