@@ -153,6 +153,24 @@ describe('host decider', () => {
     expect(state.inventory?.takenAt).toBe('2025-01-01T10:00:00Z');
   });
 
+  it('ignores a report older than the one recorded: stale, or replayed from the transport', () => {
+    const { events, state } = run([
+      register,
+      { type: 'RecordInventory', inventory: inventory() },
+      {
+        type: 'RecordInventory',
+        inventory: inventory({ takenAt: '2025-01-01T11:00:00Z', accounts: accounts.slice(1) }),
+      },
+      { type: 'RecordInventory', inventory: inventory() },
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'HostRegistered',
+      'HostInventoryReported',
+      'HostInventoryReported',
+    ]);
+    expect(state.inventory?.accounts).toEqual(accounts.slice(1));
+  });
+
   it.each([
     ['a new account', [...accounts, account('bob', 1001)]],
     ['a removed account', accounts.slice(1)],

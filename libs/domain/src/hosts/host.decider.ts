@@ -67,8 +67,12 @@ function decideInventory(command: RecordInventory, state: HostState): HostEvent[
   if (!state.registered) {
     throw new DomainError('not_found', `host ${inventory.hostId} is not registered`, 'host_id');
   }
-  // Agents report periodically; only a change in the accounts is worth an event.
-  if (state.inventory !== null && sameAccounts(state.inventory.accounts, inventory.accounts)) return [];
+  if (state.inventory !== null) {
+    // A report older than the one recorded is stale, or a signed report replayed from the transport.
+    if (Date.parse(inventory.takenAt) < Date.parse(state.inventory.takenAt)) return [];
+    // Agents report periodically; only a change in the accounts is worth an event.
+    if (sameAccounts(state.inventory.accounts, inventory.accounts)) return [];
+  }
   return [
     {
       type: 'HostInventoryReported',
