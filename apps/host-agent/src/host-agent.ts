@@ -49,22 +49,22 @@ export class HostAgent {
 
   /** Reporting failures propagate: the source then does not acknowledge and the command comes again. */
   async handle(command: HostCommand): Promise<HostOutcome> {
-    const outcome = await this.outcomeOf(command);
-    if (this.options.verifier.isAuthentic(command)) await this.options.sink.outcome(outcome);
+    const verdict = this.options.verifier.check(command, this.options.applied);
+    const outcome = await this.outcomeOf(command, verdict.refusal);
+    if (verdict.authentic) await this.options.sink.outcome(outcome);
     // The accounts just changed: report them now rather than at the next interval (an unchanged
     // inventory appends nothing).
     if (outcome.status === 'applied') await this.reportInventory();
     return outcome;
   }
 
-  private async outcomeOf(command: HostCommand): Promise<HostOutcome> {
+  private async outcomeOf(command: HostCommand, refusal: string | null): Promise<HostOutcome> {
     const { commandId, hostId, username, revision } = command;
     const reference = { commandId, hostId, username, revision };
     const log = { commandId, username, revision };
-    const message = this.options.verifier.refusal(command, this.options.applied);
-    if (message) {
-      this.options.logger.warn(log, message);
-      return { ...reference, status: 'failed', tool: 'host-agent', exitCode: null, message };
+    if (refusal) {
+      this.options.logger.warn(log, refusal);
+      return { ...reference, status: 'failed', tool: 'host-agent', exitCode: null, message: refusal };
     }
     if (this.options.applied.covers(username, revision)) {
       this.options.logger.info(log, 'host command already applied, skipped');

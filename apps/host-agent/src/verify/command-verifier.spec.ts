@@ -41,8 +41,10 @@ const twice = sshKey();
 
 describe('HostCommandVerifier', () => {
   it('lets a sound command signed for this host through', () => {
-    expect(verifier.refusal(signed(), nothingApplied)).toBeNull();
-    expect(verifier.refusal(signed({}, { present: false, removeHome: true }), nothingApplied)).toBeNull();
+    expect(verifier.check(signed(), nothingApplied).refusal).toBeNull();
+    expect(
+      verifier.check(signed({}, { present: false, removeHome: true }), nothingApplied).refusal,
+    ).toBeNull();
   });
 
   it('refuses to be built without a trusted key: deny by default', () => {
@@ -61,8 +63,8 @@ describe('HostCommandVerifier', () => {
     const replayed = {
       isOlderThanApplied: (username: string, revision: string) => username === 'alice' && revision === '2',
     };
-    expect(verifier.refusal(signed(), replayed)).toContain('replay');
-    expect(verifier.refusal({ ...signed(), signature: undefined }, replayed)).toContain('not signed');
+    expect(verifier.check(signed(), replayed).refusal).toContain('replay');
+    expect(verifier.check({ ...signed(), signature: undefined }, replayed).refusal).toContain('not signed');
   });
 
   it.each([
@@ -78,7 +80,7 @@ describe('HostCommandVerifier', () => {
     ['an impossible expiry date', signed({}, { ...desired, expiresOn: '2026-02-30' }), 'expires_on'],
     ['the same key twice', signed({}, { ...desired, sshKeys: [twice, twice] }), 'twice'],
   ])('refuses %s even when validly signed', (_, command, reason) => {
-    expect(verifier.refusal(command, nothingApplied)).toContain(reason);
+    expect(verifier.check(command, nothingApplied).refusal).toContain(reason);
   });
 });
 
