@@ -1,5 +1,5 @@
 import type { AppConfig } from '@ops/infra/config/app-config';
-import type { AgentKeys } from '@ops/infra/host-trust/agent-keys';
+import { agentKeyDir, type AgentKeys } from '@ops/infra/host-trust/agent-keys';
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,13 +24,6 @@ async function ensureRoot(root: string, config: AppConfig, logger: Logger): Prom
   logger.info({ root, created }, 'sandbox root prepared');
 }
 
-/** PROTECTED_ACCOUNTS, which the agent enforces on its own too (system uids are refused by the converger). */
-function protectedAccounts(config: AppConfig): string[] {
-  return config.PROTECTED_ACCOUNTS.split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-}
-
 /**
  * The agent as both setups run it, whatever carries its commands and reports: on the configured root
  * (a sandbox in DATA_DIR unless HOST_AGENT_ROOT says otherwise), applying only what the control plane
@@ -49,7 +42,7 @@ export async function buildHostAgent(options: {
   const hostId = config.HOST_ID;
   const root = resolveHostRoot(config);
   await ensureRoot(root, config, logger);
-  const state = join(config.DATA_DIR, 'host-agent', hostId);
+  const state = agentKeyDir(config.DATA_DIR, hostId);
   const applied = await AppliedRevisions.open(join(state, 'applied.json'));
   // Accounts an earlier agent applied commands to predate this list: they were the platform's.
   const managed = await ManagedAccounts.open(join(state, 'managed.json'), Object.keys(applied.entries()));
@@ -60,7 +53,8 @@ export async function buildHostAgent(options: {
     verifier: new HostCommandVerifier({
       hostId,
       trustedKeys: options.trustedKeys,
-      protection: { configured: protectedAccounts(config), systemAccounts: [] },
+      // PROTECTED_ACCOUNTS, which the agent enforces on its own too (system uids: the converger).
+      protection: { configured: config.PROTECTED_ACCOUNTS, systemAccounts: [] },
       refusedGroups: config.LOCAL_USER_REFUSED_GROUPS,
     }),
     converger: new LocalUserConverger({

@@ -282,9 +282,6 @@ export class LocalUsersController {
   }
 
   private protectionOn(host: HostState): AccountProtection {
-    const configured = this.config.PROTECTED_ACCOUNTS.split(',')
-      .map((name) => name.trim())
-      .filter((name) => name.length > 0);
-    return { configured, systemAccounts: systemAccounts(host) };
+    return { configured: this.config.PROTECTED_ACCOUNTS, systemAccounts: systemAccounts(host) };
   }
 }

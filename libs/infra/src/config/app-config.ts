@@ -162,9 +162,14 @@ export class AppConfig {
   @Max(60_000)
   BYOK_VALIDATION_TIMEOUT_MS = 5_000;
 
-  /** Accounts no API call may create or change on any host, besides root and uids below 1000. */
-  @IsString()
-  PROTECTED_ACCOUNTS = 'root';
+  /**
+   * Accounts no API call may create or change on any host, besides root and uids below 1000,
+   * comma-separated; the host agent enforces them too.
+   */
+  @Transform(({ value }) => commaList(value))
+  @IsArray()
+  @IsString({ each: true })
+  PROTECTED_ACCOUNTS: string[] = ['root'];
 
   /**
    * How host commands reach agents: `in-process` runs this machine's agent inside the single-node
@@ -448,12 +453,7 @@ export class AppConfig {
    * host agent (failed outcome), comma-separated. Extend it with the host's own (e.g. `podman`); an
    * empty value keeps the default, since refusing no group at all is not a setting worth offering.
    */
-  @Transform(({ value }) =>
-    String(value)
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name.length > 0),
-  )
+  @Transform(({ value }) => commaList(value))
   @IsArray()
   @Matches(/^[a-z_][a-z0-9_-]{0,31}$/, { each: true })
   LOCAL_USER_REFUSED_GROUPS: string[] = [...ROOT_EQUIVALENT_GROUPS];
@@ -568,6 +568,14 @@ function redactSettings<T extends object>(settings: T): Record<string, unknown> 
       return [key, value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@\s]*@/i, `$1:${REDACTED}@`)];
     }),
   );
+}
+
+/** `a, b,,c` as `['a', 'b', 'c']`: a list setting's names, blanks dropped. */
+function commaList(value: unknown): string[] {
+  return String(value)
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
 }
 
 /** `true`/`false` as booleans; anything else stays as it is for the validator to name. */

@@ -1,5 +1,6 @@
 import type { AppConfig } from './app-config';
 import { ConfigError, loadConfig } from './app-config';
+import { parseKeyRing } from '../crypto/secret-keys';
 
 /**
  * Fewer distinct byte values than this in a 32-byte key means a placeholder (all zero, one repeated
@@ -28,10 +29,7 @@ type SecretsConfig = Pick<AppConfig, 'SECRETS_KEYS' | 'KEK_KEYS' | 'JWT_SECRET'>
 
 function keyRingProblems(name: 'SECRETS_KEYS' | 'KEK_KEYS', ring: string | undefined): string[] {
   if (!ring) return [];
-  return ring.split(',').flatMap((pair) => {
-    const separator = pair.indexOf(':');
-    const id = pair.slice(0, separator);
-    const key = Buffer.from(pair.slice(separator + 1), 'base64');
+  return parseKeyRing(ring).flatMap(({ id, key }) => {
     if (key.length !== KEY_BYTES) return [`${name}: key ${id} is ${key.length} bytes, not ${KEY_BYTES}`];
     if (new Set(key).size < MIN_DISTINCT_KEY_BYTES) {
       return [`${name}: key ${id} is a placeholder (all zero, one repeated byte or a pattern); ${GENERATE}`];
@@ -42,9 +40,7 @@ function keyRingProblems(name: 'SECRETS_KEYS' | 'KEK_KEYS', ring: string | undef
 
 function keyMaterial(ring: string | undefined): Set<string> {
   if (!ring) return new Set();
-  return new Set(
-    ring.split(',').map((pair) => Buffer.from(pair.slice(pair.indexOf(':') + 1), 'base64').toString('hex')),
-  );
+  return new Set(parseKeyRing(ring).map(({ key }) => key.toString('hex')));
 }
 
 function jwtSecretProblems(secret: string | undefined): string[] {
