@@ -1,4 +1,6 @@
-import { DomainError, hostStream } from '@ops/domain';
+import { DomainError, hostDecider, hostStream } from '@ops/domain';
+import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { catchUp } from '@ops/infra/event-sourcing/stream-loading';
 import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
 import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
 import { signHostReport, type HostReport } from '@ops/infra/host-trust/host-report-signature';
@@ -21,7 +23,10 @@ describe('VerifiedHostReports', () => {
   ]);
   const store = { readStream: async (name: string) => streams.get(name) ?? [] } as unknown as EventStore;
   const recorder = { outcome: jest.fn(), inventory: jest.fn() };
-  const reports = new VerifiedHostReports(store, recorder as unknown as HostReportRecorder);
+  const commands = {
+    load: (name: string) => catchUp(store, name, hostDecider, hostDecider.initialState, -1n),
+  } as unknown as CommandRunner;
+  const reports = new VerifiedHostReports(commands, recorder as unknown as HostReportRecorder);
 
   const outcome = (hostId: string): HostReport => ({
     kind: 'outcome',

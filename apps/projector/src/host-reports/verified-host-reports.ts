@@ -1,6 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, isValidHostId, type HostInventory, type HostOutcome } from '@ops/domain';
-import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  hostDecider,
+  hostStream,
+  isValidHostId,
+  type HostInventory,
+  type HostOutcome,
+} from '@ops/domain';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { verifyHostReport, type SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
 import type { SignedReportSink } from '../../../host-agent/src/verify/signing-report-sink';
 import { registeredAgentKeys } from '../host-trust/registered-agent-keys';
@@ -16,13 +23,17 @@ export class VerifiedHostReports implements SignedReportSink {
   private readonly logger = new Logger(VerifiedHostReports.name);
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commands: CommandRunner,
     private readonly recorder: HostReportRecorder,
   ) {}
 
   async report(signed: SignedHostReport): Promise<void> {
     const hostId = signed.hostId;
-    const keys = isValidHostId(hostId) ? await registeredAgentKeys(this.store, hostId) : null;
+    // Loaded through the runner's stream cache, caught up with the store: the recorder then folds the
+    // same host stream without reading it again, and a rotated key counts at once.
+    const keys = isValidHostId(hostId)
+      ? registeredAgentKeys((await this.commands.load(hostStream(hostId), hostDecider)).state)
+      : null;
     const report = keys ? verifyHostReport(signed, [keys.signing]) : null;
     if (!report) {
       this.logger.warn({ hostId, kind: signed.kind }, 'host report not signed by its host agent: refused');

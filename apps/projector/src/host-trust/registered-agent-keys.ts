@@ -1,5 +1,4 @@
-import { hostDecider, hostStream, type HostEvent } from '@ops/domain';
-import type { EventStore } from '@ops/infra/event-store/event-store';
+import type { HostState } from '@ops/domain';
 import { importPublicKey } from '@ops/infra/host-trust/public-keys';
 import type { KeyObject } from 'node:crypto';
 
@@ -10,20 +9,13 @@ export interface RegisteredAgentKeys {
 }
 
 /**
- * Read from the host's stream, the write side's truth, rather than a read model that may lag: a key
- * just rotated out must stop being trusted at once.
+ * From the host's state as folded from its stream, the write side's truth, rather than a read model
+ * that may lag: a key just rotated out must stop being trusted at once.
  */
-export async function registeredAgentKeys(
-  store: EventStore,
-  hostId: string,
-): Promise<RegisteredAgentKeys | null> {
-  let state = hostDecider.initialState;
-  for (const recorded of await store.readStream(hostStream(hostId))) {
-    state = hostDecider.evolve(state, { type: recorded.type, data: recorded.data } as HostEvent);
-  }
-  if (!state.agentKeys) return null;
+export function registeredAgentKeys(host: HostState): RegisteredAgentKeys | null {
+  if (!host.agentKeys) return null;
   return {
-    signing: importPublicKey(state.agentKeys.signing, 'ed25519'),
-    sealing: importPublicKey(state.agentKeys.sealing, 'x25519'),
+    signing: importPublicKey(host.agentKeys.signing, 'ed25519'),
+    sealing: importPublicKey(host.agentKeys.sealing, 'x25519'),
   };
 }

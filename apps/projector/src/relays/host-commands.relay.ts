@@ -1,5 +1,7 @@
 import {
   desiredStateOf,
+  hostDecider,
+  hostStream,
   LOCAL_USER_CATEGORY,
   LOCAL_USER_CHANGE_TYPES,
   localUserDecider,
@@ -10,6 +12,7 @@ import {
   type LocalUserEvent,
 } from '@ops/domain';
 import type { SecretBox } from '@ops/infra/crypto/secret-box';
+import { catchUp } from '@ops/infra/event-sourcing/stream-loading';
 import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { HostCommandDispatcher } from '@ops/infra/host-commands/host-command-dispatcher';
 import { signHostCommand } from '@ops/infra/host-trust/host-command-signature';
@@ -62,7 +65,11 @@ export class HostCommandsRelay implements Projection {
         revision: event.revision.toString(),
         desired: desired.get(event.id)!,
       };
-      if (!hostKeys.has(hostId)) hostKeys.set(hostId, await registeredAgentKeys(this.store, hostId));
+      if (!hostKeys.has(hostId)) {
+        const host = hostStream(hostId);
+        const { state } = await catchUp(this.store, host, hostDecider, hostDecider.initialState, -1n);
+        hostKeys.set(hostId, registeredAgentKeys(state));
+      }
       try {
         ready.push(
           signHostCommand(this.sealedFor(command, hostKeys.get(hostId) ?? null), this.trust.signingKey),
