@@ -5,7 +5,7 @@ import { START } from '../event-store';
 import { encodePosition } from '../position';
 import { DigestExportError, exportedDigestLine, type DigestSink } from './digest-export';
 import { DIGEST_EVENT_TYPE, DIGEST_STREAM, VISIBLE_HEAD_SQL } from './event-log-sql';
-import { parseDigestData, RecordedDigests } from './recorded-digests';
+import { RecordedDigests } from './recorded-digests';
 import type { AuditSigningKey, TrustedKey } from './signing-key';
 import {
   DIGEST_FORMAT,
@@ -90,14 +90,10 @@ export class DigestSigner {
     lock: Queryable,
     request: DigestRequest,
   ): Promise<SignedDigest<ChainedDigestPayload>> {
-    const previous = (
-      await lock.query<{ revision: string; data: unknown }>(
-        `SELECT revision::text AS revision, data FROM events WHERE stream_name = $1 ORDER BY revision DESC LIMIT 1`,
-        [DIGEST_STREAM],
-      )
-    ).rows[0];
-    // A damaged predecessor cannot be named by its hash; signing on would hide it in a fresh chain.
-    const previousDigest = previous ? digestHash(parseDigestData(previous.data).payload) : null;
+    // A damaged predecessor cannot be named by its hash (latest throws); signing on would hide it in
+    // a fresh chain.
+    const previous = await this.recorded.latest(lock);
+    const previousDigest = previous ? digestHash(previous.payload) : null;
     const sequence = previous ? Number(previous.revision) + 1 : 0;
     // Heads a crashed signer recorded for a digest that never made it into the log.
     await lock.query('DELETE FROM audit_digest_heads WHERE sequence >= $1', [sequence]);

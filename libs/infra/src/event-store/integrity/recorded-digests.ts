@@ -32,8 +32,9 @@ const HEAD_COLUMNS = 'stream_name, revision::text AS revision, hash';
 export class RecordedDigests {
   constructor(private readonly pool: Pool) {}
 
-  async latest(): Promise<RecordedDigest | null> {
-    const { rows } = await this.pool.query<{ data: unknown; revision: string }>(
+  /** The newest digest; `client` lets a signer read it on the connection that holds its lock. */
+  async latest(client: Pick<Pool, 'query'> = this.pool): Promise<RecordedDigest | null> {
+    const { rows } = await client.query<{ data: unknown; revision: string }>(
       `SELECT data, revision::text AS revision FROM events WHERE stream_name = $1 ORDER BY revision DESC LIMIT 1`,
       [DIGEST_STREAM],
     );
