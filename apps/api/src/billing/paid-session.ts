@@ -32,8 +32,12 @@ export function checkPaidSession(
       problem: `amount_total ${session.amount_total} differs from the price of ${creditPackage.id} (${creditPackage.priceCents} cents)`,
     };
   }
-  const paymentIntent = session.payment_intent;
-  const paymentIntentId = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id;
+  const paymentIntentId = expandableId(session.payment_intent);
   if (!paymentIntentId) return { problem: 'the paid session names no payment_intent' };
   return { userId, creditPackage, sessionId: session.id, paymentIntentId };
+}
+
+/** The id of a Stripe field that holds either an id or, when expanded, the object itself. */
+export function expandableId(field: string | { id: string } | null | undefined): string | undefined {
+  return typeof field === 'string' ? field : field?.id;
 }

@@ -24,7 +24,7 @@ import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import Stripe from 'stripe';
 import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
 import type { WebhookOutcome, WebhookReceivedView } from './dto/billing-views.dto';
-import { checkPaidSession } from './paid-session';
+import { checkPaidSession, expandableId } from './paid-session';
 import { STRIPE } from './stripe-client';
 
 /**
@@ -129,7 +129,7 @@ export class StripeWebhookService {
     eventId: string,
     reversal: Pick<ReversePurchase, 'trigger' | 'reference' | 'reversedCents' | 'paidCents'>,
   ): Promise<WebhookReceivedView> {
-    const paymentIntentId = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id;
+    const paymentIntentId = expandableId(paymentIntent);
     const userId = paymentIntentId ? await this.buyerOf(paymentIntentId) : undefined;
     if (!paymentIntentId || !userId) {
       this.logger.error(

@@ -14,8 +14,11 @@ import type { ChatMessageLike, ContentPart } from './chat-message';
 /** Longest `https:` image URL accepted. */
 export const MAX_IMAGE_HTTPS_URL_LENGTH = 2_048;
 
-/** The inline formats every vision provider here accepts (Anthropic's list is the narrowest). */
-const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/]*={0,2})$/;
+/**
+ * The inline formats every vision provider here accepts (Anthropic's list is the narrowest): the
+ * media type, then the base64 data. Provider translations read inline images with it too.
+ */
+export const DATA_IMAGE_URL = /^data:(image\/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/]*={0,2})$/;
 
 /** Names that always mean this machine or its local network, whatever DNS says. */
 const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
@@ -65,7 +68,7 @@ function vetDataUrl(raw: string, limits: ImageUrlLimits): ImageUrlVerdict {
   if (raw.length > limits.maxDataUrlBytes) {
     return { problem: `data: URL must be at most ${limits.maxDataUrlBytes} bytes` };
   }
-  const match = DATA_IMAGE.exec(raw);
+  const match = DATA_IMAGE_URL.exec(raw);
   if (!match || match[2].length % 4 !== 0 || match[2].length === 0) {
     return { problem: 'data: URL must be data:image/(png|jpeg|gif|webp);base64,<base64>' };
   }

@@ -20,6 +20,7 @@ export {
 } from './problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './validation';
 export {
+  describeOpenAiError,
   OPENAI_ERROR_ROUTES,
   OpenAiCompatibleError,
   openAiErrorFormatter,

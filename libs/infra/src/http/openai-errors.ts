@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import type { ProblemDetails } from './problem-details';
+import { translateKnownError } from './known-errors';
+import { toProblemDetails, type ProblemDetails } from './problem-details';
 import type { ErrorFormatter, RouteErrorFormat } from './problem-details.filter';
 
 /** What OpenAI's SDKs read from an error body: `error.type` and `error.code` are machine-readable. */
@@ -62,3 +63,13 @@ export const OPENAI_ERROR_ROUTES: RouteErrorFormat[] = [
   '/api/v1/llm/chat/',
   '/api/v1/llm/models',
 ].map((pathPrefix) => ({ pathPrefix, format: openAiErrorFormatter }));
+
+/** Any error as an OpenAI-compatible route answers it: its problem (status, detail) and OpenAI body. */
+export function describeOpenAiError(error: unknown): {
+  problem: ProblemDetails;
+  body: OpenAiErrorBody['error'];
+} {
+  const problem = toProblemDetails(translateKnownError(error), '');
+  const { error: body } = openAiErrorFormatter(problem, error).body as OpenAiErrorBody;
+  return { problem, body };
+}

@@ -9,13 +9,7 @@ import {
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import {
-  GatewayRefusalMetrics,
-  openAiErrorFormatter,
-  toProblemDetails,
-  type OpenAiErrorBody,
-} from '@ops/infra/http';
-import { translateKnownError } from '@ops/infra/http/known-errors';
+import { describeOpenAiError, GatewayRefusalMetrics } from '@ops/infra/http';
 import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
@@ -43,8 +37,7 @@ interface Outcome {
  * kept forever and replayed to auditors, so its message is redacted once more, whatever its source.
  */
 function describeError(error: unknown): RequestFailed['data']['error'] {
-  const problem = toProblemDetails(translateKnownError(error), '');
-  const { error: body } = openAiErrorFormatter(problem, error).body as OpenAiErrorBody;
+  const { problem, body } = describeOpenAiError(error);
   return {
     type: body.type,
     code: body.code ?? 'error',
@@ -118,7 +111,9 @@ export class ChatCompletionsService {
       planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context);
     } catch (thrown) {
       const error = asUnavailable(thrown);
-      this.recordRefusal(error);
+      // Counted, not recorded: nothing happened to any account, and a flood of refusals must not grow
+      // the log.
+      this.refusals.refused(error);
       throw error;
     }
     const routed = this.recordRouting(planned);
@@ -142,14 +137,6 @@ export class ChatCompletionsService {
       response.off('close', onClose);
       await routed.catch(() => undefined);
     }
-  }
-
-  /**
-   * A request refused before routing (bad input, no credits, no such model, no provider) is counted,
-   * not recorded: nothing happened to any account, and a flood of refusals must not grow the log.
-   */
-  private recordRefusal(error: unknown): void {
-    this.refusals.refused(error);
   }
 
   private recordRouting(planned: PlannedRequest): Promise<void> {

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { translateKnownError } from '../known-errors';
-import { openAiErrorFormatter, type OpenAiErrorBody } from '../openai-errors';
-import { toProblemDetails } from '../problem-details';
+import { describeOpenAiError } from '../openai-errors';
 
 /**
  * Requests the LLM gateway refused before routing them (bad input, no credits, a model the tier may
@@ -24,8 +22,7 @@ export class GatewayRefusalMetrics {
   }
 
   refused(error: unknown): void {
-    const problem = toProblemDetails(translateKnownError(error), '');
-    const { error: body } = openAiErrorFormatter(problem, error).body as OpenAiErrorBody;
+    const { problem, body } = describeOpenAiError(error);
     this.refusals.inc({ status: String(problem.status), reason: body.code ?? body.type });
   }
 }

@@ -1,3 +1,4 @@
+import { DATA_IMAGE_URL } from '@ops/domain';
 import type {
   AssistantMessage,
   ChatCompletionRequest,
@@ -20,9 +21,6 @@ export interface AnthropicRequestOptions {
   defaultMaxTokens: number;
   stream: boolean;
 }
-
-/** The inline image types Anthropic accepts; anything else is refused rather than sent as a `url` source. */
-const DATA_URL = /^data:(image\/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/]*={0,2})$/;
 
 /** An OpenAI chat request as an Anthropic Messages request for `model`. */
 export function toAnthropicRequest(
@@ -113,7 +111,8 @@ function userBlocks(content: string | UserContentPart[]): AnthropicContentBlock[
 
 /** The gateway vets image URLs before any call; this only keeps the translation from widening them. */
 function imageBlock(url: string): AnthropicContentBlock {
-  const inline = DATA_URL.exec(url);
+  // Only the inline types Anthropic accepts; anything else is refused rather than sent as a `url` source.
+  const inline = DATA_IMAGE_URL.exec(url);
   if (inline) return { type: 'image', source: { type: 'base64', media_type: inline[1], data: inline[2] } };
   if (!url.startsWith('https://')) throw unsupported('images must be https: or data:image/…;base64 URLs');
   return { type: 'image', source: { type: 'url', url } };
