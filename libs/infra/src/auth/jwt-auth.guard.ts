@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { TokenExpiredError } from 'jsonwebtoken';
 import { ACCEPTS_API_KEY } from './accepts-api-key.decorator';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ApiKeyAuthenticator, type ApiKeyOwner } from './api-key-authenticator';
 import { isApiKeyToken } from './api-key-secret';
 import type { AuthenticatedUser } from './authenticated-user';
 import { DeactivatedSubjects } from './deactivated-subjects';
@@ -32,13 +32,17 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
     const token = extractBearerToken(request);
+    let deactivated: boolean;
     if (token !== null && isApiKeyToken(token)) {
       const acceptsApiKey = this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY, targets);
-      request.user = await this.authenticateApiKey(token, acceptsApiKey === true, context);
+      const owner = await this.authenticateApiKey(token, acceptsApiKey === true, context);
+      request.user = owner.user;
+      deactivated = owner.deactivated;
     } else {
       await (super.canActivate(context) as Promise<boolean>);
+      deactivated = request.user !== undefined && (await this.deactivated.isDeactivated(request.user.id));
     }
-    if (request.user && (await this.deactivated.isDeactivated(request.user.id))) {
+    if (deactivated) {
       this.challenge(context);
       throw new UnauthorizedException('This account is deactivated');
     }
@@ -56,9 +60,9 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     token: string,
     accepted: boolean,
     context: ExecutionContext,
-  ): Promise<AuthenticatedUser> {
-    const user = accepted ? await this.apiKeys.authenticate(token) : null;
-    if (user) return user;
+  ): Promise<ApiKeyOwner> {
+    const owner = accepted ? await this.apiKeys.authenticate(token) : null;
+    if (owner) return owner;
     this.challenge(context);
     throw new UnauthorizedException(
       accepted
