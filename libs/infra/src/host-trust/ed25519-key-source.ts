@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadOrCreateSecretFile } from '../crypto/secret-file';
-import { keyIdOf } from '../event-store/integrity/signing-key';
+import { keyIdOf } from '../crypto/key-id';
 import type { TrustKeyType } from './public-keys';
 import type { Ed25519SigningKey } from './signed-payload';
 

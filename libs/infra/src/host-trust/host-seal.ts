@@ -10,7 +10,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { canonicalJson } from '../event-store/integrity/canonical-json';
-import { keyIdOf } from '../event-store/integrity/signing-key';
+import { keyIdOf } from '../crypto/key-id';
 
 /** The SPKI DER of an X25519 key is this header followed by the 32 raw bytes (RFC 8410). */
 const X25519_SPKI_HEADER = Buffer.from('302a300506032b656e032100', 'hex');

@@ -1,7 +1,7 @@
 import type { TrustSignature } from '@ops/domain';
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../event-store/integrity/canonical-json';
-import { keyIdOf } from '../event-store/integrity/signing-key';
+import { keyIdOf } from '../crypto/key-id';
 
 /** An Ed25519 private key and the id of its public half. */
 export interface Ed25519SigningKey {

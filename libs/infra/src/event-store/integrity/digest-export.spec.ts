@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportedDigestLine, FileDigestSink, readExportedDigests } from './digest-export';
-import { keyIdOf } from './signing-key';
+import { keyIdOf } from '../../crypto/key-id';
 import {
   DIGEST_FORMAT,
   digestHash,

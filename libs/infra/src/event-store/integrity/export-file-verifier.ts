@@ -3,7 +3,8 @@ import { ChainVerifier } from './chain-verifier';
 import { holdsWholeStreams, streamInScope, type ExportedEvent } from './export-format';
 import { readExportFile } from './export-file-reader';
 import { ProblemList, type IntegrityProblem } from './integrity-problem';
-import { keyIdOf, parsePublicKey } from './signing-key';
+import { keyIdOf } from '../../crypto/key-id';
+import { parsePublicKey } from './signing-key';
 import {
   compareStreamNames,
   HeadsRoot,

@@ -1,13 +1,8 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-} from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../../config/app-config';
-import { loadOrCreateSecretFile } from '../../crypto/secret-file';
+import { keyIdOf } from '../../crypto/key-id';
+import { ed25519SigningKey, loadPrivateKeyPem } from '../../host-trust/ed25519-key-source';
 
 export const LOCAL_AUDIT_SIGNING_KEY_FILE = 'audit-signing-key.pem';
 
@@ -17,14 +12,6 @@ export interface AuditSigningKey {
   publicKey: KeyObject;
   publicKeyPem: string;
   keyId: string;
-}
-
-/** A short, stable name of a public key: SHA-256 of its SPKI DER, first 32 hex digits. */
-export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256')
-    .update(publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('hex')
-    .slice(0, 32);
 }
 
 /** An Ed25519 public key from PEM (SPKI), refusing any other kind of key. */
@@ -43,26 +30,17 @@ export function parsePublicKey(pem: string): KeyObject {
 export function loadAuditSigningKey(
   config: Pick<AppConfig, 'AUDIT_SIGNING_KEY' | 'AUDIT_SIGNING_KEY_FILE' | 'DATA_DIR'>,
 ): AuditSigningKey {
-  const pem =
-    config.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n') ??
-    (config.AUDIT_SIGNING_KEY_FILE
-      ? readFileSync(config.AUDIT_SIGNING_KEY_FILE, 'utf8')
-      : loadOrCreateSecretFile(config.DATA_DIR, LOCAL_AUDIT_SIGNING_KEY_FILE, () =>
-          generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        ));
-  const privateKey = createPrivateKey(pem);
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(
-      'The audit signing key (AUDIT_SIGNING_KEY / AUDIT_SIGNING_KEY_FILE) must be an Ed25519 private key',
-    );
-  }
-  const publicKey = createPublicKey(privateKey);
-  return {
-    privateKey,
-    publicKey,
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    keyId: keyIdOf(publicKey),
-  };
+  const pem = loadPrivateKeyPem(
+    {
+      pem: config.AUDIT_SIGNING_KEY,
+      file: config.AUDIT_SIGNING_KEY_FILE,
+      dataDir: config.DATA_DIR,
+      fileName: LOCAL_AUDIT_SIGNING_KEY_FILE,
+    },
+    'ed25519',
+  );
+  const key = ed25519SigningKey(pem, 'The audit signing key (AUDIT_SIGNING_KEY / AUDIT_SIGNING_KEY_FILE)');
+  return { ...key, publicKeyPem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 /** The public key digests are verified with, and whether it was configured apart from the signing key. */

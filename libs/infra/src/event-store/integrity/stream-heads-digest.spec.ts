@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { keyIdOf } from './signing-key';
+import { keyIdOf } from '../../crypto/key-id';
 import {
   compareStreamNames,
   DIGEST_FORMAT,
