@@ -73,7 +73,10 @@ describe('README: its shell examples run as written', () => {
         OLLAMA_BASE_URL: ollama.baseUrl,
         GROQ_BASE_URL: groq.baseUrl,
       });
-      app = await NestFactory.create(SingleNodeModule.forRoot(config), { logger: false, abortOnError: false });
+      app = await NestFactory.create(SingleNodeModule.forRoot(config), {
+        logger: false,
+        abortOnError: false,
+      });
       configureHttpApp(app, config);
       await app.listen(port);
     });

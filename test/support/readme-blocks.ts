@@ -174,7 +174,9 @@ export function problemsOf(session: SessionOutcome): string[] {
     const where = `README line ${block.line}`;
     const context = `\n${block.code}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
     if (!finished) {
-      problems.push(`${where}: the block failed (bash exited ${session.exitCode ?? 'on a timeout'})${context}`);
+      problems.push(
+        `${where}: the block failed (bash exited ${session.exitCode ?? 'on a timeout'})${context}`,
+      );
       break;
     }
     if (stdout === '' && assignedVariables(block.code).length === 0) {
