@@ -1,7 +1,14 @@
-import OpenAI, { APIError } from 'openai';
+import OpenAI from 'openai';
 import request from 'supertest';
 import { eventually } from '../support/app';
-import { GATEWAY_TEST_CATALOG, routeOf, startGatewayApp, type GatewayTestApp } from '../support/gateway';
+import {
+  errorMessageOf,
+  failureOf,
+  GATEWAY_TEST_CATALOG,
+  routeOf,
+  startGatewayApp,
+  type GatewayTestApp,
+} from '../support/gateway';
 
 const METRICS_TOKEN = 'metrics-token-gateway-0123456789';
 const PROMPT: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Hello there, how are you?' }];
@@ -100,15 +107,7 @@ describe('LLM gateway and credit metrics', () => {
     expect([usage.prompt, usage.completion]).toEqual([reported?.prompt_tokens, reported?.completion_tokens]);
     return usage;
   };
-  const failure = (model: string) =>
-    sdk()
-      .chat.completions.create({ model, messages: PROMPT })
-      .then(
-        () => {
-          throw new Error('the request should have failed');
-        },
-        (error: unknown) => error as APIError,
-      );
+  const failure = (model: string) => failureOf(sdk().chat.completions.create({ model, messages: PROMPT }));
   const sum = (usages: Usage[], field: keyof Usage) =>
     usages.reduce((total, usage) => total + usage[field], 0);
 
@@ -186,7 +185,7 @@ describe('LLM gateway and credit metrics', () => {
     expect(refused).toMatchObject({ status: 503, code: 'provider_unavailable' });
     const [, retryAt] =
       /^no provider serving 'gpt-4o-mini' is up: openai is failing and its circuit breaker lets a trial call through at (\S+)$/.exec(
-        (refused.error as { message: string }).message,
+        errorMessageOf(refused),
       ) ?? [];
     // Thirty seconds of cooldown from the third failure.
     expect(Date.parse(retryAt) - Date.now()).toBeGreaterThan(20_000);

@@ -1,15 +1,18 @@
-import OpenAI, { APIError } from 'openai';
+import OpenAI from 'openai';
 import request from 'supertest';
 import { eventually } from '../support/app';
 import type { FakeProvider } from '../support/fake-providers';
-import { GATEWAY_TEST_CATALOG, startGatewayApp, type GatewayTestApp } from '../support/gateway';
+import {
+  errorMessageOf,
+  failureOf,
+  GATEWAY_TEST_CATALOG,
+  startGatewayApp,
+  type GatewayTestApp,
+} from '../support/gateway';
 
 const PROMPT: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Hello there, how are you?' }];
 const OWN_OPENAI_KEY = 'sk-quinnOwnOpenAiKey000000000000';
 const BYOK_ROUTE = /with BYOK \((POST) (\/api\/v1\/[a-z/]+)\)/;
-
-/** The body's `error.message`, as the gateway wrote it (the SDK's own message adds the status). */
-const messageOf = (error: APIError) => (error.error as { message: string }).message;
 
 /*
  * Issue 15: a request the gateway cannot route says what a person can do about it. The stand-in
@@ -19,15 +22,7 @@ describe('LLM gateway: requests it cannot route name the remedy', () => {
   let gateway: GatewayTestApp;
 
   const refusal = (model: string) =>
-    gateway
-      .sdk('quinn')
-      .chat.completions.create({ model, messages: PROMPT })
-      .then(
-        () => {
-          throw new Error(`the gateway answered a request for ${model} it cannot route`);
-        },
-        (error: unknown) => error as APIError,
-      );
+    failureOf(gateway.sdk('quinn').chat.completions.create({ model, messages: PROMPT }));
   const upstreamCalls = () =>
     Object.values(gateway.upstreams).reduce(
       (sum, upstream: FakeProvider) =>
@@ -72,7 +67,7 @@ describe('LLM gateway: requests it cannot route name the remedy', () => {
 
   it("names the model's provider and its variable once another provider serves, and the remedy works", async () => {
     // The remedy the refusal names, followed to the letter: the user's own key, added where it says.
-    const [, method, path] = BYOK_ROUTE.exec(messageOf(await refusal('gpt-4o-mini'))) ?? [];
+    const [, method, path] = BYOK_ROUTE.exec(errorMessageOf(await refusal('gpt-4o-mini'))) ?? [];
     expect([method, path]).toEqual(['POST', '/api/v1/llm/byok/keys']);
     gateway.upstreams.openai.acceptKey(OWN_OPENAI_KEY);
     await request(gateway.app.getHttpServer())
@@ -96,7 +91,7 @@ describe('LLM gateway: requests it cannot route name the remedy', () => {
       code: 'provider_not_configured',
     });
     const family = await refusal('small-chat');
-    expect([family.code, messageOf(family)]).toEqual([
+    expect([family.code, errorMessageOf(family)]).toEqual([
       'provider_not_configured',
       "only ollama and groq serve 'small-chat', and none of them is configured here: " +
         'set OLLAMA_BASE_URL or GROQ_API_KEY, or add your own groq key with BYOK (POST /api/v1/llm/byok/keys)',
@@ -107,7 +102,7 @@ describe('LLM gateway: requests it cannot route name the remedy', () => {
     await gateway.setPlan('quinn', { tier: 'starter' });
     const error = await refusal('claude-sonnet-4-5');
     expect(error).toMatchObject({ status: 403, code: 'model_not_in_tier', param: 'model' });
-    expect(messageOf(error)).toBe(
+    expect(errorMessageOf(error)).toBe(
       "model 'claude-sonnet-4-5' needs the professional tier or higher; this account is on starter: " +
         "an admin can raise the plan's tier (PUT /api/v1/llm/credits/plan)",
     );
