@@ -179,6 +179,8 @@ describe('LLM gateway and credit metrics', () => {
       value('llm_gateway_requests_total', { provider: 'openai', model: 'gpt-4o-mini', status: '502' }),
     ).toBe(3);
     expect(value('llm_provider_breaker_state', { provider: 'openai' })).toBe(2);
+    // Released on failure as settled on success: no hold outlives its request.
+    expect(value('ops_credit_holds_open')).toBe(0);
     expect(value('llm_provider_breaker_state', { provider: 'groq' })).toBe(0);
 
     const refused = await failure('gpt-4o-mini');

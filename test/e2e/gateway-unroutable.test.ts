@@ -54,8 +54,8 @@ describe('LLM gateway: requests it cannot route name the remedy', () => {
       expect(error.status).toBe(503);
       expect(error.error).toEqual({
         message:
-          "no provider configured: set OPENAI_API_KEY or another provider's key (OLLAMA_BASE_URL or " +
-          'VLLM_BASE_URL for a local server), or add your own key with BYOK (POST /api/v1/llm/byok/keys)',
+          "no provider configured: set OPENAI_API_KEY or another provider's key (VLLM_BASE_URL or " +
+          'OLLAMA_BASE_URL for a local server), or add your own key with BYOK (POST /api/v1/llm/byok/keys)',
         type: 'api_error',
         param: null,
         code: 'no_provider_configured',

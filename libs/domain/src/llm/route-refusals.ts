@@ -4,10 +4,11 @@ import type { Tier } from './tiers';
 
 /*
  * A refusal names what a person can change: the variable an operator sets, the route a user adds a key
- * with, the plan field an admin raises. The routes are apps/api's; an e2e test calls each by this text.
+ * with, the plan field an admin raises. The routes are apps/api's; the e2e suites follow them as written.
  */
 export const BYOK_KEYS_ROUTE = 'POST /api/v1/llm/byok/keys';
 export const ACCOUNT_PLAN_ROUTE = 'PUT /api/v1/llm/credits/plan';
+export const MODELS_ROUTE = 'GET /v1/models';
 
 /** A provider that could serve the request but cannot take it now. */
 export interface UnreachableProvider {
@@ -27,8 +28,13 @@ export interface Unreachable {
   readonly providers: readonly UnreachableProvider[];
 }
 
+const PRIVACY = 'privacy mode allows only local providers';
+const LOCAL = PROVIDERS.filter((info) => info.local);
+/** The provider most operators have a key for: the example a first start is given. */
+const EXAMPLE = PROVIDERS.filter((info) => info.id === 'openai').map(setupVariable);
+
 const NOTHING_CONFIGURED =
-  "no provider configured: set OPENAI_API_KEY or another provider's key (OLLAMA_BASE_URL or VLLM_BASE_URL " +
+  `no provider configured: set ${oneOf(EXAMPLE)} or another provider's key (${oneOf(LOCAL.map(setupVariable))} ` +
   `for a local server), or add your own key with BYOK (${BYOK_KEYS_ROUTE})`;
 
 /**
@@ -36,13 +42,11 @@ const NOTHING_CONFIGURED =
  * their next trial (they come back on their own); otherwise the ones to configure, with their variables.
  */
 export function unreachableRefusal(facts: Unreachable): RoutingError {
-  const infos = (configured: boolean) =>
-    PROVIDERS.filter((info) =>
-      facts.providers.some((entry) => entry.provider === info.id && entry.configured === configured),
-    );
   const down = facts.providers.filter((entry) => entry.configured);
-  const unconfigured = infos(false);
-  const privacy = facts.privacy ? 'privacy mode allows only local providers, and ' : '';
+  const unconfigured = PROVIDERS.filter((info) =>
+    facts.providers.some((entry) => entry.provider === info.id && !entry.configured),
+  );
+  const privacy = facts.privacy ? `${PRIVACY}, and ` : '';
   if (down.length > 0) {
     const reasons = down.map(({ provider, retryAt }) =>
       retryAt === null
@@ -67,6 +71,23 @@ export function unreachableRefusal(facts: Unreachable): RoutingError {
   return new RoutingError(
     'provider_not_configured',
     `only ${all(names)} ${names.length === 1 ? 'serves' : 'serve'} ${facts.what}, and ${which} configured here: ${remedy(unconfigured)}`,
+    'model',
+  );
+}
+
+export function unknownModelRefusal(requested: string): RoutingError {
+  return new RoutingError(
+    'model_not_found',
+    `model '${requested}' is not in the catalog (${MODELS_ROUTE} lists the models there are)`,
+    'model',
+  );
+}
+
+/** Privacy mode, and no local model in the catalog could serve: the client must name one that is. */
+export function noLocalModelRefusal(why: string): RoutingError {
+  return new RoutingError(
+    'no_local_provider',
+    `${PRIVACY}, and ${why}: name a model that ${oneOf(LOCAL.map((info) => info.id))} serves (${MODELS_ROUTE} lists them)`,
     'model',
   );
 }

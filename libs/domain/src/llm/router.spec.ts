@@ -382,7 +382,7 @@ describe('route: privacy mode', () => {
     );
     expect(error.message).toBe(
       "privacy mode allows only local providers, and 'gpt-4o-mini' has no local deployment: " +
-        'name a model that ollama or vllm serves',
+        'name a model that vllm or ollama serves (GET /v1/models lists them)',
     );
   });
 
@@ -601,8 +601,8 @@ describe('route: auto', () => {
 
   it('answers no_provider_configured, saying what to set, when nothing is configured at all', () => {
     const message =
-      "no provider configured: set OPENAI_API_KEY or another provider's key (OLLAMA_BASE_URL or " +
-      'VLLM_BASE_URL for a local server), or add your own key with BYOK (POST /api/v1/llm/byok/keys)';
+      "no provider configured: set OPENAI_API_KEY or another provider's key (VLLM_BASE_URL or " +
+      'OLLAMA_BASE_URL for a local server), or add your own key with BYOK (POST /api/v1/llm/byok/keys)';
     const nothing = Object.fromEntries(PROVIDER_IDS.map((id) => [id, { available: false, health: 'up' }]));
     for (const providers of [{}, nothing]) {
       for (const requestedModel of ['auto', 'claude-sonnet-4-5']) {

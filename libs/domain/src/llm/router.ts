@@ -1,7 +1,13 @@
 import { findModels, type Catalog, type ModelInfo } from './catalog';
 import type { PowerLevel } from './power-levels';
 import { PROVIDER_IDS, type ProviderId } from './providers';
-import { emptyTierRefusal, tierRefusal, unreachableRefusal } from './route-refusals';
+import {
+  emptyTierRefusal,
+  noLocalModelRefusal,
+  tierRefusal,
+  unknownModelRefusal,
+  unreachableRefusal,
+} from './route-refusals';
 import { RoutingError } from './routing-error';
 import type { TaskKind } from './task-kind';
 import { TIERS, tierAllows, type Tier } from './tiers';
@@ -86,11 +92,7 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   const requested = input.requestedModel;
   const lookup = findModels(input.catalog, requested);
   if (lookup.models.length === 0) {
-    throw new RoutingError(
-      'model_not_found',
-      `model '${requested}' is not in the catalog (GET /v1/models lists the models there are)`,
-      'model',
-    );
+    throw unknownModelRefusal(requested);
   }
   const inTier = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
   if (inTier.length === 0) {
@@ -116,11 +118,7 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   if (input.privacy) {
     pool = pool.filter((model) => model.local);
     if (pool.length === 0) {
-      throw new RoutingError(
-        'no_local_provider',
-        `privacy mode allows only local providers, and '${requested}' has no local deployment: name a model that ollama or vllm serves`,
-        'model',
-      );
+      throw noLocalModelRefusal(`'${requested}' has no local deployment`);
     }
   }
   const ready = reachableFitting(input, pool, `'${requested}'`);
@@ -163,10 +161,7 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
   if (input.privacy) pool = pool.filter((model) => model.local);
   if (pool.length === 0) {
     throw input.privacy
-      ? new RoutingError(
-          'no_local_provider',
-          `privacy mode allows only local providers, and the catalog has no local model the ${input.tier} tier may use for this request`,
-        )
+      ? noLocalModelRefusal(`the catalog has no local model the ${input.tier} tier may use for this request`)
       : emptyTierRefusal(input.tier, input.needsTools);
   }
   // The power level narrows the choice when it can, but never leaves a tier with nothing: a free account
