@@ -7,7 +7,7 @@ import {
   type TaskKind,
   type Tier,
 } from '@ops/domain';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +181,21 @@ export interface GatewayTestApp extends TestApp {
 export interface GatewayAppOptions {
   /** Catalog entries served instead of the built-in catalog (e.g. GATEWAY_TEST_CATALOG). */
   catalog?: object[];
+}
+
+/** The SDK's error for a request the gateway must refuse or fail; an answer fails the test instead. */
+export function failureOf(pending: Promise<unknown>): Promise<APIError> {
+  return pending.then(
+    () => {
+      throw new Error('the gateway answered a request it should have refused or failed');
+    },
+    (error: unknown) => error as APIError,
+  );
+}
+
+/** The body's `error.message` as the gateway wrote it (the SDK's own message adds the status). */
+export function errorMessageOf(error: APIError): string {
+  return (error.error as { message: string }).message;
 }
 
 /** Why the gateway routed a request where it did, from its response headers. */

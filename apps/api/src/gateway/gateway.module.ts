@@ -4,6 +4,7 @@ import { ByokKeyResolver } from '../byok/byok-key-resolver';
 import { ByokModule } from '../byok/byok.module';
 import { ChatCompletionsService } from './completion/chat-completions.service';
 import { RequestLedger } from './completion/request-ledger';
+import { RequestMetrics } from './completion/request-metrics';
 import { RequestPlanner } from './completion/request-planner';
 import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
@@ -28,6 +29,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     RequestCredits,
     HoldExpirySweeper,
     RequestLedger,
+    RequestMetrics,
     RequestPlanner,
     UpstreamChain,
     ChatCompletionsService,

@@ -3,6 +3,7 @@ import { DomainError } from '../shared/domain-error';
 import { formatMicros, type Micros } from '../shared/micros';
 import { assertValidUserId } from '../shared/user-id';
 import { parsePowerLevel } from '../llm/power-levels';
+import { ACCOUNT_PLAN_ROUTE } from '../llm/route-refusals';
 import { parseTier } from '../llm/tiers';
 import type {
   CreditAccountCommand,
@@ -253,7 +254,7 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
     if (committed + command.amountMicros > cap) {
       throw new CreditRefusal(
         'monthly_cap_exceeded',
-        `This request may cost up to ${command.amountMicros} micro-USD, which would pass the monthly cap of ${cap} (${committed} spent or held in ${period})`,
+        `This request may cost up to ${command.amountMicros} micro-USD, which would pass the monthly cap of ${cap} (${committed} spent or held in ${period}): an admin can raise the plan's monthly_cap_micros (${ACCOUNT_PLAN_ROUTE})`,
       );
     }
   }

@@ -280,6 +280,10 @@ describe('credit reservations', () => {
     it('a cap of zero refuses everything; no cap refuses nothing beyond the balance', () => {
       const capped = run([grant(10_000n), plan(0n)]).state;
       expect(refusedReason(capped, reserve('r1', 1n))).toBe('monthly_cap_exceeded');
+      // The refusal names the setting that lifts it.
+      expect(refusal(() => creditAccountDecider.decide(reserve('r1', 1n), capped)).message).toMatch(
+        /monthly cap of 0 .*: an admin can raise the plan's monthly_cap_micros \(PUT \/api\/v1\/llm\/credits\/plan\)$/,
+      );
       const uncapped = run([grant(10_000n), plan(null)]).state;
       expect(creditAccountDecider.decide(reserve('r1', 10_000n), uncapped)).toHaveLength(1);
     });

@@ -11,6 +11,7 @@ export * from './token-estimate';
 export * from './image-url-policy';
 export * from './pricing';
 export * from './routing-error';
+export * from './route-refusals';
 export * from './router';
 export * from './provider-health';
 export * from './rate-limits';

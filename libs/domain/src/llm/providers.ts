@@ -129,6 +129,19 @@ function provider(
 
 const BY_ID = new Map(PROVIDERS.map((info) => [info.id, info]));
 
+export function baseUrlVariable(info: Pick<ProviderInfo, 'envPrefix'>): string {
+  return `${info.envPrefix}_BASE_URL`;
+}
+
+export function apiKeyVariable(info: Pick<ProviderInfo, 'envPrefix'>): string {
+  return `${info.envPrefix}_API_KEY`;
+}
+
+/** What an operator sets to offer a provider: a local server's address, or the platform's key for a remote one. */
+export function setupVariable(info: Pick<ProviderInfo, 'envPrefix' | 'local'>): string {
+  return info.local ? baseUrlVariable(info) : apiKeyVariable(info);
+}
+
 export function isProviderId(value: unknown): value is ProviderId {
   return typeof value === 'string' && BY_ID.has(value as ProviderId);
 }

@@ -154,6 +154,7 @@ function expectRefusal(overrides: Partial<RouteInput>, code: RoutingFailure, cat
 }
 
 const LLAMA_TURBO = 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
+const CHAT_ONLY = { tools: false, vision: false, json: true };
 
 describe('route: a named model', () => {
   it('puts its own entries first, cheapest first, then the same family elsewhere', () => {
@@ -206,7 +207,8 @@ describe('route: a named model', () => {
     );
     expect(error.field).toBe('model');
     expect(error.message).toBe(
-      "model 'claude-sonnet-4-5' needs the professional tier or higher; this account is on starter",
+      "model 'claude-sonnet-4-5' needs the professional tier or higher; this account is on starter: " +
+        "an admin can raise the plan's tier (PUT /api/v1/llm/credits/plan)",
     );
     expect(chain({ requestedModel: 'claude-sonnet-4-5', tier: 'professional' })).toEqual([
       'anthropic/claude-sonnet-4-5',
@@ -214,9 +216,11 @@ describe('route: a named model', () => {
   });
 
   it('refuses an unknown model with model_not_found', () => {
-    expect(expectRefusal({ requestedModel: 'gpt-5-ultra' }, 'model_not_found', 'not_found').field).toBe(
+    const error = expectRefusal({ requestedModel: 'gpt-5-ultra' }, 'model_not_found', 'not_found');
+    expect([error.field, error.message]).toEqual([
       'model',
-    );
+      "model 'gpt-5-ultra' is not in the catalog (GET /v1/models lists the models there are)",
+    ]);
   });
 
   it('skips providers that are down and tries degraded ones after the healthy', () => {
@@ -232,15 +236,62 @@ describe('route: a named model', () => {
     ]);
   });
 
-  it('answers no_provider_available when every entry is down or unconfigured', () => {
+  it('answers provider_unavailable naming who is down, when it is retried, and who is not configured', () => {
     const providers = {
-      groq: { available: true, health: 'down' },
+      groq: { available: true, health: 'down', retryAt: '2026-12-07T04:00:30.000Z' },
       together: { available: false, health: 'up' },
+      deepinfra: { available: true, health: 'down', retryAt: null },
     } as const;
-    expectRefusal(
+    const error = expectRefusal(
       { requestedModel: 'llama-3.3-70b-versatile', providers },
-      'no_provider_available',
+      'provider_unavailable',
       'conflict',
+    );
+    expect(error.message).toBe(
+      "no provider serving 'llama-3.3-70b-versatile' is up: " +
+        'groq is failing and its circuit breaker lets a trial call through at 2026-12-07T04:00:30.000Z; ' +
+        'deepinfra is failing and a trial call is checking whether it is back; ' +
+        'ollama and together are not configured here (set OLLAMA_BASE_URL or TOGETHER_API_KEY, ' +
+        'or add your own together key with BYOK (POST /api/v1/llm/byok/keys))',
+    );
+  });
+
+  it("names the requested model's provider, its variable and BYOK when only it could serve", () => {
+    const providers = { ...allUp(), anthropic: { available: false, health: 'up' } } as const;
+    const error = expectRefusal(
+      { requestedModel: 'claude-sonnet-4-5', tier: 'professional', providers },
+      'provider_not_configured',
+      'conflict',
+    );
+    expect([error.field, error.message]).toEqual([
+      'model',
+      "only anthropic serves 'claude-sonnet-4-5', and it is not configured here: set ANTHROPIC_API_KEY, " +
+        'or add your own anthropic key with BYOK (POST /api/v1/llm/byok/keys)',
+    ]);
+    // The user's own key is a configuration too.
+    expect(
+      chain({
+        requestedModel: 'claude-sonnet-4-5',
+        tier: 'professional',
+        providers,
+        byokProviders: new Set(['anthropic']),
+      }),
+    ).toEqual(['anthropic/claude-sonnet-4-5']);
+  });
+
+  it('lists every provider of the family with its variable, and BYOK only for the remote ones', () => {
+    const providers = { ...allUp(), groq: { available: false, health: 'up' } } as const;
+    const unconfigured = { ...providers, ollama: { available: false, health: 'up' } } as const;
+    expect(chain({ requestedModel: 'llama-3.1-8b-instant', providers })).toEqual(['ollama/llama3.1:8b']);
+    expect(
+      expectRefusal(
+        { requestedModel: 'llama-3.1-8b-instant', providers: unconfigured },
+        'provider_not_configured',
+        'conflict',
+      ).message,
+    ).toBe(
+      "only ollama and groq serve 'llama-3.1-8b-instant', and none of them is configured here: " +
+        'set OLLAMA_BASE_URL or GROQ_API_KEY, or add your own groq key with BYOK (POST /api/v1/llm/byok/keys)',
     );
   });
 
@@ -324,24 +375,54 @@ describe('route: privacy mode', () => {
   });
 
   it('fails closed when the named model has no local deployment', () => {
-    expectRefusal({ privacy: true, requestedModel: 'gpt-4o-mini' }, 'no_local_provider', 'conflict');
+    const error = expectRefusal(
+      { privacy: true, requestedModel: 'gpt-4o-mini' },
+      'no_local_provider',
+      'conflict',
+    );
+    expect(error.message).toBe(
+      "privacy mode allows only local providers, and 'gpt-4o-mini' has no local deployment: " +
+        'name a model that vllm or ollama serves (GET /v1/models lists them)',
+    );
   });
 
   it('fails closed when no local provider is up, even with every cloud up and a BYOK key', () => {
     const providers = {
       ...allUp(),
-      ollama: { available: true, health: 'down' },
+      ollama: { available: true, health: 'down', retryAt: '2026-12-07T04:00:30.000Z' },
       vllm: { available: false, health: 'up' },
     } as const;
+    const error = expectRefusal(
+      { privacy: true, providers, byokProviders: new Set(['openai']) },
+      'provider_unavailable',
+      'conflict',
+    );
+    expect(error.message).toBe(
+      'privacy mode allows only local providers, and none serving a model this request may use is up: ' +
+        'ollama is failing and its circuit breaker lets a trial call through at 2026-12-07T04:00:30.000Z; ' +
+        'vllm is not configured here (set VLLM_BASE_URL)',
+    );
     expectRefusal(
+      { privacy: true, providers, requestedModel: 'llama-3.1-8b-instant' },
+      'provider_unavailable',
+      'conflict',
+    );
+  });
+
+  it('says which local server to configure when none is', () => {
+    const providers = {
+      ...allUp(),
+      ollama: { available: false, health: 'up' },
+      vllm: { available: false, health: 'up' },
+    } as const;
+    const error = expectRefusal(
       { privacy: true, providers, byokProviders: new Set(['openai']) },
       'no_local_provider',
       'conflict',
     );
-    expectRefusal(
-      { privacy: true, providers, requestedModel: 'llama-3.1-8b-instant' },
-      'no_local_provider',
-      'conflict',
+    expect(error.message).toBe(
+      'privacy mode allows only local providers, and none serving a model this request may use is configured: ' +
+        "set VLLM_BASE_URL or OLLAMA_BASE_URL to a local server's address",
     );
   });
 });
@@ -518,8 +599,33 @@ describe('route: auto', () => {
     ]);
   });
 
-  it('answers no_provider_available when nothing is configured', () => {
-    expectRefusal({ providers: {} }, 'no_provider_available', 'conflict');
+  it('answers no_provider_configured, saying what to set, when nothing is configured at all', () => {
+    const message =
+      "no provider configured: set OPENAI_API_KEY or another provider's key (VLLM_BASE_URL or " +
+      'OLLAMA_BASE_URL for a local server), or add your own key with BYOK (POST /api/v1/llm/byok/keys)';
+    const nothing = Object.fromEntries(PROVIDER_IDS.map((id) => [id, { available: false, health: 'up' }]));
+    for (const providers of [{}, nothing]) {
+      for (const requestedModel of ['auto', 'claude-sonnet-4-5']) {
+        const error = expectRefusal(
+          { providers, requestedModel, tier: 'professional' },
+          'no_provider_configured',
+          'conflict',
+        );
+        expect(error.message).toBe(message);
+      }
+    }
+  });
+
+  it('refuses with model_not_in_tier, naming the plan setting, when the tier may use no model', () => {
+    const catalog = [model('openai', 'big', { usd: [1, 1], minTier: 'professional' })];
+    expect(expectRefusal({ catalog, tier: 'free' }, 'model_not_in_tier', 'forbidden').message).toBe(
+      "the catalog has no model the free tier may use: an admin can raise the plan's tier " +
+        '(PUT /api/v1/llm/credits/plan)',
+    );
+    const toolless = [model('openai', 'plain', { usd: [1, 1], capabilities: CHAT_ONLY })];
+    expect(
+      expectRefusal({ catalog: toolless, needsTools: true }, 'model_not_in_tier', 'forbidden').message,
+    ).toMatch(/^no model the starter tier may use supports tools: /);
   });
 
   it('caps the chain at maxCandidates, four by default', () => {

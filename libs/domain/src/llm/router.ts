@@ -1,6 +1,13 @@
 import { findModels, type Catalog, type ModelInfo } from './catalog';
 import type { PowerLevel } from './power-levels';
 import { PROVIDER_IDS, type ProviderId } from './providers';
+import {
+  emptyTierRefusal,
+  noLocalModelRefusal,
+  tierRefusal,
+  unknownModelRefusal,
+  unreachableRefusal,
+} from './route-refusals';
 import { RoutingError } from './routing-error';
 import type { TaskKind } from './task-kind';
 import { TIERS, tierAllows, type Tier } from './tiers';
@@ -32,6 +39,8 @@ export interface ProviderRouteState {
   /** Configured on the platform: a key, or a local endpoint. */
   readonly available: boolean;
   readonly health: ProviderHealthStatus;
+  /** For a provider that is down: when its circuit breaker lets the next trial call through (ISO 8601). */
+  readonly retryAt?: string | null;
 }
 
 export interface RouteInput {
@@ -83,16 +92,12 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   const requested = input.requestedModel;
   const lookup = findModels(input.catalog, requested);
   if (lookup.models.length === 0) {
-    throw new RoutingError('model_not_found', `model '${requested}' is not in the catalog`, 'model');
+    throw unknownModelRefusal(requested);
   }
   const inTier = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
   if (inTier.length === 0) {
     const needed = TIERS[Math.min(...lookup.models.map((model) => TIERS.indexOf(model.minTier)))];
-    throw new RoutingError(
-      'model_not_in_tier',
-      `model '${requested}' needs the ${needed} tier or higher; this account is on ${input.tier}`,
-      'model',
-    );
+    throw tierRefusal(requested, needed, input.tier);
   }
   const entries = inTier.filter((model) => seesImages(input, model));
   if (entries.length === 0) {
@@ -113,11 +118,7 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   if (input.privacy) {
     pool = pool.filter((model) => model.local);
     if (pool.length === 0) {
-      throw new RoutingError(
-        'no_local_provider',
-        `privacy mode allows only local providers, and '${requested}' has no local deployment`,
-        'model',
-      );
+      throw noLocalModelRefusal(`'${requested}' has no local deployment`);
     }
   }
   const ready = reachableFitting(input, pool, `'${requested}'`);
@@ -160,18 +161,15 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
   if (input.privacy) pool = pool.filter((model) => model.local);
   if (pool.length === 0) {
     throw input.privacy
-      ? new RoutingError(
-          'no_local_provider',
-          'privacy mode allows only local providers, and none serves this request',
-        )
-      : new RoutingError('no_provider_available', `no model in the catalog serves the ${input.tier} tier`);
+      ? noLocalModelRefusal(`the catalog has no local model the ${input.tier} tier may use for this request`)
+      : emptyTierRefusal(input.tier, input.needsTools);
   }
   // The power level narrows the choice when it can, but never leaves a tier with nothing: a free account
   // asking for precision gets the best model it may use, still ranked the precision way.
   const atLevel = pool.filter(
     (model) => model.powerLevels.includes(input.powerLevel) && isServable(input, model),
   );
-  const ready = atLevel.length > 0 ? atLevel : reachableFitting(input, pool, 'any eligible model');
+  const ready = atLevel.length > 0 ? atLevel : reachableFitting(input, pool, 'a model this request may use');
 
   // A model the user's own key pays for comes first: it costs them no platform credits at all.
   const sorted = sortBy(ready, (model) => [
@@ -241,12 +239,20 @@ function reachableFitting(input: RouteInput, pool: readonly ModelInfo[], what: s
     );
   }
   const reachable = fitting.filter((model) => isReachable(input, model));
-  if (reachable.length === 0) {
-    throw input.privacy
-      ? new RoutingError('no_local_provider', 'privacy mode allows only local providers, and none is up')
-      : new RoutingError('no_provider_available', `no provider serving ${what} is available right now`);
-  }
+  if (reachable.length === 0) throw unreachable(input, fitting, what);
   return reachable;
+}
+
+/** The facts behind "nothing can take it": which providers are down, which are not configured. */
+function unreachable(input: RouteInput, pool: readonly ModelInfo[], what: string): RoutingError {
+  const providers = PROVIDER_IDS.filter((id) => pool.some((model) => model.provider === id)).map((id) => {
+    const state = providerState(input, id);
+    const configured = state.available || pool.some((model) => model.provider === id && isByok(input, model));
+    return { provider: id, configured, retryAt: state.retryAt ?? null };
+  });
+  const nothingConfigured =
+    input.byokProviders.size === 0 && !Object.values(input.providers).some((state) => state?.available);
+  return unreachableRefusal({ what, privacy: input.privacy, nothingConfigured, providers });
 }
 
 /** The prompt and at least one output token, or as many as asked for up to the model's own limit. */

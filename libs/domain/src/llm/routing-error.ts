@@ -5,19 +5,23 @@ export type RoutingFailure =
   | 'model_not_found'
   | 'model_not_in_tier'
   | 'no_local_provider'
-  | 'no_provider_available'
+  | 'no_provider_configured'
+  | 'provider_not_configured'
+  | 'provider_unavailable'
   | 'context_length_exceeded'
   | 'image_not_supported';
 
 /*
- * The last two "no provider" failures are about the platform's current state, not the request, so they
- * are `conflict` here; the gateway answers them 503 by their routing code.
+ * The "no provider" failures are about the platform's current state, not the request, so they are
+ * `conflict` here; the gateway answers them 503 by their routing code.
  */
 const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   model_not_found: 'not_found',
   model_not_in_tier: 'forbidden',
   no_local_provider: 'conflict',
-  no_provider_available: 'conflict',
+  no_provider_configured: 'conflict',
+  provider_not_configured: 'conflict',
+  provider_unavailable: 'conflict',
   context_length_exceeded: 'invalid',
   image_not_supported: 'invalid',
 };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PROVIDERS, type ProviderId, type ProviderInfo } from '@ops/domain';
+import { apiKeyVariable, baseUrlVariable, PROVIDERS, type ProviderId, type ProviderInfo } from '@ops/domain';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -23,12 +23,12 @@ export class ProviderEndpoints {
     const env = config.providerEnv;
     const endpoints = new Map<ProviderId, ProviderEndpoint>();
     for (const provider of PROVIDERS) {
-      const baseUrl = env[`${provider.envPrefix}_BASE_URL`] ?? provider.defaultBaseUrl;
+      const baseUrl = env[baseUrlVariable(provider)] ?? provider.defaultBaseUrl;
       if (!baseUrl) continue;
       endpoints.set(provider.id, {
         provider,
         baseUrl: baseUrl.replace(/\/+$/, ''),
-        platformKey: env[`${provider.envPrefix}_API_KEY`] ?? null,
+        platformKey: env[apiKeyVariable(provider)] ?? null,
       });
     }
     this.endpoints = endpoints;

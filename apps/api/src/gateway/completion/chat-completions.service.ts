@@ -18,6 +18,7 @@ import { RequestCredits } from '../credits/request-credits';
 import { GatewayLimits } from '../limits/gateway-limits';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestLedger } from './request-ledger';
+import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
 import { SseWriter } from './sse-writer';
 import { asUnavailable } from './unavailable-route';
@@ -90,6 +91,7 @@ export class ChatCompletionsService {
     private readonly ledger: RequestLedger,
     private readonly limits: GatewayLimits,
     private readonly refusals: GatewayRefusalMetrics,
+    private readonly metrics: RequestMetrics,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
@@ -199,6 +201,7 @@ export class ChatCompletionsService {
     let finishReason: string | null = null;
     let failure: unknown = null;
     let timedOut = false;
+    let firstTokenSeen = false;
     const deadline = setTimeout(
       () => {
         timedOut = true;
@@ -214,6 +217,13 @@ export class ChatCompletionsService {
           generated += choice.delta.content ?? '';
           for (const call of choice.delta.tool_calls ?? []) generated += call.function?.arguments ?? '';
           finishReason = choice.finish_reason ?? finishReason;
+        }
+        if (!firstTokenSeen && generated !== '') {
+          firstTokenSeen = true;
+          this.metrics.firstTokenAfter(
+            answered.link.model.provider,
+            (performance.now() - planned.startedAt) / 1000,
+          );
         }
         if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
         await writer.data({ ...chunk, model: answered.link.model.id });
@@ -267,6 +277,7 @@ export class ChatCompletionsService {
     const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
     const cost = link.byok ? 0n : listCost;
     const charged = planned.reservation ? cost : 0n;
+    const elapsedMs = performance.now() - planned.startedAt;
     await Promise.all([
       planned.reservation
         ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context)
@@ -283,7 +294,7 @@ export class ChatCompletionsService {
           outputTokens: usage.outputTokens,
           costMicros: charged.toString(),
           listCostMicros: listCost.toString(),
-          latencyMs: Math.round(performance.now() - planned.startedAt),
+          latencyMs: Math.round(elapsedMs),
           attempts: outcome.attempts,
           streamed: planned.body.stream === true,
           finishReason: outcome.finishReason,
@@ -293,11 +304,21 @@ export class ChatCompletionsService {
         planned.context,
       ),
     ]);
+    // Counted once stored: a request whose record fails is answered with an error, and counted as one.
+    this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
     return charged;
   }
 
   /** Nothing was generated: release the hold and record why. */
   private async fail(planned: PlannedRequest, error: unknown, routed: Promise<void>): Promise<void> {
+    const described = describeError(error);
+    const attempts = error instanceof ChainExhausted ? error.attempts : [];
+    const [first] = planned.chain;
+    this.metrics.failed(
+      attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
+      attempts,
+      described.status,
+    );
     const isRouted = await routed.then(
       () => true,
       () => false,
@@ -311,9 +332,9 @@ export class ChatCompletionsService {
           requestId: planned.requestId,
           userId: planned.caller.userId,
           tier: planned.tier,
-          error: describeError(error),
+          error: described,
           latencyMs: Math.round(performance.now() - planned.startedAt),
-          attempts: error instanceof ChainExhausted ? error.attempts : [],
+          attempts,
         },
         planned.context,
         isRouted,

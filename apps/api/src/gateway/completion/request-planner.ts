@@ -11,6 +11,7 @@ import {
   type Micros,
   type PowerLevel,
   type ProviderId,
+  type ProviderRouteState,
   type Tier,
   vetMessageImages,
 } from '@ops/domain';
@@ -124,16 +125,13 @@ export class RequestPlanner {
     return { body: { ...request, messages: verdict.messages }, images: verdict.images };
   }
 
-  private providerStates() {
+  private providerStates(): Record<ProviderId, ProviderRouteState> {
     return Object.fromEntries(
       PROVIDER_IDS.map((id) => [
         id,
-        {
-          available: this.endpoints.usableByPlatform(id),
-          health: this.health.status(id),
-        },
+        { available: this.endpoints.usableByPlatform(id), ...this.health.routeHealth(id) },
       ]),
-    ) as Record<ProviderId, { available: boolean; health: 'up' | 'degraded' | 'down' }>;
+    ) as Record<ProviderId, ProviderRouteState>;
   }
 
   private worstCase(planned: PlannedRequest, link: ChainLink): Micros {

@@ -2,11 +2,17 @@ import { HttpStatus } from '@nestjs/common';
 import { RoutingError, type RoutingFailure } from '@ops/domain';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 
-const PLATFORM_STATE: ReadonlySet<RoutingFailure> = new Set(['no_local_provider', 'no_provider_available']);
+const PLATFORM_STATE: ReadonlySet<RoutingFailure> = new Set([
+  'no_local_provider',
+  'no_provider_configured',
+  'provider_not_configured',
+  'provider_unavailable',
+]);
 
 /**
- * No provider can take the request now (none configured or all cooling down; none local under privacy
- * mode): that is the platform's state, not a fault of the request, so it is a 503 the client may retry.
+ * No provider can take the request now (none configured, none for this model, all cooling down; none
+ * local under privacy mode): that is the platform's state, not a fault of the request, so it is a 503
+ * the client may retry once an operator has acted or a breaker has closed.
  */
 export function asUnavailable(error: unknown): unknown {
   if (!(error instanceof RoutingError) || !PLATFORM_STATE.has(error.routingCode)) return error;

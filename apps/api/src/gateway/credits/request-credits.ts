@@ -11,7 +11,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 
 /**
  * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
@@ -27,6 +27,7 @@ export class RequestCredits {
   private readonly ttlMs: number;
   private readonly overdrafts: Counter;
   private readonly overdraftMicros: Counter;
+  private readonly holdsOpen: Gauge;
 
   constructor(
     private readonly commands: CommandRunner,
@@ -42,6 +43,11 @@ export class RequestCredits {
     this.overdraftMicros = new Counter({
       name: 'ops_credit_overdraft_micros_total',
       help: 'Micro-USD charged beyond the holds that covered the requests',
+      registers: [registry],
+    });
+    this.holdsOpen = new Gauge({
+      name: 'ops_credit_holds_open',
+      help: 'Credit holds this process placed for requests still in flight (settled or released when they end)',
       registers: [registry],
     });
   }
@@ -75,6 +81,7 @@ export class RequestCredits {
       now: new Date().toISOString(),
       ttlMs: this.ttlMs,
     });
+    this.holdsOpen.inc();
   }
 
   /**
@@ -87,12 +94,9 @@ export class RequestCredits {
     costMicros: Micros,
     context: CommandContext,
   ): Promise<void> {
-    const { state, appended } = await this.runForState(userId, context, {
-      type: 'SettleReservation',
-      userId,
-      reservationId,
-      costMicros,
-    });
+    const { state, appended } = await this.ending(
+      this.runForState(userId, context, { type: 'SettleReservation', userId, reservationId, costMicros }),
+    );
     const debit = state.lastDebit;
     if (appended && debit?.reservationId === reservationId && debit.overdraftMicros > 0n) {
       this.overdrafts.inc();
@@ -101,7 +105,19 @@ export class RequestCredits {
   }
 
   async release(userId: string, reservationId: string, context: CommandContext): Promise<void> {
-    await this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId });
+    await this.ending(this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId }));
+  }
+
+  /**
+   * The request that placed the hold is over, whether or not its settlement was stored: one that was not
+   * stays held on the account until the expiry sweeper releases it, which is the account's business.
+   */
+  private async ending<T>(settlement: Promise<T>): Promise<T> {
+    try {
+      return await settlement;
+    } finally {
+      this.holdsOpen.dec();
+    }
   }
 
   /** Releases the holds that ran out; returns how many. */

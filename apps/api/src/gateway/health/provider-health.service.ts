@@ -7,10 +7,12 @@ import {
   providerHealthDecider,
   providerHealthStream,
   recordOutcome,
+  type BreakerState,
   type HealthAssessment,
   type HealthOutcome,
   type HealthWindow,
   type ProviderId,
+  type ProviderRouteState,
   type ProviderStatus,
   type UpstreamAttempt,
 } from '@ops/domain';
@@ -18,6 +20,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
+import { Gauge, Registry } from 'prom-client';
 
 export type HealthObservation = Pick<HealthOutcome, 'kind' | 'latencyMs'>;
 
@@ -27,6 +30,9 @@ export interface ProviderHealthView extends HealthAssessment {
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
+
+/** The breaker as a number a dashboard can graph and alert on: the higher, the less traffic it lets through. */
+const BREAKER_LEVEL: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** How an upstream failure is recorded: the failures that speak about the provider keep their kind. */
 export function attemptOutcomeOf(error: UpstreamError): UpstreamAttempt['outcome'] {
@@ -58,7 +64,22 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly client: UpstreamClient,
     private readonly commands: CommandRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(Registry) registry: Registry,
+  ) {
+    const assess = (provider: string) => this.assess(provider);
+    new Gauge({
+      name: 'llm_provider_breaker_state',
+      help: "Each LLM provider's circuit breaker: 0 closed, 1 half-open (one trial call), 2 open (no traffic)",
+      labelNames: ['provider'],
+      registers: [registry],
+      collect() {
+        for (const endpoint of endpoints.all()) {
+          const provider = endpoint.provider.id;
+          this.set({ provider }, BREAKER_LEVEL[assess(provider).breaker]);
+        }
+      },
+    });
+  }
 
   onModuleInit(): void {
     const seconds = this.config.LLM_HEALTH_PROBE_SECONDS;
@@ -72,8 +93,13 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.probeTimer);
   }
 
-  status(provider: ProviderId): ProviderStatus {
-    return this.assess(provider).status;
+  /** What the router reads: the status, and when a provider that is down gets its next trial call. */
+  routeHealth(provider: ProviderId): Pick<ProviderRouteState, 'health' | 'retryAt'> {
+    const { status, coolingDownUntil } = this.assess(provider);
+    return {
+      health: status,
+      retryAt: coolingDownUntil === null ? null : new Date(coolingDownUntil).toISOString(),
+    };
   }
 
   /**
