@@ -41,7 +41,7 @@ describe('claiming DATA_DIR', () => {
     claimedBy(ended.pid!, null);
     const claim = await claimDataDir(dataDir);
     expect(JSON.parse(readFileSync(join(dataDir, CLAIM_FILE), 'utf8')).pid).toBe(process.pid);
-    await claim.release();
+    claim.release();
     expect(existsSync(join(dataDir, CLAIM_FILE))).toBe(false);
   });
 

