@@ -1,5 +1,6 @@
 import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import { loadDistributedConfig } from '../config/deployment-secrets';
@@ -83,7 +84,10 @@ async function serve(definition: HttpAppDefinition, config: AppConfig): Promise<
     throw error;
   }
   const running = app;
-  const summary = startupSummary(config, { url: `http://localhost:${config.PORT}`, embeddedPostgresDir });
+  // PORT=0 lets the system choose: the summary names the port it chose.
+  const address = running.getHttpServer().address() as AddressInfo | null;
+  const url = `http://localhost:${address?.port ?? config.PORT}`;
+  const summary = startupSummary(config, { url, embeddedPostgresDir });
   new Logger(definition.name).log(`ready; ${summaryLine(summary)}`);
 
   let closing = false;
