@@ -95,6 +95,7 @@ describe('URL settings', () => {
     ['VLLM_BASE_URL', 'localhost:8000/v1', `VLLM_BASE_URL ${http} (got "localhost:8000/v1")`],
     ['OLLAMA_BASE_URL', 'ftp://ollama:11434', `OLLAMA_BASE_URL ${http} (got "ftp://ollama:11434")`],
     ['KEYCLOAK_JWKS_URL', 'notaurl', `KEYCLOAK_JWKS_URL ${http} (got "notaurl")`],
+    ['KEYCLOAK_ISSUER', 'ops-realm', `KEYCLOAK_ISSUER ${http} (got "ops-realm")`],
     ['STRIPE_API_BASE', 'stripe', `STRIPE_API_BASE ${http} (got "stripe")`],
     ['STRIPE_SUCCESS_URL', '/billing/done', `STRIPE_SUCCESS_URL ${http} (got "/billing/done")`],
     ['AUDIT_DIGEST_EXPORT_URL', 'http://', `AUDIT_DIGEST_EXPORT_URL ${http} (got "http://")`],

@@ -130,8 +130,9 @@ export class AppConfig {
   @IsUrlOf(...HTTP)
   KEYCLOAK_JWKS_URL?: string;
 
+  /** The realm's URL, as Keycloak writes it in each token's `iss`. */
   @IsOptional()
-  @IsString()
+  @IsUrlOf(...HTTP)
   KEYCLOAK_ISSUER?: string;
 
   @IsOptional()
