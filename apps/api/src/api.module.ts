@@ -15,6 +15,7 @@ import { LlmUsageModule } from './llm-usage/llm-usage.module';
 import { LocalUsersModule } from './local-users/local-users.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { SubjectAccessModule } from './subject-access/subject-access.module';
+import { SystemModule } from './system/system.module';
 
 /** The admin and consumer HTTP API: authentication and every capability's controllers. */
 @Module({
@@ -35,6 +36,7 @@ import { SubjectAccessModule } from './subject-access/subject-access.module';
     BillingModule,
     FinanceModule,
     GatewayModule,
+    SystemModule,
   ],
 })
 export class ApiModule {}

@@ -3,6 +3,7 @@ import {
   HOST_ID_PATTERN,
   HOST_ID_RULE,
   parseRateLimits,
+  PROVIDERS,
   ROOT_EQUIVALENT_GROUPS,
 } from '@ops/domain';
 import { plainToInstance, Transform, Type } from 'class-transformer';
@@ -14,7 +15,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUrl,
   Matches,
   Max,
   Min,
@@ -25,8 +25,9 @@ import {
 import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { kafkaSecurityProblems } from '../kafka/kafka-security';
+import { describeSettingProblem, isUrlOf, IsUrlOf, settingNames, urlRule, withValue } from './setting-rules';
 
-const optionalUrl = { require_tld: false, protocols: ['http', 'https'] };
+const HTTP = ['http', 'https'] as const;
 const ED25519_PUBLIC_KEY = ED25519_PUBLIC_KEY_PATTERN.source.slice(1, -1);
 const ED25519_PUBLIC_KEY_LIST = new RegExp(
   `^\\s*${ED25519_PUBLIC_KEY}\\s*(,\\s*${ED25519_PUBLIC_KEY}\\s*)*$`,
@@ -50,7 +51,7 @@ export class AppConfig {
 
   /** External PostgreSQL; without it an embedded cluster runs under DATA_DIR. */
   @IsOptional()
-  @IsString()
+  @IsUrlOf('postgres', 'postgresql')
   DATABASE_URL?: string;
 
   @Type(() => Number)
@@ -64,7 +65,10 @@ export class AppConfig {
 
   /** EventStoreDB connection string, e.g. `esdb://localhost:2113?tls=false`; required with EVENT_STORE=eventstoredb. */
   @IsOptional()
-  @IsString()
+  @Matches(/^esdb(\+discover)?:\/\/[^\s/?#]+\/?(\?\S*)?$/, {
+    message:
+      'ESDB_URL must be a URL starting with esdb:// or esdb+discover:// (e.g. esdb://localhost:2113?tls=false)',
+  })
   ESDB_URL?: string;
 
   /** Comma-separated `host:port` list; without it nothing is relayed to Kafka. */
@@ -123,11 +127,12 @@ export class AppConfig {
   JWT_ISSUER = 'ops-center';
 
   @IsOptional()
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   KEYCLOAK_JWKS_URL?: string;
 
+  /** The realm's URL, as Keycloak writes it in each token's `iss`. */
   @IsOptional()
-  @IsString()
+  @IsUrlOf(...HTTP)
   KEYCLOAK_ISSUER?: string;
 
   @IsOptional()
@@ -235,19 +240,19 @@ export class AppConfig {
 
   /** Another Stripe API origin (`http://127.0.0.1:12111`): a local stand-in for tests. */
   @IsOptional()
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   STRIPE_API_BASE?: string;
 
   /** Where Checkout sends the buyer back; Stripe replaces `{CHECKOUT_SESSION_ID}`. */
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   STRIPE_SUCCESS_URL = 'http://localhost:3000/billing/success?session_id={CHECKOUT_SESSION_ID}';
 
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   STRIPE_CANCEL_URL = 'http://localhost:3000/billing/cancelled';
 
   /** Lago's API base, ending in `/api/v1`; with LAGO_API_KEY it turns the Lago sync on. */
   @IsOptional()
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   LAGO_API_URL?: string;
 
   @IsOptional()
@@ -403,7 +408,7 @@ export class AppConfig {
 
   /** Every digest is POSTed here (JSON) as it is signed; any answer but 2xx counts as a failure. */
   @IsOptional()
-  @IsUrl(optionalUrl)
+  @IsUrlOf(...HTTP)
   AUDIT_DIGEST_EXPORT_URL?: string;
 
   /** Bearer token sent to AUDIT_DIGEST_EXPORT_URL; never logged. */
@@ -547,7 +552,7 @@ export class AppConfig {
 
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
-    return redactSettings({ ...this, providerEnv: redactSettings(this.providerEnv) });
+    return redactedSettings(this);
   }
 
   [inspect.custom](): Record<string, unknown> {
@@ -558,16 +563,40 @@ export class AppConfig {
 const REDACTED = '[redacted]';
 /** By name, so that a secret setting added later is covered without being listed here. */
 const SECRET_SETTING = /SECRET|PASSWORD|TOKEN|_KEYS?$/;
+/** A connection string's password (DATABASE_URL, ESDB_URL): `scheme://user:password@`. */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/i;
 
-function redactSettings<T extends object>(settings: T): Record<string, unknown> {
+/** The variables every LLM provider is configured with, whether set or not. */
+const PROVIDER_SETTINGS = PROVIDERS.flatMap(({ envPrefix }) => [
+  `${envPrefix}_BASE_URL`,
+  `${envPrefix}_API_KEY`,
+]);
+
+function redactSetting(name: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  return SECRET_SETTING.test(name) ? REDACTED : value.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+}
+
+/**
+ * The effective configuration by the names of the variables that set it, the providers' included,
+ * an unset one as null and a set secret as `[redacted]`: the one view that printing the
+ * configuration and GET /api/v1/system/config share. Only declared settings appear, never the rest
+ * of the process environment.
+ */
+export function redactedSettings(config: AppConfig): Record<string, unknown> {
+  const settings = settingNames(AppConfig).map((name) => [name, config[name as keyof AppConfig]] as const);
+  const providers = PROVIDER_SETTINGS.map((name) => [name, config.providerEnv[name]] as const);
   return Object.fromEntries(
-    Object.entries(settings).map(([key, value]) => {
-      if (typeof value !== 'string') return [key, value];
-      if (SECRET_SETTING.test(key)) return [key, REDACTED];
-      // A connection string's password (DATABASE_URL, ESDB_URL).
-      return [key, value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@\s]*@/i, `$1:${REDACTED}@`)];
-    }),
+    [...settings, ...providers].map(([name, value]) => [name, redactSetting(name, value)]),
   );
+}
+
+/**
+ * What a problem may quote of the value it refuses: nothing of a secret, nor of a value that may
+ * carry credentials (`user:password@host`) it failed to parse.
+ */
+function shownValue(name: string, value: string | undefined): string | undefined {
+  return value === undefined || SECRET_SETTING.test(name) || value.includes('@') ? undefined : value;
 }
 
 /** `a, b,,c` as `['a', 'b', 'c']`: a list setting's names, blanks dropped. */
@@ -594,8 +623,6 @@ function rateLimitsProblem(value: unknown): string | null {
   }
 }
 
-const PROVIDER_ENV_KEY = /^[A-Z][A-Z0-9]*_(BASE_URL|API_KEY)$/;
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -609,9 +636,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
-  const problems = validateSync(config, { forbidUnknownValues: false }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
+  const problems = validateSync(config, { forbidUnknownValues: false, stopAtFirstError: true }).map((error) =>
+    describeSettingProblem(AppConfig, error, shownValue(error.property, present[error.property])),
   );
+  const providerEnv = Object.fromEntries(
+    PROVIDER_SETTINGS.flatMap((name) => (present[name] === undefined ? [] : [[name, present[name]]])),
+  ) as Record<string, string>;
+  for (const [name, value] of Object.entries(providerEnv)) {
+    if (name.endsWith('_BASE_URL') && !isUrlOf(value, HTTP)) {
+      problems.push(withValue(`${name} ${urlRule(HTTP)}`, shownValue(name, value)));
+    }
+  }
   if (config.EVENT_STORE === 'eventstoredb' && !config.ESDB_URL) {
     problems.push('ESDB_URL: required when EVENT_STORE=eventstoredb');
   }
@@ -633,8 +668,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   problems.push(...kafkaSecurityProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
-  config.providerEnv = Object.fromEntries(
-    Object.entries(present).filter(([key]) => PROVIDER_ENV_KEY.test(key)),
-  ) as Record<string, string>;
+  config.providerEnv = providerEnv;
   return config;
 }

@@ -5,6 +5,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { portAnswers } from '../runtime/port-answers';
+import { StartRefused } from '../runtime/start-refused';
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the `postgres` database on the embedded cluster. */
@@ -31,6 +32,11 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
+  if (await portAnswers(options.port)) {
+    throw new StartRefused(
+      `EMBEDDED_POSTGRES_PORT ${options.port} is in use by another program (another ops-center on another DATA_DIR, or a PostgreSQL); stop it or set EMBEDDED_POSTGRES_PORT`,
+    );
+  }
   await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
   const clusterDir = join(options.dataDir, 'cluster');
   const credentialsFile = join(options.dataDir, 'credentials.json');

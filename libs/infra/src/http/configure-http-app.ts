@@ -5,6 +5,7 @@ import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 import { useBodyParsers } from './body-parsing';
 import { HTTP_LOGGER } from './logging/logging.module';
+import { QuietBootLogger } from './logging/quiet-boot-logger';
 import { HttpMetrics } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi';
 import { OPENAI_ERROR_ROUTES } from './openai-errors';
@@ -31,7 +32,7 @@ export function configureHttpApp(
   config: AppConfig,
   options: HttpAppOptions = {},
 ): void {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietBootLogger(app.get(Logger)));
   // Edge middleware first, ahead of the body parser, so that every request is logged, timed and
   // given a request id, including those whose body is refused.
   app.use(app.get<HttpLogger>(HTTP_LOGGER));

@@ -70,11 +70,11 @@ describe('Kafka TLS and SASL settings', () => {
       { KAFKA_TLS_REJECT_UNAUTHORIZED: 'false' },
       'KAFKA_TLS_REJECT_UNAUTHORIZED: needs KAFKA_TLS=true',
     ],
-    ['a non-boolean', { KAFKA_TLS: 'yes' }, 'KAFKA_TLS: KAFKA_TLS must be true or false'],
+    ['a non-boolean', { KAFKA_TLS: 'yes' }, 'KAFKA_TLS must be true or false (got "yes")'],
     [
       'an unknown mechanism',
       { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
-      'KAFKA_SASL_MECHANISM: KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512',
+      'KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512 (got "gssapi")',
     ],
     [
       'a mechanism without a password',
