@@ -71,7 +71,7 @@ describe('BYOK: users bring their own provider keys', () => {
     record(
       await request(http).delete(`/api/v1/llm/byok/keys/${provider}`).set('Authorization', `Bearer ${token}`),
     );
-  const keysOf = async (token = alice()): Promise<KeyView[]> => (await listKeys(token)).body;
+  const keysOf = async (token = alice()): Promise<KeyView[]> => (await listKeys(token)).body.items;
 
   it('checks a key against the provider, stores it, and lists only its last four characters', async () => {
     const added = await addKey({ provider: 'openai', api_key: OPENAI_KEY, label: 'work account' });

@@ -24,8 +24,9 @@ import { SubjectAccessModule } from './subject-access/subject-access.module';
     LocalUsersModule,
     HostsModule,
     AuditLogModule,
-    AuditEventsModule,
+    // Before the events module: routes match in this order, and `streams/*stream` would take `…/verify`.
     AuditIntegrityModule,
+    AuditEventsModule,
     AuditStateModule,
     ApiKeysModule,
     LlmUsageModule,
