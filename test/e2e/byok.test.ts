@@ -244,6 +244,19 @@ describe('BYOK: users bring their own provider keys', () => {
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'anthropic')).toBeNull();
   });
 
+  it('pages the keys by provider like every list', async () => {
+    const page = (query: Record<string, string>) =>
+      request(http).get('/api/v1/llm/byok/keys').query(query).set('Authorization', `Bearer ${alice()}`);
+    const first = await page({ limit: '1' });
+    expect(first.body.items.map((key: KeyView) => key.provider)).toEqual(['groq']);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await page({ limit: '1', cursor: first.body.next_cursor });
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ provider: 'openai' })],
+      next_cursor: null,
+    });
+  });
+
   it('never lets a key appear in plain text: not in events, read models, key storage or any response', async () => {
     const database = t.app.get(DataSource);
     const tables: { table_name: string }[] = await database.query(
