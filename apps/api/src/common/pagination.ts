@@ -21,13 +21,19 @@ export interface Page<Item> {
   next_cursor: string | null;
 }
 
+/** An optional `limit` query parameter: a whole number of items from 1 to `max`. */
+export const IsPageSize = (max: number): PropertyDecorator =>
+  applyDecorators(
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );
+
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageSize(MAX_PAGE_SIZE)
   limit?: number;
 
   @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { STREAM_CATEGORIES } from '@ops/domain';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsPageSize } from '../../common/pagination';
 import { IsInstant } from './instant';
 
 /** What every stream name is made of (categories, user and host ids, usernames, request ids). */
@@ -59,11 +60,7 @@ export class AuditEventsQueryDto {
     maximum: MAX_PAGE_SIZE,
     description: 'Page size (default 100); with NDJSON, the most events streamed (default: all)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageSize(MAX_PAGE_SIZE)
   limit?: number;
 }
 
@@ -101,10 +98,6 @@ export class StreamQueryDto {
     maximum: MAX_PAGE_SIZE,
     description: 'Page size (default 1000); with NDJSON, the most events streamed (default: all)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageSize(MAX_PAGE_SIZE)
   limit?: number;
 }
