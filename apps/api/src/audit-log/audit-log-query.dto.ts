@@ -8,7 +8,8 @@ export class AuditLogQueryDto extends PageQueryDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  // User ids run to 128 characters, usernames to 32.
+  @MaxLength(128)
   user?: string;
 
   @ApiPropertyOptional({ description: 'Managed server id' })
