@@ -104,10 +104,13 @@ describe('list routes: one page shape with keyset cursors', () => {
     const whole = await eventually(async () => {
       const response = await get('/api/v1/llm/api-keys', { limit: 500 }, pat);
       expect(response.body.items).toHaveLength(5);
-      return response.body as PageBody<{ id: string; name: string }> & { user_id: string };
+      return response.body as PageBody<{ id: string; name: string; created_at: string }> & {
+        user_id: string;
+      };
     });
     expect(whole).toMatchObject({ user_id: 'pat', next_cursor: null });
-    expect(whole.items.map((key) => key.name)).toEqual(['five', 'four', 'three', 'two', 'one']);
+    const times = whole.items.map((key) => key.created_at);
+    expect(times).toEqual([...times].sort().reverse());
     const walked = await walk<{ id: string }>('/api/v1/llm/api-keys', { limit: 2 }, { token: pat });
     expect(walked.items.map((key) => key.id)).toEqual(whole.items.map((key) => key.id));
     expect(walked.pages).toBe(3);
