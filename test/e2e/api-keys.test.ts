@@ -77,6 +77,7 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
           revoked_at: null,
         },
       ],
+      next_cursor: null,
     });
     const secretPart = body.key.slice(12);
     expect(JSON.stringify(listed.body)).not.toContain(secretPart);
@@ -250,7 +251,8 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     await untilAccepted(body.key);
     const erased = await request(http)
       .post('/api/v1/privacy/subjects/nina/erase')
-      .set('Authorization', `Bearer ${jwt('root', 'admin')}`);
+      .set('Authorization', `Bearer ${jwt('root', 'admin')}`)
+      .send({ confirm: 'nina' });
     expect(erased.status).toBe(200);
     expect(erased.body).toMatchObject({ subject: 'nina', api_keys_revoked: 1 });
     await eventually(async () => expect((await usage(body.key)).status).toBe(401));

@@ -59,7 +59,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     await eventually(async () => {
       const hosts = await request(http).get('/api/v1/hosts').set('Authorization', `Bearer ${admin}`);
       expect(
-        hosts.body.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
+        hosts.body.items.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
       ).toBeTruthy();
     }, 20_000);
     for (const [user, amount] of [
@@ -75,8 +75,9 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     }
     // Spread over time so that recorded-time filters have edges to cut at.
     await sleep(20);
+    // Probes live in a real category (only real categories can be filtered on) no projection reads.
     await store.append(
-      'probe-r1',
+      'llm-request-r1',
       [event('ProbeStarted', 'gateway'), event('ProbeFinished', 'gateway')],
       'no_stream',
     );
@@ -87,7 +88,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
       'any',
     );
     await store.append(
-      'probe-r2',
+      'llm-request-r2',
       [event('ProbeStarted', 'gateway'), event('ProbeFailed', 'gateway')],
       'no_stream',
     );
@@ -130,7 +131,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
   it('filters by stream, category, type and actor, each alone and combined', async () => {
     const cases: [Record<string, string>, (item: EventJson) => boolean][] = [
       [{ stream: 'credit-account-alice' }, (item) => item.stream === 'credit-account-alice'],
-      [{ category: 'probe-' }, (item) => item.stream.startsWith('probe-')],
+      [{ category: 'llm-request-' }, (item) => item.stream.startsWith('llm-request-')],
       [{ type: 'ProbeStarted' }, (item) => item.type === 'ProbeStarted'],
       [{ actor: 'gateway' }, (item) => item.metadata.actor === 'gateway'],
       [
@@ -147,10 +148,16 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     }
   });
 
-  it('takes a category literally: `_` and `%` are not wildcards', async () => {
-    const response = await events({ category: 'probe_' });
-    expect(response.status).toBe(200);
-    expect(response.body.items).toEqual([]);
+  it('refuses a category that is not one (400), listing the valid ones, rather than finding nothing', async () => {
+    for (const category of ['probe-', 'llm_request-', 'local-user-local/', 'local-user']) {
+      const response = await events({ category });
+      expect(response.status).toBe(400);
+      const [error] = response.body.errors;
+      expect(error.field).toBe('category');
+      for (const valid of ['credit-account-', 'local-user-', 'llm-request-', 'host-']) {
+        expect(error.message).toContain(valid);
+      }
+    }
   });
 
   it('filters on recorded time: `from` inclusive, `to` exclusive', async () => {
@@ -222,27 +229,51 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     );
   });
 
-  it('shows a whole stream in revision order; local-user streams with their `/` encoded', async () => {
+  it('shows a whole stream in revision order, as a page like every list', async () => {
     const alice = await get('/api/v1/audit/streams/credit-account-alice');
     expect(alice.status).toBe(200);
     expect(alice.body.stream).toBe('credit-account-alice');
-    expect(alice.body.events.map((item: EventJson) => item.revision)).toEqual(['0', '1']);
-    expect(alice.body.events[1].data.amountMicros).toBe('500000');
+    expect(alice.body.items.map((item: EventJson) => item.revision)).toEqual(['0', '1']);
+    expect(alice.body.items[1].data.amountMicros).toBe('500000');
     expect(alice.body.next_cursor).toBeNull();
+  });
 
-    const dave = await get(`/api/v1/audit/streams/${encodeURIComponent('local-user-local/dave')}`);
-    expect(dave.status).toBe(200);
-    expect(dave.body.events.map((item: EventJson) => item.type)).toEqual(['AuditProbeRecorded']);
+  it('takes a stream name with `/` as the rest of the path, or URL-encoded, for reading and verifying', async () => {
+    const encoded = await get(`/api/v1/audit/streams/${encodeURIComponent('local-user-local/dave')}`);
+    const plain = await get('/api/v1/audit/streams/local-user-local/dave');
+    for (const dave of [encoded, plain]) {
+      expect(dave.status).toBe(200);
+      expect(dave.body.stream).toBe('local-user-local/dave');
+      expect(dave.body.items.map((item: EventJson) => item.type)).toEqual(['AuditProbeRecorded']);
+    }
+    const ndjson = await get('/api/v1/audit/streams/local-user-local/dave').set(
+      'Accept',
+      'application/x-ndjson',
+    );
+    expect(JSON.parse(ndjson.text.trim())).toMatchObject({ stream: 'local-user-local/dave' });
+
+    for (const path of [
+      '/api/v1/audit/streams/local-user-local/dave/verify',
+      `/api/v1/audit/streams/${encodeURIComponent('local-user-local/dave')}/verify`,
+    ]) {
+      const verified = await get(path);
+      expect(verified.status).toBe(200);
+      expect(verified.body).toMatchObject({ stream: 'local-user-local/dave', events: 1, ok: true });
+    }
+    // Encoded, a name ending in a route's own word stays a name: the stream `local-user-local/verify`.
+    const named = await get(`/api/v1/audit/streams/${encodeURIComponent('local-user-local/verify')}`);
+    expect(named.status).toBe(404);
+    expect(named.body.detail).toBe('No stream named local-user-local/verify');
   });
 
   it('pages a stream by revision and streams it as NDJSON', async () => {
-    const first = await get('/api/v1/audit/streams/probe-r1', { limit: 1 });
-    expect(first.body.events.map((item: EventJson) => item.type)).toEqual(['ProbeStarted']);
+    const first = await get('/api/v1/audit/streams/llm-request-r1', { limit: 1 });
+    expect(first.body.items.map((item: EventJson) => item.type)).toEqual(['ProbeStarted']);
     expect(first.body.next_cursor).toBe('1');
-    const second = await get('/api/v1/audit/streams/probe-r1', { limit: 1, cursor: '1' });
-    expect(second.body.events.map((item: EventJson) => item.type)).toEqual(['ProbeFinished']);
+    const second = await get('/api/v1/audit/streams/llm-request-r1', { limit: 1, cursor: '1' });
+    expect(second.body.items.map((item: EventJson) => item.type)).toEqual(['ProbeFinished']);
 
-    const ndjson = await get('/api/v1/audit/streams/probe-r2').set('Accept', 'application/x-ndjson');
+    const ndjson = await get('/api/v1/audit/streams/llm-request-r2').set('Accept', 'application/x-ndjson');
     expect(ndjson.status).toBe(200);
     expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/);
     expect(
@@ -292,6 +323,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     [{ from: 'yesterday' }, 'from'],
     [{ to: '2026-01-01T10:00:00' }, 'to'],
     [{ type: 'Drop Table' }, 'type'],
+    [{ category: 'probe_' }, 'category'],
     [{ stream: '../etc' }, 'stream'],
     [{ colour: 'red' }, 'colour'],
   ])('refuses %j with 400 problem+json naming %s', async (query, field) => {
@@ -323,7 +355,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
         const batchEvents = Array.from({ length: 1_000 }, (_, index) =>
           event('BulkRecorded', 'bulk', { index: batch * 1_000 + index, padding }),
         );
-        await store.append(`bulk-${batch}`, batchEvents, 'no_stream');
+        await store.append(`privacy-bulk-${batch}`, batchEvents, 'no_stream');
       }
     });
 
@@ -336,7 +368,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
         const req = httpRequest({
           host: '127.0.0.1',
           port,
-          path: '/api/v1/audit/events?category=bulk-',
+          path: '/api/v1/audit/events?category=privacy-',
           headers: { Authorization: `Bearer ${auditor}`, Accept: 'application/x-ndjson' },
         });
         req.on('response', resolve).on('error', reject).end();
@@ -394,7 +426,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
         expect((await exportSessions()).map((session) => session.state)).not.toContain('idle in transaction'),
       );
       // The server is still fine, and so is its pool.
-      expect((await events({ category: 'bulk-', limit: 1 })).status).toBe(200);
+      expect((await events({ category: 'privacy-', limit: 1 })).status).toBe(200);
     });
   });
 });

@@ -50,7 +50,7 @@ describe('time travel: a stream folded up to an instant', () => {
   async function recordedTimes(stream: string): Promise<string[]> {
     const response = await get(`/api/v1/audit/streams/${encodeURIComponent(stream)}`);
     expect(response.status).toBe(200);
-    return response.body.events.map((event: { recorded_at: string }) => event.recorded_at);
+    return response.body.items.map((event: { recorded_at: string }) => event.recorded_at);
   }
 
   describe('a credit account', () => {
@@ -202,7 +202,7 @@ describe('time travel: a stream folded up to an instant', () => {
       await eventually(async () => {
         const hosts = await api('/api/v1/hosts');
         expect(
-          hosts.body.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
+          hosts.body.items.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
         ).toBeTruthy();
       }, 20_000);
       const created = await post('/api/v1/local-users', {
@@ -225,7 +225,7 @@ describe('time travel: a stream folded up to an instant', () => {
     async function eventTimes(): Promise<Record<string, string>> {
       const response = await get(`/api/v1/audit/streams/${encodeURIComponent('local-user-local/frank')}`);
       return Object.fromEntries(
-        response.body.events.map((event: { type: string; recorded_at: string }) => [
+        response.body.items.map((event: { type: string; recorded_at: string }) => [
           event.type,
           event.recorded_at,
         ]),

@@ -71,7 +71,7 @@ describe('BYOK: users bring their own provider keys', () => {
     record(
       await request(http).delete(`/api/v1/llm/byok/keys/${provider}`).set('Authorization', `Bearer ${token}`),
     );
-  const keysOf = async (token = alice()): Promise<KeyView[]> => (await listKeys(token)).body;
+  const keysOf = async (token = alice()): Promise<KeyView[]> => (await listKeys(token)).body.items;
 
   it('checks a key against the provider, stores it, and lists only its last four characters', async () => {
     const added = await addKey({ provider: 'openai', api_key: OPENAI_KEY, label: 'work account' });
@@ -242,6 +242,19 @@ describe('BYOK: users bring their own provider keys', () => {
     expect((await removeKey('anthropic')).status).toBe(404);
     expect((await removeKey('acme')).status).toBe(400);
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'anthropic')).toBeNull();
+  });
+
+  it('pages the keys by provider like every list', async () => {
+    const page = (query: Record<string, string>) =>
+      request(http).get('/api/v1/llm/byok/keys').query(query).set('Authorization', `Bearer ${alice()}`);
+    const first = await page({ limit: '1' });
+    expect(first.body.items.map((key: KeyView) => key.provider)).toEqual(['groq']);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await page({ limit: '1', cursor: first.body.next_cursor });
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ provider: 'openai' })],
+      next_cursor: null,
+    });
   });
 
   it('never lets a key appear in plain text: not in events, read models, key storage or any response', async () => {

@@ -55,7 +55,7 @@ describe('local users end to end on a sandbox root', () => {
   it('registers this machine as the default host', async () => {
     await eventually(async () => {
       const hosts = await api().get('/api/v1/hosts');
-      expect(hosts.body.map((host: { host_id: string }) => host.host_id)).toContain('local');
+      expect(hosts.body.items.map((host: { host_id: string }) => host.host_id)).toContain('local');
     });
   });
 
@@ -98,8 +98,12 @@ describe('local users end to end on a sandbox root', () => {
     expect(await grpckReadOnly(root)).toMatchObject({ exitCode: 0 });
 
     const keys = await api().get('/api/v1/local-users/alice/ssh-keys');
-    expect(keys.body.map((key: { type: string }) => key.type).sort()).toEqual(['ssh-ed25519', 'ssh-rsa']);
-    expect(keys.body[0]).toMatchObject({
+    expect(keys.body.items.map((key: { type: string }) => key.type).sort()).toEqual([
+      'ssh-ed25519',
+      'ssh-rsa',
+    ]);
+    expect(keys.body.next_cursor).toBeNull();
+    expect(keys.body.items[0]).toMatchObject({
       added_by: 'ops-admin',
       fingerprint: expect.stringMatching(/^SHA256:/),
     });
@@ -115,7 +119,7 @@ describe('local users end to end on a sandbox root', () => {
     expect(await etcLine(root, 'shadow', 'alice')).not.toBe(before);
 
     const keys = await api().get('/api/v1/local-users/alice/ssh-keys');
-    const rsa = keys.body.find((key: { type: string }) => key.type === 'ssh-rsa');
+    const rsa = keys.body.items.find((key: { type: string }) => key.type === 'ssh-rsa');
     const removed = await api().delete(
       `/api/v1/local-users/alice/ssh-keys/${encodeURIComponent(rsa.fingerprint)}`,
     );

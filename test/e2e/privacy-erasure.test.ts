@@ -36,8 +36,11 @@ describe('privacy: erasure by crypto-shredding', () => {
     request(http)
       .get('/api/v1/llm/byok/keys')
       .set('Authorization', `Bearer ${t.token(user, 'user')}`);
-  const erase = (subject: string, token = admin()) =>
-    request(http).post(`/api/v1/privacy/subjects/${subject}/erase`).set('Authorization', `Bearer ${token}`);
+  const erase = (subject: string, token = admin(), body: object = { confirm: decodeURIComponent(subject) }) =>
+    request(http)
+      .post(`/api/v1/privacy/subjects/${subject}/erase`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body);
   /** Every stored byte of the users' key events, hash-chain columns included. */
   const storedKeyEvents = async (): Promise<string[]> =>
     (
@@ -49,8 +52,8 @@ describe('privacy: erasure by crypto-shredding', () => {
   it('stores keys for two users before anything is erased', async () => {
     expect((await addKey('alice', ALICE_KEY, 'alice private label')).status).toBe(201);
     expect((await addKey('bob', BOB_KEY, 'bob label')).status).toBe(201);
-    await eventually(async () => expect((await listKeys('alice')).body).toHaveLength(1));
-    await eventually(async () => expect((await listKeys('bob')).body).toHaveLength(1));
+    await eventually(async () => expect((await listKeys('alice')).body.items).toHaveLength(1));
+    await eventually(async () => expect((await listKeys('bob')).body.items).toHaveLength(1));
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBe(ALICE_KEY);
   });
 
@@ -62,6 +65,21 @@ describe('privacy: erasure by crypto-shredding', () => {
     expect((await erase('bad%20subject')).status).toBe(400);
     expect(await t.countEvents()).toBe(before);
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBe(ALICE_KEY);
+  });
+
+  it('refuses an erasure that does not repeat the subject id (400 saying how to confirm), erasing nothing', async () => {
+    const before = await t.countEvents();
+    for (const body of [{}, { confirm: 'bob' }, { confirm: 'ALICE' }, { confirm: ['alice'] }]) {
+      const response = await erase('alice', admin(), body);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.errors).toEqual([
+        { field: 'confirm', message: expect.stringContaining('{"confirm": "<subject id>"}') },
+      ]);
+    }
+    expect(await t.countEvents()).toBe(before);
+    expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBe(ALICE_KEY);
+    expect((await listKeys('alice')).body.items).toEqual([expect.objectContaining({ status: 'valid' })]);
   });
 
   it('erases: the key no longer opens, reads as erased, and every stored event is untouched', async () => {
@@ -78,9 +96,10 @@ describe('privacy: erasure by crypto-shredding', () => {
     // At once, in this process: the data key is gone, whatever the projection has seen yet.
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBeNull();
     const listed = await listKeys('alice');
-    expect(listed.body).toEqual([
-      expect.objectContaining({ provider: 'openai', status: 'erased', label: null }),
-    ]);
+    expect(listed.body).toEqual({
+      items: [expect.objectContaining({ provider: 'openai', status: 'erased', label: null })],
+      next_cursor: null,
+    });
 
     const [keyRow] = await database.query(`SELECT * FROM subject_data_keys WHERE subject = 'alice'`);
     expect(keyRow).toMatchObject({ wrapped_key: null, kek_id: null });
@@ -127,7 +146,7 @@ describe('privacy: erasure by crypto-shredding', () => {
 
   it('leaves everyone else readable', async () => {
     expect(await t.app.get(ByokKeyResolver).keyFor('bob', 'openai')).toBe(BOB_KEY);
-    expect((await listKeys('bob')).body).toEqual([
+    expect((await listKeys('bob')).body.items).toEqual([
       expect.objectContaining({ provider: 'openai', label: 'bob label', status: 'valid' }),
     ]);
   });

@@ -105,7 +105,7 @@ describe('replay reproduces every read model', () => {
     await eventually(async () => {
       const hosts = await get('/api/v1/hosts');
       expect(
-        hosts.body.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
+        hosts.body.items.find((host: { host_id: string }) => host.host_id === 'local')?.inventory_taken_at,
       ).toBeTruthy();
     }, 20_000);
     for (const username of ['ann', 'ben']) {

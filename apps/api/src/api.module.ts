@@ -25,8 +25,9 @@ import { SystemModule } from './system/system.module';
     LocalUsersModule,
     HostsModule,
     AuditLogModule,
-    AuditEventsModule,
+    // Before the events module: routes match in this order, and `streams/*stream` would take `…/verify`.
     AuditIntegrityModule,
+    AuditEventsModule,
     AuditStateModule,
     ApiKeysModule,
     LlmUsageModule,

@@ -25,7 +25,7 @@ import { CommandCtx } from '../common/command-context.decorator';
 import { IssueApiKeyCommand } from './commands/issue-api-key.command';
 import { RevokeAllApiKeysCommand } from './commands/revoke-all-api-keys.command';
 import { RevokeApiKeyCommand } from './commands/revoke-api-key.command';
-import { ApiKeyOwnerQueryDto } from './dto/api-key-queries.dto';
+import { ApiKeyOwnerQueryDto, ListApiKeysQueryDto } from './dto/api-key-queries.dto';
 import { ApiKeyListView, IssuedApiKeyView, RevokedApiKeysView } from './dto/api-key-views.dto';
 import { IssueApiKeyDto } from './dto/issue-api-key.dto';
 import { ListApiKeysQuery } from './queries/list-api-keys.query';
@@ -64,8 +64,8 @@ export class ApiKeysController {
 
   @Get()
   @ApiOkResponse({ type: ApiKeyListView })
-  list(@Query() query: ApiKeyOwnerQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<ApiKeyListView> {
-    return this.queries.execute(new ListApiKeysQuery(ownerOf(user, query.user_id)));
+  list(@Query() query: ListApiKeysQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<ApiKeyListView> {
+    return this.queries.execute(new ListApiKeysQuery(ownerOf(user, query.user_id), query));
   }
 
   /** Every key of the owner at once: for a leak whose key is unknown, or an account being shut. */

@@ -1,12 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
 
-export class AuditLogQueryDto {
-  @ApiPropertyOptional({ description: 'Target account (local user name)' })
+export class AuditLogQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Whose account: a local user name (host changes) or a user id (credit movements)',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  // User ids run to 128 characters, usernames to 32.
+  @MaxLength(128)
   user?: string;
 
   @ApiPropertyOptional({ description: 'Managed server id' })
@@ -36,17 +39,4 @@ export class AuditLogQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be the next_cursor of a previous page' })
-  cursor?: string;
 }

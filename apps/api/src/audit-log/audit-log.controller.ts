@@ -1,9 +1,10 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Roles } from '@ops/infra/auth';
 import { AuditLogRow } from '@ops/infra/read-models';
-import { Brackets, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
+import { ApiPageResponse, keysetPage, type Keyset, type Page } from '../common/pagination';
 import { AuditLogQueryDto } from './audit-log-query.dto';
 
 interface AuditEntryView {
@@ -20,22 +21,14 @@ interface AuditEntryView {
   correlation_id: string;
 }
 
-/** Newest first; the cursor is the (time, event id) of the last row, so pages are stable under inserts. */
-function encodeCursor(row: AuditLogRow): string {
-  return Buffer.from(`${row.occurredAt.toISOString()}|${row.eventId}`).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Only what encodeCursor makes is accepted: an exact ISO time (round-trips) and a UUID. */
-function decodeCursor(cursor: string): { at: string; eventId: string } {
-  const [at, eventId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const time = new Date(at ?? '');
-  const exactTime = !Number.isNaN(time.getTime()) && time.toISOString() === at;
-  if (rest.length > 0 || !exactTime || !UUID.test(eventId ?? ''))
-    throw new BadRequestException('cursor is not valid');
-  return { at, eventId };
-}
+/** Newest first; the event id breaks ties between events of the same instant. */
+const NEWEST_FIRST: Keyset<AuditLogRow> = {
+  columns: [
+    { column: 'a.occurred_at', type: 'timestamptz', of: (row) => row.occurredAt },
+    { column: 'a.event_id', type: 'uuid', of: (row) => row.eventId },
+  ],
+  direction: 'DESC',
+};
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -45,10 +38,8 @@ export class AuditLogController {
   constructor(@InjectRepository(AuditLogRow) private readonly log: Repository<AuditLogRow>) {}
 
   @Get()
-  async search(
-    @Query() query: AuditLogQueryDto,
-  ): Promise<{ items: AuditEntryView[]; next_cursor: string | null }> {
-    const limit = query.limit ?? 100;
+  @ApiPageResponse(undefined, 'One row per event, newest first')
+  async search(@Query() query: AuditLogQueryDto): Promise<Page<AuditEntryView>> {
     const select = this.log.createQueryBuilder('a');
     if (query.user !== undefined) select.andWhere('a.target_user = :user', { user: query.user });
     if (query.host !== undefined) select.andWhere('a.host_id = :host', { host: query.host });
@@ -56,24 +47,9 @@ export class AuditLogController {
     if (query.action !== undefined) select.andWhere('a.action = :action', { action: query.action });
     if (query.from !== undefined) select.andWhere('a.occurred_at >= :from', { from: query.from });
     if (query.to !== undefined) select.andWhere('a.occurred_at < :to', { to: query.to });
-    if (query.cursor !== undefined) {
-      const { at, eventId } = decodeCursor(query.cursor);
-      select.andWhere(
-        new Brackets((where) =>
-          where
-            .where('a.occurred_at < :at', { at })
-            .orWhere('a.occurred_at = :at AND a.event_id < :eventId', { at, eventId }),
-        ),
-      );
-    }
-    const rows = await select
-      .orderBy('a.occurred_at', 'DESC')
-      .addOrderBy('a.event_id', 'DESC')
-      .take(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
+    const { rows, next_cursor } = await keysetPage(select, NEWEST_FIRST, query);
     return {
-      items: page.map((row) => ({
+      items: rows.map((row) => ({
         event_id: row.eventId,
         occurred_at: row.occurredAt.toISOString(),
         actor: row.actor,
@@ -86,7 +62,7 @@ export class AuditLogController {
         outcome: row.outcome,
         correlation_id: row.correlationId,
       })),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+      next_cursor,
     };
   }
 }

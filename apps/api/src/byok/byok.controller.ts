@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
+import { ApiPageResponse, PageQueryDto, type Page } from '../common/pagination';
 import { AddProviderKeyCommand } from './commands/add-provider-key.command';
 import { RemoveProviderKeyCommand } from './commands/remove-provider-key.command';
 import { AddProviderKeyDto } from './dto/add-provider-key.dto';
@@ -32,9 +33,9 @@ export class ByokController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [ProviderKeyView] })
-  list(@CurrentUser() user: AuthenticatedUser): Promise<ProviderKeyView[]> {
-    return this.queries.execute(new ListProviderKeysQuery(user.id));
+  @ApiPageResponse(ProviderKeyView, "The caller's keys by provider")
+  list(@Query() query: PageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<Page<ProviderKeyView>> {
+    return this.queries.execute(new ListProviderKeysQuery(user.id, query));
   }
 
   @Delete(':provider')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -14,6 +14,7 @@ import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { HostRow, LocalUserRow } from '@ops/infra/read-models';
 import type { Repository } from 'typeorm';
 import { CommandCtx } from '../common/command-context.decorator';
+import { ApiPageResponse, keysetPage, PageQueryDto, type Keyset, type Page } from '../common/pagination';
 import { AgentPublicKeysDto, RegisterHostDto } from './dto/register-host.dto';
 
 interface HostView {
@@ -27,6 +28,11 @@ interface HostView {
   /** Managed accounts the host's inventory does not show (removed by hand, or not applied yet). */
   missing_accounts: string[] | null;
 }
+
+const BY_ID: Keyset<HostRow> = {
+  columns: [{ column: 'h.host_id', type: 'text', of: (row) => row.hostId }],
+  direction: 'ASC',
+};
 
 @ApiTags('hosts')
 @ApiBearerAuth()
@@ -86,9 +92,10 @@ export class HostsController {
   }
 
   @Get()
-  async list(): Promise<HostView[]> {
-    const hosts = await this.hosts.find({ order: { hostId: 'ASC' } });
-    return Promise.all(hosts.map((host) => this.view(host)));
+  @ApiPageResponse(undefined, 'Managed servers by host id')
+  async list(@Query() query: PageQueryDto): Promise<Page<HostView>> {
+    const { rows, next_cursor } = await keysetPage(this.hosts.createQueryBuilder('h'), BY_ID, query);
+    return { items: await Promise.all(rows.map((host) => this.view(host))), next_cursor };
   }
 
   @Get(':hostId')

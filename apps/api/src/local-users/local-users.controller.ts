@@ -15,6 +15,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
+import { ApiPageResponse, type Page } from '../common/pagination';
 import { ChangeLocalUserCommand } from './commands/change-local-user.command';
 import {
   AddSshKeyDto,
@@ -26,6 +27,7 @@ import {
   SetGroupsDto,
   SetPasswordDto,
 } from './dto/local-user-requests.dto';
+import { ListLocalUsersQueryDto, ListSshKeysQueryDto } from './dto/list-local-users.dto';
 import type { LocalUserChangeView, LocalUserView, SshKeyView } from './local-user-views';
 import { sealPasswordInput } from './password-input';
 import { GetLocalUserQuery, ListLocalUsersQuery, ListSshKeysQuery } from './queries/local-user.queries';
@@ -47,8 +49,11 @@ export class LocalUsersController {
   ) {}
 
   @Get()
-  list(@Query() query: HostQueryDto): Promise<LocalUserView[]> {
-    return this.queries.execute(new ListLocalUsersQuery(this.hostOf(query)));
+  @ApiPageResponse(undefined, 'Accounts by host, then username')
+  list(@Query() query: ListLocalUsersQueryDto): Promise<Page<LocalUserView>> {
+    if (query.all_hosts && query.host !== undefined)
+      throw new DomainError('invalid', 'Give host or all_hosts, not both', 'all_hosts');
+    return this.queries.execute(new ListLocalUsersQuery(query.all_hosts ? null : this.hostOf(query), query));
   }
 
   @Post()
@@ -130,8 +135,12 @@ export class LocalUsersController {
   }
 
   @Get(':username/ssh-keys')
-  sshKeys(@Param('username') username: string, @Query() query: HostQueryDto): Promise<SshKeyView[]> {
-    return this.queries.execute(new ListSshKeysQuery(this.hostOf(query), username));
+  @ApiPageResponse(undefined, 'Keys in the order they were added')
+  sshKeys(
+    @Param('username') username: string,
+    @Query() query: ListSshKeysQueryDto,
+  ): Promise<Page<SshKeyView>> {
+    return this.queries.execute(new ListSshKeysQuery(this.hostOf(query), username, query));
   }
 
   @Post(':username/ssh-keys')

@@ -1,9 +1,10 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
+import { assertErasureConfirmed, ConfirmErasureDto } from './confirm-erasure.dto';
 import { ErasePersonalDataCommand } from './erase-personal-data.command';
 import { ErasureView } from './erasure-view';
 
@@ -18,7 +19,13 @@ export class PrivacyController {
   @Post(':userId/erase')
   @HttpCode(200)
   @ApiOkResponse({ type: ErasureView })
-  erase(@Param('userId') userId: string, @CommandCtx() context: CommandContext): Promise<ErasureView> {
+  @ApiBadRequestResponse({ description: 'Without `{"confirm": "<subject id>"}` (the same id as the URL)' })
+  erase(
+    @Param('userId') userId: string,
+    @Body() body: ConfirmErasureDto,
+    @CommandCtx() context: CommandContext,
+  ): Promise<ErasureView> {
+    assertErasureConfirmed(userId, body);
     return this.commands.execute(new ErasePersonalDataCommand(userId, context));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -15,6 +16,13 @@ const OUTCOMES: Record<string, string> = { HostChangeApplied: 'applied', HostCha
 function textField(event: RecordedEvent, field: string): string | null {
   const value = event.data[field];
   return typeof value === 'string' ? value : null;
+}
+
+/** Whose account an event is about: a local account's username, or the owner of a credit account. */
+function targetUserOf(event: RecordedEvent): string | null {
+  return event.streamName.startsWith(CREDIT_ACCOUNT_CATEGORY)
+    ? textField(event, 'userId')
+    : textField(event, 'username');
 }
 
 /** One row per event of every stream, so "who did what, when" is one indexed query. */
@@ -45,7 +53,7 @@ export class AuditLogProjection implements Projection {
         events.map((event) => event.metadata.occurredAt),
         events.map((event) => event.recordedAt.toISOString()),
         events.map((event) => textField(event, 'hostId')),
-        events.map((event) => textField(event, 'username')),
+        events.map(targetUserOf),
         events.map((event) => OUTCOMES[event.type] ?? null),
       ],
     );

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Page } from '../../common/pagination';
 
 export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -11,9 +12,13 @@ export class ApiKeyView {
   @ApiPropertyOptional({ nullable: true }) revoked_at!: string | null;
 }
 
-export class ApiKeyListView {
+/** The page shape every list route answers, with whose keys they are. */
+export class ApiKeyListView implements Page<ApiKeyView> {
   @ApiProperty() user_id!: string;
-  @ApiProperty({ type: [ApiKeyView] }) items!: ApiKeyView[];
+  @ApiProperty({ type: [ApiKeyView], description: 'Newest first, revoked ones included' })
+  items!: ApiKeyView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
+  next_cursor!: string | null;
 }
 
 export class IssuedApiKeyView {

@@ -35,7 +35,7 @@ export class AuditEventPageView {
 
 export class StreamView {
   @ApiProperty() stream!: string;
-  @ApiProperty({ type: [AuditEventView], description: 'In revision order' }) events!: AuditEventView[];
+  @ApiProperty({ type: [AuditEventView], description: 'In revision order' }) items!: AuditEventView[];
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' })
   next_cursor!: string | null;
 }

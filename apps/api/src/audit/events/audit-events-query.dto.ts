@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { STREAM_CATEGORIES } from '@ops/domain';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsPageSize } from '../../common/pagination';
 import { IsInstant } from './instant';
 
 /** What every stream name is made of (categories, user and host ids, usernames, request ids). */
@@ -13,11 +15,13 @@ export class AuditEventsQueryDto {
   @Matches(STREAM_NAME_PATTERN, { message: 'stream must be a stream name' })
   stream?: string;
 
-  @ApiPropertyOptional({ description: 'Stream-name prefix', example: 'local-user-' })
+  @ApiPropertyOptional({
+    description: 'Stream category: the streams whose name starts with it',
+    enum: STREAM_CATEGORIES,
+    example: 'local-user-',
+  })
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsIn(STREAM_CATEGORIES, { message: `category must be one of: ${STREAM_CATEGORIES.join(', ')}` })
   category?: string;
 
   @ApiPropertyOptional({ description: 'Event type', example: 'CreditsGranted' })
@@ -56,15 +60,27 @@ export class AuditEventsQueryDto {
     maximum: MAX_PAGE_SIZE,
     description: 'Page size (default 100); with NDJSON, the most events streamed (default: all)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageSize(MAX_PAGE_SIZE)
   limit?: number;
 }
 
+/**
+ * The route pattern that takes a stream name: the rest of the path, so `local-user-local/carol`
+ * reads as written; its `/` may also come URL-encoded (`%2F`), and both name the same stream.
+ */
+export const STREAM_ROUTE = 'streams/*stream';
+
+export const STREAM_PATH_DOC = {
+  name: 'stream',
+  description:
+    'The stream name as the rest of the path (`local-user-local/carol`) or URL-encoded (`local-user-local%2Fcarol`). ' +
+    'A name whose last part is itself a route suffix (e.g. a user named `verify`) must be encoded.',
+  example: 'local-user-local/carol',
+};
+
 export class StreamParamsDto {
+  // Express hands a path remainder over as its segments, each already decoded.
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.join('/') : value))
   @Matches(STREAM_NAME_PATTERN, { message: 'stream must be a stream name' })
   stream!: string;
 }
@@ -82,10 +98,6 @@ export class StreamQueryDto {
     maximum: MAX_PAGE_SIZE,
     description: 'Page size (default 1000); with NDJSON, the most events streamed (default: all)',
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsPageSize(MAX_PAGE_SIZE)
   limit?: number;
 }

@@ -9,14 +9,20 @@ import {
   Query,
   type StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuditEventFilter, AuditEventReader } from '@ops/infra/audit';
 import { streamBatches } from '@ops/infra/audit';
 import { Roles } from '@ops/infra/auth';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import { AUDIT_EVENT_READER } from './audit-event-reader.provider';
 import { AuditEventPageView, StreamView, toAuditEventView } from './audit-event.view';
-import { AuditEventsQueryDto, StreamParamsDto, StreamQueryDto } from './audit-events-query.dto';
+import {
+  AuditEventsQueryDto,
+  STREAM_PATH_DOC,
+  STREAM_ROUTE,
+  StreamParamsDto,
+  StreamQueryDto,
+} from './audit-events-query.dto';
 import { NDJSON, ndjsonResponse, wantsNdjson } from './ndjson';
 
 const DEFAULT_EVENTS_PAGE = 100;
@@ -67,11 +73,12 @@ export class AuditEventsController {
     return { items: page.events.map(toAuditEventView), next_cursor: page.next };
   }
 
-  @Get('streams/:stream')
+  @Get(STREAM_ROUTE)
+  @ApiParam(STREAM_PATH_DOC)
   @ApiProduces('application/json', NDJSON)
   @ApiOkResponse({
     type: StreamView,
-    description: `One stream in revision order (URL-encode the \`/\` of local-user streams). With \`Accept: ${NDJSON}\`: the whole stream, one event per line`,
+    description: `One stream in revision order. With \`Accept: ${NDJSON}\`: the whole stream, one event per line`,
   })
   async stream(
     @Param() { stream }: StreamParamsDto,
@@ -89,7 +96,7 @@ export class AuditEventsController {
     const page = events.slice(0, limit);
     return {
       stream,
-      events: page.map(toAuditEventView),
+      items: page.map(toAuditEventView),
       next_cursor: events.length > limit ? (page[page.length - 1].revision + 1n).toString() : null,
     };
   }

@@ -11,7 +11,7 @@ import {
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -28,7 +28,7 @@ import {
 } from '@ops/infra/event-store/integrity';
 import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
-import { StreamParamDto } from './stream-param.dto';
+import { STREAM_PATH_DOC, STREAM_ROUTE, StreamParamsDto } from '../events/audit-events-query.dto';
 
 interface StreamVerificationView {
   stream: string;
@@ -54,9 +54,10 @@ export class AuditIntegrityController {
     @Inject(AUDIT_TRUSTED_KEY) private readonly key: TrustedKey,
   ) {}
 
-  @Get('streams/:stream/verify')
+  @Get(`${STREAM_ROUTE}/verify`)
+  @ApiParam(STREAM_PATH_DOC)
   @ApiOperation({ summary: "One stream's hash chain, and its heads in every signed digest" })
-  async verifyStream(@Param() { stream }: StreamParamDto): Promise<StreamVerificationView> {
+  async verifyStream(@Param() { stream }: StreamParamsDto): Promise<StreamVerificationView> {
     this.requirePostgres();
     const report = await this.verifier.verify({ stream });
     return {

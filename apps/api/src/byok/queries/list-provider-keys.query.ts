@@ -1,3 +1,8 @@
+import type { PageQueryDto } from '../../common/pagination';
+
 export class ListProviderKeysQuery {
-  constructor(readonly userId: string) {}
+  constructor(
+    readonly userId: string,
+    readonly page: PageQueryDto,
+  ) {}
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { USER_ID_PATTERN, USER_ID_RULE } from '@ops/domain';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsPageSize } from '../../common/pagination';
 
 export class CreditAccountQueryDto {
   @ApiPropertyOptional({ description: 'Admins only: whose account to read (default: the caller)' })
@@ -13,11 +13,7 @@ export class CreditAccountQueryDto {
 
 export class CreditHistoryQueryDto extends CreditAccountQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsPageSize(200)
   limit?: number;
 
   @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })

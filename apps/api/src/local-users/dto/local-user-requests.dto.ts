@@ -11,7 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-const trueString = ({ value }: { value: unknown }) =>
+export const trueString = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 /** Which managed server a route acts on; the configured default host when absent. */

@@ -1,5 +1,11 @@
+import type { PageQueryDto } from '../../common/pagination';
+
 export class ListLocalUsersQuery {
-  constructor(readonly hostId: string) {}
+  constructor(
+    /** Null: every host. */
+    readonly hostId: string | null,
+    readonly page: PageQueryDto,
+  ) {}
 }
 
 export class GetLocalUserQuery {
@@ -13,5 +19,6 @@ export class ListSshKeysQuery {
   constructor(
     readonly hostId: string,
     readonly username: string,
+    readonly page: PageQueryDto,
   ) {}
 }
