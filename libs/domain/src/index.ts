@@ -8,3 +8,4 @@ export * from './hosts';
 export * from './llm-requests';
 export * from './llm';
 export * from './provider-health';
+export * from './stream-categories';

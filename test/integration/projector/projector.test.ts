@@ -109,7 +109,7 @@ describe('projector runtime', () => {
   async function waitCaughtUp(service: ProjectorService): Promise<void> {
     await eventually(async () => {
       const statuses = await service.status();
-      expect(statuses.every((status) => status.lagMs === 0 && status.state === 'running')).toBe(true);
+      expect(statuses.every((status) => status.lag_ms === 0 && status.state === 'running')).toBe(true);
       const [{ audit }] = await db.query('SELECT count(*)::int AS audit FROM audit_log');
       expect(audit).toBe(await totalEvents());
     }, 20_000);

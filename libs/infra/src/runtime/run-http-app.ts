@@ -1,10 +1,12 @@
 import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import { loadDistributedConfig } from '../config/deployment-secrets';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/embedded-postgres';
 import { configureHttpApp } from '../http';
+import { announceNode, withoutPassword } from './node-discovery';
 
 export interface HttpAppDefinition {
   /** Shown in the start-up line and in errors. */
@@ -59,6 +61,13 @@ export async function runHttpApp(definition: HttpAppDefinition): Promise<void> {
   new Logger(definition.name).log(
     `listening on port ${config.PORT}${embedded ? ` (embedded PostgreSQL under ${config.DATA_DIR})` : ''}`,
   );
+  // The command-line tools find this node (its database, its secrets' folder) through this file.
+  announceNode(config.DATA_DIR, {
+    port: (app.getHttpServer().address() as AddressInfo).port,
+    database: embedded
+      ? { kind: 'embedded', port: config.EMBEDDED_POSTGRES_PORT }
+      : { kind: 'external', url: withoutPassword(config.DATABASE_URL!) },
+  });
 
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {
