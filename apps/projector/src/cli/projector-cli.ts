@@ -131,20 +131,21 @@ async function rebuild({ app, projector, config, node }: Context, name: string):
   }
   const runBy = runnerOf((await projector.lockHolders()).get(name), node);
   const projection = app.get<Projection[]>(PROJECTIONS).find((candidate) => candidate.name === name);
-  if (!runBy && projection instanceof HostCommandsRelay && config.HOST_COMMAND_TRANSPORT !== 'kafka') {
+  const serverOnly = projection instanceof HostCommandsRelay && config.HOST_COMMAND_TRANSPORT !== 'kafka';
+  if (!runBy && serverOnly) {
     throw new CliRefusal(
       `${name} hands commands to the server's in-process host agent: start the server (npm start), then rebuild`,
     );
   }
   const started = Date.now();
   await projector.reset(name);
-  if (runBy) {
-    // The owner finds its checkpoint moved and replays; this CLI only watches the count grow.
-    console.log(`${name}: emptied; ${runBy} replays it from the first event; following its progress`);
-  } else {
-    projector.start([name]);
-    console.log(`${name}: emptied; no process runs it, so this CLI replays it from the first event`);
-  }
+  // Started either way: it stands by while another process replays, and takes over should that one stop.
+  if (!serverOnly) projector.start([name]);
+  console.log(
+    runBy
+      ? `${name}: emptied; ${runBy} replays it from the first event; following its progress`
+      : `${name}: emptied; no process runs it, so this CLI replays it from the first event`,
+  );
   const print = progressPrinter();
   await projector.waitUntilCaughtUp(name, (processed) => {
     if (processed > 0) print(`${name}: ${processed} events applied`);
