@@ -9,7 +9,7 @@ export interface AccountView {
 }
 
 interface HealthReport {
-  projections?: { name: string; lagMs: number }[];
+  projections?: { name: string; lag_ms: number }[];
 }
 
 /** What the bench does to our gateway as its admin: tokens, credits, the live account, projection lag. */
@@ -52,7 +52,7 @@ export class GatewayAdmin {
       const response = await request(`${this.projectorUrl}/health`);
       const health = (await response.body.json()) as HealthReport;
       const projections = health.projections ?? [];
-      if (projections.length > 0 && projections.every((projection) => projection.lagMs === 0)) return;
+      if (projections.length > 0 && projections.every((projection) => projection.lag_ms === 0)) return;
       if (Date.now() > deadline) throw new Error(`projections still behind: ${JSON.stringify(projections)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { ByokKeyResolver } from '../../apps/api/src/byok/byok-key-resolver';
 import { DataKeyVault, KekRing, loadKekKeys } from '@ops/infra/crypto/data-keys';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { BUILD_TIMEOUT_MS, buildIfStale, runCli } from '../support/cli';
 import {
   startFakeAnthropicProvider,
   startFakeOpenAiProvider,
@@ -13,7 +12,6 @@ import {
 } from '../support/fake-providers';
 import { freePort } from '../support/free-port';
 
-const ROOT = resolve(__dirname, '..', '..');
 const OPENAI_KEY = 'sk-proj-e2eValidOpenAiKey0000000000001234';
 const ANTHROPIC_KEY = 'sk-ant-api03-e2eValidAnthropicKey00000000abcd';
 const GROQ_KEY = 'gsk_e2eUnreachableGroqKey000000000wxyz';
@@ -37,6 +35,7 @@ describe('BYOK: users bring their own provider keys', () => {
   const bodies: string[] = [];
 
   beforeAll(async () => {
+    await buildIfStale();
     openai = await startFakeOpenAiProvider({ name: 'openai', apiKey: OPENAI_KEY });
     anthropic = await startFakeAnthropicProvider({ name: 'anthropic', apiKey: ANTHROPIC_KEY });
     t = await startTestApp({
@@ -46,7 +45,7 @@ describe('BYOK: users bring their own provider keys', () => {
       GROQ_BASE_URL: `http://127.0.0.1:${await freePort()}/openai/v1`,
     });
     http = t.app.getHttpServer();
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
     await openai?.close();
@@ -201,29 +200,15 @@ describe('BYOK: users bring their own provider keys', () => {
   });
 
   it('rotates the KEK with `npm run keys -- rotate-kek`; keys still resolve and the output holds none', async () => {
-    const output = await new Promise<string>((done, fail) =>
-      execFile(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-r',
-          'tsconfig-paths/register',
-          'apps/api/src/cli/keys-cli.ts',
-          'rotate-kek',
-        ],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.database.url, DATA_DIR: t.config.DATA_DIR },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) =>
-          error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout + stderr),
-      ),
-    );
+    const run = await runCli('keys', ['rotate-kek'], {
+      DATABASE_URL: t.database.url,
+      DATA_DIR: t.config.DATA_DIR,
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const output = run.stdout;
     const status = JSON.parse(output.trimEnd().split('\n').at(-1)!);
     expect(status.ring).toHaveLength(2);
-    expect(status.dataKeysPerKek).toEqual({ [status.newest]: 1 });
+    expect(status.data_keys_per_kek).toEqual({ [status.newest]: 1 });
     for (const key of [OPENAI_KEY, ANTHROPIC_KEY, GROQ_KEY]) expect(output).not.toContain(key);
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBe(OPENAI_KEY);
     // A process starting now reads the rotated ring, whose newest KEK wraps every data key.

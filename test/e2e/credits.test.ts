@@ -212,6 +212,11 @@ describe('credits: grant → event → projection → query', () => {
     expect(health.body.projections.map((projection: { name: string }) => projection.name)).toEqual(
       expect.arrayContaining(['audit-log', 'credit-ledger']),
     );
+    // snake_case like every other body: lag_ms, last_error.
+    for (const projection of health.body.projections) {
+      expect(typeof projection.lag_ms).toBe('number');
+      expect(Object.keys(projection).filter((key) => /[A-Z]/.test(key))).toEqual([]);
+    }
     const metrics = await request(http).get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('http_request_duration_seconds');

@@ -29,7 +29,12 @@ import { CreditEventsRelay } from './relays/credit-events.relay';
 import { HostCommandsRelay } from './relays/host-commands.relay';
 import { KafkaHostCommandDispatcher } from './relays/kafka-host-command.dispatcher';
 import { ProjectorMetrics } from './runtime/projector-metrics';
-import { PROJECTOR_OPTIONS, ProjectorService, type ProjectorOptions } from './runtime/projector.service';
+import {
+  PROJECTOR_MANUAL_START,
+  PROJECTOR_OPTIONS,
+  ProjectorService,
+  type ProjectorOptions,
+} from './runtime/projector.service';
 import { AuditDigestsModule } from './audit-digests/audit-digests.module';
 
 /**
@@ -118,8 +123,11 @@ function hostCommandsRelay(
     },
     {
       provide: PROJECTOR_OPTIONS,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ProjectorOptions => ({ batchSize: config.PROJECTOR_BATCH_SIZE }),
+      inject: [APP_CONFIG, { token: PROJECTOR_MANUAL_START, optional: true }],
+      useFactory: (config: AppConfig, manualStart?: boolean): ProjectorOptions => ({
+        batchSize: config.PROJECTOR_BATCH_SIZE,
+        startOnBootstrap: manualStart !== true,
+      }),
     },
     ProjectorService,
     ProjectorMetrics,

@@ -1,14 +1,15 @@
-import { API_KEY_CATEGORY, SUBJECT_ACCESS_CATEGORY } from './api-keys';
-import { PROVIDER_KEYS_CATEGORY } from './byok';
-import { CREDIT_ACCOUNT_CATEGORY } from './credits';
-import { HOST_CATEGORY } from './hosts';
-import { LLM_REQUEST_CATEGORY } from './llm-requests';
-import { LOCAL_USER_CATEGORY } from './local-users';
-import { PRIVACY_CATEGORY } from './privacy';
-import { PROVIDER_HEALTH_CATEGORY } from './provider-health';
+import { API_KEY_CATEGORY } from './api-keys/api-key.stream';
+import { SUBJECT_ACCESS_CATEGORY } from './api-keys/subject-access';
+import { PROVIDER_KEYS_CATEGORY } from './byok/provider-key.stream';
+import { CREDIT_ACCOUNT_CATEGORY } from './credits/credit-account.stream';
+import { HOST_CATEGORY } from './hosts/host.stream';
+import { LLM_REQUEST_CATEGORY } from './llm-requests/llm-request.stream';
+import { LOCAL_USER_CATEGORY } from './local-users/local-user.stream';
+import { PRIVACY_CATEGORY } from './privacy/privacy.stream';
+import { PROVIDER_HEALTH_CATEGORY } from './provider-health/provider-health.events';
 
-/** Every category the domain names its streams with: a stream's name is its category, then its id. */
-export const STREAM_CATEGORIES = [
+/** Every category the domain's stream helpers name a stream with (`<category><id>`). */
+export const STREAM_CATEGORIES: readonly string[] = [
   API_KEY_CATEGORY,
   CREDIT_ACCOUNT_CATEGORY,
   HOST_CATEGORY,
@@ -18,4 +19,22 @@ export const STREAM_CATEGORIES = [
   PROVIDER_HEALTH_CATEGORY,
   PROVIDER_KEYS_CATEGORY,
   SUBJECT_ACCESS_CATEGORY,
-] as const;
+];
+
+/**
+ * The category of a stream the domain named, or undefined for any other. Ids may hold `-` (host
+ * `web-1`, request UUIDs), so the category is the domain's prefix, never a guess at the last dash;
+ * the longest prefix wins should one category ever start with another.
+ */
+export function streamCategory(stream: string): string | undefined {
+  let found: string | undefined;
+  for (const category of STREAM_CATEGORIES) {
+    if (
+      stream.startsWith(category) &&
+      stream.length > category.length &&
+      category.length > (found?.length ?? 0)
+    )
+      found = category;
+  }
+  return found;
+}

@@ -4,14 +4,14 @@ import {
   verifyExportFile,
   type DigestDocument,
 } from '@ops/infra/event-store/integrity';
-import { execFile } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { generateKeyPairSync } from 'node:crypto';
 import { runAuditCommand } from '../../../apps/api/src/audit/integrity/cli/audit-commands';
+import { BUILD_TIMEOUT_MS, buildIfStale, runCli } from '../../support/cli';
 import {
   events,
   named,
@@ -20,20 +20,8 @@ import {
   type IntegrityFixture,
 } from './integrity-fixture';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'apps', 'api', 'src', 'cli', 'audit-cli.ts');
-
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', CLI, ...args],
-      // No DATABASE_URL: offline commands must not need one.
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `npm run audit -- …`; no DATABASE_URL: offline commands must not need one. */
+const runAudit = (args: string[]) => runCli('audit', args);
 
 describe('export, offline verification and replay', () => {
   let fixture: IntegrityFixture;
@@ -44,6 +32,7 @@ describe('export, offline verification and replay', () => {
   const output = { out: () => undefined, err: () => undefined };
 
   beforeAll(async () => {
+    await buildIfStale();
     fixture = await startIntegrityFixture();
     dir = mkdtempSync(join(tmpdir(), 'ops-audit-export-'));
     for (let user = 0; user < 5; user++) {
@@ -62,7 +51,7 @@ describe('export, offline verification and replay', () => {
     await untilVisible(fixture);
     expect(await runAuditCommand(['export', '--out', exportFile], output, open)).toBe(0);
     digest = JSON.parse(readFileSync(digestFile, 'utf8')) as DigestDocument;
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await fixture?.close();
@@ -175,7 +164,7 @@ describe('export, offline verification and replay', () => {
     expect(
       summary.categories.map(({ category, streams, events: count }) => [category, streams, count]),
     ).toEqual([
-      ['audit-', 1, 1],
+      ['audit-digests', 1, 1],
       ['credit-account-', 5, 20],
       ['local-user-', 5, 10],
     ]);
@@ -184,7 +173,14 @@ describe('export, offline verification and replay', () => {
   it('runs as `npm run audit`: offline verify-file exits 0 when intact, 1 when tampered, 2 on bad usage', async () => {
     const keyFile = join(dir, 'public.pem');
     writeFileSync(keyFile, fixture.key.publicKeyPem);
-    const intact = await runCli(['verify-file', exportFile, '--digest', digestFile, '--public-key', keyFile]);
+    const intact = await runAudit([
+      'verify-file',
+      exportFile,
+      '--digest',
+      digestFile,
+      '--public-key',
+      keyFile,
+    ]);
     expect(intact.code).toBe(0);
     expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, events: 31 });
 
@@ -193,10 +189,10 @@ describe('export, offline verification and replay', () => {
         index === 3 ? { ...line, metadata: { ...(line.metadata as Line), actor: 'mallory' } } : line,
       ),
     );
-    const failed = await runCli(['verify-file', tampered, '--digest', digestFile]);
+    const failed = await runAudit(['verify-file', tampered, '--digest', digestFile]);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout).problems[0]).toMatchObject({ problem: 'hash_mismatch' });
 
-    expect((await runCli(['export'])).code).toBe(2);
+    expect((await runAudit(['export'])).code).toBe(2);
   });
 });

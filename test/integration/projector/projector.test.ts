@@ -1,12 +1,15 @@
 import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
-import { openDatabase } from '@ops/infra/database/data-source';
+import { openDatabase, sessionName } from '@ops/infra/database/data-source';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import type { Projection } from '@ops/infra/projections/projection';
+import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ApiKeysProjection } from '../../../apps/projector/src/projections/api-keys.projection';
 import { AuditLogProjection } from '../../../apps/projector/src/projections/audit-log.projection';
 import { CreditLedgerProjection } from '../../../apps/projector/src/projections/credit-ledger.projection';
+import { projectionLockKey } from '../../../apps/projector/src/runtime/projection-locks';
 import { ProjectorService } from '../../../apps/projector/src/runtime/projector.service';
 import { eventually } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
@@ -109,7 +112,7 @@ describe('projector runtime', () => {
   async function waitCaughtUp(service: ProjectorService): Promise<void> {
     await eventually(async () => {
       const statuses = await service.status();
-      expect(statuses.every((status) => status.lagMs === 0 && status.state === 'running')).toBe(true);
+      expect(statuses.every((status) => status.lag_ms === 0 && status.state === 'running')).toBe(true);
       const [{ audit }] = await db.query('SELECT count(*)::int AS audit FROM audit_log');
       expect(audit).toBe(await totalEvents());
     }, 20_000);
@@ -167,6 +170,40 @@ describe('projector runtime', () => {
     await grantMany(['u8', 'u9'], 5);
     await waitCaughtUp(standby);
     await expectReadModelsExact();
+  });
+
+  it('tells which session holds each projection, and starts only the projections it is told to', async () => {
+    const service = projector([
+      new CreditLedgerProjection(),
+      new AuditLogProjection(),
+      new ApiKeysProjection(),
+    ]);
+    expect(await service.lockHolders()).toEqual(new Map());
+    service.start(['credit-ledger']);
+    await eventually(async () =>
+      expect(await service.lockHolders()).toEqual(new Map([['credit-ledger', sessionName()]])),
+    );
+    // Another process (api-keys' lock key hashes below zero, audit-log's above: both halves of the key).
+    const other = new Client({
+      connectionString: database.url,
+      application_name: 'ops-center:4242@elsewhere',
+    });
+    await other.connect();
+    try {
+      for (const name of ['api-keys', 'audit-log'])
+        await other.query('SELECT pg_advisory_lock(hashtext($1))', [projectionLockKey(name)]);
+      expect(await service.lockHolders()).toEqual(
+        new Map([
+          ['credit-ledger', sessionName()],
+          ['audit-log', 'ops-center:4242@elsewhere'],
+          ['api-keys', 'ops-center:4242@elsewhere'],
+        ]),
+      );
+    } finally {
+      await other.end();
+    }
+    await service.onApplicationShutdown();
+    await eventually(async () => expect(await service.lockHolders()).toEqual(new Map()));
   });
 
   it('rebuilds a projection from zero to exactly the same rows, while it keeps running', async () => {

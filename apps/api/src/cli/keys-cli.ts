@@ -6,26 +6,29 @@
  * command generates the new KEK itself.
  */
 import 'reflect-metadata';
-import { ConfigError } from '@ops/infra/config/app-config';
 import { addLocalKek, DataKeyVault, KekRing, loadKekKeys } from '@ops/infra/crypto/data-keys';
 import { openDatabase } from '@ops/infra/database/data-source';
 import { openCliDatabase } from '@ops/infra/runtime/cli-database';
-import { parseArgs } from 'node:util';
+import { EXIT_OK, runCli, UsageError } from '@ops/infra/runtime/cli-runner';
 
-const USAGE = `usage:
-  npm run keys -- status        the KEK ring's ids (newest last) and how many data keys each wraps
-  npm run keys -- rotate-kek    re-wrap every data key under the newest KEK (single node: a new KEK first)`;
+const USAGE = `Usage: npm run keys -- <command> [--data-dir <dir>]
+  status        the KEK ring's ids (newest last) and how many data keys each wraps
+  rotate-kek    re-wrap every data key under the newest KEK (single node: a new KEK first)
+  --data-dir    the server's DATA_DIR (default: DATA_DIR, else ./.data); the database is the one
+                of the node running there, or DATABASE_URL
+  -h, --help    this text`;
 
-async function main(): Promise<number> {
-  const { positionals } = parseArgs({ allowPositionals: true, options: {} });
-  const [command, ...rest] = positionals;
-  if (rest.length > 0 || (command !== 'status' && command !== 'rotate-kek')) {
-    console.error(USAGE);
-    return 2;
-  }
+async function keys(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = args;
+  if (command !== 'status' && command !== 'rotate-kek')
+    throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(' ')}`);
 
-  const { config, stop } = await openCliDatabase();
-  const database = await openDatabase(config.DATABASE_URL, { poolSize: 2 });
+  const { config, stop } = await openCliDatabase(env);
+  const database = await openDatabase(config.DATABASE_URL, { poolSize: 2 }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   try {
     if (command === 'rotate-kek' && !config.KEK_KEYS) {
       console.log(`generated KEK ${addLocalKek(config)} in ${config.DATA_DIR}`);
@@ -39,19 +42,13 @@ async function main(): Promise<number> {
     }
     const ids = loadKekKeys(config).map((key) => key.id);
     console.log(
-      JSON.stringify({ ring: ids, newest: ring.newestId, dataKeysPerKek: await vault.keysPerKek() }),
+      JSON.stringify({ ring: ids, newest: ring.newestId, data_keys_per_kek: await vault.keysPerKek() }),
     );
-    return 0;
+    return EXIT_OK;
   } finally {
     await database.destroy();
     await stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli({ name: 'keys', usage: USAGE, run: keys });

@@ -4,25 +4,25 @@
  * the last line of the output, so scripts can take it with `tail -n 1`.
  */
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isValidSubject } from '@ops/infra/auth/authenticated-user';
-import { resolveLocalJwtSecret, signLocalToken } from '@ops/infra/auth/local-jwt';
+import { findLocalJwtSecret, LOCAL_JWT_SECRET_FILE, signLocalToken } from '@ops/infra/auth/local-jwt';
 import { isRole, type Role, ROLES } from '@ops/infra/auth/roles';
-import { type AppConfig, ConfigError, loadConfig } from '@ops/infra/config/app-config';
+import { loadCliConfig } from '@ops/infra/runtime/cli-database';
+import { CliRefusal, EXIT_OK, runCli, UsageError } from '@ops/infra/runtime/cli-runner';
 
-const EXIT_USAGE = 2;
-const EXIT_REFUSED = 1;
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
-const USAGE = `Usage: npm run token -- --sub <id> --role <role> [--role <role>...] [--ttl <duration>]
-  --sub   the user id the token speaks for (its subject): letters, digits, '.', '_', '@', '-'
-  --role  one of ${ROLES.join(', ')}; repeat for several
-  --ttl   lifetime as <n>s, <n>m, <n>h or <n>d (default 1h, at most 30d and JWT_MAX_LIFETIME_SECONDS)
-Signs with JWT_SECRET, or the secret kept in DATA_DIR/jwt-secret (created if missing), for the
-audience JWT_AUDIENCE.`;
-
-class UsageError extends Error {}
+const USAGE = `Usage: npm run token -- --sub <id> --role <role> [--role <role>...] [--ttl <duration>] [--data-dir <dir>]
+  --sub       the user id the token speaks for (its subject): letters, digits, '.', '_', '@', '-'
+  --role      one of ${ROLES.join(', ')}; repeat for several
+  --ttl       lifetime as <n>s, <n>m, <n>h or <n>d (default 1h, at most 30d and JWT_MAX_LIFETIME_SECONDS)
+  --data-dir  the server's DATA_DIR (default: DATA_DIR, else ./.data)
+  -h, --help  this text
+Signs with JWT_SECRET, or the secret the server keeps in DATA_DIR/jwt-secret (the server creates it
+on its first start; this command never does), for the audience JWT_AUDIENCE.`;
 
 interface TokenRequest {
   sub: string;
@@ -35,21 +35,19 @@ const OPTIONS = {
   sub: { type: 'string' },
   role: { type: 'string', multiple: true },
   ttl: { type: 'string', default: '1h' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-function readArgs(argv: string[]) {
+function readArgs(args: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // parseArgs names the offending argument; that is the whole usage error.
     throw new UsageError((error as Error).message);
   }
 }
 
-function parseRequest(argv: string[]): TokenRequest | 'help' {
-  const values = readArgs(argv);
-  if (values.help) return 'help';
+function parseRequest(args: string[]): TokenRequest {
+  const values = readArgs(args);
   if (!isValidSubject(values.sub)) throw new UsageError('--sub is missing or not a valid user id');
   const roles = values.role ?? [];
   if (roles.length === 0) throw new UsageError('at least one --role is required');
@@ -71,51 +69,35 @@ function parseTtl(ttl: string): number {
   return seconds;
 }
 
-function main(): number {
-  let request: TokenRequest | 'help';
-  try {
-    request = parseRequest(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`token: ${error.message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (request === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`token: ${error.message}`);
-    return EXIT_REFUSED;
-  }
+function token(args: string[], env: NodeJS.ProcessEnv): number {
+  const request = parseRequest(args);
+  const config = loadCliConfig(env);
   if (config.AUTH_MODE !== 'local') {
-    console.error(
-      `token: AUTH_MODE=${config.AUTH_MODE}: tokens come from Keycloak; this command only signs for the single-node (local) mode.`,
+    throw new CliRefusal(
+      `AUTH_MODE=${config.AUTH_MODE}: tokens come from Keycloak; this command only signs for the single-node (local) mode.`,
     );
-    return EXIT_REFUSED;
   }
-
   if (request.ttlSeconds > config.JWT_MAX_LIFETIME_SECONDS) {
-    console.error(
-      `token: --ttl ${request.ttl} is longer than JWT_MAX_LIFETIME_SECONDS (${config.JWT_MAX_LIFETIME_SECONDS} s): the server would refuse the token.`,
+    throw new CliRefusal(
+      `--ttl ${request.ttl} is longer than JWT_MAX_LIFETIME_SECONDS (${config.JWT_MAX_LIFETIME_SECONDS} s): the server would refuse the token.`,
     );
-    return EXIT_REFUSED;
   }
-  const token = signLocalToken(request, {
-    secret: resolveLocalJwtSecret(config),
+  const secret = findLocalJwtSecret(config);
+  if (secret === undefined) {
+    throw new CliRefusal(
+      `no JWT secret: ${join(config.DATA_DIR, LOCAL_JWT_SECRET_FILE)} does not exist and JWT_SECRET is unset; start the server once (npm start) to create it, or pass --data-dir <the server's DATA_DIR>, or set JWT_SECRET to the server's`,
+    );
+  }
+  const signed = signLocalToken(request, {
+    secret,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
   console.log(
     `Bearer token for ${request.sub} (roles: ${request.roles.join(', ')}), valid for ${request.ttl}:`,
   );
-  console.log(token);
-  return 0;
+  console.log(signed);
+  return EXIT_OK;
 }
 
-process.exitCode = main();
+runCli({ name: 'token', usage: USAGE, run: token });

@@ -9,6 +9,7 @@ import type { Projection } from '@ops/infra/projections/projection';
 import type { ProjectionState } from '@ops/infra/projections/projector-status';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
+import { projectionLockKey } from './projection-locks';
 
 export interface WorkerOptions {
   batchSize: number;
@@ -104,7 +105,7 @@ export class ProjectionWorker {
   }
 
   private lockKey(): string {
-    return `projection:${this.projection.name}`;
+    return projectionLockKey(this.projection.name);
   }
 
   private async followLog(): Promise<void> {

@@ -16,7 +16,7 @@ export class ProjectorMetrics {
       registers: [registry],
       async collect() {
         for (const status of await projector.status())
-          this.set({ projection: status.name }, status.lagMs / 1000);
+          this.set({ projection: status.name }, status.lag_ms / 1000);
       },
     });
     const applied = new Counter({

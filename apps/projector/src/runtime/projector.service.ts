@@ -9,13 +9,18 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ops/infra/eve
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { DataSource } from 'typeorm';
 import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
+import { projectionLockHolders } from './projection-locks';
 import type { ProjectionStatus, ProjectorStatusSource } from '@ops/infra/projections/projector-status';
 import { ProjectionWorker } from './projection-worker';
 
 export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
+/** Provided (true) by a process that starts projections itself, if at all, never on bootstrap: the CLI. */
+export const PROJECTOR_MANUAL_START = Symbol('PROJECTOR_MANUAL_START');
 
 export interface ProjectorOptions {
   batchSize: number;
+  /** false: nothing runs until `start` is called (a CLI that only reads, or replays one projection). */
+  startOnBootstrap?: boolean;
   standbyRetryMs?: number;
   retryDelayMs?: number;
   checkpointWatchMs?: number;
@@ -31,6 +36,7 @@ export class ProjectorService
   private readonly logger = new Logger(ProjectorService.name);
   private readonly workers: ProjectionWorker[];
   private readonly listeners = new Set<BatchListener>();
+  private readonly startOnBootstrap: boolean;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -38,6 +44,7 @@ export class ProjectorService
     @Inject(PROJECTIONS) projections: Projection[],
     @Inject(PROJECTOR_OPTIONS) options: ProjectorOptions,
   ) {
+    this.startOnBootstrap = options.startOnBootstrap ?? true;
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(projection, store, db, {
@@ -52,14 +59,14 @@ export class ProjectorService
   }
 
   onApplicationBootstrap(): void {
-    this.start();
+    if (this.startOnBootstrap) this.start();
   }
 
-  start(): void {
-    this.logger.log(
-      `starting projections: ${this.workers.map((worker) => worker.projection.name).join(', ')}`,
-    );
-    this.workers.forEach((worker) => worker.start());
+  /** Starts the named projections (all by default); each applies once it holds its lock. */
+  start(names: readonly string[] = this.projectionNames()): void {
+    const workers = names.map((name) => this.workerNamed(name));
+    this.logger.log(`starting projections: ${names.join(', ')}`);
+    workers.forEach((worker) => worker.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -93,11 +100,16 @@ export class ProjectorService
           name: worker.projection.name,
           state: worker.state,
           position,
-          lagMs: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
-          ...(worker.lastError ? { lastError: worker.lastError } : {}),
+          lag_ms: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
+          ...(worker.lastError ? { last_error: worker.lastError } : {}),
         };
       }),
     );
+  }
+
+  /** Which process's session holds each projection's lock now (named by `sessionName`); unheld ones are absent. */
+  lockHolders(): Promise<Map<string, string>> {
+    return projectionLockHolders(this.db, this.projectionNames());
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config';
-import { loadOrCreateSecretFile } from '../crypto/secret-file';
+import { loadOrCreateSecretFile, loadSecretFile } from '../crypto/secret-file';
 import type { Role } from './roles';
 
 export const LOCAL_JWT_SECRET_FILE = 'jwt-secret';
@@ -14,9 +14,15 @@ const MIN_SECRET_LENGTH = 32;
  * (mode 0600), so tokens survive restarts and `npm run token` signs what the server accepts.
  */
 export function loadOrCreateLocalJwtSecret(dataDir: string): string {
-  const secret = loadOrCreateSecretFile(dataDir, LOCAL_JWT_SECRET_FILE, () =>
-    randomBytes(SECRET_BYTES).toString('base64url'),
+  return usable(
+    dataDir,
+    loadOrCreateSecretFile(dataDir, LOCAL_JWT_SECRET_FILE, () =>
+      randomBytes(SECRET_BYTES).toString('base64url'),
+    ),
   );
+}
+
+function usable(dataDir: string, secret: string): string {
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new Error(
       `${join(dataDir, LOCAL_JWT_SECRET_FILE)} holds no usable JWT secret (fewer than ${MIN_SECRET_LENGTH} characters)`,
@@ -25,9 +31,19 @@ export function loadOrCreateLocalJwtSecret(dataDir: string): string {
   return secret;
 }
 
-/** JWT_SECRET when set (several processes sharing a secret), else the one kept in DATA_DIR. */
+/** The server's side: JWT_SECRET when set (several processes sharing a secret), else the one kept in DATA_DIR. */
 export function resolveLocalJwtSecret(config: Pick<AppConfig, 'JWT_SECRET' | 'DATA_DIR'>): string {
   return config.JWT_SECRET ?? loadOrCreateLocalJwtSecret(config.DATA_DIR);
+}
+
+/**
+ * A tool's side: the secret the server verifies with, or undefined when there is none yet. A tool
+ * never makes one: a token signed with a secret the server does not hold would only be refused.
+ */
+export function findLocalJwtSecret(config: Pick<AppConfig, 'JWT_SECRET' | 'DATA_DIR'>): string | undefined {
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  const secret = loadSecretFile(config.DATA_DIR, LOCAL_JWT_SECRET_FILE);
+  return secret === undefined ? undefined : usable(config.DATA_DIR, secret);
 }
 
 export interface LocalTokenRequest {

@@ -20,6 +20,16 @@ export function loadOrCreateSecretFile(dataDir: string, fileName: string, genera
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, fileName);
   if (!existsSync(path)) createExclusively(path, generate());
+  return readPrivately(path);
+}
+
+/** The secret a node keeps in `<dataDir>/<fileName>`, or undefined when there is none: never makes one. */
+export function loadSecretFile(dataDir: string, fileName: string): string | undefined {
+  const path = join(dataDir, fileName);
+  return existsSync(path) ? readPrivately(path) : undefined;
+}
+
+function readPrivately(path: string): string {
   // A copied or restored file may have lost its mode; the secret must stay private.
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return readFileSync(path, 'utf8').trim();

@@ -1,6 +1,16 @@
+import { hostname } from 'node:os';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '../read-models';
 import { MIGRATIONS } from './migrations';
+
+/**
+ * The `application_name` of a process's sessions: which process holds a lock is then one look at
+ * `pg_stat_activity` away (`npm run projector -- status` shows who runs each projection so).
+ * PostgreSQL keeps 63 bytes of it.
+ */
+export function sessionName(pid = process.pid, host = hostname()): string {
+  return `ops-center:${pid}@${host}`.slice(0, 63);
+}
 
 /** The TypeORM connection for read models and migrations (the event store adapter has its own pool). */
 export function databaseOptions(url: string, options: { poolSize?: number } = {}): DataSourceOptions {
@@ -11,6 +21,7 @@ export function databaseOptions(url: string, options: { poolSize?: number } = {}
     migrations: MIGRATIONS,
     synchronize: false,
     logging: false,
+    applicationName: sessionName(),
     extra: { max: options.poolSize ?? 10 },
   };
 }

@@ -21,6 +21,11 @@ function embeddedUrl(password: string, port: number): string {
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
 
+/** Whether a cluster was ever initialised under `dataDir`. */
+export function embeddedClusterExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'cluster', 'PG_VERSION'));
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL cluster under `dataDir`, for the single-node
  * default and for tests where no DATABASE_URL is given. The superuser password is generated once and
@@ -40,7 +45,7 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
   const clusterDir = join(options.dataDir, 'cluster');
   const credentialsFile = join(options.dataDir, 'credentials.json');
-  const firstStart = !existsSync(join(clusterDir, 'PG_VERSION'));
+  const firstStart = !embeddedClusterExists(options.dataDir);
   const credentials = firstStart
     ? { password: randomBytes(24).toString('base64url') }
     : (JSON.parse(await readFile(credentialsFile, 'utf8')) as StoredCredentials);

@@ -1,12 +1,13 @@
 export type ProjectionState = 'starting' | 'standby' | 'running' | 'retrying' | 'stopped';
 
+/** As `/health` and `npm run projector -- status` show it: snake_case, like every JSON the API writes. */
 export interface ProjectionStatus {
   name: string;
   state: ProjectionState;
   position: string;
   /** Age of the oldest event not yet applied; 0 when caught up. */
-  lagMs: number;
-  lastError?: string;
+  lag_ms: number;
+  last_error?: string;
 }
 
 /** What health checks and metrics need from a projector, without depending on the projector app. */

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessRunning, processStart } from './process-liveness';
 import { StartRefused } from './start-refused';
 
 export const CLAIM_FILE = 'ops-center.pid';
@@ -11,26 +12,8 @@ interface Claim {
   started: string | null;
 }
 
-/** Field 22 of /proc/<pid>/stat, counted after the command name, which may hold spaces. */
-function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function isRunning(claim: Claim): boolean {
-  if (claim.pid === process.pid) return false;
-  try {
-    process.kill(claim.pid, 0);
-  } catch (error) {
-    // EPERM: the process exists, under another user.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const started = processStart(claim.pid);
-  return claim.started === null || started === null || started === claim.started;
+  return claim.pid !== process.pid && isProcessRunning(claim.pid, claim.started);
 }
 
 async function readClaim(file: string): Promise<Claim | null> {

@@ -7,6 +7,7 @@ import { loadDistributedConfig } from '../config/deployment-secrets';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../database/embedded-postgres';
 import { configureHttpApp } from '../http';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim';
+import { announceNode, withoutPassword } from './node-discovery';
 import { StartRefused } from './start-refused';
 import { startupSummary, summaryLine } from './startup-summary';
 
@@ -86,9 +87,16 @@ async function serve(definition: HttpAppDefinition, config: AppConfig): Promise<
   const running = app;
   // PORT=0 lets the system choose: the summary names the port it chose.
   const address = running.getHttpServer().address() as AddressInfo | null;
-  const url = `http://localhost:${address?.port ?? config.PORT}`;
-  const summary = startupSummary(config, { url, embeddedPostgresDir });
+  const port = address?.port ?? config.PORT;
+  const summary = startupSummary(config, { url: `http://localhost:${port}`, embeddedPostgresDir });
   new Logger(definition.name).log(`ready; ${summaryLine(summary)}`);
+  // The command-line tools find this node (its database, its secrets' folder) through this file.
+  announceNode(config.DATA_DIR, {
+    port,
+    database: embedded
+      ? { kind: 'embedded', port: config.EMBEDDED_POSTGRES_PORT }
+      : { kind: 'external', url: withoutPassword(config.DATABASE_URL!) },
+  });
 
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {

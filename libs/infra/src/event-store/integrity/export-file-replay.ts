@@ -1,3 +1,4 @@
+import { streamCategory } from '@ops/domain';
 import { readExportFile } from './export-file-reader';
 
 export interface CategoryFold {
@@ -17,10 +18,13 @@ export interface ReplaySummary {
   malformed: string[];
 }
 
-/** `credit-account-bob` → `credit-account-`: a stream's name up to its last `-`. */
+/**
+ * `host-web-1` → `host-`, `llm-request-<uuid>` → `llm-request-`: the prefix the domain named the
+ * stream with. A stream it did not name (`audit-digests`) is a category of its own: ids hold dashes,
+ * so any cut elsewhere would be a guess.
+ */
 export function categoryOf(stream: string): string {
-  const dash = stream.lastIndexOf('-');
-  return dash < 0 ? stream : stream.slice(0, dash + 1);
+  return streamCategory(stream) ?? stream;
 }
 
 /**

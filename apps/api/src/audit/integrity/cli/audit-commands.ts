@@ -16,17 +16,14 @@ import {
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
 import type { AppConfig } from '@ops/infra/config/app-config';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '@ops/infra/runtime/cli-runner';
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-export const USAGE = `usage: npm run audit -- <command>
+export const USAGE = `Usage: npm run audit -- <command> [--data-dir <dir>]
   export --out FILE [--stream S] [--category C] [--from ISO] [--to ISO]
                           events (grouped by stream) up to now as NDJSON with their hashes
   verify [--stream S] [--public-key PEM] [--digests DIGESTS.ndjson]
@@ -37,9 +34,10 @@ export const USAGE = `usage: npm run audit -- <command>
                           offline: the chains in an export, and its heads against a digest
   replay FILE             folds an export: streams, events and event types per category
   digest --out FILE       signs a digest of every stream head now and writes it (keep it elsewhere)
+  --data-dir DIR          the server's DATA_DIR (default: DATA_DIR, else ./.data); the database is
+                          the one of the node running there, or DATABASE_URL
+  -h, --help              this text
 exit codes: 0 ok, 1 verification failed, 2 usage`;
-
-export class UsageError extends Error {}
 
 export interface CliOutput {
   out(text: string): void;
