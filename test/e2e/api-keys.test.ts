@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { whileProjectionHeld } from '../support/held-projection';
 
 const KEY_FORMAT = /^sk-ops-[A-Za-z0-9_-]{43}$/;
 
@@ -293,6 +294,18 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     });
     await eventually(async () => expect((await usage(jwt('olga'))).status).toBe(200));
     expect((await usage(body.key)).status).toBe(401);
+  });
+
+  it('answers the issue only once the key authenticates, even while the projection is held back', async () => {
+    const issued = await whileProjectionHeld(t.database.url, 'api-keys', 300, () =>
+      issue(jwt('ryw'), { name: 'fresh' }).then((response) => response),
+    );
+    expect(issued.status).toBe(201);
+    const used = await request(http).get('/v1/models').set('Authorization', `Bearer ${issued.body.key}`);
+    expect(used.status).toBe(200);
+    expect((await list(jwt('ryw'))).body.items.map((key: { id: string }) => key.id)).toEqual([
+      issued.body.id,
+    ]);
   });
 
   it('refuses auditors (403), anonymous callers (401) and ids that are not UUIDs (400)', async () => {

@@ -11,6 +11,7 @@ import {
   type FakeProvider,
 } from '../support/fake-providers';
 import { freePort } from '../support/free-port';
+import { whileProjectionHeld } from '../support/held-projection';
 
 const OPENAI_KEY = 'sk-proj-e2eValidOpenAiKey0000000000001234';
 const ANTHROPIC_KEY = 'sk-ant-api03-e2eValidAnthropicKey00000000abcd';
@@ -227,6 +228,18 @@ describe('BYOK: users bring their own provider keys', () => {
     expect((await removeKey('anthropic')).status).toBe(404);
     expect((await removeKey('acme')).status).toBe(400);
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'anthropic')).toBeNull();
+  });
+
+  it('answers the add only once the key is listed, even while the projection is held back', async () => {
+    const owner = t.token('byok-ryw', 'user');
+    const warmUp = t.token('byok-ryw-first', 'user');
+    await addKey({ provider: 'openai', api_key: OPENAI_KEY }, warmUp);
+    await eventually(async () => expect(await keysOf(warmUp)).toHaveLength(1));
+    const added = await whileProjectionHeld(t.database.url, 'provider-keys', 300, () =>
+      addKey({ provider: 'openai', api_key: OPENAI_KEY }, owner),
+    );
+    expect(added.status).toBe(201);
+    expect((await keysOf(owner)).map((key) => key.provider)).toEqual(['openai']);
   });
 
   it('pages the keys by provider like every list', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@ops/domain/api-keys';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -15,7 +16,7 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class ApiKeysProjection implements Projection {
-  readonly name = 'api-keys';
+  readonly name = API_KEYS_PROJECTION;
   readonly tables = [{ name: 'api_keys' }, { name: 'deactivated_subjects' }];
   readonly filter = {
     streamPrefixes: [API_KEY_CATEGORY, SUBJECT_ACCESS_CATEGORY],

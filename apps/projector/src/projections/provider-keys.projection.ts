@@ -3,6 +3,7 @@ import { PROVIDER_KEY_EVENT_TYPES, PROVIDER_KEYS_CATEGORY, type ProviderKeyAdded
 import { PRIVACY_CATEGORY, PRIVACY_EVENT_TYPES } from '@ops/domain/privacy';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -12,7 +13,7 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class ProviderKeysProjection implements Projection {
-  readonly name = 'provider-keys';
+  readonly name = PROVIDER_KEYS_PROJECTION;
   readonly tables = [{ name: 'provider_keys' }];
   readonly filter = {
     streamPrefixes: [PROVIDER_KEYS_CATEGORY, PRIVACY_CATEGORY],

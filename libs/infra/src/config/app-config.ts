@@ -550,6 +550,16 @@ export class AppConfig {
   @Max(86_399)
   LLM_STREAM_MAX_SECONDS = 600;
 
+  /**
+   * How long a command whose caller reads its own write next (API keys, BYOK keys) waits for the read
+   * models to apply it before answering anyway; 0 answers at once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_YOUR_WRITES_TIMEOUT_MS = 2_000;
+
   /** What printing the configuration shows (JSON, pino, console): secrets and URL passwords redacted. */
   toJSON(): Record<string, unknown> {
     return redactedSettings(this);

@@ -1,6 +1,11 @@
 import type { Decider, DomainEvent } from '@ops/domain';
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '../event-store/event-store';
 import type { CommandContext } from './command-context';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
@@ -16,6 +21,11 @@ export interface CommandOutcome<State> {
   /** Events this command produced; on an idempotent retry, the ones the first attempt stored. */
   eventIds: string[];
   revision: bigint;
+  /**
+   * Where the command's last event sits in the global log (for an idempotent retry, the first
+   * attempt's), so a caller can wait until read models have applied it; null when nothing was appended.
+   */
+  position: GlobalPosition | null;
   /** True when an earlier attempt with the same idempotency key had already been applied. */
   replayed: boolean;
 }
@@ -136,10 +146,14 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
       -1n,
     );
     const earlier = idsOfEarlierAttempt(history, request.command.type, context);
-    if (earlier.length > 0) return { state, eventIds: earlier, revision, replayed: true };
+    if (earlier.length > 0) {
+      const last = earlier[earlier.length - 1];
+      const position = history.find((event) => event.id === last)?.position ?? null;
+      return { state, eventIds: earlier, revision, position, replayed: true };
+    }
 
     const events = decider.decide(request.command, state);
-    if (events.length === 0) return { state, eventIds: [], revision, replayed: false };
+    if (events.length === 0) return { state, eventIds: [], revision, position: null, replayed: false };
     const ids = events.map((_, index) =>
       eventIdFor(index, request.command.type, context.actor, context.idempotencyKey),
     );
@@ -152,7 +166,13 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
         revision < 0n ? 'no_stream' : revision,
       );
       const nextState = events.reduce((current, event) => decider.evolve(current, event), state);
-      return { state: nextState, eventIds: ids, revision: result.nextRevision, replayed: false };
+      return {
+        state: nextState,
+        eventIds: ids,
+        revision: result.nextRevision,
+        position: result.position,
+        replayed: false,
+      };
     } catch (error) {
       if (!retriesAfter(error, attempt)) throw error;
       await backOff(attempt);

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@ops/domain';
-import type { EventStore, NewEvent } from '../event-store/event-store';
+import type { EventStore, GlobalPosition, NewEvent } from '../event-store/event-store';
 import type { CommandOutcome, RunCommand } from './command-runner';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
@@ -93,7 +93,7 @@ export class StreamCommandBatcher {
         entry = { decider, state: fresh.state, revision: fresh.revision, verifiedAt: Date.now() };
         this.cache.advance(streamName, entry);
         if (changed) continue;
-        this.settle(batch, decisions, entry.revision);
+        this.settle(batch, decisions, entry.revision, null);
         return;
       }
       try {
@@ -105,7 +105,7 @@ export class StreamCommandBatcher {
           revision: result.nextRevision,
           verifiedAt: Date.now(),
         });
-        this.settle(batch, decisions, entry.revision);
+        this.settle(batch, decisions, entry.revision, result.position);
         return;
       } catch (error) {
         if (!retriesAfter(error, attempt)) {
@@ -142,7 +142,13 @@ export class StreamCommandBatcher {
     return { decisions, state, envelopes };
   }
 
-  private settle(batch: Pending[], decisions: Decision[], startRevision: bigint): void {
+  /** `position` is the append's last event: a command's own events are at or before it. */
+  private settle(
+    batch: Pending[],
+    decisions: Decision[],
+    startRevision: bigint,
+    position: GlobalPosition | null,
+  ): void {
     batch.forEach((pending, index) => {
       const decision = decisions[index];
       if (decision.kind === 'refused') {
@@ -153,6 +159,7 @@ export class StreamCommandBatcher {
         state: decision.state,
         eventIds: decision.ids,
         revision: startRevision + decision.lastRevisionOffset,
+        position: decision.ids.length > 0 ? position : null,
         replayed: false,
       });
     });

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CommandRunner } from '../event-sourcing/command-runner';
+import { ReadModelFreshness } from '../projections/read-model-freshness';
 import { createEventStore } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
 
@@ -14,7 +15,10 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The write side: the configured event store adapter (closed on shutdown) and the command runner over it. */
+/**
+ * The write side: the configured event store adapter (closed on shutdown), the command runner over it,
+ * and the wait that lets a command's caller read its own write.
+ */
 @Global()
 @Module({
   providers: [
@@ -25,7 +29,8 @@ class EventStoreLifecycle implements OnApplicationShutdown {
     },
     EventStoreLifecycle,
     CommandRunner,
+    ReadModelFreshness,
   ],
-  exports: [EVENT_STORE, CommandRunner],
+  exports: [EVENT_STORE, CommandRunner, ReadModelFreshness],
 })
 export class EventStoreModule {}

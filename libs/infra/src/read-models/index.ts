@@ -51,3 +51,4 @@ export const READ_MODEL_ENTITIES = [
   LagoDeliveryRow,
   LagoParkedEventRow,
 ];
+export * from './projection-names';
