@@ -10,7 +10,7 @@ import { ManagedAccounts } from './converge/managed-accounts';
 import { HostAgent } from './host-agent';
 import { resolveHostRoot } from './sandbox/host-root';
 import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
-import { readAccounts } from './shadow/read-accounts';
+import { readInventory } from './shadow/read-accounts';
 import { ShadowUtils } from './shadow/shadow-utils';
 import type { HostCommandSource } from './transport/host-transport';
 import { HostCommandVerifier } from './verify/command-verifier';
@@ -67,7 +67,7 @@ export async function buildHostAgent(options: {
       logger,
     }),
     applied,
-    readInventory: () => readAccounts(root),
+    readInventory: () => readInventory(root),
     inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
     logger,
   });

@@ -10,7 +10,7 @@ import { ManagedAccounts } from '../../../apps/host-agent/src/converge/managed-a
 import { ROOT_EQUIVALENT_GROUPS } from '../../../libs/domain/src/local-users/account-fields';
 import { HostAgent } from '../../../apps/host-agent/src/host-agent';
 import { prepareSandboxRoot } from '../../../apps/host-agent/src/sandbox/prepare-sandbox-root';
-import { readAccounts } from '../../../apps/host-agent/src/shadow/read-accounts';
+import { readInventory } from '../../../apps/host-agent/src/shadow/read-accounts';
 import { ShadowUtils } from '../../../apps/host-agent/src/shadow/shadow-utils';
 import { InProcessHostChannel } from '../../../apps/host-agent/src/transport/in-process-host-channel';
 import { HostCommandVerifier } from '../../../apps/host-agent/src/verify/command-verifier';
@@ -105,7 +105,7 @@ describe('HostAgent over the in-process channel', () => {
         logger: silent,
       }),
       applied: await AppliedRevisions.open(appliedPath()),
-      readInventory: () => readAccounts(sandbox.root),
+      readInventory: () => readInventory(sandbox.root),
       inventoryIntervalMs: 100,
       logger: silent,
     });
