@@ -17,6 +17,8 @@ interface AuditEntryView {
   host: string | null;
   user: string | null;
   outcome: string | null;
+  /** Why a host change failed; null for every other event. */
+  detail: string | null;
   correlation_id: string;
 }
 
@@ -84,6 +86,7 @@ export class AuditLogController {
         host: row.hostId,
         user: row.targetUser,
         outcome: row.outcome,
+        detail: row.detail,
         correlation_id: row.correlationId,
       })),
       next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,

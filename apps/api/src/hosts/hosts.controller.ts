@@ -26,6 +26,9 @@ interface HostView {
   unmanaged_accounts: string[] | null;
   /** Managed accounts the host's inventory does not show (removed by hand, or not applied yet). */
   missing_accounts: string[] | null;
+  /** The groups and login shells the host has, which account changes are checked against; null: not reported. */
+  groups: string[] | null;
+  shells: string[] | null;
 }
 
 @ApiTags('hosts')
@@ -115,6 +118,8 @@ export class HostsController {
       missing_accounts: inventory
         ? [...managed].filter((username) => !inventory.some((account) => account.username === username))
         : null,
+      groups: host.inventoryGroups,
+      shells: host.inventoryShells,
     };
   }
 }

@@ -109,6 +109,24 @@ export type HostOutcome =
       fields?: FieldOutcome[];
     };
 
+/**
+ * Why a host change failed, in one line a person can act on: each field that failed with what its
+ * tool said, then the fields that applied all the same.
+ */
+export function describeHostFailure(failure: {
+  tool: string;
+  message: string;
+  fields?: readonly FieldOutcome[];
+}): string {
+  const fields = failure.fields ?? [];
+  const failed = fields.flatMap((field) =>
+    field.status === 'failed' ? [`${field.field}: ${field.message || `${field.tool} failed`}`] : [],
+  );
+  if (failed.length === 0) return failure.message || `${failure.tool} failed`;
+  const applied = fields.filter((field) => field.status === 'applied').map((field) => field.field);
+  return `${failed.join('; ')}${applied.length > 0 ? ` (applied: ${applied.join(', ')})` : ''}`;
+}
+
 export interface InventoryAccount {
   username: string;
   uid: number;

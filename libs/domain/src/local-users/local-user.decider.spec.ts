@@ -1,3 +1,4 @@
+import { UNKNOWN_HOST } from '../hosts/inventory';
 import { fold } from '../shared/decider';
 import { ROOT_EQUIVALENT_GROUPS } from './account-fields';
 import type { EncryptedSecret, HostOutcome } from './host-command';
@@ -27,6 +28,7 @@ function create(overrides: Partial<CreateLocalUser> = {}): CreateLocalUser {
     sshKeys: [laptop],
     protection,
     refusedGroups: ROOT_EQUIVALENT_GROUPS,
+    onHost: UNKNOWN_HOST,
     adopt: false,
     ...overrides,
   };
@@ -107,7 +109,7 @@ describe('local user decider: create', () => {
     expect([error.code, error.field]).toStrictEqual(['invalid', 'groups']);
     expect(error.message).toContain('docker');
     expect(
-      refusal(() => decide({ type: 'SetGroups', ...account, refusedGroups: ['podman'], groups: ['podman'] }))
+      refusal(() => decide({ type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ['podman'], groups: ['podman'] }))
         .message,
     ).toContain('podman');
   });
@@ -138,8 +140,8 @@ describe('local user decider: changes', () => {
     { type: 'LockLocalUser', ...account },
     { type: 'UnlockLocalUser', ...account },
     { type: 'SetAccountExpiry', ...account, expiresOn: '2030-01-01' },
-    { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-    { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+    { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
+    { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
     { type: 'ForcePasswordChange', ...account },
   ];
 
@@ -230,10 +232,10 @@ describe('local user decider: changes', () => {
       [{ type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' }],
       'LocalUserExpirySet',
     ],
-    ['ChangeShell', [{ type: 'ChangeShell', ...account, shell: '/bin/zsh' }], 'LocalUserShellChanged'],
+    ['ChangeShell', [{ type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' }], 'LocalUserShellChanged'],
     [
       'SetGroups',
-      [{ type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev', 'ops'] }],
+      [{ type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev', 'ops'] }],
       'LocalUserGroupsSet',
     ],
     ['ForcePasswordChange', [{ type: 'ForcePasswordChange', ...account }], 'LocalUserPasswordChangeForced'],
@@ -247,10 +249,10 @@ describe('local user decider: changes', () => {
     ['revoking sudo that was never granted', { type: 'RevokeSudo', ...account }],
     ['unlocking an unlocked account', { type: 'UnlockLocalUser', ...account }],
     ['keeping no expiry', { type: 'SetAccountExpiry', ...account, expiresOn: null }],
-    ['keeping the shell', { type: 'ChangeShell', ...account, shell: '/bin/bash' }],
+    ['keeping the shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/bash' }],
     [
       'the same groups',
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev'] },
+      { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev'] },
     ],
   ] as const)('appends nothing for %s', (_why, command) => {
     expect(decide(command)).toEqual([]);
@@ -260,13 +262,13 @@ describe('local user decider: changes', () => {
     const { state } = run([create({ groups: ['dev', 'ops'] })]);
     expect(
       decide(
-        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops', 'dev'] },
+        { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops', 'dev'] },
         state,
       ),
     ).toEqual([]);
     expect(
       decide(
-        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+        { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
         state,
       ),
     ).toHaveLength(1);
@@ -278,8 +280,8 @@ describe('local user decider: changes', () => {
       { type: 'GrantSudo', ...account },
       { type: 'LockLocalUser', ...account },
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
-      { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+      { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
+      { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
       { type: 'SetLocalUserPassword', ...account, passwordHash: resealed, forcePasswordChange: true },
     ]);
     expect(state).toMatchObject({
@@ -309,10 +311,10 @@ describe('local user decider: changes', () => {
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-02-30' },
       'expires_on',
     ],
-    ['a relative shell', { type: 'ChangeShell', ...account, shell: 'zsh' }, 'shell'],
+    ['a relative shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: 'zsh' }, 'shell'],
     [
       'a privileged group',
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['wheel'] },
+      { type: 'SetGroups', ...account, onHost: UNKNOWN_HOST, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['wheel'] },
       'groups',
     ],
     ['an invalid username', { type: 'GrantSudo', hostId: 'web-1', username: '../etc' }, 'username'],

@@ -9,6 +9,7 @@ import { Finance1732500000700 } from './1732500000700-finance';
 import { DigestChain1732500000810 } from './1732500000810-digest-chain';
 import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-key-expiry-and-deactivation';
 import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
+import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DigestChain1732500000810,
   ApiKeyExpiryAndDeactivation1732500000830,
   CreditOverdraft1732500001010,
+  HostChangeDetail1732500001510,
 ];
