@@ -54,7 +54,8 @@ export class HostAgent {
     if (verdict.authentic) await this.options.sink.outcome(outcome);
     // The accounts just changed, even where only some fields applied: report them now rather than at
     // the next interval (an unchanged inventory appends nothing).
-    const changed = outcome.status === 'applied' || outcome.fields?.some((field) => field.status === 'applied');
+    const changed =
+      outcome.status === 'applied' || outcome.fields?.some((field) => field.status === 'applied');
     if (changed) await this.reportInventory();
     return outcome;
   }

@@ -48,7 +48,12 @@ describe('account plan', () => {
   });
 
   it('then converges a fresh account field by field: groups, sudo, and the hash through chpasswd stdin', () => {
-    const fresh: AccountState = { shell: '/bin/bash', comment: 'Alice', groups: [], shadow: { ...shadow, password: '!' } };
+    const fresh: AccountState = {
+      shell: '/bin/bash',
+      comment: 'Alice',
+      groups: [],
+      shadow: { ...shadow, password: '!' },
+    };
     const plan = planUpdate('alice', fresh, { ...target, locked: true });
     expect(runs(plan)).toStrictEqual([
       [],
@@ -75,10 +80,14 @@ describe('account plan', () => {
   });
 
   it('gives each field its own run, so one the host cannot take leaves the others to apply', () => {
-    const plan = planUpdate('alice', { ...state, shell: '/bin/sh', comment: 'A.', groups: [] }, {
-      ...target,
-      groups: ['users', 'developers'],
-    });
+    const plan = planUpdate(
+      'alice',
+      { ...state, shell: '/bin/sh', comment: 'A.', groups: [] },
+      {
+        ...target,
+        groups: ['users', 'developers'],
+      },
+    );
     expect(runs(plan)).toStrictEqual([
       [],
       [
@@ -131,9 +140,9 @@ describe('account plan', () => {
   });
 
   it('leaves the hash alone when the desired one could not be opened, and still locks', () => {
-    expect(runs(planUpdate('alice', state, { ...target, passwordHash: undefined, locked: true }))).toStrictEqual(
-      [['locked: usermod -L alice'], []],
-    );
+    expect(
+      runs(planUpdate('alice', state, { ...target, passwordHash: undefined, locked: true })),
+    ).toStrictEqual([['locked: usermod -L alice'], []]);
   });
 
   it('replaces an empty password field, which would allow a login without password', () => {
@@ -162,7 +171,11 @@ describe('account plan', () => {
     const expiring = { ...state, shadow: { ...shadow, expire: 21_915 } };
     expect(runs(planUpdate('alice', expiring, target))).toStrictEqual([[], ['expiry: usermod -e  alice']]);
     const sooner = { ...target, expireDay: dayOf('2027-07-01'), expiresOn: '2027-07-01' };
-    expect(runs(planUpdate('alice', expiring, sooner))[0]).toStrictEqual(['expiry: usermod -e 2027-07-01 alice']);
-    expect(runs(planUpdate('alice', state, sooner))[0]).toStrictEqual(['expiry: usermod -e 2027-07-01 alice']);
+    expect(runs(planUpdate('alice', expiring, sooner))[0]).toStrictEqual([
+      'expiry: usermod -e 2027-07-01 alice',
+    ]);
+    expect(runs(planUpdate('alice', state, sooner))[0]).toStrictEqual([
+      'expiry: usermod -e 2027-07-01 alice',
+    ]);
   });
 });

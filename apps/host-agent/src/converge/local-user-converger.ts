@@ -216,7 +216,10 @@ export class LocalUserConverger {
       const keys = desired.sshKeys.map((key) => key.line);
       if (await syncAuthorizedKeys(this.options.root, entry, keys)) results.applied('ssh_keys');
     } catch (error) {
-      results.failed('ssh_keys', new StepFailed('authorized_keys', null, redactToolMessage(String(error), [])));
+      results.failed(
+        'ssh_keys',
+        new StepFailed('authorized_keys', null, redactToolMessage(String(error), [])),
+      );
     }
     for (const step of plan.grants) await this.step(username, results, step);
   }
@@ -240,7 +243,8 @@ export class LocalUserConverger {
         throw new StepFailed('host-agent', null, `group ${sudoGroup} grants sudo: use the sudo flag`);
       }
     } catch (error) {
-      const refused = error instanceof DomainError ? new StepFailed('host-agent', null, error.message) : error;
+      const refused =
+        error instanceof DomainError ? new StepFailed('host-agent', null, error.message) : error;
       results.failed('groups', stepFailure(refused));
     }
     return {

@@ -89,7 +89,11 @@ export function assertGroupsOnHost(
 /** The shell must be one the host's /etc/shells lists, when its inventory tells. */
 export function assertShellOnHost(shell: string, known: readonly string[] | null, field = 'shell'): void {
   if (known !== null && !known.includes(shell)) {
-    throw new DomainError('invalid', `${field}: ${shell} is not a login shell the host lists in /etc/shells`, field);
+    throw new DomainError(
+      'invalid',
+      `${field}: ${shell} is not a login shell the host lists in /etc/shells`,
+      field,
+    );
   }
 }
 

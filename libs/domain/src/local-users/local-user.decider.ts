@@ -9,7 +9,13 @@ import {
   assertValidGroups,
   assertValidShell,
 } from './account-fields';
-import { HOST_FIELDS, type DesiredLocalUser, type EncryptedSecret, type FieldOutcome, type HostOutcome } from './host-command';
+import {
+  HOST_FIELDS,
+  type DesiredLocalUser,
+  type EncryptedSecret,
+  type FieldOutcome,
+  type HostOutcome,
+} from './host-command';
 import type { AddSshKey, CreateLocalUser, LocalUserCommand, RecordHostOutcome } from './local-user.commands';
 import type { LocalUserEvent, SshKeyRecord } from './local-user.events';
 import { LOCAL_USER_CHANGE_TYPES } from './local-user.events';
@@ -211,7 +217,8 @@ function fieldOutcomes(fields: unknown): FieldOutcome[] {
     const known = HOST_FIELDS.find((name) => name === field);
     if (known === undefined) return refuse();
     if (status === 'applied') return { field: known, status };
-    const validExit = exitCode === null || (Number.isInteger(exitCode) && Math.abs(Number(exitCode)) < 2 ** 31);
+    const validExit =
+      exitCode === null || (Number.isInteger(exitCode) && Math.abs(Number(exitCode)) < 2 ** 31);
     const texts = [tool, message].every(
       (text) => typeof text === 'string' && text.length <= MAX_OUTCOME_MESSAGE_LENGTH,
     );

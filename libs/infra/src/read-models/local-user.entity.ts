@@ -32,17 +32,16 @@ export function failureView(failure: {
   message: string;
   fields?: readonly FieldOutcome[];
 }): Pick<LastOutcome, 'tool' | 'exit_code' | 'message' | 'failure' | 'fields'> {
-  const fields = failure.fields?.map(
-    (field): LastOutcomeField =>
-      field.status === 'failed'
-        ? {
-            field: field.field,
-            status: field.status,
-            tool: field.tool,
-            exit_code: field.exitCode,
-            message: field.message,
-          }
-        : { field: field.field, status: field.status },
+  const fields = failure.fields?.map((field): LastOutcomeField =>
+    field.status === 'failed'
+      ? {
+          field: field.field,
+          status: field.status,
+          tool: field.tool,
+          exit_code: field.exitCode,
+          message: field.message,
+        }
+      : { field: field.field, status: field.status },
   );
   return {
     tool: failure.tool,

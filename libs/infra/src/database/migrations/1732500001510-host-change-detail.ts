@@ -9,7 +9,9 @@ export class HostChangeDetail1732500001510 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE audit_log ADD COLUMN detail text`);
-    await runner.query(`ALTER TABLE hosts ADD COLUMN inventory_groups text[], ADD COLUMN inventory_shells text[]`);
+    await runner.query(
+      `ALTER TABLE hosts ADD COLUMN inventory_groups text[], ADD COLUMN inventory_shells text[]`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
