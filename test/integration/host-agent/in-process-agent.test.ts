@@ -133,6 +133,10 @@ describe('HostAgent over the in-process channel', () => {
       'sys',
       'nobody',
     ]);
+    // What the control plane checks account changes against: the groups and the login shells.
+    expect(inventories[0].groups).toStrictEqual(expect.arrayContaining(['root', 'sudo', 'users', 'nogroup']));
+    expect(inventories[0].shells).toStrictEqual(expect.arrayContaining(['/bin/sh', '/bin/bash']));
+    expect(inventories[0].accounts.every((account) => account.passwordChangeForced === false)).toBe(true);
   });
 
   it('resolves a delivery once the command is applied and its outcome reported', async () => {
