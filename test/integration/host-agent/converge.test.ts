@@ -13,6 +13,7 @@ import type {
   DesiredLocalUser,
   DesiredPresentUser,
   DesiredSshKey,
+  FieldOutcome,
   HostCommand,
 } from '../../../libs/domain/src/local-users/host-command';
 import {
@@ -34,6 +35,12 @@ const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines
 
 function command(username: string, revision: number, desired: DesiredLocalUser): HostCommand {
   return { commandId: randomUUID(), hostId: 'test-host', username, revision: String(revision), desired };
+}
+
+/** What the agent reports when usermod is asked for a group the host lacks. */
+function groupMissing(group: string): FieldOutcome {
+  const message = `usermod: group '${group}' does not exist`;
+  return { field: 'groups', status: 'failed', tool: 'usermod', exitCode: 6, message };
 }
 
 function field(line: string | undefined, index: number): string | undefined {
@@ -273,13 +280,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     expect(outcome.status === 'failed' && outcome.fields).toStrictEqual([
       { field: 'account', status: 'applied' },
       { field: 'ssh_keys', status: 'applied' },
-      {
-        field: 'groups',
-        status: 'failed',
-        tool: 'usermod',
-        exitCode: 6,
-        message: "usermod: group 'no-such-group' does not exist",
-      },
+      groupMissing('no-such-group'),
       { field: 'sudo', status: 'applied' },
       { field: 'password', status: 'applied' },
     ]);
@@ -320,13 +321,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
         { field: 'locked', status: 'applied' },
         { field: 'sudo', status: 'applied' },
         { field: 'ssh_keys', status: 'applied' },
-        {
-          field: 'groups',
-          status: 'failed',
-          tool: 'usermod',
-          exitCode: 6,
-          message: "usermod: group 'developers' does not exist",
-        },
+        groupMissing('developers'),
       ]);
       expect(await etcLine(sandbox.root, 'group', 'sudo')).not.toMatch(/[:,]wendy(,|$)/);
       expect(await etcLine(sandbox.root, 'group', 'users')).toMatch(/[:,]wendy(,|$)/);

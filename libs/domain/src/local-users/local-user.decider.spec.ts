@@ -2,7 +2,7 @@ import { UNKNOWN_HOST } from '../hosts/inventory';
 import { fold } from '../shared/decider';
 import { ROOT_EQUIVALENT_GROUPS } from './account-fields';
 import { describeHostFailure, type EncryptedSecret, type HostOutcome } from './host-command';
-import type { CreateLocalUser, LocalUserCommand } from './local-user.commands';
+import type { CreateLocalUser, LocalUserCommand, SetGroups } from './local-user.commands';
 import { desiredStateOf, localUserDecider, MAX_SSH_KEYS, type LocalUserState } from './local-user.decider';
 import type { LocalUserEvent, SshKeyRecord } from './local-user.events';
 import { parseSshKey } from './ssh-key';
@@ -44,6 +44,13 @@ function run(commands: readonly LocalUserCommand[]): { state: LocalUserState; ev
 }
 
 const created = (): LocalUserState => run([create()]).state;
+const setGroups = (groups: string[]): SetGroups => ({
+  type: 'SetGroups',
+  ...account,
+  onHost: UNKNOWN_HOST,
+  refusedGroups: ROOT_EQUIVALENT_GROUPS,
+  groups,
+});
 const decide = (command: LocalUserCommand, state: LocalUserState = created()): LocalUserEvent[] =>
   localUserDecider.decide(command, state);
 
@@ -182,13 +189,7 @@ describe('local user decider: changes', () => {
     { type: 'UnlockLocalUser', ...account },
     { type: 'SetAccountExpiry', ...account, expiresOn: '2030-01-01' },
     { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
-    {
-      type: 'SetGroups',
-      ...account,
-      onHost: UNKNOWN_HOST,
-      refusedGroups: ROOT_EQUIVALENT_GROUPS,
-      groups: ['ops'],
-    },
+    setGroups(['ops']),
     { type: 'ForcePasswordChange', ...account },
   ];
 
@@ -284,19 +285,7 @@ describe('local user decider: changes', () => {
       [{ type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' }],
       'LocalUserShellChanged',
     ],
-    [
-      'SetGroups',
-      [
-        {
-          type: 'SetGroups',
-          ...account,
-          onHost: UNKNOWN_HOST,
-          refusedGroups: ROOT_EQUIVALENT_GROUPS,
-          groups: ['dev', 'ops'],
-        },
-      ],
-      'LocalUserGroupsSet',
-    ],
+    ['SetGroups', [setGroups(['dev', 'ops'])], 'LocalUserGroupsSet'],
     ['ForcePasswordChange', [{ type: 'ForcePasswordChange', ...account }], 'LocalUserPasswordChangeForced'],
   ] as const)('%s appends its event once and nothing when repeated', (_type, commands, eventType) => {
     const { events, state } = run([create(), ...commands]);
@@ -309,46 +298,15 @@ describe('local user decider: changes', () => {
     ['unlocking an unlocked account', { type: 'UnlockLocalUser', ...account }],
     ['keeping no expiry', { type: 'SetAccountExpiry', ...account, expiresOn: null }],
     ['keeping the shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/bash' }],
-    [
-      'the same groups',
-      {
-        type: 'SetGroups',
-        ...account,
-        onHost: UNKNOWN_HOST,
-        refusedGroups: ROOT_EQUIVALENT_GROUPS,
-        groups: ['dev'],
-      },
-    ],
+    ['the same groups', setGroups(['dev'])],
   ] as const)('appends nothing for %s', (_why, command) => {
     expect(decide(command)).toEqual([]);
   });
 
   it('treats the same groups in another order as no change', () => {
     const { state } = run([create({ groups: ['dev', 'ops'] })]);
-    expect(
-      decide(
-        {
-          type: 'SetGroups',
-          ...account,
-          onHost: UNKNOWN_HOST,
-          refusedGroups: ROOT_EQUIVALENT_GROUPS,
-          groups: ['ops', 'dev'],
-        },
-        state,
-      ),
-    ).toEqual([]);
-    expect(
-      decide(
-        {
-          type: 'SetGroups',
-          ...account,
-          onHost: UNKNOWN_HOST,
-          refusedGroups: ROOT_EQUIVALENT_GROUPS,
-          groups: ['ops'],
-        },
-        state,
-      ),
-    ).toHaveLength(1);
+    expect(decide(setGroups(['ops', 'dev']), state)).toEqual([]);
+    expect(decide(setGroups(['ops']), state)).toHaveLength(1);
   });
 
   it('records each change in the state', () => {
@@ -358,13 +316,7 @@ describe('local user decider: changes', () => {
       { type: 'LockLocalUser', ...account },
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
       { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
-      {
-        type: 'SetGroups',
-        ...account,
-        onHost: UNKNOWN_HOST,
-        refusedGroups: ROOT_EQUIVALENT_GROUPS,
-        groups: ['ops'],
-      },
+      setGroups(['ops']),
       { type: 'SetLocalUserPassword', ...account, passwordHash: resealed, forcePasswordChange: true },
     ]);
     expect(state).toMatchObject({
@@ -395,17 +347,7 @@ describe('local user decider: changes', () => {
       'expires_on',
     ],
     ['a relative shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: 'zsh' }, 'shell'],
-    [
-      'a privileged group',
-      {
-        type: 'SetGroups',
-        ...account,
-        onHost: UNKNOWN_HOST,
-        refusedGroups: ROOT_EQUIVALENT_GROUPS,
-        groups: ['wheel'],
-      },
-      'groups',
-    ],
+    ['a privileged group', setGroups(['wheel']), 'groups'],
     ['an invalid username', { type: 'GrantSudo', hostId: 'web-1', username: '../etc' }, 'username'],
     ['an invalid host id', { type: 'GrantSudo', hostId: 'web/1', username: 'alice' }, 'host_id'],
   ] as const)('refuses %s', (_why, command, field) => {
