@@ -55,7 +55,6 @@ export async function buildHostAgent(options: {
       trustedKeys: options.trustedKeys,
       // PROTECTED_ACCOUNTS, which the agent enforces on its own too (system uids: the converger).
       protection: { configured: config.PROTECTED_ACCOUNTS, systemAccounts: [] },
-      refusedGroups: config.LOCAL_USER_REFUSED_GROUPS,
     }),
     converger: new LocalUserConverger({
       root,

@@ -25,7 +25,15 @@ import type {
   HostInventory,
   HostOutcome,
 } from '../../../libs/domain/src/local-users/host-command';
-import { createSandbox, ed25519Key, etcLine, fakeOpen, type Sandbox } from './sandbox-fixtures';
+import {
+  createSandbox,
+  cryptHash,
+  ed25519Key,
+  etcLine,
+  fakeOpen,
+  fakeSeal,
+  type Sandbox,
+} from './sandbox-fixtures';
 
 const HOST = 'node-1';
 const silent = pino({ level: 'silent' });
@@ -93,7 +101,6 @@ describe('HostAgent over the in-process channel', () => {
         hostId: HOST,
         trustedKeys: [controlPlane.publicKey],
         protection: { configured: ['root'], systemAccounts: [] },
-        refusedGroups: ROOT_EQUIVALENT_GROUPS,
       }),
       converger: new LocalUserConverger({
         root: sandbox.root,
@@ -245,6 +252,32 @@ describe('HostAgent over the in-process channel', () => {
       await expectRefused(command(27, user('/bin/../tmp/sh')), 'shell');
       await expectRefused(command(28, { ...user('/bin/sh'), groups: ['root'] }), 'groups');
     });
+  });
+
+  it('revokes sudo and locks even when the desired groups hold one this host refuses', async () => {
+    const passwordHash = fakeSeal(await cryptHash('Dana-s3cure-passphrase'));
+    const withSudo = { ...user('/bin/sh'), sudo: true, passwordHash };
+    expect(await channel.deliver(command(40, withSudo))).toMatchObject({ status: 'applied' });
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).toMatch(/[:,]dana(,|$)/);
+
+    const outcome = await channel.deliver(
+      command(41, { ...withSudo, sudo: false, locked: true, groups: ['docker'] }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent' });
+    expect(outcome.status === 'failed' && outcome.fields).toStrictEqual([
+      {
+        field: 'groups',
+        status: 'failed',
+        tool: 'host-agent',
+        exitCode: null,
+        message: 'groups[0] docker is root-equivalent and cannot be granted as a plain group',
+      },
+      { field: 'locked', status: 'applied' },
+      { field: 'sudo', status: 'applied' },
+    ]);
+    expect(outcomes.at(-1)).toStrictEqual(outcome);
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).not.toMatch(/[:,]dana(,|$)/);
+    expect((await etcLine(sandbox.root, 'shadow', 'dana'))?.split(':')[1]).toMatch(/^!\$6\$/);
   });
 
   it('shows an account added by hand in the next inventory', async () => {
