@@ -145,11 +145,19 @@ describe('account plan', () => {
     ).toStrictEqual([['locked: usermod -L alice'], []]);
   });
 
-  it('replaces an empty password field, which would allow a login without password', () => {
+  it('closes an empty password field, which would allow a login without password, before all else', () => {
     const empty = { ...state, shadow: { ...shadow, password: '' } };
     expect(runs(planUpdate('alice', empty, { ...target, passwordHash: null }))).toStrictEqual([
       ['password: usermod -p ! alice'],
       [],
+    ]);
+    expect(runs(planUpdate('alice', empty, { ...target, passwordHash: undefined }))).toStrictEqual([
+      ['password: usermod -p ! alice'],
+      [],
+    ]);
+    expect(runs(planUpdate('alice', empty, target))).toStrictEqual([
+      ['password: usermod -p ! alice'],
+      ['password: chpasswd -e'],
     ]);
   });
 

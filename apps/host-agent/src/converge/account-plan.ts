@@ -110,8 +110,8 @@ export function planUpdate(username: string, state: AccountState, target: Accoun
   const current = usableHash(field);
   const locked = field.startsWith(LOCK);
 
-  // An empty field (login without any password) is always replaced.
-  const removesPassword = target.passwordHash === null && (current !== null || field === '');
+  // An empty field (login without any password) is closed first, whatever replaces it after.
+  const removesPassword = field === '' || (target.passwordHash === null && current !== null);
   if (removesPassword) revocations.push(usermod('password', username, '-p', NO_PASSWORD));
   else if (target.locked && !locked) revocations.push(usermod('locked', username, '-L'));
 
