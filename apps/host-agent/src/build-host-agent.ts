@@ -17,11 +17,15 @@ import { HostCommandVerifier } from './verify/command-verifier';
 import { hostSecretOpener } from './verify/host-secret-opener';
 import { SigningReportSink, type SignedReportSink } from './verify/signing-report-sink';
 
-/** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
+/**
+ * A root without etc/passwd is a sandbox not made yet. A tree HOST_AGENT_ROOT names is used as it is;
+ * the agent's own sandbox in DATA_DIR gets the files a newer agent adds (etc/shells), none replaced.
+ */
 async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
-  if (root === '/' || existsSync(join(root, 'etc', 'passwd'))) return;
+  const ownSandbox = config.HOST_AGENT_ROOT === undefined;
+  if (root === '/' || (!ownSandbox && existsSync(join(root, 'etc', 'passwd')))) return;
   const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
-  logger.info({ root, created }, 'sandbox root prepared');
+  if (created.length > 0) logger.info({ root, created }, 'sandbox root prepared');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -321,5 +321,14 @@ describe('prepareSandboxRoot', () => {
     await writeFile(passwd, 'root:x:0:0:root:/root:/bin/bash\nkept:x:1500:1500::/home/kept:/bin/sh\n');
     expect(await prepareSandboxRoot(sandbox.root, { sudoGroup: 'wheel' })).toStrictEqual([]);
     expect(await etcLine(sandbox.root, 'passwd', 'kept')).toBe('kept:x:1500:1500::/home/kept:/bin/sh');
+  });
+
+  it('adds what a sandbox made by an older agent lacks, the login shells, and nothing else', async () => {
+    const shells = join(sandbox.root, 'etc', 'shells');
+    await rm(shells);
+    expect(await prepareSandboxRoot(sandbox.root, { sudoGroup: 'sudo' })).toStrictEqual(['etc/shells']);
+    expect((await readFile(shells, 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining(['/bin/sh', '/bin/bash']),
+    );
   });
 });
