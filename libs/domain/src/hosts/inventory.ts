@@ -63,8 +63,9 @@ function assertNames(
   field: string,
   refuse: (message: string, field: string) => DomainError,
 ): void {
-  if (!Array.isArray(names) || names.length > max)
+  if (!Array.isArray(names) || names.length > max) {
     throw refuse(`${field} must list at most ${max} names`, field);
+  }
   if (!names.every((name) => typeof name === 'string' && name.length > 0 && PASSWD_FIELD.test(name))) {
     throw refuse(`${field} must be names without ':' or control characters`, field);
   }

@@ -200,7 +200,7 @@ function decideOutcome(command: RecordHostOutcome, state: LocalUserState): Local
 }
 
 /** Bounds what one failure may say: an agent reports a tool's stderr trimmed to 1000 characters. */
-export const MAX_OUTCOME_MESSAGE_LENGTH = 2000;
+const MAX_OUTCOME_MESSAGE_LENGTH = 2000;
 
 /**
  * The per-field report, checked field by field and rebuilt from what was checked: it becomes an event
