@@ -317,34 +317,18 @@ describe('local users end to end: idempotency, drift, audit queries, failures', 
   });
 
   describe('a change the host cannot apply', () => {
-    it('ends failed with the tool, its exit code and its message, and audits the failure', async () => {
+    // How the host reports a failure it could not foresee is in local-users-failures.test.ts.
+    it('is refused before any event when the inventory shows the host lacks the group', async () => {
+      const before = await t.countEvents();
       const created = await api().post('/api/v1/local-users', {
         username: 'gus',
         groups: ['no-such-group'],
       });
-      expect(created.status).toBe(202);
-      const user = await eventually(async () => {
-        const response = await api().get('/api/v1/local-users/gus');
-        expect(response.body.state).toBe('failed');
-        return response.body;
-      }, 20_000);
-      expect(user.last_outcome).toMatchObject({
-        status: 'failed',
-        tool: 'useradd',
-        exit_code: expect.any(Number),
-        message: expect.stringContaining('no-such-group'),
-      });
-      expect(BigInt(user.last_outcome.revision)).toBeGreaterThanOrEqual(BigInt(created.body.revision));
+      expect(created.status).toBe(400);
+      expect(JSON.stringify(created.body)).toContain('the host has no group no-such-group');
+      expect(await t.countEvents()).toBe(before);
       expect(await etcLine(root, 'passwd', 'gus')).toBeUndefined();
-
-      const log = await eventually(async () => {
-        const response = await api().get('/api/v1/audit-log?host=local&user=gus&action=host_change.failed');
-        expect(response.body.items).toHaveLength(1);
-        return response.body.items as AuditItem[];
-      });
-      expect(log[0]).toMatchObject({ outcome: 'failed', event_type: 'HostChangeFailed', user: 'gus' });
-      const applied = await api().get('/api/v1/audit-log?host=local&user=gus&action=host_change.applied');
-      expect(applied.body.items).toEqual([]);
+      expect((await api().get('/api/v1/local-users/gus')).status).toBe(404);
     });
   });
 });

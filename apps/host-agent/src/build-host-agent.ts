@@ -10,18 +10,22 @@ import { ManagedAccounts } from './converge/managed-accounts';
 import { HostAgent } from './host-agent';
 import { resolveHostRoot } from './sandbox/host-root';
 import { prepareSandboxRoot } from './sandbox/prepare-sandbox-root';
-import { readAccounts } from './shadow/read-accounts';
+import { readInventory } from './shadow/read-accounts';
 import { ShadowUtils } from './shadow/shadow-utils';
 import type { HostCommandSource } from './transport/host-transport';
 import { HostCommandVerifier } from './verify/command-verifier';
 import { hostSecretOpener } from './verify/host-secret-opener';
 import { SigningReportSink, type SignedReportSink } from './verify/signing-report-sink';
 
-/** A root without etc/passwd is a sandbox not made yet; an existing tree is used as it is. */
+/**
+ * A root without etc/passwd is a sandbox not made yet. A tree HOST_AGENT_ROOT names is used as it is;
+ * the agent's own sandbox in DATA_DIR gets the files a newer agent adds (etc/shells), none replaced.
+ */
 async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
-  if (root === '/' || existsSync(join(root, 'etc', 'passwd'))) return;
+  const ownSandbox = config.HOST_AGENT_ROOT === undefined;
+  if (root === '/' || (!ownSandbox && existsSync(join(root, 'etc', 'passwd')))) return;
   const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
-  logger.info({ root, created }, 'sandbox root prepared');
+  if (created.length > 0) logger.info({ root, created }, 'sandbox root prepared');
 }
 
 /**
@@ -55,7 +59,6 @@ export async function buildHostAgent(options: {
       trustedKeys: options.trustedKeys,
       // PROTECTED_ACCOUNTS, which the agent enforces on its own too (system uids: the converger).
       protection: { configured: config.PROTECTED_ACCOUNTS, systemAccounts: [] },
-      refusedGroups: config.LOCAL_USER_REFUSED_GROUPS,
     }),
     converger: new LocalUserConverger({
       root,
@@ -67,7 +70,7 @@ export async function buildHostAgent(options: {
       logger,
     }),
     applied,
-    readInventory: () => readAccounts(root),
+    readInventory: () => readInventory(root),
     inventoryIntervalMs: config.HOST_AGENT_INVENTORY_INTERVAL_MS,
     logger,
   });

@@ -1,4 +1,4 @@
-import type { HostCommand, HostOutcome, InventoryAccount } from '@ops/domain/local-users/host-command';
+import type { HostCommand, HostInventory, HostOutcome } from '@ops/domain/local-users/host-command';
 import type { Logger } from 'pino';
 import type { AppliedRevisions } from './applied-revisions';
 import type { LocalUserConverger } from './converge/local-user-converger';
@@ -13,7 +13,7 @@ export interface HostAgentOptions {
   verifier: HostCommandVerifier;
   converger: Pick<LocalUserConverger, 'apply'>;
   applied: AppliedRevisions;
-  readInventory: () => Promise<InventoryAccount[]>;
+  readInventory: () => Promise<Omit<HostInventory, 'hostId' | 'takenAt'>>;
   inventoryIntervalMs: number;
   logger: Logger;
   now?: () => Date;
@@ -52,9 +52,11 @@ export class HostAgent {
     const verdict = this.options.verifier.check(command, this.options.applied);
     const outcome = await this.outcomeOf(command, verdict.refusal);
     if (verdict.authentic) await this.options.sink.outcome(outcome);
-    // The accounts just changed: report them now rather than at the next interval (an unchanged
-    // inventory appends nothing).
-    if (outcome.status === 'applied') await this.reportInventory();
+    // The accounts just changed, even where only some fields applied: report them now rather than at
+    // the next interval (an unchanged inventory appends nothing).
+    const changed =
+      outcome.status === 'applied' || outcome.fields?.some((field) => field.status === 'applied');
+    if (changed) await this.reportInventory();
     return outcome;
   }
 
@@ -81,9 +83,9 @@ export class HostAgent {
   /** A failed inventory is only logged: the next one comes at the next interval. */
   private async reportInventory(): Promise<void> {
     try {
-      const accounts = await this.options.readInventory();
+      const contents = await this.options.readInventory();
       const takenAt = (this.options.now?.() ?? new Date()).toISOString();
-      await this.options.sink.inventory({ hostId: this.options.hostId, takenAt, accounts });
+      await this.options.sink.inventory({ hostId: this.options.hostId, takenAt, ...contents });
     } catch (error) {
       this.options.logger.error({ err: error }, 'host inventory not reported');
     }

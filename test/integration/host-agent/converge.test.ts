@@ -13,6 +13,7 @@ import type {
   DesiredLocalUser,
   DesiredPresentUser,
   DesiredSshKey,
+  FieldOutcome,
   HostCommand,
 } from '../../../libs/domain/src/local-users/host-command';
 import {
@@ -34,6 +35,12 @@ const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines
 
 function command(username: string, revision: number, desired: DesiredLocalUser): HostCommand {
   return { commandId: randomUUID(), hostId: 'test-host', username, revision: String(revision), desired };
+}
+
+/** What the agent reports when usermod is asked for a group the host lacks. */
+function groupMissing(group: string): FieldOutcome {
+  const message = `usermod: group '${group}' does not exist`;
+  return { field: 'groups', status: 'failed', tool: 'usermod', exitCode: 6, message };
 }
 
 function field(line: string | undefined, index: number): string | undefined {
@@ -113,7 +120,8 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
 
   it('creates the account with its shell, name, groups, sudo, password and keys', async () => {
     const ran = await converge({});
-    expect(ran).toStrictEqual(['useradd', 'chpasswd']);
+    // A useradd that names no group, then each field on its own: groups, sudo, the password.
+    expect(ran).toStrictEqual(['useradd', 'usermod', 'usermod', 'chpasswd']);
 
     expect(await etcLine(sandbox.root, 'passwd', 'alice')).toBe(
       'alice:x:1000:1000:Alice Example:/home/alice:/bin/bash',
@@ -255,12 +263,122 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
 
   it("reports a tool's failure with its exit code and message, and nothing of the hash", async () => {
     const outcome = await converger.apply(
-      command('bob', 0, { ...desired, passwordHash: fakeSeal(firstHash), groups: ['no-such-group'] }),
+      command('bob', 0, {
+        ...desired,
+        passwordHash: fakeSeal(firstHash),
+        groups: ['no-such-group'],
+        sudo: true,
+        sshKeys: [laptop],
+      }),
     );
-    expect(outcome).toMatchObject({ status: 'failed', tool: 'useradd', exitCode: 6 });
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'usermod', exitCode: 6 });
     expect(outcome.status === 'failed' && outcome.message).toContain("group 'no-such-group' does not exist");
     expect(JSON.stringify(outcome)).not.toContain(firstHash.split('$')[3]);
-    expect(await etcLine(sandbox.root, 'passwd', 'bob')).toBeUndefined();
+    // The account exists without the group, as the platform's: the next command finds it, not a wedge.
+    expect(await etcLine(sandbox.root, 'passwd', 'bob')).toBeDefined();
+    expect(managed.manages('bob')).toBe(true);
+    expect(outcome.status === 'failed' && outcome.fields).toStrictEqual([
+      { field: 'account', status: 'applied' },
+      { field: 'ssh_keys', status: 'applied' },
+      groupMissing('no-such-group'),
+      { field: 'sudo', status: 'applied' },
+      { field: 'password', status: 'applied' },
+    ]);
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).toMatch(/[:,]bob(,|$)/);
+  });
+
+  describe('a field the host cannot take never keeps the others from applying', () => {
+    const wendy = (change: Partial<DesiredPresentUser>): DesiredPresentUser => ({
+      ...desired,
+      shell: '/bin/bash',
+      fullName: 'Wendy',
+      expiresOn: null,
+      forcePasswordChange: false,
+      groups: ['users'],
+      sudo: true,
+      locked: false,
+      sshKeys: [laptop],
+      passwordHash: fakeSeal(firstHash),
+      ...change,
+    });
+
+    beforeAll(async () => {
+      expect(await converger.apply(command('wendy', 1, wendy({})))).toMatchObject({ status: 'applied' });
+      expect(await etcLine(sandbox.root, 'group', 'sudo')).toMatch(/[:,]wendy(,|$)/);
+    });
+
+    it('revokes sudo, locks and removes a key while a group the host lacks fails on its own', async () => {
+      runs.mockClear();
+      const outcome = await converger.apply(
+        command(
+          'wendy',
+          2,
+          wendy({ groups: ['users', 'developers'], sudo: false, locked: true, sshKeys: [] }),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'failed', tool: 'usermod', exitCode: 6 });
+      expect(outcome.status === 'failed' && outcome.fields).toStrictEqual([
+        { field: 'locked', status: 'applied' },
+        { field: 'sudo', status: 'applied' },
+        { field: 'ssh_keys', status: 'applied' },
+        groupMissing('developers'),
+      ]);
+      expect(await etcLine(sandbox.root, 'group', 'sudo')).not.toMatch(/[:,]wendy(,|$)/);
+      expect(await etcLine(sandbox.root, 'group', 'users')).toMatch(/[:,]wendy(,|$)/);
+      expect(field(await etcLine(sandbox.root, 'shadow', 'wendy'), 1)).toBe(`!${firstHash}`);
+      await expect(
+        lstat(join(sandbox.root, 'home', 'wendy', '.ssh', 'authorized_keys')),
+      ).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    });
+
+    it('applies every later command the same way instead of failing it whole', async () => {
+      const outcome = await converger.apply(
+        command(
+          'wendy',
+          3,
+          wendy({ groups: ['developers'], sudo: false, locked: true, sshKeys: [], shell: '/bin/sh' }),
+        ),
+      );
+      expect(
+        outcome.status === 'failed' && outcome.fields?.map((item) => [item.field, item.status]),
+      ).toStrictEqual([
+        ['groups', 'failed'],
+        ['shell', 'applied'],
+      ]);
+      // Dropping users needs no unknown group: only adding developers failed.
+      expect(await etcLine(sandbox.root, 'group', 'users')).not.toMatch(/[:,]wendy(,|$)/);
+      expect(field(await etcLine(sandbox.root, 'passwd', 'wendy'), 6)).toBe('/bin/sh');
+    });
+
+    it('leaves the hash as it is when the desired one cannot be opened, and applies the rest', async () => {
+      const opener = new LocalUserConverger({
+        root: sandbox.root,
+        runner,
+        openSecret: () => {
+          throw new Error('no such key');
+        },
+        sudoGroup: 'sudo',
+        refusedGroups: ROOT_EQUIVALENT_GROUPS,
+        managed,
+        logger,
+      });
+      const outcome = await opener.apply(
+        command('wendy', 4, wendy({ groups: [], sudo: true, locked: false })),
+      );
+      expect(
+        outcome.status === 'failed' && outcome.fields?.map((item) => [item.field, item.status]),
+      ).toStrictEqual([
+        ['password', 'failed'],
+        ['ssh_keys', 'applied'],
+        ['shell', 'applied'],
+        ['sudo', 'applied'],
+        ['locked', 'applied'],
+      ]);
+      expect(outcome).toMatchObject({ tool: 'secret', message: 'password hash cannot be opened (key test)' });
+      expect(field(await etcLine(sandbox.root, 'shadow', 'wendy'), 1)).toBe(firstHash);
+    });
   });
 
   it('redacts the hash from whatever a tool prints, even when it echoes its input', async () => {
@@ -320,8 +438,11 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
       command('sneaky', 1, { ...desired, sudo: false, groups: ['sudo'] }),
     );
     expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent' });
-    expect(tools()).toStrictEqual([]);
-    expect(await etcLine(sandbox.root, 'passwd', 'sneaky')).toBeUndefined();
+    expect(outcome.status === 'failed' && outcome.message).toBe(
+      'groups[0] grants privileges: use sudo instead',
+    );
+    expect(runs).not.toHaveBeenCalledWith('usermod', expect.arrayContaining(['sudo']), undefined);
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).not.toMatch(/[:,]sneaky(,|$)/);
   });
 
   describe('a password hash never appears in any argv (every local user can read the process list)', () => {
@@ -332,14 +453,14 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
       const changed = { ...user, passwordHash: fakeSeal(secondHash), locked: true };
       expect(await converger.apply(command('hashy', 2, changed))).toMatchObject({ status: 'applied' });
 
-      expect(tools()).toStrictEqual(['useradd', 'chpasswd', 'chpasswd']);
+      // The lock goes in first on its own, then the new hash with its lock mark.
+      expect(tools()).toStrictEqual(['useradd', 'usermod', 'chpasswd', 'usermod', 'chpasswd']);
       for (const [, args] of runs.mock.calls) {
         for (const hash of [firstHash, secondHash]) {
           expect(args.join(' ')).not.toContain(hash.split('$')[3]);
         }
       }
-      expect(runs.mock.calls.map(([, , input]) => input)).toStrictEqual([
-        undefined,
+      expect(runs.mock.calls.flatMap(([, , input]) => (input === undefined ? [] : [input]))).toStrictEqual([
         `hashy:${firstHash}\n`,
         `hashy:!${secondHash}\n`,
       ]);
@@ -353,7 +474,8 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
         command('hashy', 3, { ...desired, sshKeys: [], passwordHash: fakeSeal(injected) }),
       );
       expect(outcome).toMatchObject({ status: 'failed', tool: 'secret' });
-      expect(tools()).toStrictEqual([]);
+      expect(tools()).not.toContain('chpasswd');
+      expect(field(await etcLine(sandbox.root, 'shadow', 'hashy'), 1)).not.toContain('root');
       expect(field(await etcLine(sandbox.root, 'shadow', 'root'), 1)).toBe('*');
     });
   });
@@ -457,7 +579,7 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
     });
   });
 
-  it('refuses root-equivalent groups as plain groups before any tool runs', async () => {
+  it('refuses root-equivalent groups as plain groups: no tool ever names one', async () => {
     for (const groups of [['docker'], ['users', 'disk']]) {
       runs.mockClear();
       const outcome = await converger.apply(command('groupie', 1, { ...desired, groups }));
@@ -465,9 +587,9 @@ describe('LocalUserConverger on a sandbox root (real shadow-utils)', () => {
       expect(outcome.status === 'failed' && outcome.message).toContain(
         `${groups[groups.length - 1]} is root-equivalent`,
       );
-      expect(tools()).toStrictEqual([]);
+      for (const [, args] of runs.mock.calls) expect(args.join(' ')).not.toMatch(/docker|disk/);
     }
-    expect(await etcLine(sandbox.root, 'passwd', 'groupie')).toBeUndefined();
+    expect(await etcLine(sandbox.root, 'group', 'disk')).not.toMatch(/[:,]groupie(,|$)/);
   });
 
   describe('accounts the platform did not create', () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -10,7 +10,7 @@ import { ManagedAccounts } from '../../../apps/host-agent/src/converge/managed-a
 import { ROOT_EQUIVALENT_GROUPS } from '../../../libs/domain/src/local-users/account-fields';
 import { HostAgent } from '../../../apps/host-agent/src/host-agent';
 import { prepareSandboxRoot } from '../../../apps/host-agent/src/sandbox/prepare-sandbox-root';
-import { readAccounts } from '../../../apps/host-agent/src/shadow/read-accounts';
+import { readInventory } from '../../../apps/host-agent/src/shadow/read-accounts';
 import { ShadowUtils } from '../../../apps/host-agent/src/shadow/shadow-utils';
 import { InProcessHostChannel } from '../../../apps/host-agent/src/transport/in-process-host-channel';
 import { HostCommandVerifier } from '../../../apps/host-agent/src/verify/command-verifier';
@@ -25,7 +25,15 @@ import type {
   HostInventory,
   HostOutcome,
 } from '../../../libs/domain/src/local-users/host-command';
-import { createSandbox, ed25519Key, etcLine, fakeOpen, type Sandbox } from './sandbox-fixtures';
+import {
+  createSandbox,
+  cryptHash,
+  ed25519Key,
+  etcLine,
+  fakeOpen,
+  fakeSeal,
+  type Sandbox,
+} from './sandbox-fixtures';
 
 const HOST = 'node-1';
 const silent = pino({ level: 'silent' });
@@ -93,7 +101,6 @@ describe('HostAgent over the in-process channel', () => {
         hostId: HOST,
         trustedKeys: [controlPlane.publicKey],
         protection: { configured: ['root'], systemAccounts: [] },
-        refusedGroups: ROOT_EQUIVALENT_GROUPS,
       }),
       converger: new LocalUserConverger({
         root: sandbox.root,
@@ -105,7 +112,7 @@ describe('HostAgent over the in-process channel', () => {
         logger: silent,
       }),
       applied: await AppliedRevisions.open(appliedPath()),
-      readInventory: () => readAccounts(sandbox.root),
+      readInventory: () => readInventory(sandbox.root),
       inventoryIntervalMs: 100,
       logger: silent,
     });
@@ -133,6 +140,10 @@ describe('HostAgent over the in-process channel', () => {
       'sys',
       'nobody',
     ]);
+    // What the control plane checks account changes against: the groups and the login shells.
+    expect(inventories[0].groups).toStrictEqual(expect.arrayContaining(['root', 'sudo', 'users', 'nogroup']));
+    expect(inventories[0].shells).toStrictEqual(expect.arrayContaining(['/bin/sh', '/bin/bash']));
+    expect(inventories[0].accounts.every((account) => account.passwordChangeForced === false)).toBe(true);
   });
 
   it('resolves a delivery once the command is applied and its outcome reported', async () => {
@@ -243,6 +254,32 @@ describe('HostAgent over the in-process channel', () => {
     });
   });
 
+  it('revokes sudo and locks even when the desired groups hold one this host refuses', async () => {
+    const passwordHash = fakeSeal(await cryptHash('Dana-s3cure-passphrase'));
+    const withSudo = { ...user('/bin/sh'), sudo: true, passwordHash };
+    expect(await channel.deliver(command(40, withSudo))).toMatchObject({ status: 'applied' });
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).toMatch(/[:,]dana(,|$)/);
+
+    const outcome = await channel.deliver(
+      command(41, { ...withSudo, sudo: false, locked: true, groups: ['docker'] }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', tool: 'host-agent' });
+    expect(outcome.status === 'failed' && outcome.fields).toStrictEqual([
+      {
+        field: 'groups',
+        status: 'failed',
+        tool: 'host-agent',
+        exitCode: null,
+        message: 'groups[0] docker is root-equivalent and cannot be granted as a plain group',
+      },
+      { field: 'locked', status: 'applied' },
+      { field: 'sudo', status: 'applied' },
+    ]);
+    expect(outcomes.at(-1)).toStrictEqual(outcome);
+    expect(await etcLine(sandbox.root, 'group', 'sudo')).not.toMatch(/[:,]dana(,|$)/);
+    expect((await etcLine(sandbox.root, 'shadow', 'dana'))?.split(':')[1]).toMatch(/^!\$6\$/);
+  });
+
   it('shows an account added by hand in the next inventory', async () => {
     await run('/usr/sbin/useradd', ['--prefix', sandbox.root, '-m', 'eve']);
     const seen = await waitFor(() =>
@@ -284,5 +321,14 @@ describe('prepareSandboxRoot', () => {
     await writeFile(passwd, 'root:x:0:0:root:/root:/bin/bash\nkept:x:1500:1500::/home/kept:/bin/sh\n');
     expect(await prepareSandboxRoot(sandbox.root, { sudoGroup: 'wheel' })).toStrictEqual([]);
     expect(await etcLine(sandbox.root, 'passwd', 'kept')).toBe('kept:x:1500:1500::/home/kept:/bin/sh');
+  });
+
+  it('adds what a sandbox made by an older agent lacks, the login shells, and nothing else', async () => {
+    const shells = join(sandbox.root, 'etc', 'shells');
+    await rm(shells);
+    expect(await prepareSandboxRoot(sandbox.root, { sudoGroup: 'sudo' })).toStrictEqual(['etc/shells']);
+    expect((await readFile(shells, 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining(['/bin/sh', '/bin/bash']),
+    );
   });
 });

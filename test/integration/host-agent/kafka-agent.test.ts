@@ -238,7 +238,8 @@ describeWithKafka('host agent process over Kafka', (brokers) => {
       // Each account was created once, whichever process did it, and each command applied at most once.
       const ran = logs.filter((line) => line.msg === 'shadow tool ran' && line.username === username);
       expect(ran.filter((line) => line.tool === 'useradd').length).toBeLessThanOrEqual(1);
-      expect(ran.filter((line) => line.tool === 'usermod').length).toBeLessThanOrEqual(1);
+      // One usermod adds the group after the create, one changes the shell: fields run one at a time.
+      expect(ran.filter((line) => line.tool === 'usermod').length).toBeLessThanOrEqual(2);
     }
     for (const sent of burst) {
       const applied = logs.filter(

@@ -18,6 +18,8 @@ interface AuditEntryView {
   host: string | null;
   user: string | null;
   outcome: string | null;
+  /** Why a host change failed; null for every other event. */
+  detail: string | null;
   correlation_id: string;
 }
 
@@ -60,6 +62,7 @@ export class AuditLogController {
         host: row.hostId,
         user: row.targetUser,
         outcome: row.outcome,
+        detail: row.detail,
         correlation_id: row.correlationId,
       })),
       next_cursor,

@@ -27,6 +27,9 @@ interface HostView {
   unmanaged_accounts: string[] | null;
   /** Managed accounts the host's inventory does not show (removed by hand, or not applied yet). */
   missing_accounts: string[] | null;
+  /** The groups and login shells the host has, which account changes are checked against; null: not reported. */
+  groups: string[] | null;
+  shells: string[] | null;
 }
 
 const BY_ID: Keyset<HostRow> = {
@@ -122,6 +125,8 @@ export class HostsController {
       missing_accounts: inventory
         ? [...managed].filter((username) => !inventory.some((account) => account.username === username))
         : null,
+      groups: host.inventoryGroups,
+      shells: host.inventoryShells,
     };
   }
 }

@@ -20,6 +20,10 @@ export interface LocalUserView {
   has_password: boolean;
   locked: boolean;
   expires_on: string | null;
+  /**
+   * A change at next login is asked for and not yet applied, or the host's latest inventory shows
+   * the account must still change its password.
+   */
   force_password_change: boolean;
   /** `pending` until the host applied the latest change, then `applied` or `failed`. */
   state: string;
@@ -61,6 +65,7 @@ export function localUserView(
   keys?: LocalUserSshKeyRow[],
 ): LocalUserView {
   const inventory = host?.inventory ?? null;
+  const onHost = inventory?.find((account) => account.username === row.username);
   return {
     host: row.hostId,
     username: row.username,
@@ -71,10 +76,10 @@ export function localUserView(
     has_password: row.hasPassword,
     locked: row.locked,
     expires_on: row.expiresOn,
-    force_password_change: row.forcePasswordChange,
+    force_password_change: row.forcePasswordChange || onHost?.passwordChangeForced === true,
     state: row.state,
     deleting: row.deleted,
-    on_host: inventory ? inventory.some((account) => account.username === row.username) : null,
+    on_host: inventory ? onHost !== undefined : null,
     last_outcome: row.lastOutcome,
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
+  hostCatalog,
   parseSshKey,
   systemAccounts,
   type AccountProtection,
@@ -78,6 +79,7 @@ export class LocalUsersController {
       sshKeys,
       protection: this.protectionOn(host),
       refusedGroups: this.config.LOCAL_USER_REFUSED_GROUPS,
+      onHost: hostCatalog(host),
       adopt: body.adopt ?? false,
     }));
   }
@@ -241,11 +243,12 @@ export class LocalUsersController {
     @CommandCtx() context: CommandContext,
   ): Promise<LocalUserChangeView> {
     const hostId = this.hostOf(query);
-    return this.change(hostId, username, context, () => ({
+    return this.change(hostId, username, context, (host) => ({
       type: 'ChangeShell',
       hostId,
       username,
       shell: body.shell,
+      onHost: hostCatalog(host),
     }));
   }
 
@@ -258,12 +261,13 @@ export class LocalUsersController {
     @CommandCtx() context: CommandContext,
   ): Promise<LocalUserChangeView> {
     const hostId = this.hostOf(query);
-    return this.change(hostId, username, context, () => ({
+    return this.change(hostId, username, context, (host) => ({
       type: 'SetGroups',
       hostId,
       username,
       groups: body.groups,
       refusedGroups: this.config.LOCAL_USER_REFUSED_GROUPS,
+      onHost: hostCatalog(host),
     }));
   }
 

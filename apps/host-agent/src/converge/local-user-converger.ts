@@ -1,5 +1,11 @@
 import { assertValidGroups } from '@ops/domain/local-users/account-fields';
-import type { DesiredPresentUser, HostCommand, HostOutcome } from '@ops/domain/local-users/host-command';
+import type {
+  DesiredPresentUser,
+  FieldOutcome,
+  HostCommand,
+  HostField,
+  HostOutcome,
+} from '@ops/domain/local-users/host-command';
 import { isValidPasswordHash } from '@ops/domain/local-users/password-policy';
 import { isValidUsername } from '@ops/domain/local-users/username';
 import { DomainError } from '@ops/domain/shared/domain-error';
@@ -13,6 +19,7 @@ import {
   planUpdate,
   type AccountState,
   type AccountTarget,
+  type FieldStep,
   type ToolStep,
 } from './account-plan';
 import { syncAuthorizedKeys } from './authorized-keys';
@@ -33,8 +40,6 @@ export interface LocalUserConvergerOptions {
   managed: ManagedAccounts;
   logger: Logger;
 }
-
-type Failure = Extract<HostOutcome, { status: 'failed' }>;
 
 /** Why a step failed, in the words the outcome carries. */
 class StepFailed extends Error {
@@ -74,9 +79,43 @@ function refuseForeignAccount(username: string): never {
 }
 
 /**
+ * What became of each field of one command. A field that failed keeps its first failure and runs
+ * nothing more: its later steps build on the one that failed.
+ */
+class FieldResults {
+  private readonly results = new Map<HostField, FieldOutcome>();
+
+  applied(field: HostField): void {
+    if (!this.results.has(field)) this.results.set(field, { field, status: 'applied' });
+  }
+
+  failed(field: HostField, error: StepFailed): void {
+    if (this.hasFailed(field)) return;
+    const { tool, exitCode, detail: message } = error;
+    this.results.set(field, { field, status: 'failed', tool, exitCode, message });
+  }
+
+  hasFailed(field: HostField): boolean {
+    return this.results.get(field)?.status === 'failed';
+  }
+
+  list(): FieldOutcome[] {
+    return [...this.results.values()];
+  }
+}
+
+function stepFailure(error: unknown): StepFailed {
+  return error instanceof StepFailed
+    ? error
+    : new StepFailed('host-agent', null, redactToolMessage(String(error), []));
+}
+
+/**
  * Takes one account to the state a command describes, reading the root's files first and running a
  * tool only for what differs: a command that already took effect runs nothing and is reported
  * applied, which is what makes redelivery and a crash between apply and acknowledgement harmless.
+ * Each field converges on its own and revocations run first, so one field the host cannot take never
+ * keeps a revocation from applying; the outcome says per field what applied and what failed.
  */
 export class LocalUserConverger {
   constructor(private readonly options: LocalUserConvergerOptions) {}
@@ -88,58 +127,60 @@ export class LocalUserConverger {
       username: command.username,
       revision: command.revision,
     };
+    const results = new FieldResults();
+    let refusal: StepFailed | null = null;
     try {
       if (!isValidUsername(command.username)) {
         throw new StepFailed('host-agent', null, 'username refused: it does not match the allowed pattern');
       }
-      if (command.desired.present) await this.makePresent(command, command.desired);
-      else await this.makeAbsent(command.username, command.desired.removeHome);
-      return { ...reference, status: 'applied' };
+      if (command.desired.present) await this.makePresent(command, command.desired, results);
+      else await this.makeAbsent(command.username, command.desired.removeHome, results);
     } catch (error) {
-      const failure: Failure =
-        error instanceof StepFailed
-          ? {
-              ...reference,
-              status: 'failed',
-              tool: error.tool,
-              exitCode: error.exitCode,
-              message: error.detail,
-            }
-          : {
-              ...reference,
-              status: 'failed',
-              tool: 'host-agent',
-              exitCode: null,
-              message: redactToolMessage(String(error), []),
-            };
-      this.options.logger.warn(
-        {
-          username: command.username,
-          commandId: command.commandId,
-          tool: failure.tool,
-          exitCode: failure.exitCode,
-        },
-        `host command failed: ${failure.message}`,
-      );
-      return failure;
+      refusal = stepFailure(error);
     }
+    const fields = results.list();
+    const failures = fields.filter((field) => field.status === 'failed');
+    const first = refusal ?? failures[0];
+    if (!first) return { ...reference, status: 'applied' };
+    const { tool, exitCode } = first;
+    const message = first instanceof StepFailed ? first.detail : first.message;
+    this.options.logger.warn(
+      { username: command.username, commandId: command.commandId, tool, exitCode, fields: failures.length },
+      `host command failed: ${message}`,
+    );
+    return {
+      ...reference,
+      status: 'failed',
+      tool,
+      exitCode,
+      message,
+      ...(fields.length > 0 ? { fields } : {}),
+    };
   }
 
-  private async makeAbsent(username: string, removeHome: boolean): Promise<void> {
+  private async makeAbsent(username: string, removeHome: boolean, results: FieldResults): Promise<void> {
     const files = await readAccountFiles(this.options.root);
     const existing = files.passwd.find((entry) => entry.username === username);
     if (!existing) return;
     refuseSystemAccount(existing);
     if (!this.options.managed.manages(username)) refuseForeignAccount(username);
-    await this.run(username, { tool: 'userdel', args: removeHome ? ['-r', username] : [username] });
-    await this.options.managed.forget(username);
+    const deleted = await this.step(username, results, {
+      field: 'account',
+      tool: 'userdel',
+      args: removeHome ? ['-r', username] : [username],
+    });
+    if (deleted) await this.options.managed.forget(username);
   }
 
-  private async makePresent(command: HostCommand, desired: DesiredPresentUser): Promise<void> {
+  private async makePresent(
+    command: HostCommand,
+    desired: DesiredPresentUser,
+    results: FieldResults,
+  ): Promise<void> {
     const { username } = command;
-    const target = this.targetOf(command, desired);
     let files = await readAccountFiles(this.options.root);
     const existing = files.passwd.find((candidate) => candidate.username === username);
+    const wanted = this.wantedOf(command, desired, results);
     if (existing) {
       refuseSystemAccount(existing);
       if (!this.options.managed.manages(username)) {
@@ -147,11 +188,13 @@ export class LocalUserConverger {
         await this.options.managed.remember(username, 'adopted');
       }
     } else {
-      const [create, ...rest] = planCreate(username, target);
-      await this.run(username, create);
+      const created = await this.step(username, results, {
+        field: 'account',
+        ...planCreate(username, wanted),
+      });
+      if (!created) return;
       // Remembered before anything else can fail, so a retry sees the account as the platform's.
       await this.options.managed.remember(username, 'created');
-      for (const step of rest) await this.run(username, step);
       files = await readAccountFiles(this.options.root);
     }
     const entry = files.passwd.find((candidate) => candidate.username === username);
@@ -163,16 +206,62 @@ export class LocalUserConverger {
       groups: supplementaryGroups(files.group, username),
       shadow: files.shadow.find((candidate) => candidate.username === username),
     };
-    for (const step of planUpdate(username, state, target)) await this.run(username, step);
+    // Groups the agent refuses are not added, but memberships the command does not want still go.
+    const target = results.hasFailed('groups')
+      ? { ...wanted, groups: wanted.groups.filter((group) => state.groups.includes(group)) }
+      : wanted;
+    const plan = planUpdate(username, state, target);
+    for (const step of plan.revocations) await this.step(username, results, step);
     try {
       const keys = desired.sshKeys.map((key) => key.line);
-      await syncAuthorizedKeys(this.options.root, entry, keys);
+      if (await syncAuthorizedKeys(this.options.root, entry, keys)) results.applied('ssh_keys');
     } catch (error) {
-      throw new StepFailed('authorized_keys', null, redactToolMessage(String(error), []));
+      results.failed(
+        'ssh_keys',
+        new StepFailed('authorized_keys', null, redactToolMessage(String(error), [])),
+      );
     }
+    for (const step of plan.grants) await this.step(username, results, step);
   }
 
-  private targetOf(command: HostCommand, desired: DesiredPresentUser): AccountTarget {
+  /**
+   * The desired state as the tools take it. A field the agent must refuse (a hash it cannot open, a
+   * group it never grants) is reported failed here and left as the host has it; the others go on.
+   */
+  private wantedOf(command: HostCommand, desired: DesiredPresentUser, results: FieldResults): AccountTarget {
+    const { sudoGroup } = this.options;
+    let passwordHash: string | null | undefined;
+    try {
+      passwordHash = this.openPassword(command, desired);
+    } catch (error) {
+      results.failed('password', stepFailure(error));
+    }
+    try {
+      assertValidGroups(desired.groups, this.options.refusedGroups);
+      // Sudo is what the `sudo` flag says, nothing else: the sudo group named as a plain group is refused.
+      if (desired.groups.includes(sudoGroup)) {
+        throw new StepFailed('host-agent', null, `group ${sudoGroup} grants sudo: use the sudo flag`);
+      }
+    } catch (error) {
+      const refused =
+        error instanceof DomainError ? new StepFailed('host-agent', null, error.message) : error;
+      results.failed('groups', stepFailure(refused));
+    }
+    return {
+      shell: desired.shell,
+      fullName: desired.fullName,
+      groups: desired.groups.filter((group) => group !== sudoGroup),
+      sudo: desired.sudo,
+      sudoGroup,
+      passwordHash,
+      locked: desired.locked,
+      expireDay: desired.expiresOn === null ? null : dayOf(desired.expiresOn),
+      expiresOn: desired.expiresOn,
+      forcePasswordChange: desired.forcePasswordChange,
+    };
+  }
+
+  private openPassword(command: HostCommand, desired: DesiredPresentUser): string | null {
     let passwordHash: string | null = null;
     try {
       passwordHash = desired.passwordHash && this.options.openSecret(desired.passwordHash, command);
@@ -188,31 +277,20 @@ export class LocalUserConverger {
     if (passwordHash !== null && !isValidPasswordHash(passwordHash)) {
       throw new StepFailed('secret', null, 'password hash is not a crypt(3) hash: refused');
     }
+    return passwordHash;
+  }
+
+  /** Runs one field's step unless that field already failed; true when it ran and succeeded. */
+  private async step(username: string, results: FieldResults, step: FieldStep): Promise<boolean> {
+    if (results.hasFailed(step.field)) return false;
     try {
-      assertValidGroups(desired.groups, this.options.refusedGroups);
+      await this.run(username, step);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      throw new StepFailed('host-agent', null, error.message);
+      results.failed(step.field, stepFailure(error));
+      return false;
     }
-    // Sudo is what the `sudo` flag says, nothing else: the sudo group named as a plain group is refused.
-    if (desired.groups.includes(this.options.sudoGroup)) {
-      throw new StepFailed(
-        'host-agent',
-        null,
-        `group ${this.options.sudoGroup} grants sudo: use the sudo flag`,
-      );
-    }
-    const groups = desired.sudo ? [...desired.groups, this.options.sudoGroup] : desired.groups;
-    return {
-      shell: desired.shell,
-      fullName: desired.fullName,
-      groups: [...new Set(groups)],
-      passwordHash,
-      locked: desired.locked,
-      expireDay: desired.expiresOn === null ? null : dayOf(desired.expiresOn),
-      expiresOn: desired.expiresOn,
-      forcePasswordChange: desired.forcePasswordChange,
-    };
+    results.applied(step.field);
+    return true;
   }
 
   private async run(username: string, step: ToolStep): Promise<void> {

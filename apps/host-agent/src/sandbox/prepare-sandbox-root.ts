@@ -63,6 +63,12 @@ USERGROUPS_ENAB yes
 ENCRYPT_METHOD SHA512
 `;
 
+/**
+ * The login shells a Debian lists. The inventory reports them, and the control plane refuses a shell
+ * the host does not list before it answers.
+ */
+const SHELLS = ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/usr/bin/bash', '/bin/dash', '/usr/bin/dash'];
+
 /** With `--prefix`, useradd reads SKEL below the prefix, so new homes are filled from the sandbox, not the host. */
 const USERADD_DEFAULTS = 'SHELL=/bin/sh\nSKEL=/etc/skel\n';
 
@@ -90,7 +96,7 @@ async function create(path: string, content: string, mode: number): Promise<bool
 
 /**
  * Prepares a root for shadow-utils' `--prefix`: etc/passwd, shadow, group, gshadow with root and a few
- * system accounts, login.defs, useradd defaults, an empty skel, home/, and the system accounts' home
+ * system accounts, login.defs, useradd defaults, shells, an empty skel, home/, and the system accounts' home
  * directories. Files that exist are left as they are, so this is safe to call on every start. Returns
  * the files it created.
  */
@@ -118,6 +124,7 @@ export async function prepareSandboxRoot(root: string, options: SandboxOptions):
     ['etc/gshadow', lines(groups.map((g) => `${g.name}:*::`)), 0o640],
     ['etc/login.defs', LOGIN_DEFS, 0o644],
     ['etc/default/useradd', USERADD_DEFAULTS, 0o644],
+    ['etc/shells', lines(SHELLS), 0o644],
   ];
   const created: string[] = [];
   for (const [name, content, mode] of files) {

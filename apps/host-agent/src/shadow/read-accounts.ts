@@ -1,4 +1,4 @@
-import type { InventoryAccount } from '@ops/domain/local-users/host-command';
+import type { HostInventory, InventoryAccount } from '@ops/domain/local-users/host-command';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -33,7 +33,10 @@ export function supplementaryGroups(group: readonly GroupEntry[], username: stri
   return group.filter((entry) => entry.members.includes(username)).map((entry) => entry.name);
 }
 
-export function toInventory(files: Pick<AccountFiles, 'passwd' | 'group'>): InventoryAccount[] {
+function toAccounts(files: AccountFiles): InventoryAccount[] {
+  const forced = new Set(
+    files.shadow.filter((entry) => entry.lastChange === 0).map((entry) => entry.username),
+  );
   return files.passwd.map((entry) => ({
     username: entry.username,
     uid: entry.uid,
@@ -41,11 +44,36 @@ export function toInventory(files: Pick<AccountFiles, 'passwd' | 'group'>): Inve
     shell: entry.shell,
     home: entry.home,
     groups: supplementaryGroups(files.group, entry.username),
+    passwordChangeForced: forced.has(entry.username),
   }));
 }
 
-/** Every account in the root's passwd, with its supplementary groups, for the host inventory. */
-export async function readAccounts(root: string): Promise<InventoryAccount[]> {
-  const [passwd, group] = await Promise.all([readEtc(root, 'passwd'), readEtc(root, 'group')]);
-  return toInventory({ passwd: parsePasswd(passwd), group: parseGroup(group) });
+/** The shells /etc/shells lists, or undefined when the root has none (then nobody can tell). */
+async function readShells(root: string): Promise<string[] | undefined> {
+  let text: string;
+  try {
+    text = await readEtc(root, 'shells');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const shells = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !line.startsWith('#'));
+  return [...new Set(shells)];
+}
+
+/**
+ * What the host inventory reports: every account in the root's passwd with its supplementary groups
+ * and whether it must change its password, the groups the host has and the login shells it lists,
+ * so the control plane can refuse what the host could not apply before it answers.
+ */
+export async function readInventory(root: string): Promise<Omit<HostInventory, 'hostId' | 'takenAt'>> {
+  const [files, shells] = await Promise.all([readAccountFiles(root), readShells(root)]);
+  return {
+    accounts: toAccounts(files),
+    groups: files.group.map((entry) => entry.name),
+    ...(shells ? { shells } : {}),
+  };
 }

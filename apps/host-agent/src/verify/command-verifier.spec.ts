@@ -1,4 +1,4 @@
-import { parseSshKey, ROOT_EQUIVALENT_GROUPS, type DesiredPresentUser, type HostCommand } from '@ops/domain';
+import { parseSshKey, type DesiredPresentUser, type HostCommand } from '@ops/domain';
 import { opensshPublicKey } from '@ops/domain/local-users/testing';
 import { ed25519SigningKey, generatePrivateKeyPem } from '@ops/infra/host-trust/ed25519-key-source';
 import { signHostCommand } from '@ops/infra/host-trust/host-command-signature';
@@ -9,7 +9,6 @@ const verifier = new HostCommandVerifier({
   hostId: 'web-1',
   trustedKeys: [key.publicKey],
   protection: { configured: ['backup'], systemAccounts: [] },
-  refusedGroups: ROOT_EQUIVALENT_GROUPS,
 });
 const nothingApplied = { isOlderThanApplied: () => false };
 const desired: DesiredPresentUser = {
@@ -47,6 +46,14 @@ describe('HostCommandVerifier', () => {
     ).toBeNull();
   });
 
+  it('leaves a root-equivalent group to the converger, which refuses it as one field of the command', () => {
+    const docker = signed({}, { ...desired, groups: ['docker'], sudo: false, locked: true });
+    expect(verifier.check(docker, nothingApplied).refusal).toBeNull();
+    expect(verifier.check(signed({}, { ...desired, groups: ['sudo'] }), nothingApplied).refusal).toContain(
+      'groups',
+    );
+  });
+
   it('refuses to be built without a trusted key: deny by default', () => {
     expect(
       () =>
@@ -54,7 +61,6 @@ describe('HostCommandVerifier', () => {
           hostId: 'web-1',
           trustedKeys: [],
           protection: { configured: [], systemAccounts: [] },
-          refusedGroups: ROOT_EQUIVALENT_GROUPS,
         }),
     ).toThrow();
   });

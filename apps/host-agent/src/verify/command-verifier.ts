@@ -9,8 +9,6 @@ export interface HostCommandVerifierOptions {
   /** The control plane's public keys (several while its key rotates). */
   trustedKeys: readonly KeyObject[];
   protection: AccountProtection;
-  /** Groups that make a member root, refused as plain groups (LOCAL_USER_REFUSED_GROUPS). */
-  refusedGroups: readonly string[];
 }
 
 export interface CommandVerdict {
@@ -62,7 +60,7 @@ export class HostCommandVerifier {
       return `command refused: revision ${command.revision} is older than the one already applied (replay)`;
     }
     try {
-      assertValidDesiredState(command, this.options.protection, this.options.refusedGroups);
+      assertValidDesiredState(command, this.options.protection);
     } catch (error) {
       // A signed state of the wrong shape (a control plane bug) must be refused like an unsound one.
       const reason = error instanceof DomainError ? error.message : 'the desired state is malformed';

@@ -18,11 +18,7 @@ import {
  * must have the fingerprint the control plane recorded, so what lands in authorized_keys is exactly
  * the key an admin saw.
  */
-export function assertValidDesiredState(
-  command: HostCommand,
-  protection: AccountProtection,
-  refusedGroups: readonly string[],
-): void {
+export function assertValidDesiredState(command: HostCommand, protection: AccountProtection): void {
   assertValidUsername(command.username);
   assertNotProtected(command.username, protection);
   const { desired } = command;
@@ -33,7 +29,9 @@ export function assertValidDesiredState(
   }
   assertValidShell(desired.shell);
   assertValidFullName(desired.fullName);
-  assertValidGroups(desired.groups, refusedGroups);
+  // Names and privileged groups here; the configured root-equivalent groups are refused by the
+  // converger as one failed field, so a list this host refuses cannot block a sudo revoke or a lock.
+  assertValidGroups(desired.groups, []);
   if (desired.expiresOn !== null) assertValidExpiryDate(desired.expiresOn);
   const flags = [desired.sudo, desired.locked, desired.forcePasswordChange];
   if (!flags.every((flag) => typeof flag === 'boolean')) {

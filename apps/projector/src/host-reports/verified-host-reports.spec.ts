@@ -3,7 +3,11 @@ import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { catchUp } from '@ops/infra/event-sourcing/stream-loading';
 import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
 import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
-import { signHostReport, type HostReport } from '@ops/infra/host-trust/host-report-signature';
+import {
+  signHostReport,
+  type HostReport,
+  type SignedHostReport,
+} from '@ops/infra/host-trust/host-report-signature';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +40,23 @@ describe('VerifiedHostReports', () => {
     revision: '0',
     status: 'applied',
   });
-  const inventory = (hostId: string): HostReport => ({
+  /** A partial failure: the signature must cover what applied as much as what failed. */
+  const partial = (): HostReport => ({
+    kind: 'outcome',
+    commandId: 'c-2',
+    hostId: 'web-1',
+    username: 'alice',
+    revision: '1',
+    status: 'failed',
+    tool: 'usermod',
+    exitCode: 6,
+    message: "usermod: group 'developers' does not exist",
+    fields: [
+      { field: 'sudo', status: 'applied' },
+      { field: 'groups', status: 'failed', tool: 'usermod', exitCode: 6, message: 'no group' },
+    ],
+  });
+  const inventory = (hostId: string): Extract<HostReport, { kind: 'inventory' }> => ({
     kind: 'inventory',
     hostId,
     takenAt: '2026-01-01T00:00:00Z',
@@ -55,6 +75,16 @@ describe('VerifiedHostReports', () => {
     expect(recorder.inventory).toHaveBeenCalledWith(listed);
   });
 
+  it("records a partial failure's fields and the host's groups and shells as signed", async () => {
+    await reports.report(signHostReport(partial(), web1.signing));
+    const listed = { ...inventory('web-1'), groups: ['sudo'], shells: ['/bin/sh'] };
+    await reports.report(signHostReport(listed, web1.signing));
+    const { kind: _outcome, ...failed } = partial();
+    const { kind: _inventory, ...contents } = listed;
+    expect(recorder.outcome).toHaveBeenCalledWith(failed);
+    expect(recorder.inventory).toHaveBeenCalledWith(contents);
+  });
+
   it.each([
     ['unsigned', () => ({ ...outcome('web-1'), signature: undefined as never })],
     ['signed by another host for this one', () => signHostReport(outcome('web-1'), web2.signing)],
@@ -62,6 +92,29 @@ describe('VerifiedHostReports', () => {
     [
       'altered after signing',
       () => ({ ...signHostReport(outcome('web-1'), web1.signing), username: 'root' }),
+    ],
+    [
+      'whose fields were altered after signing (a sudo grant made to look applied)',
+      () => {
+        const signed = signHostReport(partial(), web1.signing);
+        const fields = [{ field: 'sudo', status: 'failed', tool: 'usermod', exitCode: 1, message: '' }];
+        return { ...signed, fields } as typeof signed;
+      },
+    ],
+    [
+      'with a field added after signing',
+      () => {
+        const signed = signHostReport(partial(), web1.signing) as Extract<HostReport, { status: 'failed' }>;
+        const fields = [...(signed.fields ?? []), { field: 'locked', status: 'applied' }];
+        return { ...signed, fields } as SignedHostReport;
+      },
+    ],
+    [
+      'with a group added to an inventory after signing',
+      () => ({
+        ...signHostReport({ ...inventory('web-1'), groups: ['sudo'] }, web1.signing),
+        groups: ['sudo', 'x'],
+      }),
     ],
     ['from a host without enrolled keys', () => signHostReport(outcome('legacy'), web1.signing)],
     ['from a host nobody registered', () => signHostReport(outcome('ghost'), web1.signing)],

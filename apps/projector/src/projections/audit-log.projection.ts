@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
+import { CREDIT_ACCOUNT_CATEGORY, describeHostFailure, type HostChangeFailed } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -12,6 +12,12 @@ export function actionOf(eventType: string): string {
 }
 
 const OUTCOMES: Record<string, string> = { HostChangeApplied: 'applied', HostChangeFailed: 'failed' };
+
+/** Why a host change failed, on its row: the reason an auditor reads without opening the event. */
+function detailOf(event: RecordedEvent): string | null {
+  if (event.type !== 'HostChangeFailed') return null;
+  return describeHostFailure(event.data as HostChangeFailed['data']);
+}
 
 function textField(event: RecordedEvent, field: string): string | null {
   const value = event.data[field];
@@ -36,10 +42,11 @@ export class AuditLogProjection implements Projection {
     if (events.length === 0) return;
     await tx.query(
       `INSERT INTO audit_log (event_id, global_position, stream_name, stream_revision, event_type, actor, action,
-                              correlation_id, source, occurred_at, recorded_at, host_id, target_user, outcome)
+                              correlation_id, source, occurred_at, recorded_at, host_id, target_user, outcome,
+                              detail)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
                             $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[],
-                            $14::text[])`,
+                            $14::text[], $15::text[])`,
       [
         events.map((event) => event.id),
         events.map((event) => event.position),
@@ -55,6 +62,7 @@ export class AuditLogProjection implements Projection {
         events.map((event) => textField(event, 'hostId')),
         events.map(targetUserOf),
         events.map((event) => OUTCOMES[event.type] ?? null),
+        events.map(detailOf),
       ],
     );
   }

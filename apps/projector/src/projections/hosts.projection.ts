@@ -20,11 +20,18 @@ export class HostsProjection implements Projection {
           [event.data.hostId, event.data.name, event.metadata.occurredAt, event.metadata.actor],
         );
       } else if (event.type === 'HostInventoryReported') {
-        await tx.query('UPDATE hosts SET inventory = $2::jsonb, inventory_taken_at = $3 WHERE host_id = $1', [
-          event.data.hostId,
-          JSON.stringify(event.data.accounts),
-          event.data.takenAt,
-        ]);
+        await tx.query(
+          `UPDATE hosts SET inventory = $2::jsonb, inventory_taken_at = $3, inventory_groups = $4,
+                            inventory_shells = $5
+            WHERE host_id = $1`,
+          [
+            event.data.hostId,
+            JSON.stringify(event.data.accounts),
+            event.data.takenAt,
+            event.data.groups ?? null,
+            event.data.shells ?? null,
+          ],
+        );
       }
     }
   }

@@ -6,6 +6,7 @@ import {
   type SshKeyRecord,
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { failureView, type LastOutcome } from '@ops/infra/read-models';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
 
@@ -153,11 +154,11 @@ export class LocalUsersProjection implements Projection {
   ): Promise<void> {
     const data = event.data as Data<'HostChangeApplied'> | Data<'HostChangeFailed'>;
     const failed = event.type === 'HostChangeFailed';
-    const outcome = {
+    const outcome: LastOutcome = {
       status: failed ? 'failed' : 'applied',
       revision: data.revision,
       at,
-      ...('tool' in data ? { tool: data.tool, exit_code: data.exitCode, message: data.message } : {}),
+      ...('tool' in data ? failureView(data) : {}),
     };
     // Only a report on the latest change decides the state; an older one (a re-sent command) is history
     // only and never replaces a newer outcome. A forced password change, once applied, is the host's.

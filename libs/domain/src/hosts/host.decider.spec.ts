@@ -2,7 +2,8 @@ import { fold } from '../shared/decider';
 import type { HostInventory, InventoryAccount } from '../local-users/host-command';
 import { refusal } from '../local-users/testing';
 import type { ManagedHostCommand } from './host.commands';
-import { accountNamed, hostDecider, systemAccounts, type HostState } from './host.decider';
+import { accountNamed, hostCatalog, hostDecider, systemAccounts, type HostState } from './host.decider';
+import { UNKNOWN_HOST } from './inventory';
 import type { HostEvent } from './host.events';
 import { hostStream } from './host.stream';
 
@@ -198,6 +199,52 @@ describe('host decider', () => {
     });
   });
 
+  it('records the groups and shells the host has, and a change in them, once', () => {
+    const known = { groups: ['dev', 'ops', 'sudo'], shells: ['/bin/sh', '/bin/bash'] };
+    const { events, state } = run([
+      register,
+      { type: 'RecordInventory', inventory: inventory() },
+      { type: 'RecordInventory', inventory: inventory(known) },
+      {
+        type: 'RecordInventory',
+        inventory: inventory({ groups: ['sudo', 'ops', 'dev'], shells: known.shells }),
+      },
+      { type: 'RecordInventory', inventory: inventory({ ...known, groups: ['dev', 'sudo'] }) },
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'HostRegistered',
+      'HostInventoryReported',
+      'HostInventoryReported',
+      'HostInventoryReported',
+    ]);
+    expect(events[2].data).toMatchObject(known);
+    expect(hostCatalog(state)).toEqual({ groups: ['dev', 'sudo'], shells: known.shells });
+  });
+
+  it('knows no groups or shells before an inventory, nor from an agent that does not report them', () => {
+    expect(hostCatalog(run([register]).state)).toEqual(UNKNOWN_HOST);
+    const { events, state } = run([register, { type: 'RecordInventory', inventory: inventory() }]);
+    expect(events.at(-1)?.data).not.toHaveProperty('groups');
+    expect(hostCatalog(state)).toEqual(UNKNOWN_HOST);
+  });
+
+  it('records a change in whether an account must change its password', () => {
+    const forced = accounts.map((entry) =>
+      entry.username === 'alice' ? { ...entry, passwordChangeForced: true } : entry,
+    );
+    const { events } = run([
+      register,
+      { type: 'RecordInventory', inventory: inventory({ accounts: forced }) },
+      { type: 'RecordInventory', inventory: inventory({ accounts: forced }) },
+      { type: 'RecordInventory', inventory: inventory() },
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'HostRegistered',
+      'HostInventoryReported',
+      'HostInventoryReported',
+    ]);
+  });
+
   it.each([
     ['a bad time', inventory({ takenAt: 'yesterday' }), 'taken_at'],
     ['an impossible time', inventory({ takenAt: '2025-13-01T00:00:00Z' }), 'taken_at'],
@@ -211,6 +258,23 @@ describe('host decider', () => {
     ['a negative uid', inventory({ accounts: [account('eve', -1)] }), 'accounts.0'],
     ['a fractional gid', inventory({ accounts: [{ ...account('eve', 1000), gid: 1.5 }] }), 'accounts.0'],
     ['an invalid host id', inventory({ hostId: 'WEB' }), 'host_id'],
+    ['a group twice', inventory({ groups: ['dev', 'dev'] }), 'groups'],
+    ['an empty group', inventory({ groups: [''] }), 'groups'],
+    ['a colon in a group', inventory({ groups: ['dev:x'] }), 'groups'],
+    ['a relative shell', inventory({ shells: ['bin/sh'] }), 'shells'],
+    ['a newline in a shell', inventory({ shells: ['/bin/sh\n/bin/evil'] }), 'shells'],
+    [
+      'too many shells',
+      inventory({ shells: Array.from({ length: 257 }, (_, index) => `/bin/s${index}`) }),
+      'shells',
+    ],
+    [
+      'a forced change that is no flag',
+      inventory({
+        accounts: [{ ...account('eve', 1000), passwordChangeForced: 'yes' as unknown as boolean }],
+      }),
+      'accounts.0',
+    ],
   ])('refuses an inventory with %s', (_why, report, field) => {
     const { state } = run([register]);
     const error = refusal(() => hostDecider.decide({ type: 'RecordInventory', inventory: report }, state));

@@ -5,7 +5,13 @@ import { assertValidAgentKeys, sameAgentKeys, type AgentPublicKeys } from './age
 import type { ManagedHostCommand, RecordInventory, RegisterHost, RotateAgentKeys } from './host.commands';
 import type { HostEvent } from './host.events';
 import { assertValidHostId } from './host-id';
-import { assertValidInventory, isSystemAccount, sameAccounts } from './inventory';
+import {
+  assertValidInventory,
+  isSystemAccount,
+  sameAccounts,
+  sameNames,
+  type HostCatalog,
+} from './inventory';
 
 export interface HostState {
   readonly registered: boolean;
@@ -14,7 +20,13 @@ export interface HostState {
   /** What the host's agent signs its reports with and is sealed to; null: not enrolled. */
   readonly agentKeys: AgentPublicKeys | null;
   /** The last inventory the agent reported, or null before the first report. */
-  readonly inventory: { readonly takenAt: string; readonly accounts: readonly InventoryAccount[] } | null;
+  readonly inventory: {
+    readonly takenAt: string;
+    readonly accounts: readonly InventoryAccount[];
+    /** Absent when the agent did not report them. */
+    readonly groups?: readonly string[];
+    readonly shells?: readonly string[];
+  } | null;
 }
 
 export const MAX_HOST_NAME_LENGTH = 128;
@@ -70,13 +82,24 @@ function decideInventory(command: RecordInventory, state: HostState): HostEvent[
   if (state.inventory !== null) {
     // A report older than the one recorded is stale, or a signed report replayed from the transport.
     if (Date.parse(inventory.takenAt) < Date.parse(state.inventory.takenAt)) return [];
-    // Agents report periodically; only a change in the accounts is worth an event.
-    if (sameAccounts(state.inventory.accounts, inventory.accounts)) return [];
+    // Agents report periodically; only a change in what they report is worth an event.
+    const same =
+      sameAccounts(state.inventory.accounts, inventory.accounts) &&
+      sameNames(state.inventory.groups, inventory.groups) &&
+      sameNames(state.inventory.shells, inventory.shells);
+    if (same) return [];
   }
+  const { hostId, takenAt, accounts, groups, shells } = inventory;
   return [
     {
       type: 'HostInventoryReported',
-      data: { hostId: inventory.hostId, takenAt: inventory.takenAt, accounts: inventory.accounts },
+      data: {
+        hostId,
+        takenAt,
+        accounts,
+        ...(groups !== undefined ? { groups } : {}),
+        ...(shells !== undefined ? { shells } : {}),
+      },
     },
   ];
 }
@@ -105,8 +128,10 @@ export const hostDecider: Decider<ManagedHostCommand, HostEvent, HostState> = {
         };
       case 'HostAgentKeysRotated':
         return { ...state, agentKeys: event.data.agentKeys };
-      case 'HostInventoryReported':
-        return { ...state, inventory: { takenAt: event.data.takenAt, accounts: event.data.accounts } };
+      case 'HostInventoryReported': {
+        const { takenAt, accounts, groups, shells } = event.data;
+        return { ...state, inventory: { takenAt, accounts, groups, shells } };
+      }
     }
   },
 };
@@ -125,6 +150,10 @@ export function systemAccounts(state: HostState): string[] {
     );
   }
   return state.inventory.accounts.filter(isSystemAccount).map((account) => account.username);
+}
+
+export function hostCatalog(state: HostState): HostCatalog {
+  return { groups: state.inventory?.groups ?? null, shells: state.inventory?.shells ?? null };
 }
 
 export function accountNamed(state: HostState, username: string): InventoryAccount | undefined {

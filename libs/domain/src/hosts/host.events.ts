@@ -11,9 +11,10 @@ export type HostAgentKeysRotated = DomainEvent<
   'HostAgentKeysRotated',
   { hostId: string; agentKeys: AgentPublicKeys }
 >;
+/** Version 1 had no `groups` or `shells`: such an inventory reads as not knowing them. */
 export type HostInventoryReported = DomainEvent<
   'HostInventoryReported',
-  { hostId: string; takenAt: string; accounts: InventoryAccount[] }
+  { hostId: string; takenAt: string; accounts: InventoryAccount[]; groups?: string[]; shells?: string[] }
 >;
 
 export type HostEvent = HostRegistered | HostAgentKeysRotated | HostInventoryReported;
@@ -28,5 +29,5 @@ export const HOST_EVENT_TYPES: readonly HostEvent['type'][] = [
 export const HOST_SCHEMA_VERSIONS: Record<HostEvent['type'], number> = {
   HostRegistered: 2,
   HostAgentKeysRotated: 1,
-  HostInventoryReported: 1,
+  HostInventoryReported: 2,
 };

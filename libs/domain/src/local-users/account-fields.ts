@@ -69,6 +69,34 @@ export function assertValidGroups(
   }
 }
 
+/**
+ * Every group must exist on the host, when its inventory says which do: a group it lacks would only
+ * fail there, after the change was accepted.
+ */
+export function assertGroupsOnHost(
+  groups: readonly string[],
+  known: readonly string[] | null,
+  field = 'groups',
+): void {
+  if (known === null) return;
+  const missing = groups.filter((group) => !known.includes(group));
+  if (missing.length > 0) {
+    // The names passed assertValidGroups, so they are safe to repeat.
+    throw new DomainError('invalid', `${field}: the host has no group ${missing.join(', ')}`, field);
+  }
+}
+
+/** The shell must be one the host's /etc/shells lists, when its inventory tells. */
+export function assertShellOnHost(shell: string, known: readonly string[] | null, field = 'shell'): void {
+  if (known !== null && !known.includes(shell)) {
+    throw new DomainError(
+      'invalid',
+      `${field}: ${shell} is not a login shell the host lists in /etc/shells`,
+      field,
+    );
+  }
+}
+
 export const MAX_FULL_NAME_LENGTH = 256;
 /** `:` separates /etc/passwd fields and control characters would break or hide the line; GECOS commas are fine. */
 const FULL_NAME_FORBIDDEN = /[:\p{Cc}]/u;

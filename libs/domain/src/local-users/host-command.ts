@@ -66,6 +66,29 @@ export interface HostCommand {
   signature?: TrustSignature;
 }
 
+/**
+ * The parts of an account the agent converges one at a time, so that one it cannot apply (a group the
+ * host lacks) never keeps another (a sudo revoke, a lock) from reaching the host.
+ */
+export const HOST_FIELDS = [
+  'account',
+  'locked',
+  'password',
+  'expiry',
+  'sudo',
+  'groups',
+  'ssh_keys',
+  'shell',
+  'full_name',
+  'force_password_change',
+] as const;
+export type HostField = (typeof HOST_FIELDS)[number];
+
+/** What became of one field; a failure says why in the same terms as the outcome. */
+export type FieldOutcome =
+  | { field: HostField; status: 'applied' }
+  | { field: HostField; status: 'failed'; tool: string; exitCode: number | null; message: string };
+
 export type HostOutcome =
   | { commandId: string; hostId: string; username: string; revision: string; status: 'applied' }
   | {
@@ -74,12 +97,35 @@ export type HostOutcome =
       username: string;
       revision: string;
       status: 'failed';
-      /** The tool that failed, e.g. `useradd`. */
+      /** The first failure's tool, e.g. `useradd`. */
       tool: string;
       exitCode: number | null;
       /** What the tool said (stderr, trimmed and bounded); never contains a password or hash. */
       message: string;
+      /**
+       * Each field the agent worked on, applied or failed, in the order it ran them; absent from agents
+       * that applied a command as a whole, and when the command was refused before any field ran.
+       */
+      fields?: FieldOutcome[];
     };
+
+/**
+ * Why a host change failed, in one line a person can act on: each field that failed with what its
+ * tool said, then the fields that applied all the same.
+ */
+export function describeHostFailure(failure: {
+  tool: string;
+  message: string;
+  fields?: readonly FieldOutcome[];
+}): string {
+  const fields = failure.fields ?? [];
+  const failed = fields.flatMap((field) =>
+    field.status === 'failed' ? [`${field.field}: ${field.message || `${field.tool} failed`}`] : [],
+  );
+  if (failed.length === 0) return failure.message || `${failure.tool} failed`;
+  const applied = fields.filter((field) => field.status === 'applied').map((field) => field.field);
+  return `${failed.join('; ')}${applied.length > 0 ? ` (applied: ${applied.join(', ')})` : ''}`;
+}
 
 export interface InventoryAccount {
   username: string;
@@ -88,6 +134,11 @@ export interface InventoryAccount {
   shell: string;
   home: string;
   groups: string[];
+  /**
+   * The user must choose a new password at next login (shadow's last change is day 0). Absent from
+   * agents that did not report it.
+   */
+  passwordChangeForced?: boolean;
 }
 
 export interface HostInventory {
@@ -95,4 +146,8 @@ export interface HostInventory {
   /** ISO time the agent read the files. */
   takenAt: string;
   accounts: InventoryAccount[];
+  /** Every group in the host's /etc/group; absent from agents that did not report it. */
+  groups?: string[];
+  /** The login shells /etc/shells lists; absent when the host has no such file or the agent did not say. */
+  shells?: string[];
 }

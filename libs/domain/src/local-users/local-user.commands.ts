@@ -1,3 +1,4 @@
+import type { HostCatalog } from '../hosts/inventory';
 import type { EncryptedSecret, HostOutcome } from './host-command';
 import type { SshKeyRecord } from './local-user.events';
 import type { AccountProtection } from './protected-accounts';
@@ -23,6 +24,8 @@ export interface CreateLocalUser extends AccountCommand<'CreateLocalUser'> {
   readonly protection: AccountProtection;
   /** The configured root-equivalent groups, refused as plain groups. */
   readonly refusedGroups: readonly string[];
+  /** The groups and shells the host has, as far as its inventory tells. */
+  readonly onHost: HostCatalog;
   /**
    * The admin takes over an account that already exists on the host and that the platform did not
    * create; without it the agent refuses to touch such an account.
@@ -61,11 +64,13 @@ export interface SetAccountExpiry extends AccountCommand<'SetAccountExpiry'> {
 
 export interface ChangeShell extends AccountCommand<'ChangeShell'> {
   readonly shell: string;
+  readonly onHost: HostCatalog;
 }
 
 export interface SetGroups extends AccountCommand<'SetGroups'> {
   readonly groups: readonly string[];
   readonly refusedGroups: readonly string[];
+  readonly onHost: HostCatalog;
 }
 
 export type ForcePasswordChange = AccountCommand<'ForcePasswordChange'>;

@@ -1,7 +1,8 @@
+import { UNKNOWN_HOST } from '../hosts/inventory';
 import { fold } from '../shared/decider';
 import { ROOT_EQUIVALENT_GROUPS } from './account-fields';
-import type { EncryptedSecret, HostOutcome } from './host-command';
-import type { CreateLocalUser, LocalUserCommand } from './local-user.commands';
+import { describeHostFailure, type EncryptedSecret, type HostOutcome } from './host-command';
+import type { CreateLocalUser, LocalUserCommand, SetGroups } from './local-user.commands';
 import { desiredStateOf, localUserDecider, MAX_SSH_KEYS, type LocalUserState } from './local-user.decider';
 import type { LocalUserEvent, SshKeyRecord } from './local-user.events';
 import { parseSshKey } from './ssh-key';
@@ -27,6 +28,7 @@ function create(overrides: Partial<CreateLocalUser> = {}): CreateLocalUser {
     sshKeys: [laptop],
     protection,
     refusedGroups: ROOT_EQUIVALENT_GROUPS,
+    onHost: UNKNOWN_HOST,
     adopt: false,
     ...overrides,
   };
@@ -42,6 +44,13 @@ function run(commands: readonly LocalUserCommand[]): { state: LocalUserState; ev
 }
 
 const created = (): LocalUserState => run([create()]).state;
+const setGroups = (groups: string[]): SetGroups => ({
+  type: 'SetGroups',
+  ...account,
+  onHost: UNKNOWN_HOST,
+  refusedGroups: ROOT_EQUIVALENT_GROUPS,
+  groups,
+});
 const decide = (command: LocalUserCommand, state: LocalUserState = created()): LocalUserEvent[] =>
   localUserDecider.decide(command, state);
 
@@ -107,9 +116,50 @@ describe('local user decider: create', () => {
     expect([error.code, error.field]).toStrictEqual(['invalid', 'groups']);
     expect(error.message).toContain('docker');
     expect(
-      refusal(() => decide({ type: 'SetGroups', ...account, refusedGroups: ['podman'], groups: ['podman'] }))
-        .message,
+      refusal(() =>
+        decide({
+          type: 'SetGroups',
+          ...account,
+          onHost: UNKNOWN_HOST,
+          refusedGroups: ['podman'],
+          groups: ['podman'],
+        }),
+      ).message,
     ).toContain('podman');
+  });
+
+  describe('what the host has, when its inventory tells', () => {
+    const onHost = { groups: ['dev', 'ops', 'sudo'], shells: ['/bin/sh', '/bin/bash'] };
+
+    it.each([
+      ['a group the host lacks', create({ onHost, groups: ['dev', 'developers'] }), 'groups', 'developers'],
+      ['a shell it does not list', create({ onHost, shell: '/nonexistent/sh' }), 'shell', '/nonexistent/sh'],
+      [
+        'groups it lacks',
+        { type: 'SetGroups', ...account, onHost, refusedGroups: [], groups: ['ops', 'docker2'] },
+        'groups',
+        'docker2',
+      ],
+      ['a shell change', { type: 'ChangeShell', ...account, onHost, shell: '/bin/zsh' }, 'shell', '/bin/zsh'],
+    ] as const)('refuses %s, naming the field and the value', (_why, command, field, value) => {
+      const error = refusal(() =>
+        decide(command, command.type === 'CreateLocalUser' ? localUserDecider.initialState : created()),
+      );
+      expect([error.code, error.field]).toStrictEqual(['invalid', field]);
+      expect(error.message).toContain(value);
+    });
+
+    it('accepts what the host has, and anything while its inventory does not say', () => {
+      const fresh = localUserDecider.initialState;
+      expect(decide(create({ onHost, groups: ['ops'], shell: '/bin/sh' }), fresh)).toHaveLength(1);
+      expect(decide(create({ groups: ['developers'], shell: '/opt/zsh' }), fresh)).toHaveLength(1);
+      expect(
+        decide(
+          create({ onHost: { groups: null, shells: ['/bin/sh'] }, groups: ['x'], shell: '/bin/sh' }),
+          fresh,
+        ),
+      ).toHaveLength(1);
+    });
   });
 
   it('records an adoption, and the desired state asks the host to adopt', () => {
@@ -138,8 +188,8 @@ describe('local user decider: changes', () => {
     { type: 'LockLocalUser', ...account },
     { type: 'UnlockLocalUser', ...account },
     { type: 'SetAccountExpiry', ...account, expiresOn: '2030-01-01' },
-    { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-    { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+    { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
+    setGroups(['ops']),
     { type: 'ForcePasswordChange', ...account },
   ];
 
@@ -230,12 +280,12 @@ describe('local user decider: changes', () => {
       [{ type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' }],
       'LocalUserExpirySet',
     ],
-    ['ChangeShell', [{ type: 'ChangeShell', ...account, shell: '/bin/zsh' }], 'LocalUserShellChanged'],
     [
-      'SetGroups',
-      [{ type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev', 'ops'] }],
-      'LocalUserGroupsSet',
+      'ChangeShell',
+      [{ type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' }],
+      'LocalUserShellChanged',
     ],
+    ['SetGroups', [setGroups(['dev', 'ops'])], 'LocalUserGroupsSet'],
     ['ForcePasswordChange', [{ type: 'ForcePasswordChange', ...account }], 'LocalUserPasswordChangeForced'],
   ] as const)('%s appends its event once and nothing when repeated', (_type, commands, eventType) => {
     const { events, state } = run([create(), ...commands]);
@@ -247,29 +297,16 @@ describe('local user decider: changes', () => {
     ['revoking sudo that was never granted', { type: 'RevokeSudo', ...account }],
     ['unlocking an unlocked account', { type: 'UnlockLocalUser', ...account }],
     ['keeping no expiry', { type: 'SetAccountExpiry', ...account, expiresOn: null }],
-    ['keeping the shell', { type: 'ChangeShell', ...account, shell: '/bin/bash' }],
-    [
-      'the same groups',
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['dev'] },
-    ],
+    ['keeping the shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/bash' }],
+    ['the same groups', setGroups(['dev'])],
   ] as const)('appends nothing for %s', (_why, command) => {
     expect(decide(command)).toEqual([]);
   });
 
   it('treats the same groups in another order as no change', () => {
     const { state } = run([create({ groups: ['dev', 'ops'] })]);
-    expect(
-      decide(
-        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops', 'dev'] },
-        state,
-      ),
-    ).toEqual([]);
-    expect(
-      decide(
-        { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
-        state,
-      ),
-    ).toHaveLength(1);
+    expect(decide(setGroups(['ops', 'dev']), state)).toEqual([]);
+    expect(decide(setGroups(['ops']), state)).toHaveLength(1);
   });
 
   it('records each change in the state', () => {
@@ -278,8 +315,8 @@ describe('local user decider: changes', () => {
       { type: 'GrantSudo', ...account },
       { type: 'LockLocalUser', ...account },
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-06-30' },
-      { type: 'ChangeShell', ...account, shell: '/bin/zsh' },
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['ops'] },
+      { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: '/bin/zsh' },
+      setGroups(['ops']),
       { type: 'SetLocalUserPassword', ...account, passwordHash: resealed, forcePasswordChange: true },
     ]);
     expect(state).toMatchObject({
@@ -309,12 +346,8 @@ describe('local user decider: changes', () => {
       { type: 'SetAccountExpiry', ...account, expiresOn: '2030-02-30' },
       'expires_on',
     ],
-    ['a relative shell', { type: 'ChangeShell', ...account, shell: 'zsh' }, 'shell'],
-    [
-      'a privileged group',
-      { type: 'SetGroups', ...account, refusedGroups: ROOT_EQUIVALENT_GROUPS, groups: ['wheel'] },
-      'groups',
-    ],
+    ['a relative shell', { type: 'ChangeShell', ...account, onHost: UNKNOWN_HOST, shell: 'zsh' }, 'shell'],
+    ['a privileged group', setGroups(['wheel']), 'groups'],
     ['an invalid username', { type: 'GrantSudo', hostId: 'web-1', username: '../etc' }, 'username'],
     ['an invalid host id', { type: 'GrantSudo', hostId: 'web/1', username: 'alice' }, 'host_id'],
   ] as const)('refuses %s', (_why, command, field) => {
@@ -435,6 +468,53 @@ describe('local user decider: host outcomes', () => {
       },
     ]);
     expect(events.reduce(localUserDecider.evolve, created()).lastOutcome).toEqual(failed);
+  });
+
+  it('records what became of each field, and why the failed ones failed', () => {
+    const { state } = run([create(), { type: 'GrantSudo', ...account }]);
+    const fields = [
+      { field: 'sudo', status: 'applied' },
+      { field: 'groups', status: 'failed', tool: 'usermod', exitCode: 6, message: failed.message },
+    ] as const;
+    const outcome: HostOutcome = { ...failed, fields: [...fields] };
+    const [event] = decide({ type: 'RecordHostOutcome', ...account, outcome }, state);
+    expect(event).toMatchObject({ type: 'HostChangeFailed', data: { fields } });
+    expect(localUserDecider.evolve(created(), event).lastOutcome).toEqual(outcome);
+    expect(describeHostFailure(outcome)).toBe(`groups: ${failed.message} (applied: sudo)`);
+    expect(describeHostFailure(failed)).toBe(failed.message);
+  });
+
+  it.each([
+    ['an unknown field', [{ field: 'uid', status: 'applied' }]],
+    [
+      'a field twice',
+      [
+        { field: 'sudo', status: 'applied' },
+        { field: 'sudo', status: 'applied' },
+      ],
+    ],
+    ['an unknown status', [{ field: 'sudo', status: 'maybe' }]],
+    ['a failure without a message', [{ field: 'sudo', status: 'failed', tool: 'usermod', exitCode: 1 }]],
+    ['a fractional exit code', [{ field: 'sudo', status: 'failed', tool: 'x', exitCode: 1.5, message: '' }]],
+    [
+      'an oversized message',
+      [{ field: 'sudo', status: 'failed', tool: 'x', exitCode: 1, message: 'x'.repeat(2001) }],
+    ],
+    ['no list', { field: 'sudo' }],
+  ])('refuses an outcome whose fields have %s: it would be an event for good', (_why, fields) => {
+    const { state } = run([create(), { type: 'GrantSudo', ...account }]);
+    const outcome = { ...failed, fields } as unknown as HostOutcome;
+    const error = refusal(() => decide({ type: 'RecordHostOutcome', ...account, outcome }, state));
+    expect([error.code, error.field]).toStrictEqual(['invalid', 'outcome']);
+  });
+
+  it('keeps only the known keys of each field', () => {
+    const { state } = run([create(), { type: 'GrantSudo', ...account }]);
+    const fields = [{ field: 'sudo', status: 'applied', extra: 'x'.repeat(10_000) }];
+    const outcome = { ...failed, fields } as unknown as HostOutcome;
+    const [event] = decide({ type: 'RecordHostOutcome', ...account, outcome }, state);
+    expect(event.data).toMatchObject({ fields: [{ field: 'sudo', status: 'applied' }] });
+    expect(JSON.stringify(event.data)).not.toContain('extra');
   });
 
   it('records outcomes for a deleted account too: they are history', () => {

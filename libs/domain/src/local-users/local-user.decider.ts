@@ -2,12 +2,20 @@ import type { Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { assertValidHostId } from '../hosts/host-id';
 import {
+  assertGroupsOnHost,
+  assertShellOnHost,
   assertValidExpiryDate,
   assertValidFullName,
   assertValidGroups,
   assertValidShell,
 } from './account-fields';
-import type { DesiredLocalUser, EncryptedSecret, HostOutcome } from './host-command';
+import {
+  HOST_FIELDS,
+  type DesiredLocalUser,
+  type EncryptedSecret,
+  type FieldOutcome,
+  type HostOutcome,
+} from './host-command';
 import type { AddSshKey, CreateLocalUser, LocalUserCommand, RecordHostOutcome } from './local-user.commands';
 import type { LocalUserEvent, SshKeyRecord } from './local-user.events';
 import { LOCAL_USER_CHANGE_TYPES } from './local-user.events';
@@ -93,8 +101,10 @@ function decideCreate(command: CreateLocalUser, state: LocalUserState): LocalUse
   }
   assertNotProtected(command.username, command.protection);
   assertValidShell(command.shell);
+  assertShellOnHost(command.shell, command.onHost.shells);
   assertValidFullName(command.fullName);
   assertValidGroups(command.groups, command.refusedGroups);
+  assertGroupsOnHost(command.groups, command.onHost.groups);
   if (command.forcePasswordChange && command.passwordHash === null) {
     // An expired password that was never set cannot be changed: the user could not log in at all.
     throw new DomainError(
@@ -172,6 +182,7 @@ function decideOutcome(command: RecordHostOutcome, state: LocalUserState): Local
       },
     ];
   }
+  const fields = outcome.fields === undefined ? undefined : fieldOutcomes(outcome.fields);
   return [
     {
       type: 'HostChangeFailed',
@@ -182,9 +193,46 @@ function decideOutcome(command: RecordHostOutcome, state: LocalUserState): Local
         tool: outcome.tool,
         exitCode: outcome.exitCode,
         message: outcome.message,
+        ...(fields ? { fields } : {}),
       },
     },
   ];
+}
+
+/** Bounds what one failure may say: an agent reports a tool's stderr trimmed to 1000 characters. */
+const MAX_OUTCOME_MESSAGE_LENGTH = 2000;
+
+/**
+ * The per-field report, checked field by field and rebuilt from what was checked: it becomes an event
+ * for good, so nothing but the known fields of the known shape goes in.
+ */
+function fieldOutcomes(fields: unknown): FieldOutcome[] {
+  const refuse = (): never => {
+    throw new DomainError('invalid', 'the outcome lists its fields in an unknown shape', 'outcome');
+  };
+  if (!Array.isArray(fields) || fields.length > HOST_FIELDS.length) return refuse();
+  const checked = fields.map((item: unknown): FieldOutcome => {
+    if (typeof item !== 'object' || item === null) return refuse();
+    const { field, status, tool, exitCode, message } = item as Record<string, unknown>;
+    const known = HOST_FIELDS.find((name) => name === field);
+    if (known === undefined) return refuse();
+    if (status === 'applied') return { field: known, status };
+    const validExit =
+      exitCode === null || (Number.isInteger(exitCode) && Math.abs(Number(exitCode)) < 2 ** 31);
+    const texts = [tool, message].every(
+      (text) => typeof text === 'string' && text.length <= MAX_OUTCOME_MESSAGE_LENGTH,
+    );
+    if (status !== 'failed' || !validExit || !texts) return refuse();
+    return {
+      field: known,
+      status,
+      tool: tool as string,
+      exitCode: exitCode as number | null,
+      message: message as string,
+    };
+  });
+  if (new Set(checked.map((item) => item.field)).size !== checked.length) refuse();
+  return checked;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -242,10 +290,12 @@ function decideChange(
       return [{ type: 'LocalUserExpirySet', data: { ...account, expiresOn: command.expiresOn } }];
     case 'ChangeShell':
       assertValidShell(command.shell);
+      if (command.shell !== state.shell) assertShellOnHost(command.shell, command.onHost.shells);
       if (command.shell === state.shell) return [];
       return [{ type: 'LocalUserShellChanged', data: { ...account, shell: command.shell } }];
     case 'SetGroups':
       assertValidGroups(command.groups, command.refusedGroups);
+      assertGroupsOnHost(command.groups, command.onHost.groups);
       if (sameSet(command.groups, state.groups)) return [];
       return [{ type: 'LocalUserGroupsSet', data: { ...account, groups: [...command.groups] } }];
     case 'ForcePasswordChange':

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../shared/decider';
-import type { EncryptedSecret } from './host-command';
+import type { EncryptedSecret, FieldOutcome } from './host-command';
 
 /** A parsed, accepted public key; `addedAt`/`addedBy` come from the event's metadata. */
 export interface SshKeyRecord {
@@ -51,9 +51,17 @@ export type LocalUserGroupsSet = UserEvent<'LocalUserGroupsSet', { groups: strin
 export type LocalUserPasswordChangeForced = UserEvent<'LocalUserPasswordChangeForced'>;
 /** The host agent applied the desired state of `revision` (reported by the agent, appended by us). */
 export type HostChangeApplied = UserEvent<'HostChangeApplied', { commandId: string; revision: string }>;
+/** Version 1 had no `fields`: the whole command failed with the one tool it names. */
 export type HostChangeFailed = UserEvent<
   'HostChangeFailed',
-  { commandId: string; revision: string; tool: string; exitCode: number | null; message: string }
+  {
+    commandId: string;
+    revision: string;
+    tool: string;
+    exitCode: number | null;
+    message: string;
+    fields?: FieldOutcome[];
+  }
 >;
 
 /** Events that change what the account should look like on the host: each becomes a host command. */
@@ -96,6 +104,10 @@ export const LOCAL_USER_EVENT_TYPES: readonly LocalUserEvent['type'][] = [
   'HostChangeFailed',
 ];
 
-export const LOCAL_USER_SCHEMA_VERSIONS: Record<LocalUserEvent['type'], number> = Object.fromEntries(
-  LOCAL_USER_EVENT_TYPES.map((type) => [type, 1]),
-) as Record<LocalUserEvent['type'], number>;
+export const LOCAL_USER_SCHEMA_VERSIONS: Record<LocalUserEvent['type'], number> = {
+  ...(Object.fromEntries(LOCAL_USER_EVENT_TYPES.map((type) => [type, 1])) as Record<
+    LocalUserEvent['type'],
+    number
+  >),
+  HostChangeFailed: 2,
+};

@@ -49,4 +49,8 @@ export class AuditLogRow {
 
   @Column({ type: 'text', nullable: true })
   outcome!: string | null;
+
+  /** Why a host change failed, per field; null for every other event. */
+  @Column({ type: 'text', nullable: true })
+  detail!: string | null;
 }

@@ -21,4 +21,11 @@ export class HostRow {
 
   @Column({ name: 'inventory_taken_at', type: 'timestamptz', nullable: true })
   inventoryTakenAt!: Date | null;
+
+  /** The groups and login shells the host has; null until an agent reports them. */
+  @Column({ name: 'inventory_groups', type: 'text', array: true, nullable: true })
+  inventoryGroups!: string[] | null;
+
+  @Column({ name: 'inventory_shells', type: 'text', array: true, nullable: true })
+  inventoryShells!: string[] | null;
 }

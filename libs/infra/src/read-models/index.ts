@@ -7,7 +7,7 @@ import { LagoDeliveryRow } from './lago-delivery.entity';
 import { LagoParkedEventRow } from './lago-parked-event.entity';
 import { LagoSubscriptionRow } from './lago-subscription.entity';
 import { LocalUserSshKeyRow } from './local-user-ssh-key.entity';
-import { LocalUserRow } from './local-user.entity';
+import { failureView, LocalUserRow } from './local-user.entity';
 import { ProjectionCheckpointRow } from './projection-checkpoint.entity';
 import { ProviderKeyRow } from './provider-key.entity';
 import { SubjectDataKeyRow } from '../crypto/data-keys/subject-data-key.entity';
@@ -15,6 +15,7 @@ import { UsageDailyRow } from './usage-daily.entity';
 import { UsageLogRow } from './usage-log.entity';
 
 export {
+  failureView,
   ApiKeyRow,
   AuditLogRow,
   CreditBalanceRow,
@@ -31,7 +32,7 @@ export {
   UsageLogRow,
 };
 export type { LagoDeliveryKind, LagoDeliveryStatus } from './lago-delivery.entity';
-export type { LastOutcome, LocalUserSyncState } from './local-user.entity';
+export type { LastOutcome, LastOutcomeField, LocalUserSyncState } from './local-user.entity';
 export type { ProviderKeyStatus } from './provider-key.entity';
 
 export const READ_MODEL_ENTITIES = [

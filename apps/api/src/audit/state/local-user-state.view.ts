@@ -1,13 +1,12 @@
 import type { HostOutcome, LocalUserState } from '@ops/domain';
+import { failureView } from '@ops/infra/read-models';
 
 function outcomeView(outcome: HostOutcome) {
   return {
     status: outcome.status,
     revision: outcome.revision,
     command_id: outcome.commandId,
-    ...(outcome.status === 'failed'
-      ? { tool: outcome.tool, exit_code: outcome.exitCode, message: outcome.message }
-      : {}),
+    ...(outcome.status === 'failed' ? failureView(outcome) : {}),
   };
 }
 

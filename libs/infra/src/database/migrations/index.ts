@@ -10,6 +10,7 @@ import { DigestChain1732500000810 } from './1732500000810-digest-chain';
 import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-key-expiry-and-deactivation';
 import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
 import { AuditLogCreditUser1732500001150 } from './1732500001150-audit-log-credit-user';
+import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ApiKeyExpiryAndDeactivation1732500000830,
   CreditOverdraft1732500001010,
   AuditLogCreditUser1732500001150,
+  HostChangeDetail1732500001510,
 ];
