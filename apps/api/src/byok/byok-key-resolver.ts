@@ -32,9 +32,9 @@ export class ByokKeyResolver {
   }
 
   /**
-   * Asked on every gateway request, so answers are kept for a second: a key added or removed reaches
-   * routing within that (the read model follows the log anyway); `keyFor` still opens each key fresh,
-   * so an erased or removed key is never used.
+   * Asked on every gateway request, so answers are kept for a second: a key added or removed through
+   * this process reaches routing at once (`forget`), through another replica within that second;
+   * `keyFor` still opens each key fresh, so an erased or removed key is never used.
    */
   async providersWithKeys(userId: string): Promise<ReadonlySet<string>> {
     const cached = this.recent.get(userId);
@@ -47,5 +47,10 @@ export class ByokKeyResolver {
     if (this.recent.size >= MAX_CACHED_USERS) this.recent.clear();
     this.recent.set(userId, { providers, at: Date.now() });
     return providers;
+  }
+
+  /** The user's keys changed: the next request reads them again. */
+  forget(userId: string): void {
+    this.recent.delete(userId);
   }
 }

@@ -16,6 +16,7 @@ import { ReadModelFreshness } from '@ops/infra/projections/read-model-freshness'
 import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import type { ProviderKeyAddedView } from '../dto/provider-key-views';
+import { ByokKeyResolver } from '../byok-key-resolver';
 import { ProviderKeyCheck } from '../provider-key-check';
 import { AddProviderKeyCommand } from './add-provider-key.command';
 
@@ -47,6 +48,7 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
     private readonly vault: DataKeyVault,
     private readonly keyCheck: ProviderKeyCheck,
     private readonly freshness: ReadModelFreshness,
+    private readonly resolver: ByokKeyResolver,
   ) {}
 
   async execute(command: AddProviderKeyCommand): Promise<ProviderKeyAddedView> {
@@ -82,6 +84,7 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
     });
     // The caller's next request routes with this key and lists it: it must be in the read model by then.
     await this.freshness.waitFor(outcome.position, [PROVIDER_KEYS_PROJECTION]);
+    this.resolver.forget(userId);
     return {
       provider: provider.id,
       label,
