@@ -1,6 +1,6 @@
 /**
  * What one gateway request leaves in the database: bytes per table (pg_total_relation_size delta / N),
- * rows inserted and updated per table (pg_stat_user_tables), and the size of each event of one request.
+ * rows inserted, updated and deleted per table (pg_stat_user_tables), and the size of each event of one request.
  * Runs the single-node product in process (as the e2e suites do) against the fake OpenAI upstream on a
  * fresh database on DATABASE_URL's server; sequential requests, measured once the projections settled.
  *
@@ -15,38 +15,44 @@ interface TableFigures {
   bytes: number;
   inserted: number;
   updated: number;
+  deleted: number;
 }
 
 async function tableFigures(db: Client): Promise<Map<string, TableFigures>> {
   // Statistics are per transaction snapshot: clear them so this reading is fresh.
   await db.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await db.query<{ name: string; bytes: string; ins: string; upd: string }>(
-    `SELECT relname AS name, pg_total_relation_size(relid) AS bytes, n_tup_ins AS ins, n_tup_upd AS upd
+  const { rows } = await db.query<{ name: string; bytes: string; ins: string; upd: string; del: string }>(
+    `SELECT relname AS name, pg_total_relation_size(relid) AS bytes, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del
        FROM pg_stat_user_tables WHERE schemaname = 'public'`,
   );
   return new Map(
     rows.map((row) => [
       row.name,
-      { bytes: Number(row.bytes), inserted: Number(row.ins), updated: Number(row.upd) },
+      {
+        bytes: Number(row.bytes),
+        inserted: Number(row.ins),
+        updated: Number(row.upd),
+        deleted: Number(row.del),
+      },
     ]),
   );
 }
 
 /**
  * Waits until the projections have settled: their checkpoints and the tables' write counters stop moving
- * for a second. (A projection's checkpoint only moves on events it subscribes to, so "at the log's head"
- * is no test.)
+ * for 11 s. (A projection's checkpoint only moves on events it subscribes to, so "at the log's head" is no
+ * test; and an idle connection reports its row counts to the statistics only after 10 s.)
  */
 async function settled(db: Client): Promise<void> {
   let last = '';
-  for (let stable = 0; stable < 5;) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  for (let stableSince = Date.now(); Date.now() - stableSince < 11_000;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await db.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await db.query<{ fingerprint: string }>(
       `SELECT (SELECT string_agg(position, ',' ORDER BY name) FROM projection_checkpoints) || '/' ||
               (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables) AS fingerprint`,
     );
-    stable = rows[0].fingerprint === last ? stable + 1 : 0;
+    if (rows[0].fingerprint !== last) stableSince = Date.now();
     last = rows[0].fingerprint;
   }
 }
@@ -83,23 +89,26 @@ async function main(): Promise<void> {
     let totalBytes = 0;
     let totalInserted = 0;
     let totalUpdated = 0;
+    let totalDeleted = 0;
     for (const [name, end] of [...after].sort((a, b) => a[0].localeCompare(b[0]))) {
-      const start = before.get(name) ?? { bytes: 0, inserted: 0, updated: 0 };
+      const start = before.get(name) ?? { bytes: 0, inserted: 0, updated: 0, deleted: 0 };
       const bytes = (end.bytes - start.bytes) / count;
       const inserted = (end.inserted - start.inserted) / count;
       const updated = (end.updated - start.updated) / count;
+      const deleted = (end.deleted - start.deleted) / count;
       totalBytes += bytes;
       totalInserted += inserted;
       totalUpdated += updated;
-      if (bytes === 0 && inserted === 0 && updated === 0) continue;
+      totalDeleted += deleted;
+      if (bytes === 0 && inserted === 0 && updated === 0 && deleted === 0) continue;
       lines.push(
-        `${name.padEnd(24)} ${bytes.toFixed(0).padStart(7)} B ${inserted.toFixed(2).padStart(7)} ins ${updated.toFixed(2).padStart(7)} upd`,
+        `${name.padEnd(24)} ${bytes.toFixed(0).padStart(7)} B ${inserted.toFixed(2).padStart(7)} ins ${updated.toFixed(2).padStart(7)} upd ${deleted.toFixed(2).padStart(7)} del`,
       );
     }
     console.log(`${count} sequential gateway requests, per request once the projections settled:`);
     for (const line of lines) console.log(`  ${line}`);
     console.log(
-      `  ${'total'.padEnd(24)} ${totalBytes.toFixed(0).padStart(7)} B ${totalInserted.toFixed(2).padStart(7)} ins ${totalUpdated.toFixed(2).padStart(7)} upd`,
+      `  ${'total'.padEnd(24)} ${totalBytes.toFixed(0).padStart(7)} B ${totalInserted.toFixed(2).padStart(7)} ins ${totalUpdated.toFixed(2).padStart(7)} upd ${totalDeleted.toFixed(2).padStart(7)} del`,
     );
 
     // Logical size of what the log holds per request, by event type (tuple sizes, TOAST-compressed if large).
