@@ -38,6 +38,16 @@ async function tableFigures(db: Client): Promise<Map<string, TableFigures>> {
   );
 }
 
+/** Each table's heap (with its TOAST) and each index, apart: where a table's bytes go. */
+async function partSizes(db: Client): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ name: string; bytes: string }>(
+    `SELECT relname || ' (heap)' AS name, pg_table_size(relid) AS bytes FROM pg_stat_user_tables WHERE schemaname = 'public'
+     UNION ALL
+     SELECT relname || ' ' || indexrelname, pg_relation_size(indexrelid) FROM pg_stat_user_indexes WHERE schemaname = 'public'`,
+  );
+  return new Map(rows.map((row) => [row.name, Number(row.bytes)]));
+}
+
 /**
  * Waits until the projections have settled: their checkpoints and the tables' write counters stop moving
  * for 11 s. (A projection's checkpoint only moves on events it subscribes to, so "at the log's head" is no
@@ -78,12 +88,14 @@ async function main(): Promise<void> {
     await ask();
     await settled(db);
     const before = await tableFigures(db);
+    const partsBefore = await partSizes(db);
     const firstPosition = (await db.query<{ p: string }>('SELECT max(global_position) AS p FROM events'))
       .rows[0].p;
     // (global_position is a sequence: every event of the measured requests takes a larger one.)
     for (let i = 0; i < count; i++) await ask();
     await settled(db);
     const after = await tableFigures(db);
+    const partsAfter = await partSizes(db);
 
     const lines: string[] = [];
     let totalBytes = 0;
@@ -110,6 +122,12 @@ async function main(): Promise<void> {
     console.log(
       `  ${'total'.padEnd(24)} ${totalBytes.toFixed(0).padStart(7)} B ${totalInserted.toFixed(2).padStart(7)} ins ${totalUpdated.toFixed(2).padStart(7)} upd ${totalDeleted.toFixed(2).padStart(7)} del`,
     );
+
+    console.log('the same bytes by heap and index:');
+    for (const [name, end] of [...partsAfter].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const bytes = (end - (partsBefore.get(name) ?? 0)) / count;
+      if (bytes !== 0) console.log(`  ${name.padEnd(56)} ${bytes.toFixed(0).padStart(7)} B`);
+    }
 
     // Logical size of what the log holds per request, by event type (tuple sizes, TOAST-compressed if large).
     const { rows } = await db.query<{ type: string; n: string; data: string; metadata: string; row: string }>(
