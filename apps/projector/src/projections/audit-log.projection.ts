@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CREDIT_ACCOUNT_CATEGORY, describeHostFailure, type HostChangeFailed } from '@ops/domain';
+import {
+  CREDIT_ACCOUNT_CATEGORY,
+  describeHostFailure,
+  LLM_REQUEST_CATEGORY,
+  type CreditAccountEvent,
+  type HostChangeFailed,
+} from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -31,14 +37,36 @@ function targetUserOf(event: RecordedEvent): string | null {
     : textField(event, 'username');
 }
 
-/** One row per event of every stream, so "who did what, when" is one indexed query. */
+/** The credit events every gateway request appends: its hold, and the debit and release that settle it. */
+const REQUEST_CREDIT_EVENTS: ReadonlySet<string> = new Set<CreditAccountEvent['type']>([
+  'CreditsReserved',
+  'CreditsDebited',
+  'CreditsReleased',
+]);
+
+/**
+ * Gateway traffic has no row: its events (a request's stream, and its hold and settlement on the credit
+ * account) would be half of every request's storage, and each is already kept where an auditor or
+ * finance reads it: whole and hash-chained in the event log (`/api/v1/audit/events`, `/audit/streams`),
+ * the charges in the credit ledger (`credit_transactions`), the requests in `usage_log`.
+ */
+export function isAudited(event: Pick<RecordedEvent, 'streamName' | 'type'>): boolean {
+  if (event.streamName.startsWith(LLM_REQUEST_CATEGORY)) return false;
+  return !(event.streamName.startsWith(CREDIT_ACCOUNT_CATEGORY) && REQUEST_CREDIT_EVENTS.has(event.type));
+}
+
+/**
+ * One row per event of every stream except the gateway's per-request traffic (`isAudited`), so "who did
+ * what, when" is one indexed query.
+ */
 @Injectable()
 export class AuditLogProjection implements Projection {
   readonly name = 'audit-log';
   readonly filter = {};
   readonly tables = [{ name: 'audit_log' }];
 
-  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+  async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const events = batch.filter(isAudited);
     if (events.length === 0) return;
     await tx.query(
       `INSERT INTO audit_log (event_id, global_position, stream_name, stream_revision, event_type, actor, action,
