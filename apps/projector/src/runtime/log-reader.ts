@@ -7,15 +7,31 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '@ops/infra/event-store/event-store';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** A projection the reader feeds, from the position it has applied. */
 export interface LogReaderMember {
   readonly name: string;
   readonly filter: EventFilter;
+  /**
+   * True for a read model, which only writes rows: its batches share one transaction with the other
+   * read models'. A relay (Kafka, Lago, host agents) waits on the outside world, so it commits alone
+   * and never holds the read models back.
+   */
+  readonly writesRowsOnly: boolean;
   /** Applied up to here: the reader hands over only later events. */
   readonly position: GlobalPosition;
-  /** Applies (and commits) events that match the filter, all after `position`, in log order. */
-  apply(events: RecordedEvent[]): Promise<void>;
+  /**
+   * Applies events that match the filter, all after `position`, in log order, and advances the
+   * checkpoint, inside the caller's transaction; `committed` follows once it commits.
+   */
+  applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  committed(events: readonly RecordedEvent[]): void;
+}
+
+interface MemberBatch {
+  member: LogReaderMember;
+  events: RecordedEvent[];
 }
 
 interface Following {
@@ -26,8 +42,10 @@ interface Following {
 /**
  * One subscription to the log for all the projections of a process: each append wakes one reader,
  * not one per projection. Each batch read (everything there is, up to the batch size, so batches grow
- * under load) goes to every member whose filter matches some of it, all at once; each member commits
- * in its own transaction with its own checkpoint, so one failing projection holds back nobody else.
+ * under load) goes to every member whose filter matches some of it: the read models in one
+ * transaction (one commit per batch, not one per projection), each behind a savepoint with its own
+ * checkpoint, so a failing projection rolls back alone and holds back nobody else; each relay in a
+ * transaction of its own, at the same time.
  * A member joining (at start, after a rebuild, a lock taken over, a failed batch) first catches up
  * alone, then joins; if the reader is past the point it caught up to, the reader re-reads from
  * there, and the members already past it skip what they applied.
@@ -48,6 +66,7 @@ export class LogReader {
 
   constructor(
     private readonly store: EventStore,
+    private readonly db: DataSource,
     private readonly options: { batchSize: number; retryDelayMs: number },
   ) {}
 
@@ -83,7 +102,10 @@ export class LogReader {
         filter: member.filter,
         maxCount: this.options.batchSize,
       });
-      if (events.length > 0) await member.apply(events);
+      if (events.length > 0) {
+        const [failure] = await this.applyTogether([{ member, events }]);
+        if (failure) throw failure.error;
+      }
       if (events.length < this.options.batchSize) return head > member.position ? head : member.position;
     }
   }
@@ -155,21 +177,58 @@ export class LogReader {
     const last = batch.at(-1);
     if (!last) return;
     this.cursor = last.position;
-    await Promise.all(
-      [...this.members].map(async ([member, following]) => {
-        const events = batch.filter(
-          (event) =>
-            event.position > member.position &&
-            matchesEventFilter(member.filter, event.streamName, event.type),
-        );
-        if (events.length === 0) return;
-        try {
-          await member.apply(events);
-        } catch (error) {
-          this.members.delete(member);
-          following.reject(error);
+    const work: MemberBatch[] = [];
+    for (const member of this.members.keys()) {
+      const events = batch.filter(
+        (event) =>
+          event.position > member.position && matchesEventFilter(member.filter, event.streamName, event.type),
+      );
+      if (events.length > 0) work.push({ member, events });
+    }
+    const alone = work.filter(({ member }) => !member.writesRowsOnly);
+    const outcomes = await Promise.all([
+      this.applyTogether(work.filter(({ member }) => member.writesRowsOnly)),
+      ...alone.map((one) => this.applyTogether([one])),
+    ]);
+    for (const { member, error } of outcomes.flat()) {
+      const following = this.members.get(member);
+      this.members.delete(member);
+      following?.reject(error);
+    }
+  }
+
+  /**
+   * One transaction for every member's events; each behind a savepoint, so that one failing (its
+   * rows and checkpoint rolled back) does not fail the others. Returns the members that failed.
+   */
+  private async applyTogether(
+    work: readonly MemberBatch[],
+  ): Promise<{ member: LogReaderMember; error: unknown }[]> {
+    if (work.length === 0) return [];
+    const failed: { member: LogReaderMember; error: unknown }[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        // Rows and checkpoints commit together, so a crash that loses the last commits loses them
+        // whole and the batch is simply applied again: the flush to disk need not be awaited.
+        await tx.query('SET LOCAL synchronous_commit = off');
+        for (const { member, events } of work) {
+          await tx.query('SAVEPOINT projection');
+          try {
+            await member.applyIn(events, tx);
+            await tx.query('RELEASE SAVEPOINT projection');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT projection');
+            failed.push({ member, error });
+          }
         }
-      }),
-    );
+      });
+    } catch (error) {
+      // The transaction itself failed (the connection lost, the commit refused): nothing applied.
+      return work.map(({ member }) => ({ member, error }));
+    }
+    for (const { member, events } of work) {
+      if (!failed.some((failure) => failure.member === member)) member.committed(events);
+    }
+    return failed;
   }
 }

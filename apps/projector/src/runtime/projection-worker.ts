@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { GlobalPosition, RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { ProjectionState } from '@ops/infra/projections/projector-status';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
 import type { LogReader, LogReaderMember } from './log-reader';
 import { projectionLockKey } from './projection-locks';
@@ -20,15 +20,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs one projection: holds its advisory lock (so one process at a time applies it), follows the
- * process's log reader from the stored checkpoint, and applies each batch in a transaction that also
- * advances the checkpoint. Any failure rolls the batch back and follows again from what was committed.
+ * process's log reader from the stored checkpoint, and applies each batch in the reader's transaction
+ * with the checkpoint. Any failure rolls the batch back and follows again from what was committed.
  */
 export class ProjectionWorker implements LogReaderMember {
   private readonly logger: Logger;
   private lockHolder?: QueryRunner;
   private following = false;
   private stopping = false;
-  private applying = false;
   private loop?: Promise<void>;
   state: ProjectionState = 'starting';
   position: GlobalPosition = '';
@@ -49,6 +48,11 @@ export class ProjectionWorker implements LogReaderMember {
 
   get filter(): Projection['filter'] {
     return this.projection.filter;
+  }
+
+  /** A projection that declares its tables is a read model; one without is a relay. */
+  get writesRowsOnly(): boolean {
+    return this.projection.tables !== undefined;
   }
 
   start(): void {
@@ -129,40 +133,31 @@ export class ProjectionWorker implements LogReaderMember {
    * the stored one.
    */
   async followStoredCheckpoint(stored: GlobalPosition): Promise<void> {
-    if (!this.following || this.applying || stored === this.position) return;
+    // A batch committing meanwhile makes this look moved too: following again from the stored
+    // checkpoint is then merely needless, never wrong.
+    if (!this.following || stored === this.position) return;
     this.logger.log('checkpoint moved (a rebuild); following it');
     await this.reader.leave(this);
   }
 
-  /** Called by the log reader with this projection's events after `position`. */
-  async apply(events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Called by the log reader, inside its transaction, with this projection's events after `position`. */
+  async applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const last = events[events.length - 1];
-    this.applying = true;
-    try {
-      await this.commitBatch(events, last);
-      this.position = last.position;
-    } finally {
-      this.applying = false;
-    }
-    this.lastError = undefined;
-    this.options.onBatchCommitted?.(this.projection.name, events, new Date());
+    await this.projection.apply(events, tx);
+    // Compared with the position this worker applied: a batch from a stale worker rolls back.
+    await advanceCheckpoint(
+      tx,
+      this.projection.name,
+      this.position,
+      last.position,
+      events.length,
+      last.recordedAt,
+    );
   }
 
-  private async commitBatch(events: RecordedEvent[], last: RecordedEvent): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      // Rows and checkpoint commit together, so a crash that loses the last commits loses them
-      // whole and the batch is simply applied again: the flush to disk need not be awaited.
-      await tx.query('SET LOCAL synchronous_commit = off');
-      await this.projection.apply(events, tx);
-      await advanceCheckpoint(
-        tx,
-        this.projection.name,
-        this.position,
-        last.position,
-        events.length,
-        last.recordedAt,
-      );
-    });
+  committed(events: readonly RecordedEvent[]): void {
+    this.position = events[events.length - 1].position;
+    this.lastError = undefined;
+    this.options.onBatchCommitted?.(this.projection.name, events, new Date());
   }
 }

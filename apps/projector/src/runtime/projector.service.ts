@@ -58,7 +58,7 @@ export class ProjectorService
     this.startOnBootstrap = options.startOnBootstrap ?? true;
     this.checkpointWatchMs = options.checkpointWatchMs ?? 5_000;
     const retryDelayMs = options.retryDelayMs ?? 1_000;
-    const reader = new LogReader(store, { batchSize: options.batchSize, retryDelayMs });
+    const reader = new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs });
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(projection, reader, db, {
