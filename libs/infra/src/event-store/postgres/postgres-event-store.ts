@@ -18,7 +18,12 @@ import { cursorFrom } from './event-rows';
 import { readHead, readPage, readStreamEvents } from './reads';
 import { PostgresSubscription } from './subscription';
 
-const READ_ALL_PAGE_SIZE = 1_000;
+/**
+ * A filtered page from far back may cost a scan of the rest of the log (the planner takes a prefix
+ * filter for very selective and sorts what it finds), so a bounded read up to this size takes one
+ * page: the projector's catch-up reads whole batches this way.
+ */
+const READ_ALL_PAGE_SIZE = 5_000;
 
 export interface PostgresEventStoreOptions {
   /** Connections of the store's own pool (appends, reads, subscriptions). Default 16. */

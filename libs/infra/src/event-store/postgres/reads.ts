@@ -25,9 +25,11 @@ const READ_STREAM_SQL = `
  */
 const READ_PAGE_SQL = `
   WITH held AS (
-    SELECT EXISTS (
-      SELECT 1 FROM events w WHERE w.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
-    ) AS held_back
+    -- The newest committed row, by the primary key from its end: an EXISTS over the range looked
+    -- like a third of the table to the planner, which then scanned all of it.
+    SELECT coalesce((
+      SELECT w.transaction_id FROM events w ORDER BY w.transaction_id DESC, w.global_position DESC LIMIT 1
+    ) >= pg_snapshot_xmin(pg_current_snapshot()), false) AS held_back
   ), head AS (
     SELECT h.transaction_id, h.global_position
       FROM events h
