@@ -111,6 +111,36 @@ describe('PostgreSQL event store', () => {
       }
     });
 
+    it('lets an idle subscription sleep until notified: it looks again soon only while events are held back', async () => {
+      // Nothing is held back here, so only a notification (or this long idle poll) makes it read.
+      const idle = new PostgresEventStore(database.url, { pollIntervalMs: 20, idlePollIntervalMs: 60_000 });
+      const stream = `idle-${Date.now()}`;
+      const received: RecordedEvent[] = [];
+      const subscription = idle.subscribeAll(
+        { from: START, filter: { streamPrefixes: [stream] } },
+        async (batch) => {
+          received.push(...batch);
+        },
+      );
+      const other = new Client({ connectionString: database.url });
+      await other.connect();
+      try {
+        await sleep(200);
+        // Appended by another writer that notifies nobody: a reader polling at 20 ms would see it.
+        const quiet = events(1);
+        await other.query(appendBatchQuery([{ streamName: stream, events: quiet, expected: 'any' }]));
+        await sleep(400);
+        expect(received).toEqual([]);
+        await other.query(`SELECT pg_notify('event_store', '')`);
+        await eventually(() => received.length === 1, 'the event, once notified');
+        expect(received[0].id).toBe(quiet[0].id);
+      } finally {
+        await other.end();
+        await subscription.stop();
+        await idle.close();
+      }
+    });
+
     it('fails only the append that reuses an id when it shares a batch with others', async () => {
       // One append transaction at a time: while the first runs, the next three queue into one batch.
       const batching = new PostgresEventStore(database.url, { maxConcurrentAppends: 1 });

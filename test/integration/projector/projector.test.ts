@@ -19,14 +19,18 @@ class FlakyProjection implements Projection {
   failuresLeft: number;
   readonly name: string;
   readonly filter: Projection['filter'];
+  /** Declared (a read model, sharing the batch transaction) or not (a relay, alone). */
+  readonly tables: Projection['tables'];
 
   constructor(
     private readonly inner: Projection,
     failures: number,
+    asReadModel: boolean,
   ) {
     this.failuresLeft = failures;
     this.name = inner.name;
     this.filter = inner.filter;
+    this.tables = asReadModel ? inner.tables : undefined;
   }
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
@@ -128,18 +132,47 @@ describe('projector runtime', () => {
     expect(balance.balance_micros).toBe('55');
   });
 
-  it('rolls back a failed batch with its checkpoint and retries it: nothing doubled, nothing lost', async () => {
-    await grantMany(['u4', 'u5'], 12);
-    const flaky = new FlakyProjection(new CreditLedgerProjection(), 3);
-    const service = projector([flaky, new AuditLogProjection()]);
+  it.each([
+    ['a relay: a transaction of its own', false, ['u4', 'u5']],
+    ['a read model: a savepoint in the shared transaction', true, ['u4b', 'u5b']],
+  ])(
+    'rolls back a failed batch (%s) with its checkpoint and retries it: nothing doubled, nothing lost',
+    async (_, asReadModel, users) => {
+      await grantMany(users, 12);
+      const flaky = new FlakyProjection(new CreditLedgerProjection(), 3, asReadModel);
+      const service = projector([flaky, new AuditLogProjection()]);
+      service.start();
+      await waitCaughtUp(service);
+      await eventually(async () => {
+        const [{ ledger }] = await db.query('SELECT count(*)::int AS ledger FROM credit_transactions');
+        expect(ledger).toBe(await totalEvents());
+      });
+      expect(flaky.failuresLeft).toBe(0);
+      await expectReadModelsExact();
+    },
+  );
+
+  it('reads the log through one subscription for all its projections', async () => {
+    let live = 0;
+    const counting = Object.create(store) as PostgresEventStore;
+    counting.subscribeAll = (options, onEvents) => {
+      const subscription = store.subscribeAll(options, onEvents);
+      live++;
+      void subscription.done.catch(() => undefined).finally(() => live--);
+      return subscription;
+    };
+    const service = new ProjectorService(
+      counting,
+      db,
+      [new CreditLedgerProjection(), new AuditLogProjection(), new ApiKeysProjection()],
+      { batchSize: 7, standbyRetryMs: 50, retryDelayMs: 20 },
+    );
+    projectors.push(service);
     service.start();
+    await grantMany(['u10', 'u11'], 6);
     await waitCaughtUp(service);
-    await eventually(async () => {
-      const [{ ledger }] = await db.query('SELECT count(*)::int AS ledger FROM credit_transactions');
-      expect(ledger).toBe(await totalEvents());
-    });
-    expect(flaky.failuresLeft).toBe(0);
     await expectReadModelsExact();
+    expect(live).toBe(1);
   });
 
   it('resumes after a stop from the stored checkpoint', async () => {

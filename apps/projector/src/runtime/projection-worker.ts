@@ -1,24 +1,17 @@
 import { Logger } from '@nestjs/common';
-import type {
-  EventStore,
-  GlobalPosition,
-  RecordedEvent,
-  Subscription,
-} from '@ops/infra/event-store/event-store';
+import type { GlobalPosition, RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { ProjectionState } from '@ops/infra/projections/projector-status';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
+import type { LogReader, LogReaderMember } from './log-reader';
 import { projectionLockKey } from './projection-locks';
 
 export interface WorkerOptions {
-  batchSize: number;
   /** How often a standby worker tries to take over the projection's lock. */
   standbyRetryMs: number;
-  /** Pause before resubscribing after a failed batch. */
+  /** Pause before following the log again after a failed batch. */
   retryDelayMs: number;
-  /** How often an idle worker checks that nobody reset its checkpoint. */
-  checkpointWatchMs: number;
   /** Told after every committed batch; metrics and benchmarks listen here. */
   onBatchCommitted?: (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
 }
@@ -26,16 +19,15 @@ export interface WorkerOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs one projection: holds its advisory lock (so one process at a time applies it), subscribes from
- * the stored checkpoint, and applies each batch in a transaction that also advances the checkpoint.
- * Any failure rolls the batch back and resubscribes from what was committed.
+ * Runs one projection: holds its advisory lock (so one process at a time applies it), follows the
+ * process's log reader from the stored checkpoint, and applies each batch in the reader's transaction
+ * with the checkpoint. Any failure rolls the batch back and follows again from what was committed.
  */
-export class ProjectionWorker {
+export class ProjectionWorker implements LogReaderMember {
   private readonly logger: Logger;
   private lockHolder?: QueryRunner;
-  private subscription?: Subscription;
+  private following = false;
   private stopping = false;
-  private applying = false;
   private loop?: Promise<void>;
   state: ProjectionState = 'starting';
   position: GlobalPosition = '';
@@ -43,11 +35,24 @@ export class ProjectionWorker {
 
   constructor(
     readonly projection: Projection,
-    private readonly store: EventStore,
+    private readonly reader: LogReader,
     private readonly db: DataSource,
     private readonly options: WorkerOptions,
   ) {
     this.logger = new Logger(`Projection:${projection.name}`);
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  get filter(): Projection['filter'] {
+    return this.projection.filter;
+  }
+
+  /** A projection that declares its tables is a read model; one without is a relay. */
+  get writesRowsOnly(): boolean {
+    return this.projection.tables !== undefined;
   }
 
   start(): void {
@@ -56,7 +61,7 @@ export class ProjectionWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.subscription?.stop();
+    await this.reader.leave(this);
     await this.loop;
     this.state = 'stopped';
   }
@@ -65,10 +70,7 @@ export class ProjectionWorker {
     while (!this.stopping) {
       try {
         await this.acquireLock();
-        while (!this.stopping) {
-          await this.followLog();
-          if (!this.stopping) await sleep(this.options.retryDelayMs);
-        }
+        while (!this.stopping) await this.followLog();
       } catch (error) {
         // The lock's own connection failed (the database restarting): start over, lock first.
         this.state = 'retrying';
@@ -109,67 +111,53 @@ export class ProjectionWorker {
   }
 
   private async followLog(): Promise<void> {
-    const watch = setInterval(() => void this.resubscribeIfCheckpointMoved(), this.options.checkpointWatchMs);
     try {
       this.position = await readCheckpoint(this.db, this.projection.name);
       this.state = 'running';
-      this.subscription = this.store.subscribeAll(
-        { from: this.position, filter: this.projection.filter, maxBatchSize: this.options.batchSize },
-        (events) => this.applyBatch(events),
-      );
-      await this.subscription.done;
+      this.following = true;
+      await this.reader.follow(this);
     } catch (error) {
       if (this.stopping) return;
       this.state = 'retrying';
       this.lastError = error instanceof Error ? error.message : String(error);
       this.logger.warn(`batch failed, resuming from the last checkpoint: ${this.lastError}`);
+      await sleep(this.options.retryDelayMs);
     } finally {
-      clearInterval(watch);
-      this.subscription = undefined;
+      this.following = false;
     }
   }
 
   /**
    * A rebuild (from any process) resets the stored checkpoint. A busy worker notices at its next
-   * commit; an idle one would not until the next event, so it looks now and then.
+   * commit; an idle one when told that the stored checkpoint is not its own: it follows again from
+   * the stored one.
    */
-  private async resubscribeIfCheckpointMoved(): Promise<void> {
-    if (this.applying || !this.subscription) return;
-    const stored = await readCheckpoint(this.db, this.projection.name).catch(() => this.position);
-    if (stored !== this.position && !this.applying) {
-      this.logger.log('checkpoint moved by another process (a rebuild); following it');
-      await this.subscription?.stop();
-    }
+  async followStoredCheckpoint(stored: GlobalPosition): Promise<void> {
+    // A batch committing meanwhile makes this look moved too: following again from the stored
+    // checkpoint is then merely needless, never wrong.
+    if (!this.following || stored === this.position) return;
+    this.logger.log('checkpoint moved (a rebuild); following it');
+    await this.reader.leave(this);
   }
 
-  private async applyBatch(events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Called by the log reader, inside its transaction, with this projection's events after `position`. */
+  async applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const last = events[events.length - 1];
-    this.applying = true;
-    try {
-      await this.commitBatch(events, last);
-      this.position = last.position;
-    } finally {
-      this.applying = false;
-    }
+    await this.projection.apply(events, tx);
+    // Compared with the position this worker applied: a batch from a stale worker rolls back.
+    await advanceCheckpoint(
+      tx,
+      this.projection.name,
+      this.position,
+      last.position,
+      events.length,
+      last.recordedAt,
+    );
+  }
+
+  committed(events: readonly RecordedEvent[]): void {
+    this.position = events[events.length - 1].position;
     this.lastError = undefined;
     this.options.onBatchCommitted?.(this.projection.name, events, new Date());
-  }
-
-  private async commitBatch(events: RecordedEvent[], last: RecordedEvent): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      // Rows and checkpoint commit together, so a crash that loses the last commits loses them
-      // whole and the batch is simply applied again: the flush to disk need not be awaited.
-      await tx.query('SET LOCAL synchronous_commit = off');
-      await this.projection.apply(events, tx);
-      await advanceCheckpoint(
-        tx,
-        this.projection.name,
-        this.position,
-        last.position,
-        events.length,
-        last.recordedAt,
-      );
-    });
   }
 }

@@ -5,10 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@ops/infra/event-store/event-store';
+import { EVENT_STORE, START, type EventStore, type RecordedEvent } from '@ops/infra/event-store/event-store';
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { DataSource } from 'typeorm';
 import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
+import { LogReader } from './log-reader';
 import { projectionLockHolders } from './projection-locks';
 import type { ProjectionStatus, ProjectorStatusSource } from '@ops/infra/projections/projector-status';
 import { ProjectionWorker } from './projection-worker';
@@ -23,12 +24,20 @@ export interface ProjectorOptions {
   startOnBootstrap?: boolean;
   standbyRetryMs?: number;
   retryDelayMs?: number;
+  /**
+   * How often the checkpoints of the projections running here are compared with the stored ones, to
+   * follow a rebuild started by another process (one made here is followed at once). Default 5 s:
+   * each look is a transaction, and an idle node should commit next to none.
+   */
   checkpointWatchMs?: number;
 }
 
 type BatchListener = (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
 
-/** Runs every registered projection, reports how far behind each one is, and rebuilds one on demand. */
+/**
+ * Runs every registered projection from one log reader, reports how far behind each one is, and
+ * rebuilds one on demand.
+ */
 @Injectable()
 export class ProjectorService
   implements ProjectorStatusSource, OnApplicationBootstrap, OnApplicationShutdown
@@ -37,6 +46,8 @@ export class ProjectorService
   private readonly workers: ProjectionWorker[];
   private readonly listeners = new Set<BatchListener>();
   private readonly startOnBootstrap: boolean;
+  private readonly checkpointWatchMs: number;
+  private checkpointWatch?: NodeJS.Timeout;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -45,13 +56,14 @@ export class ProjectorService
     @Inject(PROJECTOR_OPTIONS) options: ProjectorOptions,
   ) {
     this.startOnBootstrap = options.startOnBootstrap ?? true;
+    this.checkpointWatchMs = options.checkpointWatchMs ?? 5_000;
+    const retryDelayMs = options.retryDelayMs ?? 1_000;
+    const reader = new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs });
     this.workers = projections.map(
       (projection) =>
-        new ProjectionWorker(projection, store, db, {
-          batchSize: options.batchSize,
+        new ProjectionWorker(projection, reader, db, {
           standbyRetryMs: options.standbyRetryMs ?? 2_000,
-          retryDelayMs: options.retryDelayMs ?? 1_000,
-          checkpointWatchMs: options.checkpointWatchMs ?? 1_000,
+          retryDelayMs,
           onBatchCommitted: (name, events, committedAt) =>
             this.listeners.forEach((listener) => listener(name, events, committedAt)),
         }),
@@ -67,10 +79,28 @@ export class ProjectorService
     const workers = names.map((name) => this.workerNamed(name));
     this.logger.log(`starting projections: ${names.join(', ')}`);
     workers.forEach((worker) => worker.start());
+    this.checkpointWatch ??= setInterval(() => void this.followMovedCheckpoints(), this.checkpointWatchMs);
+    this.checkpointWatch.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.checkpointWatch);
     await Promise.all(this.workers.map((worker) => worker.stop()));
+  }
+
+  /** One query for all the projections running here, however many they are. */
+  private async followMovedCheckpoints(): Promise<void> {
+    const running = this.workers.filter((worker) => worker.state === 'running');
+    if (running.length === 0) return;
+    const rows: { name: string; position: string }[] = await this.db
+      .query('SELECT name, position FROM projection_checkpoints WHERE name = ANY($1)', [
+        running.map((worker) => worker.projection.name),
+      ])
+      .catch(() => []);
+    const stored = new Map(rows.map((row) => [row.name, row.position]));
+    await Promise.all(
+      running.map((worker) => worker.followStoredCheckpoint(stored.get(worker.projection.name) ?? START)),
+    );
   }
 
   /** Lets metrics and benchmarks observe each committed batch; returns the unsubscribe function. */
@@ -122,6 +152,7 @@ export class ProjectorService
       await worker.projection.reset(tx);
       await resetCheckpoint(tx, name);
     });
+    await worker.followStoredCheckpoint(START);
   }
 
   /** Resolves once the named projection has applied everything up to the log's head as of now. */

@@ -65,6 +65,18 @@ export interface EventFilter {
   eventTypes?: readonly string[];
 }
 
+/** What a filter means, for readers that filter in memory (a shared reader, a server filtering half of it). */
+export function matchesEventFilter(
+  filter: EventFilter | undefined,
+  streamName: string,
+  type: string,
+): boolean {
+  const prefixes = filter?.streamPrefixes ?? [];
+  if (prefixes.length > 0 && !prefixes.some((prefix) => streamName.startsWith(prefix))) return false;
+  const types = filter?.eventTypes ?? [];
+  return types.length === 0 || types.includes(type);
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. */
   from?: GlobalPosition;

@@ -15,7 +15,8 @@ export interface ProjectionTable {
 /**
  * A read model (or relay) fed by the projector. The runtime calls `apply` with a batch of events in
  * global order inside one transaction that also advances this projection's checkpoint, so a crash
- * can neither lose nor double an event.
+ * can neither lose nor double an event. Read models share that transaction with each other (each
+ * behind a savepoint, so one failing rolls back alone); a relay has one of its own.
  */
 export interface Projection {
   /** Stable name: the checkpoint's key and the advisory-lock key. */
@@ -23,7 +24,8 @@ export interface Projection {
   readonly filter: EventFilter;
   /**
    * Every table `apply` writes or reads, so that a rebuild can replay into empty copies of them and
-   * compare the copies with the live ones. Absent for a relay, which writes no rows.
+   * compare the copies with the live ones. Absent for a relay, which writes no rows (and so is not
+   * made to share its transaction with the read models).
    */
   readonly tables?: readonly ProjectionTable[];
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;

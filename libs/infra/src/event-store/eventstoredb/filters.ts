@@ -1,6 +1,6 @@
 import type { Filter, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
 import { eventTypeFilter, excludeSystemEvents, streamNameFilter } from '@eventstore/db-client';
-import type { EventFilter } from '../event-store';
+import { matchesEventFilter, type EventFilter } from '../event-store';
 import { isSystemEvent } from './event-mapping';
 
 /**
@@ -16,11 +16,7 @@ export function serverFilter(filter: EventFilter | undefined): Filter {
 }
 
 export function matchesFilter(event: EsdbRecordedEvent, filter: EventFilter | undefined): boolean {
-  if (isSystemEvent(event)) return false;
-  const prefixes = filter?.streamPrefixes ?? [];
-  if (prefixes.length > 0 && !prefixes.some((prefix) => event.streamId.startsWith(prefix))) return false;
-  const types = filter?.eventTypes ?? [];
-  return types.length === 0 || types.includes(event.type);
+  return !isSystemEvent(event) && matchesEventFilter(filter, event.streamId, event.type);
 }
 
 function escapeRegExp(text: string): string {

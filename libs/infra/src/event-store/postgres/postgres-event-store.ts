@@ -18,7 +18,12 @@ import { cursorFrom } from './event-rows';
 import { readHead, readPage, readStreamEvents } from './reads';
 import { PostgresSubscription } from './subscription';
 
-const READ_ALL_PAGE_SIZE = 1_000;
+/**
+ * A filtered page from far back may cost a scan of the rest of the log (the planner takes a prefix
+ * filter for very selective and sorts what it finds), so a bounded read up to this size takes one
+ * page: the projector's catch-up reads whole batches this way.
+ */
+const READ_ALL_PAGE_SIZE = 5_000;
 
 export interface PostgresEventStoreOptions {
   /** Connections of the store's own pool (appends, reads, subscriptions). Default 16. */
@@ -30,8 +35,16 @@ export interface PostgresEventStoreOptions {
   maxConcurrentAppends?: number;
   /** Upper bound on the events committed by one append transaction. Default 1,000. */
   maxBatchEvents?: number;
-  /** How often a live subscription looks for events nobody notified it about. Default 250 ms. */
+  /**
+   * How often a live subscription looks again while committed events are held back by an older
+   * transaction still open (its end notifies nobody). Default 50 ms.
+   */
   pollIntervalMs?: number;
+  /**
+   * How often an idle live subscription looks anyway, in case a notification was lost: every look is
+   * a transaction, and an idle node should commit next to none. Default 5 s.
+   */
+  idlePollIntervalMs?: number;
 }
 
 /**
@@ -44,6 +57,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: ChangeNotifier;
   private readonly appends: AppendDispatcher;
   private readonly pollIntervalMs: number;
+  private readonly idlePollIntervalMs: number;
   private readonly subscriptions = new Set<PostgresSubscription>();
   private closing: Promise<void> | null = null;
 
@@ -58,7 +72,8 @@ export class PostgresEventStore implements EventStore {
       maxBatchEvents: options.maxBatchEvents ?? 1_000,
       onAppended: () => this.notifier.appended(),
     });
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.idlePollIntervalMs = options.idlePollIntervalMs ?? 5_000;
   }
 
   async append(
@@ -99,7 +114,12 @@ export class PostgresEventStore implements EventStore {
     if (this.closing) throw new Error('The event store is closed');
     assertValidBatchSize(options.maxBatchSize);
     const subscription = new PostgresSubscription(
-      { db: this.pool, notifier: this.notifier, pollIntervalMs: this.pollIntervalMs },
+      {
+        db: this.pool,
+        notifier: this.notifier,
+        pollIntervalMs: this.pollIntervalMs,
+        idlePollIntervalMs: this.idlePollIntervalMs,
+      },
       options,
       onEvents,
     );

@@ -19,10 +19,18 @@ const READ_STREAM_SQL = `
 /**
  * One page of the log after a cursor, plus the newest visible row, both from the same statement
  * (one snapshot). The head lets a filtered reader move its cursor past rows that did not match,
- * instead of scanning them again on every poll.
+ * instead of scanning them again on every poll. `held_back` says whether committed rows wait above
+ * the horizon for an older transaction to end: nobody is notified when that happens, so only then
+ * must a live reader look again on its own.
  */
 const READ_PAGE_SQL = `
-  WITH head AS (
+  WITH held AS (
+    -- The newest committed row, by the primary key from its end: an EXISTS over the range looked
+    -- like a third of the table to the planner, which then scanned all of it.
+    SELECT coalesce((
+      SELECT w.transaction_id FROM events w ORDER BY w.transaction_id DESC, w.global_position DESC LIMIT 1
+    ) >= pg_snapshot_xmin(pg_current_snapshot()), false) AS held_back
+  ), head AS (
     SELECT h.transaction_id, h.global_position
       FROM events h
      WHERE h.${VISIBLE}
@@ -38,10 +46,11 @@ const READ_PAGE_SQL = `
      ORDER BY e.transaction_id, e.global_position
      LIMIT $5
   )
-  SELECT head.transaction_id::text AS head_transaction_id,
+  SELECT held.held_back,
+         head.transaction_id::text AS head_transaction_id,
          head.global_position::text AS head_global_position,
          page.*
-    FROM head LEFT JOIN page ON true
+    FROM held LEFT JOIN head ON true LEFT JOIN page ON true
    ORDER BY page.sort_transaction_id, page.sort_global_position`;
 
 /** Qualified names: bare ones in ORDER BY would mean the text output columns (`9999` > `12000`). */
@@ -52,9 +61,11 @@ const HEAD_SQL = `
    ORDER BY e.transaction_id DESC, e.global_position DESC
    LIMIT 1`;
 
-type PageRow = { head_transaction_id: string; head_global_position: string } & (
-  EventRow | { [K in keyof EventRow]: null }
-);
+type PageRow = {
+  held_back: boolean;
+  head_transaction_id: string | null;
+  head_global_position: string | null;
+} & (EventRow | { [K in keyof EventRow]: null });
 
 export interface Page {
   events: RecordedEvent[];
@@ -62,6 +73,8 @@ export interface Page {
   full: boolean;
   /** Where the next page starts: after the last event, or after the visible head when not full. */
   next: Cursor;
+  /** Committed events wait for an older transaction to end before they can be read. */
+  heldBack: boolean;
 }
 
 export async function readStreamEvents(
@@ -104,14 +117,14 @@ export async function readPage(
   let next = after;
   if (full && last !== undefined && last.event_id !== null) {
     next = { transactionId: BigInt(last.transaction_id), globalPosition: BigInt(last.global_position) };
-  } else if (last !== undefined) {
+  } else if (last !== undefined && last.head_transaction_id !== null && last.head_global_position !== null) {
     // Everything matching up to the visible head is in this page: skip the rest of the scanned range.
     next = latest(after, {
       transactionId: BigInt(last.head_transaction_id),
       globalPosition: BigInt(last.head_global_position),
     });
   }
-  return { events, full, next };
+  return { events, full, next, heldBack: result.rows[0]?.held_back ?? false };
 }
 
 export async function readHead(db: Queryable): Promise<GlobalPosition> {

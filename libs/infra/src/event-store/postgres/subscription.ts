@@ -15,13 +15,16 @@ const MIN_LIVE_READ_INTERVAL_MS = 15;
 export interface SubscriptionContext {
   db: Queryable;
   notifier: ChangeNotifier;
+  /** Next look while committed events wait for an older transaction (whose end notifies nobody). */
   pollIntervalMs: number;
+  /** Next look otherwise: only a lost notification needs it, so an idle reader costs almost nothing. */
+  idlePollIntervalMs: number;
 }
 
 /**
  * Catch-up then live, from one loop: read a page after the cursor, hand it over, move the cursor;
- * when a page comes back short, wait for a hint (a notification, a local append, or the poll timer)
- * and read again. The cursor only ever moves past what was read below the visible horizon, which is
+ * when a page comes back short, wait for a hint (a notification, a local append, or the poll timer:
+ * short while events are held back, long otherwise) and read again. The cursor only ever moves past what was read below the visible horizon, which is
  * what makes it skip nothing and repeat nothing.
  */
 export class PostgresSubscription implements Subscription {
@@ -60,7 +63,7 @@ export class PostgresSubscription implements Subscription {
         if (page.events.length > 0) await onEvents(page.events);
         cursor = page.next;
         if (!page.full) {
-          await this.idle(context.pollIntervalMs);
+          await this.idle(page.heldBack ? context.pollIntervalMs : context.idlePollIntervalMs);
           await this.spacedFrom(readAt);
         }
       }

@@ -1,0 +1,234 @@
+import { Logger } from '@nestjs/common';
+import {
+  matchesEventFilter,
+  type EventFilter,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  type Subscription,
+} from '@ops/infra/event-store/event-store';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A projection the reader feeds, from the position it has applied. */
+export interface LogReaderMember {
+  readonly name: string;
+  readonly filter: EventFilter;
+  /**
+   * True for a read model, which only writes rows: its batches share one transaction with the other
+   * read models'. A relay (Kafka, Lago, host agents) waits on the outside world, so it commits alone
+   * and never holds the read models back.
+   */
+  readonly writesRowsOnly: boolean;
+  /** Applied up to here: the reader hands over only later events. */
+  readonly position: GlobalPosition;
+  /**
+   * Applies events that match the filter, all after `position`, in log order, and advances the
+   * checkpoint, inside the caller's transaction; `committed` follows once it commits.
+   */
+  applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  committed(events: readonly RecordedEvent[]): void;
+}
+
+interface MemberBatch {
+  member: LogReaderMember;
+  events: RecordedEvent[];
+}
+
+interface Following {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One subscription to the log for all the projections of a process: each append wakes one reader,
+ * not one per projection. Each batch read (everything there is, up to the batch size, so batches grow
+ * under load) goes to every member whose filter matches some of it: the read models in one
+ * transaction (one commit per batch, not one per projection), each behind a savepoint with its own
+ * checkpoint, so a failing projection rolls back alone and holds back nobody else; each relay in a
+ * transaction of its own, at the same time.
+ * A member joining (at start, after a rebuild, a lock taken over, a failed batch) first catches up
+ * alone, then joins; if the reader is past the point it caught up to, the reader re-reads from
+ * there, and the members already past it skip what they applied.
+ */
+export class LogReader {
+  private readonly logger = new Logger(LogReader.name);
+  private readonly members = new Map<LogReaderMember, Following>();
+  /** Catching up alone, not fed yet; a `leave` meanwhile takes effect once the catch-up returns. */
+  private readonly joining = new Set<LogReaderMember>();
+  private readonly leftWhileJoining = new Set<LogReaderMember>();
+  private subscription?: Subscription;
+  /** Every event up to here has been handed to every member (the last batch started, or the start). */
+  private cursor?: GlobalPosition;
+  /** Where the next subscription starts: the lowest position of a member that joined behind. */
+  private rewindTo?: GlobalPosition;
+  private restarting?: Promise<void>;
+  private delivering?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: DataSource,
+    private readonly options: { batchSize: number; retryDelayMs: number },
+  ) {}
+
+  /**
+   * Feeds `member` until `leave` (resolves) or until one of its batches fails (rejects with the
+   * error, the batch rolled back): the caller re-reads its checkpoint and follows again.
+   */
+  async follow(member: LogReaderMember): Promise<void> {
+    this.joining.add(member);
+    let caughtUpTo: GlobalPosition;
+    try {
+      caughtUpTo = await this.catchUp(member);
+    } finally {
+      this.joining.delete(member);
+    }
+    if (this.leftWhileJoining.delete(member)) return;
+    return new Promise<void>((resolve, reject) => {
+      this.members.set(member, { resolve, reject });
+      if (this.cursor === undefined || caughtUpTo < this.cursor) this.rewind(caughtUpTo);
+    });
+  }
+
+  /**
+   * Brings a joining member to the head alone, through reads filtered to its events: a checkpoint
+   * is the last event its projection matched, which may be far back, and the shared reader must not
+   * read all that lies between unfiltered. Returns the position up to which it has every event.
+   */
+  private async catchUp(member: LogReaderMember): Promise<GlobalPosition> {
+    for (;;) {
+      const head = await this.store.headPosition();
+      const events = await this.store.readAll({
+        from: member.position,
+        filter: member.filter,
+        maxCount: this.options.batchSize,
+      });
+      if (events.length > 0) {
+        const [failure] = await this.applyTogether([{ member, events }]);
+        if (failure) throw failure.error;
+      }
+      if (events.length < this.options.batchSize) return head > member.position ? head : member.position;
+    }
+  }
+
+  /** Stops feeding `member`; resolves once none of its batches is running. */
+  async leave(member: LogReaderMember): Promise<void> {
+    if (this.joining.has(member)) this.leftWhileJoining.add(member);
+    const following = this.members.get(member);
+    if (!following) return;
+    this.members.delete(member);
+    await this.restarting;
+    if (this.members.size === 0 && this.subscription) {
+      const subscription = this.subscription;
+      this.subscription = undefined;
+      this.cursor = undefined;
+      await subscription.stop();
+    }
+    await this.delivering;
+    following.resolve();
+  }
+
+  private rewind(to: GlobalPosition): void {
+    if (this.rewindTo === undefined || to < this.rewindTo) this.rewindTo = to;
+    this.restarting ??= this.restartWhileRewound();
+  }
+
+  /** A member may join behind while the subscription restarts: then it restarts once more. */
+  private async restartWhileRewound(): Promise<void> {
+    try {
+      while (this.rewindTo !== undefined) await this.restart();
+    } finally {
+      this.restarting = undefined;
+    }
+  }
+
+  /** Stops the subscription (waiting for its batch) and, while anyone follows, starts it again. */
+  private async restart(): Promise<void> {
+    const previous = this.subscription;
+    this.subscription = undefined;
+    await previous?.stop();
+    const from = this.rewindTo;
+    this.rewindTo = undefined;
+    if (this.members.size === 0 || from === undefined) {
+      this.cursor = undefined;
+      return;
+    }
+    this.cursor = from;
+    const subscription = this.store.subscribeAll({ from, maxBatchSize: this.options.batchSize }, (events) =>
+      this.deliver(events),
+    );
+    this.subscription = subscription;
+    subscription.done.catch((error: unknown) => {
+      if (this.subscription !== subscription) return;
+      // Reading failed (the database restarting): every member applied what it was given, so resume.
+      this.logger.warn(`reading the log failed, resuming: ${error instanceof Error ? error.message : error}`);
+      this.subscription = undefined;
+      setTimeout(() => {
+        if (this.cursor !== undefined && !this.subscription) this.rewind(this.cursor);
+      }, this.options.retryDelayMs).unref();
+    });
+  }
+
+  private deliver(batch: RecordedEvent[]): Promise<void> {
+    this.delivering = this.deliverToMembers(batch);
+    return this.delivering;
+  }
+
+  private async deliverToMembers(batch: RecordedEvent[]): Promise<void> {
+    const last = batch.at(-1);
+    if (!last) return;
+    this.cursor = last.position;
+    const work: MemberBatch[] = [];
+    for (const member of this.members.keys()) {
+      const events = batch.filter(
+        (event) =>
+          event.position > member.position && matchesEventFilter(member.filter, event.streamName, event.type),
+      );
+      if (events.length > 0) work.push({ member, events });
+    }
+    const alone = work.filter(({ member }) => !member.writesRowsOnly);
+    const outcomes = await Promise.all([
+      this.applyTogether(work.filter(({ member }) => member.writesRowsOnly)),
+      ...alone.map((one) => this.applyTogether([one])),
+    ]);
+    for (const { member, error } of outcomes.flat()) {
+      const following = this.members.get(member);
+      this.members.delete(member);
+      following?.reject(error);
+    }
+  }
+
+  /**
+   * One transaction for every member's events; each behind a savepoint, so that one failing (its
+   * rows and checkpoint rolled back) does not fail the others. Returns the members that failed.
+   */
+  private async applyTogether(
+    work: readonly MemberBatch[],
+  ): Promise<{ member: LogReaderMember; error: unknown }[]> {
+    if (work.length === 0) return [];
+    const failed: { member: LogReaderMember; error: unknown }[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        // Rows and checkpoints commit together, so a crash that loses the last commits loses them
+        // whole and the batch is simply applied again: the flush to disk need not be awaited.
+        await tx.query('SET LOCAL synchronous_commit = off');
+        for (const { member, events } of work) {
+          await tx.query('SAVEPOINT projection');
+          try {
+            await member.applyIn(events, tx);
+            await tx.query('RELEASE SAVEPOINT projection');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT projection');
+            failed.push({ member, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The transaction itself failed (the connection lost, the commit refused): nothing applied.
+      return work.map(({ member }) => ({ member, error }));
+    }
+    for (const { member, events } of work) {
+      if (!failed.some((failure) => failure.member === member)) member.committed(events);
+    }
+    return failed;
+  }
+}
