@@ -11,6 +11,7 @@ import { ApiKeyExpiryAndDeactivation1732500000830 } from './1732500000830-api-ke
 import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
 import { AuditLogCreditUser1732500001150 } from './1732500001150-audit-log-credit-user';
 import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
+import { LeanAppend1732500001620 } from './1732500001620-lean-append';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreditOverdraft1732500001010,
   AuditLogCreditUser1732500001150,
   HostChangeDetail1732500001510,
+  LeanAppend1732500001620,
 ];
