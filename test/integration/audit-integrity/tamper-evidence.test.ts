@@ -287,4 +287,17 @@ describe('tamper evidence in the PostgreSQL event store', () => {
     ).rejects.toThrow(/contentHash/);
     expect(await fixture.store.readStream(stream)).toEqual([]);
   });
+
+  it('refuses a batch in which one event among hashed ones carries no content hash', async () => {
+    const stream = newStream();
+    const [hashed, unhashed] = events(2);
+    await expect(
+      sql.query(`SELECT * FROM append_events($1::jsonb)`, [
+        JSON.stringify([
+          { stream, kind: 'any', events: [{ ...hashed, contentHash: contentHash(hashed) }, unhashed] },
+        ]),
+      ]),
+    ).rejects.toThrow(/contentHash/);
+    expect(await fixture.store.readStream(stream)).toEqual([]);
+  });
 });
