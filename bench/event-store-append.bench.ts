@@ -7,7 +7,9 @@
  * Creates a fresh database (dropped at the end), measures (1) pgbench's one-row INSERT with 16
  * clients, run before and after (2) so that drift on a shared machine shows, (2) single-event appends
  * from 16 concurrent writers over 1,000 streams, (3) 100-event appends, next to pgbench inserting
- * the same 100 rows straight into a table shaped like `events` (what the disk and CPU allow at all);
+ * the same 100 rows straight into a table shaped like `events` (what the disk and CPU allow at all),
+ * (4) the latency of one append at a time, each at its stream's expected revision as a command
+ * appends, next to pgbench's one-row INSERT from one client (the floor of a durable write);
  * then prints a table and a JSON line and rewrites the "## Event store appends" section of
  * BENCHMARKS.md.
  */
@@ -34,6 +36,7 @@ const BATCH_WRITERS = 4;
 const BATCH_SIZE = 100;
 const BATCH_SECONDS = 8;
 const RAW_INSERT_SECONDS = 6;
+const ALONE_SECONDS = 5;
 const WARM_UP_MS = 1_000;
 /** The store's default, spelled out so the report says what ran. */
 const APPEND_TRANSACTIONS = 2;
@@ -59,6 +62,9 @@ interface Figures {
   batchP99Ms: number;
   rawInsertRowsPerSecond: number;
   batchToRawRatio: number;
+  aloneP50Ms: number;
+  aloneP99Ms: number;
+  pgbenchAloneMs: number;
 }
 
 async function main(): Promise<void> {
@@ -72,6 +78,8 @@ async function main(): Promise<void> {
     const after = await pgbench.oneRow();
     const rawInsertRowsPerSecond = await pgbench.hundredEventRows();
     const batch = await measureBatchAppends(database.url);
+    const alone = await measureAppendsAlone(database.url);
+    const pgbenchAloneMs = await pgbench.oneRowAlone();
     const mean = (before + after) / 2;
     const figures: Figures = {
       pgbenchTps: { before, after, mean },
@@ -84,6 +92,9 @@ async function main(): Promise<void> {
       batchP99Ms: percentile(batch.latenciesMs, 0.99),
       rawInsertRowsPerSecond,
       batchToRawRatio: batch.events / batch.seconds / rawInsertRowsPerSecond,
+      aloneP50Ms: percentile(alone.latenciesMs, 0.5),
+      aloneP99Ms: percentile(alone.latenciesMs, 0.99),
+      pgbenchAloneMs,
     };
     const machine = await describeBenchMachine(database.url);
     report(figures, machine);
@@ -111,6 +122,8 @@ interface Pgbench {
   oneRow(): Promise<number>;
   /** 100 event rows per INSERT into a copy of `events` (same indexes), 4 clients; answers rows/s. */
   hundredEventRows(): Promise<number>;
+  /** The one-row INSERT from a single client; answers its average latency in ms. */
+  oneRowAlone(): Promise<number>;
 }
 
 async function preparePgbench(url: string, workDir: string): Promise<Pgbench> {
@@ -124,7 +137,7 @@ async function preparePgbench(url: string, workDir: string): Promise<Pgbench> {
       `SELECT 'raw-' || gen_random_uuid(), g, gen_random_uuid(), 'CreditsGranted', 1, ` +
       `'${JSON.stringify(event.data)}', '${JSON.stringify(event.metadata)}' FROM generate_series(0, 99) AS g;\n`,
   );
-  const tps = async (script: string, clients: number, seconds: number): Promise<number> => {
+  const pgbench = async (script: string, clients: number, seconds: number): Promise<string> => {
     const { stdout } = await run('pgbench', [
       '-n',
       '-c',
@@ -137,13 +150,19 @@ async function preparePgbench(url: string, workDir: string): Promise<Pgbench> {
       script,
       url,
     ]);
-    const match = /tps = ([\d.]+)/.exec(stdout);
-    if (!match) throw new Error(`No "tps = ..." in pgbench's output:\n${stdout}`);
+    return stdout;
+  };
+  const figure = (stdout: string, pattern: RegExp): number => {
+    const match = pattern.exec(stdout);
+    if (!match) throw new Error(`No ${pattern.source} in pgbench's output:\n${stdout}`);
     return Number(match[1]);
   };
+  const tps = async (script: string, clients: number, seconds: number): Promise<number> =>
+    figure(await pgbench(script, clients, seconds), /tps = ([\d.]+)/);
   return {
     oneRow: () => tps(oneRow, WRITERS, PGBENCH_SECONDS),
     hundredEventRows: async () => (await tps(hundredRows, BATCH_WRITERS, RAW_INSERT_SECONDS)) * BATCH_SIZE,
+    oneRowAlone: async () => figure(await pgbench(oneRow, 1, ALONE_SECONDS), /latency average = ([\d.]+) ms/),
   };
 }
 
@@ -171,6 +190,27 @@ async function measureBatchAppends(url: string): Promise<LoadResult> {
     await load(BATCH_WRITERS, WARM_UP_MS, append);
     const result = await load(BATCH_WRITERS, BATCH_SECONDS * 1_000, append);
     return { ...result, events: result.operations * BATCH_SIZE };
+  } finally {
+    await store.close();
+  }
+}
+
+/** One writer, one append at a time, each expecting its stream's revision as a command would. */
+async function measureAppendsAlone(url: string): Promise<LoadResult> {
+  const store = new PostgresEventStore(url);
+  const revisions = new Map<string, bigint>();
+  try {
+    const append = async (): Promise<void> => {
+      const stream = randomStream();
+      const result = await store.append(
+        stream,
+        [creditGrantedEvent('user-123', 1_000_000)],
+        revisions.get(stream) ?? 'any',
+      );
+      revisions.set(stream, result.nextRevision);
+    };
+    await load(1, WARM_UP_MS, append);
+    return await load(1, ALONE_SECONDS * 1_000, append);
   } finally {
     await store.close();
   }
@@ -215,6 +255,7 @@ async function describeBenchMachine(url: string): Promise<Machine> {
 function rows(figures: Figures): Array<[string, string, string]> {
   const n = (value: number): string => Math.round(value).toLocaleString('en-US');
   const ms = (value: number): string => value.toFixed(1);
+  const ms2 = (value: number): string => value.toFixed(2);
   const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
   const { pgbenchTps: tps } = figures;
   return [
@@ -239,6 +280,12 @@ function rows(figures: Figures): Array<[string, string, string]> {
       `pgbench: the same ${BATCH_SIZE} rows per INSERT into a copy of events, ${BATCH_WRITERS} clients`,
       `${n(figures.rawInsertRowsPerSecond)} rows/s (appends reach ${figures.batchToRawRatio.toFixed(2)}x of it)`,
       'ceiling',
+    ],
+    [
+      'single-event appends one at a time, 1 writer',
+      `p50 ${ms2(figures.aloneP50Ms)} ms, p99 ${ms2(figures.aloneP99Ms)} ms ` +
+        `(pgbench one-row INSERT, 1 client: ${ms2(figures.pgbenchAloneMs)} ms average)`,
+      'floor: pgbench',
     ],
   ];
 }

@@ -39,6 +39,9 @@ export async function startIntegrityFixture(
   await dataSource.destroy();
   const store = new PostgresEventStore(database.url, { poolSize: 4 });
   const pool = new Pool({ connectionString: database.url, max: 4 });
+  // As the store's own pool: `close()` drops the database right after `pool.end()`, which resolves
+  // before every socket has closed, so an idle client may still hear the drop terminate its session.
+  pool.on('error', () => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'ops-integrity-'));
   const key = loadAuditSigningKey({ DATA_DIR: dataDir });
   const recorded = new RecordedDigests(pool);

@@ -277,12 +277,62 @@ describe('tamper evidence in the PostgreSQL event store', () => {
     }
   });
 
+  it('decides each append of a batch of distinct streams on its own, chaining those it appends', async () => {
+    const [taken, grown, fresh] = [newStream(), newStream(), newStream()];
+    await fixture.store.append(taken, events(1), 'no_stream');
+    await fixture.store.append(grown, events(2), 'no_stream');
+    const { rows } = await sql.query<{ ordinal: number; actual: string; next: string | null }>({
+      ...appendBatchQuery([
+        { streamName: taken, events: events(1), expected: 'no_stream' },
+        { streamName: grown, events: events(3), expected: 1n },
+        { streamName: fresh, events: events(2), expected: 'no_stream' },
+      ]),
+      name: undefined,
+      text: `SELECT ordinal, actual_revision::text AS actual, next_revision::text AS next
+               FROM append_events($1::jsonb)`,
+    });
+    expect(rows).toEqual([
+      { ordinal: 1, actual: '0', next: null },
+      { ordinal: 2, actual: '1', next: '4' },
+      { ordinal: 3, actual: '-1', next: '1' },
+    ]);
+    for (const [name, count] of [
+      [taken, 1],
+      [grown, 5],
+      [fresh, 2],
+    ] as const) {
+      const stored = await fixture.store.readStream(name);
+      expect(stored).toHaveLength(count);
+      let previous: string | null = null;
+      for (const event of stored) {
+        expect(event.integrity).toEqual({
+          previousHash: previous,
+          hash: chainHash(previous, contentHash(event), name, event.revision),
+        });
+        previous = event.integrity!.hash;
+      }
+    }
+  });
+
   it('refuses an append whose events carry no content hash, so nothing unchained is stored', async () => {
     const stream = newStream();
     const [event] = events(1);
     await expect(
       sql.query(`SELECT * FROM append_events($1::jsonb)`, [
         JSON.stringify([{ stream, kind: 'any', events: [event] }]),
+      ]),
+    ).rejects.toThrow(/contentHash/);
+    expect(await fixture.store.readStream(stream)).toEqual([]);
+  });
+
+  it('refuses a batch in which one event among hashed ones carries no content hash', async () => {
+    const stream = newStream();
+    const [hashed, unhashed] = events(2);
+    await expect(
+      sql.query(`SELECT * FROM append_events($1::jsonb)`, [
+        JSON.stringify([
+          { stream, kind: 'any', events: [{ ...hashed, contentHash: contentHash(hashed) }, unhashed] },
+        ]),
       ]),
     ).rejects.toThrow(/contentHash/);
     expect(await fixture.store.readStream(stream)).toEqual([]);

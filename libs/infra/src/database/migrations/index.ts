@@ -12,6 +12,7 @@ import { CreditOverdraft1732500001010 } from './1732500001010-credit-overdraft';
 import { AuditLogCreditUser1732500001150 } from './1732500001150-audit-log-credit-user';
 import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
 import { AuditLogWithoutGatewayTraffic1732500001600 } from './1732500001600-audit-log-without-gateway-traffic';
+import { LeanAppend1732500001620 } from './1732500001620-lean-append';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AuditLogCreditUser1732500001150,
   HostChangeDetail1732500001510,
   AuditLogWithoutGatewayTraffic1732500001600,
+  LeanAppend1732500001620,
 ];
