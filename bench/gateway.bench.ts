@@ -36,8 +36,9 @@ import { describeMachine, writeBenchmarksSection } from './support/benchmarks-fi
 import {
   counterDelta,
   DatabaseWork,
-  storagePerRequest,
+  growthPerRequest,
   type DatabaseCounters,
+  type TableGrowth,
 } from './support/database-work';
 import { GatewayAdmin } from './support/gateway-admin';
 import { runHotAccount, type HotAccountRun } from './support/gateway-hot-account';
@@ -113,7 +114,9 @@ interface SystemFigures {
 interface DatabaseFigures {
   perRequest: DatabaseCounters;
   idlePerSecond: DatabaseCounters;
-  storage: { table: string; bytes: number }[];
+  storage: TableGrowth[];
+  /** Rows inserted, updated or deleted per request, by table: where the commits go. */
+  rowsWritten: TableGrowth[];
   /** Seconds our projections took to catch up after each load stopped, by load. */
   catchUp: Record<string, number>;
 }
@@ -170,8 +173,8 @@ function sequentialReport(
           `| added ${label} p50 / p99, ms | — | ${[ours, portkey].map((system) => addedCell(system, phase)).join(' | ')} |`,
         ]
       : [];
-  const { perRequest, idlePerSecond, storage, catchUp } = database;
-  const storageTotal = storage.reduce((sum, row) => sum + row.bytes, 0);
+  const { perRequest, idlePerSecond, storage, rowsWritten, catchUp } = database;
+  const storageTotal = storage.reduce((sum, row) => sum + row.perRequest, 0);
   const rows = [
     '| at the same upstream | direct | our gateway | Portkey |',
     '|---|---|---|---|',
@@ -191,8 +194,12 @@ function sequentialReport(
     '',
     `| storage per request (${DB_WORK_REQUESTS} requests, tables with their indexes and TOAST) | bytes |`,
     '|---|---|',
-    ...storage.map((row) => `| ${row.table} | ${thousands(row.bytes)} |`),
+    ...storage.map((row) => `| ${row.table} | ${thousands(row.perRequest)} |`),
     `| all tables | ${thousands(storageTotal)} |`,
+    '',
+    `| rows inserted, updated or deleted per request (same ${DB_WORK_REQUESTS} requests) | rows |`,
+    '|---|---|',
+    ...rowsWritten.map((row) => `| ${row.table} | ${ms(row.perRequest)} |`),
   ];
   const targets: string[] = [];
   if (ours.sequential) {
@@ -315,14 +322,17 @@ async function databasePhase(
 
     const sizesBefore = await work.tableSizes();
     const before = await work.counters();
+    const writesBefore = await work.tableWrites();
     await sequential(DB_WORK_REQUESTS, wholeReply(ours));
     const caughtUp = await admin.waitUntilProjected();
     const after = await work.counters();
+    const writesAfter = await work.tableWrites();
     const sizesAfter = await work.tableSizes();
     return {
       perRequest: counterDelta(before, after, DB_WORK_REQUESTS),
       idlePerSecond,
-      storage: storagePerRequest(sizesBefore, sizesAfter, DB_WORK_REQUESTS),
+      storage: growthPerRequest(sizesBefore, sizesAfter, DB_WORK_REQUESTS),
+      rowsWritten: growthPerRequest(writesBefore, writesAfter, DB_WORK_REQUESTS),
       catchUp: { [`${DB_WORK_REQUESTS} sequential requests`]: caughtUp },
     };
   } finally {

@@ -55,6 +55,17 @@ export class DatabaseWork {
     return new Map(rows.map((row) => [row.name, Number(row.bytes)]));
   }
 
+  /**
+   * Rows each table has had inserted, updated or deleted since the statistics were reset, by name:
+   * read right after `counters()`, it covers the same work.
+   */
+  async tableWrites(): Promise<Map<string, number>> {
+    const { rows } = await this.client.query<{ name: string; rows: string }>(
+      `SELECT relname AS name, n_tup_ins + n_tup_upd + n_tup_del AS rows FROM pg_stat_user_tables`,
+    );
+    return new Map(rows.map((row) => [row.name, Number(row.rows)]));
+  }
+
   close(): Promise<void> {
     return this.client.end();
   }
@@ -71,14 +82,19 @@ export function counterDelta(
   ) as unknown as DatabaseCounters;
 }
 
-/** Each table's growth in bytes per request, largest first, tables that did not grow left out. */
-export function storagePerRequest(
+/** Each table's growth (bytes, rows) per request, largest first, tables that did not grow left out. */
+export function growthPerRequest(
   before: ReadonlyMap<string, number>,
   after: ReadonlyMap<string, number>,
   requests: number,
-): { table: string; bytes: number }[] {
+): TableGrowth[] {
   return [...after]
-    .map(([table, bytes]) => ({ table, bytes: (bytes - (before.get(table) ?? 0)) / requests }))
-    .filter((row) => row.bytes > 0)
-    .sort((a, b) => b.bytes - a.bytes);
+    .map(([table, value]) => ({ table, perRequest: (value - (before.get(table) ?? 0)) / requests }))
+    .filter((row) => row.perRequest > 0)
+    .sort((a, b) => b.perRequest - a.perRequest);
+}
+
+export interface TableGrowth {
+  table: string;
+  perRequest: number;
 }
