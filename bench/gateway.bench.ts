@@ -3,21 +3,29 @@
  * OpenAI-compatible server), each system in its own process:
  *  - direct: the load generator calls the upstream itself;
  *  - ours: the single-node product from `dist/` (API + projector), every request's events stored
- *    with the database's durability settings left alone;
+ *    with the database's durability settings left alone, logging at its default level;
  *  - Portkey: the open-source gateway (npm `@portkey-ai/gateway`) sent to the same upstream with its
  *    custom-host header.
  * Measured in one run:
- *  1. latency, open loop: 4 s at a light 25 RPS, then 300 RPS for 20 s after 3 s of warm-up (p50,
- *     p99; added latency is the system's minus direct's at the same percentile); a system that falls
- *     2 s of requests behind stops there, reported as not sustaining the rate;
- *  2. max sustained RPS: closed loop at 16, 32 and 64 callers for 6 s each after 1 s of warm-up, the
- *     best run with under 0.1% errors;
- *  3. hot account (ours only): 200 concurrent requests on one account funded for 150 of them at their
+ *  1. sequential requests, one after another (p50, p99; added = the system's minus direct's);
+ *  2. database work per request (ours): `pg_stat_database` commits and tuples over sequential
+ *     requests, projections settled before and after, the idle node's commits per second, and each
+ *     table's growth per request (`pg_total_relation_size`);
+ *  3. streaming: time to the first byte of a streamed reply, sequential;
+ *  4. contention: the sequential latency again while another process keeps one core busy;
+ *  5. latency, open loop: 4 s at a light 25 RPS, then 300 RPS for 20 s after 3 s of warm-up; a
+ *     system that falls 2 s of requests behind stops there, reported as not sustaining the rate;
+ *  6. max sustained RPS: closed loop at 16, 32 and 64 callers for 6 s each after 1 s of warm-up, the
+ *     best run with under 0.1% errors; after the loads of 5 and 6, how long our projections took to
+ *     catch up;
+ *  7. hot account (ours only): 200 concurrent requests on one account funded for 150 of them at their
  *     real cost: 402s for the rest, and books that balance to the micro-USD.
  *
  *   npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts
  *
- * GATEWAY_CPU_PROFILE_DIR=<dir> runs our gateway under `node --cpu-prof` and leaves the profile there.
+ * GATEWAY_BENCH_QUICK=1 runs 1 and 2 only and prints the figures without writing BENCHMARKS.md.
+ * GATEWAY_CPU_PROFILE_DIR=<dir> runs our gateway under `node --cpu-prof` and leaves the profile there
+ * (summarise it with bench/support/cpu-profile-summary.ts).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +33,13 @@ import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { createBenchDatabase } from './support/bench-database';
 import { describeMachine, writeBenchmarksSection } from './support/benchmarks-file';
+import {
+  counterDelta,
+  DatabaseWork,
+  growthPerRequest,
+  type DatabaseCounters,
+  type TableGrowth,
+} from './support/database-work';
 import { GatewayAdmin } from './support/gateway-admin';
 import { runHotAccount, type HotAccountRun } from './support/gateway-hot-account';
 import {
@@ -36,12 +51,29 @@ import {
   type ThroughputRun,
 } from './support/gateway-load';
 import { startOurGateway, startPortkey, startUpstream, type ChildService } from './support/gateway-processes';
+import {
+  CpuBurner,
+  firstStreamedByte,
+  sequential,
+  wholeReply,
+  type SequentialRun,
+} from './support/gateway-sequential';
 import { thousands } from './support/stats';
 
 const COMMAND =
   'npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts';
 /** GATEWAY_BENCH_SHAPE=distributed runs our API and projector as two processes (own BENCHMARKS.md section). */
 const SHAPE = process.env.GATEWAY_BENCH_SHAPE === 'distributed' ? 'distributed' : 'single-node';
+/** GATEWAY_BENCH_QUICK=1: sequential latency, database work and storage only, in about a minute. */
+const QUICK = process.env.GATEWAY_BENCH_QUICK === '1';
+const SEQUENTIAL_WARMUP = 100;
+const SEQUENTIAL_REQUESTS = 500;
+const STREAMING_WARMUP = 20;
+const STREAMING_REQUESTS = 200;
+const CONTENDED_WARMUP = 50;
+const CONTENDED_REQUESTS = 300;
+const DB_WORK_REQUESTS = 200;
+const IDLE_SECONDS = 10;
 const RATE = 300;
 /** A rate every system sustains: the latency a request pays for its own work, without queueing. */
 const LIGHT_RATE = 25;
@@ -57,15 +89,37 @@ const HOT_REQUESTS = 200;
 const HOT_FUNDED_REQUESTS = 150;
 /** Two seconds of requests left unanswered: the system cannot sustain the rate. */
 const MAX_BACKLOG = RATE * 2;
+const SEQUENTIAL_P50_TARGET_MS = 2;
+const SEQUENTIAL_P99_TARGET_MS = 8;
+const TTFB_P50_TARGET_MS = 2;
 const ADDED_P50_TARGET_MS = 5;
 const ADDED_P99_TARGET_MS = 25;
-const RPS_RATIO_TARGET = 0.8;
+const RPS_RATIO_TARGET = 1;
+const COMMITS_PER_REQUEST_TARGET = 6;
+const IDLE_COMMITS_PER_SECOND_TARGET = 1;
+const STORAGE_PER_REQUEST_TARGET_BYTES = 3 * 1024;
+const CATCH_UP_TARGET_SECONDS = 2;
+const TARGETS_HEADER = ['| target | result | status |', '|---|---|---|'];
 
 interface SystemFigures {
   target: LoadTarget;
+  sequential?: SequentialRun;
+  streaming?: SequentialRun;
+  contended?: SequentialRun;
   light?: LatencyRun;
   latency?: LatencyRun;
   throughput: ThroughputRun[];
+}
+
+/** Our gateway's database work: per request (sequential, projections settled) and idle. */
+interface DatabaseFigures {
+  perRequest: DatabaseCounters;
+  idlePerSecond: DatabaseCounters;
+  storage: TableGrowth[];
+  /** Rows inserted, updated or deleted per request, by table: where the commits go. */
+  rowsWritten: TableGrowth[];
+  /** Seconds our projections took to catch up after each load stopped, by load. */
+  catchUp: Record<string, number>;
 }
 
 /** One request through each system, proving it reaches the fake upstream before anything is timed. */
@@ -90,11 +144,104 @@ function describeThroughput(runs: readonly ThroughputRun[]): string {
     .join(', ');
 }
 
-function report(
+type SequentialPhase = 'sequential' | 'streaming' | 'contended';
+
+/** Rows and targets of the sequential phases, the database work and the storage: the quick run's figures. */
+function sequentialReport(
+  systems: SystemFigures[],
+  database: DatabaseFigures,
+): { rows: string[]; targets: string[] } {
+  const [direct, ours, portkey] = systems;
+  const run = (system: SystemFigures, phase: SequentialPhase) => system[phase];
+  const added = (system: SystemFigures, phase: SequentialPhase, key: 'p50' | 'p99') =>
+    run(system, phase)![key] - run(direct, phase)![key];
+  // A system that answered none of a phase's requests with a 200 (Portkey 1.15.2 fails every stream on
+  // Node 20) is shown as failing, not as NaN.
+  const latencyCell = (system: SystemFigures, phase: SequentialPhase) => {
+    const figures = run(system, phase)!;
+    if (figures.errors === figures.requests) return `every request failed (${figures.errors})`;
+    const errors = figures.errors ? ` (${figures.errors} errors)` : '';
+    return `${ms(figures.p50)} / ${ms(figures.p99)}${errors}`;
+  };
+  const addedCell = (system: SystemFigures, phase: SequentialPhase) =>
+    run(system, phase)!.errors === run(system, phase)!.requests
+      ? '—'
+      : `${ms(added(system, phase, 'p50'))} / ${ms(added(system, phase, 'p99'))}`;
+  const phaseRows = (phase: SequentialPhase, label: string) =>
+    run(ours, phase)
+      ? [
+          `| ${label} p50 / p99, ms | ${systems.map((system) => latencyCell(system, phase)).join(' | ')} |`,
+          `| added ${label} p50 / p99, ms | — | ${[ours, portkey].map((system) => addedCell(system, phase)).join(' | ')} |`,
+        ]
+      : [];
+  const { perRequest, idlePerSecond, storage, rowsWritten, catchUp } = database;
+  const storageTotal = storage.reduce((sum, row) => sum + row.perRequest, 0);
+  const rows = [
+    '| at the same upstream | direct | our gateway | Portkey |',
+    '|---|---|---|---|',
+    ...phaseRows('sequential', `sequential (${SEQUENTIAL_REQUESTS} requests)`),
+    ...phaseRows('streaming', `streaming, time to first byte (${STREAMING_REQUESTS} requests)`),
+    ...phaseRows(
+      'contended',
+      `sequential, another process burning one core (${CONTENDED_REQUESTS} requests)`,
+    ),
+  ];
+  const dbRows = [
+    '',
+    '| our database work | committed transactions | tuples inserted | updated | fetched |',
+    '|---|---|---|---|---|',
+    `| per request (${DB_WORK_REQUESTS} sequential, projections settled) | ${ms(perRequest.xact_commit)} | ${ms(perRequest.tup_inserted)} | ${ms(perRequest.tup_updated)} | ${ms(perRequest.tup_fetched)} |`,
+    `| per second, idle node (${IDLE_SECONDS} s) | ${ms(idlePerSecond.xact_commit)} | ${ms(idlePerSecond.tup_inserted)} | ${ms(idlePerSecond.tup_updated)} | ${ms(idlePerSecond.tup_fetched)} |`,
+    '',
+    `| storage per request (${DB_WORK_REQUESTS} requests, tables with their indexes and TOAST) | bytes |`,
+    '|---|---|',
+    ...storage.map((row) => `| ${row.table} | ${thousands(row.perRequest)} |`),
+    `| all tables | ${thousands(storageTotal)} |`,
+    '',
+    `| rows inserted, updated or deleted per request (same ${DB_WORK_REQUESTS} requests) | rows |`,
+    '|---|---|',
+    ...rowsWritten.map((row) => `| ${row.table} | ${ms(row.perRequest)} |`),
+  ];
+  const targets: string[] = [];
+  if (ours.sequential) {
+    const p50 = added(ours, 'sequential', 'p50');
+    const p99 = added(ours, 'sequential', 'p99');
+    const portkeyP50 = added(portkey, 'sequential', 'p50');
+    targets.push(
+      `| sequential: our added p50 <= ${SEQUENTIAL_P50_TARGET_MS} ms and below Portkey's | ${ms(p50)} ms (Portkey ${ms(portkeyP50)} ms) | ${met(p50 <= SEQUENTIAL_P50_TARGET_MS && p50 < portkeyP50)} |`,
+      `| sequential: our added p99 <= ${SEQUENTIAL_P99_TARGET_MS} ms | ${ms(p99)} ms (Portkey ${ms(added(portkey, 'sequential', 'p99'))} ms) | ${met(p99 <= SEQUENTIAL_P99_TARGET_MS)} |`,
+    );
+  }
+  if (ours.streaming) {
+    const p50 = added(ours, 'streaming', 'p50');
+    targets.push(
+      `| streaming: our added time to first byte p50 <= ${TTFB_P50_TARGET_MS} ms | ${ms(p50)} ms (Portkey ${addedCell(portkey, 'streaming')}) | ${met(p50 <= TTFB_P50_TARGET_MS)} |`,
+    );
+  }
+  if (ours.contended && ours.sequential) {
+    const growth = (system: SystemFigures) =>
+      added(system, 'contended', 'p50') - added(system, 'sequential', 'p50');
+    targets.push(
+      `| one core busy elsewhere: our added p50 grows no more than Portkey's | ours +${ms(growth(ours))} ms, Portkey +${ms(growth(portkey))} ms | ${met(growth(ours) <= growth(portkey))} |`,
+    );
+  }
+  targets.push(
+    `| database work per request <= ${COMMITS_PER_REQUEST_TARGET} committed transactions | ${ms(perRequest.xact_commit)} | ${met(perRequest.xact_commit <= COMMITS_PER_REQUEST_TARGET)} |`,
+    `| idle node <= ${IDLE_COMMITS_PER_SECOND_TARGET} committed transaction per second | ${ms(idlePerSecond.xact_commit)} | ${met(idlePerSecond.xact_commit <= IDLE_COMMITS_PER_SECOND_TARGET)} |`,
+    `| storage per request <= ${thousands(STORAGE_PER_REQUEST_TARGET_BYTES)} bytes | ${thousands(storageTotal)} bytes | ${met(storageTotal <= STORAGE_PER_REQUEST_TARGET_BYTES)} |`,
+    ...Object.entries(catchUp).map(
+      ([load, seconds]) =>
+        `| projections caught up <= ${CATCH_UP_TARGET_SECONDS} s after ${load} | ${seconds.toFixed(2)} s | ${met(seconds <= CATCH_UP_TARGET_SECONDS)} |`,
+    ),
+  );
+  return { rows: [...rows, ...dbRows], targets };
+}
+
+function loadReport(
   systems: SystemFigures[],
   hot: HotAccountRun,
   storedCompletions: number,
-): { rows: string[]; summary: object } {
+): { rows: string[]; targets: string[] } {
   const [direct, ours, portkey] = systems;
   const latency = (system: SystemFigures) => system.latency!;
   const added = (system: SystemFigures, key: 'p50' | 'p99') => latency(system)[key] - latency(direct)[key];
@@ -121,17 +268,14 @@ function report(
     best[index] ? `${thousands(rps(index))} (${best[index]!.concurrency} callers)` : 'none without errors';
 
   const rows = [
-    '| at the same upstream | direct | our gateway | Portkey |',
-    '|---|---|---|---|',
     `| latency p50 / p99 at ${RATE} RPS, ms | ${systems.map(cell).join(' | ')} |`,
     `| added latency p50 / p99 at ${RATE} RPS, ms | — | ${addedCell(ours)} | ${addedCell(portkey)} |`,
     `| latency p50 / p99 at ${LIGHT_RATE} RPS (light load), ms | ${systems.map(lightCell).join(' | ')} |`,
     `| added latency p50 / p99 at ${LIGHT_RATE} RPS, ms | — | ${lightAddedCell(ours)} | ${lightAddedCell(portkey)} |`,
     `| max sustained RPS | ${[0, 1, 2].map(bestCell).join(' | ')} |`,
     `| RPS by callers | ${systems.map((system) => describeThroughput(system.throughput)).join(' | ')} |`,
-    '',
-    '| target | result | status |',
-    '|---|---|---|',
+  ];
+  const targets = [
     `| our added latency p50 <= ${ADDED_P50_TARGET_MS} ms at ${RATE} RPS | ${ms(added(ours, 'p50'))} ms (Portkey ${ms(added(portkey, 'p50'))} ms) | ${met(added(ours, 'p50') <= ADDED_P50_TARGET_MS)} |`,
     `| our added latency p99 <= ${ADDED_P99_TARGET_MS} ms at ${RATE} RPS | ${ms(added(ours, 'p99'))} ms (Portkey ${ms(added(portkey, 'p99'))} ms) | ${met(added(ours, 'p99') <= ADDED_P99_TARGET_MS)} |`,
     `| our max RPS >= ${RPS_RATIO_TARGET}x Portkey's | ${ratio.toFixed(2)}x (${thousands(rps(1))} / ${thousands(rps(2))}) | ${met(ratio >= RPS_RATIO_TARGET)} |`,
@@ -140,24 +284,66 @@ function report(
       `granted ${hot.granted}, debited ${hot.debited}, balance ${hot.balance} | zero overspend: ${met(overspendFree)} |`,
     `| every 200 from our gateway has its events stored | ${thousands(storedCompletions)} RequestCompleted events for ${thousands(ours.target.okReplies)} replies | ${met(storedCompletions === ours.target.okReplies)} |`,
   ];
-  const summary = {
-    benchmark: 'gateway',
-    latency: Object.fromEntries(
-      systems.map((system) => [system.target.name, { light: system.light, loaded: system.latency }]),
-    ),
-    maxRps: Object.fromEntries(systems.map((system, index) => [system.target.name, rps(index)])),
-    rpsRatio: ratio,
-    hot: {
-      ...hot,
-      holdMicros: String(hot.holdMicros),
-      costMicros: String(hot.costMicros),
-      granted: String(hot.granted),
-      debited: String(hot.debited),
-      balance: String(hot.balance),
-    },
-  };
-  return { rows, summary };
+  return { rows, targets };
 }
+
+/** Each system's sequential latency in `phase`, after a warm-up of the same kind. */
+async function sequentialPhase(
+  systems: SystemFigures[],
+  admin: GatewayAdmin,
+  phase: SequentialPhase,
+  warmup: number,
+  requests: number,
+): Promise<void> {
+  for (const system of systems) {
+    const measure = phase === 'streaming' ? firstStreamedByte(system.target) : wholeReply(system.target);
+    await admin.waitUntilProjected();
+    await sequential(warmup, measure);
+    system[phase] = await sequential(requests, measure);
+    console.log(
+      `${system.target.name}: ${phase} p50 ${ms(system[phase].p50)} ms, p99 ${ms(system[phase].p99)} ms`,
+    );
+  }
+}
+
+/** Our database work per request and idle, and each table's growth, on a settled node. */
+async function databasePhase(
+  databaseUrl: string,
+  admin: GatewayAdmin,
+  ours: LoadTarget,
+): Promise<DatabaseFigures> {
+  const work = await DatabaseWork.open(databaseUrl);
+  try {
+    await admin.waitUntilProjected();
+    const idleBefore = await work.counters();
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idleAfter = await work.counters();
+    const idlePerSecond = counterDelta(idleBefore, idleAfter, (performance.now() - idleStarted) / 1000);
+
+    const sizesBefore = await work.tableSizes();
+    const before = await work.counters();
+    const writesBefore = await work.tableWrites();
+    await sequential(DB_WORK_REQUESTS, wholeReply(ours));
+    const caughtUp = await admin.waitUntilProjected();
+    const after = await work.counters();
+    const writesAfter = await work.tableWrites();
+    const sizesAfter = await work.tableSizes();
+    return {
+      perRequest: counterDelta(before, after, DB_WORK_REQUESTS),
+      idlePerSecond,
+      storage: growthPerRequest(sizesBefore, sizesAfter, DB_WORK_REQUESTS),
+      rowsWritten: growthPerRequest(writesBefore, writesAfter, DB_WORK_REQUESTS),
+      catchUp: { [`${DB_WORK_REQUESTS} sequential requests`]: caughtUp },
+    };
+  } finally {
+    await work.close();
+  }
+}
+
+/** The figures of every system, by name, for the JSON summary. */
+const figuresByName = (systems: SystemFigures[]) =>
+  Object.fromEntries(systems.map(({ target, ...figures }) => [target.name, figures]));
 
 async function main(): Promise<void> {
   // Other work on this shared machine moves every figure: the load says how much there was.
@@ -218,6 +404,31 @@ async function main(): Promise<void> {
     await checkRoute(portkeyTarget, { 'x-portkey-provider': 'openai' });
 
     const systems: SystemFigures[] = targets.map((target) => ({ target, throughput: [] }));
+    await sequentialPhase(systems, admin, 'sequential', SEQUENTIAL_WARMUP, SEQUENTIAL_REQUESTS);
+    const databaseFigures = await databasePhase(database.url, admin, ourTarget);
+    if (!QUICK) {
+      await sequentialPhase(systems, admin, 'streaming', STREAMING_WARMUP, STREAMING_REQUESTS);
+      const burner = new CpuBurner();
+      try {
+        await sequentialPhase(systems, admin, 'contended', CONTENDED_WARMUP, CONTENDED_REQUESTS);
+      } finally {
+        await burner.stop();
+      }
+    }
+    const machine = `${await describeMachine(database.url)} · load average ${loadAtStart.toFixed(1)} at the start`;
+    if (QUICK) {
+      const { rows, targets } = sequentialReport(systems, databaseFigures);
+      console.log(['', machine, '', ...rows, '', ...TARGETS_HEADER, ...targets].join('\n'));
+      console.log(
+        JSON.stringify({
+          benchmark: 'gateway-quick',
+          systems: figuresByName(systems),
+          database: databaseFigures,
+        }),
+      );
+      return;
+    }
+
     for (const system of systems) {
       await admin.waitUntilProjected();
       await openLoop(system.target, LIGHT_RATE, 1, MAX_BACKLOG);
@@ -226,6 +437,9 @@ async function main(): Promise<void> {
       system.latency = warmup.sustained
         ? await openLoop(system.target, RATE, LATENCY_SECONDS, MAX_BACKLOG)
         : warmup;
+      if (system.target === ourTarget) {
+        databaseFigures.catchUp[`${RATE} RPS open loop`] = await admin.waitUntilProjected();
+      }
       console.log(
         `${system.target.name}: ${RATE} RPS p50 ${ms(system.latency.p50)} ms, p99 ${ms(system.latency.p99)} ms, ${system.latency.errors} errors`,
       );
@@ -236,6 +450,10 @@ async function main(): Promise<void> {
         await closedLoop(system.target, concurrency, THROUGHPUT_WARMUP_SECONDS);
         system.throughput.push(await closedLoop(system.target, concurrency, THROUGHPUT_SECONDS));
       }
+      if (system.target === ourTarget) {
+        databaseFigures.catchUp[`closed loop at ${CONCURRENCY_LEVELS.at(-1)} callers`] =
+          await admin.waitUntilProjected();
+      }
       console.log(`${system.target.name}: RPS by callers ${describeThroughput(system.throughput)}`);
     }
 
@@ -243,12 +461,33 @@ async function main(): Promise<void> {
     const hot = await runHotAccount(admin, ours.url, database.url, HOT_REQUESTS, HOT_FUNDED_REQUESTS);
     const storedCompletions = await countCompletions(database.url);
 
-    const { rows, summary } = report(systems, hot, storedCompletions);
-    const machine = `${await describeMachine(database.url)} · load average ${loadAtStart.toFixed(1)} at the start`;
+    const { rows: sequentialRows, targets: sequentialTargets } = sequentialReport(systems, databaseFigures);
+    const { rows: loadRows, targets: loadTargets } = loadReport(systems, hot, storedCompletions);
+    const [header, separator, ...latencyRows] = sequentialRows;
+    const dbStart = latencyRows.indexOf('');
+    const rows = [
+      header,
+      separator,
+      ...latencyRows.slice(0, dbStart),
+      ...loadRows,
+      ...latencyRows.slice(dbStart),
+      '',
+      ...TARGETS_HEADER,
+      ...sequentialTargets,
+      ...loadTargets,
+    ];
     console.log(['', machine, '', ...rows].join('\n'));
     for (const check of hot.checks)
       console.log(`hot account: ${check.ok ? 'ok' : 'FAILED'} ${check.name}: ${check.detail}`);
-    console.log(JSON.stringify(summary));
+    // Micro-USD amounts are bigints, which JSON has no place for: they are written as strings.
+    const bigintsAsStrings = (_key: string, value: unknown) =>
+      typeof value === 'bigint' ? String(value) : value;
+    console.log(
+      JSON.stringify(
+        { benchmark: 'gateway', systems: figuresByName(systems), database: databaseFigures, hot },
+        bigintsAsStrings,
+      ),
+    );
     await writeBenchmarksSection(
       SHAPE === 'distributed' ? 'LLM gateway (API and projector as two processes)' : 'LLM gateway',
       [
@@ -261,17 +500,22 @@ async function main(): Promise<void> {
         ...rows,
         '',
         'Each system runs in its own process on this machine, as does the fake upstream (instant replies) they all call, ' +
-          'and the load generator (undici, keep-alive) is a fourth. Every request is the same non-streaming `gpt-4o-mini` ' +
-          `chat completion (\`max_tokens\` 16). Latency is open-loop at a fixed ${RATE} RPS for ${LATENCY_SECONDS} s after ` +
+          'and the load generator (undici, keep-alive) is a fourth. Every request is the same `gpt-4o-mini` ' +
+          'chat completion (`max_tokens` 16), non-streaming except in the time-to-first-byte row. ' +
+          `Sequential rows send one request after another (${SEQUENTIAL_REQUESTS} after ${SEQUENTIAL_WARMUP} of warm-up; ` +
+          `the contended row with another process spinning on one core). Latency under load is open-loop at a fixed ${RATE} RPS for ${LATENCY_SECONDS} s after ` +
           `${WARMUP_SECONDS} s of warm-up, measured from each request's scheduled send time to the end of its reply; ` +
           `a system that leaves ${MAX_BACKLOG} requests unanswered cannot sustain the rate, so sending stops there ` +
           '(during the warm-up if it comes to that) and the figures are those of the requests sent until then. ' +
           'Added latency is the system minus direct at the same percentile. Before it, ' +
           `${LIGHT_SECONDS} s at ${LIGHT_RATE} RPS give the latency of a request that waits for nobody. Max RPS is closed-loop at ` +
           `${CONCURRENCY_LEVELS.join(', ')} callers for ${THROUGHPUT_SECONDS} s each, the best run under 0.1% errors. ` +
-          `Our gateway runs as \`npm start\` runs it (API and projector in one process, ${USERS} funded users in turn), ` +
+          `Our gateway runs as \`npm start\` runs it (API and projector in one process, default logging, ${USERS} funded users in turn), ` +
           "and answers only once the request's credit hold, routing, settlement and completion events are stored; " +
           "before each run the bench waits until its projections have caught up, so no system pays for another's backlog. " +
+          `Database work is \`pg_stat_database\` of our database over ${DB_WORK_REQUESTS} sequential requests, from settled projections ` +
+          `to settled projections (their work and the idle node's included), and over ${IDLE_SECONDS} s of no traffic; storage is ` +
+          "each table's `pg_total_relation_size` (indexes and TOAST included) over the same requests. " +
           "Hot account: a probe request gives one request's hold (its `RequestRouted` event) and real cost " +
           `(\`x-ops-cost-micros\`); the account gets the cost of ${HOT_FUNDED_REQUESTS} requests, then ${HOT_REQUESTS} are sent at once. ` +
           'It is funded by cost, not by hold, because each settlement hands back the rest of its hold: funded for ' +

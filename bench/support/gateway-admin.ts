@@ -45,16 +45,21 @@ export class GatewayAdmin {
     return this.call('GET', `/api/v1/llm/credits/account?user_id=${encodeURIComponent(userId)}`, 200);
   }
 
-  /** Waits until every projection has applied the whole log, so one system's tail never loads the next. */
-  async waitUntilProjected(): Promise<void> {
+  /**
+   * Waits until every projection has applied the whole log, so one system's tail never loads the next;
+   * resolves to the seconds it waited (to within the 50 ms between two looks).
+   */
+  async waitUntilProjected(): Promise<number> {
+    const started = performance.now();
     const deadline = Date.now() + 60_000;
     for (;;) {
       const response = await request(`${this.projectorUrl}/health`);
       const health = (await response.body.json()) as HealthReport;
       const projections = health.projections ?? [];
-      if (projections.length > 0 && projections.every((projection) => projection.lag_ms === 0)) return;
+      if (projections.length > 0 && projections.every((projection) => projection.lag_ms === 0))
+        return (performance.now() - started) / 1000;
       if (Date.now() > deadline) throw new Error(`projections still behind: ${JSON.stringify(projections)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

@@ -8,6 +8,9 @@ export const COMPLETION_BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'Say hello in five words.' }],
 });
 
+/** The same request, streamed (server-sent events). */
+export const STREAMING_BODY = JSON.stringify({ ...(JSON.parse(COMPLETION_BODY) as object), stream: true });
+
 export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -40,6 +43,27 @@ export class LoadTarget {
     const text = await response.body.text();
     if (response.statusCode === 200) this.okReplies++;
     return { status: response.statusCode, headers: response.headers, text };
+  }
+
+  /**
+   * The streaming request: milliseconds from sending it to the first byte of its body (the first
+   * event), or null when it was not a 200. The rest of the stream is read and thrown away.
+   */
+  async firstStreamedByte(index: number): Promise<number | null> {
+    const started = performance.now();
+    const response = await this.pool.request({
+      method: 'POST',
+      path: this.path,
+      headers: { 'content-type': 'application/json', ...this.headersFor(index) },
+      body: STREAMING_BODY,
+    });
+    let firstByte: number | null = null;
+    for await (const chunk of response.body) {
+      if (firstByte === null && (chunk as Buffer).length > 0) firstByte = performance.now() - started;
+    }
+    if (response.statusCode !== 200) return null;
+    this.okReplies++;
+    return firstByte;
   }
 
   close(): Promise<void> {

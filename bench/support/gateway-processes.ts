@@ -142,7 +142,6 @@ export async function startOurGateway(options: OurGatewayOptions): Promise<Child
         DATA_DIR: dataDir,
         PORT: String(port),
         JWT_SECRET: options.jwtSecret,
-        LOG_LEVEL: 'warn',
         OPENAI_BASE_URL: options.upstreamBaseUrl,
         OPENAI_API_KEY: 'sk-bench-platform',
         LLM_HEALTH_PROBE_SECONDS: '0',

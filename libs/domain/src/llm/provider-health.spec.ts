@@ -1,5 +1,6 @@
 import {
   assessHealth,
+  assessmentValidUntil,
   BASE_COOLDOWN_MS,
   claimTrial,
   EMPTY_HEALTH_WINDOW,
@@ -178,5 +179,40 @@ describe('provider health', () => {
   it('is plain data that survives JSON', () => {
     const state = tripped();
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+
+  describe('how long an assessment holds', () => {
+    /** The assessment at `now`, at instants up to just before `until`, and at `until`. */
+    const holdsUntil = (state: HealthWindow, now: number, until: number) => {
+      const steps = [now, now + 1, (now + until) / 2, until - 1].map((at) => assessHealth(state, at));
+      for (const step of steps) expect(step).toEqual(steps[0]);
+      expect(assessHealth(state, until)).not.toEqual(steps[0]);
+    };
+
+    it('holds until the oldest sample leaves the window', () => {
+      const state = record([ok(T0), ok(T0 + 5), fail(T0 + 9)]);
+      expect(assessmentValidUntil(state, T0 + 10)).toBe(T0 + HEALTH_WINDOW_MS);
+      holdsUntil(state, T0 + 10, T0 + HEALTH_WINDOW_MS);
+      expect(assessmentValidUntil(state, T0 + HEALTH_WINDOW_MS)).toBe(T0 + 5 + HEALTH_WINDOW_MS);
+    });
+
+    it('holds an open breaker until its cooldown ends, then the half-open one until a sample leaves', () => {
+      const state = tripped();
+      const openUntil = T0 + 2 + BASE_COOLDOWN_MS;
+      expect(assessmentValidUntil(state, T0 + 3)).toBe(openUntil);
+      holdsUntil(state, T0 + 3, openUntil);
+      expect(assessmentValidUntil(state, openUntil)).toBe(T0 + HEALTH_WINDOW_MS);
+    });
+
+    it('holds a half-open breaker with its trial in flight until the trial times out', () => {
+      const claimedAt = T0 + 2 + BASE_COOLDOWN_MS;
+      const state = { ...claimTrial(tripped(), claimedAt), samples: [] };
+      expect(assessmentValidUntil(state, claimedAt + 1)).toBe(claimedAt + TRIAL_TIMEOUT_MS);
+      holdsUntil(state, claimedAt + 1, claimedAt + TRIAL_TIMEOUT_MS);
+    });
+
+    it('holds for ever when nothing in the window can change with time', () => {
+      expect(assessmentValidUntil(EMPTY_HEALTH_WINDOW, T0)).toBe(Number.POSITIVE_INFINITY);
+    });
   });
 });

@@ -129,6 +129,26 @@ export function assessHealth(state: HealthWindow, now: number): HealthAssessment
   };
 }
 
+/**
+ * Until when (epoch ms, exclusive) `assessHealth(state, t)` stays what it is at `now`, with no new
+ * outcome: the next instant a sample leaves the window, the breaker's cooldown ends or a half-open
+ * trial times out. A caller that keeps the assessment until then, and drops it whenever the window
+ * changes, reads the same health as one that assesses on every request.
+ */
+export function assessmentValidUntil(state: HealthWindow, now: number): number {
+  let until = Number.POSITIVE_INFINITY;
+  for (const sample of state.samples) {
+    const leaves = sample.at + HEALTH_WINDOW_MS;
+    if (leaves > now && leaves < until) until = leaves;
+  }
+  if (state.openUntil !== null && now < state.openUntil) until = Math.min(until, state.openUntil);
+  if (state.trialStartedAt !== null) {
+    const trialTimesOut = state.trialStartedAt + TRIAL_TIMEOUT_MS;
+    if (now < trialTimesOut) until = Math.min(until, trialTimesOut);
+  }
+  return until;
+}
+
 function statusOf(
   state: HealthWindow,
   breaker: BreakerState,

@@ -5,13 +5,11 @@ import {
   detectTask,
   estimateRequestTokens,
   isPowerLevel,
-  PROVIDER_IDS,
   route,
   worstCaseCostMicros,
   type Micros,
   type PowerLevel,
   type ProviderId,
-  type ProviderRouteState,
   type Tier,
   vetMessageImages,
 } from '@ops/domain';
@@ -19,7 +17,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
-import { ProviderEndpoints, type ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
@@ -42,7 +40,6 @@ export class RequestPlanner {
   constructor(
     private readonly credits: RequestCredits,
     private readonly catalog: LlmCatalog,
-    private readonly endpoints: ProviderEndpoints,
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -85,7 +82,7 @@ export class RequestPlanner {
       maxTokens,
       needsTools: (body.tools?.length ?? 0) > 0,
       needsVision: images > 0,
-      providers: this.providerStates(),
+      providers: this.health.routeStates(),
       byokProviders: byokProviders as ReadonlySet<ProviderId>,
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
     });
@@ -123,15 +120,6 @@ export class RequestPlanner {
       );
     }
     return { body: { ...request, messages: verdict.messages }, images: verdict.images };
-  }
-
-  private providerStates(): Record<ProviderId, ProviderRouteState> {
-    return Object.fromEntries(
-      PROVIDER_IDS.map((id) => [
-        id,
-        { available: this.endpoints.usableByPlatform(id), ...this.health.routeHealth(id) },
-      ]),
-    ) as Record<ProviderId, ProviderRouteState>;
   }
 
   private worstCase(planned: PlannedRequest, link: ChainLink): Micros {

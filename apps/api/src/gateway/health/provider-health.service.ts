@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   assessHealth,
+  assessmentValidUntil,
   claimTrial,
   EMPTY_HEALTH_WINDOW,
   PROVIDER_HEALTH_SCHEMA_VERSIONS,
@@ -11,6 +12,7 @@ import {
   type HealthAssessment,
   type HealthOutcome,
   type HealthWindow,
+  PROVIDER_IDS,
   type ProviderId,
   type ProviderRouteState,
   type ProviderStatus,
@@ -30,6 +32,16 @@ export interface ProviderHealthView extends HealthAssessment {
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
+
+/** An assessment, good from `from` until just before `until` (epoch ms) unless the window changes first. */
+interface Held<T> {
+  readonly value: T;
+  readonly from: number;
+  readonly until: number;
+}
+
+const holds = (held: Held<unknown> | undefined | null, now: number) =>
+  held != null && now >= held.from && now < held.until;
 
 /** The breaker as a number a dashboard can graph and alert on: the higher, the less traffic it lets through. */
 const BREAKER_LEVEL: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -56,6 +68,13 @@ export function attemptOutcomeOf(error: UpstreamError): UpstreamAttempt['outcome
 export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ProviderHealthService.name);
   private readonly windows = new Map<string, HealthWindow>();
+  /**
+   * Assessments kept until their window changes or time alone would change them (a sample leaving
+   * the window, a cooldown or a trial running out): the router reads every provider on every request,
+   * and re-assessing each one (filtering and sorting its window) each time was most of its cost.
+   */
+  private readonly assessments = new Map<string, Held<HealthAssessment>>();
+  private routeTable: Held<Readonly<Record<ProviderId, ProviderRouteState>>> | null = null;
   private readonly reported = new Map<string, ProviderStatus>();
   private probeTimer: NodeJS.Timeout | undefined;
 
@@ -93,13 +112,28 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.probeTimer);
   }
 
-  /** What the router reads: the status, and when a provider that is down gets its next trial call. */
-  routeHealth(provider: ProviderId): Pick<ProviderRouteState, 'health' | 'retryAt'> {
-    const { status, coolingDownUntil } = this.assess(provider);
-    return {
-      health: status,
-      retryAt: coolingDownUntil === null ? null : new Date(coolingDownUntil).toISOString(),
-    };
+  /**
+   * What the router reads on every request: whether the platform can call each provider, its status,
+   * and when one that is down gets its next trial call. Built once and kept as long as every
+   * provider's assessment holds.
+   */
+  routeStates(): Readonly<Record<ProviderId, ProviderRouteState>> {
+    const now = Date.now();
+    if (holds(this.routeTable, now)) return this.routeTable!.value;
+    let until = Number.POSITIVE_INFINITY;
+    const states = {} as Record<ProviderId, ProviderRouteState>;
+    for (const provider of PROVIDER_IDS) {
+      const held = this.held(provider, now);
+      until = Math.min(until, held.until);
+      const { status, coolingDownUntil } = held.value;
+      states[provider] = {
+        available: this.endpoints.usableByPlatform(provider),
+        health: status,
+        retryAt: coolingDownUntil === null ? null : new Date(coolingDownUntil).toISOString(),
+      };
+    }
+    this.routeTable = { value: Object.freeze(states), from: now, until };
+    return this.routeTable.value;
   }
 
   /**
@@ -108,13 +142,16 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
    */
   beforeCall(provider: string): void {
     const window = this.windows.get(provider);
-    if (window) this.windows.set(provider, claimTrial(window, Date.now()));
+    if (!window) return;
+    const claimed = claimTrial(window, Date.now());
+    // Only a half-open breaker's trial changes the window; every other call leaves the assessments be.
+    if (claimed !== window) this.setWindow(provider, claimed);
   }
 
   record(provider: string, observation: HealthObservation, source: 'traffic' | 'probe' = 'traffic'): void {
     const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
     const at = Date.now();
-    this.windows.set(provider, recordOutcome(window, { ...observation, ok: observation.kind === 'ok', at }));
+    this.setWindow(provider, recordOutcome(window, { ...observation, ok: observation.kind === 'ok', at }));
     this.reportChange(provider, source);
   }
 
@@ -157,7 +194,22 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   private assess(provider: string): HealthAssessment {
-    return assessHealth(this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW, Date.now());
+    return this.held(provider, Date.now()).value;
+  }
+
+  private held(provider: string, now: number): Held<HealthAssessment> {
+    const kept = this.assessments.get(provider);
+    if (holds(kept, now)) return kept!;
+    const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
+    const held = { value: assessHealth(window, now), from: now, until: assessmentValidUntil(window, now) };
+    this.assessments.set(provider, held);
+    return held;
+  }
+
+  private setWindow(provider: string, window: HealthWindow): void {
+    this.windows.set(provider, window);
+    this.assessments.delete(provider);
+    this.routeTable = null;
   }
 
   private reportChange(provider: string, source: 'traffic' | 'probe'): void {

@@ -1,0 +1,55 @@
+import { BASE_COOLDOWN_MS, HEALTH_WINDOW_MS } from '@ops/domain';
+import type { AppConfig } from '@ops/infra/config/app-config';
+import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import type { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
+import { Registry } from 'prom-client';
+import { ProviderHealthService } from './provider-health.service';
+
+const T0 = 1_800_000_000_000;
+
+/** The service on a fixed clock, with only OpenAI usable by the platform and status changes recorded nowhere. */
+function healthAt(now: { ms: number }): ProviderHealthService {
+  jest.spyOn(Date, 'now').mockImplementation(() => now.ms);
+  const endpoints = { usableByPlatform: (id: string) => id === 'openai', all: () => [] };
+  const commands = { run: () => Promise.resolve() };
+  return new ProviderHealthService(
+    endpoints as unknown as ProviderEndpoints,
+    {} as UpstreamClient,
+    commands as unknown as CommandRunner,
+    { LLM_HEALTH_PROBE_SECONDS: 0 } as AppConfig,
+    new Registry(),
+  );
+}
+
+describe('ProviderHealthService.routeStates', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('reads a recorded outcome at once and a breaker that cools down at its deadline, though the table is kept between requests', () => {
+    const now = { ms: T0 };
+    const health = healthAt(now);
+    expect(health.routeStates().openai).toEqual({ available: true, health: 'up', retryAt: null });
+    expect(health.routeStates()).toBe(health.routeStates());
+
+    for (let i = 0; i < 3; i++) health.record('openai', { kind: 'server_error', latencyMs: 5 });
+    const tripped = health.routeStates();
+    expect(tripped.openai).toMatchObject({
+      health: 'down',
+      retryAt: new Date(T0 + BASE_COOLDOWN_MS).toISOString(),
+    });
+    expect(tripped.groq).toEqual({ available: false, health: 'up', retryAt: null });
+
+    now.ms = T0 + BASE_COOLDOWN_MS - 1;
+    expect(health.routeStates()).toBe(tripped);
+    // Half-open: no outcome was recorded, only the clock moved.
+    now.ms = T0 + BASE_COOLDOWN_MS;
+    expect(health.routeStates().openai).toMatchObject({ health: 'degraded', retryAt: null });
+
+    // The trial succeeds: up again, and up still once its sample has left the window.
+    health.beforeCall('openai');
+    expect(health.routeStates().openai.health).toBe('down');
+    health.record('openai', { kind: 'ok', latencyMs: 5 });
+    expect(health.routeStates().openai.health).toBe('up');
+    now.ms += HEALTH_WINDOW_MS;
+    expect(health.routeStates().openai.health).toBe('up');
+  });
+});
