@@ -1,16 +1,16 @@
 import { creditAccountStream, llmRequestStream } from '@ops/domain';
 import { signLocalToken } from '@ops/infra/auth';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from '../support/app';
-import { BUILD_TIMEOUT_MS, buildIfStale, ROOT } from '../support/cli';
+import { BUILD_TIMEOUT_MS, buildIfStale } from '../support/cli';
 import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-providers';
 import { freePort } from '../support/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { spawnSingleNode, type SingleNodeProcess } from '../support/single-node-process';
 
 const USERS = ['crash-a', 'crash-b', 'crash-c', 'crash-d'];
 const CALLERS = 12;
@@ -35,8 +35,7 @@ describe('gateway killed with SIGKILL under load, restarted on the same data', (
   let upstream: FakeProvider;
   let db: Client;
   let port: number;
-  let node: ChildProcess | undefined;
-  let output = '';
+  let node: SingleNodeProcess | undefined;
 
   const token = (sub: string, role: 'admin' | 'user') =>
     signLocalToken(
@@ -45,36 +44,26 @@ describe('gateway killed with SIGKILL under load, restarted on the same data', (
     );
   const url = (path: string) => `http://127.0.0.1:${port}${path}`;
 
-  /** The product as `npm start` runs it, from dist/, on an external database so the kill leaves no cluster behind. */
-  async function startNode(): Promise<ChildProcess> {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'tsconfig-paths/register', 'dist/apps/api/src/single-node.main.js'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          TS_NODE_BASEURL: './dist',
-          PORT: String(port),
-          DATA_DIR: dataDir,
-          DATABASE_URL: database.url,
-          JWT_SECRET: jwtSecret,
-          LOG_LEVEL: 'warn',
-          OPENAI_BASE_URL: upstream.baseUrl,
-          OPENAI_API_KEY: UPSTREAM_KEY,
-          LLM_HEALTH_PROBE_SECONDS: '0',
-        },
-      },
-    );
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
+  /** The product as `npm start` runs it, on an external database so the kill leaves no cluster behind. */
+  async function startNode(): Promise<SingleNodeProcess> {
+    const started = spawnSingleNode({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+      OPENAI_BASE_URL: upstream.baseUrl,
+      OPENAI_API_KEY: UPSTREAM_KEY,
+      LLM_HEALTH_PROBE_SECONDS: '0',
+    });
     await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`the node exited early:\n${output}`);
+      if (started.child.exitCode !== null) throw new Error(`the node exited early:\n${started.stderr}`);
       const response = await fetch(url('/health'), { signal: AbortSignal.timeout(2_000) });
       expect(response.status).toBe(200);
     }, 60_000);
-    return child;
+    return started;
   }
 
   async function call(path: string, bearer: string, body: object): Promise<Response> {
@@ -105,7 +94,7 @@ describe('gateway killed with SIGKILL under load, restarted on the same data', (
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (node?.exitCode === null) node.kill('SIGKILL');
+    if (node?.child.exitCode === null) node.child.kill('SIGKILL');
     await db?.end();
     await upstream?.close();
     await database?.drop();
@@ -138,7 +127,7 @@ describe('gateway killed with SIGKILL under load, restarted on the same data', (
     // Kill once traffic is well under way, not before the first replies.
     await eventually(async () => expect(served.length).toBeGreaterThanOrEqual(40), 30_000);
     killed = true;
-    node!.kill('SIGKILL');
+    node!.child.kill('SIGKILL');
     await Promise.all(callers);
     expect(served.length).toBeGreaterThanOrEqual(40);
 

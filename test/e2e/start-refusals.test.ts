@@ -1,55 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CLAIM_FILE } from '@ops/infra/runtime/data-dir-claim';
 import { eventually } from '../support/app';
+import { BUILD_TIMEOUT_MS, buildIfStale } from '../support/cli';
 import { freePort } from '../support/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-
-interface Node {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-/** The single-node entry point as `npm start` runs it, without npm's own lines around its output. */
-function startNode(env: NodeJS.ProcessEnv): Node {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/api/src/single-node.main.ts',
-    ],
-    { cwd: resolve(__dirname, '..', '..'), env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const node: Node = {
-    child,
-    stdout: '',
-    stderr: '',
-    exited: new Promise((done) => child.once('exit', (code) => done(code))),
-  };
-  child.stdout?.on('data', (chunk) => (node.stdout += chunk));
-  child.stderr?.on('data', (chunk) => (node.stderr += chunk));
-  return node;
-}
+import { spawnSingleNode, type SingleNodeProcess } from '../support/single-node-process';
 
 /** A second `npm start` where one already runs: one line saying what is in use, and exit code 1. */
 describe('starting where another node already runs', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ops-in-use-'));
   const otherDataDir = mkdtempSync(join(tmpdir(), 'ops-in-use-other-'));
   let env: NodeJS.ProcessEnv;
-  let first: Node;
+  let first: SingleNodeProcess;
   let port: number;
   let postgresPort: number;
   let database: TestDatabase | undefined;
 
   beforeAll(async () => {
+    await buildIfStale();
     // Started as root, the embedded cluster runs as `postgres`, which must reach the data folder.
     chmodSync(dataDir, 0o755);
     chmodSync(otherDataDir, 0o755);
@@ -65,13 +36,13 @@ describe('starting where another node already runs', () => {
     };
     delete env.DATABASE_URL;
     delete env.KAFKA_BROKERS;
-    first = startNode(env);
+    first = spawnSingleNode(env);
     await eventually(async () => {
       if (first.child.exitCode !== null) throw new Error(`the first node exited:\n${first.stderr}`);
       const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
       expect(response.status).toBe(200);
     }, 150_000);
-  }, 180_000);
+  }, BUILD_TIMEOUT_MS + 180_000);
 
   afterAll(async () => {
     if (first.child.exitCode === null) {
@@ -102,7 +73,7 @@ describe('starting where another node already runs', () => {
   });
 
   it('refuses a second node on the same DATA_DIR in one line, exit code 1, and leaves the first running', async () => {
-    const second = startNode(env);
+    const second = spawnSingleNode(env);
     expect(await second.exited).toBe(1);
     expect(second.stderr).toBe(
       `ops-center: DATA_DIR ${dataDir} is in use by another ops-center (pid ${first.child.pid}); stop it or set DATA_DIR\n`,
@@ -111,7 +82,7 @@ describe('starting where another node already runs', () => {
   }, 90_000);
 
   it('refuses an embedded PostgreSQL port in use in one line', async () => {
-    const second = startNode({ ...env, DATA_DIR: otherDataDir, PORT: String(await freePort()) });
+    const second = spawnSingleNode({ ...env, DATA_DIR: otherDataDir, PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
     expect(second.stderr).toBe(
       `ops-center: EMBEDDED_POSTGRES_PORT ${postgresPort} is in use by another program (another ops-center on another DATA_DIR, or a PostgreSQL); stop it or set EMBEDDED_POSTGRES_PORT\n`,
@@ -120,7 +91,7 @@ describe('starting where another node already runs', () => {
 
   it('refuses an HTTP port in use in one line', async () => {
     database = await createTestDatabase();
-    const second = startNode({
+    const second = spawnSingleNode({
       ...env,
       DATA_DIR: otherDataDir,
       DATABASE_URL: database.url,
