@@ -61,6 +61,7 @@ describe('PostgreSQL event store', () => {
       appendInLongTransaction: (streamName, batch, holdMs) =>
         appendInLongTransaction(database.url, streamName, batch, holdMs),
       chainsHashes: true,
+      atomicAppendMany: true,
       close: () => store.close(),
     };
   });

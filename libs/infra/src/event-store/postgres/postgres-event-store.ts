@@ -8,10 +8,11 @@ import type {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { assertValidAppend, assertValidBatchSize } from '../event-store';
+import { assertValidAppend, assertValidAppendMany, assertValidBatchSize } from '../event-store';
 import { AppendDispatcher } from './append-dispatcher';
 import { ChangeNotifier } from './change-notifier';
 import { cursorFrom } from './event-rows';
@@ -83,6 +84,11 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertValidAppend(streamName, events, expected);
     return this.appends.append({ streamName, events, expected });
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppendMany(appends);
+    return this.appends.appendTogether(appends);
   }
 
   readStream(
