@@ -27,7 +27,7 @@ export interface HotAccountRun {
 
 const sumOf = (rows: { amount: string | null }[]) => BigInt(rows[0]?.amount ?? '0');
 
-/** The hold the gateway takes for one bench request (from its RequestRouted event) and what it charges. */
+/** The hold the gateway takes for one bench request (its CreditsReserved event) and what it charges. */
 async function priceOfOneRequest(
   admin: GatewayAdmin,
   gatewayUrl: string,
@@ -48,10 +48,10 @@ async function priceOfOneRequest(
     const reply = await probe.send(0);
     if (reply.status !== 200) throw new Error(`probe request answered ${reply.status}: ${reply.text}`);
     const { rows } = await db.query<{ held: string }>(
-      `SELECT data->>'reservedMicros' AS held FROM events WHERE type = 'RequestRouted' AND data->>'requestId' = $1`,
+      `SELECT data->>'amountMicros' AS held FROM events WHERE type = 'CreditsReserved' AND data->>'requestId' = $1`,
       [reply.headers['x-ops-request-id']],
     );
-    if (!rows[0]) throw new Error('the probe request left no RequestRouted event');
+    if (!rows[0]) throw new Error('the probe request left no CreditsReserved event');
     return {
       holdMicros: BigInt(rows[0].held),
       costMicros: BigInt(String(reply.headers['x-ops-cost-micros'])),

@@ -72,7 +72,6 @@ describe('audit log and gateway traffic', () => {
     const response = await get('/api/v1/audit/events', { category: 'llm-request-' });
     expect(response.status).toBe(200);
     expect(response.body.items.map((item: EventJson) => [item.stream, item.type])).toEqual([
-      [llmRequestStream(requestId), 'RequestRouted'],
       [llmRequestStream(requestId), 'RequestCompleted'],
     ]);
     const account = await get('/api/v1/audit/events', { stream: 'credit-account-ann' });
@@ -102,8 +101,8 @@ describe('audit log and gateway traffic', () => {
     } finally {
       await runner.release();
     }
-    // The request's two events, its hold and the debit that settled it.
-    expect(before - (await count())).toBe(4);
+    // The request's event, its hold and the debit that settled it.
+    expect(before - (await count())).toBe(3);
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'old'`);
     expect(rows).toEqual([{ n: 0 }]);
   });

@@ -3,7 +3,7 @@ import {
   type PowerLevel,
   type RequestCompleted,
   type RequestFailed,
-  type RequestRouted,
+  type RequestRoute,
   type TaskKind,
   type Tier,
 } from '@ops/domain';
@@ -157,7 +157,8 @@ export interface StoredEvent {
 
 /** What the ledger recorded for one request, by the `x-ops-request-id` the gateway answered with. */
 export interface RequestRecord {
-  routed?: RequestRouted['data'];
+  /** How it was routed: the `route` its completion or failure carries. */
+  routed?: RequestRoute;
   completed?: RequestCompleted['data'];
   failed?: RequestFailed['data'];
 }
@@ -297,10 +298,10 @@ export async function startGatewayApp(
     recorded: async (requestId) => {
       const recorded: RequestRecord = {};
       for (const { type, data } of await events(llmRequestStream(requestId))) {
-        if (type === 'RequestRouted') recorded.routed = data as RequestRouted['data'];
         if (type === 'RequestCompleted') recorded.completed = data as RequestCompleted['data'];
         if (type === 'RequestFailed') recorded.failed = data as RequestFailed['data'];
       }
+      recorded.routed = (recorded.completed ?? recorded.failed)?.route;
       return recorded;
     },
     close: async () => {

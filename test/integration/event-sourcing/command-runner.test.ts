@@ -102,24 +102,19 @@ describe('CommandRunner against PostgreSQL', () => {
     schemaVersions: LLM_REQUEST_SCHEMA_VERSIONS,
     newStream,
   });
-  const routing = (requestId: string, newStream = true) =>
+  /** A request's one event: here its failure, which needs nothing recorded before it. */
+  const outcome = (requestId: string, newStream = true) =>
     record(
       requestId,
       {
-        type: 'RecordRouting',
-        routed: {
+        type: 'RecordFailure',
+        failed: {
           requestId,
           userId: 'u',
-          apiKeyId: null,
-          requestedModel: 'auto',
-          powerLevel: 'eco',
-          task: 'chat',
-          privacy: false,
           tier: 'free',
-          streamed: false,
-          candidates: [],
-          reservationId: requestId,
-          reservedMicros: '1',
+          error: { type: 'api_error', code: 'test', status: 502, message: 'test' },
+          latencyMs: 1,
+          attempts: [],
         },
       },
       newStream,
@@ -130,7 +125,7 @@ describe('CommandRunner against PostgreSQL', () => {
     userId: string,
     id: string,
     amount: bigint,
-    alongside?: ReturnType<typeof routing>,
+    alongside?: ReturnType<typeof outcome>,
   ) =>
     runner.run({
       streamName: creditAccountStream(userId),
@@ -184,12 +179,12 @@ describe('CommandRunner against PostgreSQL', () => {
   });
 
   describe("a command carrying another stream's command (alongside)", () => {
-    it('stores both in one transaction, and 200 concurrent holds with their routings in few appends', async () => {
+    it('stores both in one transaction, and 200 concurrent holds with their records in few appends', async () => {
       const runner = processRunner();
       await grant(runner, 'along', 150n);
       const results = await Promise.allSettled(
         Array.from({ length: 200 }, (_, index) =>
-          reserve(runner, 'along', `along-${index}`, 1n, routing(`along-${index}`)),
+          reserve(runner, 'along', `along-${index}`, 1n, outcome(`along-${index}`)),
         ),
       );
       const served = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
@@ -197,7 +192,7 @@ describe('CommandRunner against PostgreSQL', () => {
       const routed = await Promise.all(
         results.map((_, index) => stores[0].readStream(llmRequestStream(`along-${index}`))),
       );
-      // Exactly the requests whose hold was stored have their routing, and in the hold's transaction.
+      // Exactly the requests whose hold was stored have their record, and in the hold's transaction.
       expect(routed.flatMap((events, index) => (events.length > 0 ? [index] : []))).toEqual(served);
       const holds = await stores[0].readStream(creditAccountStream('along'));
       const transactionOf = (position: string) => decodePosition(position).major;
@@ -211,33 +206,26 @@ describe('CommandRunner against PostgreSQL', () => {
     it('stores neither when the other stream refuses its command', async () => {
       const runner = processRunner();
       await grant(runner, 'along-refused', 10n);
-      const completionFirst = record(
-        'never-routed',
-        {
-          type: 'RecordCompletion',
-          completed: {} as never,
-        },
-        true,
-      );
-      await expect(reserve(runner, 'along-refused', 'h-1', 1n, completionFirst)).rejects.toThrow(
-        /a new request cannot complete/,
+      await runner.run(outcome('ended'));
+      await expect(reserve(runner, 'along-refused', 'h-1', 1n, outcome('ended', false))).rejects.toThrow(
+        /a failed request cannot fail/,
       );
       expect(await stores[0].readStream(creditAccountStream('along-refused'))).toHaveLength(1);
-      expect(await stores[0].readStream(llmRequestStream('never-routed'))).toEqual([]);
+      expect(await stores[0].readStream(llmRequestStream('ended'))).toHaveLength(1);
     });
 
     it('stores neither when the other stream is not where it was expected, and fails the hold', async () => {
       const runner = processRunner();
       await grant(runner, 'along-conflict', 10n);
-      await reserve(runner, 'along-conflict', 'taken', 1n, routing('taken'));
+      await reserve(runner, 'along-conflict', 'taken', 1n, outcome('taken'));
       // Another process made the same request stream meanwhile: this one believes it new.
-      await expect(reserve(processRunner(), 'along-conflict', 'again', 1n, routing('taken'))).rejects.toThrow(
+      await expect(reserve(processRunner(), 'along-conflict', 'again', 1n, outcome('taken'))).rejects.toThrow(
         /expected revision no_stream/,
       );
       expect(await stores[0].readStream(creditAccountStream('along-conflict'))).toHaveLength(2);
       expect(await stores[0].readStream(llmRequestStream('taken'))).toHaveLength(1);
       // The account's next command is decided afresh and goes through.
-      await expect(reserve(runner, 'along-conflict', 'next', 1n, routing('next'))).resolves.toBeDefined();
+      await expect(reserve(runner, 'along-conflict', 'next', 1n, outcome('next'))).resolves.toBeDefined();
     });
   });
 });

@@ -1,9 +1,4 @@
-import type { RequestCompleted, RequestFailed, RequestRouted } from './llm-request.events';
-
-export interface RecordRouting {
-  readonly type: 'RecordRouting';
-  readonly routed: RequestRouted['data'];
-}
+import type { RequestCompleted, RequestFailed } from './llm-request.events';
 
 export interface RecordCompletion {
   readonly type: 'RecordCompletion';
@@ -15,4 +10,4 @@ export interface RecordFailure {
   readonly failed: RequestFailed['data'];
 }
 
-export type LlmRequestCommand = RecordRouting | RecordCompletion | RecordFailure;
+export type LlmRequestCommand = RecordCompletion | RecordFailure;

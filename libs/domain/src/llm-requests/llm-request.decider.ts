@@ -9,18 +9,15 @@ export type LlmRequestState =
   | { readonly status: 'completed' | 'failed'; readonly userId: string };
 
 /**
- * A request's life: routed once, then completed or failed once. A request that failed before it
- * could be routed (no provider, no credits) records only its failure.
+ * A request's life ends once: completed or failed, in one event that also carries how it was routed.
+ * (Streams of earlier versions start with a RequestRouted; they end the same way.)
  */
 export const llmRequestDecider: Decider<LlmRequestCommand, LlmRequestEvent, LlmRequestState> = {
   initialState: { status: 'new' },
   decide(command, state) {
     switch (command.type) {
-      case 'RecordRouting':
-        if (state.status !== 'new') throw new DomainError('conflict', 'the request was already routed');
-        return [{ type: 'RequestRouted', data: command.routed }];
       case 'RecordCompletion':
-        if (state.status !== 'routed') {
+        if (state.status === 'completed' || state.status === 'failed') {
           throw new DomainError('conflict', `a ${state.status} request cannot complete`);
         }
         return [{ type: 'RequestCompleted', data: command.completed }];

@@ -9,23 +9,27 @@ export interface UpstreamAttempt {
   latencyMs: number;
 }
 
-/** The router's choice, recorded before the first upstream call. */
+/** The router's choice for a request, and the credit hold that covered it. */
+export type RequestRoute = {
+  apiKeyId: string | null;
+  requestedModel: string;
+  powerLevel: string;
+  task: string;
+  privacy: boolean;
+  streamed: boolean;
+  candidates: { provider: string; model: string; byok: boolean; reason: string }[];
+  reservationId: string | null;
+  reservedMicros: string;
+};
+
+/**
+ * The router's choice, recorded before the first upstream call by earlier versions. A request's one
+ * event, its completion or failure, now carries the choice (`route`); the hold on the account records
+ * a request in flight. Kept so that older streams still read.
+ */
 export type RequestRouted = DomainEvent<
   'RequestRouted',
-  {
-    requestId: string;
-    userId: string;
-    apiKeyId: string | null;
-    requestedModel: string;
-    powerLevel: string;
-    task: string;
-    privacy: boolean;
-    tier: string;
-    streamed: boolean;
-    candidates: { provider: string; model: string; byok: boolean; reason: string }[];
-    reservationId: string | null;
-    reservedMicros: string;
-  }
+  RequestRoute & { requestId: string; userId: string; tier: string }
 >;
 
 /**
@@ -53,6 +57,8 @@ export type RequestCompleted = DomainEvent<
     clientDisconnected: boolean;
     /** True when token counts were estimated because the upstream reported no usage. */
     usageEstimated: boolean;
+    /** How it was routed (schema 2; earlier, a RequestRouted before it said so). */
+    route?: RequestRoute;
   }
 >;
 
@@ -65,6 +71,8 @@ export type RequestFailed = DomainEvent<
     error: { type: string; code: string; status: number; message: string };
     latencyMs: number;
     attempts: UpstreamAttempt[];
+    /** How it was routed (schema 2); absent when it was refused before routing. */
+    route?: RequestRoute;
   }
 >;
 
@@ -72,8 +80,8 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
-  RequestCompleted: 1,
-  RequestFailed: 1,
+  RequestCompleted: 2,
+  RequestFailed: 2,
 };
 
 export const LLM_REQUEST_EVENT_TYPES = Object.keys(

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
 import { GatewayLimits } from '../limits/gateway-limits';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
-import { RequestLedger } from './request-ledger';
+import { RequestLedger, routeOf } from './request-ledger';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
 import { SseWriter } from './sse-writer';
@@ -75,9 +75,9 @@ function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number
 }
 
 /**
- * One chat completion from plan to ledger: plan and hold credits, record the route, walk the
- * fallback chain, relay the answer, then settle the real cost and record the outcome. The response
- * ends only once those events are stored.
+ * One chat completion from plan to ledger: plan and hold credits, walk the fallback chain, relay the
+ * answer, then settle the real cost and record the outcome with its route, in one append. The
+ * response ends only once those events are stored.
  */
 @Injectable()
 export class ChatCompletionsService {
@@ -118,7 +118,6 @@ export class ChatCompletionsService {
       this.refusals.refused(error);
       throw error;
     }
-    const routed = this.recordRouting(planned);
     const abort = new AbortController();
     // A stream stops when its reader leaves and is charged for what it produced. A plain answer is
     // not cut: the provider bills the whole generation, so the request runs on and pays its real cost.
@@ -133,17 +132,11 @@ export class ChatCompletionsService {
       if (error instanceof ChainExhausted && !response.headersSent) {
         response.setHeader('x-ops-attempts', String(error.attempts.length));
       }
-      await this.fail(planned, error, routed);
+      await this.fail(planned, error);
       throw error;
     } finally {
       response.off('close', onClose);
-      await routed.catch(() => undefined);
     }
-  }
-
-  /** A request with a credit hold had its routing stored with the hold. */
-  private recordRouting(planned: PlannedRequest): Promise<void> {
-    return planned.reservation ? Promise.resolve() : this.ledger.record(this.ledger.routing(planned));
   }
 
   private async complete(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
@@ -276,6 +269,7 @@ export class ChatCompletionsService {
         finishReason: outcome.finishReason,
         clientDisconnected: outcome.clientDisconnected,
         usageEstimated: outcome.usageEstimated,
+        route: routeOf(planned),
       },
       planned.context,
     );
@@ -288,7 +282,7 @@ export class ChatCompletionsService {
   }
 
   /** Nothing was generated: release the hold and record why. */
-  private async fail(planned: PlannedRequest, error: unknown, routed: Promise<void>): Promise<void> {
+  private async fail(planned: PlannedRequest, error: unknown): Promise<void> {
     const described = describeError(error);
     const attempts = error instanceof ChainExhausted ? error.attempts : [];
     const [first] = planned.chain;
@@ -296,10 +290,6 @@ export class ChatCompletionsService {
       attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
       attempts,
       described.status,
-    );
-    const isRouted = await routed.then(
-      () => true,
-      () => false,
     );
     const failure = this.ledger.failure(
       {
@@ -309,9 +299,9 @@ export class ChatCompletionsService {
         error: described,
         latencyMs: Math.round(performance.now() - planned.startedAt),
         attempts,
+        route: routeOf(planned),
       },
       planned.context,
-      isRouted,
     );
     await (planned.reservation
       ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)

@@ -8,6 +8,7 @@ import {
   type LlmRequestState,
   type RequestCompleted,
   type RequestFailed,
+  type RequestRoute,
 } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
@@ -16,10 +17,30 @@ import type { PlannedRequest } from './gateway-request';
 export type LedgerCommand = RunCommand<LlmRequestCommand, LlmRequestEvent, LlmRequestState>;
 
 /**
- * Records each routed request on its own stream: routed, then completed or failed. A request with a
- * credit hold records its routing with the hold and its end with the settlement or release, as one
- * append each (see RequestCredits); one without records them here, alone.
+ * Records each request on its own stream, in one event once it ends: completed or failed, with how it
+ * was routed. A request with a credit hold stores it with its settlement or release, in one append
+ * (see RequestCredits); one without records it here, alone.
  */
+/** The routing decision as the request's event records it. */
+export function routeOf(planned: PlannedRequest): RequestRoute {
+  return {
+    apiKeyId: planned.caller.apiKeyId,
+    requestedModel: planned.body.model,
+    powerLevel: planned.powerLevel,
+    task: planned.task,
+    privacy: planned.privacy,
+    streamed: planned.body.stream === true,
+    candidates: planned.chain.map((link) => ({
+      provider: link.model.provider,
+      model: link.model.id,
+      byok: link.byok,
+      reason: link.reason,
+    })),
+    reservationId: planned.reservation?.id ?? null,
+    reservedMicros: (planned.reservation?.amountMicros ?? 0n).toString(),
+  };
+}
+
 @Injectable()
 export class RequestLedger {
   constructor(private readonly commands: CommandRunner) {}
@@ -28,58 +49,26 @@ export class RequestLedger {
     await this.commands.run(command);
   }
 
-  routing(planned: PlannedRequest): LedgerCommand {
-    const command: LlmRequestCommand = {
-      type: 'RecordRouting',
-      routed: {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        apiKeyId: planned.caller.apiKeyId,
-        requestedModel: planned.body.model,
-        powerLevel: planned.powerLevel,
-        task: planned.task,
-        privacy: planned.privacy,
-        tier: planned.tier,
-        streamed: planned.body.stream === true,
-        candidates: planned.chain.map((link) => ({
-          provider: link.model.provider,
-          model: link.model.id,
-          byok: link.byok,
-          reason: link.reason,
-        })),
-        reservationId: planned.reservation?.id ?? null,
-        reservedMicros: (planned.reservation?.amountMicros ?? 0n).toString(),
-      },
-    };
-    return this.command(planned.requestId, command, planned.context, true);
-  }
-
   completion(data: RequestCompleted['data'], context: CommandContext): LedgerCommand {
-    return this.command(data.requestId, { type: 'RecordCompletion', completed: data }, context, false);
+    return this.command(data.requestId, { type: 'RecordCompletion', completed: data }, context);
   }
 
-  /** `routed` says whether a RequestRouted was recorded first (a refusal before routing has none). */
-  failure(data: RequestFailed['data'], context: CommandContext, routed: boolean): LedgerCommand {
-    return this.command(data.requestId, { type: 'RecordFailure', failed: data }, context, !routed);
+  failure(data: RequestFailed['data'], context: CommandContext): LedgerCommand {
+    return this.command(data.requestId, { type: 'RecordFailure', failed: data }, context);
   }
 
   /**
    * Without the caller's idempotency key: the stream is named after a request id made up for this
-   * request, so a retried HTTP call is another request anyway.
+   * request, so a retried HTTP call is another request anyway; and its one event starts it.
    */
-  private command(
-    requestId: string,
-    command: LlmRequestCommand,
-    context: CommandContext,
-    newStream: boolean,
-  ): LedgerCommand {
+  private command(requestId: string, command: LlmRequestCommand, context: CommandContext): LedgerCommand {
     return {
       streamName: llmRequestStream(requestId),
       decider: llmRequestDecider,
       command,
       context: { ...context, idempotencyKey: undefined },
       schemaVersions: LLM_REQUEST_SCHEMA_VERSIONS,
-      newStream,
+      newStream: true,
     };
   }
 }

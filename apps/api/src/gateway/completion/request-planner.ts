@@ -24,7 +24,6 @@ import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
-import { RequestLedger } from './request-ledger';
 
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
@@ -34,8 +33,7 @@ function maxOf(amounts: Micros[]): Micros {
  * Everything before the first upstream call: the account's plan, the route (pure policy from
  * libs/domain), and the credit hold that covers the worst case of every platform-paid link of the
  * fallback chain. When the whole chain is too dear for the balance, the chain is cut to the links the
- * first one's hold covers, so a small balance still buys a cheap answer. The hold is stored with the
- * request's routing, in one append; a request without a hold has its routing recorded by the caller.
+ * first one's hold covers, so a small balance still buys a cheap answer.
  */
 @Injectable()
 export class RequestPlanner {
@@ -43,7 +41,6 @@ export class RequestPlanner {
     private readonly credits: RequestCredits,
     private readonly catalog: LlmCatalog,
     private readonly health: ProviderHealthService,
-    private readonly ledger: RequestLedger,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -146,14 +143,7 @@ export class RequestPlanner {
 
   private async reserve(planned: PlannedRequest): Promise<PlannedRequest> {
     const { id, amountMicros } = planned.reservation!;
-    await this.credits.reserve(
-      planned.caller.userId,
-      id,
-      planned.requestId,
-      amountMicros,
-      planned.context,
-      this.ledger.routing(planned),
-    );
+    await this.credits.reserve(planned.caller.userId, id, planned.requestId, amountMicros, planned.context);
     return planned;
   }
 }

@@ -24,8 +24,8 @@ export type Alongside = RunCommand<{ type: string }, DomainEvent, unknown>;
  * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
  * upstream call, then settle the real cost or release the hold. Every step is a command on the
  * account's stream, so holds on one account are decided one after another against everything
- * already held: concurrent requests can never overspend. Each step can carry the request's own record
- * (routing with the hold, completion with the settlement), stored in the same append.
+ * already held: concurrent requests can never overspend. The end of a hold carries the request's own
+ * record (its completion with the settlement, its failure with the release), stored in the same append.
  */
 @Injectable()
 export class RequestCredits {
@@ -76,22 +76,16 @@ export class RequestCredits {
     requestId: string,
     amountMicros: Micros,
     context: CommandContext,
-    alongside?: Alongside,
   ): Promise<void> {
-    await this.run(
+    await this.run(userId, context, {
+      type: 'ReserveCredits',
       userId,
-      context,
-      {
-        type: 'ReserveCredits',
-        userId,
-        reservationId,
-        requestId,
-        amountMicros,
-        now: new Date().toISOString(),
-        ttlMs: this.ttlMs,
-      },
-      alongside,
-    );
+      reservationId,
+      requestId,
+      amountMicros,
+      now: new Date().toISOString(),
+      ttlMs: this.ttlMs,
+    });
     this.holdsOpen.inc();
   }
 
