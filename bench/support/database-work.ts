@@ -25,17 +25,40 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads the bench database's statistics and table sizes on one connection of its own. */
 export class DatabaseWork {
-  private constructor(private readonly client: Client) {}
+  private constructor(
+    private readonly client: Client,
+    private readonly url: string,
+  ) {}
 
   static async open(url: string): Promise<DatabaseWork> {
     const client = new Client({ connectionString: url });
     await client.connect();
-    return new DatabaseWork(client);
+    return new DatabaseWork(client, url);
   }
 
   /** The counters once every backend has published its work so far (this query counts one commit). */
   async counters(): Promise<DatabaseCounters> {
     await sleep(STATISTICS_FLUSH_MS);
+    return this.read();
+  }
+
+  /**
+   * Waits until the counters stop moving but for the node's idle pace (at most `idleCommits` a second
+   * besides this reading's own), up to `timeoutMs`: a backend whose stats lock was contended publishes
+   * its earlier work late, which would otherwise land in the next measured window.
+   */
+  async quiesce(idleCommits = 1, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let previous = await this.read();
+    while (Date.now() < deadline) {
+      await sleep(1_000);
+      const current = await this.read();
+      if (current.xact_commit - previous.xact_commit <= idleCommits + 1) return;
+      previous = current;
+    }
+  }
+
+  private async read(): Promise<DatabaseCounters> {
     // Each statement is its own transaction, so the statistics snapshot is never a cached one.
     const { rows } = await this.client.query<Record<keyof DatabaseCounters, string>>(
       `SELECT ${COUNTERS.join(', ')} FROM pg_stat_database WHERE datname = current_database()`,
@@ -71,7 +94,16 @@ export class DatabaseWork {
    * which autovacuum would otherwise do inside a measured window and count as the node's commits.
    */
   async vacuum(): Promise<void> {
-    await this.client.query('VACUUM (ANALYZE)');
+    // On a connection of its own: a backend publishes its statistics when it ends, so the vacuum's
+    // own transactions are counted before the window opens, not (up to 10 s later) inside it.
+    const vacuuming = new Client({ connectionString: this.url });
+    await vacuuming.connect();
+    try {
+      await vacuuming.query('VACUUM (ANALYZE)');
+    } finally {
+      await vacuuming.end();
+    }
+    await this.quiesce();
   }
 
   close(): Promise<void> {
