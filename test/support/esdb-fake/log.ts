@@ -55,6 +55,8 @@ export class FakeLog {
   private readonly streams = new Map<string, StreamState>();
   private readonly byId = new Map<string, StoredEvent>();
   private readonly listeners = new Set<() => void>();
+  /** Streams where another writer gets in first, for the next so many appends. */
+  private readonly rivals = new Map<string, number>();
   private nextPosition = 0n;
 
   constructor() {
@@ -64,6 +66,11 @@ export class FakeLog {
   }
 
   append(streamName: string, expected: Expected, events: readonly ProposedEvent[]): AppendOutcome {
+    const rivalWins = this.rivals.get(streamName) ?? 0;
+    if (rivalWins > 0) {
+      this.rivals.set(streamName, rivalWins - 1);
+      this.write(streamName, [rivalEvent()]);
+    }
     const stream = this.streams.get(streamName);
     if (stream?.tombstoned) return { kind: 'deleted' };
     const current = stream?.events.at(-1)?.revision ?? -1n;
@@ -75,6 +82,11 @@ export class FakeLog {
     }
     const written = this.write(streamName, events);
     return { kind: 'written', currentRevision: written.revision, position: written.position };
+  }
+
+  /** For the next `appends` appends to the stream, another writer appends one event just before. */
+  loseRaces(streamName: string, appends: number): void {
+    this.rivals.set(streamName, appends);
   }
 
   /** Soft delete: the stream reads as missing until the next append, which continues its revisions. */
@@ -210,6 +222,16 @@ export class FakeLog {
     }
     return stream;
   }
+}
+
+function rivalEvent(): ProposedEvent {
+  return {
+    id: crypto.randomUUID(),
+    type: 'RivalWroteFirst',
+    contentType: 'application/json',
+    data: Buffer.from('{}'),
+    metadata: new Uint8Array(),
+  };
 }
 
 function systemEvent(type: string): ProposedEvent {

@@ -6,8 +6,17 @@ import { serverFilter, type ServerFilter } from './filter';
 import type { FakeLog, StoredEvent } from './log';
 import { eventResponse, streamDeletedError, streamNameOf, streamNotFoundResponse } from './messages';
 
+/** What clients asked the fake to read, for tests that prove a read did not happen. */
+export interface ReadCounters {
+  /** Stream reads, by stream name. */
+  streamReads: Map<string, number>;
+  /** Events sent by every read and subscription of `$all`. */
+  allEventsSent: number;
+}
+
 export interface ReadServiceOptions {
   log: FakeLog;
+  counters: ReadCounters;
   fault(): ServiceError | null;
 }
 
@@ -28,11 +37,12 @@ export function readHandler(service: ReadServiceOptions) {
       call.end();
       return;
     }
+    const { counters } = service;
     const run = options.hasStream()
-      ? readStream(service.log, options, call)
+      ? readStream(service.log, options, call, counters)
       : options.hasSubscription()
-        ? subscribeToAll(service.log, options, call)
-        : readAll(service.log, options, call);
+        ? subscribeToAll(service.log, options, call, counters)
+        : readAll(service.log, options, call, counters);
     run.then(
       () => call.end(),
       (error: ServiceError) => call.emit('error', error),
@@ -40,9 +50,15 @@ export function readHandler(service: ReadServiceOptions) {
   };
 }
 
-async function readStream(log: FakeLog, options: ReadReq.Options, call: Call): Promise<void> {
+async function readStream(
+  log: FakeLog,
+  options: ReadReq.Options,
+  call: Call,
+  counters: ReadCounters,
+): Promise<void> {
   const stream = options.getStream();
   const streamName = streamNameOf(stream?.getStreamIdentifier());
+  counters.streamReads.set(streamName, (counters.streamReads.get(streamName) ?? 0) + 1);
   const events = log.readStream(streamName);
   if (events === 'deleted') throw streamDeletedError(streamName);
   if (events === 'missing') {
@@ -73,7 +89,12 @@ function filterOf(options: ReadReq.Options): ServerFilter | null {
   return options.hasFilter() && filter ? serverFilter(filter) : null;
 }
 
-async function readAll(log: FakeLog, options: ReadReq.Options, call: Call): Promise<void> {
+async function readAll(
+  log: FakeLog,
+  options: ReadReq.Options,
+  call: Call,
+  counters: ReadCounters,
+): Promise<void> {
   const all = options.getAll();
   const backwards = options.getReadDirection() === BACKWARDS;
   const filter = filterOf(options);
@@ -90,11 +111,17 @@ async function readAll(log: FakeLog, options: ReadReq.Options, call: Call): Prom
     if (remaining <= 0n) break;
     if (filter && !filter.matches(event)) continue;
     remaining -= 1n;
+    counters.allEventsSent += 1;
     await send(call, eventResponse(event));
   }
 }
 
-async function subscribeToAll(log: FakeLog, options: ReadReq.Options, call: Call): Promise<void> {
+async function subscribeToAll(
+  log: FakeLog,
+  options: ReadReq.Options,
+  call: Call,
+  counters: ReadCounters,
+): Promise<void> {
   const all = options.getAll();
   const filter = filterOf(options);
   const confirmation = new ReadResp.SubscriptionConfirmation();
@@ -133,7 +160,10 @@ async function subscribeToAll(log: FakeLog, options: ReadReq.Options, call: Call
         const event = events[next];
         next += 1;
         considered += 1;
-        if (!filter || filter.matches(event)) await send(call, eventResponse(event));
+        if (!filter || filter.matches(event)) {
+          counters.allEventsSent += 1;
+          await send(call, eventResponse(event));
+        }
         if (filter && considered % filter.checkpointEvery === 0) await send(call, checkpoint(event));
         continue;
       }

@@ -16,7 +16,7 @@ import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { appendHandler, batchAppendHandler } from './append-service';
 import { FakeLog } from './log';
 import { EMPTY, notLeaderError, streamNameOf, unavailableError } from './messages';
-import { readHandler } from './read-service';
+import { readHandler, type ReadCounters } from './read-service';
 
 /** EventStoreDB's default `MaxAppendSize`: 1 MiB. */
 export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
@@ -36,6 +36,7 @@ export interface EsdbFakeOptions {
  */
 export class EsdbFake {
   readonly log = new FakeLog();
+  readonly reads: ReadCounters = { streamReads: new Map(), allEventsSent: 0 };
   private fault: FakeFault = null;
 
   private constructor(
@@ -81,6 +82,7 @@ export class EsdbFake {
   private register(options: EsdbFakeOptions): void {
     const service = {
       log: this.log,
+      counters: this.reads,
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
       fault: () => this.currentFault(),
     };
