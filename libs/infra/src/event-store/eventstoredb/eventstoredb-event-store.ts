@@ -93,9 +93,11 @@ export class EventStoreDbEventStore implements EventStore {
     let fromPosition = toReadPosition(options.from);
     while (events.length < maxCount) {
       let read = 0;
+      // No bigger than asked for (plus the repeated `from`): a short read must not ship a whole page.
+      const pageSize = Math.min(READ_ALL_PAGE_SIZE, maxCount - events.length + 1);
       for await (const { event } of this.client.readAll({
         fromPosition,
-        maxCount: READ_ALL_PAGE_SIZE,
+        maxCount: pageSize,
         direction: FORWARDS,
       })) {
         read += 1;
@@ -107,7 +109,7 @@ export class EventStoreDbEventStore implements EventStore {
         fromPosition = event.position;
         if (events.length < maxCount && matchesFilter(event, filter)) events.push(toRecordedEvent(event));
       }
-      if (read < READ_ALL_PAGE_SIZE) break;
+      if (read < pageSize) break;
     }
     return events;
   }
