@@ -22,6 +22,14 @@ export interface ReadServiceOptions {
 
 type Call = ServerWritableStream<ReadReq, ReadResp>;
 
+/** One read as the handlers below serve it. */
+interface ReadRequest {
+  log: FakeLog;
+  options: ReadReq.Options;
+  call: Call;
+  counters: ReadCounters;
+}
+
 const BACKWARDS = 1;
 
 /** `Streams.Read`: a stream or `$all`, forwards or backwards, or a catch-up-then-live subscription. */
@@ -37,12 +45,12 @@ export function readHandler(service: ReadServiceOptions) {
       call.end();
       return;
     }
-    const { counters } = service;
+    const request = { log: service.log, options, call, counters: service.counters };
     const run = options.hasStream()
-      ? readStream(service.log, options, call, counters)
+      ? readStream(request)
       : options.hasSubscription()
-        ? subscribeToAll(service.log, options, call, counters)
-        : readAll(service.log, options, call, counters);
+        ? subscribeToAll(request)
+        : readAll(request);
     run.then(
       () => call.end(),
       (error: ServiceError) => call.emit('error', error),
@@ -50,12 +58,7 @@ export function readHandler(service: ReadServiceOptions) {
   };
 }
 
-async function readStream(
-  log: FakeLog,
-  options: ReadReq.Options,
-  call: Call,
-  counters: ReadCounters,
-): Promise<void> {
+async function readStream({ log, options, call, counters }: ReadRequest): Promise<void> {
   const stream = options.getStream();
   const streamName = streamNameOf(stream?.getStreamIdentifier());
   counters.streamReads.set(streamName, (counters.streamReads.get(streamName) ?? 0) + 1);
@@ -89,12 +92,7 @@ function filterOf(options: ReadReq.Options): ServerFilter | null {
   return options.hasFilter() && filter ? serverFilter(filter) : null;
 }
 
-async function readAll(
-  log: FakeLog,
-  options: ReadReq.Options,
-  call: Call,
-  counters: ReadCounters,
-): Promise<void> {
+async function readAll({ log, options, call, counters }: ReadRequest): Promise<void> {
   const all = options.getAll();
   const backwards = options.getReadDirection() === BACKWARDS;
   const filter = filterOf(options);
@@ -116,12 +114,7 @@ async function readAll(
   }
 }
 
-async function subscribeToAll(
-  log: FakeLog,
-  options: ReadReq.Options,
-  call: Call,
-  counters: ReadCounters,
-): Promise<void> {
+async function subscribeToAll({ log, options, call, counters }: ReadRequest): Promise<void> {
   const all = options.getAll();
   const filter = filterOf(options);
   const confirmation = new ReadResp.SubscriptionConfirmation();
