@@ -216,6 +216,15 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
         }
       });
 
+      it('never refuses an any append, however many writers race on the same stream', async () => {
+        const stream = `${category()}1`;
+        const results = await Promise.all(
+          Array.from({ length: 24 }, () => store.append(stream, events(1), 'any')),
+        );
+        expect(new Set(results.map((result) => result.nextRevision)).size).toBe(24);
+        expect(await store.readStream(stream)).toHaveLength(24);
+      });
+
       it('keeps appends to different streams independent when they run together', async () => {
         const prefix = category();
         const results = await Promise.allSettled([
