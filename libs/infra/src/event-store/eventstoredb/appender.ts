@@ -83,8 +83,7 @@ export class Appender {
         if (previous) return previous;
         // Truncated or soft-deleted to the end, the stream reads as empty, as the caller saw it: it goes on.
         const hidden = revision === -1n && seen.length === 0 && error.actual >= 0n;
-        if (!hidden || error.actual === revision)
-          throw new WrongExpectedRevisionError(streamName, expected, error.actual);
+        if (!hidden) throw new WrongExpectedRevisionError(streamName, expected, error.actual);
         revision = error.actual;
       }
     }
@@ -124,7 +123,8 @@ export class Appender {
         if (!(error instanceof Conflict)) throw error;
         // Each lost race means another writer made progress, so `any` keeps going until it wins.
         stored = [...stored, ...(await this.read(streamName, current + 1n))];
-        current = error.actual > current ? error.actual : current;
+        const lastRead = stored.at(-1)?.revision ?? -1n;
+        current = [error.actual, lastRead, current].reduce((high, value) => (value > high ? value : high));
         await pause(attempt);
       }
     }

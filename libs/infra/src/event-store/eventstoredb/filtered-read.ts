@@ -20,13 +20,14 @@ export function readAllFiltered(
   const after = options.from;
   return new Promise<RecordedEvent[]>((resolve, reject) => {
     const events: RecordedEvent[] = [];
-    let caughtUp = false;
+    /** The server has looked at everything up to `end` (it caught up, or checkpointed past it). */
+    let seenToEnd = false;
     let settled = false;
     const source = client.subscribeToAll(
       {
         fromPosition: toReadPosition(options.from),
         filter: serverFilter(options.filter, (_subscription, position) => {
-          if (encodeEsdbPosition(position) >= end) finish();
+          if (encodeEsdbPosition(position) >= end) reachedEnd();
         }),
       },
       { highWaterMark: READ_AHEAD },
@@ -40,6 +41,7 @@ export function readAllFiltered(
       source.unsubscribe().then(() => (error ? reject(error) : resolve(events)), reject);
     };
     const drain = (): void => {
+      if (settled) return;
       for (;;) {
         const next = source.read() as AllStreamResolvedEvent | null;
         if (next === null) break;
@@ -51,14 +53,15 @@ export function readAllFiltered(
         if (matchesFilter(event, options.filter)) events.push(toRecordedEvent(event));
         if (events.length >= options.maxCount || position === end) return finish();
       }
-      if (caughtUp) finish();
+      if (seenToEnd) finish();
+    };
+    // Everything before the signal is already buffered: drain it, then stop.
+    const reachedEnd = (): void => {
+      seenToEnd = true;
+      setImmediate(drain);
     };
     source.on('readable', drain);
-    source.on('caughtUp', () => {
-      caughtUp = true;
-      // Everything before the signal is already buffered; what follows it is newer than `end`.
-      setImmediate(drain);
-    });
+    source.on('caughtUp', reachedEnd);
     source.on('error', finish);
     source.on('end', () => finish());
   });
