@@ -180,8 +180,13 @@ describe('EventStoreDB adapter on the fake server', () => {
         const error = await store.append(stream(), events(1), 'any').catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(EventStoreUnavailableError);
         expect(error).toMatchObject({ reason: fault });
-        const read = await store.readStream(stream()).catch((caught: unknown) => caught);
-        expect(read).toBeInstanceOf(EventStoreUnavailableError);
+        const reads = [
+          () => store.readStream(stream()),
+          () => store.readAll(),
+          () => store.readAll({ filter: { eventTypes: ['X'] } }),
+          () => store.headPosition(),
+        ];
+        for (const read of reads) await expect(read()).rejects.toBeInstanceOf(EventStoreUnavailableError);
       }
     });
   });

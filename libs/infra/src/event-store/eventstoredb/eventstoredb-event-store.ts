@@ -23,7 +23,6 @@ import {
   type PositionedRecord,
 } from './event-mapping';
 import { readAllFiltered } from './filtered-read';
-import { matchesFilter } from './filters';
 import { EventStoreDbSubscription } from './subscription';
 
 const READ_ALL_PAGE_SIZE = 1_000;
@@ -78,19 +77,24 @@ export class EventStoreDbEventStore implements EventStore {
     return records.map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     const filter = options.filter;
     if ((filter?.streamPrefixes?.length ?? 0) > 0 || (filter?.eventTypes?.length ?? 0) > 0) {
-      const end = await this.lastLogPosition();
-      if (!end || maxCount === 0) return [];
-      return withReconnects(() =>
-        readAllFiltered(this.client, { from: options.from, filter: filter ?? {}, maxCount, end }),
-      );
+      return withReconnects(async () => {
+        const end = await this.lastLogPosition();
+        if (!end || maxCount === 0) return [];
+        return readAllFiltered(this.client, { from: options.from, filter: filter ?? {}, maxCount, end });
+      });
     }
+    return withReconnects(() => this.readAllPages(options.from, maxCount));
+  }
+
+  /** `$all` page by page, without the server's own events. */
+  private async readAllPages(from: GlobalPosition | undefined, maxCount: number): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    let after: GlobalPosition = options.from ?? START;
-    let fromPosition = toReadPosition(options.from);
+    let after: GlobalPosition = from ?? START;
+    let fromPosition = toReadPosition(from);
     while (events.length < maxCount) {
       let read = 0;
       // No bigger than asked for (plus the repeated `from`): a short read must not ship a whole page.
@@ -107,7 +111,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (position <= after) continue;
         after = position;
         fromPosition = event.position;
-        if (events.length < maxCount && matchesFilter(event, filter)) events.push(toRecordedEvent(event));
+        if (events.length < maxCount && !isSystemEvent(event)) events.push(toRecordedEvent(event));
       }
       if (read < pageSize) break;
     }
@@ -125,7 +129,11 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The newest event that is ours: the log also holds the server's own (`$`) events. */
-  async headPosition(): Promise<GlobalPosition> {
+  headPosition(): Promise<GlobalPosition> {
+    return withReconnects(() => this.findHead());
+  }
+
+  private async findHead(): Promise<GlobalPosition> {
     let fromPosition: ReadPosition = END;
     for (;;) {
       let read = 0;
