@@ -13,6 +13,7 @@ import {
   type RebuildProgress,
 } from '../../apps/projector/src/runtime/rebuild-comparison';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { EsdbFake } from '../support/esdb-fake/server';
 import { waitUntilApplied } from '../support/local-users';
 
 function ed25519Key(comment: string): string {
@@ -66,7 +67,11 @@ function differences(report: ComparisonReport) {
  * The read models are a pure function of the log: after a mixed workload through the real app,
  * every projection replayed from zero into scratch tables equals the live one, table by table.
  */
-describe('replay reproduces every read model', () => {
+describe.each([
+  ['PostgreSQL', false],
+  ['EventStoreDB (fake gRPC server)', true],
+])('replay reproduces every read model on %s', (_, onEventStoreDb) => {
+  let fake: EsdbFake | undefined;
   let t: TestApp;
   let http: App;
   let store: EventStore;
@@ -89,7 +94,8 @@ describe('replay reproduces every read model', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
+    fake = onEventStoreDb ? await EsdbFake.start() : undefined;
+    t = await startTestApp(fake ? { EVENT_STORE: 'eventstoredb', ESDB_URL: fake.connectionString } : {});
     http = t.app.getHttpServer();
     store = t.app.get(EVENT_STORE);
     db = t.app.get(DataSource);
@@ -194,6 +200,7 @@ describe('replay reproduces every read model', () => {
   afterAll(async () => {
     await comparisonDb?.destroy();
     await t?.close();
+    await fake?.stop();
   });
 
   it('rebuilds every projection that declares tables into exactly its live tables', async () => {

@@ -1,7 +1,8 @@
 import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
 import { openDatabase, sessionName } from '@ops/infra/database/data-source';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
+import { EventStoreDbEventStore } from '@ops/infra/event-store/eventstoredb';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import type { Projection } from '@ops/infra/projections/projection';
 import { Client } from 'pg';
@@ -12,6 +13,7 @@ import { CreditLedgerProjection } from '../../../apps/projector/src/projections/
 import { projectionLockKey } from '../../../apps/projector/src/runtime/projection-locks';
 import { ProjectorService } from '../../../apps/projector/src/runtime/projector.service';
 import { eventually } from '../../support/app';
+import { EsdbFake } from '../../support/esdb-fake/server';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
 /** Fails the batches it is told to fail, after the real projection has written its rows. */
@@ -46,24 +48,58 @@ class FlakyProjection implements Projection {
   }
 }
 
-describe('projector runtime', () => {
+/** The log the projector reads: PostgreSQL, or EventStoreDB over gRPC (the fake server). */
+type OpenStore = (databaseUrl: string) => Promise<{
+  store: EventStore;
+  countEvents(db: DataSource): Promise<number>;
+  close(): Promise<void>;
+}>;
+
+const openPostgres: OpenStore = async (databaseUrl) => {
+  const store = new PostgresEventStore(databaseUrl);
+  return {
+    store,
+    countEvents: async (db) => Number((await db.query('SELECT count(*) AS n FROM events'))[0].n),
+    close: () => store.close(),
+  };
+};
+
+const openEventStoreDb: OpenStore = async () => {
+  const fake = await EsdbFake.start();
+  const store = new EventStoreDbEventStore(fake.connectionString);
+  return {
+    store,
+    countEvents: async () => (await store.readAll()).length,
+    close: async () => {
+      await store.close();
+      await fake.stop();
+    },
+  };
+};
+
+describe.each([
+  ['PostgreSQL', openPostgres],
+  ['EventStoreDB (fake gRPC server)', openEventStoreDb],
+])('projector runtime on %s', (_, openStore) => {
   let database: TestDatabase;
   let db: DataSource;
-  let store: PostgresEventStore;
+  let store: EventStore;
+  let closeStore: () => Promise<void>;
+  let countEvents: (db: DataSource) => Promise<number>;
   let runner: CommandRunner;
   const projectors: ProjectorService[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
     db = await openDatabase(database.url);
-    store = new PostgresEventStore(database.url);
+    ({ store, countEvents, close: closeStore } = await openStore(database.url));
     runner = new CommandRunner(store);
   });
   afterEach(async () => {
     await Promise.all(projectors.splice(0).map((projector) => projector.onApplicationShutdown()));
   });
   afterAll(async () => {
-    await store?.close();
+    await closeStore?.();
     await db?.destroy();
     await database?.drop();
   });
@@ -94,8 +130,8 @@ describe('projector runtime', () => {
     );
   }
 
-  async function totalEvents(): Promise<number> {
-    return Number((await db.query('SELECT count(*) AS n FROM events'))[0].n);
+  function totalEvents(): Promise<number> {
+    return countEvents(db);
   }
 
   /** Every read model agrees with the log: each event once, each balance the sum of its ledger. */
@@ -154,7 +190,7 @@ describe('projector runtime', () => {
 
   it('reads the log through one subscription for all its projections', async () => {
     let live = 0;
-    const counting = Object.create(store) as PostgresEventStore;
+    const counting = Object.create(store) as EventStore;
     counting.subscribeAll = (options, onEvents) => {
       const subscription = store.subscribeAll(options, onEvents);
       live++;

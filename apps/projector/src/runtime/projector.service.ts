@@ -10,6 +10,7 @@ import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection'
 import { DataSource } from 'typeorm';
 import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
 import { LogReader } from './log-reader';
+import { PendingEvents } from './pending-events';
 import { projectionLockHolders } from './projection-locks';
 import type { ProjectionStatus, ProjectorStatusSource } from '@ops/infra/projections/projector-status';
 import { ProjectionWorker } from './projection-worker';
@@ -48,6 +49,7 @@ export class ProjectorService
   private readonly startOnBootstrap: boolean;
   private readonly checkpointWatchMs: number;
   private checkpointWatch?: NodeJS.Timeout;
+  private readonly pending: PendingEvents;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -55,6 +57,7 @@ export class ProjectorService
     @Inject(PROJECTIONS) projections: Projection[],
     @Inject(PROJECTOR_OPTIONS) options: ProjectorOptions,
   ) {
+    this.pending = new PendingEvents(store);
     this.startOnBootstrap = options.startOnBootstrap ?? true;
     this.checkpointWatchMs = options.checkpointWatchMs ?? 5_000;
     const retryDelayMs = options.retryDelayMs ?? 1_000;
@@ -114,6 +117,7 @@ export class ProjectorService
   }
 
   async status(): Promise<ProjectionStatus[]> {
+    const head = await this.store.headPosition();
     return Promise.all(
       this.workers.map(async (worker) => {
         // A standby worker's own position is stale: the process that owns the projection moves it.
@@ -121,11 +125,12 @@ export class ProjectorService
           worker.state === 'running'
             ? worker.position
             : await readCheckpoint(this.db, worker.projection.name);
-        const [next] = await this.store.readAll({
-          from: position,
-          filter: worker.projection.filter,
-          maxCount: 1,
-        });
+        const next = await this.pending.next(
+          worker.projection.name,
+          worker.projection.filter,
+          position,
+          head,
+        );
         return {
           name: worker.projection.name,
           state: worker.state,
@@ -163,12 +168,9 @@ export class ProjectorService
   ): Promise<void> {
     const worker = this.workerNamed(name);
     for (;;) {
-      const [pending] = await this.store.readAll({
-        from: await readCheckpoint(this.db, name),
-        filter: worker.projection.filter,
-        maxCount: 1,
-      });
-      if (!pending) return;
+      const head = await this.store.headPosition();
+      const checkpoint = await readCheckpoint(this.db, name);
+      if (!(await this.pending.next(name, worker.projection.filter, checkpoint, head))) return;
       const rows: { events_processed: string }[] = await this.db.query(
         'SELECT events_processed FROM projection_checkpoints WHERE name = $1',
         [name],

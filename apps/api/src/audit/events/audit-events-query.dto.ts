@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { STREAM_CATEGORIES } from '@ops/domain';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { GLOBAL_POSITION_PATTERN } from '@ops/infra/event-store/position';
 import { IsPageSize } from '../../common/pagination';
 import { IsInstant } from './instant';
 
@@ -52,7 +53,7 @@ export class AuditEventsQueryDto {
     description: '`next_cursor` of the previous page, or any event `position`: events strictly after it',
   })
   @IsOptional()
-  @Matches(/^\d{20}:\d{20}$/, { message: 'cursor must be a next_cursor or an event position' })
+  @Matches(GLOBAL_POSITION_PATTERN, { message: 'cursor must be a next_cursor or an event position' })
   cursor?: string;
 
   @ApiPropertyOptional({

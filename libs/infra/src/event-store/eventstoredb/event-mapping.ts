@@ -10,6 +10,12 @@ import { START } from '../event-store';
 import { decodePosition, encodePosition } from '../position';
 
 /**
+ * A record as the client decodes it: `convertGrpcRecord` fills `position` for every record (zeros
+ * where a server older than 22.6 has none), so the optional type is only the client's caution.
+ */
+export type PositionedRecord = EsdbRecordedEvent & { position: Position };
+
+/**
  * Keys we add to EventStoreDB's event metadata. `$correlationId` and `$causationId` are the names the
  * server's own projections (`$by_correlation_id`) read; `$schemaVersion` has no native slot.
  */
@@ -33,52 +39,55 @@ export function isSystemEvent(event: EsdbRecordedEvent): boolean {
 }
 
 export function encodeEsdbPosition(position: Position): GlobalPosition {
-  return encodePosition(position.commit, position.prepare);
+  return encodePosition(position.commit, position.prepare, 'eventstoredb');
 }
 
+/** Refuses a position another adapter made (`ForeignPositionError`): it would skip or repeat events. */
 export function toReadPosition(position: GlobalPosition | undefined): ReadPosition {
   if (position === undefined || position === START) return ESDB_START;
-  const { major, minor } = decodePosition(position);
+  const { major, minor } = decodePosition(position, 'eventstoredb');
   return { commit: major, prepare: minor };
 }
 
-/** Stream reads carry positions from EventStoreDB 22.6 on; older servers are not supported. */
-export function positionOf(event: EsdbRecordedEvent): GlobalPosition {
-  if (event.position === undefined) {
-    throw new Error(`EventStoreDB returned event ${event.id} without a position (server older than 22.6?)`);
-  }
-  return encodeEsdbPosition(event.position);
-}
-
-export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
+export function toRecordedEvent(event: PositionedRecord): RecordedEvent {
   const {
     [SCHEMA_VERSION]: schemaVersion,
     [CORRELATION_ID]: _correlationId,
     [CAUSATION_ID]: _causationId,
     ...metadata
-  } = asObject(event.metadata, `metadata of event ${event.id}`);
+  } = asObject(event.metadata);
   return {
     id: event.id,
     type: event.type,
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
-    data: asObject(event.data, `data of event ${event.id}`),
+    data: asObject(event.data),
     metadata: metadata as EventMetadata,
     streamName: event.streamId,
     revision: event.revision,
-    position: positionOf(event),
+    position: encodeEsdbPosition(event.position),
     recordedAt: event.created,
   };
 }
 
-/** Our events are JSON objects; an event written by another client as bytes may still hold JSON. */
-function asObject(value: unknown, what: string): Record<string, unknown> {
+/**
+ * Our events are JSON objects, but another client may write anything. Whatever it is, it is handed
+ * over rather than thrown on, so one foreign event cannot stop a subscription for good: JSON that is
+ * not an object arrives as `{ $value }`, bytes that are not JSON as `{ $bytes }` (base64).
+ */
+function asObject(value: unknown): Record<string, unknown> {
   const parsed: unknown = value instanceof Uint8Array ? parseBytes(value) : value;
   if (parsed === undefined || parsed === null) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new Error(`The ${what} is not a JSON object`);
-  return parsed as Record<string, unknown>;
+  if (typeof parsed === 'object' && !Array.isArray(parsed) && !(parsed instanceof Uint8Array))
+    return parsed as Record<string, unknown>;
+  if (parsed instanceof Uint8Array) return { $bytes: Buffer.from(parsed).toString('base64') };
+  return { $value: parsed };
 }
 
 function parseBytes(bytes: Uint8Array): unknown {
-  return bytes.length === 0 ? undefined : JSON.parse(Buffer.from(bytes).toString('utf8'));
+  if (bytes.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return bytes;
+  }
 }

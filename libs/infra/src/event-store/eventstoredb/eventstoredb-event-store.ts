@@ -1,14 +1,5 @@
-import type { ReadPosition, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  NO_STREAM,
-  START as ESDB_START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@eventstore/db-client';
+import type { Position, ReadPosition } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, StreamNotFoundError } from '@eventstore/db-client';
 import type {
   AppendResult,
   BatchHandler,
@@ -24,48 +15,50 @@ import type {
 } from '../event-store';
 import {
   START,
-  WrongExpectedRevisionError,
   appendOneByOne,
   assertValidAppend,
   assertValidAppendMany,
   assertValidBatchSize,
 } from '../event-store';
+import { Appender, DEFAULT_MAX_APPEND_BYTES } from './appender';
+import { withReconnects } from './client-errors';
 import {
   encodeEsdbPosition,
   isSystemEvent,
-  positionOf,
-  toEventData,
   toReadPosition,
   toRecordedEvent,
+  type PositionedRecord,
 } from './event-mapping';
-import { matchesFilter } from './filters';
-import { findPreviousAppend } from './previous-append';
+import { readAllFiltered } from './filtered-read';
 import { EventStoreDbSubscription } from './subscription';
 
 const READ_ALL_PAGE_SIZE = 1_000;
 const HEAD_PAGE_SIZE = 100;
-/**
- * Each lost race means another writer appended to the stream, so retrying makes progress; the bound
- * only keeps a stream the server never lets us write to (tombstoned, say) from looping forever.
- */
-const MAX_APPEND_ATTEMPTS = 50;
+
+export interface EventStoreDbOptions {
+  /** Appends larger than this go as several runs; keep it under the server's `MaxAppendSize`. */
+  maxAppendBytes?: number;
+}
 
 /**
- * The event store on EventStoreDB, through the official gRPC client. Takes a connection string
- * (`esdb://host:2113?tls=false`); `close()` disposes of the client.
- *
- * Every append first reads the stream: EventStoreDB's own idempotency only covers a retry sent with
- * the same expected revision, while the port promises that any retry of the same ids is a no-op and
- * that reusing some ids is an error. The write then expects exactly the revision that was read, so a
- * concurrent writer makes it fail and decide again rather than slip in between.
+ * The event store on EventStoreDB (22.6 and later; 24.10 is the version the fake models), through the
+ * official gRPC client. Takes a connection string (`esdb://host:2113?tls=false`); `close()` waits for
+ * the appends in flight, stops the subscriptions and disposes of the client.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
+  private readonly appender: Appender;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly appendsInFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, options: EventStoreDbOptions = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+    this.appender = new Appender(
+      this.client,
+      (streamName, fromRevision, maxCount) => this.readRecords(streamName, fromRevision, maxCount),
+      options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES,
+    );
   }
 
   /** Not atomic: the 6.x client has no multi-stream append (KurrentDB 25.1+ has one). */
@@ -74,34 +67,18 @@ export class EventStoreDbEventStore implements EventStore {
     return appendOneByOne(this, appends);
   }
 
-  async append(
-    streamName: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
-    assertValidAppend(streamName, events, expected);
-    let lastConflict: WrongExpectedVersionError | null = null;
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
-      const stored = await this.readRecords(streamName, ESDB_START, undefined);
-      const previous = findPreviousAppend(streamName, stored, events);
-      if (previous) return previous;
-      const current = stored.at(-1)?.revision ?? -1n;
-      if (!satisfies(expected, current)) throw new WrongExpectedRevisionError(streamName, expected, current);
-      try {
-        const written = await this.client.appendToStream(streamName, events.map(toEventData), {
-          expectedRevision: current === -1n ? NO_STREAM : current,
-        });
-        return {
-          nextRevision: written.nextExpectedRevision,
-          position: await this.positionAt(streamName, written.nextExpectedRevision),
-        };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        lastConflict = error;
-      }
+  append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closing) return Promise.reject(new Error('The event store is closed'));
+    try {
+      assertValidAppend(streamName, events, expected);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const actual = lastConflict?.actualVersion;
-    throw new WrongExpectedRevisionError(streamName, expected, typeof actual === 'bigint' ? actual : -1n);
+    const appending = this.appender.append(streamName, events, expected);
+    this.appendsInFlight.add(appending);
+    const forget = (): void => void this.appendsInFlight.delete(appending);
+    appending.then(forget, forget);
+    return appending;
   }
 
   async readStream(
@@ -109,20 +86,35 @@ export class EventStoreDbEventStore implements EventStore {
     options: { fromRevision?: bigint; maxCount?: number } = {},
   ): Promise<RecordedEvent[]> {
     if (options.maxCount === 0) return [];
-    const records = await this.readRecords(streamName, options.fromRevision ?? ESDB_START, options.maxCount);
+    const records = await this.readRecords(streamName, options.fromRevision ?? 0n, options.maxCount);
     return records.map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const filter = options.filter;
+    if ((filter?.streamPrefixes?.length ?? 0) > 0 || (filter?.eventTypes?.length ?? 0) > 0) {
+      return withReconnects(async () => {
+        const end = await this.lastLogPosition();
+        if (!end || maxCount === 0) return [];
+        return readAllFiltered(this.client, { from: options.from, filter: filter ?? {}, maxCount, end });
+      });
+    }
+    return withReconnects(() => this.readAllPages(options.from, maxCount));
+  }
+
+  /** `$all` page by page, without the server's own events. */
+  private async readAllPages(from: GlobalPosition | undefined, maxCount: number): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    let after: GlobalPosition = options.from ?? START;
-    let fromPosition = toReadPosition(options.from);
+    let after: GlobalPosition = from ?? START;
+    let fromPosition = toReadPosition(from);
     while (events.length < maxCount) {
       let read = 0;
+      // No bigger than asked for (plus the repeated `from`): a short read must not ship a whole page.
+      const pageSize = Math.min(READ_ALL_PAGE_SIZE, maxCount - events.length + 1);
       for await (const { event } of this.client.readAll({
         fromPosition,
-        maxCount: READ_ALL_PAGE_SIZE,
+        maxCount: pageSize,
         direction: FORWARDS,
       })) {
         read += 1;
@@ -132,10 +124,9 @@ export class EventStoreDbEventStore implements EventStore {
         if (position <= after) continue;
         after = position;
         fromPosition = event.position;
-        if (events.length < maxCount && matchesFilter(event, options.filter))
-          events.push(toRecordedEvent(event));
+        if (events.length < maxCount && !isSystemEvent(event)) events.push(toRecordedEvent(event));
       }
-      if (read < READ_ALL_PAGE_SIZE) break;
+      if (read < pageSize) break;
     }
     return events;
   }
@@ -143,6 +134,7 @@ export class EventStoreDbEventStore implements EventStore {
   subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription {
     if (this.closing) throw new Error('The event store is closed');
     assertValidBatchSize(options.maxBatchSize);
+    toReadPosition(options.from);
     const subscription = new EventStoreDbSubscription(this.client, options, onEvents);
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
@@ -150,20 +142,27 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The newest event that is ours: the log also holds the server's own (`$`) events. */
-  async headPosition(): Promise<GlobalPosition> {
+  headPosition(): Promise<GlobalPosition> {
+    return withReconnects(() => this.findHead());
+  }
+
+  private async findHead(): Promise<GlobalPosition> {
     let fromPosition: ReadPosition = END;
     for (;;) {
       let read = 0;
+      let head: GlobalPosition | null = null;
+      // Each page is read to its end: a read abandoned midway would keep the client from disposing.
       for await (const { event } of this.client.readAll({
         fromPosition,
         maxCount: HEAD_PAGE_SIZE,
         direction: BACKWARDS,
       })) {
         read += 1;
-        if (!event) continue;
-        if (!isSystemEvent(event)) return encodeEsdbPosition(event.position);
+        if (!event || head !== null) continue;
+        if (!isSystemEvent(event)) head = encodeEsdbPosition(event.position);
         fromPosition = event.position;
       }
+      if (head !== null) return head;
       if (read < HEAD_PAGE_SIZE) return START;
     }
   }
@@ -174,42 +173,45 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async shutDown(): Promise<void> {
+    // An append the caller is waiting for must finish (and be answered) before the client goes.
+    await Promise.allSettled([...this.appendsInFlight]);
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
   }
 
-  private async readRecords(
+  /** The last position of the whole log, the server's own events included (null when it is empty). */
+  private async lastLogPosition(): Promise<Position | null> {
+    let last: Position | null = null;
+    // Read to the end rather than return from inside the loop: an abandoned read never lets the client dispose.
+    for await (const { event } of this.client.readAll({
+      fromPosition: END,
+      maxCount: 1,
+      direction: BACKWARDS,
+    }))
+      last ??= event?.position ?? null;
+    return last;
+  }
+
+  private readRecords(
     streamName: string,
-    fromRevision: bigint | typeof ESDB_START,
+    fromRevision: bigint,
     maxCount: number | undefined,
-  ): Promise<EsdbRecordedEvent[]> {
-    const records: EsdbRecordedEvent[] = [];
-    try {
-      for await (const { event } of this.client.readStream(streamName, {
-        fromRevision,
-        maxCount,
-        direction: FORWARDS,
-      })) {
-        if (event) records.push(event);
+  ): Promise<PositionedRecord[]> {
+    return withReconnects(async () => {
+      const records: PositionedRecord[] = [];
+      try {
+        for await (const { event } of this.client.readStream(streamName, {
+          fromRevision,
+          maxCount,
+          direction: FORWARDS,
+        })) {
+          if (event) records.push(event as PositionedRecord);
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
       }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-    return records;
+      return records;
+    });
   }
-
-  /** The append reply's position is the first event's; the port answers with the last one's. */
-  private async positionAt(streamName: string, revision: bigint): Promise<GlobalPosition> {
-    const [last] = await this.readRecords(streamName, revision, 1);
-    if (!last) throw new Error(`Stream ${streamName}: event ${revision} vanished right after it was written`);
-    return positionOf(last);
-  }
-}
-
-function satisfies(expected: ExpectedRevision, current: bigint): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current === -1n;
-  if (expected === 'stream_exists') return current !== -1n;
-  return expected === current;
 }

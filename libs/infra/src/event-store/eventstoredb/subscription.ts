@@ -11,6 +11,7 @@ import type {
   Subscription,
 } from '../event-store';
 import { START } from '../event-store';
+import { toPortError } from './client-errors';
 import { encodeEsdbPosition, toReadPosition, toRecordedEvent } from './event-mapping';
 import { matchesFilter, serverFilter } from './filters';
 
@@ -47,12 +48,14 @@ export class EventStoreDbSubscription implements Subscription {
     options: SubscribeOptions,
     onEvents: BatchHandler,
   ): Promise<void> {
-    const source = client.subscribeToAll({
-      fromPosition: toReadPosition(options.from),
-      filter: serverFilter(options.filter),
-    });
+    const limit = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    // The client's stream holds 16 objects unless told otherwise, which would cap a batch near 31.
+    const source = client.subscribeToAll(
+      { fromPosition: toReadPosition(options.from), filter: serverFilter(options.filter) },
+      { highWaterMark: limit },
+    );
     source.on('error', (error: Error) => {
-      this.failure ??= error;
+      this.failure ??= toPortError(error);
       this.signal();
     });
     source.on('end', () => {
@@ -60,7 +63,6 @@ export class EventStoreDbSubscription implements Subscription {
       this.signal();
     });
     source.on('readable', () => this.signal());
-    const limit = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     let last: GlobalPosition = options.from ?? START;
     try {
       while (!this.stopping) {
