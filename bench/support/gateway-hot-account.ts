@@ -113,7 +113,18 @@ export async function runHotAccount(
     const granted = await eventSum('CreditsGranted');
     const debited = await eventSum('CreditsDebited');
     const held = await eventSum('CreditsReserved');
-    const released = await eventSum('CreditsReleased');
+    // A debit that settles an open hold ends it too (its releasedMicros), without a CreditsReleased.
+    const released =
+      (await eventSum('CreditsReleased')) +
+      sumOf(
+        (
+          await db.query<{ amount: string | null }>(
+            `SELECT sum((data->>'releasedMicros')::bigint)::text AS amount FROM events
+              WHERE stream_name = $1 AND type = 'CreditsDebited'`,
+            [stream],
+          )
+        ).rows,
+      );
     const completed = (
       await db.query<{ n: string; cost: string }>(
         `SELECT count(*)::text AS n, coalesce(sum((data->>'costMicros')::bigint), 0)::text AS cost

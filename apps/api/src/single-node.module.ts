@@ -12,7 +12,7 @@ export class SingleNodeModule {
     const agent = config.HOST_COMMAND_TRANSPORT === 'in-process' ? [InProcessHostAgentModule] : [];
     return {
       module: SingleNodeModule,
-      imports: [PlatformModule.forRoot(config), ApiModule, ProjectorModule, ...agent],
+      imports: [PlatformModule.forRoot(config, { soleProcess: true }), ApiModule, ProjectorModule, ...agent],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import type { EventStoreDeployment } from './event-store/create-event-store';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './http/logging/logging.module';
@@ -14,7 +15,10 @@ import { MetricsModule } from './http/metrics/metrics.module';
  */
 @Module({})
 export class PlatformModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    deployment: EventStoreDeployment = { soleProcess: false },
+  ): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -23,7 +27,7 @@ export class PlatformModule {
         MetricsModule,
         CryptoModule,
         DatabaseModule,
-        EventStoreModule,
+        EventStoreModule.forRoot(deployment),
         HealthModule,
       ],
       exports: [DatabaseModule],

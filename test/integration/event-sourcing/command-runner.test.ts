@@ -4,12 +4,17 @@ import {
   creditAccountStream,
   CreditRefusal,
   fold,
+  LLM_REQUEST_SCHEMA_VERSIONS,
+  llmRequestDecider,
+  llmRequestStream,
   type CreditAccountEvent,
+  type LlmRequestCommand,
 } from '@ops/domain';
 import { openDatabase } from '@ops/infra/database/data-source';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import { decodePosition } from '@ops/infra/event-store/position';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../support/postgres';
 
@@ -88,7 +93,45 @@ describe('CommandRunner against PostgreSQL', () => {
     expect(await stores[0].readStream(creditAccountStream('refused'))).toEqual([]);
   });
 
-  const reserve = (runner: CommandRunner, userId: string, id: string, amount: bigint) =>
+  /** The request's record, as the gateway stores it with a credit command. */
+  const record = (requestId: string, command: LlmRequestCommand, newStream: boolean) => ({
+    streamName: llmRequestStream(requestId),
+    decider: llmRequestDecider,
+    command,
+    context: context(),
+    schemaVersions: LLM_REQUEST_SCHEMA_VERSIONS,
+    newStream,
+  });
+  const routing = (requestId: string, newStream = true) =>
+    record(
+      requestId,
+      {
+        type: 'RecordRouting',
+        routed: {
+          requestId,
+          userId: 'u',
+          apiKeyId: null,
+          requestedModel: 'auto',
+          powerLevel: 'eco',
+          task: 'chat',
+          privacy: false,
+          tier: 'free',
+          streamed: false,
+          candidates: [],
+          reservationId: requestId,
+          reservedMicros: '1',
+        },
+      },
+      newStream,
+    );
+
+  const reserve = (
+    runner: CommandRunner,
+    userId: string,
+    id: string,
+    amount: bigint,
+    alongside?: ReturnType<typeof routing>,
+  ) =>
     runner.run({
       streamName: creditAccountStream(userId),
       decider: creditAccountDecider,
@@ -103,6 +146,7 @@ describe('CommandRunner against PostgreSQL', () => {
       },
       context: context(),
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+      alongside,
     });
 
   it('never holds more than the balance when two processes reserve concurrently on one account', async () => {
@@ -136,6 +180,64 @@ describe('CommandRunner against PostgreSQL', () => {
     await grant(first, 'late-grant', 50n);
     await expect(reserve(second, 'late-grant', 'after-grant', 50n)).resolves.toMatchObject({
       replayed: false,
+    });
+  });
+
+  describe("a command carrying another stream's command (alongside)", () => {
+    it('stores both in one transaction, and 200 concurrent holds with their routings in few appends', async () => {
+      const runner = processRunner();
+      await grant(runner, 'along', 150n);
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, (_, index) =>
+          reserve(runner, 'along', `along-${index}`, 1n, routing(`along-${index}`)),
+        ),
+      );
+      const served = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
+      expect(served).toHaveLength(150);
+      const routed = await Promise.all(
+        results.map((_, index) => stores[0].readStream(llmRequestStream(`along-${index}`))),
+      );
+      // Exactly the requests whose hold was stored have their routing, and in the hold's transaction.
+      expect(routed.flatMap((events, index) => (events.length > 0 ? [index] : []))).toEqual(served);
+      const holds = await stores[0].readStream(creditAccountStream('along'));
+      const transactionOf = (position: string) => decodePosition(position).major;
+      const holdTransactions = new Set(holds.slice(1).map((event) => transactionOf(event.position)));
+      for (const index of served) {
+        expect(holdTransactions.has(transactionOf(routed[index][0].position))).toBe(true);
+      }
+      expect(holdTransactions.size).toBeLessThan(50);
+    });
+
+    it('stores neither when the other stream refuses its command', async () => {
+      const runner = processRunner();
+      await grant(runner, 'along-refused', 10n);
+      const completionFirst = record(
+        'never-routed',
+        {
+          type: 'RecordCompletion',
+          completed: {} as never,
+        },
+        true,
+      );
+      await expect(reserve(runner, 'along-refused', 'h-1', 1n, completionFirst)).rejects.toThrow(
+        /a new request cannot complete/,
+      );
+      expect(await stores[0].readStream(creditAccountStream('along-refused'))).toHaveLength(1);
+      expect(await stores[0].readStream(llmRequestStream('never-routed'))).toEqual([]);
+    });
+
+    it('stores neither when the other stream is not where it was expected, and fails the hold', async () => {
+      const runner = processRunner();
+      await grant(runner, 'along-conflict', 10n);
+      await reserve(runner, 'along-conflict', 'taken', 1n, routing('taken'));
+      // Another process made the same request stream meanwhile: this one believes it new.
+      await expect(reserve(processRunner(), 'along-conflict', 'again', 1n, routing('taken'))).rejects.toThrow(
+        /expected revision no_stream/,
+      );
+      expect(await stores[0].readStream(creditAccountStream('along-conflict'))).toHaveLength(2);
+      expect(await stores[0].readStream(llmRequestStream('taken'))).toHaveLength(1);
+      // The account's next command is decided afresh and goes through.
+      await expect(reserve(runner, 'along-conflict', 'next', 1n, routing('next'))).resolves.toBeDefined();
     });
   });
 });

@@ -11,6 +11,8 @@ export interface EventStoreHarness {
   appendInLongTransaction?: (streamName: string, events: NewEvent[], holdMs: number) => Promise<void>;
   /** The store chains each stream's events by hash (tamper evidence), so every event has `integrity`. */
   chainsHashes?: boolean;
+  /** `appendMany` stores all of its streams or none (PostgreSQL); otherwise one after another. */
+  atomicAppendMany?: boolean;
   close(): Promise<void>;
 }
 
@@ -225,6 +227,82 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
         expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
         expect(await store.readStream(`${prefix}b`)).toEqual([]);
         expect(await store.readStream(`${prefix}c`)).toHaveLength(2);
+      });
+    });
+
+    describe('appendMany', () => {
+      it('stores every stream, with results in the order given', async () => {
+        const prefix = category();
+        const existing = await store.append(`${prefix}b`, events(2), 'no_stream');
+        const results = await store.appendMany([
+          { streamName: `${prefix}a`, events: events(1), expected: 'no_stream' },
+          { streamName: `${prefix}b`, events: events(3), expected: existing.nextRevision },
+        ]);
+        expect(results.map((result) => result.nextRevision)).toEqual([0n, 4n]);
+        expect(results[0].position < results[1].position).toBe(true);
+        expect(await store.readStream(`${prefix}a`)).toHaveLength(1);
+        expect(await store.readStream(`${prefix}b`)).toHaveLength(5);
+      });
+
+      it('answers a retried multi-stream append with the first results and appends nothing', async () => {
+        const prefix = category();
+        const appends = [
+          { streamName: `${prefix}a`, events: events(2), expected: 'no_stream' as const },
+          { streamName: `${prefix}b`, events: events(1), expected: 'no_stream' as const },
+        ];
+        const first = await store.appendMany(appends);
+        expect(await store.appendMany(appends)).toEqual(first);
+        expect(await store.readStream(`${prefix}a`)).toHaveLength(2);
+      });
+
+      it('refuses a stream named twice, or one event id in two streams, before storing anything', async () => {
+        const prefix = category();
+        const shared = events(1);
+        await expect(
+          store.appendMany([
+            { streamName: `${prefix}a`, events: events(1), expected: 'any' },
+            { streamName: `${prefix}a`, events: events(1), expected: 'any' },
+          ]),
+        ).rejects.toThrow(RangeError);
+        await expect(
+          store.appendMany([
+            { streamName: `${prefix}a`, events: shared, expected: 'any' },
+            { streamName: `${prefix}b`, events: shared, expected: 'any' },
+          ]),
+        ).rejects.toThrow(DuplicateEventIdError);
+        expect(await store.readStream(`${prefix}a`)).toEqual([]);
+      });
+
+      it('fails on a wrong expected revision, naming the stream; atomic stores keep none of it', async () => {
+        const prefix = category();
+        const error = await store
+          .appendMany([
+            { streamName: `${prefix}a`, events: events(1), expected: 'no_stream' },
+            { streamName: `${prefix}b`, events: events(1), expected: 3n },
+          ])
+          .catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ streamName: `${prefix}b`, expected: 3n, actual: -1n });
+        expect(await store.readStream(`${prefix}a`)).toHaveLength(harness.atomicAppendMany ? 0 : 1);
+        expect(await store.readStream(`${prefix}b`)).toEqual([]);
+      });
+
+      it('keeps a failing multi-stream append from failing the appends committed beside it', async () => {
+        const prefix = category();
+        const results = await Promise.allSettled([
+          store.append(`${prefix}x`, events(1), 'no_stream'),
+          store.appendMany([
+            { streamName: `${prefix}y`, events: events(1), expected: 'no_stream' },
+            { streamName: `${prefix}z`, events: events(1), expected: 7n },
+          ]),
+          store.appendMany([
+            { streamName: `${prefix}v`, events: events(1), expected: 'no_stream' },
+            { streamName: `${prefix}w`, events: events(2), expected: 'any' },
+          ]),
+        ]);
+        expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await store.readStream(`${prefix}x`)).toHaveLength(1);
+        expect(await store.readStream(`${prefix}w`)).toHaveLength(2);
       });
     });
 

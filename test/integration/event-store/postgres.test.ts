@@ -61,6 +61,7 @@ describe('PostgreSQL event store', () => {
       appendInLongTransaction: (streamName, batch, holdMs) =>
         appendInLongTransaction(database.url, streamName, batch, holdMs),
       chainsHashes: true,
+      atomicAppendMany: true,
       close: () => store.close(),
     };
   });
@@ -138,6 +139,40 @@ describe('PostgreSQL event store', () => {
         await other.end();
         await subscription.stop();
         await idle.close();
+      }
+    });
+
+    it('sends no NOTIFY when it is the only process reading the log, and still wakes its own readers', async () => {
+      const sole = new PostgresEventStore(database.url, {
+        notifyOtherProcesses: false,
+        idlePollIntervalMs: 60_000,
+      });
+      const shared = new PostgresEventStore(database.url);
+      const listener = new Client({ connectionString: database.url });
+      await listener.connect();
+      let notified = 0;
+      listener.on('notification', () => (notified += 1));
+      await listener.query('LISTEN event_store');
+      const stream = `sole-${Date.now()}`;
+      const received: RecordedEvent[] = [];
+      const subscription = sole.subscribeAll(
+        { from: START, filter: { streamPrefixes: [stream] } },
+        async (batch) => {
+          received.push(...batch);
+        },
+      );
+      try {
+        await sleep(200);
+        await sole.append(stream, events(3), 'no_stream');
+        await eventually(() => received.length === 3, 'its own reader to get the events');
+        await sleep(300);
+        expect(notified).toBe(0);
+        await shared.append(`${stream}-shared`, events(1), 'no_stream');
+        await eventually(() => notified > 0, 'the NOTIFY of a store that shares the log');
+      } finally {
+        await subscription.stop();
+        await listener.end();
+        await Promise.all([sole.close(), shared.close()]);
       }
     });
 

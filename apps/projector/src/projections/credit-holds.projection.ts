@@ -5,21 +5,28 @@ import type { Projection } from '@ops/infra/projections/projection';
 import { CREDIT_HOLDS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
-/** Open holds: inserted when reserved, deleted when released, so only the open ones remain. */
+/**
+ * Open holds: inserted when reserved, deleted when released (by a release, or by the debit that
+ * settles the hold and ends it), so only the open ones remain.
+ */
 @Injectable()
 export class CreditHoldsProjection implements Projection {
   readonly name = CREDIT_HOLDS_PROJECTION;
   readonly tables = [{ name: 'credit_holds' }];
   readonly filter = {
     streamPrefixes: [CREDIT_ACCOUNT_CATEGORY],
-    eventTypes: ['CreditsReserved', 'CreditsReleased'],
+    eventTypes: ['CreditsReserved', 'CreditsReleased', 'CreditsDebited'],
   };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const reserved = events.filter((event) => event.type === 'CreditsReserved');
     const released = new Set(
       events
-        .filter((event) => event.type === 'CreditsReleased')
+        .filter(
+          (event) =>
+            event.type === 'CreditsReleased' ||
+            (event.type === 'CreditsDebited' && event.data.releasedMicros !== undefined),
+        )
         .map((event) => String(event.data.reservationId)),
     );
     // A hold reserved and released within one batch never needs a row.

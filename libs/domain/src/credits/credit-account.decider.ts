@@ -296,13 +296,16 @@ function decideSettle(command: SettleReservation, state: CreditAccountState): Cr
   const reservation = state.reservations.get(reservationId);
   if (reservation) {
     const base = { userId, reservationId, requestId: reservation.requestId };
-    const release: CreditsReleased = {
-      type: 'CreditsReleased',
-      data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
-    };
-    if (costMicros === 0n) return [release];
+    if (costMicros === 0n) {
+      const release: CreditsReleased = {
+        type: 'CreditsReleased',
+        data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
+      };
+      return [release];
+    }
     const overdraft = costMicros > reservation.amountMicros ? costMicros - reservation.amountMicros : 0n;
-    return [debit(base, costMicros, overdraft, reservation.period), release];
+    // One event both charges and ends the hold: half the rows per request of a debit and a release.
+    return [debit(base, costMicros, overdraft, reservation.period, reservation.amountMicros)];
   }
   const ended = state.endedHolds.get(reservationId);
   if (!ended || costMicros === 0n) return [];
@@ -314,6 +317,7 @@ function debit(
   costMicros: Micros,
   overdraftMicros: Micros,
   period: string,
+  releasedMicros?: Micros,
 ): CreditAccountEvent {
   return {
     type: 'CreditsDebited',
@@ -322,6 +326,7 @@ function debit(
       amountMicros: formatMicros(costMicros),
       period,
       overdraftMicros: formatMicros(overdraftMicros),
+      ...(releasedMicros === undefined ? {} : { releasedMicros: formatMicros(releasedMicros) }),
     },
   };
 }

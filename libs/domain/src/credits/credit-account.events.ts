@@ -50,7 +50,9 @@ export type CreditsReserved = DomainEvent<
 /**
  * The real cost of a settled request, always the whole of it. `overdraftMicros` (schema 2) is the part
  * no open hold covered: the cost beyond the hold, or all of it when the hold had already ended. That
- * part may take the balance below zero. Paired with the release of the hold when it was still open.
+ * part may take the balance below zero. `releasedMicros` (schema 3) is the open hold this debit also
+ * ends, all of it; a debit without it (schema 1-2, or a hold that had already ended) was followed by
+ * a `CreditsReleased` (reason `settled`) when the hold was open.
  */
 export type CreditsDebited = DomainEvent<
   'CreditsDebited',
@@ -61,6 +63,7 @@ export type CreditsDebited = DomainEvent<
     amountMicros: string;
     period: string;
     overdraftMicros?: string;
+    releasedMicros?: string;
   }
 >;
 
@@ -106,7 +109,7 @@ export const CREDIT_ACCOUNT_SCHEMA_VERSIONS: Record<CreditAccountEvent['type'], 
   CreditsPurchased: 2,
   CreditsRevoked: 2,
   CreditsReserved: 1,
-  CreditsDebited: 2,
+  CreditsDebited: 3,
   CreditsReleased: 1,
   AccountPlanChanged: 1,
 };

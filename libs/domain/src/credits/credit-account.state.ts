@@ -185,10 +185,17 @@ export function evolveCreditAccount(
       const amountMicros = BigInt(event.data.amountMicros);
       const spentByPeriod = new Map(state.spentByPeriod);
       spentByPeriod.set(event.data.period, spentInPeriod(state, event.data.period) + amountMicros);
+      const releasedMicros = BigInt(event.data.releasedMicros ?? '0');
       return {
         ...state,
         balanceMicros: state.balanceMicros - amountMicros,
         spentByPeriod,
+        ...(event.data.releasedMicros === undefined
+          ? {}
+          : {
+              reservedMicros: state.reservedMicros - releasedMicros,
+              reservations: withReservation(state.reservations, event.data.reservationId, undefined),
+            }),
         endedHolds: withEndedHold(state.endedHolds, event.data.reservationId, undefined),
         lastDebit: {
           reservationId: event.data.reservationId,

@@ -83,17 +83,31 @@ describe('credit reservations', () => {
     expect(refusedReason(creditAccountDecider.initialState, reserve('r1', 1n))).toBe('insufficient_credits');
   });
 
-  it('settles the real cost and releases the whole hold', () => {
+  it('settles the real cost and releases the whole hold, in one event', () => {
     const { state, events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 250n)]);
-    expect(
-      events.slice(2).map((event) => [event.type, (event.data as { amountMicros: string }).amountMicros]),
-    ).toEqual([
-      ['CreditsDebited', '250'],
-      ['CreditsReleased', '600'],
+    expect(events.slice(2)).toEqual([
+      {
+        type: 'CreditsDebited',
+        data: expect.objectContaining({ amountMicros: '250', overdraftMicros: '0', releasedMicros: '600' }),
+      },
     ]);
     expect(state.balanceMicros).toBe(750n);
     expect(state.reservedMicros).toBe(0n);
     expect(state.spentByPeriod.get('2026-11')).toBe(250n);
+  });
+
+  it('reads a settlement stored before schema 3 (a debit, then a release) as the same state', () => {
+    const before = run([grant(1_000n), reserve('r1', 600n)]);
+    const base = { userId: 'alice', reservationId: 'r1', requestId: 'req-r1' };
+    const older: CreditAccountEvent[] = [
+      {
+        type: 'CreditsDebited',
+        data: { ...base, amountMicros: '250', period: '2026-11', overdraftMicros: '0' },
+      },
+      { type: 'CreditsReleased', data: { ...base, amountMicros: '600', reason: 'settled' } },
+    ];
+    const now = run([settle('r1', 250n)], before.state);
+    expect(older.reduce(creditAccountDecider.evolve, before.state)).toEqual(now.state);
   });
 
   it('charges the whole cost beyond the hold, recording the excess as an overdraft', () => {
@@ -107,6 +121,7 @@ describe('credit reservations', () => {
         amountMicros: '1500',
         period: '2026-11',
         overdraftMicros: '900',
+        releasedMicros: '600',
       },
     });
     expect(state.balanceMicros).toBe(-500n);

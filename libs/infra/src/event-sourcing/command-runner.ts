@@ -44,6 +44,13 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
    * state without reading; should the stream exist after all, the append fails and it is read.
    */
   newStream?: boolean;
+  /**
+   * A command on another stream whose events are stored together with this one's, in one atomic
+   * append where the store has them (`EventStore.appendMany`): a credit hold with the request's
+   * routing, say. It is decided after this command, and dropped with it if this one is refused; a
+   * refusal of its own refuses both. Not for commands with an idempotency key.
+   */
+  alongside?: RunCommand<{ type: string }, DomainEvent, unknown>;
 }
 
 /** The events an earlier attempt with the same idempotency key stored, in order (none without a key). */
@@ -93,6 +100,7 @@ export class CommandRunner {
     request: RunCommand<Command, Event, State>,
   ): Promise<CommandOutcome<State>> {
     if (!request.context.idempotencyKey) return this.batcher.submit(request);
+    if (request.alongside) throw new TypeError('A command with an idempotency key cannot carry another');
     return this.perStream.run(request.streamName, () => {
       // The keyed path writes behind the cache's back; the next cached command starts from the log.
       this.cache.delete(request.streamName);

@@ -1,5 +1,13 @@
 import type { DomainEvent } from '@ops/domain';
-import type { EventStore, GlobalPosition, NewEvent } from '../event-store/event-store';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+  type StreamAppend,
+} from '../event-store/event-store';
 import type { CommandOutcome, RunCommand } from './command-runner';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
@@ -18,9 +26,25 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** A command's `alongside`, decided: what to append to its stream and the state that follows. */
+interface AlongsideDecision {
+  append: StreamAppend;
+  decider: object;
+  state: unknown;
+}
+
 type Decision =
-  | { kind: 'events'; ids: string[]; state: unknown; lastRevisionOffset: bigint }
+  | {
+      kind: 'events';
+      ids: string[];
+      state: unknown;
+      lastRevisionOffset: bigint;
+      alongside: AlongsideDecision | null;
+    }
   | { kind: 'refused'; error: unknown };
+
+/** Where a command's `alongside` stream stands before this batch. */
+type AlongsideStates = Map<Pending, { state: unknown; revision: bigint }>;
 
 /**
  * Commands without an idempotency key, queued per stream and decided in memory on the cached state:
@@ -84,8 +108,12 @@ export class StreamCommandBatcher {
   private async process(streamName: string, batch: Pending[]): Promise<void> {
     const { decider } = batch[0].request;
     let entry = await this.current(streamName, batch[0].request);
+    const alongsideStates = await this.alongsideStates(batch);
     for (let attempt = 1; ; attempt++) {
-      const { decisions, state, envelopes } = this.decideAll(batch, entry.state);
+      const { decisions, state, envelopes } = this.decideAll(batch, entry.state, alongsideStates);
+      const alongside = decisions.flatMap((decision) =>
+        decision.kind === 'events' && decision.alongside ? [decision.alongside] : [],
+      );
       if (envelopes.length === 0) {
         // Nothing to append proves nothing about freshness: look before reporting refusals or no-ops.
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
@@ -93,23 +121,31 @@ export class StreamCommandBatcher {
         entry = { decider, state: fresh.state, revision: fresh.revision, verifiedAt: Date.now() };
         this.cache.advance(streamName, entry);
         if (changed) continue;
-        this.settle(batch, decisions, entry.revision, null);
-        return;
+        if (alongside.length === 0) {
+          this.settle(batch, decisions, entry.revision, null);
+          return;
+        }
       }
+      const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
+      const own: StreamAppend[] = envelopes.length > 0 ? [{ streamName, events: envelopes, expected }] : [];
       try {
-        const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
-        const result = await this.store.append(streamName, envelopes, expected);
-        this.cache.advance(streamName, {
-          decider,
-          state,
-          revision: result.nextRevision,
-          verifiedAt: Date.now(),
-        });
-        this.settle(batch, decisions, entry.revision, result.position);
+        const results = await this.write([...own, ...alongside.map((decided) => decided.append)]);
+        const mine = own.length > 0 ? results[0] : null;
+        if (mine) {
+          this.cache.advance(streamName, {
+            decider,
+            state,
+            revision: mine.nextRevision,
+            verifiedAt: Date.now(),
+          });
+        }
+        alongside.forEach((decided, index) => this.remember(decided, results[own.length + index]));
+        this.settle(batch, decisions, entry.revision, mine?.position ?? results[0].position);
         return;
       } catch (error) {
-        if (!retriesAfter(error, attempt)) {
+        if (failedAlongside(error, streamName) || !retriesAfter(error, attempt)) {
           this.cache.delete(streamName);
+          for (const decided of alongside) this.cache.delete(decided.append.streamName);
           throw error;
         }
         const fresh = await catchUp(this.store, streamName, decider, entry.state, entry.revision);
@@ -119,22 +155,47 @@ export class StreamCommandBatcher {
     }
   }
 
-  private decideAll(batch: Pending[], initial: unknown) {
+  private write(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length > 1) return this.store.appendMany(appends);
+    const [{ streamName, events, expected }] = appends;
+    return this.store.append(streamName, events, expected).then((result) => [result]);
+  }
+
+  private remember(decided: AlongsideDecision, result: AppendResult): void {
+    this.cache.advance(decided.append.streamName, {
+      decider: decided.decider,
+      state: decided.state,
+      revision: result.nextRevision,
+      verifiedAt: Date.now(),
+    });
+  }
+
+  private async alongsideStates(batch: Pending[]): Promise<AlongsideStates> {
+    const states: AlongsideStates = new Map();
+    for (const pending of batch) {
+      const alongside = pending.request.alongside;
+      if (alongside) states.set(pending, await this.current(alongside.streamName, alongside));
+    }
+    return states;
+  }
+
+  private decideAll(batch: Pending[], initial: unknown, alongsideStates: AlongsideStates) {
     let state = initial;
     let offset = 0n;
     const envelopes: NewEvent[] = [];
-    const decisions: Decision[] = batch.map(({ request }) => {
+    const decisions: Decision[] = batch.map((pending) => {
+      const { request } = pending;
       try {
         const events = request.decider.decide(request.command, state);
-        const ids = events.map((_, index) =>
-          eventIdFor(index, request.command.type, request.context.actor, request.context.idempotencyKey),
-        );
-        const occurredAt = (request.now?.() ?? new Date()).toISOString();
-        const own = envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);
+        const alongside = request.alongside
+          ? decideAlongside(request.alongside, alongsideStates.get(pending)!)
+          : null;
+        const own = envelopesOf(request, events);
         state = events.reduce((current, event) => request.decider.evolve(current, event), state);
         envelopes.push(...own);
         offset += BigInt(events.length);
-        return { kind: 'events', ids, state, lastRevisionOffset: offset } as Decision;
+        const ids = own.map((envelope) => envelope.id);
+        return { kind: 'events', ids, state, lastRevisionOffset: offset, alongside } as Decision;
       } catch (error) {
         return { kind: 'refused', error } as Decision;
       }
@@ -164,4 +225,43 @@ export class StreamCommandBatcher {
       });
     });
   }
+}
+
+function envelopesOf(request: AnyRequest, events: readonly DomainEvent[]): NewEvent[] {
+  const ids = events.map((_, index) =>
+    eventIdFor(index, request.command.type, request.context.actor, request.context.idempotencyKey),
+  );
+  const occurredAt = (request.now?.() ?? new Date()).toISOString();
+  return envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);
+}
+
+/** A refusal of the command on the other stream refuses the command that carries it (it throws). */
+function decideAlongside(
+  request: AnyRequest,
+  current: { state: unknown; revision: bigint },
+): AlongsideDecision {
+  const events = request.decider.decide(request.command, current.state);
+  if (events.length === 0) {
+    throw new Error(`${request.command.type} on ${request.streamName} decided nothing to store alongside`);
+  }
+  return {
+    append: {
+      streamName: request.streamName,
+      events: envelopesOf(request, events),
+      expected: current.revision < 0n ? 'no_stream' : current.revision,
+    },
+    decider: request.decider,
+    state: events.reduce((state, event) => request.decider.evolve(state, event), current.state),
+  };
+}
+
+/**
+ * A conflict or reused id on another command's stream: deciding this stream again cannot help, and
+ * the whole append (atomic) or its rest (one by one) was not stored.
+ */
+function failedAlongside(error: unknown, streamName: string): boolean {
+  return (
+    (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) &&
+    error.streamName !== streamName
+  );
 }

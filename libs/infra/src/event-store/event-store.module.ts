@@ -1,9 +1,16 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CommandRunner } from '../event-sourcing/command-runner';
 import { ReadModelFreshness } from '../projections/read-model-freshness';
-import { createEventStore } from './create-event-store';
+import { createEventStore, type EventStoreDeployment } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
 
 @Injectable()
@@ -20,17 +27,22 @@ class EventStoreLifecycle implements OnApplicationShutdown {
  * and the wait that lets a command's caller read its own write.
  */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: EVENT_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createEventStore(config),
-    },
-    EventStoreLifecycle,
-    CommandRunner,
-    ReadModelFreshness,
-  ],
-  exports: [EVENT_STORE, CommandRunner, ReadModelFreshness],
-})
-export class EventStoreModule {}
+@Module({})
+export class EventStoreModule {
+  static forRoot(deployment: EventStoreDeployment): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [
+        {
+          provide: EVENT_STORE,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => createEventStore(config, deployment),
+        },
+        EventStoreLifecycle,
+        CommandRunner,
+        ReadModelFreshness,
+      ],
+      exports: [EVENT_STORE, CommandRunner, ReadModelFreshness],
+    };
+  }
+}

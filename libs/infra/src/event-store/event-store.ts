@@ -51,6 +51,13 @@ export interface RecordedEvent extends NewEvent {
   integrity?: EventIntegrity;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamName: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** Revision of the stream's last event after the append. */
   nextRevision: bigint;
@@ -107,6 +114,13 @@ export interface Subscription {
 
 export interface EventStore {
   append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Several streams' appends, results in the same order. On PostgreSQL all or none are stored (one
+   * transaction): a wrong expected revision on any stream fails them all with that stream's error. On
+   * EventStoreDB before KurrentDB 25.1 they are stored one after another, in order, and a failure
+   * leaves the earlier ones stored: callers order them so that a prefix is a state they can live with.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The whole stream (or from a revision), oldest first. A missing stream reads as empty. */
   readStream(
     streamName: string,
@@ -171,6 +185,35 @@ export function assertValidAppend(
     seen.add(key);
   }
   if (repeated.length > 0) throw new DuplicateEventIdError(streamName, repeated);
+}
+
+/** `appendMany` for a store without atomic multi-stream appends: each in turn, in order. */
+export async function appendOneByOne(
+  store: Pick<EventStore, 'append'>,
+  appends: readonly StreamAppend[],
+): Promise<AppendResult[]> {
+  const results: AppendResult[] = [];
+  for (const { streamName, events, expected } of appends) {
+    results.push(await store.append(streamName, events, expected));
+  }
+  return results;
+}
+
+/** What every adapter refuses in a multi-stream append, before touching its store. */
+export function assertValidAppendMany(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new RangeError('A multi-stream append needs at least one stream');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const { streamName, events, expected } of appends) {
+    assertValidAppend(streamName, events, expected);
+    if (streams.has(streamName)) {
+      throw new RangeError(`Stream ${streamName} appears twice in one multi-stream append`);
+    }
+    streams.add(streamName);
+    const repeated = events.filter(({ id }) => ids.has(id.toLowerCase())).map(({ id }) => id);
+    if (repeated.length > 0) throw new DuplicateEventIdError(streamName, repeated);
+    for (const { id } of events) ids.add(id.toLowerCase());
+  }
 }
 
 export function assertValidBatchSize(maxBatchSize: number | undefined): void {

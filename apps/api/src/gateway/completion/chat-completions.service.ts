@@ -141,29 +141,9 @@ export class ChatCompletionsService {
     }
   }
 
+  /** A request with a credit hold had its routing stored with the hold. */
   private recordRouting(planned: PlannedRequest): Promise<void> {
-    return this.ledger.routed(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        apiKeyId: planned.caller.apiKeyId,
-        requestedModel: planned.body.model,
-        powerLevel: planned.powerLevel,
-        task: planned.task,
-        privacy: planned.privacy,
-        tier: planned.tier,
-        streamed: planned.body.stream === true,
-        candidates: planned.chain.map((link) => ({
-          provider: link.model.provider,
-          model: link.model.id,
-          byok: link.byok,
-          reason: link.reason,
-        })),
-        reservationId: planned.reservation?.id ?? null,
-        reservedMicros: (planned.reservation?.amountMicros ?? 0n).toString(),
-      },
-      planned.context,
-    );
+    return planned.reservation ? Promise.resolve() : this.ledger.record(this.ledger.routing(planned));
   }
 
   private async complete(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
@@ -278,32 +258,30 @@ export class ChatCompletionsService {
     const cost = link.byok ? 0n : listCost;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
-    await Promise.all([
-      planned.reservation
-        ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context)
-        : Promise.resolve(),
-      this.ledger.completed(
-        {
-          requestId: planned.requestId,
-          userId: planned.caller.userId,
-          provider: link.model.provider,
-          model: link.model.id,
-          byok: link.byok,
-          tier: planned.tier,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          costMicros: charged.toString(),
-          listCostMicros: listCost.toString(),
-          latencyMs: Math.round(elapsedMs),
-          attempts: outcome.attempts,
-          streamed: planned.body.stream === true,
-          finishReason: outcome.finishReason,
-          clientDisconnected: outcome.clientDisconnected,
-          usageEstimated: outcome.usageEstimated,
-        },
-        planned.context,
-      ),
-    ]);
+    const completion = this.ledger.completion(
+      {
+        requestId: planned.requestId,
+        userId: planned.caller.userId,
+        provider: link.model.provider,
+        model: link.model.id,
+        byok: link.byok,
+        tier: planned.tier,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costMicros: charged.toString(),
+        listCostMicros: listCost.toString(),
+        latencyMs: Math.round(elapsedMs),
+        attempts: outcome.attempts,
+        streamed: planned.body.stream === true,
+        finishReason: outcome.finishReason,
+        clientDisconnected: outcome.clientDisconnected,
+        usageEstimated: outcome.usageEstimated,
+      },
+      planned.context,
+    );
+    await (planned.reservation
+      ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context, completion)
+      : this.ledger.record(completion));
     // Counted once stored: a request whose record fails is answered with an error, and counted as one.
     this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
     return charged;
@@ -323,22 +301,20 @@ export class ChatCompletionsService {
       () => true,
       () => false,
     );
-    await Promise.all([
-      planned.reservation
-        ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context)
-        : Promise.resolve(),
-      this.ledger.failed(
-        {
-          requestId: planned.requestId,
-          userId: planned.caller.userId,
-          tier: planned.tier,
-          error: described,
-          latencyMs: Math.round(performance.now() - planned.startedAt),
-          attempts,
-        },
-        planned.context,
-        isRouted,
-      ),
-    ]);
+    const failure = this.ledger.failure(
+      {
+        requestId: planned.requestId,
+        userId: planned.caller.userId,
+        tier: planned.tier,
+        error: described,
+        latencyMs: Math.round(performance.now() - planned.startedAt),
+        attempts,
+      },
+      planned.context,
+      isRouted,
+    );
+    await (planned.reservation
+      ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)
+      : this.ledger.record(failure));
   }
 }

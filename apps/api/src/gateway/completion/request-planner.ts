@@ -24,6 +24,7 @@ import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+import { RequestLedger } from './request-ledger';
 
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
@@ -33,7 +34,8 @@ function maxOf(amounts: Micros[]): Micros {
  * Everything before the first upstream call: the account's plan, the route (pure policy from
  * libs/domain), and the credit hold that covers the worst case of every platform-paid link of the
  * fallback chain. When the whole chain is too dear for the balance, the chain is cut to the links the
- * first one's hold covers, so a small balance still buys a cheap answer.
+ * first one's hold covers, so a small balance still buys a cheap answer. The hold is stored with the
+ * request's routing, in one append; a request without a hold has its routing recorded by the caller.
  */
 @Injectable()
 export class RequestPlanner {
@@ -41,6 +43,7 @@ export class RequestPlanner {
     private readonly credits: RequestCredits,
     private readonly catalog: LlmCatalog,
     private readonly health: ProviderHealthService,
+    private readonly ledger: RequestLedger,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -131,25 +134,26 @@ export class RequestPlanner {
     if (whole === 0n) return planned;
     const reservationId = randomUUID();
     try {
-      await this.reserve(planned, reservationId, whole);
-      return { ...planned, reservation: { id: reservationId, amountMicros: whole } };
+      return await this.reserve({ ...planned, reservation: { id: reservationId, amountMicros: whole } });
     } catch (error) {
       const first = this.worstCase(planned, planned.chain[0]);
       if (!(error instanceof CreditRefusal) || first === whole) throw error;
       if (first === 0n) return { ...planned, chain: planned.chain.filter((link) => link.byok) };
-      await this.reserve(planned, reservationId, first);
       const chain = planned.chain.filter((link) => this.worstCase(planned, link) <= first);
-      return { ...planned, chain, reservation: { id: reservationId, amountMicros: first } };
+      return this.reserve({ ...planned, chain, reservation: { id: reservationId, amountMicros: first } });
     }
   }
 
-  private reserve(planned: PlannedRequest, reservationId: string, amount: Micros): Promise<void> {
-    return this.credits.reserve(
+  private async reserve(planned: PlannedRequest): Promise<PlannedRequest> {
+    const { id, amountMicros } = planned.reservation!;
+    await this.credits.reserve(
       planned.caller.userId,
-      reservationId,
+      id,
       planned.requestId,
-      amount,
+      amountMicros,
       planned.context,
+      this.ledger.routing(planned),
     );
+    return planned;
   }
 }

@@ -5,23 +5,28 @@ import {
   creditAccountStream,
   type CreditAccountCommand,
   type CreditAccountState,
+  type DomainEvent,
   type Micros,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
 import { Counter, Gauge, Registry } from 'prom-client';
+
+/** Another process's plan change reaches this one's routing within this long. */
+const ACCOUNT_MAX_AGE_MS = 1_000;
+
+/** A command on another stream stored in the same append as the credit command (the request's record). */
+export type Alongside = RunCommand<{ type: string }, DomainEvent, unknown>;
 
 /**
  * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
  * upstream call, then settle the real cost or release the hold. Every step is a command on the
  * account's stream, so holds on one account are decided one after another against everything
- * already held: concurrent requests can never overspend.
+ * already held: concurrent requests can never overspend. Each step can carry the request's own record
+ * (routing with the hold, completion with the settlement), stored in the same append.
  */
-/** Another process's plan change reaches this one's routing within this long. */
-const ACCOUNT_MAX_AGE_MS = 1_000;
-
 @Injectable()
 export class RequestCredits {
   private readonly ttlMs: number;
@@ -71,16 +76,22 @@ export class RequestCredits {
     requestId: string,
     amountMicros: Micros,
     context: CommandContext,
+    alongside?: Alongside,
   ): Promise<void> {
-    await this.run(userId, context, {
-      type: 'ReserveCredits',
+    await this.run(
       userId,
-      reservationId,
-      requestId,
-      amountMicros,
-      now: new Date().toISOString(),
-      ttlMs: this.ttlMs,
-    });
+      context,
+      {
+        type: 'ReserveCredits',
+        userId,
+        reservationId,
+        requestId,
+        amountMicros,
+        now: new Date().toISOString(),
+        ttlMs: this.ttlMs,
+      },
+      alongside,
+    );
     this.holdsOpen.inc();
   }
 
@@ -93,9 +104,15 @@ export class RequestCredits {
     reservationId: string,
     costMicros: Micros,
     context: CommandContext,
+    alongside?: Alongside,
   ): Promise<void> {
     const { state, appended } = await this.ending(
-      this.runForState(userId, context, { type: 'SettleReservation', userId, reservationId, costMicros }),
+      this.runForState(
+        userId,
+        context,
+        { type: 'SettleReservation', userId, reservationId, costMicros },
+        alongside,
+      ),
     );
     const debit = state.lastDebit;
     if (appended && debit?.reservationId === reservationId && debit.overdraftMicros > 0n) {
@@ -104,8 +121,15 @@ export class RequestCredits {
     }
   }
 
-  async release(userId: string, reservationId: string, context: CommandContext): Promise<void> {
-    await this.ending(this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId }));
+  async release(
+    userId: string,
+    reservationId: string,
+    context: CommandContext,
+    alongside?: Alongside,
+  ): Promise<void> {
+    await this.ending(
+      this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId }, alongside),
+    );
   }
 
   /**
@@ -125,8 +149,13 @@ export class RequestCredits {
     return this.run(userId, context, { type: 'ExpireReservations', userId, now: new Date().toISOString() });
   }
 
-  private async run(userId: string, context: CommandContext, command: CreditAccountCommand): Promise<number> {
-    return (await this.runForState(userId, context, command)).appended;
+  private async run(
+    userId: string,
+    context: CommandContext,
+    command: CreditAccountCommand,
+    alongside?: Alongside,
+  ): Promise<number> {
+    return (await this.runForState(userId, context, command, alongside)).appended;
   }
 
   /** Decided on the cached account state and batched with the account's other commands. */
@@ -134,6 +163,7 @@ export class RequestCredits {
     userId: string,
     context: CommandContext,
     command: CreditAccountCommand,
+    alongside?: Alongside,
   ): Promise<{ state: CreditAccountState; appended: number }> {
     const outcome = await this.commands.run({
       streamName: creditAccountStream(userId),
@@ -141,6 +171,7 @@ export class RequestCredits {
       command,
       context: { ...context, idempotencyKey: undefined },
       schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+      alongside,
     });
     return { state: outcome.state, appended: outcome.eventIds.length };
   }

@@ -13,6 +13,7 @@ import { AuditLogCreditUser1732500001150 } from './1732500001150-audit-log-credi
 import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
 import { AuditLogWithoutGatewayTraffic1732500001600 } from './1732500001600-audit-log-without-gateway-traffic';
 import { LeanAppend1732500001620 } from './1732500001620-lean-append';
+import { AtomicMultiStreamAppend1732500001630 } from './1732500001630-atomic-multi-stream-append';
 import { ProjectionReadThrough1732500001720 } from './1732500001720-projection-read-through';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   HostChangeDetail1732500001510,
   AuditLogWithoutGatewayTraffic1732500001600,
   LeanAppend1732500001620,
+  AtomicMultiStreamAppend1732500001630,
   ProjectionReadThrough1732500001720,
 ];

@@ -18,10 +18,18 @@ import type {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { START, WrongExpectedRevisionError, assertValidAppend, assertValidBatchSize } from '../event-store';
+import {
+  START,
+  WrongExpectedRevisionError,
+  appendOneByOne,
+  assertValidAppend,
+  assertValidAppendMany,
+  assertValidBatchSize,
+} from '../event-store';
 import {
   encodeEsdbPosition,
   isSystemEvent,
@@ -58,6 +66,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   constructor(connectionString: string) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  /** Not atomic: the 6.x client has no multi-stream append (KurrentDB 25.1+ has one). */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppendMany(appends);
+    return appendOneByOne(this, appends);
   }
 
   async append(

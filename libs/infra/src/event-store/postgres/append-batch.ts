@@ -8,6 +8,8 @@ export interface AppendRequest {
   streamName: string;
   events: readonly NewEvent[];
   expected: ExpectedRevision;
+  /** Part of a multi-stream append: a conflict fails the whole batch (SQLSTATE OC409). */
+  atomic?: boolean;
 }
 
 export type AppendOutcome =
@@ -29,8 +31,10 @@ interface OutcomeRow {
  * Each event carries its content hash; the function chains it to the stream under the stream lock.
  */
 export function appendBatchQuery(requests: readonly AppendRequest[]): QueryConfig {
-  const appends = requests.map(({ streamName, events, expected }) => ({
+  const atomically = requests.some((request) => request.atomic === true);
+  const appends = requests.map(({ streamName, events, expected, atomic }) => ({
     stream: streamName,
+    atomic: atomic === true ? true : undefined,
     kind: typeof expected === 'bigint' ? 'revision' : expected,
     revision: typeof expected === 'bigint' ? expected.toString() : undefined,
     events: events.map((event) => ({
@@ -43,11 +47,11 @@ export function appendBatchQuery(requests: readonly AppendRequest[]): QueryConfi
     })),
   }));
   return {
-    name: 'event-store:append',
+    name: atomically ? 'event-store:append-atomically' : 'event-store:append',
     text: `SELECT ordinal, actual_revision::text AS actual_revision, next_revision::text AS next_revision,
                   last_transaction_id::text AS last_transaction_id,
                   last_global_position::text AS last_global_position
-             FROM append_events($1::jsonb)`,
+             FROM ${atomically ? 'append_events_atomically' : 'append_events'}($1::jsonb)`,
     values: [JSON.stringify(appends)],
   };
 }

@@ -7,6 +7,8 @@ import type { Queryable } from './event-rows';
 import { findPreviousAppend } from './previous-append';
 
 const UNIQUE_VIOLATION = '23505';
+/** Raised by `append_events_atomically` when a stream of a multi-stream append has moved. */
+const ATOMIC_CONFLICT = 'OC409';
 
 export interface AppendDispatcherOptions {
   /** Transactions appending at once; more callers than this wait and join the next batch. */
@@ -17,10 +19,15 @@ export interface AppendDispatcherOptions {
   onAppended: () => void;
 }
 
+/** What one caller handed in: one stream's append, or several that are stored together or not at all. */
 interface Pending {
-  request: AppendRequest;
-  resolve: (result: AppendResult) => void;
+  requests: readonly AppendRequest[];
+  resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
+}
+
+function eventsOf(pending: Pending): number {
+  return pending.requests.reduce((sum, request) => sum + request.events.length, 0);
 }
 
 /**
@@ -28,7 +35,8 @@ interface Pending {
  * one `append_events` call and one commit. Alone, an append goes straight out; under load, many
  * appends share one WAL flush, which is what bounds a commit-per-append design. Each append keeps
  * its own outcome: a wrong expected revision fails only that append, and anything that makes the
- * server refuse the whole batch (a reused event id, say) is retried append by append.
+ * server refuse the whole batch (a reused event id, a conflict within a multi-stream append) is
+ * retried append by append.
  */
 export class AppendDispatcher {
   private readonly queue: Pending[] = [];
@@ -40,9 +48,16 @@ export class AppendDispatcher {
     private readonly options: AppendDispatcherOptions,
   ) {}
 
-  append(request: AppendRequest): Promise<AppendResult> {
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const [result] = await this.appendTogether([request]);
+    return result;
+  }
+
+  /** Every request stored, in one transaction, or none. */
+  appendTogether(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const atomic = requests.length > 1;
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ requests: requests.map((request) => ({ ...request, atomic })), resolve, reject });
       this.pump();
     });
   }
@@ -67,12 +82,9 @@ export class AppendDispatcher {
 
   private takeBatch(): Pending[] {
     const batch = this.queue.splice(0, 1);
-    let events = batch[0].request.events.length;
-    while (
-      this.queue.length > 0 &&
-      events + this.queue[0].request.events.length <= this.options.maxBatchEvents
-    ) {
-      events += this.queue[0].request.events.length;
+    let events = eventsOf(batch[0]);
+    while (this.queue.length > 0 && events + eventsOf(this.queue[0]) <= this.options.maxBatchEvents) {
+      events += eventsOf(this.queue[0]);
       batch.push(...this.queue.splice(0, 1));
     }
     return batch;
@@ -83,14 +95,21 @@ export class AppendDispatcher {
     try {
       outcomes = await executeAppendBatch(
         this.db,
-        batch.map((pending) => pending.request),
+        batch.flatMap((pending) => pending.requests),
       );
     } catch (error) {
       await this.recover(batch, error);
       return;
     }
     if (outcomes.some((outcome) => outcome.kind === 'appended')) this.options.onAppended();
-    await Promise.all(batch.map((pending, index) => this.settle(pending, outcomes[index])));
+    let next = 0;
+    await Promise.all(
+      batch.map((pending) => {
+        const own = outcomes.slice(next, next + pending.requests.length);
+        next += pending.requests.length;
+        return this.settle(pending, own);
+      }),
+    );
   }
 
   private async recover(batch: Pending[], error: unknown): Promise<void> {
@@ -107,28 +126,38 @@ export class AppendDispatcher {
     if (error.code === UNIQUE_VIOLATION) {
       // A reused event id: the row that holds it is committed now, so we can tell a retry apart.
       await this.settleFromPreviousAppend(pending, error);
+    } else if (error.code === ATOMIC_CONFLICT) {
+      await this.settleFromPreviousAppend(pending, atomicConflict(pending, error));
     } else {
       pending.reject(error);
     }
   }
 
-  private async settle(pending: Pending, outcome: AppendOutcome): Promise<void> {
-    if (outcome.kind === 'appended') {
-      pending.resolve(outcome.result);
-      return;
+  /** Only a single stream's append can end in a conflict outcome: a multi-stream one raises instead. */
+  private async settle(pending: Pending, outcomes: AppendOutcome[]): Promise<void> {
+    const results: AppendResult[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.kind === 'conflict') {
+        const { streamName, expected } = pending.requests[index];
+        // A retried append whose first attempt committed meets a moved stream: that is not a conflict.
+        await this.settleFromPreviousAppend(
+          pending,
+          new WrongExpectedRevisionError(streamName, expected, outcome.actual),
+        );
+        return;
+      }
+      results.push(outcome.result);
     }
-    const { streamName, expected } = pending.request;
-    // A retried append whose first attempt committed meets a moved stream: that is not a conflict.
-    await this.settleFromPreviousAppend(
-      pending,
-      new WrongExpectedRevisionError(streamName, expected, outcome.actual),
-    );
+    pending.resolve(results);
   }
 
+  /** Stored before, every part of it exactly so (a retry whose first attempt committed), or `failure`. */
   private async settleFromPreviousAppend(pending: Pending, failure: Error): Promise<void> {
     try {
-      const previous = await findPreviousAppend(this.db, pending.request);
-      if (previous) pending.resolve(previous);
+      const previous = await Promise.all(
+        pending.requests.map((request) => findPreviousAppend(this.db, request)),
+      );
+      if (previous.every((result): result is AppendResult => result !== null)) pending.resolve(previous);
       else pending.reject(failure);
     } catch (error) {
       pending.reject(error);
@@ -140,4 +169,13 @@ export class AppendDispatcher {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The conflict `append_events_atomically` reported, as the port's error for the first stream named. */
+function atomicConflict(pending: Pending, error: DatabaseError): Error {
+  const conflicts = JSON.parse(error.detail ?? '[]') as Array<{ ordinal: number; actual: number | string }>;
+  const first = conflicts[0];
+  const request = first ? pending.requests[first.ordinal - 1] : undefined;
+  if (!first || !request) return error;
+  return new WrongExpectedRevisionError(request.streamName, request.expected, BigInt(first.actual));
 }

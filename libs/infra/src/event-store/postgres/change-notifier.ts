@@ -29,9 +29,11 @@ export class ChangeNotifier {
   private notifyAgain = false;
   private closed = false;
 
+  /** `notifyOthers` false: every process that reads this log live is this one, so NOTIFY is not sent. */
   constructor(
     private readonly connectionString: string,
     private readonly db: Queryable,
+    private readonly notifyOthers = true,
   ) {}
 
   /** Calls `listener` on every hint until the returned function is called. */
@@ -44,7 +46,7 @@ export class ChangeNotifier {
   /** An append through this store committed. */
   appended(): void {
     this.wakeAll();
-    this.sendNotify();
+    if (this.notifyOthers) this.sendNotify();
   }
 
   async close(): Promise<void> {

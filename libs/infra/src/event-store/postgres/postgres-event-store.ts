@@ -8,10 +8,11 @@ import type {
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
-import { assertValidAppend, assertValidBatchSize } from '../event-store';
+import { assertValidAppend, assertValidAppendMany, assertValidBatchSize } from '../event-store';
 import { AppendDispatcher } from './append-dispatcher';
 import { ChangeNotifier } from './change-notifier';
 import { cursorFrom } from './event-rows';
@@ -45,6 +46,12 @@ export interface PostgresEventStoreOptions {
    * a transaction, and an idle node should commit next to none. Default 5 s.
    */
   idlePollIntervalMs?: number;
+  /**
+   * Whether other processes read this log live and need a NOTIFY after each append (one more
+   * transaction, at most every 10 ms). False only where this process is the whole system (`npm
+   * start`): its own subscriptions are woken in memory. Default true.
+   */
+  notifyOtherProcesses?: boolean;
 }
 
 /**
@@ -66,7 +73,7 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that dies (server restart, database dropped) is discarded by the pool and
     // the next query opens a new one; without a listener the error would crash the process.
     this.pool.on('error', () => undefined);
-    this.notifier = new ChangeNotifier(connectionString, this.pool);
+    this.notifier = new ChangeNotifier(connectionString, this.pool, options.notifyOtherProcesses ?? true);
     this.appends = new AppendDispatcher(this.pool, {
       maxConcurrentBatches: options.maxConcurrentAppends ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 1_000,
@@ -83,6 +90,11 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertValidAppend(streamName, events, expected);
     return this.appends.append({ streamName, events, expected });
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppendMany(appends);
+    return this.appends.appendTogether(appends);
   }
 
   readStream(
