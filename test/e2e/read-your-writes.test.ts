@@ -2,8 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@ops/infra/config/app-config';
 import { configureHttpApp } from '@ops/infra/http';
+import { READ_MODEL_PROJECTIONS } from '@ops/infra/read-models';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
 import { ApiAppModule } from '../../apps/api/src/app.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-providers';
@@ -279,6 +281,13 @@ describe('read your own writes: every command and the read that follows it', () 
       'fresh',
     ]);
     expect(Date.now() - started).toBeLessThan(t.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  });
+
+  it('records how far the log was read for every read model, and only for them', async () => {
+    const rows: { name: string }[] = await t.app
+      .get(DataSource)
+      .query(`SELECT name FROM projection_checkpoints WHERE read_through <> '' ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual([...READ_MODEL_PROJECTIONS].sort());
   });
 
   it('refuses a garbled or foreign x-ops-min-position with a problem naming the header', async () => {
