@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore, type GlobalPosition } from '../event-stor
 
 /** First poll soon (an in-process projector is usually there within milliseconds), then less often. */
 const FIRST_POLL_MS = 2;
-const MAX_POLL_MS = 20;
+const MAX_POLL_MS = 50;
 
 /**
  * Read models lag the log by design. A caller that reads its own write next (or another client's,
