@@ -103,16 +103,15 @@ describe('read your own writes: every command and the read that follows it', () 
       },
     },
     {
-      name: 'revoke an API key, then use it on /v1/models and list it',
+      name: 'revoke an API key (one, or all), then use it on /v1/models and list it',
       projection: 'api-keys',
       async round(index) {
         const issued = await issueKey('ryw-revoke', `revoked ${index}`);
-        expectCommitted(
-          await request(http)
-            .delete(`/api/v1/llm/api-keys/${issued.body.id}`)
-            .set(as(user('ryw-revoke'))),
-          204,
-        );
+        const revoke =
+          index % 2 === 0
+            ? request(http).delete(`/api/v1/llm/api-keys/${issued.body.id}`)
+            : request(http).post('/api/v1/llm/api-keys/revoke-all');
+        expectCommitted(await revoke.set(as(user('ryw-revoke'))), index % 2 === 0 ? 204 : 200);
         expect((await useKey(issued.body.key)).status).toBe(401);
         const listed = await request(http)
           .get('/api/v1/llm/api-keys')
@@ -139,11 +138,12 @@ describe('read your own writes: every command and the read that follows it', () 
       },
     },
     {
-      name: 'grant credits, then read the balance and the ledger',
+      name: 'grant or revoke credits, then read the balance and the ledger',
       projection: 'credit-ledger',
       async round(index) {
+        // Every third round takes back part of what the two before granted.
         const granted = await request(http)
-          .post('/api/v1/llm/credits/grant')
+          .post(`/api/v1/llm/credits/${index % 3 === 2 ? 'revoke' : 'grant'}`)
           .set(as(admin()))
           .send({ user_id: 'ryw-credits', amount_micros: '1000', reason: `round ${index}` });
         expectCommitted(granted, 201);
