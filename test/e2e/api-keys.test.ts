@@ -56,6 +56,7 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
       created_at: expect.any(String),
       expires_at: null,
       replayed: false,
+      position: expect.stringMatching(/^\d{20}:\d{20}$/),
     });
     const response = await untilAccepted(issued.body.key);
     expect(response.body.user_id).toBe('alice');
@@ -240,11 +241,11 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     expect((await revokeAll(jwt('ivan'), { user_id: 'mona' })).status).toBe(403);
     const done = await revokeAll(jwt('root', 'admin'), { user_id: 'mona' });
     expect(done.status).toBe(200);
-    expect(done.body).toEqual({ user_id: 'mona', revoked: 2 });
+    expect(done.body).toEqual({ user_id: 'mona', revoked: 2, position: done.headers['x-ops-position'] });
     await eventually(async () => {
       for (const key of keys) expect((await usage(key.key)).status).toBe(401);
     });
-    expect((await revokeAll(jwt('mona'))).body).toEqual({ user_id: 'mona', revoked: 0 });
+    expect((await revokeAll(jwt('mona'))).body).toMatchObject({ user_id: 'mona', revoked: 0 });
   });
 
   it("revokes the subject's keys when their personal data is erased", async () => {
@@ -275,7 +276,12 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
 
     const done = await access('deactivate', 'olga');
     expect(done.status).toBe(200);
-    expect(done.body).toEqual({ subject: 'olga', active: false, api_keys_revoked: 1 });
+    expect(done.body).toEqual({
+      subject: 'olga',
+      active: false,
+      api_keys_revoked: 1,
+      position: done.headers['x-ops-position'],
+    });
     await eventually(async () => {
       expect((await usage(body.key)).status).toBe(401);
       const refused = await usage(jwt('olga'));
@@ -287,7 +293,7 @@ describe('personal API keys: issue, authenticate, list, revoke', () => {
     expect((await access('deactivate', 'olga')).body).toMatchObject({ active: false, api_keys_revoked: 0 });
     expect(await t.countEvents()).toBe(again);
 
-    expect((await access('reactivate', 'olga')).body).toEqual({
+    expect((await access('reactivate', 'olga')).body).toMatchObject({
       subject: 'olga',
       active: true,
       api_keys_revoked: 0,

@@ -95,8 +95,18 @@ describe('host enrolment: agent keys at registration and their rotation', () => 
     expect((await register({ host_id: 'web-1', name: 'web-1', agent_public_keys: keys })).status).toBe(409);
     const rotated = await rotate('web-1', keys);
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ host_id: 'web-1', changed: true });
-    expect((await rotate('web-1', keys)).body).toEqual({ host_id: 'web-1', changed: false });
+    expect(rotated.body).toEqual({
+      host_id: 'web-1',
+      changed: true,
+      position: rotated.headers['x-ops-position'],
+    });
+    // Nothing appended: the answer's position is the log's head, which covers what it read.
+    const again = await rotate('web-1', keys);
+    expect(again.body).toEqual({
+      host_id: 'web-1',
+      changed: false,
+      position: again.headers['x-ops-position'],
+    });
     expect((await hostEvents('web-1')).at(-1)).toEqual({
       type: 'HostAgentKeysRotated',
       schema_version: 1,

@@ -91,6 +91,7 @@ describe('privacy: erasure by crypto-shredding', () => {
       erased_at: expect.any(String),
       already_erased: false,
       api_keys_revoked: 0,
+      position: erased.headers['x-ops-position'],
     });
 
     // At once, in this process: the data key is gone, whatever the projection has seen yet.

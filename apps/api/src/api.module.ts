@@ -14,6 +14,7 @@ import { HostsModule } from './hosts/hosts.module';
 import { LlmUsageModule } from './llm-usage/llm-usage.module';
 import { LocalUsersModule } from './local-users/local-users.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { ReadYourWritesModule } from './common/read-your-writes/read-your-writes.module';
 import { SubjectAccessModule } from './subject-access/subject-access.module';
 import { SystemModule } from './system/system.module';
 
@@ -21,6 +22,7 @@ import { SystemModule } from './system/system.module';
 @Module({
   imports: [
     AuthModule,
+    ReadYourWritesModule,
     CreditsModule,
     LocalUsersModule,
     HostsModule,

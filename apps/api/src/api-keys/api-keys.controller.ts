@@ -29,6 +29,8 @@ import { ApiKeyOwnerQueryDto, ListApiKeysQueryDto } from './dto/api-key-queries.
 import { ApiKeyListView, IssuedApiKeyView, RevokedApiKeysView } from './dto/api-key-views.dto';
 import { IssueApiKeyDto } from './dto/issue-api-key.dto';
 import { ListApiKeysQuery } from './queries/list-api-keys.query';
+import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 /**
  * Personal API keys for the LLM gateway. Managed with a JWT only: these routes do not accept an API
@@ -37,6 +39,7 @@ import { ListApiKeysQuery } from './queries/list-api-keys.query';
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @Roles('admin', 'user')
+@ReadModels(API_KEYS_PROJECTION)
 @Controller('api/v1/llm/api-keys')
 export class ApiKeysController {
   constructor(

@@ -2,10 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Roles } from '@ops/infra/auth';
-import { AuditLogRow } from '@ops/infra/read-models';
+import { AuditLogRow, AUDIT_LOG_PROJECTION } from '@ops/infra/read-models';
 import type { Repository } from 'typeorm';
 import { ApiPageResponse, keysetPage, type Keyset, type Page } from '../common/pagination';
 import { AuditLogQueryDto } from './audit-log-query.dto';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 interface AuditEntryView {
   event_id: string;
@@ -35,6 +36,7 @@ const NEWEST_FIRST: Keyset<AuditLogRow> = {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('admin', 'auditor')
+@ReadModels(AUDIT_LOG_PROJECTION)
 @Controller('api/v1/audit-log')
 export class AuditLogController {
   constructor(@InjectRepository(AuditLogRow) private readonly log: Repository<AuditLogRow>) {}

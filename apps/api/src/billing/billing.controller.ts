@@ -6,10 +6,13 @@ import { CreditCheckoutService } from './credit-checkout.service';
 import { CheckoutStartedView, WebhookReceivedView } from './dto/billing-views.dto';
 import { PurchaseCreditsDto } from './dto/purchase-credits.dto';
 import { StripeWebhookService } from './stripe-webhook.service';
+import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @ApiTags('billing')
+@ReadModels(CREDIT_LEDGER_PROJECTION)
 @Controller()
 export class BillingController {
   constructor(

@@ -15,6 +15,8 @@ const MAX_CACHED_USERS = 10_000;
 @Injectable()
 export class ByokKeyResolver {
   private readonly recent = new Map<string, { providers: ReadonlySet<string>; at: number }>();
+  /** When each user's keys last changed through this process. */
+  private readonly changed = new Map<string, number>();
 
   constructor(
     private readonly database: DataSource,
@@ -44,6 +46,11 @@ export class ByokKeyResolver {
       [userId],
     );
     const providers = new Set(rows.map((row) => row.provider));
+    // Just after a change the read model may not show it yet (the command waits for it only once its
+    // handler is done): such an answer is used once, not kept.
+    const changedAt = this.changed.get(userId);
+    if (changedAt !== undefined && Date.now() - changedAt <= PROVIDERS_MAX_AGE_MS) return providers;
+    this.changed.delete(userId);
     if (this.recent.size >= MAX_CACHED_USERS) this.recent.clear();
     this.recent.set(userId, { providers, at: Date.now() });
     return providers;
@@ -52,5 +59,7 @@ export class ByokKeyResolver {
   /** The user's keys changed: the next request reads them again. */
   forget(userId: string): void {
     this.recent.delete(userId);
+    if (this.changed.size >= MAX_CACHED_USERS) this.changed.clear();
+    this.changed.set(userId, Date.now());
   }
 }

@@ -10,11 +10,14 @@ import { RemoveProviderKeyCommand } from './commands/remove-provider-key.command
 import { AddProviderKeyDto } from './dto/add-provider-key.dto';
 import { ProviderKeyAddedView, ProviderKeyView } from './dto/provider-key-views';
 import { ListProviderKeysQuery } from './queries/list-provider-keys.query';
+import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 /** Users' own provider keys: each caller sees and changes only their own. */
 @ApiTags('byok')
 @ApiBearerAuth()
 @Roles('user', 'admin')
+@ReadModels(PROVIDER_KEYS_PROJECTION)
 @Controller('api/v1/llm/byok/keys')
 export class ByokController {
   constructor(

@@ -15,9 +15,12 @@ import { CreditBalanceView, CreditHistoryView, CreditsGrantedView } from './dto/
 import { GrantCreditsDto } from './dto/grant-credits.dto';
 import { GetCreditBalanceQuery } from './queries/get-credit-balance.query';
 import { GetCreditHistoryQuery } from './queries/get-credit-history.query';
+import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('credits')
 @ApiBearerAuth()
+@ReadModels(CREDIT_LEDGER_PROJECTION)
 @Controller('api/v1/llm/credits')
 export class CreditsController {
   constructor(
@@ -77,6 +80,7 @@ export class CreditsController {
 
   /** Read from the account's stream, not a projection: holds change by the millisecond. */
   @Get('account')
+  @ReadModels()
   @ApiOkResponse({ type: CreditAccountView })
   async account(
     @Query() query: CreditAccountQueryDto,

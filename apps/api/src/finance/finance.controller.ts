@@ -12,6 +12,8 @@ import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
 import { periodOf } from './period';
 import { ReconciliationService, type ReconciliationReport } from './reconciliation.service';
 import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
+import { USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 function sendCsv(response: Response, name: string, body: string): void {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -22,6 +24,7 @@ function sendCsv(response: Response, name: string, body: string): void {
 @ApiTags('finance')
 @ApiBearerAuth()
 @Roles('finance', 'admin')
+@ReadModels(USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION)
 @Controller('api/v1/finance')
 export class FinanceController {
   constructor(

@@ -11,11 +11,12 @@ import {
 import { Roles } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { HostRow, LocalUserRow } from '@ops/infra/read-models';
+import { HostRow, LocalUserRow, HOSTS_PROJECTION, LOCAL_USERS_PROJECTION } from '@ops/infra/read-models';
 import type { Repository } from 'typeorm';
 import { CommandCtx } from '../common/command-context.decorator';
 import { ApiPageResponse, keysetPage, PageQueryDto, type Keyset, type Page } from '../common/pagination';
 import { AgentPublicKeysDto, RegisterHostDto } from './dto/register-host.dto';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 interface HostView {
   host_id: string;
@@ -40,6 +41,7 @@ const BY_ID: Keyset<HostRow> = {
 @ApiTags('hosts')
 @ApiBearerAuth()
 @Roles('admin')
+@ReadModels(HOSTS_PROJECTION, LOCAL_USERS_PROJECTION)
 @Controller('api/v1/hosts')
 export class HostsController {
   constructor(

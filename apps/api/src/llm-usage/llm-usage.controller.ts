@@ -6,9 +6,12 @@ import { UsageQueryDto } from './dto/usage-query.dto';
 import { UsageView } from './dto/usage-views.dto';
 import { GetUsageQuery } from './queries/get-usage.query';
 import { resolveUsageRange } from './usage-range';
+import { USAGE_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('llm')
 @ApiBearerAuth()
+@ReadModels(USAGE_PROJECTION)
 @Controller('api/v1/llm/usage')
 export class LlmUsageController {
   constructor(private readonly queries: QueryBus) {}

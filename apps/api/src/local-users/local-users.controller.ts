@@ -32,6 +32,8 @@ import { ListLocalUsersQueryDto, ListSshKeysQueryDto } from './dto/list-local-us
 import type { LocalUserChangeView, LocalUserView, SshKeyView } from './local-user-views';
 import { sealPasswordInput } from './password-input';
 import { GetLocalUserQuery, ListLocalUsersQuery, ListSshKeysQuery } from './queries/local-user.queries';
+import { LOCAL_USERS_PROJECTION, HOSTS_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 const DEFAULT_SHELL = '/bin/bash';
 
@@ -40,6 +42,7 @@ const DEFAULT_SHELL = '/bin/bash';
 @ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key change once' })
 @Roles('admin')
+@ReadModels(LOCAL_USERS_PROJECTION, HOSTS_PROJECTION)
 @Controller('api/v1/local-users')
 export class LocalUsersController {
   constructor(

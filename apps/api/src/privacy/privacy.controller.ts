@@ -7,10 +7,13 @@ import { CommandCtx } from '../common/command-context.decorator';
 import { assertErasureConfirmed, ConfirmErasureDto } from './confirm-erasure.dto';
 import { ErasePersonalDataCommand } from './erase-personal-data.command';
 import { ErasureView } from './erasure-view';
+import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('privacy')
 @ApiBearerAuth()
 @Roles('admin')
+@ReadModels(API_KEYS_PROJECTION)
 @Controller('api/v1/privacy/subjects')
 export class PrivacyController {
   constructor(private readonly commands: CommandBus) {}

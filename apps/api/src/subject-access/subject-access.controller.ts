@@ -6,11 +6,14 @@ import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
 import { DeactivateSubjectCommand, ReactivateSubjectCommand } from './subject-access.commands';
 import { SubjectAccessView } from './subject-access.view';
+import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 /** An admin's switch over whether a person (a token subject) may use the platform at all. */
 @ApiTags('users')
 @ApiBearerAuth()
 @Roles('admin')
+@ReadModels(API_KEYS_PROJECTION)
 @Controller('api/v1/users')
 export class SubjectAccessController {
   constructor(private readonly commands: CommandBus) {}

@@ -9,10 +9,12 @@ import {
 import { Roles } from '@ops/infra/auth';
 import { redactedSettings, type AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('system')
 @ApiBearerAuth()
 @Roles('admin')
+@ReadModels()
 @Controller('api/v1/system')
 export class SystemController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

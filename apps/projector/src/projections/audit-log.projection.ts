@@ -8,6 +8,7 @@ import {
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { AUDIT_LOG_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 /** `CreditsGranted` → `credits.granted`: the verb an auditor reads, derived so new events need no table. */
@@ -61,7 +62,7 @@ export function isAudited(event: Pick<RecordedEvent, 'streamName' | 'type'>): bo
  */
 @Injectable()
 export class AuditLogProjection implements Projection {
-  readonly name = 'audit-log';
+  readonly name = AUDIT_LOG_PROJECTION;
   readonly filter = {};
   readonly tables = [{ name: 'audit_log' }];
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { CREDIT_HOLDS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -10,7 +11,7 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class CreditHoldsProjection implements Projection {
-  readonly name = 'credit-holds';
+  readonly name = CREDIT_HOLDS_PROJECTION;
   readonly tables = [{ name: 'credit_holds' }];
   readonly filter = {
     streamPrefixes: [CREDIT_ACCOUNT_CATEGORY],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 interface LedgerEntry {
@@ -63,7 +64,7 @@ const LEDGER_EVENT_TYPES = ['CreditsGranted', 'CreditsPurchased', 'CreditsRevoke
  */
 @Injectable()
 export class CreditLedgerProjection implements Projection {
-  readonly name = 'credit-ledger';
+  readonly name = CREDIT_LEDGER_PROJECTION;
   readonly filter = { streamPrefixes: [CREDIT_ACCOUNT_CATEGORY], eventTypes: LEDGER_EVENT_TYPES };
   readonly tables = [{ name: 'credit_transactions' }, { name: 'credit_balances' }];
 

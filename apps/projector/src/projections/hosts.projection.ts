@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { HOST_CATEGORY, HOST_EVENT_TYPES } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { HOSTS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 /** Managed servers and their latest account inventory, so drift shows next to what we manage. */
 @Injectable()
 export class HostsProjection implements Projection {
-  readonly name = 'hosts';
+  readonly name = HOSTS_PROJECTION;
   readonly filter = { streamPrefixes: [HOST_CATEGORY], eventTypes: HOST_EVENT_TYPES };
   readonly tables = [{ name: 'hosts' }];
 

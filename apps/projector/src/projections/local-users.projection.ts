@@ -6,7 +6,7 @@ import {
   type SshKeyRecord,
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
-import { failureView, type LastOutcome } from '@ops/infra/read-models';
+import { failureView, LOCAL_USERS_PROJECTION, type LastOutcome } from '@ops/infra/read-models';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
 
@@ -58,7 +58,7 @@ function insertKey(
  */
 @Injectable()
 export class LocalUsersProjection implements Projection {
-  readonly name = 'local-users';
+  readonly name = LOCAL_USERS_PROJECTION;
   readonly filter = { streamPrefixes: [LOCAL_USER_CATEGORY], eventTypes: LOCAL_USER_EVENT_TYPES };
   readonly tables = [{ name: 'local_users' }, { name: 'local_user_ssh_keys' }];
 

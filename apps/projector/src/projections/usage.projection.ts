@@ -7,6 +7,7 @@ import {
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
+import { USAGE_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
 const USAGE_EVENT_TYPES: readonly LlmRequestEvent['type'][] = ['RequestCompleted', 'RequestFailed'];
@@ -88,7 +89,7 @@ function toEntry(event: RecordedEvent): UsageEntry | null {
  */
 @Injectable()
 export class UsageProjection implements Projection {
-  readonly name = 'usage';
+  readonly name = USAGE_PROJECTION;
   readonly tables = [{ name: 'usage_log' }, { name: 'usage_daily' }];
   readonly filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: USAGE_EVENT_TYPES };
 

@@ -65,7 +65,8 @@ export async function advanceCheckpoint(
 export async function resetCheckpoint(tx: EntityManager, projection: string): Promise<void> {
   await tx.query(
     `INSERT INTO projection_checkpoints (name, position, events_processed, updated_at) VALUES ($1, '', 0, now())
-     ON CONFLICT (name) DO UPDATE SET position = '', events_processed = 0, last_event_recorded_at = NULL, updated_at = now()`,
+     ON CONFLICT (name) DO UPDATE SET position = '', read_through = '', events_processed = 0,
+                                      last_event_recorded_at = NULL, updated_at = now()`,
     [projection],
   );
 }

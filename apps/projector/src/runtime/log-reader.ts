@@ -8,6 +8,7 @@ import {
   type Subscription,
 } from '@ops/infra/event-store/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
+import { markReadThrough } from './read-through';
 
 /** A projection the reader feeds, from the position it has applied. */
 export interface LogReaderMember {
@@ -106,8 +107,19 @@ export class LogReader {
         const [failure] = await this.applyTogether([{ member, events }]);
         if (failure) throw failure.error;
       }
-      if (events.length < this.options.batchSize) return head > member.position ? head : member.position;
+      if (events.length < this.options.batchSize) {
+        const caughtUpTo = head > member.position ? head : member.position;
+        if (member.writesRowsOnly) await markReadThrough(this.db, caughtUpTo, [member]);
+        return caughtUpTo;
+      }
     }
+  }
+
+  /** Read models with nothing in a batch have still read through it; a failure here only delays that. */
+  private async markIdle(through: GlobalPosition, idle: readonly LogReaderMember[]): Promise<void> {
+    await markReadThrough(this.db, through, idle).catch((error: unknown) =>
+      this.logger.warn(`could not record read positions: ${error instanceof Error ? error.message : error}`),
+    );
   }
 
   /** Stops feeding `member`; resolves once none of its batches is running. */
@@ -186,8 +198,12 @@ export class LogReader {
       if (events.length > 0) work.push({ member, events });
     }
     const alone = work.filter(({ member }) => !member.writesRowsOnly);
+    const readModels = work.filter(({ member }) => member.writesRowsOnly);
+    const idle = [...this.members.keys()].filter(
+      (member) => member.writesRowsOnly && !readModels.some((one) => one.member === member),
+    );
     const outcomes = await Promise.all([
-      this.applyTogether(work.filter(({ member }) => member.writesRowsOnly)),
+      this.applyTogether(readModels, { through: last.position, idle }),
       ...alone.map((one) => this.applyTogether([one])),
     ]);
     for (const { member, error } of outcomes.flat()) {
@@ -200,11 +216,17 @@ export class LogReader {
   /**
    * One transaction for every member's events; each behind a savepoint, so that one failing (its
    * rows and checkpoint rolled back) does not fail the others. Returns the members that failed.
+   * With `readThrough`, the read models that applied their events, and those that had none (`idle`),
+   * are recorded as read through the batch in the same transaction.
    */
   private async applyTogether(
     work: readonly MemberBatch[],
+    readThrough?: { through: GlobalPosition; idle: readonly LogReaderMember[] },
   ): Promise<{ member: LogReaderMember; error: unknown }[]> {
-    if (work.length === 0) return [];
+    if (work.length === 0) {
+      if (readThrough) await this.markIdle(readThrough.through, readThrough.idle);
+      return [];
+    }
     const failed: { member: LogReaderMember; error: unknown }[] = [];
     try {
       await this.db.transaction(async (tx) => {
@@ -221,6 +243,11 @@ export class LogReader {
             failed.push({ member, error });
           }
         }
+        if (!readThrough) return;
+        const applied = work
+          .filter(({ member }) => !failed.some((failure) => failure.member === member))
+          .map(({ member, events }) => ({ name: member.name, position: events[events.length - 1].position }));
+        await markReadThrough(tx, readThrough.through, [...applied, ...readThrough.idle]);
       });
     } catch (error) {
       // The transaction itself failed (the connection lost, the commit refused): nothing applied.

@@ -36,8 +36,8 @@ export interface ProjectorOptions {
 type BatchListener = (projection: string, events: readonly RecordedEvent[], committedAt: Date) => void;
 
 /**
- * Runs every registered projection from one log reader, reports how far behind each one is, and
- * rebuilds one on demand.
+ * Runs every registered projection, the read models from one log reader and the relays from another,
+ * reports how far behind each one is, and rebuilds one on demand.
  */
 @Injectable()
 export class ProjectorService
@@ -61,10 +61,16 @@ export class ProjectorService
     this.startOnBootstrap = options.startOnBootstrap ?? true;
     this.checkpointWatchMs = options.checkpointWatchMs ?? 5_000;
     const retryDelayMs = options.retryDelayMs ?? 1_000;
-    const reader = new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs });
+    // Relays wait on the outside world (a host agent applying a command), and a reader's next batch
+    // waits for every member: read models follow a reader of their own, so that commands waiting for
+    // them (read your writes) never wait for a host agent.
+    const readers = {
+      readModels: new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs }),
+      relays: new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs }),
+    };
     this.workers = projections.map(
       (projection) =>
-        new ProjectionWorker(projection, reader, db, {
+        new ProjectionWorker(projection, projection.tables ? readers.readModels : readers.relays, db, {
           standbyRetryMs: options.standbyRetryMs ?? 2_000,
           retryDelayMs,
           onBatchCommitted: (name, events, committedAt) =>

@@ -551,8 +551,8 @@ export class AppConfig {
   LLM_STREAM_MAX_SECONDS = 600;
 
   /**
-   * How long a command whose caller reads its own write next (API keys, BYOK keys) waits for the read
-   * models to apply it before answering anyway; 0 answers at once.
+   * How long a command waits for the read models behind its follow-up reads to apply it, and a read
+   * given `x-ops-min-position` for its read models, before answering anyway; 0 answers at once.
    */
   @Type(() => Number)
   @IsInt()

@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
+import { recordCommandPosition } from './command-positions';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
 import { eventIdFor } from './event-ids';
@@ -87,7 +88,15 @@ export class CommandRunner {
     this.batcher = new StreamCommandBatcher(store, this.cache);
   }
 
-  run<Command extends { type: string }, Event extends DomainEvent, State>(
+  async run<Command extends { type: string }, Event extends DomainEvent, State>(
+    request: RunCommand<Command, Event, State>,
+  ): Promise<CommandOutcome<State>> {
+    const outcome = await this.decideAndAppend(request);
+    recordCommandPosition(outcome.position);
+    return outcome;
+  }
+
+  private decideAndAppend<Command extends { type: string }, Event extends DomainEvent, State>(
     request: RunCommand<Command, Event, State>,
   ): Promise<CommandOutcome<State>> {
     if (!request.context.idempotencyKey) return this.batcher.submit(request);

@@ -9,6 +9,10 @@ export class ProjectionCheckpointRow {
   @Column({ type: 'text' })
   position!: string;
 
+  /** How far the projector has read the log for this projection: every event it matches up to here is applied. */
+  @Column({ name: 'read_through', type: 'text', default: '' })
+  readThrough!: string;
+
   @Column({ name: 'events_processed', type: 'bigint' })
   eventsProcessed!: string;
 

@@ -5,8 +5,6 @@ import { generateApiKey } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
-import { ReadModelFreshness } from '@ops/infra/projections/read-model-freshness';
-import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { IssuedApiKeyView } from '../dto/api-key-views.dto';
@@ -27,7 +25,6 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
   constructor(
     private readonly commands: CommandRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly freshness: ReadModelFreshness,
   ) {}
 
   async execute({ userId, name, expiresAt, context }: IssueApiKeyCommand): Promise<IssuedApiKeyView> {
@@ -54,8 +51,6 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
     });
     const issued = outcome.state.keys.get(keyId);
     if (!issued) throw new Error(`key ${keyId} is missing from ${streamName} after it was issued`);
-    // The caller's next request authenticates with this key: it must be in the read model by then.
-    await this.freshness.waitFor(outcome.position, [API_KEYS_PROJECTION]);
     const createdAt = outcome.replayed ? await this.issuedAt(streamName, outcome.eventIds[0]) : issuedAt;
     return {
       id: keyId,

@@ -24,6 +24,7 @@ import {
   StreamQueryDto,
 } from './audit-events-query.dto';
 import { NDJSON, ndjsonResponse, wantsNdjson } from './ndjson';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 const DEFAULT_EVENTS_PAGE = 100;
 const DEFAULT_STREAM_PAGE = 1_000;
@@ -43,6 +44,7 @@ function filterOf(query: AuditEventsQueryDto): AuditEventFilter {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('admin', 'auditor')
+@ReadModels()
 @Controller('api/v1/audit')
 export class AuditEventsController {
   constructor(

@@ -29,6 +29,7 @@ import {
 import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
 import { STREAM_PATH_DOC, STREAM_ROUTE, StreamParamsDto } from '../events/audit-events-query.dto';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 interface StreamVerificationView {
   stream: string;
@@ -43,6 +44,7 @@ interface StreamVerificationView {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('admin', 'auditor')
+@ReadModels()
 @Controller('api/v1/audit')
 export class AuditIntegrityController {
   private readonly logger = new Logger(AuditIntegrityController.name);

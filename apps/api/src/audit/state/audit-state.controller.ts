@@ -7,6 +7,7 @@ import { creditAccountStateView } from './credit-account-state.view';
 import { localUserStateView } from './local-user-state.view';
 import { CreditAccountParamsDto, LocalUserParamsDto, StateAtQueryDto } from './state-at.dto';
 import { stateAt, type StateAt } from './state-at';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 export interface StateAtView<State> {
   stream: string;
@@ -22,6 +23,7 @@ export interface StateAtView<State> {
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('admin', 'auditor')
+@ReadModels()
 @Controller('api/v1/audit')
 export class AuditStateController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

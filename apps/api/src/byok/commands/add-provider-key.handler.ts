@@ -12,8 +12,6 @@ import { assertApiKeyFormat } from '@ops/domain/llm/providers';
 import type { SealedField } from '@ops/domain/privacy';
 import { DataKeyVault, SubjectErasedError } from '@ops/infra/crypto/data-keys';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { ReadModelFreshness } from '@ops/infra/projections/read-model-freshness';
-import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import type { ProviderKeyAddedView } from '../dto/provider-key-views';
 import { ByokKeyResolver } from '../byok-key-resolver';
@@ -47,7 +45,6 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
     private readonly commands: CommandRunner,
     private readonly vault: DataKeyVault,
     private readonly keyCheck: ProviderKeyCheck,
-    private readonly freshness: ReadModelFreshness,
     private readonly resolver: ByokKeyResolver,
   ) {}
 
@@ -82,8 +79,6 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
       context: command.context,
       schemaVersions: PROVIDER_KEY_SCHEMA_VERSIONS,
     });
-    // The caller's next request routes with this key and lists it: it must be in the read model by then.
-    await this.freshness.waitFor(outcome.position, [PROVIDER_KEYS_PROJECTION]);
     this.resolver.forget(userId);
     return {
       provider: provider.id,

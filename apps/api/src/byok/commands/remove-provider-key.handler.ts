@@ -1,8 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { PROVIDER_KEY_SCHEMA_VERSIONS, providerKeysDecider, providerKeysStream } from '@ops/domain/byok';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { ReadModelFreshness } from '@ops/infra/projections/read-model-freshness';
-import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
 import { ByokKeyResolver } from '../byok-key-resolver';
 import { RemoveProviderKeyCommand } from './remove-provider-key.command';
 
@@ -10,20 +8,17 @@ import { RemoveProviderKeyCommand } from './remove-provider-key.command';
 export class RemoveProviderKeyHandler implements ICommandHandler<RemoveProviderKeyCommand, void> {
   constructor(
     private readonly commands: CommandRunner,
-    private readonly freshness: ReadModelFreshness,
     private readonly resolver: ByokKeyResolver,
   ) {}
 
   async execute({ provider, context }: RemoveProviderKeyCommand): Promise<void> {
-    const outcome = await this.commands.run({
+    await this.commands.run({
       streamName: providerKeysStream(context.actor),
       decider: providerKeysDecider,
       command: { type: 'RemoveProviderKey', userId: context.actor, provider },
       context,
       schemaVersions: PROVIDER_KEY_SCHEMA_VERSIONS,
     });
-    // The next request must neither list nor route with the removed key.
-    await this.freshness.waitFor(outcome.position, [PROVIDER_KEYS_PROJECTION]);
     this.resolver.forget(context.actor);
   }
 }

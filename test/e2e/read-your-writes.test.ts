@@ -1,0 +1,335 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '@ops/infra/config/app-config';
+import { configureHttpApp } from '@ops/infra/http';
+import { READ_MODEL_PROJECTIONS } from '@ops/infra/read-models';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { ApiAppModule } from '../../apps/api/src/app.module';
+import { startTestApp, type TestApp } from '../support/app';
+import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-providers';
+import { whileProjectionHeld, whileTableLocked } from '../support/held-projection';
+
+const ROUNDS = 100;
+
+/** Long enough that a command answering before its read model is caught every time. */
+const HOLD_MS = 300;
+const OPENAI_KEY = 'sk-proj-e2eValidOpenAiKey0000000000001234';
+const POSITION = /^\d{20}:\d{20}$/;
+const SUDO_USER = 'rywsudo';
+
+/**
+ * One command and the read its caller makes next. `round` runs both back to back and throws when the
+ * read misses the write; `projection` is the read model held back in the extra, deterministic round.
+ */
+interface Pair {
+  name: string;
+  projection: string;
+  round(index: number): Promise<void>;
+}
+
+describe('read your own writes: every command and the read that follows it', () => {
+  let t: TestApp;
+  let http: App;
+  let openai: FakeProvider;
+  /** A second API replica on the same databases that answers commands without waiting. */
+  let replica: INestApplication;
+  let replicaHttp: App;
+  const admin = () => t.token('ryw-admin', 'admin');
+  const user = (sub: string) => t.token(sub, 'user');
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAiProvider({ name: 'openai', apiKey: OPENAI_KEY });
+    t = await startTestApp({ OPENAI_BASE_URL: openai.baseUrl });
+    http = t.app.getHttpServer();
+    const replicaConfig = loadConfig({
+      DATABASE_URL: t.database.url,
+      DATA_DIR: t.config.DATA_DIR,
+      JWT_SECRET: t.config.JWT_SECRET!,
+      LOG_LEVEL: 'silent',
+      OPENAI_BASE_URL: openai.baseUrl,
+      READ_YOUR_WRITES_TIMEOUT_MS: '0',
+    });
+    replica = await NestFactory.create(ApiAppModule.forRoot(replicaConfig), { logger: false });
+    configureHttpApp(replica, replicaConfig);
+    await replica.init();
+    replicaHttp = replica.getHttpServer();
+    const created = await request(http)
+      .post('/api/v1/local-users')
+      .set(as(admin()))
+      .send({ username: SUDO_USER });
+    expect(created.status).toBe(202);
+  });
+  afterAll(async () => {
+    await replica?.close();
+    await t?.close();
+    await openai?.close();
+  });
+
+  /** A command's answer: its position in the header and the JSON body, and fresh read models. */
+  function expectCommitted(response: request.Response, status: number): string {
+    if (response.status !== status) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+    const position = response.headers['x-ops-position'];
+    expect(position).toMatch(POSITION);
+    if (response.body && Object.keys(response.body).length > 0) expect(response.body.position).toBe(position);
+    expect(response.headers['x-ops-read-models']).toBe('fresh');
+    return position;
+  }
+
+  const issueKey = (owner: string, name: string, server = http) =>
+    request(server)
+      .post('/api/v1/llm/api-keys')
+      .set(as(user(owner)))
+      .send({ name });
+  const useKey = (key: string, server = http) => request(server).get('/v1/models').set(as(key));
+
+  let hostsRegistered = 0;
+  const pairs: Pair[] = [
+    {
+      name: 'issue an API key, then use it on /v1/models and list it',
+      projection: 'api-keys',
+      async round(index) {
+        // A person holds at most 20 active keys.
+        const owner = `ryw-keys-${index}`;
+        const issued = await issueKey(owner, 'fresh').set('Idempotency-Key', `ryw-key-${index}`);
+        expectCommitted(issued, 201);
+        expect((await useKey(issued.body.key)).status).toBe(200);
+        const listed = await request(http)
+          .get('/api/v1/llm/api-keys')
+          .set(as(user(owner)));
+        expect(listed.body.items[0].id).toBe(issued.body.id);
+      },
+    },
+    {
+      name: 'revoke an API key (one, or all), then use it on /v1/models and list it',
+      projection: 'api-keys',
+      async round(index) {
+        const issued = await issueKey('ryw-revoke', `revoked ${index}`);
+        const revoke =
+          index % 2 === 0
+            ? request(http).delete(`/api/v1/llm/api-keys/${issued.body.id}`)
+            : request(http).post('/api/v1/llm/api-keys/revoke-all');
+        expectCommitted(await revoke.set(as(user('ryw-revoke'))), index % 2 === 0 ? 204 : 200);
+        expect((await useKey(issued.body.key)).status).toBe(401);
+        const listed = await request(http)
+          .get('/api/v1/llm/api-keys')
+          .set(as(user('ryw-revoke')));
+        expect(listed.body.items[0].revoked_at).not.toBeNull();
+      },
+    },
+    {
+      name: 'add, then remove, a BYOK key, listing after each',
+      projection: 'provider-keys',
+      async round() {
+        const token = user('ryw-byok');
+        expectCommitted(
+          await request(http)
+            .post('/api/v1/llm/byok/keys')
+            .set(as(token))
+            .send({ provider: 'openai', api_key: OPENAI_KEY }),
+          201,
+        );
+        const listed = await request(http).get('/api/v1/llm/byok/keys').set(as(token));
+        expect(listed.body.items.map((key: { provider: string }) => key.provider)).toEqual(['openai']);
+        expectCommitted(await request(http).delete('/api/v1/llm/byok/keys/openai').set(as(token)), 204);
+        expect((await request(http).get('/api/v1/llm/byok/keys').set(as(token))).body.items).toEqual([]);
+      },
+    },
+    {
+      name: 'grant or revoke credits, then read the balance and the ledger',
+      projection: 'credit-ledger',
+      async round(index) {
+        // Every third round takes back part of what the two before granted.
+        const granted = await request(http)
+          .post(`/api/v1/llm/credits/${index % 3 === 2 ? 'revoke' : 'grant'}`)
+          .set(as(admin()))
+          .send({ user_id: 'ryw-credits', amount_micros: '1000', reason: `round ${index}` });
+        expectCommitted(granted, 201);
+        const balance = await request(http)
+          .get('/api/v1/llm/credits')
+          .query({ user_id: 'ryw-credits' })
+          .set(as(admin()));
+        expect(balance.body.balance_micros).toBe(granted.body.balance_micros);
+        const ledger = await request(http)
+          .get('/api/v1/llm/credits/history')
+          .query({ user_id: 'ryw-credits' })
+          .set(as(admin()));
+        expect(ledger.body.items[0].id).toBe(granted.body.event_id);
+      },
+    },
+    {
+      name: 'register a host, then list hosts',
+      projection: 'hosts',
+      async round() {
+        // Each new id sorts first, so the first page shows it.
+        const hostId = `a-${999 - hostsRegistered++}`;
+        expectCommitted(
+          await request(http).post('/api/v1/hosts').set(as(admin())).send({ host_id: hostId, name: hostId }),
+          201,
+        );
+        const listed = await request(http).get('/api/v1/hosts').query({ limit: 1 }).set(as(admin()));
+        expect(listed.body.items[0].host_id).toBe(hostId);
+      },
+    },
+    {
+      name: 'deactivate, then reactivate, a person, using their token after each',
+      projection: 'api-keys',
+      async round() {
+        const own = () =>
+          request(http)
+            .get('/api/v1/llm/api-keys')
+            .set(as(user('ryw-person')));
+        expectCommitted(
+          await request(http).post('/api/v1/users/ryw-person/deactivate').set(as(admin())),
+          200,
+        );
+        expect((await own()).status).toBe(401);
+        expectCommitted(
+          await request(http).post('/api/v1/users/ryw-person/reactivate').set(as(admin())),
+          200,
+        );
+        expect((await own()).status).toBe(200);
+      },
+    },
+    // Last: each change sets the host agent to work, which the projector waits for between batches.
+    {
+      name: 'create a local user, then GET it',
+      projection: 'local-users',
+      async round(index) {
+        const username = `ryw${index}`;
+        const created = await request(http)
+          .post('/api/v1/local-users')
+          .set(as(admin()))
+          .send({ username, full_name: `round ${index}` });
+        expectCommitted(created, 202);
+        const read = await request(http).get(`/api/v1/local-users/${username}`).set(as(admin()));
+        expect(read.status).toBe(200);
+        expect(read.body.full_name).toBe(`round ${index}`);
+      },
+    },
+    {
+      name: 'grant sudo to a local user, then GET it',
+      projection: 'local-users',
+      async round(index) {
+        const path = `/api/v1/local-users/${SUDO_USER}/sudo`;
+        const granted = index % 2 === 0;
+        const changed = await (granted ? request(http).post(path) : request(http).delete(path)).set(
+          as(admin()),
+        );
+        expectCommitted(changed, 202);
+        const read = await request(http).get(`/api/v1/local-users/${SUDO_USER}`).set(as(admin()));
+        expect(read.body.sudo).toBe(granted);
+      },
+    },
+  ];
+
+  it.each(pairs.map((pair) => [pair.name, pair] as const))(
+    `%s: once with its read model held back, then ${ROUNDS} times back to back, no miss`,
+    async (_, pair) => {
+      // Held back, a command that answered before its read model applied it would miss every time.
+      await whileProjectionHeld(t.database.url, pair.projection, HOLD_MS, () => pair.round(ROUNDS));
+      const misses: string[] = [];
+      for (let index = 0; index < ROUNDS; index++) {
+        await pair.round(index).catch((error: Error) => misses.push(`round ${index}: ${error.message}`));
+      }
+      expect(misses).toEqual([]);
+    },
+  );
+
+  it('a read given x-ops-min-position waits for it, whichever replica committed it', async () => {
+    // The replica answers without waiting, while the projection cannot apply the grant yet.
+    const granted = await whileProjectionHeld(t.database.url, 'credit-ledger', HOLD_MS, async () => {
+      const answer = await request(replicaHttp)
+        .post('/api/v1/llm/credits/grant')
+        .set(as(admin()))
+        .send({ user_id: 'ryw-other', amount_micros: '5', reason: 'elsewhere' });
+      const read = await request(http)
+        .get('/api/v1/llm/credits')
+        .query({ user_id: 'ryw-other' })
+        .set(as(admin()))
+        .set('x-ops-min-position', answer.headers['x-ops-position']);
+      return { answer, read };
+    });
+    expect(granted.answer.status).toBe(201);
+    expect(granted.answer.headers['x-ops-read-models']).toBe('stale');
+    expect(granted.read.status).toBe(200);
+    expect(granted.read.headers['x-ops-read-models']).toBe('fresh');
+    expect(granted.read.body.balance_micros).toBe('5');
+  });
+
+  it('a position past the last event a read model matched is fresh at once, on a route naming none too', async () => {
+    // The api-keys projection matches no host event: its checkpoint stays before this position.
+    const registered = await request(http)
+      .post('/api/v1/hosts')
+      .set(as(admin()))
+      .send({ host_id: 'ryw-late', name: 'x' });
+    const position = registered.headers['x-ops-position'];
+    const started = Date.now();
+    const keys = await request(http)
+      .get('/api/v1/llm/api-keys')
+      .set(as(user('ryw-late')))
+      .set('x-ops-min-position', position);
+    const models = await request(http)
+      .get('/v1/models')
+      .set(as(user('ryw-late')))
+      .set('x-ops-min-position', position);
+    expect([keys.status, models.status]).toEqual([200, 200]);
+    expect([keys.headers['x-ops-read-models'], models.headers['x-ops-read-models']]).toEqual([
+      'fresh',
+      'fresh',
+    ]);
+    expect(Date.now() - started).toBeLessThan(t.config.READ_YOUR_WRITES_TIMEOUT_MS);
+  });
+
+  it('records how far the log was read for every read model, and only for them', async () => {
+    const rows: { name: string }[] = await t.app
+      .get(DataSource)
+      .query(`SELECT name FROM projection_checkpoints WHERE read_through <> '' ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual([...READ_MODEL_PROJECTIONS].sort());
+  });
+
+  it('refuses a garbled or foreign x-ops-min-position with a problem naming the header', async () => {
+    const read = (value: string) =>
+      request(http)
+        .get('/api/v1/llm/api-keys')
+        .set(as(user('ryw-bad')))
+        .set('x-ops-min-position', value);
+    for (const garbled of ['', 'abc', 'eyJwb3NpdGlvbiI6MX0', '12:34', `${'9'.repeat(20)}:1 `]) {
+      const refused = await read(garbled);
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body.errors).toEqual([{ field: 'x-ops-min-position', message: expect.any(String) }]);
+    }
+    // Well-formed but beyond this log's head: a cursor from another deployment.
+    const foreign = await read(`${'9'.repeat(20)}:${'9'.repeat(20)}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors[0].field).toBe('x-ops-min-position');
+  });
+
+  it('a key issued on a replica that answered before projecting it authenticates at once on another', async () => {
+    const issued = await whileTableLocked(t.database.url, 'api_keys', HOLD_MS, async () => {
+      const answer = await issueKey('ryw-replica', 'elsewhere', replicaHttp);
+      expect(answer.headers['x-ops-read-models']).toBe('stale');
+      // Deny by default: the key is found only because the lookup waited for the projection.
+      const used = await useKey(answer.body.key);
+      return { answer, used };
+    });
+    expect(issued.answer.status).toBe(201);
+    expect(issued.used.status).toBe(200);
+    const key: string = issued.answer.body.key;
+    const another = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+    expect((await useKey(another, replicaHttp)).status).toBe(401);
+  });
+
+  it('documents the headers in the OpenAPI document', async () => {
+    const document = (await request(http).get('/docs-json')).body;
+    const issue = document.paths['/api/v1/llm/api-keys'].post;
+    expect(Object.keys(issue.responses['2XX'].headers)).toEqual(['x-ops-position', 'x-ops-read-models']);
+    const list = document.paths['/api/v1/llm/api-keys'].get;
+    expect(list.parameters.map((parameter: { name: string }) => parameter.name)).toContain(
+      'x-ops-min-position',
+    );
+  });
+});
