@@ -141,7 +141,11 @@ export class LogReader {
 
   private rewind(to: GlobalPosition): void {
     if (this.rewindTo === undefined || to < this.rewindTo) this.rewindTo = to;
-    this.restarting ??= this.restartWhileRewound();
+    // No caller awaits a restart: one that fails (the store closed under a shutting-down process) is
+    // reported here rather than left to crash the process as an unhandled rejection.
+    this.restarting ??= this.restartWhileRewound().catch((error: unknown) =>
+      this.logger.warn(`could not resume reading the log: ${error instanceof Error ? error.message : error}`),
+    );
   }
 
   /** A member may join behind while the subscription restarts: then it restarts once more. */
