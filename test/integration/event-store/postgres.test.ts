@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@ops/infra/database/migrations';
 import type { NewEvent, RecordedEvent } from '@ops/infra/event-store/event-store';
@@ -173,6 +173,36 @@ describe('PostgreSQL event store', () => {
         await subscription.stop();
         await listener.end();
         await Promise.all([sole.close(), shared.close()]);
+      }
+    });
+
+    it("lets a filtered subscription sleep through this process's appends its filter does not match", async () => {
+      const store = new PostgresEventStore(database.url, { idlePollIntervalMs: 60_000 });
+      const stream = `hinted-${Date.now()}`;
+      const pageReads = jest.spyOn(Pool.prototype, 'query');
+      const reads = () =>
+        pageReads.mock.calls.filter(
+          ([config]) => (config as { name?: string }).name === 'event-store:read-page',
+        ).length;
+      const received: RecordedEvent[] = [];
+      const subscription = store.subscribeAll(
+        { from: START, filter: { streamPrefixes: [`${stream}-wanted`] } },
+        async (batch) => {
+          received.push(...batch);
+        },
+      );
+      try {
+        await sleep(300);
+        const before = reads();
+        for (let index = 0; index < 10; index += 1) await store.append(`${stream}-other`, events(1), 'any');
+        await sleep(300);
+        expect(reads()).toBe(before);
+        await store.append(`${stream}-wanted`, events(1), 'no_stream');
+        await eventually(() => received.length === 1, 'the matching event');
+      } finally {
+        pageReads.mockRestore();
+        await subscription.stop();
+        await store.close();
       }
     });
 

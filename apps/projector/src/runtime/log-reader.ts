@@ -64,6 +64,8 @@ export class LogReader {
   private rewindTo?: GlobalPosition;
   private restarting?: Promise<void>;
   private delivering?: Promise<void>;
+  /** What the running subscription reads: undefined for everything. */
+  private subscriptionFilter?: EventFilter;
 
   constructor(
     private readonly store: EventStore,
@@ -87,6 +89,8 @@ export class LogReader {
     return new Promise<void>((resolve, reject) => {
       this.members.set(member, { resolve, reject });
       if (this.cursor === undefined || caughtUpTo < this.cursor) this.rewind(caughtUpTo);
+      // A subscription filtered for the members before it would miss this one's events: read again.
+      else if (!covers(this.subscriptionFilter, member.filter)) this.rewind(this.cursor);
     });
   }
 
@@ -169,8 +173,10 @@ export class LogReader {
       return;
     }
     this.cursor = from;
-    const subscription = this.store.subscribeAll({ from, maxBatchSize: this.options.batchSize }, (events) =>
-      this.deliver(events),
+    this.subscriptionFilter = filterFor([...this.members.keys()]);
+    const subscription = this.store.subscribeAll(
+      { from, filter: this.subscriptionFilter, maxBatchSize: this.options.batchSize },
+      (events) => this.deliver(events),
     );
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => {
@@ -262,4 +268,40 @@ export class LogReader {
     }
     return failed;
   }
+}
+
+/**
+ * What a reader must read for its members: for relays alone, only what one of their filters may match
+ * (a superset: prefixes and types are each pooled), so appends none of them wants wake no read. Read
+ * models record how far they have read every event (`read_through`), so their reader reads them all.
+ */
+function filterFor(members: readonly LogReaderMember[]): EventFilter | undefined {
+  if (members.length === 0 || members.some((member) => member.writesRowsOnly)) return undefined;
+  const pooled = (lists: (readonly string[] | undefined)[]) =>
+    lists.every((list) => list !== undefined && list.length > 0)
+      ? [...new Set(lists.flatMap((list) => list ?? []))]
+      : undefined;
+  return {
+    streamPrefixes: pooled(members.map((member) => member.filter.streamPrefixes)),
+    eventTypes: pooled(members.map((member) => member.filter.eventTypes)),
+  };
+}
+
+/** Whether every event `inner` matches is read under `outer`. */
+function covers(outer: EventFilter | undefined, inner: EventFilter): boolean {
+  if (!outer) return true;
+  const within = (
+    outerList: readonly string[] | undefined,
+    innerList: readonly string[] | undefined,
+    match: (o: string, i: string) => boolean,
+  ) =>
+    !outerList ||
+    outerList.length === 0 ||
+    (innerList !== undefined &&
+      innerList.length > 0 &&
+      innerList.every((i) => outerList.some((o) => match(o, i))));
+  return (
+    within(outer.streamPrefixes, inner.streamPrefixes, (o, i) => i.startsWith(o)) &&
+    within(outer.eventTypes, inner.eventTypes, (o, i) => o === i)
+  );
 }

@@ -15,8 +15,8 @@ export interface AppendDispatcherOptions {
   maxConcurrentBatches: number;
   /** Upper bound on the events of one batch (a single larger append still goes alone). */
   maxBatchEvents: number;
-  /** Called after a batch committed at least one append. */
-  onAppended: () => void;
+  /** Called after a batch committed at least one append, with those that it committed. */
+  onAppended: (committed: readonly AppendRequest[]) => void;
 }
 
 /** What one caller handed in: one stream's append, or several that are stored together or not at all. */
@@ -101,7 +101,9 @@ export class AppendDispatcher {
       await this.recover(batch, error);
       return;
     }
-    if (outcomes.some((outcome) => outcome.kind === 'appended')) this.options.onAppended();
+    const requests = batch.flatMap((pending) => pending.requests);
+    const committed = requests.filter((_, index) => outcomes[index].kind === 'appended');
+    if (committed.length > 0) this.options.onAppended(committed);
     let next = 0;
     await Promise.all(
       batch.map((pending) => {

@@ -1,7 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Queryable } from './event-rows';
 
 const CHANNEL = 'event_store';
+
+/**
+ * What an append of this process stored, so that a subscription whose filter matches none of it can
+ * sleep on; a hint from elsewhere (NOTIFY, a reconnect) carries none and wakes every subscription.
+ */
+export type AppendHint = readonly { streamName: string; type: string }[];
+
+type Listener = (hint?: AppendHint) => void;
 const RECONNECT_DELAY_MS = 1_000;
 /**
  * Under load a NOTIFY after every commit costs a round trip per append batch; one per interval
@@ -21,7 +30,9 @@ const MIN_NOTIFY_INTERVAL_MS = 10;
  * 16 writers).
  */
 export class ChangeNotifier {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<Listener>();
+  /** Sent with each NOTIFY, so that our own comes back as nothing new: our appends woke us already. */
+  private readonly origin = randomUUID();
   private listenClient: Client | null = null;
   private connecting: Promise<void> | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -37,15 +48,15 @@ export class ChangeNotifier {
   ) {}
 
   /** Calls `listener` on every hint until the returned function is called. */
-  listen(listener: () => void): () => void {
+  listen(listener: Listener): () => void {
     this.listeners.add(listener);
     this.ensureListening();
     return () => this.listeners.delete(listener);
   }
 
   /** An append through this store committed. */
-  appended(): void {
-    this.wakeAll();
+  appended(hint: AppendHint): void {
+    this.wakeAll(hint);
     if (this.notifyOthers) this.sendNotify();
   }
 
@@ -67,7 +78,9 @@ export class ChangeNotifier {
 
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.connectionString });
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (message) => {
+      if (message.payload !== this.origin) this.wakeAll();
+    });
     client.on('error', () => this.lose(client));
     client.on('end', () => this.lose(client));
     try {
@@ -108,7 +121,11 @@ export class ChangeNotifier {
     this.notifyInFlight = true;
     const sent = Date.now();
     this.db
-      .query({ name: 'event-store:notify', text: `SELECT pg_notify('${CHANNEL}', '')` })
+      .query({
+        name: 'event-store:notify',
+        text: `SELECT pg_notify('${CHANNEL}', $1)`,
+        values: [this.origin],
+      })
       // Other processes poll too: a lost hint only delays them.
       .catch(() => undefined)
       .then(() => sleep(sent + MIN_NOTIFY_INTERVAL_MS - Date.now()))
@@ -121,8 +138,8 @@ export class ChangeNotifier {
       });
   }
 
-  private wakeAll(): void {
-    for (const listener of this.listeners) listener();
+  private wakeAll(hint?: AppendHint): void {
+    for (const listener of this.listeners) listener(hint);
   }
 }
 

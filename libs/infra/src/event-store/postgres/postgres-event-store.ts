@@ -77,7 +77,10 @@ export class PostgresEventStore implements EventStore {
     this.appends = new AppendDispatcher(this.pool, {
       maxConcurrentBatches: options.maxConcurrentAppends ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 1_000,
-      onAppended: () => this.notifier.appended(),
+      onAppended: (committed) =>
+        this.notifier.appended(
+          committed.flatMap(({ streamName, events }) => events.map(({ type }) => ({ streamName, type }))),
+        ),
     });
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.idlePollIntervalMs = options.idlePollIntervalMs ?? 5_000;

@@ -1,4 +1,5 @@
 import type { BatchHandler, SubscribeOptions, Subscription } from '../event-store';
+import { matchesEventFilter } from '../event-store';
 import type { ChangeNotifier } from './change-notifier';
 import type { Queryable } from './event-rows';
 import { cursorFrom } from './event-rows';
@@ -51,7 +52,15 @@ export class PostgresSubscription implements Subscription {
     options: SubscribeOptions,
     onEvents: BatchHandler,
   ): Promise<void> {
-    const unlisten = context.notifier.listen(() => this.wakeUp());
+    // This process's own appends say what they stored: none of it for this filter, no read.
+    const unlisten = context.notifier.listen((hint) => {
+      if (
+        !hint ||
+        hint.some(({ streamName, type }) => matchesEventFilter(options.filter, streamName, type))
+      ) {
+        this.wakeUp();
+      }
+    });
     try {
       const limit = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
       let cursor = cursorFrom(options.from);
