@@ -315,14 +315,14 @@ async function databasePhase(
   const work = await DatabaseWork.open(databaseUrl);
   try {
     await admin.waitUntilProjected();
-    await work.vacuum();
+    await work.quiesce();
     const idleBefore = await work.counters();
     const idleStarted = performance.now();
     await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
     const idleAfter = await work.counters();
     const idlePerSecond = counterDelta(idleBefore, idleAfter, (performance.now() - idleStarted) / 1000);
 
-    await work.vacuum();
+    await work.quiesce();
     const sizesBefore = await work.tableSizes();
     const before = await work.counters();
     const writesBefore = await work.tableWrites();
@@ -516,8 +516,8 @@ async function main(): Promise<void> {
           "and answers only once the request's credit hold, and its settlement with its completion, are stored; " +
           "before each run the bench waits until its projections have caught up, so no system pays for another's backlog. " +
           `Database work is \`pg_stat_database\` of our database over ${DB_WORK_REQUESTS} sequential requests, from settled projections ` +
-          `to settled projections (their work and the idle node's included), and over ${IDLE_SECONDS} s of no traffic, each after a ` +
-          "`VACUUM (ANALYZE)` so that autovacuum's upkeep of the earlier load is not counted as the node's; storage is " +
+          `to settled projections (their work and the idle node's included), and over ${IDLE_SECONDS} s of no traffic, each once ` +
+          "the database's counters have kept to an idle pace for 3 s (late statistics and autovacuum after a load); storage is " +
           "each table's `pg_total_relation_size` (indexes and TOAST included) over the same requests. " +
           "Hot account: a probe request gives one request's hold (its `CreditsReserved` event) and real cost " +
           `(\`x-ops-cost-micros\`); the account gets the cost of ${HOT_FUNDED_REQUESTS} requests, then ${HOT_REQUESTS} are sent at once. ` +

@@ -25,15 +25,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Reads the bench database's statistics and table sizes on one connection of its own. */
 export class DatabaseWork {
-  private constructor(
-    private readonly client: Client,
-    private readonly url: string,
-  ) {}
+  private constructor(private readonly client: Client) {}
 
   static async open(url: string): Promise<DatabaseWork> {
     const client = new Client({ connectionString: url });
     await client.connect();
-    return new DatabaseWork(client, url);
+    return new DatabaseWork(client);
   }
 
   /** The counters once every backend has published its work so far (this query counts one commit). */
@@ -43,17 +40,19 @@ export class DatabaseWork {
   }
 
   /**
-   * Waits until the counters stop moving but for the node's idle pace (at most `idleCommits` a second
-   * besides this reading's own), up to `timeoutMs`: a backend whose stats lock was contended publishes
-   * its earlier work late, which would otherwise land in the next measured window.
+   * Waits until the counters have stayed at the node's idle pace (at most `idleCommits` a second
+   * besides this reading's own) for `quietSeconds` in a row, up to `timeoutMs`: backends publish
+   * their statistics late when the statistics lock is contended, and autovacuum follows a load, so
+   * either would otherwise land in the next measured window.
    */
-  async quiesce(idleCommits = 1, timeoutMs = 30_000): Promise<void> {
+  async quiesce(idleCommits = 1, quietSeconds = 3, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let previous = await this.read();
-    while (Date.now() < deadline) {
+    let quiet = 0;
+    while (quiet < quietSeconds && Date.now() < deadline) {
       await sleep(1_000);
       const current = await this.read();
-      if (current.xact_commit - previous.xact_commit <= idleCommits + 1) return;
+      quiet = current.xact_commit - previous.xact_commit <= idleCommits + 1 ? quiet + 1 : 0;
       previous = current;
     }
   }
@@ -87,23 +86,6 @@ export class DatabaseWork {
       `SELECT relname AS name, n_tup_ins + n_tup_upd + n_tup_del AS rows FROM pg_stat_user_tables`,
     );
     return new Map(rows.map((row) => [row.name, Number(row.rows)]));
-  }
-
-  /**
-   * Has PostgreSQL do now the upkeep the load left it (vacuum and statistics of the rows written),
-   * which autovacuum would otherwise do inside a measured window and count as the node's commits.
-   */
-  async vacuum(): Promise<void> {
-    // On a connection of its own: a backend publishes its statistics when it ends, so the vacuum's
-    // own transactions are counted before the window opens, not (up to 10 s later) inside it.
-    const vacuuming = new Client({ connectionString: this.url });
-    await vacuuming.connect();
-    try {
-      await vacuuming.query('VACUUM (ANALYZE)');
-    } finally {
-      await vacuuming.end();
-    }
-    await this.quiesce();
   }
 
   close(): Promise<void> {
