@@ -196,6 +196,20 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('refuses an id already stored in another stream, alone or among new ones', async () => {
+        const [first, second] = [`${category()}1`, `${category()}2`];
+        const used = newEvent();
+        await store.append(first, [used], 'no_stream');
+
+        for (const attempt of [[used], [newEvent(), used]]) {
+          const error = await captureError(store.append(second, attempt, 'any'));
+          expect(error).toBeInstanceOf(DuplicateEventIdError);
+          expect((error as DuplicateEventIdError).eventIds).toEqual([used.id]);
+        }
+        expect(await store.readStream(second)).toEqual([]);
+        expect((await store.readStream(first)).map((event) => event.id)).toEqual([used.id]);
+      });
+
       it('refuses one id twice in the same append', async () => {
         const event = newEvent();
         const error = await captureError(store.append(`${category()}1`, [event, event], 'any'));

@@ -127,7 +127,12 @@ export class StreamCommandBatcher {
       try {
         const events = request.decider.decide(request.command, state);
         const ids = events.map((_, index) =>
-          eventIdFor(index, request.command.type, request.context.actor, request.context.idempotencyKey),
+          eventIdFor(index, {
+            streamName: request.streamName,
+            commandType: request.command.type,
+            actor: request.context.actor,
+            idempotencyKey: request.context.idempotencyKey,
+          }),
         );
         const occurredAt = (request.now?.() ?? new Date()).toISOString();
         const own = envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);

@@ -13,6 +13,7 @@ import { AuditLogCreditUser1732500001150 } from './1732500001150-audit-log-credi
 import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detail';
 import { AuditLogWithoutGatewayTraffic1732500001600 } from './1732500001600-audit-log-without-gateway-traffic';
 import { LeanAppend1732500001620 } from './1732500001620-lean-append';
+import { ProjectionDeadLetters1732500001710 } from './1732500001710-projection-dead-letters';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   HostChangeDetail1732500001510,
   AuditLogWithoutGatewayTraffic1732500001600,
   LeanAppend1732500001620,
+  ProjectionDeadLetters1732500001710,
 ];
