@@ -44,7 +44,7 @@ export async function startIntegrityFixture(
   pool.on('error', () => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'ops-integrity-'));
   const key = loadAuditSigningKey({ DATA_DIR: dataDir });
-  const recorded = new RecordedDigests(pool);
+  const recorded = new RecordedDigests(pool, store);
   return {
     database,
     store,
@@ -52,7 +52,7 @@ export async function startIntegrityFixture(
     key,
     dataDir,
     signer: new DigestSigner(pool, store, key, { recorded, sinks: options.sinks }),
-    verifier: new EventLogVerifier(pool, recorded, {
+    verifier: new EventLogVerifier(store, pool, recorded, {
       publicKey: key.publicKey,
       keyId: key.keyId,
       pinned: false,

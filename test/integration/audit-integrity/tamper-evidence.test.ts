@@ -250,9 +250,9 @@ describe('tamper evidence in the PostgreSQL event store', () => {
       );
 
       await migrate(MIGRATIONS);
-      const recorded = new RecordedDigests(pool);
+      const recorded = new RecordedDigests(pool, store);
       const trusted = { publicKey: fixture.key.publicKey, keyId: fixture.key.keyId, pinned: true };
-      const verifier = new EventLogVerifier(pool, recorded, trusted);
+      const verifier = new EventLogVerifier(store, pool, recorded, trusted);
       const before = await verifier.verify();
       expect(before.problems).toEqual([]);
       expect(before.digest_chain.digests_checked).toBe(2);

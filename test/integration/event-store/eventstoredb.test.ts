@@ -6,7 +6,7 @@ const url = process.env.ESDB_URL;
 if (url) {
   describeEventStoreConformance('EventStoreDB', async () => {
     const store = new EventStoreDbEventStore(url);
-    return { store, close: () => store.close() };
+    return { store, chainsHashes: true, close: () => store.close() };
   });
 } else {
   // The one suite allowed to skip, also with CI=true: no EventStoreDB can run on this machine.

@@ -12,12 +12,14 @@ import {
 import type {
   AppendResult,
   BatchHandler,
+  ChainReadOptions,
   EventStore,
   ExpectedRevision,
   GlobalPosition,
   NewEvent,
   ReadAllOptions,
   RecordedEvent,
+  StreamRevision,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
@@ -30,6 +32,9 @@ import {
   toReadPosition,
   toRecordedEvent,
 } from './event-mapping';
+import { chainLinks } from '../integrity/application-chain';
+import { chainsFromLog, revisionsFromStreams } from '../integrity/chains-from-log';
+import { claimEventIds } from './event-id-claims';
 import { matchesFilter } from './filters';
 import { findPreviousAppend } from './previous-append';
 import { EventStoreDbSubscription } from './subscription';
@@ -66,6 +71,7 @@ export class EventStoreDbEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     assertValidAppend(streamName, events, expected);
+    await claimEventIds(this.client, streamName, events);
     let lastConflict: WrongExpectedVersionError | null = null;
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
       const stored = await this.readRecords(streamName, ESDB_START, undefined);
@@ -73,10 +79,16 @@ export class EventStoreDbEventStore implements EventStore {
       if (previous) return previous;
       const current = stored.at(-1)?.revision ?? -1n;
       if (!satisfies(expected, current)) throw new WrongExpectedRevisionError(streamName, expected, current);
+      const head = stored.at(-1);
+      const links = chainLinks(streamName, events, head ? toRecordedEvent(head) : null);
       try {
-        const written = await this.client.appendToStream(streamName, events.map(toEventData), {
-          expectedRevision: current === -1n ? NO_STREAM : current,
-        });
+        const written = await this.client.appendToStream(
+          streamName,
+          events.map((event, index) => toEventData(event, links[index])),
+          {
+            expectedRevision: current === -1n ? NO_STREAM : current,
+          },
+        );
         return {
           nextRevision: written.nextExpectedRevision,
           position: await this.positionAt(streamName, written.nextExpectedRevision),
@@ -152,6 +164,14 @@ export class EventStoreDbEventStore implements EventStore {
       }
       if (read < HEAD_PAGE_SIZE) return START;
     }
+  }
+
+  readChains(options: ChainReadOptions): AsyncIterable<RecordedEvent[]> {
+    return chainsFromLog(this, options);
+  }
+
+  readRevisions(revisions: readonly StreamRevision[]): Promise<(RecordedEvent | null)[]> {
+    return revisionsFromStreams(this, revisions);
   }
 
   close(): Promise<void> {
