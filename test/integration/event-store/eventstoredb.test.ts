@@ -1,4 +1,5 @@
 import { EventStoreDbEventStore } from '@ops/infra/event-store/eventstoredb';
+import { EsdbFake } from '../../support/esdb-fake/server';
 import { describeEventStoreConformance } from './conformance';
 
 const url = process.env.ESDB_URL;
@@ -8,19 +9,16 @@ if (url) {
     const store = new EventStoreDbEventStore(url);
     return { store, chainsHashes: true, close: () => store.close() };
   });
-} else {
-  // The one suite allowed to skip, also with CI=true: no EventStoreDB can run on this machine.
-  console.warn(
-    [
-      '',
-      '!!! SKIPPED: EventStoreDB event store conformance suite !!!',
-      '    ESDB_URL is not set, testcontainers is not installed and no Docker engine is reachable,',
-      '    so there is no EventStoreDB server to run against.',
-      '    Run it with ESDB_URL=esdb://localhost:2113?tls=false (e.g. `docker compose up eventstore`).',
-      '',
-    ].join('\n'),
-  );
-  describe.skip('EventStoreDB event store conformance (no server: set ESDB_URL)', () => {
-    it('runs the shared conformance suite against EventStoreDB', () => undefined);
-  });
 }
+
+describeEventStoreConformance('EventStoreDB (fake gRPC server)', async () => {
+  const fake = await EsdbFake.start();
+  const store = new EventStoreDbEventStore(fake.connectionString);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await fake.stop();
+    },
+  };
+});
