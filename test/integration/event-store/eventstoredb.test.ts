@@ -16,6 +16,7 @@ describeEventStoreConformance('EventStoreDB (fake gRPC server)', async () => {
   const store = new EventStoreDbEventStore(fake.connectionString);
   return {
     store,
+    chainsHashes: true,
     close: async () => {
       await store.close();
       await fake.stop();
