@@ -75,8 +75,14 @@ export async function startIntegrityFixture(
       pinned: false,
     }),
     close: async () => {
-      await store.close();
-      await fake?.stop();
+      if (fake) {
+        // On the fake, the client's dispose never returns once an append followed a headPosition()
+        // (reported with the fake's branch): the node stops, and the close gets a bounded wait.
+        await fake.stop();
+        await Promise.race([store.close(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      } else {
+        await store.close();
+      }
       await pool.end();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -47,6 +47,8 @@ export function esdbFakeTamperer(fake: EsdbFake): LogTamperer {
         event.streamName === stream && (revisions === undefined || revisions.includes(event.revision));
       const events = stored(stream);
       events.splice(0, events.length, ...events.filter((event) => !gone(event)));
+      // A stream with no record left is not known to the node at all.
+      if (events.length === 0) log.streams.delete(stream);
       log.all.splice(0, log.all.length, ...log.all.filter((event) => !gone(event)));
     },
   };
