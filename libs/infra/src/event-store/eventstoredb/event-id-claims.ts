@@ -38,13 +38,14 @@ async function claim(client: EventStoreDBClient, streamName: string, id: string)
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;
   }
+  let owner: unknown = null;
   try {
+    // Read to the end rather than leave the loop: a call left open keeps the client from disposing.
     for await (const { event } of client.readStream(claimStream, { maxCount: 1 })) {
-      const owner = (event?.data as { streamName?: unknown } | undefined)?.streamName;
-      return typeof owner === 'string' ? owner : null;
+      owner = (event?.data as { streamName?: unknown } | undefined)?.streamName;
     }
   } catch (error) {
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
-  return null;
+  return typeof owner === 'string' ? owner : null;
 }
