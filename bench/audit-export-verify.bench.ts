@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: database.url, max: 4 });
   try {
     const key = loadAuditSigningKey({ DATA_DIR: workDir });
-    const recorded = new RecordedDigests(pool);
+    const recorded = new RecordedDigests(pool, store);
     const seedStarted = Date.now();
     await seed(store);
     console.log(`seeded ${thousands(EVENTS)} events in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
@@ -112,13 +112,13 @@ async function main(): Promise<void> {
     const file = join(workDir, 'log.ndjson');
     const exporting = await measure(total + 1, async () => {
       const out = createWriteStream(file);
-      await exportEventLog(pool, out, {});
+      await exportEventLog(store, out, {});
       out.end();
       await finished(out);
     });
     const fileMb = (await stat(file)).size / MB;
 
-    const verifier = new EventLogVerifier(pool, recorded, {
+    const verifier = new EventLogVerifier(store, pool, recorded, {
       publicKey: key.publicKey,
       keyId: key.keyId,
       pinned: true,

@@ -15,7 +15,6 @@ import {
   trustedKeyFromPem,
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
-import { CHAIN_COLUMNS, contentOf, type ChainRow } from '@ops/infra/event-store/integrity/event-log-sql';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -77,7 +76,12 @@ describe('tamper evidence against a database writer', () => {
 
   /** What an auditor runs: the public key and the digests' copy they hold, not the database's. */
   const verifyAgainstCopy = async () =>
-    new EventLogVerifier(fixture.pool, new RecordedDigests(fixture.pool), pinned()).verify({
+    new EventLogVerifier(
+      fixture.store,
+      fixture.pool,
+      new RecordedDigests(fixture.pool, fixture.store),
+      pinned(),
+    ).verify({
       exported: await readExportedDigests(digestsFile),
     });
 
@@ -184,12 +188,14 @@ describe('tamper evidence against a database writer', () => {
     await forger.sign({ actor: 'system', source: 'projector' });
 
     // Trusting whatever key sits beside the data (the old setup), the forgery passes.
-    const recorded = new RecordedDigests(fixture.pool);
+    const recorded = new RecordedDigests(fixture.pool, fixture.store);
     const besideTheData = loadTrustedKey({}, () => loadAuditSigningKey({ DATA_DIR: fixture.dataDir }));
-    expect((await new EventLogVerifier(fixture.pool, recorded, besideTheData).verify()).ok).toBe(true);
+    expect(
+      (await new EventLogVerifier(fixture.store, fixture.pool, recorded, besideTheData).verify()).ok,
+    ).toBe(true);
 
     // The public key configured apart refuses every digest.
-    const report = await new EventLogVerifier(fixture.pool, recorded, pinned()).verify();
+    const report = await new EventLogVerifier(fixture.store, fixture.pool, recorded, pinned()).verify();
     expect(report.ok).toBe(false);
     expect(named(report.problems)).toEqual([
       `${DIGEST_STREAM}@0:digest_invalid`,
@@ -198,7 +204,12 @@ describe('tamper evidence against a database writer', () => {
     expect(report.problems[0].detail).toMatch(/not the trusted key/);
 
     // The exported copy wins even over the planted key: neither digest is the one exported.
-    const againstCopy = await new EventLogVerifier(fixture.pool, recorded, besideTheData).verify({
+    const againstCopy = await new EventLogVerifier(
+      fixture.store,
+      fixture.pool,
+      recorded,
+      besideTheData,
+    ).verify({
       exported: await readExportedDigests(digestsFile),
     });
     expect(againstCopy.ok).toBe(false);
@@ -330,7 +341,9 @@ describe('tamper evidence against a database writer', () => {
       });
       await expect(signer.sign({ actor: 'system', source: 'test' })).rejects.toThrow(DigestExportError);
       await expect(signer.sign({ actor: 'system', source: 'test' })).rejects.toThrow(/answered 503/);
-      expect((await new RecordedDigests(fixture.pool).latest())?.payload).toMatchObject({ sequence: 1 });
+      expect((await new RecordedDigests(fixture.pool, fixture.store).latest())?.payload).toMatchObject({
+        sequence: 1,
+      });
       expect((await fixture.verifier.verify()).ok).toBe(true);
     });
   });
@@ -338,13 +351,28 @@ describe('tamper evidence against a database writer', () => {
 
 /** Recomputes a stream's hash chain from its stored content, in revision order. */
 async function rechain(pool: Pool, stream: string): Promise<void> {
-  const { rows } = await pool.query<ChainRow>(
-    `SELECT ${CHAIN_COLUMNS} FROM events e WHERE e.stream_name = $1 ORDER BY e.revision`,
+  const { rows } = await pool.query<{
+    revision: string;
+    event_id: string;
+    type: string;
+    schema_version: number;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }>(
+    `SELECT revision::text AS revision, event_id::text AS event_id, type, schema_version, data, metadata
+       FROM events WHERE stream_name = $1 ORDER BY revision`,
     [stream],
   );
   let previous: string | null = null;
   for (const row of rows) {
-    const hash = chainHash(previous, contentHash(contentOf(row)), stream, row.revision);
+    const content = {
+      id: row.event_id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+      metadata: row.metadata,
+    };
+    const hash = chainHash(previous, contentHash(content), stream, row.revision);
     await pool.query(
       'UPDATE events SET previous_hash = $3, hash = $4 WHERE stream_name = $1 AND revision = $2',
       [stream, row.revision, previous, hash],

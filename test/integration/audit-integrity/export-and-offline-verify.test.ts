@@ -138,7 +138,7 @@ describe('export, offline verification and replay', () => {
       stalling = false;
       for (const callback of held.splice(0)) callback();
     };
-    const exporting = exportEventLog(fixture.pool, stalled, {});
+    const exporting = exportEventLog(fixture.store, stalled, {});
     await new Promise((resolve) => setTimeout(resolve, 500));
     // The header and the first batch of 5,000 lines: the cursor waits for the file before fetching more.
     const whileStalled = chunks.length;
@@ -152,7 +152,7 @@ describe('export, offline verification and replay', () => {
   it('exports one category or one stream, and replays a file into per-category figures', async () => {
     const path = join(dir, 'category.ndjson');
     const out = createWriteStream(path);
-    const { trailer } = await exportEventLog(fixture.pool, out, { category: 'local-user-' });
+    const { trailer } = await exportEventLog(fixture.store, out, { category: 'local-user-' });
     out.end();
     await finished(out);
     expect(trailer.events).toBe(10);

@@ -44,7 +44,7 @@ describe('docker-compose.yml', () => {
     const kafkaEnv = block(/^x-kafka-env:/);
     expect(agent).toContain('<<: *kafka-env');
     expect(agent).not.toContain('*app-env');
-    for (const secret of ['DATABASE_URL', 'ESDB_URL', 'SECRETS_KEYS', 'KEK_KEYS']) {
+    for (const secret of ['DATABASE_URL', 'ESDB_URL', 'SECRETS_KEYS', 'KEK_KEYS', 'AUDIT_SIGNING_KEY']) {
       expect(`${secret}: ${agent.includes(secret) || kafkaEnv.includes(secret)}`).toBe(`${secret}: false`);
     }
   });
@@ -53,6 +53,7 @@ describe('docker-compose.yml', () => {
     for (const name of [
       'SECRETS_KEYS',
       'KEK_KEYS',
+      'AUDIT_SIGNING_KEY',
       'POSTGRES_PASSWORD',
       'KAFKA_APP_PASSWORD',
       'KAFKA_BROKER_PASSWORD',

@@ -87,6 +87,17 @@ describe('CommandRunner against PostgreSQL', () => {
     expect(later.state.balanceMicros).toBe(5n);
   });
 
+  it('appends to two streams with one idempotency key: ids are unique across the log', async () => {
+    const runner = processRunner();
+    const [left, right] = await Promise.all([
+      grant(runner, 'same-key-left', 3n, 'shared-key'),
+      grant(runner, 'same-key-right', 4n, 'shared-key'),
+    ]);
+    expect(left.eventIds[0]).not.toBe(right.eventIds[0]);
+    expect((await grant(runner, 'same-key-right', 4n, 'shared-key')).replayed).toBe(true);
+    expect(await stores[0].readStream(creditAccountStream('same-key-right'))).toHaveLength(1);
+  });
+
   it('appends nothing when the decider refuses', async () => {
     const runner = processRunner();
     await expect(grant(runner, 'refused', 0n)).rejects.toThrow(/greater than zero/);

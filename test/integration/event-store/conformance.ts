@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventStore, GlobalPosition, NewEvent, RecordedEvent } from '@ops/infra/event-store/event-store';
 import { DuplicateEventIdError, START, WrongExpectedRevisionError } from '@ops/infra/event-store/event-store';
 import { GLOBAL_POSITION_PATTERN } from '@ops/infra/event-store/position';
+import { chainHash, contentHash } from '@ops/infra/event-store/integrity/event-hashes';
 
 export interface EventStoreHarness {
   store: EventStore;
@@ -37,6 +38,19 @@ export function newEvent(type = 'ThingHappened', data: Record<string, unknown> =
 
 export function events(count: number, type?: string): NewEvent[] {
   return Array.from({ length: count }, (_, index) => newEvent(type, { index }));
+}
+
+/** Every event links to the one before it with the hash append_events defines (integrity/event-hashes.ts). */
+export function expectChained(stored: readonly RecordedEvent[]): void {
+  let previousHash: string | null = null;
+  stored.forEach((event, index) => {
+    expect(event.revision).toBe(BigInt(index));
+    expect(event.integrity).toEqual({
+      previousHash,
+      hash: chainHash(previousHash, contentHash(event), event.streamName, event.revision),
+    });
+    previousHash = event.integrity!.hash;
+  });
 }
 
 export async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
@@ -199,6 +213,20 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('refuses an id already stored in another stream, alone or among new ones', async () => {
+        const [first, second] = [`${category()}1`, `${category()}2`];
+        const used = newEvent();
+        await store.append(first, [used], 'no_stream');
+
+        for (const attempt of [[used], [newEvent(), used]]) {
+          const error = await captureError(store.append(second, attempt, 'any'));
+          expect(error).toBeInstanceOf(DuplicateEventIdError);
+          expect((error as DuplicateEventIdError).eventIds).toEqual([used.id]);
+        }
+        expect(await store.readStream(second)).toEqual([]);
+        expect((await store.readStream(first)).map((event) => event.id)).toEqual([used.id]);
+      });
+
       it('refuses one id twice in the same append', async () => {
         const event = newEvent();
         const error = await captureError(store.append(`${category()}1`, [event, event], 'any'));
@@ -329,6 +357,69 @@ export function describeEventStoreConformance(name: string, factory: () => Promi
         expect(await revisions({ fromRevision: 3n, maxCount: 1 })).toEqual([3n]);
         expect(await revisions({ fromRevision: 9n })).toEqual([]);
         expect(await store.readStream(`${category()}missing`)).toEqual([]);
+      });
+    });
+
+    describe('tamper evidence', () => {
+      it('chains each stream by hash, also when appends with any race each other', async () => {
+        const stream = `${category()}1`;
+        await store.append(stream, events(2), 'no_stream');
+        await Promise.all(Array.from({ length: 8 }, () => store.append(stream, events(2), 'any')));
+        await store.append(stream, events(1), 17n);
+        const stored = await store.readStream(stream);
+        expect(stored).toHaveLength(19);
+        expectChained(stored);
+      });
+
+      it('reads chains stream by stream, from revision 0, up to a position and within a scope', async () => {
+        const prefix = category();
+        await store.append(`${prefix}b`, events(2), 'no_stream');
+        await store.append(`${prefix}a`, events(3), 'no_stream');
+        const cut = (await store.append(`${prefix}b`, events(1), 1n)).position;
+        await store.append(`${prefix}a`, events(1), 2n);
+        const last = (await store.append(`${run}-other`, events(1), 'any')).position;
+        await waitUntilVisible(store, last);
+
+        const read = async (options: Parameters<EventStore['readChains']>[0]): Promise<RecordedEvent[]> => {
+          const all: RecordedEvent[] = [];
+          for await (const batch of store.readChains(options)) all.push(...batch);
+          return all;
+        };
+        const upToCut = await read({ upTo: cut, category: prefix });
+        const byStream = new Map<string, RecordedEvent[]>();
+        for (const event of upToCut)
+          byStream.set(event.streamName, [...(byStream.get(event.streamName) ?? []), event]);
+        expect([...byStream.keys()].sort()).toEqual([`${prefix}a`, `${prefix}b`]);
+        expect(upToCut.map((event) => event.streamName)).toEqual(
+          [...byStream.entries()].flatMap(([name, stored]) => stored.map(() => name)),
+        );
+        expect(byStream.get(`${prefix}a`)).toHaveLength(3);
+        expect(byStream.get(`${prefix}b`)).toHaveLength(3);
+        byStream.forEach(expectChained);
+
+        expect(await read({ category: prefix })).toHaveLength(7);
+        expect((await read({ stream: `${prefix}a` })).map((event) => event.revision)).toEqual([
+          0n,
+          1n,
+          2n,
+          3n,
+        ]);
+        const everything = await read({});
+        expect(everything.filter((event) => event.streamName.startsWith(prefix))).toHaveLength(7);
+      });
+
+      it('reads the events at given revisions, and null where there is none', async () => {
+        const stream = `${category()}1`;
+        await store.append(stream, events(3), 'no_stream');
+        const stored = await store.readStream(stream);
+        const found = await store.readRevisions([
+          { streamName: stream, revision: 2n },
+          { streamName: stream, revision: 3n },
+          { streamName: `${category()}missing`, revision: 0n },
+          { streamName: stream, revision: 0n },
+        ]);
+        expect(found.map((event) => event?.id ?? null)).toEqual([stored[2].id, null, null, stored[0].id]);
+        expect(found[0]?.integrity).toEqual(stored[2].integrity);
       });
     });
 

@@ -7,7 +7,7 @@ const url = process.env.ESDB_URL;
 if (url) {
   describeEventStoreConformance('EventStoreDB', async () => {
     const store = new EventStoreDbEventStore(url);
-    return { store, close: () => store.close() };
+    return { store, chainsHashes: true, close: () => store.close() };
   });
 }
 
@@ -16,6 +16,7 @@ describeEventStoreConformance('EventStoreDB (fake gRPC server)', async () => {
   const store = new EventStoreDbEventStore(fake.connectionString);
   return {
     store,
+    chainsHashes: true,
     close: async () => {
       await store.close();
       await fake.stop();

@@ -56,7 +56,14 @@ describe('npm run projector', () => {
       expect.arrayContaining(['credit-ledger', 'audit-log', 'local-users', 'usage', 'host-commands']),
     );
     for (const projection of projections) {
-      expect(Object.keys(projection)).toEqual(['name', 'state', 'run_by', 'position', 'lag_ms']);
+      expect(Object.keys(projection)).toEqual([
+        'name',
+        'state',
+        'run_by',
+        'position',
+        'lag_ms',
+        'dead_letters',
+      ]);
       expect(projection).toMatchObject({ state: 'stopped', run_by: null, position: '' });
     }
     expect(projections.find((projection) => projection.name === 'credit-ledger')?.lag_ms).toBeGreaterThan(0);

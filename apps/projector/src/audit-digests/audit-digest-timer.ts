@@ -31,7 +31,7 @@ export class AuditDigestTimer implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     const seconds = this.config.AUDIT_DIGEST_INTERVAL_SECONDS;
-    if (seconds === 0 || this.config.EVENT_STORE !== 'postgres') return;
+    if (seconds === 0) return;
     this.timer = setInterval(() => void this.tick(), seconds * 1_000);
     this.timer.unref();
   }

@@ -105,9 +105,9 @@ type StatusLine = Omit<ProjectionStatus, 'state'> & { state: 'running' | 'stoppe
 
 async function status({ projector, node }: Context): Promise<number> {
   const [statuses, holders] = await Promise.all([projector.status(), projector.lockHolders()]);
-  const lines = statuses.map(({ name, position, lag_ms }): StatusLine => {
+  const lines = statuses.map(({ name, position, lag_ms, dead_letters }): StatusLine => {
     const runBy = runnerOf(holders.get(name), node);
-    return { name, state: runBy ? 'running' : 'stopped', run_by: runBy, position, lag_ms };
+    return { name, state: runBy ? 'running' : 'stopped', run_by: runBy, position, lag_ms, dead_letters };
   });
   console.log(JSON.stringify(lines, null, 2));
   return EXIT_OK;

@@ -4,6 +4,7 @@ import type { Projection } from '@ops/infra/projections/projection';
 import type { ProjectionState } from '@ops/infra/projections/projector-status';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
+import { isTransientFailure, POISON_STRIKES, recordDeadLetter } from './dead-letters';
 import type { LogReader, LogReaderMember } from './log-reader';
 import { projectionLockKey } from './projection-locks';
 
@@ -22,6 +23,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs one projection: holds its advisory lock (so one process at a time applies it), follows the
  * process's log reader from the stored checkpoint, and applies each batch in the reader's transaction
  * with the checkpoint. Any failure rolls the batch back and follows again from what was committed.
+ * A read model never stops for good on one event: after a failed batch it applies events one at a
+ * time, and an event that fails alone POISON_STRIKES times in a row (for a reason other than the
+ * database's health) is recorded in `projection_dead_letters` and passed.
  */
 export class ProjectionWorker implements LogReaderMember {
   private readonly logger: Logger;
@@ -32,6 +36,10 @@ export class ProjectionWorker implements LogReaderMember {
   state: ProjectionState = 'starting';
   position: GlobalPosition = '';
   lastError?: string;
+  /** Set by a failed batch of a read model: events go one at a time until a batch commits. */
+  private isolating = false;
+  /** How often in a row the event at `position`, applied alone, has failed. */
+  private strikes?: { position: GlobalPosition; count: number };
 
   constructor(
     readonly projection: Projection,
@@ -143,7 +151,16 @@ export class ProjectionWorker implements LogReaderMember {
   /** Called by the log reader, inside its transaction, with this projection's events after `position`. */
   async applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const last = events[events.length - 1];
-    await this.projection.apply(events, tx);
+    if (this.isolating) {
+      await this.applyOneByOne(events, tx);
+    } else {
+      try {
+        await this.projection.apply(events, tx);
+      } catch (error) {
+        this.isolating = this.writesRowsOnly;
+        throw error;
+      }
+    }
     // Compared with the position this worker applied: a batch from a stale worker rolls back.
     await advanceCheckpoint(
       tx,
@@ -155,8 +172,31 @@ export class ProjectionWorker implements LogReaderMember {
     );
   }
 
+  /** Each event behind its own savepoint: the one that fails is named, and passed once it is poison. */
+  private async applyOneByOne(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    for (const event of events) {
+      await tx.query('SAVEPOINT projection_event');
+      try {
+        await this.projection.apply([event], tx);
+        await tx.query('RELEASE SAVEPOINT projection_event');
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT projection_event');
+        if (isTransientFailure(error)) throw error;
+        const attempts = this.strikes?.position === event.position ? this.strikes.count + 1 : 1;
+        this.strikes = { position: event.position, count: attempts };
+        if (attempts < POISON_STRIKES) throw error;
+        await recordDeadLetter(tx, this.projection.name, event, error, attempts);
+        this.logger.error(
+          `gave up on event ${event.id} (${event.streamName}@${event.revision}, ${event.type}) after ${attempts} attempts: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  }
+
   committed(events: readonly RecordedEvent[]): void {
     this.position = events[events.length - 1].position;
+    this.isolating = false;
+    this.strikes = undefined;
     this.lastError = undefined;
     this.options.onBatchCommitted?.(this.projection.name, events, new Date());
   }

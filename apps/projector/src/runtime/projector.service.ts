@@ -9,6 +9,7 @@ import { EVENT_STORE, START, type EventStore, type RecordedEvent } from '@ops/in
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { DataSource } from 'typeorm';
 import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
+import { clearDeadLetters, deadLetterCounts } from './dead-letters';
 import { LogReader } from './log-reader';
 import { PendingEvents } from './pending-events';
 import { projectionLockHolders } from './projection-locks';
@@ -124,6 +125,7 @@ export class ProjectorService
 
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.store.headPosition();
+    const deadLetters = await deadLetterCounts(this.db, this.projectionNames());
     return Promise.all(
       this.workers.map(async (worker) => {
         // A standby worker's own position is stale: the process that owns the projection moves it.
@@ -142,6 +144,7 @@ export class ProjectorService
           state: worker.state,
           position,
           lag_ms: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
+          dead_letters: deadLetters.get(worker.projection.name) ?? 0,
           ...(worker.lastError ? { last_error: worker.lastError } : {}),
         };
       }),
@@ -154,14 +157,16 @@ export class ProjectorService
   }
 
   /**
-   * Empties a projection and puts its checkpoint back at the start, in one transaction. The worker
-   * that owns it (here or in another process) finds its checkpoint moved, and replays from zero.
+   * Empties a projection, puts its checkpoint back at the start and forgets the events it gave up on,
+   * in one transaction. The worker that owns it (here or in another process) finds its checkpoint
+   * moved, and replays from zero.
    */
   async reset(name: string): Promise<void> {
     const worker = this.workerNamed(name);
     await this.db.transaction(async (tx) => {
       await worker.projection.reset(tx);
       await resetCheckpoint(tx, name);
+      await clearDeadLetters(tx, name);
     });
     await worker.followStoredCheckpoint(START);
   }

@@ -10,7 +10,7 @@ import type { CommandContext } from './command-context';
 import { recordCommandPosition } from './command-positions';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
-import { eventIdFor } from './event-ids';
+import { eventIdFor, type EventIdSource } from './event-ids';
 import { KeyedSerializer } from './keyed-serializer';
 import { StreamCommandBatcher } from './stream-command-batcher';
 import { catchUp, type Evolver } from './stream-loading';
@@ -54,16 +54,12 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
 }
 
 /** The events an earlier attempt with the same idempotency key stored, in order (none without a key). */
-function idsOfEarlierAttempt(
-  history: readonly RecordedEvent[],
-  commandType: string,
-  context: CommandContext,
-): string[] {
-  if (!context.idempotencyKey) return [];
+function idsOfEarlierAttempt(history: readonly RecordedEvent[], source: EventIdSource): string[] {
+  if (!source.idempotencyKey) return [];
   const stored = new Set(history.map((event) => event.id));
   const ids: string[] = [];
   for (let index = 0; ; index++) {
-    const id = eventIdFor(index, commandType, context.actor, context.idempotencyKey);
+    const id = eventIdFor(index, source);
     if (!stored.has(id)) return ids;
     ids.push(id);
   }
@@ -154,6 +150,12 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
   request: RunCommand<Command, Event, State>,
 ): Promise<CommandOutcome<State>> {
   const { decider, context } = request;
+  const idSource: EventIdSource = {
+    streamName: request.streamName,
+    commandType: request.command.type,
+    actor: context.actor,
+    idempotencyKey: context.idempotencyKey,
+  };
   for (let attempt = 1; ; attempt++) {
     const { state, revision, history } = await catchUp(
       store,
@@ -162,7 +164,7 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
       decider.initialState,
       -1n,
     );
-    const earlier = idsOfEarlierAttempt(history, request.command.type, context);
+    const earlier = idsOfEarlierAttempt(history, idSource);
     if (earlier.length > 0) {
       const last = earlier[earlier.length - 1];
       const position = history.find((event) => event.id === last)?.position ?? null;
@@ -171,9 +173,7 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
 
     const events = decider.decide(request.command, state);
     if (events.length === 0) return { state, eventIds: [], revision, position: null, replayed: false };
-    const ids = events.map((_, index) =>
-      eventIdFor(index, request.command.type, context.actor, context.idempotencyKey),
-    );
+    const ids = events.map((_, index) => eventIdFor(index, idSource));
     const occurredAt = (request.now?.() ?? new Date()).toISOString();
     const envelopes = envelopesFor(events, ids, context, request.schemaVersions, occurredAt);
     try {

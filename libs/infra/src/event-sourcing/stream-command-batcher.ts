@@ -229,7 +229,12 @@ export class StreamCommandBatcher {
 
 function envelopesOf(request: AnyRequest, events: readonly DomainEvent[]): NewEvent[] {
   const ids = events.map((_, index) =>
-    eventIdFor(index, request.command.type, request.context.actor, request.context.idempotencyKey),
+    eventIdFor(index, {
+      streamName: request.streamName,
+      commandType: request.command.type,
+      actor: request.context.actor,
+      idempotencyKey: request.context.idempotencyKey,
+    }),
   );
   const occurredAt = (request.now?.() ?? new Date()).toISOString();
   return envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);

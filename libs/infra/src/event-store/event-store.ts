@@ -36,7 +36,11 @@ export interface NewEvent {
   metadata: EventMetadata;
 }
 
-/** Room for the per-stream tamper-evidence chain; adapters fill it once that feature exists. */
+/**
+ * The event's link in its stream's tamper-evidence chain (integrity/event-hashes.ts defines both
+ * hashes): PostgreSQL computes it in the append, EventStoreDB's adapter before it and keeps it in the
+ * event's metadata. Absent on an event stored before chains existed.
+ */
 export interface EventIntegrity {
   previousHash: string | null;
   hash: string;
@@ -112,6 +116,29 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
+/** Which events tamper evidence reads: a consistent cut of the log, whole streams unless a time range. */
+export interface ChainReadOptions {
+  /**
+   * Inclusive: only events at or before this position (an export's log position). Absent: every
+   * event stored, also one readers cannot see yet, so that a verifier misses no forged row.
+   */
+  upTo?: GlobalPosition;
+  /** One stream, by its exact name. */
+  stream?: string;
+  /** A stream-name prefix (literally), e.g. `credit-account-`. */
+  category?: string;
+  /** Recorded at or after this time. */
+  recordedFrom?: Date;
+  /** Recorded before this time. */
+  recordedBefore?: Date;
+}
+
+/** One event of one stream, named by its revision. */
+export interface StreamRevision {
+  streamName: string;
+  revision: bigint;
+}
+
 export interface EventStore {
   append(streamName: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /**
@@ -131,6 +158,14 @@ export interface EventStore {
   subscribeAll(options: SubscribeOptions, onEvents: BatchHandler): Subscription;
   /** Position of the newest event in the log (START when empty), for lag reporting. */
   headPosition(): Promise<GlobalPosition>;
+  /**
+   * The events tamper evidence verifies and exports, `integrity` included: each stream's events
+   * together and by revision (streams in the adapter's order), in batches, so memory stays flat
+   * however long the log. Stopping the iteration early releases what the read holds.
+   */
+  readChains(options: ChainReadOptions): AsyncIterable<RecordedEvent[]>;
+  /** The events at these revisions (null where there is none), in the order asked: signed heads. */
+  readRevisions(revisions: readonly StreamRevision[]): Promise<(RecordedEvent | null)[]>;
   close(): Promise<void>;
 }
 

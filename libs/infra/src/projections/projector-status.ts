@@ -7,6 +7,8 @@ export interface ProjectionStatus {
   position: string;
   /** Age of the oldest event not yet applied; 0 when caught up. */
   lag_ms: number;
+  /** Events it could not apply and passed (`projection_dead_letters` lists them with the error). */
+  dead_letters: number;
   last_error?: string;
 }
 

@@ -5,7 +5,6 @@ import {
   HttpCode,
   Inject,
   Logger,
-  NotImplementedException,
   Param,
   Post,
   Res,
@@ -13,8 +12,6 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
 import {
   DigestExportError,
   EventLogVerifier,
@@ -50,7 +47,6 @@ export class AuditIntegrityController {
   private readonly logger = new Logger(AuditIntegrityController.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly verifier: EventLogVerifier,
     private readonly digests: DigestSigner,
     @Inject(AUDIT_TRUSTED_KEY) private readonly key: TrustedKey,
@@ -60,7 +56,6 @@ export class AuditIntegrityController {
   @ApiParam(STREAM_PATH_DOC)
   @ApiOperation({ summary: "One stream's hash chain, and its heads in every signed digest" })
   async verifyStream(@Param() { stream }: StreamParamsDto): Promise<StreamVerificationView> {
-    this.requirePostgres();
     const report = await this.verifier.verify({ stream });
     return {
       stream,
@@ -82,7 +77,6 @@ export class AuditIntegrityController {
   @ApiOperation({ summary: 'Every hash chain and every signed digest, streamed as NDJSON progress' })
   @ApiProduces('application/x-ndjson')
   async verifyAll(@Res() response: Response): Promise<void> {
-    this.requirePostgres();
     response.status(200).type('application/x-ndjson');
     try {
       const report = await this.verifier.verify({
@@ -98,7 +92,6 @@ export class AuditIntegrityController {
   @Post('digests')
   @ApiOperation({ summary: 'Sign a digest of every stream head now; keep the answer somewhere else' })
   async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocument> {
-    this.requirePostgres();
     try {
       return await this.digests.document(await this.digests.sign({ actor: user.id, source: 'api' }));
     } catch (error) {
@@ -128,13 +121,5 @@ export class AuditIntegrityController {
       public_key: this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       pinned: this.key.pinned,
     };
-  }
-
-  private requirePostgres(): void {
-    if (this.config.EVENT_STORE !== 'postgres') {
-      throw new NotImplementedException(
-        'Tamper evidence needs the PostgreSQL event store (EVENT_STORE=postgres)',
-      );
-    }
   }
 }

@@ -14,6 +14,7 @@ import { HostChangeDetail1732500001510 } from './1732500001510-host-change-detai
 import { AuditLogWithoutGatewayTraffic1732500001600 } from './1732500001600-audit-log-without-gateway-traffic';
 import { LeanAppend1732500001620 } from './1732500001620-lean-append';
 import { AtomicMultiStreamAppend1732500001630 } from './1732500001630-atomic-multi-stream-append';
+import { ProjectionDeadLetters1732500001710 } from './1732500001710-projection-dead-letters';
 import { ProjectionReadThrough1732500001720 } from './1732500001720-projection-read-through';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   AuditLogWithoutGatewayTraffic1732500001600,
   LeanAppend1732500001620,
   AtomicMultiStreamAppend1732500001630,
+  ProjectionDeadLetters1732500001710,
   ProjectionReadThrough1732500001720,
 ];

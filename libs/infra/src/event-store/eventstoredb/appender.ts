@@ -5,8 +5,10 @@ import { WrongExpectedRevisionError } from '../event-store';
 import { EventTooLargeError } from '../event-store-errors';
 import { withReconnects } from './client-errors';
 import { encodeEsdbPosition, type PositionedRecord } from './event-mapping';
+import { chainLinks, type ChainHead } from '../integrity/application-chain';
 import { earliestStart, findPreviousAppend } from './previous-append';
-import { serializeEvents, splitBySize, type SerializedEvent } from './serialization';
+import { serializeEvents, splitBySize } from './serialization';
+import { toRecordedEvent } from './event-mapping';
 
 /** Reads part of a stream, oldest first; a missing or hidden stream reads as empty. */
 export type StreamReader = (
@@ -17,6 +19,11 @@ export type StreamReader = (
 
 /** Under the server's default `MaxAppendSize` (1 MiB), with room for what it adds per event. */
 export const DEFAULT_MAX_APPEND_BYTES = 1_000_000;
+/**
+ * Streams whose heads this process keeps: for each, the head its last append chained on and the one it
+ * left, so the next append, or a retry of the last one, chains on without reading.
+ */
+const CACHED_STREAMS = 10_000;
 
 /** A run of an append met another writer: `run` says how many runs before it were stored. */
 class Conflict extends Error {
@@ -46,8 +53,15 @@ function pause(attempt: number): Promise<void> {
  *
  * Appends larger than the server's limit go as consecutive runs (each at the revision the previous one
  * reached). They are not atomic then; retrying the whole append with the same ids completes it.
+ *
+ * Each event is chained to the one before it in its stream, computed here as PostgreSQL computes it in
+ * `append_events`: a link is only right at the revision it was computed for, which the exact
+ * expectation every write carries makes sure of. The head an append chains on is the one this process
+ * wrote last (no read) or, failing that, the one event at the expected revision.
  */
 export class Appender {
+  private readonly heads = new Map<string, readonly (ChainHead | null)[]>();
+
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly read: StreamReader,
@@ -59,21 +73,22 @@ export class Appender {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    const serialized = serializeEvents(streamName, events);
+    // Serialised once up front with no chain, so that bad data fails before anything is read or sent.
+    serializeEvents(streamName, events, []);
     if (expected === 'any' || expected === 'stream_exists')
-      return this.appendChecked(streamName, serialized, expected);
-    return this.appendExpecting(streamName, serialized, expected);
+      return this.appendChecked(streamName, events, expected);
+    return this.appendExpecting(streamName, events, expected);
   }
 
   private async appendExpecting(
     streamName: string,
-    events: readonly SerializedEvent[],
+    events: readonly NewEvent[],
     expected: 'no_stream' | bigint,
   ): Promise<AppendResult> {
     let revision = expected === 'no_stream' ? -1n : expected;
     for (;;) {
       try {
-        return await this.writeRuns(streamName, events, revision);
+        return await this.writeRuns(streamName, events, revision, await this.headAt(streamName, revision));
       } catch (error) {
         if (!(error instanceof Conflict)) throw error;
         const ids = events.map((event) => event.id);
@@ -106,7 +121,7 @@ export class Appender {
 
   private async appendChecked(
     streamName: string,
-    events: readonly SerializedEvent[],
+    events: readonly NewEvent[],
     expected: 'any' | 'stream_exists',
   ): Promise<AppendResult> {
     const ids = events.map((event) => event.id);
@@ -118,7 +133,10 @@ export class Appender {
       if (expected === 'stream_exists' && current === -1n)
         throw new WrongExpectedRevisionError(streamName, expected, current);
       try {
-        return await this.writeRuns(streamName, events, current);
+        const last = stored.at(-1);
+        const head =
+          last && last.revision === current ? toRecordedEvent(last) : await this.headAt(streamName, current);
+        return await this.writeRuns(streamName, events, current, head);
       } catch (error) {
         if (!(error instanceof Conflict)) throw error;
         // Each lost race means another writer made progress, so `any` keeps going until it wins.
@@ -130,13 +148,30 @@ export class Appender {
     }
   }
 
+  /** The stream's event at `revision` as a chain head (null before the first event). */
+  private async headAt(streamName: string, revision: bigint): Promise<ChainHead | null> {
+    if (revision < 0n) return null;
+    const known = this.heads.get(streamName)?.find((head) => head?.revision === revision);
+    if (known) return known;
+    const [record] = await this.read(streamName, revision, 1);
+    return record ? toRecordedEvent(record) : { revision };
+  }
+
+  private remember(streamName: string, before: ChainHead | null, after: ChainHead): void {
+    this.heads.delete(streamName);
+    this.heads.set(streamName, [before, after]);
+    if (this.heads.size > CACHED_STREAMS) this.heads.delete(this.heads.keys().next().value as string);
+  }
+
   /** Writes the append in runs under the size limit, each expecting where the previous one ended. */
   private async writeRuns(
     streamName: string,
-    events: readonly SerializedEvent[],
+    events: readonly NewEvent[],
     expected: bigint,
+    head: ChainHead | null,
   ): Promise<AppendResult> {
-    let runs = splitBySize(events, this.maxAppendBytes);
+    const links = chainLinks(streamName, events, head);
+    let runs = splitBySize(serializeEvents(streamName, events, links), this.maxAppendBytes);
     let revision = expected;
     let result: AppendResult | null = null;
     for (let index = 0; index < runs.length; index += 1) {
@@ -157,12 +192,13 @@ export class Appender {
       revision = result.nextRevision;
     }
     if (!result) throw new RangeError(`Stream ${streamName}: an append needs at least one event`);
+    this.remember(streamName, head, { revision: result.nextRevision, integrity: links.at(-1) });
     return result;
   }
 
   private async writeOnce(
     streamName: string,
-    run: readonly SerializedEvent[],
+    run: ReturnType<typeof serializeEvents>,
     expected: bigint,
   ): Promise<AppendResult> {
     const written = await withReconnects(() =>

@@ -5,8 +5,9 @@ import type {
   RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
 import { START as ESDB_START, jsonEvent } from '@eventstore/db-client';
-import type { EventMetadata, GlobalPosition, NewEvent, RecordedEvent } from '../event-store';
+import type { EventIntegrity, EventMetadata, GlobalPosition, NewEvent, RecordedEvent } from '../event-store';
 import { START } from '../event-store';
+import { INTEGRITY_METADATA_KEY, integrityFrom } from '../integrity/application-chain';
 import { decodePosition, encodePosition } from '../position';
 
 /**
@@ -23,11 +24,12 @@ const SCHEMA_VERSION = '$schemaVersion';
 const CORRELATION_ID = '$correlationId';
 const CAUSATION_ID = '$causationId';
 
-export function toEventData(event: NewEvent): EventData {
+export function toEventData(event: NewEvent, link: EventIntegrity): EventData {
   const metadata: Record<string, unknown> = {
     ...event.metadata,
     [SCHEMA_VERSION]: event.schemaVersion,
     [CORRELATION_ID]: event.metadata.correlationId,
+    [INTEGRITY_METADATA_KEY]: link,
   };
   if (event.metadata.causationId !== null) metadata[CAUSATION_ID] = event.metadata.causationId;
   return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata });
@@ -54,8 +56,10 @@ export function toRecordedEvent(event: PositionedRecord): RecordedEvent {
     [SCHEMA_VERSION]: schemaVersion,
     [CORRELATION_ID]: _correlationId,
     [CAUSATION_ID]: _causationId,
+    [INTEGRITY_METADATA_KEY]: link,
     ...metadata
   } = asObject(event.metadata);
+  const integrity = integrityFrom(link);
   return {
     id: event.id,
     type: event.type,
@@ -66,6 +70,7 @@ export function toRecordedEvent(event: PositionedRecord): RecordedEvent {
     revision: event.revision,
     position: encodeEsdbPosition(event.position),
     recordedAt: event.created,
+    ...(integrity ? { integrity } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { BACKWARDS, END, EventStoreDBClient, FORWARDS, StreamNotFoundError } fro
 import type {
   AppendResult,
   BatchHandler,
+  ChainReadOptions,
   EventStore,
   ExpectedRevision,
   GlobalPosition,
@@ -10,6 +11,7 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   StreamAppend,
+  StreamRevision,
   SubscribeOptions,
   Subscription,
 } from '../event-store';
@@ -30,6 +32,8 @@ import {
   type PositionedRecord,
 } from './event-mapping';
 import { readAllFiltered } from './filtered-read';
+import { chainsFromLog, revisionsFromStreams } from '../integrity/chains-from-log';
+import { claimEventIds } from './event-id-claims';
 import { EventStoreDbSubscription } from './subscription';
 
 const READ_ALL_PAGE_SIZE = 1_000;
@@ -74,7 +78,10 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    const appending = this.appender.append(streamName, events, expected);
+    // An id is claimed in a stream of its own first: EventStoreDB has no index of ids across streams.
+    const appending = claimEventIds(this.client, streamName, events).then(() =>
+      this.appender.append(streamName, events, expected),
+    );
     this.appendsInFlight.add(appending);
     const forget = (): void => void this.appendsInFlight.delete(appending);
     appending.then(forget, forget);
@@ -165,6 +172,14 @@ export class EventStoreDbEventStore implements EventStore {
       if (head !== null) return head;
       if (read < HEAD_PAGE_SIZE) return START;
     }
+  }
+
+  readChains(options: ChainReadOptions): AsyncIterable<RecordedEvent[]> {
+    return chainsFromLog(this, options);
+  }
+
+  readRevisions(revisions: readonly StreamRevision[]): Promise<(RecordedEvent | null)[]> {
+    return revisionsFromStreams(this, revisions);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EventData } from '@eventstore/db-client';
-import type { NewEvent } from '../event-store';
+import type { EventIntegrity, NewEvent } from '../event-store';
 import { EventSerializationError } from '../event-store-errors';
 import { toEventData } from './event-mapping';
 
@@ -13,12 +13,17 @@ export interface SerializedEvent {
 /**
  * Serialises every event before anything is sent. The client would serialise inside its own promise,
  * where a BigInt or a cycle throws out of a stream callback: the append never settles and the process
- * crashes later. Here it fails at once, with the event named. The metadata travels as the bytes made
+ * crashes later. Here it fails at once, with the event named. Each event carries its chain link in its
+ * metadata (see integrity/application-chain.ts). The metadata travels as the bytes made
  * here (the client sends bytes as they are); the data is known to serialise when the client does it again.
  */
-export function serializeEvents(streamName: string, events: readonly NewEvent[]): SerializedEvent[] {
-  return events.map((event) => {
-    const eventData = toEventData(event);
+export function serializeEvents(
+  streamName: string,
+  events: readonly NewEvent[],
+  links: readonly EventIntegrity[],
+): SerializedEvent[] {
+  return events.map((event, index) => {
+    const eventData = toEventData(event, links[index]);
     try {
       const data = JSON.stringify(eventData.data);
       // A plain Uint8Array: the client checks the constructor, and would serialise a Buffer as JSON.

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { EventStore, GlobalPosition } from '../event-store';
 import { START } from '../event-store';
-import { encodePosition } from '../position';
 import { DigestExportError, exportedDigestLine, type DigestSink } from './digest-export';
-import { DIGEST_EVENT_TYPE, DIGEST_STREAM, VISIBLE_HEAD_SQL } from './event-log-sql';
+import { DIGEST_EVENT_TYPE, DIGEST_STREAM } from './digest-stream';
 import { RecordedDigests } from './recorded-digests';
 import type { AuditSigningKey, TrustedKey } from './signing-key';
 import {
@@ -19,6 +18,8 @@ import {
 } from './stream-heads-digest';
 
 const SIGNING_LOCK = 'ops-center:audit-digest';
+/** Events read, and heads written, per round trip. */
+const HEAD_PAGE = 5_000;
 
 /** Who asked for a digest: the event's actor and source. */
 export interface DigestRequest {
@@ -54,7 +55,7 @@ export class DigestSigner {
     private readonly key: AuditSigningKey,
     private readonly options: DigestSignerOptions = {},
   ) {
-    this.recorded = options.recorded ?? new RecordedDigests(pool);
+    this.recorded = options.recorded ?? new RecordedDigests(pool, store);
   }
 
   /**
@@ -92,33 +93,20 @@ export class DigestSigner {
   ): Promise<SignedDigest<ChainedDigestPayload>> {
     // A damaged predecessor cannot be named by its hash (latest throws); signing on would hide it in
     // a fresh chain.
-    const previous = await this.recorded.latest(lock);
+    const previous = await this.recorded.latest();
     const previousDigest = previous ? digestHash(previous.payload) : null;
     const sequence = previous ? Number(previous.revision) + 1 : 0;
     // Heads a crashed signer recorded for a digest that never made it into the log.
     await lock.query('DELETE FROM audit_digest_heads WHERE sequence >= $1', [sequence]);
 
-    const head = (await lock.query<{ transaction_id: string; global_position: string }>(VISIBLE_HEAD_SQL))
-      .rows[0];
-    const logPosition: GlobalPosition = head
-      ? encodePosition(BigInt(head.transaction_id), BigInt(head.global_position))
-      : START;
+    const logPosition = await this.store.headPosition();
     const digestId = randomUUID();
-    // Each stream's newest event up to the position (rows up to a visible position are final), kept
-    // only where it differs from the head the digests so far signed.
-    await lock.query(
-      `INSERT INTO audit_digest_heads (digest_id, sequence, stream_name, revision, hash)
-       SELECT $1, $2, current.stream_name, current.revision, current.hash
-         FROM (SELECT DISTINCT ON (stream_name) stream_name, revision, coalesce(hash, '') AS hash
-                 FROM events
-                WHERE (transaction_id, global_position) <= ($3::xid8, $4::bigint)
-                ORDER BY stream_name, revision DESC) AS current
-         LEFT JOIN (SELECT DISTINCT ON (stream_name) stream_name, revision, hash
-                      FROM audit_digest_heads
-                     ORDER BY stream_name, sequence DESC) AS signed
-           ON signed.stream_name = current.stream_name COLLATE "C"
-        WHERE signed.stream_name IS NULL OR signed.revision <> current.revision OR signed.hash <> current.hash`,
-      [digestId, sequence, head?.transaction_id ?? '0', head?.global_position ?? '0'],
+    await this.recordChangedHeads(
+      lock,
+      digestId,
+      sequence,
+      previous?.payload.log_position ?? START,
+      logPosition,
     );
     try {
       const changed = new HeadsRoot();
@@ -164,6 +152,51 @@ export class DigestSigner {
         .query('DELETE FROM audit_digest_heads WHERE digest_id = $1', [digestId])
         .catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Each stream's newest event up to `to`, kept where it differs from the head the digests so far
+   * signed. Only streams appended to since the previous digest's position can differ: the log is read
+   * from there, through the store, so a digest costs what was appended since the last one.
+   */
+  private async recordChangedHeads(
+    lock: Queryable,
+    digestId: string,
+    sequence: number,
+    from: GlobalPosition,
+    to: GlobalPosition,
+  ): Promise<void> {
+    const heads = new Map<string, { revision: bigint; hash: string }>();
+    for (let after = from; after < to;) {
+      const page = await this.store.readAll({ from: after, maxCount: HEAD_PAGE });
+      for (const event of page) {
+        if (event.position > to) break;
+        heads.set(event.streamName, { revision: event.revision, hash: event.integrity?.hash ?? '' });
+      }
+      const last = page.at(-1);
+      if (!last || page.length < HEAD_PAGE) break;
+      after = last.position;
+    }
+    const entries = [...heads];
+    for (let start = 0; start < entries.length; start += HEAD_PAGE) {
+      const chunk = entries.slice(start, start + HEAD_PAGE);
+      await lock.query(
+        `INSERT INTO audit_digest_heads (digest_id, sequence, stream_name, revision, hash)
+         SELECT $1, $2, current.stream_name, current.revision, current.hash
+           FROM unnest($3::text[], $4::bigint[], $5::text[]) AS current(stream_name, revision, hash)
+           LEFT JOIN LATERAL (SELECT s.revision, s.hash FROM audit_digest_heads s
+                               WHERE s.stream_name = current.stream_name AND s.sequence < $2
+                               ORDER BY s.sequence DESC LIMIT 1) AS signed ON true
+          WHERE signed.revision IS NULL OR signed.revision <> current.revision OR signed.hash <> current.hash`,
+        [
+          digestId,
+          sequence,
+          chunk.map(([stream]) => stream),
+          chunk.map(([, head]) => head.revision.toString()),
+          chunk.map(([, head]) => head.hash),
+        ],
+      );
     }
   }
 

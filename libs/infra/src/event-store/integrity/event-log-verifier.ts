@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
-import { ChainVerifier } from './chain-verifier';
-import { CHAIN_COLUMNS, DIGEST_STREAM, linkOf, type ChainRow } from './event-log-sql';
+import type { EventStore, RecordedEvent } from '../event-store';
+import { ChainVerifier, type ChainLink } from './chain-verifier';
+import { DIGEST_STREAM } from './digest-stream';
 import { ProblemList, type IntegrityProblem } from './integrity-problem';
 import { cursorRows } from './row-cursor';
 import type { ExportedDigests } from './digest-export';
@@ -19,7 +20,6 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
 
 export interface VerifyProgress {
   events_checked: number;
-  events_total: number;
   streams_checked: number;
   problems: number;
 }
@@ -75,11 +75,11 @@ export interface VerifyOptions {
   progressIntervalMs?: number;
 }
 
-interface HeadMismatchRow {
+interface SignedHeadRow {
   stream_name: string;
   revision: string;
   sequence: string;
-  present: boolean;
+  hash: string;
 }
 
 interface RecordedRoot {
@@ -91,8 +91,9 @@ interface RecordedRoot {
 export const EXPORTED_DIGESTS_STREAM = '(exported digests)';
 
 /**
- * Verifies the PostgreSQL event log against itself and every signed digest: every chain, read stream
- * by stream through a cursor (flat memory whatever the log's size); then each digest's signature
+ * Verifies the event log (either adapter, through the store's `readChains`) against itself and every
+ * signed digest: every chain, read stream by stream (flat memory whatever the log's size); then each
+ * digest's signature
  * with the trusted key, its place in the chain of digests (sequence and predecessor's hash), the
  * heads it recorded, and every head any digest signed against the event now stored at its revision.
  * A deleted middle event breaks a chain; a deleted last event, a whole stream, or a stream rewritten
@@ -102,6 +103,7 @@ export const EXPORTED_DIGESTS_STREAM = '(exported digests)';
  */
 export class EventLogVerifier {
   constructor(
+    private readonly store: Pick<EventStore, 'readChains' | 'readRevisions'>,
     private readonly pool: Pool,
     private readonly digests: RecordedDigests,
     private readonly trusted: TrustedKey,
@@ -118,27 +120,16 @@ export class EventLogVerifier {
         streams += 1;
       },
     });
-    const where = options.stream === undefined ? '' : 'WHERE e.stream_name = $1';
-    const values = options.stream === undefined ? [] : [options.stream];
-    const total = Number(
-      (await this.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM events e ${where}`, values))
-        .rows[0].n,
-    );
     const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     let reported = Date.now();
     const progress = (): VerifyProgress => ({
       events_checked: events,
-      events_total: Math.max(total, events),
       streams_checked: streams,
       problems: problems.total,
     });
-    for await (const rows of cursorRows<ChainRow>(
-      this.pool,
-      { text: `SELECT ${CHAIN_COLUMNS} FROM events e ${where} ORDER BY e.stream_name, e.revision`, values },
-      BATCH,
-    )) {
-      for (const row of rows) verifier.add(linkOf(row));
-      events += rows.length;
+    for await (const batch of this.store.readChains({ stream: options.stream })) {
+      for (const event of batch) verifier.add(linkOf(event));
+      events += batch.length;
       if (options.onProgress && Date.now() - reported >= interval) {
         reported = Date.now();
         options.onProgress(progress());
@@ -311,36 +302,36 @@ export class EventLogVerifier {
     stream: string | undefined,
     report: (problem: IntegrityProblem) => void,
   ): Promise<number> {
-    for await (const rows of cursorRows<HeadMismatchRow>(
+    let checked = 0;
+    for await (const rows of cursorRows<SignedHeadRow>(
       this.pool,
       {
-        text: `SELECT h.stream_name, h.revision::text AS revision, h.sequence::text AS sequence,
-                      e.event_id IS NOT NULL AS present
-                 FROM audit_digest_heads h
-                 LEFT JOIN events e ON e.stream_name = (h.stream_name COLLATE "default") AND e.revision = h.revision
-                WHERE ($1::text IS NULL OR h.stream_name = $1)
-                  AND (e.event_id IS NULL OR e.hash IS DISTINCT FROM h.hash)
-                ORDER BY h.stream_name, h.sequence`,
+        text: `SELECT stream_name, revision::text AS revision, sequence::text AS sequence, hash
+                 FROM audit_digest_heads
+                WHERE $1::text IS NULL OR stream_name = $1
+                ORDER BY stream_name, sequence`,
         values: [stream ?? null],
       },
       BATCH,
     )) {
-      for (const row of rows) {
+      checked += rows.length;
+      const stored = await this.store.readRevisions(
+        rows.map((row) => ({ streamName: row.stream_name, revision: BigInt(row.revision) })),
+      );
+      rows.forEach((row, index) => {
+        const event = stored[index];
+        if (event?.integrity?.hash === row.hash) return;
         report({
           stream: row.stream_name,
           revision: row.revision,
-          problem: row.present ? 'head_mismatch' : 'missing',
-          detail: row.present
+          problem: event ? 'head_mismatch' : 'missing',
+          detail: event
             ? `the event at the head signed by digest ${row.sequence} has another hash`
             : `the head signed by digest ${row.sequence} is gone`,
         });
-      }
+      });
     }
-    const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM audit_digest_heads WHERE $1::text IS NULL OR stream_name = $1',
-      [stream ?? null],
-    );
-    return Number(rows[0].n);
+    return checked;
   }
 
   /** Each recorded digest's heads, rooted: `sequence/digest_id` → count and root. */
@@ -428,4 +419,14 @@ export class EventLogVerifier {
       });
     }
   }
+}
+
+function linkOf(event: RecordedEvent): ChainLink {
+  return {
+    streamName: event.streamName,
+    revision: event.revision,
+    content: event,
+    previousHash: event.integrity?.previousHash ?? null,
+    hash: event.integrity?.hash ?? null,
+  };
 }

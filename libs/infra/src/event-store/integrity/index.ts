@@ -1,6 +1,6 @@
 export { canonicalJson } from './canonical-json';
 export { ChainVerifier, type ChainLink, type StreamHead } from './chain-verifier';
-export { DIGEST_EVENT_TYPE, DIGEST_STREAM } from './event-log-sql';
+export { DIGEST_EVENT_TYPE, DIGEST_STREAM } from './digest-stream';
 export { exportEventLog } from './event-log-exporter';
 export {
   DigestExportError,

@@ -9,7 +9,10 @@ import { loadAuditSigningKey, loadTrustedKey, type AuditSigningKey, type Trusted
 import { DigestSigner } from './digest-signer';
 import { RecordedDigests } from './recorded-digests';
 
-/** The pool the verifier, the exporter and the digest signer read the events table through. */
+/**
+ * The pool for what tamper evidence keeps beside the log, in PostgreSQL whichever event store runs:
+ * the heads each digest signed, and the signer's lock. The events themselves are read through the store.
+ */
 export const INTEGRITY_POOL = Symbol('INTEGRITY_POOL');
 export const AUDIT_SIGNING_KEY = Symbol('AUDIT_SIGNING_KEY');
 /** The public key verification trusts: AUDIT_PUBLIC_KEY when pinned, else the signing key's half. */
@@ -25,7 +28,7 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * Tamper evidence over the PostgreSQL event log: the signing key, the digest signer and the
+ * Tamper evidence over the event log, on either adapter: the signing key, the digest signer and the
  * verifier. Global and shared, so the API and the projector of one process use one pool and key.
  */
 @Global()
@@ -50,8 +53,8 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
     },
     {
       provide: RecordedDigests,
-      inject: [INTEGRITY_POOL],
-      useFactory: (pool: Pool) => new RecordedDigests(pool),
+      inject: [INTEGRITY_POOL, EVENT_STORE],
+      useFactory: (pool: Pool, store: EventStore) => new RecordedDigests(pool, store),
     },
     {
       provide: DigestSigner,
@@ -74,9 +77,9 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
     },
     {
       provide: EventLogVerifier,
-      inject: [INTEGRITY_POOL, RecordedDigests, AUDIT_TRUSTED_KEY],
-      useFactory: (pool: Pool, recorded: RecordedDigests, trusted: TrustedKey) =>
-        new EventLogVerifier(pool, recorded, trusted),
+      inject: [EVENT_STORE, INTEGRITY_POOL, RecordedDigests, AUDIT_TRUSTED_KEY],
+      useFactory: (store: EventStore, pool: Pool, recorded: RecordedDigests, trusted: TrustedKey) =>
+        new EventLogVerifier(store, pool, recorded, trusted),
     },
   ],
   exports: [

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { DIGEST_STREAM } from './event-log-sql';
+import type { EventStore, RecordedEvent } from '../event-store';
+import { DIGEST_STREAM } from './digest-stream';
 import { cursorRows } from './row-cursor';
 import {
   DIGEST_FORMAT,
@@ -28,39 +29,57 @@ interface HeadRow {
 
 const HEAD_COLUMNS = 'stream_name, revision::text AS revision, hash';
 
-/** Reads what DigestSigner recorded: the digest events and the heads each one signed. */
+/**
+ * Reads what DigestSigner recorded: the digest events, through the event store (either adapter), and
+ * the heads each one signed, from `audit_digest_heads` in PostgreSQL.
+ */
 export class RecordedDigests {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: Pick<EventStore, 'readStream'>,
+  ) {}
 
-  /** The newest digest; `client` lets a signer read it on the connection that holds its lock. */
-  async latest(client: Pick<Pool, 'query'> = this.pool): Promise<RecordedDigest | null> {
-    const { rows } = await client.query<{ data: unknown; revision: string }>(
-      `SELECT data, revision::text AS revision FROM events WHERE stream_name = $1 ORDER BY revision DESC LIMIT 1`,
-      [DIGEST_STREAM],
+  /**
+   * The newest digest. Every digest records at least its own stream's new head, so the newest
+   * sequence with heads is where the digest stream's end is looked for; should those rows be gone,
+   * the read merely starts earlier.
+   */
+  async latest(): Promise<RecordedDigest | null> {
+    const { rows } = await this.pool.query<{ sequence: string | null }>(
+      'SELECT max(sequence)::text AS sequence FROM audit_digest_heads',
     );
-    const row = rows[0];
-    if (!row) return null;
-    return { ...parseDigestData(row.data), revision: row.revision };
+    let fromRevision = BigInt(rows[0].sequence ?? '0');
+    let last: RecordedEvent | undefined;
+    for (;;) {
+      const page = await this.store.readStream(DIGEST_STREAM, { fromRevision, maxCount: BATCH });
+      if (page.length === 0 && fromRevision > 0n && last === undefined) {
+        fromRevision = 0n;
+        continue;
+      }
+      last = page.at(-1) ?? last;
+      if (page.length < BATCH || !last) break;
+      fromRevision = last.revision + 1n;
+    }
+    if (!last) return null;
+    return { ...parseDigestData(last.data), revision: last.revision.toString() };
   }
 
   /** Every digest event, oldest first; a damaged one is handed over as such, not thrown. */
   async *all(): AsyncGenerator<RecordedDigestEntry> {
-    for await (const rows of cursorRows<{ data: unknown; revision: string }>(
-      this.pool,
-      {
-        text: `SELECT data, revision::text AS revision FROM events WHERE stream_name = $1 ORDER BY revision`,
-        values: [DIGEST_STREAM],
-      },
-      BATCH,
-    )) {
-      for (const row of rows) {
+    for (let fromRevision = 0n; ;) {
+      const page = await this.store.readStream(DIGEST_STREAM, { fromRevision, maxCount: BATCH });
+      for (const event of page) {
+        const revision = event.revision.toString();
         try {
-          yield { revision: row.revision, digest: { ...parseDigestData(row.data), revision: row.revision } };
+          yield { revision, digest: { ...parseDigestData(event.data), revision } };
         } catch (error) {
           if (!(error instanceof MalformedDigestError)) throw error;
-          yield { revision: row.revision, malformed: error.message };
+          yield { revision, malformed: error.message };
         }
       }
+      const last = page.at(-1);
+      if (!last || page.length < BATCH) return;
+      fromRevision = last.revision + 1n;
     }
   }
 

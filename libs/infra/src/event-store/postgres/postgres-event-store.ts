@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import type {
   AppendResult,
   BatchHandler,
+  ChainReadOptions,
   EventStore,
   ExpectedRevision,
   GlobalPosition,
@@ -10,11 +11,13 @@ import type {
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
+  StreamRevision,
   Subscription,
 } from '../event-store';
 import { assertValidAppend, assertValidAppendMany, assertValidBatchSize } from '../event-store';
 import { AppendDispatcher } from './append-dispatcher';
 import { ChangeNotifier } from './change-notifier';
+import { readChainRows, readRevisionRows } from './chain-reads';
 import { cursorFrom } from './event-rows';
 import { readHead, readPage, readStreamEvents } from './reads';
 import { PostgresSubscription } from './subscription';
@@ -145,6 +148,14 @@ export class PostgresEventStore implements EventStore {
 
   headPosition(): Promise<GlobalPosition> {
     return readHead(this.pool);
+  }
+
+  readChains(options: ChainReadOptions): AsyncIterable<RecordedEvent[]> {
+    return readChainRows(this.pool, options);
+  }
+
+  readRevisions(revisions: readonly StreamRevision[]): Promise<(RecordedEvent | null)[]> {
+    return readRevisionRows(this.pool, revisions);
   }
 
   close(): Promise<void> {

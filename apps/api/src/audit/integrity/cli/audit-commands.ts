@@ -1,4 +1,5 @@
-import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import { createEventStore } from '@ops/infra/event-store/create-event-store';
+import type { EventStore } from '@ops/infra/event-store/event-store';
 import {
   digestSinks,
   EventLogVerifier,
@@ -75,7 +76,7 @@ export async function runAuditCommand(
       }).values;
       if (!values.out) throw new UsageError('export needs --out FILE');
       const filter = exportFilter(values);
-      return withDatabase(openDatabase, (db) => exportCommand(db, values.out!, filter, io));
+      return withDatabase(openDatabase, (db, store) => exportCommand(store, values.out!, filter, io));
     }
     case 'verify': {
       const { values } = parse(rest, {
@@ -83,9 +84,10 @@ export async function runAuditCommand(
         'public-key': { type: 'string' },
         digests: { type: 'string' },
       });
-      return withDatabase(openDatabase, (db) =>
+      return withDatabase(openDatabase, (db, store) =>
         verifyCommand(
           db,
+          store,
           { stream: values.stream, publicKey: values['public-key'], digests: values.digests },
           io,
         ),
@@ -110,7 +112,7 @@ export async function runAuditCommand(
     case 'digest': {
       const { values } = parse(rest, { out: { type: 'string' } });
       if (!values.out) throw new UsageError('digest needs --out FILE');
-      return withDatabase(openDatabase, (db) => digestCommand(db, values.out!, io));
+      return withDatabase(openDatabase, (db, store) => digestCommand(db, store, values.out!, io));
     }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
@@ -157,18 +159,20 @@ function exportFilter(values: {
 
 async function withDatabase(
   openDatabase: () => Promise<CliDatabase & { close(): Promise<void> }>,
-  run: (db: CliDatabase) => Promise<number>,
+  run: (db: CliDatabase, store: EventStore) => Promise<number>,
 ): Promise<number> {
   const db = await openDatabase();
+  const store = createEventStore(db.config);
   try {
-    return await run(db);
+    return await run(db, store);
   } finally {
+    await store.close();
     await db.close();
   }
 }
 
 async function exportCommand(
-  db: CliDatabase,
+  store: EventStore,
   path: string,
   filter: ExportFilter,
   io: CliOutput,
@@ -178,7 +182,7 @@ async function exportCommand(
   const out = createWriteStream(partial, { mode: 0o600 });
   const started = Date.now();
   try {
-    const { header, trailer } = await exportEventLog(db.pool, out, filter);
+    const { header, trailer } = await exportEventLog(store, out, filter);
     out.end();
     await finished(out);
     await rename(partial, path);
@@ -195,6 +199,7 @@ async function exportCommand(
 
 async function verifyCommand(
   db: CliDatabase,
+  store: EventStore,
   options: { stream?: string; publicKey?: string; digests?: string },
   io: CliOutput,
 ): Promise<number> {
@@ -214,13 +219,13 @@ async function verifyCommand(
     io.err('no --digests or AUDIT_DIGEST_EXPORT_FILE: the digests are checked only against each other\n');
   }
   const exported = digestsPath === undefined ? undefined : await readExportedDigests(digestsPath);
-  const verifier = new EventLogVerifier(db.pool, new RecordedDigests(db.pool), trusted);
+  const verifier = new EventLogVerifier(store, db.pool, new RecordedDigests(db.pool, store), trusted);
   const report = await verifier.verify({
     stream: options.stream,
     exported,
     onProgress: (progress) =>
       io.err(
-        `verified ${progress.events_checked}/${progress.events_total} events, ${progress.streams_checked} streams, ${progress.problems} problems\n`,
+        `verified ${progress.events_checked} events, ${progress.streams_checked} streams, ${progress.problems} problems\n`,
       ),
   });
   io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -242,19 +247,19 @@ async function verifyFileCommand(
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-async function digestCommand(db: CliDatabase, path: string, io: CliOutput): Promise<number> {
+async function digestCommand(
+  db: CliDatabase,
+  store: EventStore,
+  path: string,
+  io: CliOutput,
+): Promise<number> {
   const key = loadAuditSigningKey(db.config);
-  const store = new PostgresEventStore(db.config.DATABASE_URL!, { poolSize: 2 });
-  try {
-    const trusted = loadTrustedKey(db.config, () => key);
-    const digests = new DigestSigner(db.pool, store, key, { trusted, sinks: digestSinks(db.config) });
-    const signed = await digests.sign({ actor: 'audit-cli', source: 'audit-cli' });
-    await writeFile(path, `${JSON.stringify(await digests.document(signed), null, 2)}\n`, { mode: 0o644 });
-    io.err(
-      `signed digest ${signed.payload.digest_id}: ${signed.payload.stream_count} streams up to ${signed.payload.log_position || '(empty log)'}\n`,
-    );
-    return EXIT_OK;
-  } finally {
-    await store.close();
-  }
+  const trusted = loadTrustedKey(db.config, () => key);
+  const digests = new DigestSigner(db.pool, store, key, { trusted, sinks: digestSinks(db.config) });
+  const signed = await digests.sign({ actor: 'audit-cli', source: 'audit-cli' });
+  await writeFile(path, `${JSON.stringify(await digests.document(signed), null, 2)}\n`, { mode: 0o644 });
+  io.err(
+    `signed digest ${signed.payload.digest_id}: ${signed.payload.stream_count} streams up to ${signed.payload.log_position || '(empty log)'}\n`,
+  );
+  return EXIT_OK;
 }

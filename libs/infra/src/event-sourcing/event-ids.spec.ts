@@ -1,0 +1,28 @@
+import { eventIdFor, type EventIdSource } from './event-ids';
+
+const source: EventIdSource = {
+  streamName: 'credit-account-u1',
+  commandType: 'GrantCredits',
+  actor: 'admin',
+  idempotencyKey: 'key-1',
+};
+
+describe('eventIdFor', () => {
+  it('derives the same id for a retry of the same command', () => {
+    expect(eventIdFor(0, source)).toBe(eventIdFor(0, { ...source }));
+  });
+
+  it('derives different ids for one key sent to two streams', () => {
+    expect(eventIdFor(0, source)).not.toBe(eventIdFor(0, { ...source, streamName: 'credit-account-u2' }));
+  });
+
+  it('cannot be made to collide by moving characters between parts', () => {
+    const shifted = { ...source, streamName: 'credit-account-u1\nadmin', actor: '' };
+    expect(eventIdFor(0, shifted)).not.toBe(eventIdFor(0, source));
+  });
+
+  it('draws a fresh random id without a key', () => {
+    const keyless = { ...source, idempotencyKey: undefined };
+    expect(eventIdFor(0, keyless)).not.toBe(eventIdFor(0, keyless));
+  });
+});
