@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_CATEGORY } from '@ops/infra/event-sourcing/idempotency-key-claims';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { signLocalToken, type Role } from '@ops/infra/auth';
@@ -18,6 +19,7 @@ export interface TestApp {
   /** A token for the single-node instance under test. */
   token(sub: string, ...roles: Role[]): string;
   /** Every event in the store, to prove what was (not) appended. */
+  /** Events of the domain's streams: not the record of each Idempotency-Key's first use. */
   countEvents(): Promise<number>;
   close(): Promise<void>;
 }
@@ -51,7 +53,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         { sub, roles, ttlSeconds: 600 },
         { secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       ),
-    countEvents: async () => Number((await probe.query('SELECT count(*) AS n FROM events')).rows[0].n),
+    countEvents: async () =>
+      Number(
+        (
+          await probe.query('SELECT count(*) AS n FROM events WHERE NOT starts_with(stream_name, $1)', [
+            IDEMPOTENCY_KEY_CATEGORY,
+          ])
+        ).rows[0].n,
+      ),
     close: async () => {
       await probe.end();
       await app.close();

@@ -12,6 +12,7 @@ import {
 } from '@ops/domain';
 import { openDatabase } from '@ops/infra/database/data-source';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { IdempotencyKeyReusedError } from '@ops/infra/event-sourcing/idempotency-key-claims';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import { decodePosition } from '@ops/infra/event-store/position';
@@ -89,13 +90,25 @@ describe('CommandRunner against PostgreSQL', () => {
 
   it('appends to two streams with one idempotency key: ids are unique across the log', async () => {
     const runner = processRunner();
-    const [left, right] = await Promise.all([
-      grant(runner, 'same-key-left', 3n, 'shared-key'),
-      grant(runner, 'same-key-right', 4n, 'shared-key'),
-    ]);
+    // One request's commands share its key and scope (an erasure revokes keys and records itself).
+    const grantIn = (userId: string, amount: bigint, scope: string) =>
+      runner.run({
+        streamName: creditAccountStream(userId),
+        decider: creditAccountDecider,
+        command: { type: 'GrantCredits', userId, amountMicros: amount, reason: 'test' },
+        context: { ...context('shared-key'), idempotencyScope: scope },
+        schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
+      });
+    const left = await grantIn('same-key-left', 3n, 'request-1');
+    const right = await grantIn('same-key-right', 4n, 'request-1');
     expect(left.eventIds[0]).not.toBe(right.eventIds[0]);
-    expect((await grant(runner, 'same-key-right', 4n, 'shared-key')).replayed).toBe(true);
+    expect((await grantIn('same-key-right', 4n, 'request-1')).replayed).toBe(true);
     expect(await stores[0].readStream(creditAccountStream('same-key-right'))).toHaveLength(1);
+    // The key sent again with another request is refused, and appends nothing.
+    await expect(grantIn('same-key-other', 5n, 'request-2')).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect(await stores[0].readStream(creditAccountStream('same-key-other'))).toEqual([]);
   });
 
   it('appends nothing when the decider refuses', async () => {

@@ -1,6 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 
 /** Printable ASCII, like Stripe's keys; long enough for a UUID or a client's own scheme. */
@@ -8,6 +8,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 interface AuthenticatedRequest extends Request {
   user?: { id: string };
+}
+
+/** The request a key was sent with: a retry sends the same method, path and body. */
+function requestFingerprint(request: Request): string {
+  const body: unknown = request.body;
+  return createHash('sha256')
+    .update(`${request.method} ${request.originalUrl}\n${JSON.stringify(body ?? null)}`)
+    .digest('hex');
 }
 
 /**
@@ -27,6 +35,7 @@ export const CommandCtx = createParamDecorator((_: unknown, context: ExecutionCo
     correlationId: requestId && IDEMPOTENCY_KEY.test(requestId) ? requestId : randomUUID(),
     causationId: null,
     idempotencyKey: key,
+    idempotencyScope: key === undefined ? undefined : requestFingerprint(request),
     source: 'api',
   };
 });

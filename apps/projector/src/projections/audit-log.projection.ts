@@ -6,6 +6,7 @@ import {
   type CreditAccountEvent,
   type HostChangeFailed,
 } from '@ops/domain';
+import { IDEMPOTENCY_KEY_CATEGORY } from '@ops/infra/event-sourcing/idempotency-key-claims';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import { AUDIT_LOG_PROJECTION } from '@ops/infra/read-models';
@@ -53,6 +54,8 @@ const REQUEST_CREDIT_EVENTS: ReadonlySet<string> = new Set<CreditAccountEvent['t
  */
 export function isAudited(event: Pick<RecordedEvent, 'streamName' | 'type'>): boolean {
   if (event.streamName.startsWith(LLM_REQUEST_CATEGORY)) return false;
+  // Bookkeeping of the write side, not a change to anything: the command it came with has its own row.
+  if (event.streamName.startsWith(IDEMPOTENCY_KEY_CATEGORY)) return false;
   return !(event.streamName.startsWith(CREDIT_ACCOUNT_CATEGORY) && REQUEST_CREDIT_EVENTS.has(event.type));
 }
 

@@ -2,7 +2,9 @@ import type { Decider, DomainEvent } from '@ops/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
+  WrongExpectedRevisionError,
   type EventStore,
+  type ExpectedRevision,
   type GlobalPosition,
   type RecordedEvent,
 } from '../event-store/event-store';
@@ -11,6 +13,7 @@ import { recordCommandPosition } from './command-positions';
 import { backOff, retriesAfter } from './conflict-retry';
 import { envelopesFor } from './envelopes';
 import { eventIdFor, type EventIdSource } from './event-ids';
+import { firstKeyUse, IdempotencyKeyReusedError, keyUseAppend, keyUseOf } from './idempotency-key-claims';
 import { KeyedSerializer } from './keyed-serializer';
 import { StreamCommandBatcher } from './stream-command-batcher';
 import { catchUp, type Evolver } from './stream-loading';
@@ -150,6 +153,8 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
   request: RunCommand<Command, Event, State>,
 ): Promise<CommandOutcome<State>> {
   const { decider, context } = request;
+  const key = context.idempotencyKey!;
+  let keyIsOurs = false;
   const idSource: EventIdSource = {
     streamName: request.streamName,
     commandType: request.command.type,
@@ -176,12 +181,14 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
     const ids = events.map((_, index) => eventIdFor(index, idSource));
     const occurredAt = (request.now?.() ?? new Date()).toISOString();
     const envelopes = envelopesFor(events, ids, context, request.schemaVersions, occurredAt);
+    const own = { streamName: request.streamName, events: envelopes, expected: expectedAt(revision) };
+    const use = keyUseOf(context, request.streamName, request.command.type);
     try {
-      const result = await store.append(
-        request.streamName,
-        envelopes,
-        revision < 0n ? 'no_stream' : revision,
-      );
+      const result = keyIsOurs
+        ? await store.append(own.streamName, own.events, own.expected)
+        : (
+            await store.appendMany([keyUseAppend(use, { ...context, idempotencyKey: key }, occurredAt), own])
+          )[1];
       const nextState = events.reduce((current, event) => decider.evolve(current, event), state);
       return {
         state: nextState,
@@ -191,8 +198,21 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
         replayed: false,
       };
     } catch (error) {
+      if (!keyIsOurs && error instanceof WrongExpectedRevisionError && error.streamName !== own.streamName) {
+        const first = await firstKeyUse(store, error.streamName);
+        if (first?.scope !== use.scope) {
+          throw new IdempotencyKeyReusedError(request.streamName);
+        }
+        // An earlier attempt recorded the key (its events may be stored too: the next read tells).
+        keyIsOurs = true;
+        continue;
+      }
       if (!retriesAfter(error, attempt)) throw error;
       await backOff(attempt);
     }
   }
+}
+
+function expectedAt(revision: bigint): ExpectedRevision {
+  return revision < 0n ? 'no_stream' : revision;
 }

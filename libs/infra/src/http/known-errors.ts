@@ -1,6 +1,7 @@
 import { ConflictException, HttpException, HttpStatus, UnprocessableEntityException } from '@nestjs/common';
 import { DomainError, type DomainErrorCode } from '@ops/domain';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store/event-store';
+import { IdempotencyKeyReusedError } from '../event-sourcing/idempotency-key-claims';
 import { FieldErrorsException } from './problem-details';
 
 const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
@@ -23,7 +24,7 @@ export function translateKnownError(exception: unknown): unknown {
       ? new FieldErrorsException([{ field: exception.field, message: exception.message }], status)
       : new HttpException(exception.message, status);
   }
-  if (exception instanceof DuplicateEventIdError) {
+  if (exception instanceof DuplicateEventIdError || exception instanceof IdempotencyKeyReusedError) {
     return new UnprocessableEntityException('This Idempotency-Key was already used for a different request');
   }
   if (exception instanceof WrongExpectedRevisionError) {
