@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { EventStore, StreamAppend } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
+import { envelopesFor } from './envelopes';
 import { eventIdFor } from './event-ids';
 
 /**
@@ -51,21 +52,13 @@ export function keyUseAppend(
   return {
     streamName,
     expected: 'no_stream',
-    events: [
-      {
-        id,
-        type: KEY_USED,
-        schemaVersion: 1,
-        data: { ...use },
-        metadata: {
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          occurredAt,
-          source: context.source,
-        },
-      },
-    ],
+    events: envelopesFor(
+      [{ type: KEY_USED, data: { ...use } }],
+      [id],
+      context,
+      { [KEY_USED]: 1 },
+      occurredAt,
+    ),
   };
 }
 
