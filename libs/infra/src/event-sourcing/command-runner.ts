@@ -4,19 +4,18 @@ import {
   EVENT_STORE,
   WrongExpectedRevisionError,
   type EventStore,
-  type ExpectedRevision,
   type GlobalPosition,
   type RecordedEvent,
 } from '../event-store/event-store';
 import type { CommandContext } from './command-context';
 import { recordCommandPosition } from './command-positions';
 import { backOff, retriesAfter } from './conflict-retry';
-import { envelopesFor } from './envelopes';
+import { commandEnvelopes } from './envelopes';
 import { eventIdFor, type EventIdSource } from './event-ids';
 import { firstKeyUse, IdempotencyKeyReusedError, keyUseAppend, keyUseOf } from './idempotency-key-claims';
 import { KeyedSerializer } from './keyed-serializer';
 import { StreamCommandBatcher } from './stream-command-batcher';
-import { catchUp, type Evolver } from './stream-loading';
+import { catchUp, expectedAfter, type Evolver } from './stream-loading';
 import { StreamStateCache } from './stream-state-cache';
 
 export interface CommandOutcome<State> {
@@ -53,8 +52,11 @@ export interface RunCommand<Command extends { type: string }, Event extends Doma
    * routing, say. It is decided after this command, and dropped with it if this one is refused; a
    * refusal of its own refuses both. Not for commands with an idempotency key.
    */
-  alongside?: RunCommand<{ type: string }, DomainEvent, unknown>;
+  alongside?: AnyCommand;
 }
+
+/** Any command, whatever its stream's decider: what the batcher queues and what a command carries. */
+export type AnyCommand = RunCommand<{ type: string }, DomainEvent, unknown>;
 
 /** The events an earlier attempt with the same idempotency key stored, in order (none without a key). */
 function idsOfEarlierAttempt(history: readonly RecordedEvent[], source: EventIdSource): string[] {
@@ -178,10 +180,10 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
 
     const events = decider.decide(request.command, state);
     if (events.length === 0) return { state, eventIds: [], revision, position: null, replayed: false };
-    const ids = events.map((_, index) => eventIdFor(index, idSource));
-    const occurredAt = (request.now?.() ?? new Date()).toISOString();
-    const envelopes = envelopesFor(events, ids, context, request.schemaVersions, occurredAt);
-    const own = { streamName: request.streamName, events: envelopes, expected: expectedAt(revision) };
+    const envelopes = commandEnvelopes(request, events);
+    const ids = envelopes.map((envelope) => envelope.id);
+    const occurredAt = envelopes[0].metadata.occurredAt;
+    const own = { streamName: request.streamName, events: envelopes, expected: expectedAfter(revision) };
     const use = keyUseOf(context, request.streamName, request.command.type);
     try {
       const result = keyIsOurs
@@ -211,8 +213,4 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
       await backOff(attempt);
     }
   }
-}
-
-function expectedAt(revision: bigint): ExpectedRevision {
-  return revision < 0n ? 'no_stream' : revision;
 }

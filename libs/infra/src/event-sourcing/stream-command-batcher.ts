@@ -8,20 +8,17 @@ import {
   type NewEvent,
   type StreamAppend,
 } from '../event-store/event-store';
-import type { CommandOutcome, RunCommand } from './command-runner';
+import type { AnyCommand, CommandOutcome, RunCommand } from './command-runner';
 import { backOff, retriesAfter } from './conflict-retry';
-import { envelopesFor } from './envelopes';
-import { eventIdFor } from './event-ids';
-import { catchUp } from './stream-loading';
+import { commandEnvelopes } from './envelopes';
+import { catchUp, expectedAfter } from './stream-loading';
 import type { StreamStateCache } from './stream-state-cache';
 
 /** Enough to amortise a commit over a burst on one stream without one append growing unbounded. */
 const MAX_COMMANDS_PER_APPEND = 256;
 
-type AnyRequest = RunCommand<{ type: string }, DomainEvent, unknown>;
-
 interface Pending {
-  request: AnyRequest;
+  request: AnyCommand;
   resolve(outcome: CommandOutcome<unknown>): void;
   reject(error: unknown): void;
 }
@@ -67,7 +64,7 @@ export class StreamCommandBatcher {
     request: RunCommand<Command, Event, State>,
   ): Promise<CommandOutcome<State>> {
     return new Promise<CommandOutcome<State>>((resolve, reject) => {
-      const pending = { request: request as unknown as AnyRequest, resolve, reject } as Pending;
+      const pending = { request: request as unknown as AnyCommand, resolve, reject } as Pending;
       const queue = this.queues.get(request.streamName);
       if (queue) {
         queue.push(pending);
@@ -91,7 +88,7 @@ export class StreamCommandBatcher {
     this.queues.delete(streamName);
   }
 
-  private async current(streamName: string, request: AnyRequest) {
+  private async current(streamName: string, request: AnyCommand) {
     const cached = this.cache.get<unknown>(streamName, request.decider);
     if (cached) return cached;
     if (request.newStream)
@@ -126,7 +123,7 @@ export class StreamCommandBatcher {
           return;
         }
       }
-      const expected = entry.revision < 0n ? 'no_stream' : entry.revision;
+      const expected = expectedAfter(entry.revision);
       const own: StreamAppend[] = envelopes.length > 0 ? [{ streamName, events: envelopes, expected }] : [];
       try {
         const results = await this.write([...own, ...alongside.map((decided) => decided.append)]);
@@ -190,7 +187,7 @@ export class StreamCommandBatcher {
         const alongside = request.alongside
           ? decideAlongside(request.alongside, alongsideStates.get(pending)!)
           : null;
-        const own = envelopesOf(request, events);
+        const own = commandEnvelopes(request, events);
         state = events.reduce((current, event) => request.decider.evolve(current, event), state);
         envelopes.push(...own);
         offset += BigInt(events.length);
@@ -227,22 +224,9 @@ export class StreamCommandBatcher {
   }
 }
 
-function envelopesOf(request: AnyRequest, events: readonly DomainEvent[]): NewEvent[] {
-  const ids = events.map((_, index) =>
-    eventIdFor(index, {
-      streamName: request.streamName,
-      commandType: request.command.type,
-      actor: request.context.actor,
-      idempotencyKey: request.context.idempotencyKey,
-    }),
-  );
-  const occurredAt = (request.now?.() ?? new Date()).toISOString();
-  return envelopesFor(events, ids, request.context, request.schemaVersions, occurredAt);
-}
-
 /** A refusal of the command on the other stream refuses the command that carries it (it throws). */
 function decideAlongside(
-  request: AnyRequest,
+  request: AnyCommand,
   current: { state: unknown; revision: bigint },
 ): AlongsideDecision {
   const events = request.decider.decide(request.command, current.state);
@@ -252,8 +236,8 @@ function decideAlongside(
   return {
     append: {
       streamName: request.streamName,
-      events: envelopesOf(request, events),
-      expected: current.revision < 0n ? 'no_stream' : current.revision,
+      events: commandEnvelopes(request, events),
+      expected: expectedAfter(current.revision),
     },
     decider: request.decider,
     state: events.reduce((state, event) => request.decider.evolve(state, event), current.state),

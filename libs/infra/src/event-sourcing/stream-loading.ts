@@ -1,5 +1,5 @@
 import type { Decider, DomainEvent } from '@ops/domain';
-import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import type { EventStore, ExpectedRevision, RecordedEvent } from '../event-store/event-store';
 
 export type Evolver<Event extends DomainEvent, State> = Pick<
   Decider<unknown, Event, State>,
@@ -8,6 +8,11 @@ export type Evolver<Event extends DomainEvent, State> = Pick<
 
 export function toDomainEvent<Event extends DomainEvent>(event: RecordedEvent): Event {
   return { type: event.type, data: event.data } as Event;
+}
+
+/** What an append expects of a stream read up to `revision` (-1: the stream did not exist). */
+export function expectedAfter(revision: bigint): ExpectedRevision {
+  return revision < 0n ? 'no_stream' : revision;
 }
 
 /** Reads a stream after `revision` (from its start for -1) and folds what it finds onto `state`. */

@@ -5,20 +5,16 @@ import {
   creditAccountStream,
   type CreditAccountCommand,
   type CreditAccountState,
-  type DomainEvent,
   type Micros,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
+import { CommandRunner, type AnyCommand } from '@ops/infra/event-sourcing/command-runner';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Another process's plan change reaches this one's routing within this long. */
 const ACCOUNT_MAX_AGE_MS = 1_000;
-
-/** A command on another stream stored in the same append as the credit command (the request's record). */
-export type Alongside = RunCommand<{ type: string }, DomainEvent, unknown>;
 
 /**
  * The gateway's side of a credit account: read the plan and balance, hold the worst case before an
@@ -98,7 +94,7 @@ export class RequestCredits {
     reservationId: string,
     costMicros: Micros,
     context: CommandContext,
-    alongside?: Alongside,
+    alongside?: AnyCommand,
   ): Promise<void> {
     const { state, appended } = await this.ending(
       this.runForState(
@@ -119,7 +115,7 @@ export class RequestCredits {
     userId: string,
     reservationId: string,
     context: CommandContext,
-    alongside?: Alongside,
+    alongside?: AnyCommand,
   ): Promise<void> {
     await this.ending(
       this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId }, alongside),
@@ -147,7 +143,7 @@ export class RequestCredits {
     userId: string,
     context: CommandContext,
     command: CreditAccountCommand,
-    alongside?: Alongside,
+    alongside?: AnyCommand,
   ): Promise<number> {
     return (await this.runForState(userId, context, command, alongside)).appended;
   }
@@ -157,7 +153,7 @@ export class RequestCredits {
     userId: string,
     context: CommandContext,
     command: CreditAccountCommand,
-    alongside?: Alongside,
+    alongside?: AnyCommand,
   ): Promise<{ state: CreditAccountState; appended: number }> {
     const outcome = await this.commands.run({
       streamName: creditAccountStream(userId),
