@@ -27,6 +27,11 @@ function isJsonObject(body: unknown): body is Record<string, unknown> {
   );
 }
 
+/** Whether the wait saw the read models apply the position, or ran out. */
+function sayFreshness(response: Response, fresh: boolean): void {
+  response.setHeader(READ_MODELS_HEADER, fresh ? 'fresh' : 'stale');
+}
+
 /**
  * Read your own writes, for every route in one place. A command's answer carries the log position it
  * committed and, where the route names its read models (@ReadModels), waits until they applied it;
@@ -67,7 +72,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     if (!fresh && minimum > (await this.freshness.head())) {
       throw minPositionError('names a position this event log has not reached');
     }
-    response.setHeader(READ_MODELS_HEADER, fresh ? 'fresh' : 'stale');
+    sayFreshness(response, fresh);
   }
 
   private async answerCommand(
@@ -81,10 +86,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const position = positions.newest ?? (await this.freshness.head());
     if (position === START) return body;
     response.setHeader(POSITION_HEADER, position);
-    if (models.length > 0) {
-      const fresh = await this.freshness.waitFor(position, models);
-      response.setHeader(READ_MODELS_HEADER, fresh ? 'fresh' : 'stale');
-    }
+    if (models.length > 0) sayFreshness(response, await this.freshness.waitFor(position, models));
     return isJsonObject(body) ? { ...body, position } : body;
   }
 }
