@@ -7,7 +7,7 @@ import { withReconnects } from './client-errors';
 import { encodeEsdbPosition, type PositionedRecord } from './event-mapping';
 import { chainLinks, type ChainHead } from '../integrity/application-chain';
 import { earliestStart, findPreviousAppend } from './previous-append';
-import { serializeEvents, splitBySize } from './serialization';
+import { prepareEvents, serializeEvents, splitBySize, type PreparedEvent } from './serialization';
 import { toRecordedEvent } from './event-mapping';
 
 /** Reads part of a stream, oldest first; a missing or hidden stream reads as empty. */
@@ -73,16 +73,15 @@ export class Appender {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    // Serialised once up front with no chain, so that bad data fails before anything is read or sent.
-    serializeEvents(streamName, events, []);
+    const prepared = prepareEvents(streamName, events);
     if (expected === 'any' || expected === 'stream_exists')
-      return this.appendChecked(streamName, events, expected);
-    return this.appendExpecting(streamName, events, expected);
+      return this.appendChecked(streamName, prepared, expected);
+    return this.appendExpecting(streamName, prepared, expected);
   }
 
   private async appendExpecting(
     streamName: string,
-    events: readonly NewEvent[],
+    events: readonly PreparedEvent[],
     expected: 'no_stream' | bigint,
   ): Promise<AppendResult> {
     let revision = expected === 'no_stream' ? -1n : expected;
@@ -91,7 +90,7 @@ export class Appender {
         return await this.writeRuns(streamName, events, revision, await this.headAt(streamName, revision));
       } catch (error) {
         if (!(error instanceof Conflict)) throw error;
-        const ids = events.map((event) => event.id);
+        const ids = events.map(({ event }) => event.id);
         if (error.run > 0) throw new WrongExpectedRevisionError(streamName, expected, error.actual);
         const seen = await this.readAround(streamName, ids, revision, error.actual);
         const previous = findPreviousAppend(streamName, seen, ids);
@@ -121,10 +120,10 @@ export class Appender {
 
   private async appendChecked(
     streamName: string,
-    events: readonly NewEvent[],
+    events: readonly PreparedEvent[],
     expected: 'any' | 'stream_exists',
   ): Promise<AppendResult> {
-    const ids = events.map((event) => event.id);
+    const ids = events.map(({ event }) => event.id);
     let stored = await this.read(streamName, 0n);
     let current = stored.at(-1)?.revision ?? -1n;
     for (let attempt = 1; ; attempt += 1) {
@@ -166,11 +165,15 @@ export class Appender {
   /** Writes the append in runs under the size limit, each expecting where the previous one ended. */
   private async writeRuns(
     streamName: string,
-    events: readonly NewEvent[],
+    events: readonly PreparedEvent[],
     expected: bigint,
     head: ChainHead | null,
   ): Promise<AppendResult> {
-    const links = chainLinks(streamName, events, head);
+    const links = chainLinks(
+      streamName,
+      events.map(({ event }) => event),
+      head,
+    );
     let runs = splitBySize(serializeEvents(streamName, events, links), this.maxAppendBytes);
     let revision = expected;
     let result: AppendResult | null = null;

@@ -10,33 +10,58 @@ export interface SerializedEvent {
   bytes: number;
 }
 
+/** An event whose data is known to serialise, with the bytes the server will count for it. */
+export interface PreparedEvent {
+  event: NewEvent;
+  dataBytes: number;
+}
+
 /**
- * Serialises every event before anything is sent. The client would serialise inside its own promise,
- * where a BigInt or a cycle throws out of a stream callback: the append never settles and the process
- * crashes later. Here it fails at once, with the event named. Each event carries its chain link in its
- * metadata (see integrity/application-chain.ts). The metadata travels as the bytes made
- * here (the client sends bytes as they are); the data is known to serialise when the client does it again.
+ * Serialises every event's data before anything is read or sent. The client would serialise inside its
+ * own promise, where a BigInt or a cycle throws out of a stream callback: the append never settles and
+ * the process crashes later. Here it fails at once, with the event named; the data is then known to
+ * serialise when the client does it again.
+ */
+export function prepareEvents(streamName: string, events: readonly NewEvent[]): PreparedEvent[] {
+  return events.map((event) =>
+    serializing(streamName, event, () => {
+      // The metadata is sent as serialised later, with its chain link; it too must fail here, not there.
+      JSON.stringify(event.metadata);
+      return { event, dataBytes: Buffer.byteLength(JSON.stringify(event.data), 'utf8') };
+    }),
+  );
+}
+
+/**
+ * The events as the client sends them, each with its chain link in its metadata (see
+ * integrity/application-chain.ts). The metadata travels as the bytes made here (the client sends
+ * bytes as they are).
  */
 export function serializeEvents(
   streamName: string,
-  events: readonly NewEvent[],
+  prepared: readonly PreparedEvent[],
   links: readonly EventIntegrity[],
 ): SerializedEvent[] {
-  return events.map((event, index) => {
-    const eventData = toEventData(event, links[index]);
-    try {
-      const data = JSON.stringify(eventData.data);
+  return prepared.map(({ event, dataBytes }, index) =>
+    serializing(streamName, event, () => {
+      const eventData = toEventData(event, links[index]);
       // A plain Uint8Array: the client checks the constructor, and would serialise a Buffer as JSON.
       const metadata = new TextEncoder().encode(JSON.stringify(eventData.metadata));
       return {
         id: event.id,
         eventData: { ...eventData, metadata } as EventData,
-        bytes: Buffer.byteLength(data, 'utf8') + metadata.length + 2 * Buffer.byteLength(event.type, 'utf8'),
+        bytes: dataBytes + metadata.length + 2 * Buffer.byteLength(event.type, 'utf8'),
       };
-    } catch (error) {
-      throw new EventSerializationError(streamName, event.id, { cause: error });
-    }
-  });
+    }),
+  );
+}
+
+function serializing<T>(streamName: string, event: NewEvent, serialize: () => T): T {
+  try {
+    return serialize();
+  } catch (error) {
+    throw new EventSerializationError(streamName, event.id, { cause: error });
+  }
 }
 
 /**
