@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@ops/infra/config/app-config';
 import { configureHttpApp } from '@ops/infra/http';
@@ -9,6 +11,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { ApiAppModule } from '../../apps/api/src/app.module';
+import { READ_MODELS } from '../../apps/api/src/common/read-your-writes/read-models.decorator';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-providers';
 import { whileProjectionHeld, whileTableLocked } from '../support/held-projection';
@@ -495,6 +498,28 @@ describe('read your own writes: every command and the read that follows it', () 
     const key: string = issued.answer.body.key;
     const another = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
     expect((await useKey(another, replicaHttp)).status).toBe(401);
+  });
+
+  it('every command route names the read models its answer waits for (none, said explicitly, is allowed)', () => {
+    // Undeclared, a command would answer before its caller's next read could find its write.
+    const undeclared: string[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const controller = metatype as new (...args: never[]) => object;
+        for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+          const handler: unknown = controller.prototype[name as keyof object];
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+          if (method === undefined || method === RequestMethod.GET || method === RequestMethod.HEAD) continue;
+          const declared =
+            Reflect.getMetadata(READ_MODELS, handler) ?? Reflect.getMetadata(READ_MODELS, controller);
+          if (declared === undefined) {
+            undeclared.push(`${controller.name}.${name} ${Reflect.getMetadata(PATH_METADATA, handler)}`);
+          }
+        }
+      }
+    }
+    expect(undeclared).toEqual([]);
   });
 
   it('documents the headers in the OpenAPI document', async () => {

@@ -9,12 +9,15 @@ import { ChatCompletionsService } from '../completion/chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
 import { RateLimits } from '../limits/rate-limits.interceptor';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 /** OpenAI's chat completions, under both mounts an SDK's base URL may point at. */
 @ApiTags('llm gateway')
 @ApiBearerAuth()
 @AcceptsApiKey()
 @Roles('user', 'admin')
+// The hot path does not wait for the usage and ledger read models, which trail it by milliseconds.
+@ReadModels()
 @Controller()
 export class ChatCompletionsController {
   constructor(private readonly completions: ChatCompletionsService) {}
