@@ -3,11 +3,7 @@ import type { CommandRunner } from '../event-sourcing/command-runner';
 import { catchUp } from '../event-sourcing/stream-loading';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { agentPublicKeys, loadOrCreateAgentKeys } from '../host-trust/agent-keys';
-import {
-  signHostReport,
-  type HostReport,
-  type SignedHostReport,
-} from '../host-trust/host-report-signature';
+import { signHostReport, type HostReport, type SignedHostReport } from '../host-trust/host-report-signature';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,7 +8,11 @@ import {
   type HostOutcome,
 } from '@ops/domain';
 import { CommandRunner } from '../event-sourcing/command-runner';
-import { verifyHostReport, type SignedHostReport, type SignedReportSink } from '../host-trust/host-report-signature';
+import {
+  verifyHostReport,
+  type SignedHostReport,
+  type SignedReportSink,
+} from '../host-trust/host-report-signature';
 import { registeredAgentKeys } from '../host-trust/registered-agent-keys';
 import { HostReportRecorder } from './host-report-recorder';
 
