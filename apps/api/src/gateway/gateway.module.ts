@@ -10,6 +10,7 @@ import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
+import { AnthropicMessagesController } from './http/anthropic-messages.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { LlmHealthController } from './http/llm-health.controller';
 import { GatewayLimits } from './limits/gateway-limits';
@@ -17,10 +18,15 @@ import { ModelsController } from './http/models.controller';
 import { LlmCatalog } from './routing/llm-catalog';
 import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
 
-/** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health, credit holds and rate limits. */
+/** The LLM gateway (OpenAI's chat completions, Anthropic's Messages): routing, fallbacks, provider health, credit holds and rate limits. */
 @Module({
   imports: [ByokModule],
-  controllers: [ChatCompletionsController, ModelsController, LlmHealthController],
+  controllers: [
+    ChatCompletionsController,
+    AnthropicMessagesController,
+    ModelsController,
+    LlmHealthController,
+  ],
   providers: [
     UpstreamClient,
     LlmCatalog,

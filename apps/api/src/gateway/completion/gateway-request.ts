@@ -1,6 +1,6 @@
 import type { ModelInfo, PowerLevel, TaskKind, UpstreamAttempt } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
 /** Who is calling, from the guard: a user id, and the API key when one was used. */
 export interface GatewayCaller {
@@ -25,7 +25,10 @@ export interface PlannedRequest {
   requestId: string;
   caller: GatewayCaller;
   context: CommandContext;
+  /** The request as an OpenAI chat request: what routing, the hold and the ledger read. */
   body: ChatCompletionRequest;
+  /** A Messages client's own request, sent as it is when the link is Anthropic; null for OpenAI clients. */
+  anthropic: AnthropicRequest | null;
   tier: string;
   powerLevel: PowerLevel;
   task: TaskKind;

@@ -4,6 +4,7 @@ import {
   CreditRefusal,
   detectTask,
   estimateRequestTokens,
+  estimateTextTokens,
   isPowerLevel,
   route,
   worstCaseCostMicros,
@@ -17,7 +18,11 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import {
+  untranslatedTextOf,
+  type AnthropicRequest,
+  type ChatCompletionRequest,
+} from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
@@ -52,6 +57,7 @@ export class RequestPlanner {
     request: ChatCompletionRequest,
     preferences: RequestPreferences,
     context: CommandContext,
+    anthropic: AnthropicRequest | null = null,
   ): Promise<PlannedRequest> {
     const { body, images } = this.vetImages(request);
     const [account, byokProviders] = await Promise.all([
@@ -67,8 +73,10 @@ export class RequestPlanner {
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
     const task = detectTask(messages);
-    // Counted from the body as it goes upstream, every field included, so the hold covers all of it.
-    const promptTokens = estimateRequestTokens(body);
+    // Counted from the body as it goes upstream, every field included, so the hold covers all of it;
+    // a Messages request also replays what its OpenAI form leaves out (thinking) to an Anthropic link.
+    const promptTokens =
+      estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
 
     const decision = route({
@@ -92,6 +100,7 @@ export class RequestPlanner {
       caller,
       context,
       body,
+      anthropic,
       tier: plan.tier,
       powerLevel,
       task,

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
+import { OPENAI_CHAT_WIRE } from './openai-chat.wire';
 import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
 import { RateLimits } from '../limits/rate-limits.interceptor';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
@@ -38,13 +39,14 @@ export class ChatCompletionsController {
     const { power_level: powerLevel, privacy, ...openAiBody } = body;
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
-      openAiBody as ChatCompletionRequest,
+      { body: openAiBody as ChatCompletionRequest, anthropic: null },
       {
         powerLevel: parsePowerLevelHeader(powerHeader) ?? powerLevel,
         privacy: parsePrivacyHeader(privacyHeader) ?? privacy,
       },
       { ...context, idempotencyKey: undefined },
       response,
+      OPENAI_CHAT_WIRE,
     );
   }
 }
