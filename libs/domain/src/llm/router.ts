@@ -304,7 +304,9 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
 
 /** The request's `provider.only` and `provider.ignore`, refusing with both named when they leave nothing. */
 function allowedByControls(input: RouteInput, pool: readonly ModelInfo[], what: string): ModelInfo[] {
-  const { only, ignore } = input.controls ?? {};
+  // An empty list states no preference, as on OpenRouter.
+  const only = input.controls?.only?.length ? input.controls.only : undefined;
+  const ignore = input.controls?.ignore?.length ? input.controls.ignore : undefined;
   const allowed = pool.filter(
     (model) => (only === undefined || only.includes(model.provider)) && !ignore?.includes(model.provider),
   );

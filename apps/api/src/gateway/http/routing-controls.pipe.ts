@@ -10,16 +10,21 @@ import { FieldErrorsException } from '@ops/infra/http';
 import { LlmCatalog } from '../routing/llm-catalog';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 
+/** A list the client left empty states no preference, as on OpenRouter. */
+function listOf<T extends string>(values: readonly string[] | undefined): T[] | undefined {
+  return values?.length ? (values as T[]) : undefined;
+}
+
 /** The request's routing controls as the router reads them; the DTO has checked every value. */
 export function routingControlsOf(
   body: Pick<ChatCompletionRequestDto, 'models' | 'provider'>,
 ): RoutingControls {
   const { provider } = body;
   return {
-    models: body.models,
-    order: provider?.order as ProviderId[] | undefined,
-    only: provider?.only as ProviderId[] | undefined,
-    ignore: provider?.ignore as ProviderId[] | undefined,
+    models: listOf(body.models),
+    order: listOf<ProviderId>(provider?.order),
+    only: listOf<ProviderId>(provider?.only),
+    ignore: listOf<ProviderId>(provider?.ignore),
     allowFallbacks: provider?.allow_fallbacks,
     sort: provider?.sort,
   };

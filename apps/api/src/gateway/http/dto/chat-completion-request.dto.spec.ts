@@ -112,7 +112,10 @@ describe('ChatCompletionRequestDto', () => {
         },
       }),
     ).toEqual([]);
-    expect(problems({ models: [] })).toEqual(['models: models must list 1-4 entries']);
+    expect(problems({ models: [], provider: { only: [], ignore: [], order: [] } })).toEqual([]);
+    expect(problems({ models: ['a', 'b', 'c', 'd', 'e'] })).toEqual([
+      'models: models must list at most 4 entries',
+    ]);
     expect(problems({ models: ['a', 'b', 'a'] })).toEqual(["models: models[2] repeats 'a'"]);
     expect(problems({ models: 'gpt-4o-mini' })).toEqual(['models: models must be an array']);
     expect(problems({ provider: { order: ['groq', 'Groq'] } })).toEqual([

@@ -6,14 +6,17 @@ import { Bounded, stringProblem, type Problem } from './json-bounds';
 /** Enough for a fallback or two per provider family; each one is a possible upstream attempt. */
 export const MAX_FALLBACK_MODELS = 4;
 
-/** A list of distinct entries, each checked by `entryProblem`; the entry at fault is named by its index. */
+/**
+ * A list of distinct entries, each checked by `entryProblem`; the entry at fault is named by its index.
+ * Empty is allowed: OpenRouter clients send `only: []` and the like for "no preference".
+ */
 function distinctListProblem(
   value: unknown,
   max: number,
   entryProblem: (entry: unknown) => Problem,
 ): Problem {
   if (!Array.isArray(value)) return 'must be an array';
-  if (value.length === 0 || value.length > max) return `must list 1-${max} entries`;
+  if (value.length > max) return `must list at most ${max} entries`;
   for (const [index, entry] of value.entries()) {
     const problem = entryProblem(entry);
     if (problem) return `[${index}] ${problem}`;
