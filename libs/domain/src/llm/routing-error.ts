@@ -9,7 +9,9 @@ export type RoutingFailure =
   | 'provider_not_configured'
   | 'provider_unavailable'
   | 'context_length_exceeded'
-  | 'image_not_supported';
+  | 'image_not_supported'
+  | 'no_allowed_provider'
+  | 'budget_exceeded';
 
 /*
  * The "no provider" failures are about the platform's current state, not the request, so they are
@@ -24,6 +26,8 @@ const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   provider_unavailable: 'conflict',
   context_length_exceeded: 'invalid',
   image_not_supported: 'invalid',
+  no_allowed_provider: 'invalid',
+  budget_exceeded: 'invalid',
 };
 
 export class RoutingError extends DomainError {

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_POWER_LEVEL_CEILINGS,
   ED25519_PUBLIC_KEY_PATTERN,
   HOST_ID_PATTERN,
   HOST_ID_RULE,
@@ -322,6 +323,28 @@ export class AppConfig {
   @Min(1)
   @Max(10)
   LLM_MAX_ATTEMPTS = 3;
+
+  /**
+   * Each power level's cost ceiling for one request, in micro-USD: `auto` picks only models whose worst
+   * case for the request (its prompt and its whole output budget, at list price) fits.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_ECO_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.eco);
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_BALANCED_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.balanced);
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_PRECISION_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.precision);
 
   /** Seconds between active health probes of each configured provider (0: passive health only). */
   @Type(() => Number)
@@ -671,6 +694,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.LLM_STREAM_MAX_SECONDS >= config.LLM_RESERVATION_TTL_SECONDS) {
     problems.push(
       'LLM_STREAM_MAX_SECONDS: must be below LLM_RESERVATION_TTL_SECONDS, so no stream outlives its hold',
+    );
+  }
+  if (
+    config.LLM_BUDGET_ECO_MICROS > config.LLM_BUDGET_BALANCED_MICROS ||
+    config.LLM_BUDGET_BALANCED_MICROS > config.LLM_BUDGET_PRECISION_MICROS
+  ) {
+    // A refusal sends the client up the levels to the first that can pay: they must rise in that order.
+    problems.push(
+      'LLM_BUDGET_ECO_MICROS, LLM_BUDGET_BALANCED_MICROS, LLM_BUDGET_PRECISION_MICROS: must not decrease in that order',
     );
   }
   if (Boolean(config.LAGO_API_URL) !== Boolean(config.LAGO_API_KEY)) {

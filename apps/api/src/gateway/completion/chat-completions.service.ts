@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   costMicros,
   estimateTextTokens,
+  requestWorstCase,
   type Micros,
   type RequestFailed,
   type UpstreamAttempt,
@@ -20,6 +21,7 @@ import type {
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { RequestCredits } from '../credits/request-credits';
+import { ProviderHealthService } from '../health/provider-health.service';
 import { GatewayLimits } from '../limits/gateway-limits';
 import {
   COST_FIELD,
@@ -73,7 +75,10 @@ function usageOf(
   };
 }
 
-/** Explains the routing decision to the client. */
+/**
+ * Explains the routing decision to the client, with the power level's ceiling beside the worst case of
+ * the model that answered (a model the client named may exceed it: it is reported, not refused).
+ */
 function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number): Record<string, string> {
   return {
     'x-ops-request-id': planned.requestId,
@@ -82,6 +87,8 @@ function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number
     'x-ops-route-reason': link.reason,
     'x-ops-attempts': String(attempts),
     'x-ops-power-level': planned.powerLevel,
+    'x-ops-budget-micros': planned.ceilingMicros.toString(),
+    'x-ops-worst-case-micros': requestWorstCase(planned, link.model).toString(),
     'x-ops-task': planned.task,
     'x-ops-byok': String(link.byok),
   };
@@ -112,6 +119,7 @@ export class ChatCompletionsService {
     private readonly limits: GatewayLimits,
     private readonly refusals: GatewayRefusalMetrics,
     private readonly metrics: RequestMetrics,
+    private readonly health: ProviderHealthService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
@@ -301,6 +309,13 @@ export class ChatCompletionsService {
       : this.ledger.record(completion));
     // Counted once stored: a request whose record fails is answered with an error, and counted as one.
     this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
+    if (!outcome.usageEstimated && !outcome.clientDisconnected) {
+      // From the answering call on: the attempts that failed before it took the rest of the time.
+      const failedMs = outcome.attempts
+        .filter((attempt) => attempt.outcome !== 'ok')
+        .reduce((sum, attempt) => sum + attempt.latencyMs, 0);
+      this.health.recordAnswer(link.model.provider, usage.outputTokens, elapsedMs - failedMs);
+    }
     return charged;
   }
 

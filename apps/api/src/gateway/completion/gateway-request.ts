@@ -1,4 +1,4 @@
-import type { ModelInfo, PowerLevel, TaskKind, UpstreamAttempt } from '@ops/domain';
+import type { Micros, ModelInfo, PowerLevel, RoutingControls, TaskKind, UpstreamAttempt } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
@@ -12,6 +12,8 @@ export interface GatewayCaller {
 export interface RequestPreferences {
   powerLevel: string | undefined;
   privacy: boolean | undefined;
+  /** OpenRouter's `models` and `provider` controls, validated at the edge. */
+  routing?: RoutingControls;
 }
 
 export interface ChainLink {
@@ -31,6 +33,8 @@ export interface PlannedRequest {
   anthropic: AnthropicRequest | null;
   tier: string;
   powerLevel: PowerLevel;
+  /** The power level's cost ceiling for one request: what `auto` held the chain to. */
+  ceilingMicros: Micros;
   task: TaskKind;
   privacy: boolean;
   promptTokens: number;

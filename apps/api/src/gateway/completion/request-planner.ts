@@ -10,6 +10,7 @@ import {
   worstCaseCostMicros,
   type Micros,
   type PowerLevel,
+  type PowerLevelCeilings,
   type ProviderId,
   type Tier,
   vetMessageImages,
@@ -42,13 +43,21 @@ function maxOf(amounts: Micros[]): Micros {
  */
 @Injectable()
 export class RequestPlanner {
+  private readonly ceilings: PowerLevelCeilings;
+
   constructor(
     private readonly credits: RequestCredits,
     private readonly catalog: LlmCatalog,
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.ceilings = {
+      eco: BigInt(config.LLM_BUDGET_ECO_MICROS),
+      balanced: BigInt(config.LLM_BUDGET_BALANCED_MICROS),
+      precision: BigInt(config.LLM_BUDGET_PRECISION_MICROS),
+    };
+  }
 
   async plan(
     requestId: string,
@@ -93,6 +102,8 @@ export class RequestPlanner {
       providers: this.health.routeStates(),
       byokProviders: byokProviders as ReadonlySet<ProviderId>,
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
+      controls: preferences.routing,
+      ceilings: this.ceilings,
     });
 
     const planned: PlannedRequest = {
@@ -103,6 +114,7 @@ export class RequestPlanner {
       anthropic,
       tier: plan.tier,
       powerLevel,
+      ceilingMicros: this.ceilings[powerLevel],
       task,
       privacy,
       promptTokens,

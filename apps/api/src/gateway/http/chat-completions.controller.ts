@@ -9,6 +9,7 @@ import { ChatCompletionsService } from '../completion/chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { OPENAI_CHAT_WIRE } from './openai-chat.wire';
 import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
+import { routingControlsOf, RoutingControlsPipe } from './routing-controls.pipe';
 import { RateLimits } from '../limits/rate-limits.interceptor';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
@@ -29,20 +30,21 @@ export class ChatCompletionsController {
   @ApiHeader({ name: 'x-privacy-mode', required: false, description: 'on: local providers only' })
   @ApiOkResponse({ description: 'An OpenAI chat.completion, or an SSE stream of chat.completion.chunk' })
   async create(
-    @Body() body: ChatCompletionRequestDto,
+    @Body(RoutingControlsPipe) body: ChatCompletionRequestDto,
     @CurrentUser() user: AuthenticatedUser,
     @CommandCtx() context: CommandContext,
     @Headers('x-power-level') powerHeader: string | undefined,
     @Headers('x-privacy-mode') privacyHeader: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const { power_level: powerLevel, privacy, ...openAiBody } = body;
+    const { power_level: powerLevel, privacy, models, provider, ...openAiBody } = body;
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
       { body: openAiBody as ChatCompletionRequest, anthropic: null },
       {
         powerLevel: parsePowerLevelHeader(powerHeader) ?? powerLevel,
         privacy: parsePrivacyHeader(privacyHeader) ?? privacy,
+        routing: routingControlsOf({ models, provider }),
       },
       { ...context, idempotencyKey: undefined },
       response,
