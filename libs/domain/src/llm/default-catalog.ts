@@ -1,4 +1,4 @@
-import type { Catalog, ModelCapabilities, ModelInfo } from './catalog';
+import type { Catalog, ModelCapabilities, ModelInfo, ModelLifecycle } from './catalog';
 import type { PowerLevel } from './power-levels';
 import { findProvider, type ProviderId } from './providers';
 import type { TaskKind } from './task-kind';
@@ -30,6 +30,7 @@ interface Spec {
   powerLevels: readonly PowerLevel[];
   quality: number;
   strengths: readonly TaskKind[];
+  lifecycle?: readonly [ModelLifecycle, replacement: string];
 }
 
 function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
@@ -38,6 +39,10 @@ function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
     provider,
     family: spec.family,
     displayName: spec.displayName,
+    kind: 'chat',
+    lifecycle: spec.lifecycle?.[0] ?? 'active',
+    replacement: spec.lifecycle?.[1] ?? null,
+    dimensions: null,
     inputMicrosPerMillion: usdToMicros(spec.usd[0]),
     outputMicrosPerMillion: usdToMicros(spec.usd[1]),
     contextLength: spec.context,
@@ -48,6 +53,34 @@ function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
     quality: spec.quality,
     strengths: spec.strengths,
     local: findProvider(provider)?.local ?? false,
+  };
+}
+
+interface EmbeddingSpec {
+  family: string;
+  displayName: string;
+  /** USD per million input tokens; embeddings produce no output tokens. */
+  usd: string;
+  /** The longest input, in tokens. */
+  context: number;
+  dimensions: number;
+  minTier: Tier;
+  quality: number;
+}
+
+/** Embeddings are named, never picked by `auto`: the power levels only let the tier gate read them. */
+function embedding(provider: ProviderId, id: string, spec: EmbeddingSpec): ModelInfo {
+  return {
+    ...model(provider, id, {
+      ...spec,
+      usd: [spec.usd, '0'],
+      maxOutput: 0,
+      capabilities: TEXT_ONLY,
+      powerLevels: ALL_LEVELS,
+      strengths: ['rag'],
+    }),
+    kind: 'embedding',
+    dimensions: spec.dimensions,
   };
 }
 
@@ -63,6 +96,19 @@ const DEEPSEEK_R1 = { family: 'deepseek-r1', displayName: 'DeepSeek R1', quality
 const QWEN_CODER_32B = { family: 'qwen2.5-coder-32b', displayName: 'Qwen2.5 Coder 32B', quality: 7 } as const;
 const QWEN_CODER_7B = { family: 'qwen2.5-coder-7b', displayName: 'Qwen2.5 Coder 7B', quality: 4 } as const;
 const MIXTRAL = { family: 'mixtral-8x7b', displayName: 'Mixtral 8x7B Instruct', quality: 4 } as const;
+
+const TEXT_EMBEDDING_3_SMALL = {
+  family: 'text-embedding-3-small',
+  displayName: 'text-embedding-3-small',
+  quality: 6,
+} as const;
+const BGE_LARGE_EN = { family: 'bge-large-en-v1.5', displayName: 'BGE Large EN v1.5', quality: 6 } as const;
+const BGE_M3 = { family: 'bge-m3', displayName: 'BGE-M3', quality: 7 } as const;
+const NOMIC_EMBED = {
+  family: 'nomic-embed-text-v1.5',
+  displayName: 'Nomic Embed Text v1.5',
+  quality: 6,
+} as const;
 
 const SMALL_CHAT = { minTier: 'free', powerLevels: ['eco'], strengths: ['chat'] } as const;
 const LARGE_OPEN = {
@@ -477,5 +523,64 @@ export const DEFAULT_CATALOG: Catalog = [
     maxOutput: 8_192,
     capabilities: TOOLS_JSON,
     strengths: ['code'],
+  }),
+  // Embeddings: named by the client, never picked by `auto`, priced by input tokens only
+  embedding('openai', 'text-embedding-3-small', {
+    ...TEXT_EMBEDDING_3_SMALL,
+    usd: '0.02',
+    context: 8_191,
+    dimensions: 1_536,
+    minTier: 'free',
+  }),
+  embedding('openai', 'text-embedding-3-large', {
+    family: 'text-embedding-3-large',
+    displayName: 'text-embedding-3-large',
+    usd: '0.13',
+    context: 8_191,
+    dimensions: 3_072,
+    minTier: 'free',
+    quality: 8,
+  }),
+  embedding('together', 'BAAI/bge-large-en-v1.5', {
+    ...BGE_LARGE_EN,
+    usd: '0.02',
+    context: 512,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('deepinfra', 'BAAI/bge-large-en-v1.5', {
+    ...BGE_LARGE_EN,
+    usd: '0.01',
+    context: 512,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('deepinfra', 'BAAI/bge-m3', {
+    ...BGE_M3,
+    usd: '0.01',
+    context: 8_192,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('fireworks', 'nomic-ai/nomic-embed-text-v1.5', {
+    ...NOMIC_EMBED,
+    usd: '0.008',
+    context: 8_192,
+    dimensions: 768,
+    minTier: 'free',
+  }),
+  embedding('ollama', 'nomic-embed-text', {
+    ...NOMIC_EMBED,
+    usd: '0',
+    context: 8_192,
+    dimensions: 768,
+    minTier: 'free',
+  }),
+  embedding('vllm', 'BAAI/bge-m3', {
+    ...BGE_M3,
+    usd: '0',
+    context: 8_192,
+    dimensions: 1_024,
+    minTier: 'free',
   }),
 ];

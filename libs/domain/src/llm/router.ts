@@ -1,12 +1,14 @@
-import { findModels, type Catalog, type ModelInfo } from './catalog';
+import { findModels, type Catalog, type ModelInfo, type ModelKind } from './catalog';
 import type { PowerLevel } from './power-levels';
 import { PROVIDER_IDS, type ProviderId } from './providers';
 import {
   emptyTierRefusal,
   noLocalModelRefusal,
+  retiredRefusal,
   tierRefusal,
   unknownModelRefusal,
   unreachableRefusal,
+  wrongKindRefusal,
 } from './route-refusals';
 import { RoutingError } from './routing-error';
 import type { TaskKind } from './task-kind';
@@ -45,6 +47,8 @@ export interface ProviderRouteState {
 
 export interface RouteInput {
   readonly catalog: Catalog;
+  /** What the endpoint answers (default `chat`): only models of that kind are ever picked. */
+  readonly kind?: ModelKind;
   /** `auto`, or a model as the client named it (see findModels). */
   readonly requestedModel: string;
   readonly powerLevel: PowerLevel;
@@ -80,7 +84,20 @@ type SortKey = readonly (number | string)[];
 /** Picks the models to try for one request, in order. Pure: same input, same chain. */
 export function route(input: RouteInput): RouteDecision {
   const limit = Math.max(1, input.maxCandidates ?? DEFAULT_MAX_CANDIDATES);
-  const candidates = input.requestedModel === AUTO_MODEL ? routeAuto(input) : routeNamed(input);
+  const kind = input.kind ?? 'chat';
+  if (kind === 'embedding' && input.requestedModel === AUTO_MODEL) {
+    // Vectors of two models cannot be compared, so a store must keep asking the same one.
+    throw new RoutingError('model_required', 'embeddings need a named model, not auto', 'model');
+  }
+  const ofKind = { ...input, catalog: input.catalog.filter((model) => model.kind === kind) };
+  if (
+    input.requestedModel !== AUTO_MODEL &&
+    findModels(ofKind.catalog, input.requestedModel).models.length === 0
+  ) {
+    const other = findModels(input.catalog, input.requestedModel).models[0];
+    if (other) throw wrongKindRefusal(input.requestedModel, other.kind);
+  }
+  const candidates = input.requestedModel === AUTO_MODEL ? routeAuto(ofKind) : routeNamed(ofKind);
   return { candidates: candidates.slice(0, limit) };
 }
 
@@ -94,7 +111,9 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   if (lookup.models.length === 0) {
     throw unknownModelRefusal(requested);
   }
-  const inTier = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
+  const live = lookup.models.filter((model) => model.lifecycle !== 'retired');
+  if (live.length === 0) throw retiredRefusal(requested, lookup.models[0].replacement);
+  const inTier = live.filter((model) => tierAllows(input.tier, model.minTier));
   if (inTier.length === 0) {
     const needed = TIERS[Math.min(...lookup.models.map((model) => TIERS.indexOf(model.minTier)))];
     throw tierRefusal(requested, needed, input.tier);
@@ -108,6 +127,7 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
     (model) =>
       families.has(model.family) &&
       !entries.includes(model) &&
+      model.lifecycle !== 'retired' &&
       tierAllows(input.tier, model.minTier) &&
       (!input.needsTools || model.capabilities.tools) &&
       seesImages(input, model),
@@ -145,8 +165,12 @@ function namedReason(model: ModelInfo, index: number, entry: boolean, privacy: b
 
 /** `auto`: every model the tier and power level allow that can do the job, ranked by the power level. */
 function routeAuto(input: RouteInput): RouteCandidate[] {
+  // A deprecated model is still served when named, but `auto` no longer starts anyone on it.
   let pool = input.catalog.filter(
-    (model) => tierAllows(input.tier, model.minTier) && (!input.needsTools || model.capabilities.tools),
+    (model) =>
+      model.lifecycle === 'active' &&
+      tierAllows(input.tier, model.minTier) &&
+      (!input.needsTools || model.capabilities.tools),
   );
   if (input.needsVision) {
     pool = pool.filter((model) => seesImages(input, model));

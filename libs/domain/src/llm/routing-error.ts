@@ -9,7 +9,10 @@ export type RoutingFailure =
   | 'provider_not_configured'
   | 'provider_unavailable'
   | 'context_length_exceeded'
-  | 'image_not_supported';
+  | 'image_not_supported'
+  | 'model_retired'
+  | 'wrong_model_kind'
+  | 'model_required';
 
 /*
  * The "no provider" failures are about the platform's current state, not the request, so they are
@@ -24,6 +27,9 @@ const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   provider_unavailable: 'conflict',
   context_length_exceeded: 'invalid',
   image_not_supported: 'invalid',
+  model_retired: 'not_found',
+  wrong_model_kind: 'invalid',
+  model_required: 'invalid',
 };
 
 export class RoutingError extends DomainError {

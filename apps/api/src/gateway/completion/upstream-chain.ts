@@ -9,13 +9,15 @@ import {
   UpstreamError,
   type ChatCompletion,
   type ChatCompletionRequest,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type UpstreamStream,
   type UpstreamTarget,
   type UpstreamUsage,
 } from '@ops/infra/llm-upstream';
 import { attemptOutcomeOf, ProviderHealthService } from '../health/provider-health.service';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
-import type { ChainLink, PlannedRequest } from './gateway-request';
+import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
 
 export interface Answered<T> {
   link: ChainLink;
@@ -100,17 +102,31 @@ export class UpstreamChain {
     planned: PlannedRequest,
     signal: AbortSignal,
   ): Promise<Answered<{ body: ChatCompletion; usage: UpstreamUsage | null }>> {
-    return this.walk(planned, (target, request) => this.client.complete(target, request, signal));
+    return this.walk(planned, chatRequest, (target, request) =>
+      this.client.complete(target, request, signal),
+    );
   }
 
   /** Resolves once a provider started answering; no fallback after that, the client has bytes. */
   stream(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamStream>> {
-    return this.walk(planned, (target, request) => this.client.stream(target, request, signal));
+    return this.walk(planned, chatRequest, (target, request) => this.client.stream(target, request, signal));
   }
 
-  private async walk<T>(
-    planned: PlannedRequest,
-    call: (target: UpstreamTarget, request: ChatCompletionRequest) => Promise<T>,
+  embed(
+    planned: PlannedRequest<EmbeddingsRequest>,
+    signal: AbortSignal,
+  ): Promise<Answered<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }>> {
+    return this.walk(
+      planned,
+      (_planned, link) => ({ ...planned.body, model: link.model.id }),
+      (target, request) => this.client.embed(target, request, signal),
+    );
+  }
+
+  private async walk<B extends RoutedBody, R, T>(
+    planned: PlannedRequest<B>,
+    upstreamRequest: (planned: PlannedRequest<B>, link: ChainLink) => R,
+    call: (target: UpstreamTarget, request: R) => Promise<T>,
   ): Promise<Answered<T>> {
     const attempts: UpstreamAttempt[] = [];
     for (const link of planned.chain) {
@@ -164,7 +180,10 @@ export class UpstreamChain {
     throw exhausted(attempts);
   }
 
-  private async targetFor(planned: PlannedRequest, link: ChainLink): Promise<UpstreamTarget | null> {
+  private async targetFor(
+    planned: PlannedRequest<RoutedBody>,
+    link: ChainLink,
+  ): Promise<UpstreamTarget | null> {
     const endpoint = this.endpoints.endpoint(link.model.provider as ProviderId);
     if (!endpoint) return null;
     const apiKey = link.byok
@@ -186,7 +205,7 @@ export class UpstreamChain {
  * The body sent upstream: the client's, without our extensions, with the output limit the hold was
  * computed for, so no provider can generate more than the credits held.
  */
-function upstreamRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
+function chatRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
   const { body } = planned;
   const budget = Math.max(1, outputTokenBudget(link.model, planned.promptTokens, planned.maxTokens));
   const request: ChatCompletionRequest = { ...body, model: link.model.id };
