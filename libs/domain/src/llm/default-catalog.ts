@@ -6,7 +6,9 @@ import type { Tier } from './tiers';
 
 /*
  * The built-in catalog: public list prices in USD per million tokens as the providers published them
- * (late 2025), so that credits are charged near what the platform pays. Prices move; an operator
+ * (late 2025; Anthropic's lineup and the embedding models as of December 2026), so that credits are
+ * charged near what the platform pays. A model its provider calls legacy is `deprecated` here: it still
+ * answers when named, `auto` no longer picks it, and the answer names its replacement. Prices move; an operator
  * replaces this list with a catalog file (parseCatalog) rather than waiting for a release.
  * Local models cost nothing per token: the hardware is already paid for.
  */
@@ -200,7 +202,70 @@ export const DEFAULT_CATALOG: Catalog = [
     quality: 9,
     strengths: ['code', 'analysis'],
   }),
-  // Anthropic
+  // Anthropic (platform.claude.com model pages, December 2026: Fable 5.1, Opus 5.5 and Sonnet 5.5 are
+  // current; Opus 5 and Sonnet 5 are legacy, the 4.5 generation older still)
+  model('anthropic', 'claude-fable-5-1', {
+    family: 'claude-fable-5.1',
+    displayName: 'Claude Fable 5.1',
+    usd: ['10.00', '50.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+  }),
+  model('anthropic', 'claude-opus-5-5', {
+    family: 'claude-opus-5.5',
+    displayName: 'Claude Opus 5.5',
+    usd: ['4.00', '20.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+  }),
+  model('anthropic', 'claude-sonnet-5-5', {
+    family: 'claude-sonnet-5.5',
+    displayName: 'Claude Sonnet 5.5',
+    usd: ['2.00', '10.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    quality: 9,
+    strengths: ['code', 'creative', 'analysis'],
+  }),
+  model('anthropic', 'claude-opus-5', {
+    family: 'claude-opus-5',
+    displayName: 'Claude Opus 5',
+    usd: ['5.00', '25.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+    lifecycle: ['deprecated', 'claude-opus-5-5'],
+  }),
+  model('anthropic', 'claude-sonnet-5', {
+    family: 'claude-sonnet-5',
+    displayName: 'Claude Sonnet 5',
+    usd: ['2.00', '10.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    quality: 9,
+    strengths: ['code', 'creative', 'analysis'],
+    lifecycle: ['deprecated', 'claude-sonnet-5-5'],
+  }),
   model('anthropic', 'claude-haiku-4-5', {
     family: 'claude-haiku-4.5',
     displayName: 'Claude Haiku 4.5',
@@ -224,6 +289,7 @@ export const DEFAULT_CATALOG: Catalog = [
     powerLevels: ['balanced', 'precision'],
     quality: 9,
     strengths: ['code', 'creative', 'analysis'],
+    lifecycle: ['deprecated', 'claude-sonnet-5-5'],
   }),
   model('anthropic', 'claude-opus-4-5', {
     family: 'claude-opus-4.5',
@@ -236,6 +302,7 @@ export const DEFAULT_CATALOG: Catalog = [
     powerLevels: ['precision'],
     quality: 10,
     strengths: ['code', 'analysis', 'creative'],
+    lifecycle: ['deprecated', 'claude-opus-5-5'],
   }),
   // Groq
   model('groq', 'llama-3.1-8b-instant', {
