@@ -3,15 +3,18 @@ import { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { ByokKeyResolver } from '../byok/byok-key-resolver';
 import { ByokModule } from '../byok/byok.module';
 import { ChatCompletionsService } from './completion/chat-completions.service';
+import { EmbeddingsService } from './completion/embeddings.service';
 import { RequestLedger } from './completion/request-ledger';
 import { RequestMetrics } from './completion/request-metrics';
 import { RequestPlanner } from './completion/request-planner';
+import { RequestSettlement } from './completion/request-settlement';
 import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
 import { AnthropicMessagesController } from './http/anthropic-messages.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
+import { EmbeddingsController } from './http/embeddings.controller';
 import { LlmHealthController } from './http/llm-health.controller';
 import { GatewayLimits } from './limits/gateway-limits';
 import { ModelsController } from './http/models.controller';
@@ -24,6 +27,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
   controllers: [
     ChatCompletionsController,
     AnthropicMessagesController,
+    EmbeddingsController,
     ModelsController,
     LlmHealthController,
   ],
@@ -37,8 +41,10 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     RequestLedger,
     RequestMetrics,
     RequestPlanner,
+    RequestSettlement,
     UpstreamChain,
     ChatCompletionsService,
+    EmbeddingsService,
     GatewayLimits,
     { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
   ],

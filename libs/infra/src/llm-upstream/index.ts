@@ -11,3 +11,4 @@ export * from './sse-parser';
 export * from './upstream-client';
 export * from './upstream-error';
 export * from './upstream-target';
+export * from './embeddings-wire';

@@ -9,6 +9,7 @@ import {
 import { toAnthropicRequest } from './anthropic/translate-request';
 import { fromAnthropicResponse, upstreamUsageOf } from './anthropic/translate-response';
 import { AnthropicEventReader, AnthropicStreamTranslator } from './anthropic/translate-stream';
+import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings-wire';
 import { OpenAiStreamTranslator } from './openai-stream';
 import type { ChatCompletion, ChatCompletionRequest } from './openai-wire';
 import { RequestAbort } from './request-abort';
@@ -151,6 +152,33 @@ export class UpstreamClient implements OnModuleDestroy {
   ): Promise<UpstreamStream<AnthropicStreamEvent>> {
     const payload = { ...request, model: target.model, stream: true };
     return this.openStream(target, '/messages', payload, new AnthropicEventReader(), signal);
+  }
+
+  /**
+   * Embeddings, always asked for as floats: the gateway encodes base64 itself, so every provider's
+   * answer reaches the client in the encoding it asked for. Anthropic serves none.
+   */
+  async embed(
+    target: UpstreamTarget,
+    request: EmbeddingsRequest,
+    signal?: AbortSignal,
+  ): Promise<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }> {
+    if (target.wireFormat !== 'openai') {
+      throw new UpstreamError('bad_request', `${target.provider} serves no embeddings`, 400);
+    }
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    try {
+      const payload = { ...request, model: target.model, encoding_format: 'float' };
+      const response = await this.send(target, 'POST', '/embeddings', payload, abort, signal);
+      const body = await readJson<EmbeddingsResponse>(response.body, signal, 'data');
+      if (!Array.isArray(body.data) || body.data.some((item) => !Array.isArray(item?.embedding))) {
+        throw new UpstreamError('server_error', 'upstream answered embeddings in an unexpected shape', 200);
+      }
+      const usage = body.usage ? { inputTokens: body.usage.prompt_tokens, outputTokens: 0 } : null;
+      return { body, usage };
+    } finally {
+      abort.release();
+    }
   }
 
   /** The model ids the key may use; a cheap way to check a key (401 → `UpstreamError` kind `auth`). */

@@ -1,17 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  costMicros,
-  estimateTextTokens,
-  requestWorstCase,
-  type Micros,
-  type RequestFailed,
-  type UpstreamAttempt,
-} from '@ops/domain';
+import { estimateTextTokens } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { describeOpenAiError, GatewayRefusalMetrics } from '@ops/infra/http';
-import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
+import { GatewayRefusalMetrics } from '@ops/infra/http';
 import type {
   AnthropicRequest,
   ChatCompletionRequest,
@@ -20,9 +12,6 @@ import type {
 } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { RequestCredits } from '../credits/request-credits';
-import { ProviderHealthService } from '../health/provider-health.service';
-import { GatewayLimits } from '../limits/gateway-limits';
 import {
   COST_FIELD,
   generatedByAnswer,
@@ -31,36 +20,14 @@ import {
   type Settled,
   type StreamItem,
 } from './client-wire';
-import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
-import { RequestLedger, routeOf } from './request-ledger';
+import type { GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
+import { RequestSettlement, type Outcome } from './request-settlement';
+import { routeHeaders } from './route-headers';
 import { SseWriter } from './sse-writer';
 import { asUnavailable } from './unavailable-route';
 import { ChainExhausted, UpstreamChain } from './upstream-chain';
-
-interface Outcome {
-  link: ChainLink;
-  attempts: UpstreamAttempt[];
-  usage: UpstreamUsage;
-  usageEstimated: boolean;
-  finishReason: string | null;
-  clientDisconnected: boolean;
-}
-
-/**
- * The error as the client sees it (OpenAI type and code), for the RequestFailed event. The event is
- * kept forever and replayed to auditors, so its message is redacted once more, whatever its source.
- */
-function describeError(error: unknown): RequestFailed['data']['error'] {
-  const { problem, body } = describeOpenAiError(error);
-  return {
-    type: body.type,
-    code: body.code ?? 'error',
-    status: problem.status,
-    message: redactSecrets(problem.detail),
-  };
-}
 
 /** The upstream's reported usage or, when it reported none, our count of what was generated. */
 function usageOf(
@@ -72,25 +39,6 @@ function usageOf(
   return {
     usage: { inputTokens: planned.promptTokens, outputTokens: estimateTextTokens(generated) },
     usageEstimated: true,
-  };
-}
-
-/**
- * Explains the routing decision to the client, with the power level's ceiling beside the worst case of
- * the model that answered (a model the client named may exceed it: it is reported, not refused).
- */
-function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number): Record<string, string> {
-  return {
-    'x-ops-request-id': planned.requestId,
-    'x-ops-provider': link.model.provider,
-    'x-ops-model': link.model.id,
-    'x-ops-route-reason': link.reason,
-    'x-ops-attempts': String(attempts),
-    'x-ops-power-level': planned.powerLevel,
-    'x-ops-budget-micros': planned.ceilingMicros.toString(),
-    'x-ops-worst-case-micros': requestWorstCase(planned, link.model).toString(),
-    'x-ops-task': planned.task,
-    'x-ops-byok': String(link.byok),
   };
 }
 
@@ -114,12 +62,9 @@ export class ChatCompletionsService {
   constructor(
     private readonly planner: RequestPlanner,
     private readonly chain: UpstreamChain,
-    private readonly credits: RequestCredits,
-    private readonly ledger: RequestLedger,
-    private readonly limits: GatewayLimits,
+    private readonly settlement: RequestSettlement,
     private readonly refusals: GatewayRefusalMetrics,
     private readonly metrics: RequestMetrics,
-    private readonly health: ProviderHealthService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
@@ -162,7 +107,7 @@ export class ChatCompletionsService {
       if (error instanceof ChainExhausted && !response.headersSent) {
         response.setHeader('x-ops-attempts', String(error.attempts.length));
       }
-      await this.fail(planned, error);
+      await this.settlement.fail(planned, error);
       throw error;
     } finally {
       response.off('close', onClose);
@@ -185,7 +130,7 @@ export class ChatCompletionsService {
       finishReason: generated.finishReason,
       clientDisconnected: response.destroyed,
     };
-    const chargedMicros = await this.finish(planned, outcome);
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     response
       .status(200)
       .set({
@@ -254,7 +199,7 @@ export class ChatCompletionsService {
       finishReason: timedOut ? 'time_limit' : failure && !clientDisconnected ? 'error' : finishReason,
       clientDisconnected,
     };
-    const chargedMicros = await this.finish(planned, outcome);
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     if (timedOut && !clientDisconnected) {
       await relay.fail(
         writer,
@@ -269,80 +214,5 @@ export class ChatCompletionsService {
       await relay.end(writer, settled);
     }
     writer.end();
-  }
-
-  /**
-   * Settles the hold and records the completion together; returns what the credits paid: the real
-   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile.
-   */
-  private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
-    const { link, usage } = outcome;
-    this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
-    const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
-    const cost = link.byok ? 0n : listCost;
-    const charged = planned.reservation ? cost : 0n;
-    const elapsedMs = performance.now() - planned.startedAt;
-    const completion = this.ledger.completion(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        provider: link.model.provider,
-        model: link.model.id,
-        byok: link.byok,
-        tier: planned.tier,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        costMicros: charged.toString(),
-        listCostMicros: listCost.toString(),
-        latencyMs: Math.round(elapsedMs),
-        attempts: outcome.attempts,
-        streamed: planned.body.stream === true,
-        finishReason: outcome.finishReason,
-        clientDisconnected: outcome.clientDisconnected,
-        usageEstimated: outcome.usageEstimated,
-        route: routeOf(planned),
-      },
-      planned.context,
-    );
-    await (planned.reservation
-      ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context, completion)
-      : this.ledger.record(completion));
-    // Counted once stored: a request whose record fails is answered with an error, and counted as one.
-    this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
-    if (!outcome.usageEstimated && !outcome.clientDisconnected) {
-      // From the answering call on: the attempts that failed before it took the rest of the time.
-      const failedMs = outcome.attempts
-        .filter((attempt) => attempt.outcome !== 'ok')
-        .reduce((sum, attempt) => sum + attempt.latencyMs, 0);
-      this.health.recordAnswer(link.model.provider, usage.outputTokens, elapsedMs - failedMs);
-    }
-    return charged;
-  }
-
-  /** Nothing was generated: release the hold and record why. */
-  private async fail(planned: PlannedRequest, error: unknown): Promise<void> {
-    const described = describeError(error);
-    const attempts = error instanceof ChainExhausted ? error.attempts : [];
-    const [first] = planned.chain;
-    this.metrics.failed(
-      attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
-      attempts,
-      described.status,
-    );
-    const failure = this.ledger.failure(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        tier: planned.tier,
-        error: described,
-        latencyMs: Math.round(performance.now() - planned.startedAt),
-        attempts,
-        route: routeOf(planned),
-      },
-      planned.context,
-    );
-    await (planned.reservation
-      ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)
-      : this.ledger.record(failure));
   }
 }

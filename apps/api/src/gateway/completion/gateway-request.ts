@@ -22,14 +22,20 @@ export interface ChainLink {
   reason: string;
 }
 
-/** Everything decided before the first upstream call. */
-export interface PlannedRequest {
+/** What every routed body has: the model asked for, and whether the answer streams. */
+export interface RoutedBody {
+  model: string;
+  stream?: boolean | null;
+}
+
+/** Everything decided before the first upstream call, for a chat completion or another routed body. */
+export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   requestId: string;
   caller: GatewayCaller;
   context: CommandContext;
-  /** The request as an OpenAI chat request: what routing, the hold and the ledger read. */
-  body: ChatCompletionRequest;
-  /** A Messages client's own request, sent as it is when the link is Anthropic; null for OpenAI clients. */
+  /** The request as OpenAI's wire has it (a chat request, embeddings): what routing, the hold and the ledger read. */
+  body: B;
+  /** A Messages client's own request, sent as it is when the link is Anthropic; null for other clients. */
   anthropic: AnthropicRequest | null;
   tier: string;
   powerLevel: PowerLevel;
@@ -37,10 +43,13 @@ export interface PlannedRequest {
   ceilingMicros: Micros;
   task: TaskKind;
   privacy: boolean;
+  /** Every input token of the request, as estimated for the hold. */
   promptTokens: number;
   /** The client's own output limit, or null: the model's cap then applies. */
   maxTokens: number | null;
   chain: readonly ChainLink[];
+  /** The catalog version the chain's models (and so their prices) were taken from. */
+  catalogVersion: number;
   reservation: { id: string; amountMicros: bigint } | null;
   startedAt: number;
 }

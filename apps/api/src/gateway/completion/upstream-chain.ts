@@ -9,13 +9,16 @@ import {
   UpstreamError,
   type AnthropicRequest,
   type ChatCompletionRequest,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type UpstreamStream,
   type UpstreamTarget,
+  type UpstreamUsage,
 } from '@ops/infra/llm-upstream';
 import { attemptOutcomeOf, ProviderHealthService } from '../health/provider-health.service';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { StreamItem, UpstreamAnswer } from './client-wire';
-import type { ChainLink, PlannedRequest } from './gateway-request';
+import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
 
 export interface Answered<T> {
   link: ChainLink;
@@ -103,7 +106,7 @@ export class UpstreamChain {
         const answer = await this.client.messages(target, anthropicRequest(planned, link), signal);
         return { wire: 'anthropic', ...answer };
       }
-      const answer = await this.client.complete(target, upstreamRequest(planned, link), signal);
+      const answer = await this.client.complete(target, chatRequest(planned, link), signal);
       return { wire: 'openai', ...answer };
     });
   }
@@ -115,13 +118,22 @@ export class UpstreamChain {
         const events = await this.client.messagesStream(target, anthropicRequest(planned, link), signal);
         return itemsOf(events, (event): StreamItem => ({ wire: 'anthropic', event }));
       }
-      const chunks = await this.client.stream(target, upstreamRequest(planned, link), signal);
+      const chunks = await this.client.stream(target, chatRequest(planned, link), signal);
       return itemsOf(chunks, (chunk): StreamItem => ({ wire: 'openai', chunk }));
     });
   }
 
-  private async walk<T>(
-    planned: PlannedRequest,
+  embed(
+    planned: PlannedRequest<EmbeddingsRequest>,
+    signal: AbortSignal,
+  ): Promise<Answered<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }>> {
+    return this.walk(planned, (target, link) =>
+      this.client.embed(target, { ...planned.body, model: link.model.id }, signal),
+    );
+  }
+
+  private async walk<B extends RoutedBody, T>(
+    planned: PlannedRequest<B>,
     call: (target: UpstreamTarget, link: ChainLink) => Promise<T>,
   ): Promise<Answered<T>> {
     const attempts: UpstreamAttempt[] = [];
@@ -176,7 +188,10 @@ export class UpstreamChain {
     throw exhausted(attempts);
   }
 
-  private async targetFor(planned: PlannedRequest, link: ChainLink): Promise<UpstreamTarget | null> {
+  private async targetFor(
+    planned: PlannedRequest<RoutedBody>,
+    link: ChainLink,
+  ): Promise<UpstreamTarget | null> {
     const endpoint = this.endpoints.endpoint(link.model.provider as ProviderId);
     if (!endpoint) return null;
     const apiKey = link.byok
@@ -202,7 +217,7 @@ function outputBudget(planned: PlannedRequest, link: ChainLink): number {
  * The body sent upstream: the client's, without our extensions, with the output limit the hold was
  * computed for, so no provider can generate more than the credits held.
  */
-function upstreamRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
+function chatRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
   const { body } = planned;
   const budget = outputBudget(planned, link);
   const request: ChatCompletionRequest = { ...body, model: link.model.id };
