@@ -8,6 +8,7 @@ import { openAiRequestOf } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 import { RateLimits } from '../limits/rate-limits.interceptor';
 import { withVettedImages } from './anthropic-images';
 import { ANTHROPIC_MESSAGES_WIRE } from './anthropic-messages.wire';
@@ -24,6 +25,8 @@ import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers'
 @ApiSecurity('x-api-key')
 @AcceptsApiKey()
 @Roles('user', 'admin')
+// Like chat completions, the answer does not wait for the usage and ledger read models.
+@ReadModels()
 @Controller()
 export class AnthropicMessagesController {
   private readonly imageLimits: { maxDataUrlBytes: number };
