@@ -9,3 +9,4 @@ export * from './llm-requests';
 export * from './llm';
 export * from './provider-health';
 export * from './stream-categories';
+export * from './subscriptions';

@@ -8,6 +8,7 @@ import { RequestMetrics } from './completion/request-metrics';
 import { RequestPlanner } from './completion/request-planner';
 import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
+import { marginProvider } from './credits/margin.provider';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
 import { ChatCompletionsController } from './http/chat-completions.controller';
@@ -34,6 +35,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     UpstreamChain,
     ChatCompletionsService,
     GatewayLimits,
+    marginProvider,
     { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
   ],
   exports: [RequestCredits, LlmCatalog],

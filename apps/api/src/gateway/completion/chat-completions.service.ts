@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  costMicros,
   estimateTextTokens,
+  priceRequest,
+  type Margin,
   type Micros,
   type RequestFailed,
   type UpstreamAttempt,
@@ -14,6 +15,7 @@ import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { GatewayLimits } from '../limits/gateway-limits';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
@@ -93,6 +95,7 @@ export class ChatCompletionsService {
     private readonly refusals: GatewayRefusalMetrics,
     private readonly metrics: RequestMetrics,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(MARGIN) private readonly margin: Margin,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
   }
@@ -247,8 +250,9 @@ export class ChatCompletionsService {
   private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
-    const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
-    const cost = link.byok ? 0n : listCost;
+    const payer = { tier: planned.tier, byok: link.byok };
+    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin);
+    const cost = price.chargedMicros;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
     const completion = this.ledger.completion(
@@ -262,7 +266,7 @@ export class ChatCompletionsService {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
         costMicros: charged.toString(),
-        listCostMicros: listCost.toString(),
+        listCostMicros: price.listMicros.toString(),
         latencyMs: Math.round(elapsedMs),
         attempts: outcome.attempts,
         streamed: planned.body.stream === true,

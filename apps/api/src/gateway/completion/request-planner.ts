@@ -6,7 +6,8 @@ import {
   estimateRequestTokens,
   isPowerLevel,
   route,
-  worstCaseCostMicros,
+  worstCaseChargeMicros,
+  type Margin,
   type Micros,
   type PowerLevel,
   type ProviderId,
@@ -19,6 +20,7 @@ import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
@@ -43,6 +45,7 @@ export class RequestPlanner {
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MARGIN) private readonly margin: Margin,
   ) {}
 
   async plan(
@@ -123,7 +126,8 @@ export class RequestPlanner {
   }
 
   private worstCase(planned: PlannedRequest, link: ChainLink): Micros {
-    return link.byok ? 0n : worstCaseCostMicros(link.model, planned.promptTokens, planned.maxTokens);
+    const payer = { tier: planned.tier, byok: link.byok };
+    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
   }
 
   private async hold(planned: PlannedRequest): Promise<PlannedRequest> {
