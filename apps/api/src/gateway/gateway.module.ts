@@ -10,6 +10,7 @@ import { RequestPlanner } from './completion/request-planner';
 import { RequestSettlement } from './completion/request-settlement';
 import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
+import { marginProvider } from './credits/margin.provider';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
 import { AnthropicMessagesController } from './http/anthropic-messages.controller';
@@ -46,6 +47,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     ChatCompletionsService,
     EmbeddingsService,
     GatewayLimits,
+    marginProvider,
     { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
   ],
   exports: [RequestCredits, LlmCatalog],

@@ -8,7 +8,8 @@ import {
   estimateTextTokens,
   isPowerLevel,
   route,
-  worstCaseCostMicros,
+  worstCaseChargeMicros,
+  type Margin,
   type Micros,
   type ModelKind,
   type PowerLevel,
@@ -29,6 +30,7 @@ import {
   type EmbeddingsRequest,
 } from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
@@ -74,6 +76,7 @@ export class RequestPlanner {
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MARGIN) private readonly margin: Margin,
   ) {
     this.ceilings = {
       eco: BigInt(config.LLM_BUDGET_ECO_MICROS),
@@ -223,7 +226,8 @@ export class RequestPlanner {
   }
 
   private worstCase(planned: PlannedRequest<RoutedBody>, link: ChainLink): Micros {
-    return link.byok ? 0n : worstCaseCostMicros(link.model, planned.promptTokens, planned.maxTokens);
+    const payer = { tier: planned.tier, byok: link.byok };
+    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
   }
 
   private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
