@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Pool } from 'pg';
+import { signLocalToken } from '@ops/infra/auth';
 import { createSignInLink } from '../../apps/api/src/console/sign-in-links';
 import { startTestApp, type TestApp } from '../support/app';
 
@@ -76,7 +77,6 @@ describe('console sessions', () => {
   });
 
   it('refuses a forged session claim that names no session', async () => {
-    const { signLocalToken } = await import('@ops/infra/auth');
     const forged = signLocalToken(
       { sub: 'mallory', roles: ['admin'], ttlSeconds: 60, sessionId: '00000000-0000-4000-8000-000000000000' },
       { secret: t.config.JWT_SECRET!, issuer: t.config.JWT_ISSUER, audience: t.config.JWT_AUDIENCE },
