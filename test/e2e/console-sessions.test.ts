@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { Pool } from 'pg';
@@ -84,5 +85,91 @@ describe('console sessions', () => {
     expect((await request(http).get('/api/v1/hosts').set('Authorization', `Bearer ${forged}`)).status).toBe(
       401,
     );
+  });
+
+  describe('the live feed', () => {
+    let origin: string;
+
+    beforeAll(async () => {
+      const server = t.app.getHttpServer();
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    /** Reads server-sent events until `until` accepts one; answers every event read. */
+    async function readEvents(token: string, until: (event: string, data: string) => boolean) {
+      const abort = new AbortController();
+      const response = await fetch(`${origin}/api/v1/console/events`, {
+        headers: { Authorization: `Bearer ${token}` },
+        signal: abort.signal,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const seen: { event: string; data: string }[] = [];
+      let text = '';
+      const timeout = setTimeout(() => abort.abort(), 15_000);
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return seen;
+          text += value;
+          let end: number;
+          while ((end = text.indexOf('\n\n')) >= 0) {
+            const block = text.slice(0, end);
+            text = text.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+            const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+            seen.push({ event, data });
+            if (until(event, data)) return seen;
+          }
+        }
+      } finally {
+        clearTimeout(timeout);
+        abort.abort();
+      }
+    }
+
+    it('refuses a caller without a token', async () => {
+      expect((await fetch(`${origin}/api/v1/console/events`)).status).toBe(401);
+    });
+
+    it("tells a user of their own balance changes, never of someone else's", async () => {
+      const admin = t.token('ops-admin', 'admin');
+      const grant = (userId: string) =>
+        request(http)
+          .post('/api/v1/llm/credits/grant')
+          .set('Authorization', `Bearer ${admin}`)
+          .send({ user_id: userId, amount_micros: '1000000', reason: 'live feed test' })
+          .expect(201);
+      const reading = readEvents(t.token('bob', 'user'), (event, data) => {
+        if (event === 'ready') void grant('carol').then(() => grant('bob'));
+        return event === 'notice' && JSON.parse(data).user_id === 'bob';
+      });
+      const seen = await reading;
+      expect(seen[0].event).toBe('ready');
+      const notices = seen.filter((item) => item.event === 'notice').map((item) => JSON.parse(item.data));
+      expect(notices).toEqual([
+        expect.objectContaining({ kind: 'balance', user_id: 'bob', event_type: 'CreditsGranted' }),
+      ]);
+      // The notice carries no amounts: the console refetches through the API's own checks.
+      expect(notices[0]).not.toHaveProperty('amount_micros');
+    });
+
+    it("tells an admin of any account's balance", async () => {
+      const admin = t.token('ops-admin', 'admin');
+      const seen = await readEvents(admin, (event, data) => {
+        if (event === 'ready') {
+          void request(http)
+            .post('/api/v1/llm/credits/grant')
+            .set('Authorization', `Bearer ${admin}`)
+            .send({ user_id: 'dave', amount_micros: '1000000', reason: 'live feed test' })
+            .expect(201)
+            .then(() => undefined);
+        }
+        return event === 'notice' && JSON.parse(data).user_id === 'dave';
+      });
+      expect(seen.at(-1)?.data).toContain('"kind":"balance"');
+    });
   });
 });

@@ -30,30 +30,29 @@ export class ConsoleStatic implements OnModuleInit {
     // Preview mode (the OpenAPI document's build) has no server.
     if (!http?.use) return;
     const dir = consoleBuildDir();
-    http.use(
-      `${CONSOLE_PATH}/assets`,
-      express.static(join(dir, 'assets'), {
-        immutable: true,
-        maxAge: '365d',
-        index: false,
-        fallthrough: false,
-      }),
+    const assets = `${CONSOLE_PATH}/assets`;
+    http.use(assets, express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+    // An asset of another build is not the page: answering the page would run HTML as a script.
+    http.use(assets, (request: Request, response: Response) =>
+      notFound(request, response, 'No such console asset; reload the console'),
     );
     http.use(CONSOLE_PATH, (request: Request, response: Response, next: NextFunction) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return next();
       const index = join(dir, 'index.html');
-      if (!existsSync(index)) {
-        response.status(404).type(PROBLEM_CONTENT_TYPE).send({
-          type: 'about:blank',
-          title: 'Not Found',
-          status: 404,
-          detail: 'The console is not built: run npm run build',
-          instance: request.originalUrl,
-        });
-        return;
-      }
+      if (!existsSync(index))
+        return notFound(request, response, 'The console is not built: run npm run build');
       response.setHeader('Cache-Control', 'no-cache');
       response.type('html').send(readFileSync(index));
     });
   }
+}
+
+function notFound(request: Request, response: Response, detail: string): void {
+  response.status(404).type(PROBLEM_CONTENT_TYPE).send({
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail,
+    instance: request.originalUrl,
+  });
 }
