@@ -178,6 +178,28 @@ maybe('the console in a real browser', () => {
     await admin.setViewportSize(WIDE);
   });
 
+  it('shows an API consumer their balance and a new API key once; finance its report', async () => {
+    await admin.getByRole('tab', { name: 'My API access' }).click();
+    await admin.getByTestId('balance').waitFor();
+    await admin.getByRole('textbox', { name: /^Key name/ }).fill('laptop');
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    const key = await admin.getByTestId('issued-key').textContent();
+    expect(key).toMatch(/^sk-ops-/);
+    await admin.getByRole('table', { name: 'API keys' }).getByText('laptop').waitFor();
+    await screenshot(admin, 'api-consumer-1280');
+    await expectAccessible(admin);
+    // Shown once: after a reload only its prefix is left, anywhere on the page.
+    await admin.reload();
+    await admin.getByRole('table', { name: 'API keys' }).getByText('laptop').waitFor();
+    expect(await admin.content()).not.toContain(key!);
+
+    await admin.getByRole('tab', { name: 'Finance' }).click();
+    await admin.getByRole('heading', { name: 'Usage report' }).waitFor();
+    await admin.getByRole('table', { name: 'Usage' }).or(admin.getByTestId('empty')).waitFor();
+    await screenshot(admin, 'finance-1280');
+    await expectAccessible(admin);
+  });
+
   it('lets an auditor find the tampered event, and shows no page outside the role', async () => {
     const printed = await runCli('console-link', ['--sub', 'audrey', '--role', 'auditor'], {
       DATABASE_URL: database.url,
