@@ -7,6 +7,7 @@ import { ACCEPTS_API_KEY } from './accepts-api-key.decorator';
 import { ApiKeyAuthenticator, type ApiKeyOwner } from './api-key-authenticator';
 import { isApiKeyToken } from './api-key-secret';
 import type { AuthenticatedUser } from './authenticated-user';
+import { ConsoleSessions } from './console-sessions';
 import { DeactivatedSubjects } from './deactivated-subjects';
 import { extractBearerToken } from './jwt-strategy.options';
 import { JWT_STRATEGY } from './jwt.strategy';
@@ -28,6 +29,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly deactivated: DeactivatedSubjects,
+    private readonly consoleSessions: ConsoleSessions,
   ) {
     super();
   }
@@ -48,6 +50,11 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     } else {
       await (super.canActivate(context) as Promise<boolean>);
       deactivated = request.user !== undefined && (await this.deactivated.isDeactivated(request.user.id));
+      const sessionId = request.user?.sessionId;
+      if (sessionId !== undefined && !(await this.consoleSessions.isOpen(sessionId))) {
+        this.challenge(context);
+        throw new UnauthorizedException('This console session has ended; sign in again');
+      }
     }
     if (deactivated) {
       this.challenge(context);
