@@ -1,6 +1,5 @@
-import { refusal } from '../local-users/testing';
 import type { SealedField } from '../privacy/sealed-field';
-import { fold } from '../shared/decider';
+import { given } from '../shared/given-when-then';
 import type { AddProviderKey } from './provider-key.commands';
 import { providerKeysDecider } from './provider-key.decider';
 
@@ -24,46 +23,45 @@ const add = (overrides: Partial<AddProviderKey> = {}): AddProviderKey => ({
   ...overrides,
 });
 
-const { initialState } = providerKeysDecider;
-
 describe('provider keys decider', () => {
   it('adds a key as one event carrying only sealed fields and the last four characters', () => {
-    expect(providerKeysDecider.decide(add({ sealedLabel: sealed() }), initialState)).toEqual([
-      {
-        type: 'ProviderKeyAdded',
-        data: {
-          userId: 'alice',
-          provider: 'openai',
-          sealedKey: sealed(),
-          last4: 'wxyz',
-          sealedLabel: sealed(),
-          validatedAt: '2026-11-25T10:00:00.000Z',
+    given(providerKeysDecider)
+      .when(add({ sealedLabel: sealed() }))
+      .then([
+        {
+          type: 'ProviderKeyAdded',
+          data: {
+            userId: 'alice',
+            provider: 'openai',
+            sealedKey: sealed(),
+            last4: 'wxyz',
+            sealedLabel: sealed(),
+            validatedAt: '2026-11-25T10:00:00.000Z',
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('keeps one key per provider: adding again replaces, removing forgets it', () => {
-    const first = providerKeysDecider.decide(add(), initialState);
-    const state = fold(providerKeysDecider, first);
-    const replaced = providerKeysDecider.decide(add({ last4: 'abcd', validatedAt: null }), state);
-    expect(replaced).toHaveLength(1);
-    const removed = providerKeysDecider.decide(
-      { type: 'RemoveProviderKey', userId: 'alice', provider: 'openai' },
-      state,
+    const added = providerKeysDecider.decide(add(), providerKeysDecider.initialState);
+    const replaced = providerKeysDecider.decide(
+      add({ last4: 'abcd', validatedAt: null }),
+      providerKeysDecider.initialState,
     );
-    expect(removed).toEqual([{ type: 'ProviderKeyRemoved', data: { userId: 'alice', provider: 'openai' } }]);
-    expect(fold(providerKeysDecider, [...first, ...removed]).providers.size).toBe(0);
+    given(providerKeysDecider, ...added)
+      .when(add({ last4: 'abcd', validatedAt: null }))
+      .then(replaced);
+    given(providerKeysDecider, ...added)
+      .when({ type: 'RemoveProviderKey', userId: 'alice', provider: 'openai' })
+      .then([{ type: 'ProviderKeyRemoved', data: { userId: 'alice', provider: 'openai' } }], (state) =>
+        expect(state.providers.size).toBe(0),
+      );
   });
 
   it('refuses to remove a key that is not there', () => {
-    const error = refusal(() =>
-      providerKeysDecider.decide(
-        { type: 'RemoveProviderKey', userId: 'alice', provider: 'groq' },
-        initialState,
-      ),
-    );
-    expect(error.code).toBe('not_found');
+    given(providerKeysDecider)
+      .when({ type: 'RemoveProviderKey', userId: 'alice', provider: 'groq' })
+      .thenRefused('not_found');
   });
 
   it.each([
@@ -74,7 +72,6 @@ describe('provider keys decider', () => {
     ['a malformed last4', add({ last4: 'abcde' }), 'api_key'],
     ['a malformed user id', add({ userId: '../x' }), 'user_id'],
   ])('refuses %s', (_, command, field) => {
-    const error = refusal(() => providerKeysDecider.decide(command, initialState));
-    expect(error).toMatchObject({ code: 'invalid', field });
+    given(providerKeysDecider).when(command).thenRefused('invalid', field);
   });
 });

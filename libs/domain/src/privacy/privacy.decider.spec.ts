@@ -1,26 +1,26 @@
-import { refusal } from '../local-users/testing';
-import { fold } from '../shared/decider';
+import { given } from '../shared/given-when-then';
+import type { PrivacyEvent } from './privacy.events';
 import { privacyDecider } from './privacy.decider';
 
 const erase = (subject = 'alice') =>
   ({ type: 'RecordPersonalDataErasure', subject, erasedBy: 'root-admin' }) as const;
+const erased: PrivacyEvent = {
+  type: 'PersonalDataErased',
+  data: { subject: 'alice', erasedBy: 'root-admin' },
+};
 
 describe('privacy decider', () => {
   it('records one erasure with who asked for it', () => {
-    expect(privacyDecider.decide(erase(), privacyDecider.initialState)).toEqual([
-      { type: 'PersonalDataErased', data: { subject: 'alice', erasedBy: 'root-admin' } },
-    ]);
+    given(privacyDecider)
+      .when(erase())
+      .then([erased], (state) => expect(state.erased).toBe(true));
   });
 
   it('records nothing when the subject was already erased', () => {
-    const state = fold(privacyDecider, privacyDecider.decide(erase(), privacyDecider.initialState));
-    expect(state.erased).toBe(true);
-    expect(privacyDecider.decide(erase(), state)).toEqual([]);
+    given(privacyDecider, erased).when(erase()).then([]);
   });
 
   it.each(['', '../x', 'a b'])('refuses the subject %j', (subject) => {
-    expect(refusal(() => privacyDecider.decide(erase(subject), privacyDecider.initialState)).field).toBe(
-      'subject',
-    );
+    given(privacyDecider).when(erase(subject)).thenRefused('invalid', 'subject');
   });
 });
