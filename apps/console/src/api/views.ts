@@ -36,3 +36,14 @@ export interface FinanceUsageRow {
   cost_micros?: string;
   [column: string]: unknown;
 }
+
+export interface ProviderHealthView {
+  provider: string;
+  configured: boolean;
+  status: 'up' | 'degraded' | 'down';
+  error_rate: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  samples: number;
+  cooling_down_until: string | null;
+}
