@@ -178,7 +178,7 @@ maybe('the console in a real browser', () => {
     await admin.setViewportSize(WIDE);
   });
 
-  it('shows an API consumer their balance and a new API key once; finance its report', async () => {
+  it('shows an API consumer their balance and a new API key once; provider health; finance its report', async () => {
     await admin.getByRole('tab', { name: 'My API access' }).click();
     await admin.getByTestId('balance').waitFor();
     await admin.getByRole('textbox', { name: /^Key name/ }).fill('laptop');
@@ -192,6 +192,11 @@ maybe('the console in a real browser', () => {
     await admin.reload();
     await admin.getByRole('table', { name: 'API keys' }).getByText('laptop').waitFor();
     expect(await admin.content()).not.toContain(key!);
+
+    await admin.getByRole('tab', { name: 'Providers' }).click();
+    await admin.getByRole('heading', { name: 'Providers' }).waitFor();
+    await admin.getByRole('table', { name: 'Provider health' }).or(admin.getByTestId('empty')).waitFor();
+    await expectAccessible(admin);
 
     await admin.getByRole('tab', { name: 'Finance' }).click();
     await admin.getByRole('heading', { name: 'Usage report' }).waitFor();

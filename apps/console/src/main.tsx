@@ -18,6 +18,7 @@ import { followLiveFeed } from './live';
 import { AuditPage } from './pages/audit';
 import { CreditsPage } from './pages/credits';
 import { LocalUserDetails, LocalUsersPage } from './pages/local-users';
+import { ProvidersPage } from './pages/providers';
 import { SignInPage } from './pages/sign-in';
 import { navigate, usePath } from './router';
 import { loadSession, mayOpen, PAGES, type Session, storeSession } from './session';
@@ -47,6 +48,8 @@ function Page({ path, session }: { path: string; session: Session }) {
       );
     case 'credits':
       return <CreditsPage />;
+    case 'providers':
+      return <ProvidersPage />;
     case 'me':
       return <ConsumerPage session={session} />;
     case 'audit':

@@ -27,6 +27,7 @@ export function storeSession(session: Session | null): void {
 export const PAGES = [
   { path: '/local-users', label: 'Local users', roles: ['admin'] },
   { path: '/credits', label: 'Credits', roles: ['admin'] },
+  { path: '/providers', label: 'Providers', roles: ['admin'] },
   { path: '/me', label: 'My API access', roles: ['admin', 'user'] },
   { path: '/audit', label: 'Audit', roles: ['admin', 'auditor'] },
   { path: '/finance', label: 'Finance', roles: ['admin', 'finance'] },

@@ -1,43 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { HostRow, LastOutcome, LocalUserRow, LocalUserSshKeyRow } from '@ops/infra/read-models';
 
-export interface SshKeyView {
-  type: string;
-  bits: number;
-  fingerprint: string;
-  comment: string;
-  options: string;
-  added_at: string;
-  added_by: string;
+export class SshKeyView {
+  @ApiProperty() type!: string;
+  @ApiProperty() bits!: number;
+  @ApiProperty() fingerprint!: string;
+  @ApiProperty() comment!: string;
+  @ApiProperty() options!: string;
+  @ApiProperty({ format: 'date-time' }) added_at!: string;
+  @ApiProperty() added_by!: string;
 }
 
-export interface LocalUserView {
-  host: string;
-  username: string;
-  shell: string;
-  full_name: string;
-  groups: string[];
-  sudo: boolean;
-  has_password: boolean;
-  locked: boolean;
-  expires_on: string | null;
+/** What the host last reported for the account's latest change. */
+export class LastOutcomeView {
+  @ApiProperty({ enum: ['applied', 'failed'] }) status!: 'applied' | 'failed';
+  @ApiProperty() revision!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional() tool?: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) exit_code?: number | null;
+  @ApiPropertyOptional() message?: string;
+}
+
+export class LocalUserView {
+  @ApiProperty() host!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() shell!: string;
+  @ApiProperty() full_name!: string;
+  @ApiProperty({ type: [String] }) groups!: string[];
+  @ApiProperty() sudo!: boolean;
+  @ApiProperty() has_password!: boolean;
+  @ApiProperty() locked!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-31' }) expires_on!: string | null;
   /**
    * A change at next login is asked for and not yet applied, or the host's latest inventory shows
    * the account must still change its password.
    */
-  force_password_change: boolean;
+  @ApiProperty() force_password_change!: boolean;
   /** `pending` until the host applied the latest change, then `applied` or `failed`. */
-  state: string;
+  @ApiProperty({ enum: ['pending', 'applied', 'failed'] }) state!: string;
   /** The account stream's revision of the latest change asked for: a change's answer carries the same. */
-  revision: string;
-  deleting: boolean;
+  @ApiProperty() revision!: string;
+  @ApiProperty() deleting!: boolean;
   /** Whether the host's latest inventory lists the account (null: no inventory yet). */
-  on_host: boolean | null;
-  last_outcome: LastOutcome | null;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  ssh_keys?: SshKeyView[];
-  history: string;
+  @ApiProperty({ type: Boolean, nullable: true }) on_host!: boolean | null;
+  @ApiProperty({ type: LastOutcomeView, nullable: true }) last_outcome!: LastOutcome | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty() created_by!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiPropertyOptional({ type: [SshKeyView] }) ssh_keys?: SshKeyView[];
+  @ApiProperty({ description: "The account's entries in the audit log" }) history!: string;
 }
 
 export interface LocalUserChangeView {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
   hostCatalog,
@@ -29,7 +29,7 @@ import {
   SetPasswordDto,
 } from './dto/local-user-requests.dto';
 import { ListLocalUsersQueryDto, ListSshKeysQueryDto } from './dto/list-local-users.dto';
-import type { LocalUserChangeView, LocalUserView, SshKeyView } from './local-user-views';
+import { type LocalUserChangeView, LocalUserView, type SshKeyView } from './local-user-views';
 import { sealPasswordInput } from './password-input';
 import { GetLocalUserQuery, ListLocalUsersQuery, ListSshKeysQuery } from './queries/local-user.queries';
 import { LOCAL_USERS_PROJECTION, HOSTS_PROJECTION } from '@ops/infra/read-models';
@@ -53,7 +53,7 @@ export class LocalUsersController {
   ) {}
 
   @Get()
-  @ApiPageResponse(undefined, 'Accounts by host, then username')
+  @ApiPageResponse(LocalUserView, 'Accounts by host, then username')
   list(@Query() query: ListLocalUsersQueryDto): Promise<Page<LocalUserView>> {
     if (query.all_hosts && query.host !== undefined)
       throw new DomainError('invalid', 'Give host or all_hosts, not both', 'all_hosts');
@@ -88,6 +88,7 @@ export class LocalUsersController {
   }
 
   @Get(':username')
+  @ApiOkResponse({ type: LocalUserView })
   details(@Param('username') username: string, @Query() query: HostQueryDto): Promise<LocalUserView> {
     return this.queries.execute(new GetLocalUserQuery(this.hostOf(query), username));
   }

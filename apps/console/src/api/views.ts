@@ -2,26 +2,9 @@ import type { components } from './schema';
 
 export type Schemas = components['schemas'];
 
-/** Answers the OpenAPI document gives no schema for; the routes and their inputs are typed from it. */
-export interface LocalUserView {
-  host: string;
-  username: string;
-  shell: string;
-  full_name: string;
-  groups: string[];
-  sudo: boolean;
-  has_password: boolean;
-  locked: boolean;
-  expires_on: string | null;
-  state: 'pending' | 'applied' | 'failed' | string;
-  deleting: boolean;
-  on_host: boolean | null;
-  last_outcome: { revision: string; status?: string; error?: string | null } | null;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-}
+export type LocalUserView = Schemas['LocalUserView'];
 
+/** Answers the OpenAPI document gives no schema for; the routes and their inputs are typed from it. */
 export interface HostView {
   host_id: string;
   name: string;
@@ -52,4 +35,15 @@ export interface FinanceUsageRow {
   requests?: string;
   cost_micros?: string;
   [column: string]: unknown;
+}
+
+export interface ProviderHealthView {
+  provider: string;
+  configured: boolean;
+  status: 'up' | 'degraded' | 'down';
+  error_rate: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  samples: number;
+  cooling_down_until: string | null;
 }

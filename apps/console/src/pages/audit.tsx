@@ -1,17 +1,11 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DataTable } from '../components/data-table';
 import { api, body, bodyAs } from '../api/client';
 import type { StreamVerification } from '../api/views';
 import { Empty, Failure, Loading, Pager } from '../components/states';
@@ -72,30 +66,21 @@ function Events({ stream }: { stream: string }) {
   if (page.data.items.length === 0) return <Empty title="No events match" />;
   return (
     <>
-      <TableContainer component={Paper}>
-        <Table size="small" aria-label="Events">
-          <TableHead>
-            <TableRow>
-              <TableCell>Stream</TableCell>
-              <TableCell>Revision</TableCell>
-              <TableCell>Type</TableCell>
-              <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Recorded</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {page.data.items.map((event) => (
-              <TableRow key={event.id}>
-                <TableCell sx={{ wordBreak: 'break-all' }}>{event.stream}</TableCell>
-                <TableCell>{event.revision}</TableCell>
-                <TableCell>{event.type}</TableCell>
-                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
-                  {new Date(event.recorded_at).toLocaleString()}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTable
+        label="Events"
+        rows={page.data.items}
+        rowKey={(event) => event.id}
+        columns={[
+          { title: 'Stream', cell: (event) => event.stream },
+          { title: 'Revision', cell: (event) => event.revision },
+          { title: 'Type', cell: (event) => event.type },
+          {
+            title: 'Recorded',
+            cell: (event) => new Date(event.recorded_at).toLocaleString(),
+            wideOnly: true,
+          },
+        ]}
+      />
       <Pager cursors={cursors} next={page.data.next_cursor} onChange={setCursors} />
     </>
   );

@@ -2,11 +2,6 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -14,6 +9,7 @@ import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DataTable } from '../components/data-table';
 import { api, body } from '../api/client';
 import { useProblem } from '../components/problem-form';
 import { credits, Empty, Failure, Loading } from '../components/states';
@@ -85,34 +81,27 @@ function ApiKeys() {
       ) : keys.data.items.length === 0 ? (
         <Empty title="No API keys yet" />
       ) : (
-        <Table size="small" aria-label="API keys">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Prefix</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {keys.data.items.map((key) => (
-              <TableRow key={key.id}>
-                <TableCell>{key.name}</TableCell>
-                <TableCell>
-                  <code>{key.prefix}</code>
-                </TableCell>
-                <TableCell align="right">
-                  {key.revoked_at ? (
-                    'revoked'
-                  ) : (
-                    <Button size="small" color="error" onClick={() => revoke.mutate(key.id)}>
-                      Revoke
-                    </Button>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <DataTable
+          label="API keys"
+          rows={keys.data.items}
+          rowKey={(key) => key.id}
+          columns={[
+            { title: 'Name', cell: (key) => key.name },
+            { title: 'Prefix', cell: (key) => <code>{key.prefix}</code> },
+            {
+              title: 'State',
+              align: 'right',
+              cell: (key) =>
+                key.revoked_at ? (
+                  'revoked'
+                ) : (
+                  <Button size="small" color="error" onClick={() => revoke.mutate(key.id)}>
+                    Revoke
+                  </Button>
+                ),
+            },
+          ]}
+        />
       )}
     </Paper>
   );

@@ -2,16 +2,11 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DataTable } from '../components/data-table';
 import { api, body } from '../api/client';
 import { useProblem } from '../components/problem-form';
 import { credits, Empty, Failure, Loading, Pager, toMicros } from '../components/states';
@@ -143,28 +138,17 @@ function History({ userId }: { userId: string }) {
   if (history.data.items.length === 0) return <Empty title="No credit movements yet" />;
   return (
     <>
-      <TableContainer component={Paper}>
-        <Table size="small" aria-label="Credit history">
-          <TableHead>
-            <TableRow>
-              <TableCell>When</TableCell>
-              <TableCell>Kind</TableCell>
-              <TableCell align="right">Credits</TableCell>
-              <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Reason</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {history.data.items.map((item) => (
-              <TableRow key={item.id}>
-                <TableCell>{new Date(item.occurred_at).toLocaleString()}</TableCell>
-                <TableCell>{item.kind}</TableCell>
-                <TableCell align="right">{credits(item.amount_micros)}</TableCell>
-                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{item.reason}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <DataTable
+        label="Credit history"
+        rows={history.data.items}
+        rowKey={(item) => item.id}
+        columns={[
+          { title: 'When', cell: (item) => new Date(item.occurred_at).toLocaleString() },
+          { title: 'Kind', cell: (item) => item.kind },
+          { title: 'Credits', cell: (item) => credits(item.amount_micros), align: 'right' },
+          { title: 'Reason', cell: (item) => item.reason, wideOnly: true },
+        ]}
+      />
       <Pager
         cursors={cursors}
         next={history.data.next_cursor as string | null | undefined}

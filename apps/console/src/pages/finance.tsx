@@ -1,16 +1,10 @@
 import Button from '@mui/material/Button';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DataTable } from '../components/data-table';
 import { ApiProblem, api, bodyAs } from '../api/client';
 import type { FinanceUsageRow } from '../api/views';
 import { credits, Empty, Failure, Loading } from '../components/states';
@@ -79,32 +73,18 @@ export default function FinancePage() {
       ) : report.data.rows.length === 0 ? (
         <Empty title="No usage in this period" />
       ) : (
-        <TableContainer component={Paper}>
-          <Table size="small" aria-label="Usage">
-            <TableHead>
-              <TableRow>
-                <TableCell>User</TableCell>
-                <TableCell>Day</TableCell>
-                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Model</TableCell>
-                <TableCell align="right">Requests</TableCell>
-                <TableCell align="right">Credits</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {report.data.rows.map((row, index) => (
-                <TableRow key={index}>
-                  <TableCell>{row.user_id}</TableCell>
-                  <TableCell>{String(row.day ?? '')}</TableCell>
-                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
-                    {String(row.model ?? '')}
-                  </TableCell>
-                  <TableCell align="right">{row.requests}</TableCell>
-                  <TableCell align="right">{credits(row.cost_micros)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          label="Usage"
+          rows={report.data.rows}
+          rowKey={(row, index) => `${row.user_id}-${String(row.day)}-${String(row.model)}-${index}`}
+          columns={[
+            { title: 'User', cell: (row) => row.user_id },
+            { title: 'Day', cell: (row) => String(row.day ?? '') },
+            { title: 'Model', cell: (row) => String(row.model ?? ''), wideOnly: true },
+            { title: 'Requests', cell: (row) => row.requests, align: 'right' },
+            { title: 'Credits', cell: (row) => credits(row.cost_micros), align: 'right' },
+          ]}
+        />
       )}
     </Stack>
   );

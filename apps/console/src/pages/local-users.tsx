@@ -10,16 +10,11 @@ import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DataTable } from '../components/data-table';
 import { api, body, bodyAs } from '../api/client';
 import type { HostView, LocalUserView, Page, Schemas } from '../api/views';
 import { useProblem } from '../components/problem-form';
@@ -95,53 +90,31 @@ export function LocalUsersPage() {
           Create one: the host agent applies it within seconds.
         </Empty>
       ) : (
-        <TableContainer component={Paper}>
-          <Table size="small" aria-label="Accounts">
-            <TableHead>
-              <TableRow>
-                <TableCell>Username</TableCell>
-                <TableCell>State</TableCell>
-                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Shell</TableCell>
-                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Groups</TableCell>
-                <TableCell>Sudo</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {accounts.data.items.map((account) => (
-                <TableRow
-                  key={account.username}
-                  hover
-                  data-testid={`account-${account.username}`}
-                  sx={{ cursor: 'pointer' }}
-                  onClick={() =>
-                    navigate(
-                      `/local-users/${encodeURIComponent(account.host)}/${encodeURIComponent(account.username)}`,
-                    )
-                  }
-                >
-                  <TableCell>
-                    <Button
-                      variant="text"
-                      size="small"
-                      sx={{ textTransform: 'none', p: 0 }}
-                      aria-label={`Details of ${account.username}`}
-                    >
-                      {account.username}
-                    </Button>
-                  </TableCell>
-                  <TableCell>
-                    <StateChip state={account.state} />
-                  </TableCell>
-                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{account.shell}</TableCell>
-                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
-                    {account.groups.join(', ') || '–'}
-                  </TableCell>
-                  <TableCell>{account.sudo ? 'yes' : 'no'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          label="Accounts"
+          rows={accounts.data.items}
+          rowKey={(account) => account.username}
+          rowTestId={(account) => `account-${account.username}`}
+          onRowClick={(account) =>
+            navigate(
+              `/local-users/${encodeURIComponent(account.host)}/${encodeURIComponent(account.username)}`,
+            )
+          }
+          columns={[
+            {
+              title: 'Username',
+              cell: (account) => (
+                <Button variant="text" size="small" sx={{ textTransform: 'none', p: 0 }}>
+                  {account.username}
+                </Button>
+              ),
+            },
+            { title: 'State', cell: (account) => <StateChip state={account.state} /> },
+            { title: 'Shell', cell: (account) => account.shell, wideOnly: true },
+            { title: 'Groups', cell: (account) => account.groups.join(', ') || '–', wideOnly: true },
+            { title: 'Sudo', cell: (account) => (account.sudo ? 'yes' : 'no') },
+          ]}
+        />
       )}
       <Pager cursors={cursors} next={accounts.data?.next_cursor} onChange={setCursors} />
       {creating && host && <CreateUserDialog host={host} onClose={() => setCreating(false)} />}
@@ -294,9 +267,7 @@ export function LocalUserDetails({ host, username }: { host: string; username: s
   const account = useQuery({
     queryKey: ['local-user', host, username],
     queryFn: () =>
-      bodyAs<LocalUserView>(
-        api.GET('/api/v1/local-users/{username}', { params: { path: { username }, query: { host } } }),
-      ),
+      body(api.GET('/api/v1/local-users/{username}', { params: { path: { username }, query: { host } } })),
   });
   const history = useQuery({
     queryKey: ['local-user', host, username, 'history'],
@@ -361,28 +332,17 @@ export function LocalUserDetails({ host, username }: { host: string; username: s
       ) : history.isError ? (
         <Failure error={history.error} what="the history" />
       ) : (
-        <TableContainer component={Paper}>
-          <Table size="small" aria-label="History">
-            <TableHead>
-              <TableRow>
-                <TableCell>Revision</TableCell>
-                <TableCell>Event</TableCell>
-                <TableCell>By</TableCell>
-                <TableCell>When</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {history.data.items.map((event) => (
-                <TableRow key={event.revision}>
-                  <TableCell>{event.revision}</TableCell>
-                  <TableCell>{event.type}</TableCell>
-                  <TableCell>{event.metadata.actor ?? '–'}</TableCell>
-                  <TableCell>{new Date(event.recorded_at).toLocaleString()}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          label="History"
+          rows={history.data.items}
+          rowKey={(event) => event.revision}
+          columns={[
+            { title: 'Revision', cell: (event) => event.revision },
+            { title: 'Event', cell: (event) => event.type },
+            { title: 'By', cell: (event) => event.metadata.actor ?? '–' },
+            { title: 'When', cell: (event) => new Date(event.recorded_at).toLocaleString() },
+          ]}
+        />
       )}
       <Dialog open={confirming} onClose={() => setConfirming(false)} aria-labelledby="delete-title">
         <DialogTitle id="delete-title">Delete {view.username}?</DialogTitle>
