@@ -344,13 +344,15 @@ export class LogReader {
     try {
       await this.db.transaction(async (tx) => {
         // Rows and checkpoints commit together, so a crash that loses the last commits loses them
-        // whole and the batch is simply applied again: the flush to disk need not be awaited.
-        await tx.query('SET LOCAL synchronous_commit = off');
-        for (const { member, events } of work) {
-          await tx.query('SAVEPOINT projection');
+        // whole and the batch is simply applied again: the flush to disk need not be awaited. A live
+        // batch is mostly round trips: that setting goes with the first savepoint, and none is
+        // released (ROLLBACK TO finds the newest of its name; the commit releases them all).
+        for (const [index, { member, events }] of work.entries()) {
+          await tx.query(
+            index === 0 ? 'SET LOCAL synchronous_commit = off; SAVEPOINT projection' : 'SAVEPOINT projection',
+          );
           try {
             await member.applyIn(events, tx);
-            await tx.query('RELEASE SAVEPOINT projection');
           } catch (error) {
             await tx.query('ROLLBACK TO SAVEPOINT projection');
             failed.push({ member, error });

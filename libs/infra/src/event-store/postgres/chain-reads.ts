@@ -3,14 +3,6 @@ import type { ChainReadOptions, RecordedEvent, StreamRevision } from '../event-s
 import { cursorRows } from '../integrity/row-cursor';
 import { cursorFrom, EVENT_COLUMNS, toRecordedEvent, type EventRow, type Queryable } from './event-rows';
 
-/**
- * EVENT_COLUMNS with the time as epoch milliseconds: pg's parser of timestamptz text costs as much
- * as hashing the event, and verification reads every row of the log.
- */
-const CHAIN_COLUMNS = EVENT_COLUMNS.replace(
-  'e.recorded_at,',
-  '(extract(epoch FROM e.recorded_at) * 1000)::float8 AS recorded_at,',
-);
 import { prefixPattern } from './reads';
 
 const CHAIN_BATCH = 5_000;
@@ -37,18 +29,10 @@ export async function* readChainRows(pool: Pool, options: ChainReadOptions): Asy
     condition((p) => `e.stream_name LIKE ${p}`, prefixPattern(options.category));
   if (options.recordedFrom !== undefined) condition((p) => `e.recorded_at >= ${p}`, options.recordedFrom);
   if (options.recordedBefore !== undefined) condition((p) => `e.recorded_at < ${p}`, options.recordedBefore);
-  const text = `SELECT ${CHAIN_COLUMNS} FROM events e ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+  const text = `SELECT ${EVENT_COLUMNS} FROM events e ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY e.stream_name, e.revision`;
-  for await (const rows of cursorRows<Omit<EventRow, 'recorded_at'> & { recorded_at: number }>(
-    pool,
-    { text, values },
-    CHAIN_BATCH,
-  )) {
-    yield rows.map((row) => {
-      const event = toRecordedEvent(row as unknown as EventRow);
-      event.recordedAt = new Date(row.recorded_at);
-      return event;
-    });
+  for await (const rows of cursorRows<EventRow>(pool, { text, values }, CHAIN_BATCH)) {
+    yield rows.map(toRecordedEvent);
   }
 }
 

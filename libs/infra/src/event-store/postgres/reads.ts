@@ -49,7 +49,9 @@ const READ_PAGE_SQL = `
   SELECT held.held_back,
          head.transaction_id::text AS head_transaction_id,
          head.global_position::text AS head_global_position,
-         page.*
+         page.stream_name, page.revision, page.event_id, page.type, page.schema_version, page.data,
+         page.metadata, page.recorded_at, page.transaction_id, page.global_position, page.previous_hash,
+         page.hash
     FROM held LEFT JOIN head ON true LEFT JOIN page ON true
    ORDER BY page.sort_transaction_id, page.sort_global_position`;
 
