@@ -17,6 +17,8 @@ const path = require('node:path');
 const BUILD_CONFIG = 'tsconfig.build.json';
 const INPUT_FILES = ['tsconfig.json', BUILD_CONFIG, 'package-lock.json'];
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git']);
+/** Written by the build itself (from the other inputs), so it cannot make a build stale. */
+const GENERATED_FILES = new Set([path.join('apps', 'console', 'src', 'api', 'schema.d.ts')]);
 const LOCK_WAIT_MS = 10 * 60_000;
 
 function fingerprint(root) {
@@ -33,7 +35,7 @@ function fingerprint(root) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(full);
-      } else if (entry.isFile()) add(full);
+      } else if (entry.isFile() && !GENERATED_FILES.has(path.relative(root, full))) add(full);
     }
   };
   for (const file of INPUT_FILES) if (fs.existsSync(path.join(root, file))) add(path.join(root, file));
@@ -97,6 +99,23 @@ function withBuildLock(root, run) {
   }
 }
 
+/**
+ * The web console (apps/console) into dist/console, after the API: its client types come from the
+ * compiled API's OpenAPI document, so the bundle and the API it calls are always of one build.
+ */
+function buildConsole(root) {
+  const { writeDocument, writeTypes } = require('./console-api');
+  writeDocument(true);
+  writeTypes();
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const config = path.join('apps', 'console', 'vite.config.mts');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status})`);
+}
+
 /** Builds `root` unless its dist/ is fresh (or `force`); returns what it did. */
 function buildIfStale(root, { force = false, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   if (!force && isFresh(root)) return 'fresh';
@@ -108,6 +127,7 @@ function buildIfStale(root, { force = false, log = (line) => process.stderr.writ
     const tsc = require.resolve('typescript/bin/tsc', { paths: [root, __dirname] });
     const result = spawnSync(process.execPath, [tsc, '-p', BUILD_CONFIG], { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`tsc -p ${BUILD_CONFIG} failed (exit ${result.status})`);
+    buildConsole(root);
     // The fingerprint of the inputs as they were when tsc started: a file edited during the build
     // makes the next call build again.
     fs.writeFileSync(stampPath(root), inputs);

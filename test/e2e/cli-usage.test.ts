@@ -11,6 +11,7 @@ const VALID_START: Record<CliName, string[]> = {
   audit: ['verify'],
   keys: ['status'],
   projector: ['status'],
+  'console-link': ['--sub', 'alice'],
 };
 
 /** Every `npm run <tool>`: help on request, usage on a mistake, one line when it cannot work. */

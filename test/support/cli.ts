@@ -9,6 +9,7 @@ export const CLIS = {
   audit: 'apps/api/src/cli/audit-cli.js',
   keys: 'apps/api/src/cli/keys-cli.js',
   projector: 'apps/projector/src/cli/projector-cli.js',
+  'console-link': 'apps/api/src/cli/console-link.js',
 } as const;
 
 export type CliName = keyof typeof CLIS;

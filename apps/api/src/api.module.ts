@@ -6,6 +6,7 @@ import { AuditEventsModule } from './audit/events/audit-events.module';
 import { AuditIntegrityModule } from './audit/integrity/audit-integrity.module';
 import { AuditStateModule } from './audit/state/audit-state.module';
 import { BillingModule } from './billing/billing.module';
+import { ConsoleModule } from './console/console.module';
 import { ByokModule } from './byok/byok.module';
 import { CreditsModule } from './credits/credits.module';
 import { FinanceModule } from './finance/finance.module';
@@ -38,6 +39,7 @@ import { SystemModule } from './system/system.module';
     SubjectAccessModule,
     BillingModule,
     FinanceModule,
+    ConsoleModule,
     GatewayModule,
     SystemModule,
   ],

@@ -4,6 +4,7 @@ import { PlatformModule } from '@ops/infra/platform.module';
 import { InProcessHostAgentModule } from '../../host-agent/src/in-process-host-agent.module';
 import { ProjectorModule } from '../../projector/src/projector.module';
 import { ApiModule } from './api.module';
+import { ConsoleSignInAnnouncer } from './console/console-sign-in-announcer';
 
 /** `npm start`: the API, the projector and this machine's host agent in one process, on one database. */
 @Module({})
@@ -13,6 +14,8 @@ export class SingleNodeModule {
     return {
       module: SingleNodeModule,
       imports: [PlatformModule.forRoot(config, { soleProcess: true }), ApiModule, ProjectorModule, ...agent],
+      // Only the single node prints a sign-in link: it is the one an operator starts by hand.
+      providers: [ConsoleSignInAnnouncer],
     };
   }
 }

@@ -10,3 +10,4 @@ export * from './llm';
 export * from './provider-health';
 export * from './stream-categories';
 export * from './llm-catalog';
+export * from './subscriptions';

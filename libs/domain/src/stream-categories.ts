@@ -8,6 +8,7 @@ import { LLM_REQUEST_CATEGORY } from './llm-requests/llm-request.stream';
 import { LOCAL_USER_CATEGORY } from './local-users/local-user.stream';
 import { PRIVACY_CATEGORY } from './privacy/privacy.stream';
 import { PROVIDER_HEALTH_CATEGORY } from './provider-health/provider-health.events';
+import { SUBSCRIPTION_CATEGORY } from './subscriptions/subscription.events';
 
 /** Every category the domain's stream helpers name a stream with (`<category><id>`). */
 export const STREAM_CATEGORIES: readonly string[] = [
@@ -21,6 +22,7 @@ export const STREAM_CATEGORIES: readonly string[] = [
   PROVIDER_HEALTH_CATEGORY,
   PROVIDER_KEYS_CATEGORY,
   SUBJECT_ACCESS_CATEGORY,
+  SUBSCRIPTION_CATEGORY,
 ];
 
 /**

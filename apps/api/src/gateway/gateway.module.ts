@@ -12,8 +12,10 @@ import { RequestPlanner } from './completion/request-planner';
 import { RequestSettlement } from './completion/request-settlement';
 import { UpstreamChain } from './completion/upstream-chain';
 import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
+import { marginProvider } from './credits/margin.provider';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
+import { AnthropicMessagesController } from './http/anthropic-messages.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { EmbeddingsController } from './http/embeddings.controller';
 import { LlmHealthController } from './http/llm-health.controller';
@@ -22,11 +24,12 @@ import { ModelsController } from './http/models.controller';
 import { LlmCatalog } from './routing/llm-catalog';
 import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
 
-/** The OpenAI-compatible LLM gateway: routing, fallbacks, provider health, credit holds and rate limits. */
+/** The LLM gateway (OpenAI's chat completions, Anthropic's Messages): routing, fallbacks, provider health, credit holds and rate limits. */
 @Module({
   imports: [ByokModule],
   controllers: [
     ChatCompletionsController,
+    AnthropicMessagesController,
     EmbeddingsController,
     ModelsController,
     LlmHealthController,
@@ -48,6 +51,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     ChatCompletionsService,
     EmbeddingsService,
     GatewayLimits,
+    marginProvider,
     { provide: USER_PROVIDER_KEYS, useExisting: ByokKeyResolver },
   ],
   exports: [RequestCredits, LlmCatalog],

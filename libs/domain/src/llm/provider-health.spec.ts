@@ -7,7 +7,9 @@ import {
   HEALTH_WINDOW_MS,
   MAX_COOLDOWN_MS,
   MAX_WINDOW_SAMPLES,
+  medianThroughput,
   recordOutcome,
+  recordThroughput,
   TRIAL_TIMEOUT_MS,
   type HealthOutcome,
   type HealthWindow,
@@ -214,5 +216,19 @@ describe('provider health', () => {
     it('holds for ever when nothing in the window can change with time', () => {
       expect(assessmentValidUntil(EMPTY_HEALTH_WINDOW, T0)).toBe(Number.POSITIVE_INFINITY);
     });
+  });
+});
+
+describe('throughput', () => {
+  it('is the median output speed of the answers of the window, and unknown before any', () => {
+    let samples = recordThroughput([], { tokensPerSecond: 50, at: 1_000 });
+    samples = recordThroughput(samples, { tokensPerSecond: 200, at: 2_000 });
+    samples = recordThroughput(samples, { tokensPerSecond: 30, at: 3_000 });
+    expect(medianThroughput([], 3_000)).toBeNull();
+    expect(medianThroughput(samples, 3_000)).toBe(50);
+    // The first two leave the window: only the last answer speaks.
+    expect(medianThroughput(samples, 2_000 + HEALTH_WINDOW_MS)).toBe(30);
+    expect(recordThroughput(samples, { tokensPerSecond: 10, at: 1_000 + HEALTH_WINDOW_MS })).toHaveLength(3);
+    expect(recordThroughput(samples, { tokensPerSecond: 10, at: 2_000 + HEALTH_WINDOW_MS })).toHaveLength(2);
   });
 });

@@ -198,3 +198,29 @@ function percentile(sorted: readonly number[], fraction: number): number | null 
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
 }
+
+/** One answer's output speed: output tokens over the time from the call to the last token. */
+export interface ThroughputSample {
+  readonly tokensPerSecond: number;
+  /** Epoch milliseconds when the answer ended. */
+  readonly at: number;
+}
+
+/** Keeps the answers of the health window, the most recent MAX_WINDOW_SAMPLES at most. */
+export function recordThroughput(
+  samples: readonly ThroughputSample[],
+  sample: ThroughputSample,
+): ThroughputSample[] {
+  return [...samples, sample]
+    .filter((kept) => kept.at > sample.at - HEALTH_WINDOW_MS)
+    .slice(-MAX_WINDOW_SAMPLES);
+}
+
+/** The median output speed of the window at `now`; null before any answer was measured. */
+export function medianThroughput(samples: readonly ThroughputSample[], now: number): number | null {
+  const speeds = samples
+    .filter((sample) => sample.at > now - HEALTH_WINDOW_MS)
+    .map((sample) => sample.tokensPerSecond)
+    .sort((a, b) => a - b);
+  return percentile(speeds, 0.5);
+}

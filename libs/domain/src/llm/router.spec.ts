@@ -1,9 +1,16 @@
 import type { ModelInfo } from './catalog';
 import { qualifiedModelId } from './catalog';
 import { DEFAULT_CATALOG } from './default-catalog';
-import { POWER_LEVELS } from './power-levels';
+import { DEFAULT_POWER_LEVEL_CEILINGS, POWER_LEVELS } from './power-levels';
 import { findProvider, PROVIDER_IDS, type ProviderId } from './providers';
-import { route, type ProviderRouteState, type RouteInput } from './router';
+import {
+  requestWorstCase,
+  route,
+  routingControlsConflict,
+  type ProviderRouteState,
+  type RouteInput,
+  type RoutingControls,
+} from './router';
 import { RoutingError, type RoutingFailure } from './routing-error';
 import { tierAllows, TIERS } from './tiers';
 
@@ -685,6 +692,236 @@ describe('route: the default catalog', () => {
       input({ catalog: DEFAULT_CATALOG, privacy: true, powerLevel: 'precision', task: 'code' }),
     );
     expect(candidates.map((c) => c.model.provider).every((p) => p === 'ollama' || p === 'vllm')).toBe(true);
+  });
+});
+
+describe('route: the routing controls of a request', () => {
+  const LLAMA_CHAIN = (controls: RoutingControls, overrides: Partial<RouteInput> = {}) =>
+    chain({ requestedModel: LLAMA_TURBO, maxCandidates: 10, controls, ...overrides });
+  const reasons = (overrides: Partial<RouteInput>) =>
+    route(input({ maxCandidates: 10, ...overrides })).candidates.map((c) => [
+      qualifiedModelId(c.model),
+      c.reason,
+    ]);
+
+  it('models: tries each listed model after the requested one, and the headers say which', () => {
+    expect(
+      reasons({
+        requestedModel: 'claude-sonnet-4-5',
+        tier: 'professional',
+        controls: { models: ['gpt-4o-mini'] },
+      }),
+    ).toEqual([
+      ['anthropic/claude-sonnet-4-5', 'requested model'],
+      ['openai/gpt-4o-mini', "fallback: models[0] 'gpt-4o-mini'"],
+    ]);
+  });
+
+  it('models: keeps a model of the list the tier refuses out, and refuses only when none can be served', () => {
+    expect(chain({ requestedModel: 'claude-opus-4-5', controls: { models: ['gpt-4o-mini'] } })).toEqual([
+      'openai/gpt-4o-mini',
+    ]);
+    expectRefusal(
+      { requestedModel: 'claude-opus-4-5', controls: { models: ['claude-sonnet-4-5'] } },
+      'model_not_in_tier',
+      'forbidden',
+    );
+  });
+
+  it('models: the attempt limit never drops a listed model; each keeps at least its first provider', () => {
+    const models = { models: ['gpt-4o-mini', 'llama3.1:8b'] };
+    expect(chain({ requestedModel: LLAMA_TURBO, maxCandidates: 2, controls: models })).toEqual([
+      `deepinfra/${LLAMA_TURBO}`,
+      'openai/gpt-4o-mini',
+      'ollama/llama3.1:8b',
+    ]);
+    expect(chain({ requestedModel: LLAMA_TURBO, maxCandidates: 4, controls: models })).toEqual([
+      `deepinfra/${LLAMA_TURBO}`,
+      `together/${LLAMA_TURBO}`,
+      'openai/gpt-4o-mini',
+      'ollama/llama3.1:8b',
+    ]);
+  });
+
+  it('order: the listed providers first, in that order, then the others', () => {
+    expect(LLAMA_CHAIN({ order: ['groq', 'together'] })).toEqual([
+      'groq/llama-3.3-70b-versatile',
+      `together/${LLAMA_TURBO}`,
+      `deepinfra/${LLAMA_TURBO}`,
+      'ollama/llama3.3:70b',
+    ]);
+    expect(reasons({ requestedModel: LLAMA_TURBO, controls: { order: ['groq'] } })[0]).toEqual([
+      'groq/llama-3.3-70b-versatile',
+      'provider.order [groq]: llama-3.3-70b-versatile on groq',
+    ]);
+  });
+
+  it('only and ignore: the request goes nowhere else, and says so when that leaves nothing', () => {
+    expect(LLAMA_CHAIN({ only: ['together', 'groq'] })).toEqual([
+      `together/${LLAMA_TURBO}`,
+      'groq/llama-3.3-70b-versatile',
+    ]);
+    expect(LLAMA_CHAIN({ ignore: ['deepinfra', 'ollama'] })).toEqual([
+      `together/${LLAMA_TURBO}`,
+      'groq/llama-3.3-70b-versatile',
+    ]);
+    const error = expectRefusal(
+      { requestedModel: 'gpt-4o-mini', controls: { only: ['groq'] } },
+      'no_allowed_provider',
+      'invalid',
+    );
+    expect(error.field).toBe('provider.only');
+    expect(error.message).toBe(
+      "'gpt-4o-mini' is served by openai here, and provider.only [groq] leaves none of them",
+    );
+    const autoProviders = chain({ maxCandidates: 10, controls: { ignore: ['ollama', 'vllm', 'groq'] } }).map(
+      (id) => id.split('/')[0],
+    );
+    expect(autoProviders.length).toBeGreaterThan(0);
+    expect(autoProviders.filter((id) => ['ollama', 'vllm', 'groq'].includes(id))).toEqual([]);
+  });
+
+  it('allow_fallbacks false: the first provider only, or only those of order', () => {
+    expect(LLAMA_CHAIN({ allowFallbacks: false })).toEqual([`deepinfra/${LLAMA_TURBO}`]);
+    expect(LLAMA_CHAIN({ allowFallbacks: false, order: ['together', 'groq'] })).toEqual([
+      `together/${LLAMA_TURBO}`,
+      'groq/llama-3.3-70b-versatile',
+    ]);
+    const error = expectRefusal(
+      { requestedModel: 'gpt-4o-mini', controls: { allowFallbacks: false, order: ['groq'] } },
+      'no_allowed_provider',
+      'invalid',
+    );
+    expect(error.field).toBe('provider.order');
+  });
+
+  it('sort price: the cheapest provider first, whatever the default policy prefers', () => {
+    expect(LLAMA_CHAIN({ sort: 'price' })).toEqual([
+      'ollama/llama3.3:70b',
+      `deepinfra/${LLAMA_TURBO}`,
+      'groq/llama-3.3-70b-versatile',
+      `together/${LLAMA_TURBO}`,
+    ]);
+    const { candidates } = route(
+      input({ powerLevel: 'precision', tier: 'enterprise', controls: { sort: 'price' } }),
+    );
+    const prices = candidates.map((c) =>
+      Number(c.model.inputMicrosPerMillion * 3n + c.model.outputMicrosPerMillion),
+    );
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
+  it('sort latency: the lowest measured p50 first, p95 between equals, unmeasured providers last', () => {
+    const providers = {
+      ...allUp(),
+      groq: { available: true, health: 'up', latencyP50Ms: 40, latencyP95Ms: 90 },
+      together: { available: true, health: 'up', latencyP50Ms: 40, latencyP95Ms: 60 },
+      deepinfra: { available: true, health: 'up', latencyP50Ms: 900, latencyP95Ms: 1_500 },
+    } as const;
+    expect(LLAMA_CHAIN({ sort: 'latency' }, { providers })).toEqual([
+      `together/${LLAMA_TURBO}`,
+      'groq/llama-3.3-70b-versatile',
+      `deepinfra/${LLAMA_TURBO}`,
+      'ollama/llama3.3:70b',
+    ]);
+  });
+
+  it('sort throughput: the most tokens per second first', () => {
+    const providers = {
+      ...allUp(),
+      groq: { available: true, health: 'up', tokensPerSecond: 300 },
+      deepinfra: { available: true, health: 'up', tokensPerSecond: 40 },
+      ollama: { available: true, health: 'up', tokensPerSecond: 80 },
+    } as const;
+    expect(LLAMA_CHAIN({ sort: 'throughput' }, { providers })).toEqual([
+      'groq/llama-3.3-70b-versatile',
+      'ollama/llama3.3:70b',
+      `deepinfra/${LLAMA_TURBO}`,
+      `together/${LLAMA_TURBO}`,
+    ]);
+  });
+
+  it('still skips a provider that is down, whatever the order', () => {
+    const providers = { ...allUp(), groq: { available: true, health: 'down' } } as const;
+    expect(LLAMA_CHAIN({ order: ['groq'] }, { providers })[0]).toBe(`deepinfra/${LLAMA_TURBO}`);
+  });
+});
+
+describe('routingControlsConflict', () => {
+  it.each<[string, RoutingControls, string | null]>([
+    ['gpt-4o-mini', { models: ['llama3.1:8b'], order: ['groq'], only: ['groq', 'openai'] }, null],
+    ['auto', { models: ['gpt-4o-mini'] }, 'models'],
+    ['gpt-4o-mini', { models: ['auto'] }, 'models'],
+    ['gpt-4o-mini', { models: ['llama3.1:8b'], allowFallbacks: false }, 'models'],
+    ['auto', { only: ['groq'], ignore: ['groq'] }, 'provider.ignore'],
+    ['auto', { order: ['groq'], ignore: ['groq'] }, 'provider.order'],
+    ['auto', { order: ['groq'], only: ['openai'] }, 'provider.order'],
+  ])('%s with %j: %s', (model, controls, field) => {
+    expect(routingControlsConflict(model, controls)?.field ?? null).toBe(field);
+  });
+});
+
+describe('route: power level ceilings under auto', () => {
+  const cloudOnly = {
+    ...allUp(),
+    ollama: { available: false, health: 'up' },
+    vllm: { available: false, health: 'up' },
+  } as const;
+  const ceilings = DEFAULT_POWER_LEVEL_CEILINGS;
+
+  it("picks only models whose worst case (prompt plus the whole output budget) fits the level's ceiling", () => {
+    for (const powerLevel of POWER_LEVELS) {
+      for (const maxTokens of [null, 256, 4_000]) {
+        const request = { powerLevel, maxTokens, ceilings, tier: 'enterprise' } as const;
+        for (const candidate of route(input({ ...request, maxCandidates: 10 })).candidates) {
+          expect(requestWorstCase(input(request), candidate.model)).toBeLessThanOrEqual(ceilings[powerLevel]);
+        }
+      }
+    }
+  });
+
+  it('lets a small max_tokens bring a cloud model under the eco ceiling', () => {
+    // llama-3.1-8b-instant: 1,000 prompt tokens at $0.05 and 16,384 output tokens at $0.08 per million: 1,361.
+    expect(() => route(input({ powerLevel: 'eco', providers: cloudOnly, ceilings }))).toThrow(RoutingError);
+    expect(chain({ powerLevel: 'eco', providers: cloudOnly, ceilings, maxTokens: 1_000 })[0]).toBe(
+      'groq/llama-3.1-8b-instant',
+    );
+  });
+
+  it('refuses naming the cheapest model that would fit and the level whose ceiling it fits', () => {
+    const error = expectRefusal(
+      { powerLevel: 'eco', providers: cloudOnly, ceilings },
+      'budget_exceeded',
+      'invalid',
+    );
+    expect(error.field).toBe('power_level');
+    expect(error.message).toBe(
+      "no model fits the eco power level's ceiling of 1000 micro-USD for this request (about 1000 prompt tokens " +
+        "plus each model's output limit); the cheapest model that could take it, llama-3.1-8b-instant on groq, " +
+        "costs up to 1361 micro-USD, within the balanced level's ceiling of 10000: ask for power level balanced, " +
+        'or lower max_tokens',
+    );
+  });
+
+  it('says so when no level could pay for the request', () => {
+    const tiny = { eco: 1n, balanced: 2n, precision: 3n };
+    const error = expectRefusal(
+      { powerLevel: 'balanced', providers: cloudOnly, ceilings: tiny, maxTokens: 100 },
+      'budget_exceeded',
+      'invalid',
+    );
+    expect(error.message).toContain("above every level's ceiling: lower max_tokens or shorten the prompt");
+  });
+
+  it('answers the reachability problem, not the budget, when nothing could serve at all', () => {
+    const providers = Object.fromEntries(PROVIDER_IDS.map((id) => [id, { available: false, health: 'up' }]));
+    expectRefusal({ powerLevel: 'eco', providers, ceilings }, 'no_provider_configured', 'conflict');
+  });
+
+  it('does not hold a named model to the ceiling: the client chose it', () => {
+    expect(
+      chain({ requestedModel: 'claude-sonnet-4-5', tier: 'professional', powerLevel: 'eco', ceilings })[0],
+    ).toBe('anthropic/claude-sonnet-4-5');
   });
 });
 

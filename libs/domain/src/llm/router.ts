@@ -1,5 +1,7 @@
+import type { Micros } from '../shared/micros';
 import { findModels, type Catalog, type ModelInfo, type ModelKind } from './catalog';
-import type { PowerLevel } from './power-levels';
+import { POWER_LEVELS, type PowerLevel, type PowerLevelCeilings } from './power-levels';
+import { worstCaseCostMicros } from './pricing';
 import { PROVIDER_IDS, type ProviderId } from './providers';
 import {
   emptyTierRefusal,
@@ -43,6 +45,71 @@ export interface ProviderRouteState {
   readonly health: ProviderHealthStatus;
   /** For a provider that is down: when its circuit breaker lets the next trial call through (ISO 8601). */
   readonly retryAt?: string | null;
+  /** Measured over the health window (time to the first byte); null or absent: no sample yet. */
+  readonly latencyP50Ms?: number | null;
+  readonly latencyP95Ms?: number | null;
+  /** Median output tokens per second of the answers in the window; null or absent: none measured yet. */
+  readonly tokensPerSecond?: number | null;
+}
+
+export const PROVIDER_SORTS = ['price', 'latency', 'throughput'] as const;
+export type ProviderSort = (typeof PROVIDER_SORTS)[number];
+
+/** The routing controls a client may send with one request, as OpenRouter's users write them. */
+export interface RoutingControls {
+  /** Models tried in this order after the requested one, each on its own providers first. */
+  readonly models?: readonly string[];
+  /** Providers tried first, in this order; the others follow unless fallbacks are off. */
+  readonly order?: readonly ProviderId[];
+  /** The only providers the request may go to. */
+  readonly only?: readonly ProviderId[];
+  /** Providers the request must not go to. */
+  readonly ignore?: readonly ProviderId[];
+  /** false: no provider beyond those of `order`, or beyond the first when there is no order. */
+  readonly allowFallbacks?: boolean;
+  /** Ranks the providers (under `auto`, the models) by this instead of the default policy. */
+  readonly sort?: ProviderSort;
+}
+
+/** Controls that contradict each other, or the requested model: the field to fix and why. */
+export interface ControlsConflict {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/**
+ * What a request's controls cannot mean together. Checked at the edge, so a client learns at once
+ * which option to drop instead of getting a route that silently ignores one.
+ */
+export function routingControlsConflict(
+  requestedModel: string,
+  controls: RoutingControls,
+): ControlsConflict | null {
+  const { models, order = [], only, ignore = [], allowFallbacks } = controls;
+  if (models?.length) {
+    if (requestedModel === AUTO_MODEL || models.includes(AUTO_MODEL)) {
+      return {
+        field: 'models',
+        problem: `is a fallback list of named models; '${AUTO_MODEL}' builds its own chain, so name models instead of '${AUTO_MODEL}'`,
+      };
+    }
+    if (allowFallbacks === false) {
+      return {
+        field: 'models',
+        problem:
+          'lists fallback models, and provider.allow_fallbacks false forbids any fallback: drop one of them',
+      };
+    }
+  }
+  const both = only?.find((provider) => ignore.includes(provider));
+  if (both) return { field: 'provider.ignore', problem: `names ${both}, which provider.only allows` };
+  const ignored = order.find((provider) => ignore.includes(provider));
+  if (ignored)
+    return { field: 'provider.order', problem: `names ${ignored}, which provider.ignore excludes` };
+  const outside = only && order.find((provider) => !only.includes(provider));
+  if (outside)
+    return { field: 'provider.order', problem: `names ${outside}, which provider.only leaves out` };
+  return null;
 }
 
 export interface RouteInput {
@@ -65,6 +132,12 @@ export interface RouteInput {
   /** Providers the user brought a key for: usable without a platform key, and free of credit charges. */
   readonly byokProviders: ReadonlySet<ProviderId>;
   readonly maxCandidates?: number;
+  readonly controls?: RoutingControls;
+  /**
+   * `auto` picks only models whose worst case for this request fits the power level's ceiling. A model
+   * the client names is its own choice and is not held to it.
+   */
+  readonly ceilings?: PowerLevelCeilings;
 }
 
 export interface RouteCandidate {
@@ -90,22 +163,52 @@ export function route(input: RouteInput): RouteDecision {
     throw new RoutingError('model_required', 'embeddings need a named model, not auto', 'model');
   }
   const ofKind = { ...input, catalog: input.catalog.filter((model) => model.kind === kind) };
-  if (
-    input.requestedModel !== AUTO_MODEL &&
-    findModels(ofKind.catalog, input.requestedModel).models.length === 0
-  ) {
-    const other = findModels(input.catalog, input.requestedModel).models[0];
-    if (other) throw wrongKindRefusal(input.requestedModel, other.kind);
+  if (input.requestedModel === AUTO_MODEL) return { candidates: routeAuto(ofKind).slice(0, limit) };
+  const requested = [...new Set([input.requestedModel, ...(input.controls?.models ?? [])])];
+  const perModel: RouteCandidate[][] = [];
+  let firstRefusal: RoutingError | null = null;
+  for (const [index, name] of requested.entries()) {
+    try {
+      assertKind(input.catalog, ofKind.catalog, name);
+      perModel.push(routeNamed({ ...ofKind, requestedModel: name }, index));
+    } catch (error) {
+      // A model of the fallback list that cannot be served now is skipped, as if it had failed.
+      if (!(error instanceof RoutingError)) throw error;
+      firstRefusal ??= error;
+    }
   }
-  const candidates = input.requestedModel === AUTO_MODEL ? routeAuto(ofKind) : routeNamed(ofKind);
-  return { candidates: candidates.slice(0, limit) };
+  if (perModel.length === 0) throw firstRefusal!;
+  return { candidates: keepEveryModel(perModel, limit) };
+}
+
+/** A model of another kind (an embedding model asked to chat, say) is refused by name. */
+function assertKind(catalog: Catalog, ofKind: Catalog, name: string): void {
+  if (findModels(ofKind, name).models.length > 0) return;
+  const other = findModels(catalog, name).models[0];
+  if (other) throw wrongKindRefusal(name, other.kind);
+}
+
+/**
+ * The chain of a model list: each model's links in turn, an entry already in the chain once only.
+ * The attempt limit never drops a model the client listed: each keeps its first link, and the
+ * remaining room goes to the other links in chain order.
+ */
+function keepEveryModel(perModel: readonly RouteCandidate[][], limit: number): RouteCandidate[] {
+  const seen = new Set<ModelInfo>();
+  const lists = perModel.map((links) =>
+    links.filter((link) => !seen.has(link.model) && seen.add(link.model)),
+  );
+  const firsts = new Set(lists.flatMap((links) => links.slice(0, 1)));
+  let room = Math.max(0, limit - firsts.size);
+  return lists.flat().filter((link) => firsts.has(link) || room-- > 0);
 }
 
 /**
  * Named model: its own entries first (the pinned provider before all), then the same family elsewhere.
  * The client chose the model, so its own entries are not filtered by tools: the upstream answers for it.
+ * `position` is its place in the request's model list (0: the request's `model`).
  */
-function routeNamed(input: RouteInput): RouteCandidate[] {
+function routeNamed(input: RouteInput, position: number): RouteCandidate[] {
   const requested = input.requestedModel;
   const lookup = findModels(input.catalog, requested);
   if (lookup.models.length === 0) {
@@ -134,7 +237,7 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   );
   const isEntry = (model: ModelInfo) => entries.includes(model);
 
-  let pool = [...entries, ...sameFamily];
+  let pool = allowedByControls(input, [...entries, ...sameFamily], `'${requested}'`);
   if (input.privacy) {
     pool = pool.filter((model) => model.local);
     if (pool.length === 0) {
@@ -143,24 +246,32 @@ function routeNamed(input: RouteInput): RouteCandidate[] {
   }
   const ready = reachableFitting(input, pool, `'${requested}'`);
 
-  const sorted = sortBy(ready, (model) => [
-    lookup.pinned === model.provider && isEntry(model) ? 0 : 1,
-    healthRank(input, model),
-    isEntry(model) ? 0 : 1,
-    isByok(input, model) ? 0 : 1,
-    blendedMicrosPerMillion(model),
-    ...tieBreak(model),
-  ]);
+  const sorted = withoutFallbacks(
+    input,
+    sortBy(ready, (model) => [
+      lookup.pinned === model.provider && isEntry(model) ? 0 : 1,
+      ...controlKeys(input, model),
+      healthRank(input, model),
+      isEntry(model) ? 0 : 1,
+      isByok(input, model) ? 0 : 1,
+      blendedMicrosPerMillion(model),
+      ...tieBreak(model),
+    ]),
+  );
   return sorted.map((model, index) => ({
     model,
     byok: isByok(input, model),
-    reason: namedReason(model, index, isEntry(model), input.privacy),
+    reason:
+      position === 0
+        ? namedReason(input, model, index, isEntry(model))
+        : `fallback: models[${position - 1}] '${requested}'${index === 0 ? '' : ` on ${model.provider}`}`,
   }));
 }
 
-function namedReason(model: ModelInfo, index: number, entry: boolean, privacy: boolean): string {
+function namedReason(input: RouteInput, model: ModelInfo, index: number, entry: boolean): string {
+  if (index === 0 && steered(input)) return `${controlsPhrase(input)}: ${model.id} on ${model.provider}`;
   if (entry) return index === 0 ? 'requested model' : `fallback: requested model on ${model.provider}`;
-  return `${privacy ? 'privacy' : 'fallback'}: same family on ${model.provider}`;
+  return `${input.privacy ? 'privacy' : 'fallback'}: same family on ${model.provider}`;
 }
 
 /** `auto`: every model the tier and power level allow that can do the job, ranked by the power level. */
@@ -188,6 +299,7 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
       ? noLocalModelRefusal(`the catalog has no local model the ${input.tier} tier may use for this request`)
       : emptyTierRefusal(input.tier, input.needsTools);
   }
+  pool = withinCeiling(input, allowedByControls(input, pool, 'a model this request may use'));
   // The power level narrows the choice when it can, but never leaves a tier with nothing: a free account
   // asking for precision gets the best model it may use, still ranked the precision way.
   const atLevel = pool.filter(
@@ -197,6 +309,7 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
 
   // A model the user's own key pays for comes first: it costs them no platform credits at all.
   const sorted = sortBy(ready, (model) => [
+    ...controlKeys(input, model),
     healthRank(input, model),
     isByok(input, model) ? 0 : 1,
     ...autoScore(model, input.powerLevel, input.task).map((score) => -score),
@@ -204,12 +317,136 @@ function routeAuto(input: RouteInput): RouteCandidate[] {
     ...tieBreak(model),
   ]);
   const label = `auto/${input.powerLevel}/${input.task}`;
-  return spreadProviders(input, sorted).map((model, index) => ({
+  const lead = steered(input) ? controlsPhrase(input) : LEVEL_PHRASE[input.powerLevel];
+  // The client's own order or sort is kept as given; the default policy spreads the chain over providers.
+  const chain = withoutFallbacks(input, steered(input) ? sorted : spreadProviders(input, sorted));
+  return chain.map((model, index) => ({
     model,
     byok: isByok(input, model),
-    reason:
-      index === 0 ? `${label}: ${LEVEL_PHRASE[input.powerLevel]}` : `fallback: ${label} on ${model.provider}`,
+    reason: index === 0 ? `${label}: ${lead}` : `fallback: ${label} on ${model.provider}`,
   }));
+}
+
+/** The request's `provider.only` and `provider.ignore`, refusing with both named when they leave nothing. */
+function allowedByControls(input: RouteInput, pool: readonly ModelInfo[], what: string): ModelInfo[] {
+  // An empty list states no preference, as on OpenRouter.
+  const only = input.controls?.only?.length ? input.controls.only : undefined;
+  const ignore = input.controls?.ignore?.length ? input.controls.ignore : undefined;
+  const allowed = pool.filter(
+    (model) => (only === undefined || only.includes(model.provider)) && !ignore?.includes(model.provider),
+  );
+  if (allowed.length === 0 && pool.length > 0) {
+    const servedBy = PROVIDER_IDS.filter((id) => pool.some((model) => model.provider === id));
+    const rules = [
+      only && `provider.only [${only.join(', ')}]`,
+      ignore && `provider.ignore [${ignore.join(', ')}]`,
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    throw new RoutingError(
+      'no_allowed_provider',
+      `${what} is served by ${servedBy.join(', ')} here, and ${rules} leave${only && ignore ? '' : 's'} none of them`,
+      only ? 'provider.only' : 'provider.ignore',
+    );
+  }
+  return allowed;
+}
+
+/**
+ * `auto` under a power level's ceiling: only models whose worst case for this request (the estimated
+ * prompt and the whole output budget) fits it. When none does, the refusal names the cheapest model
+ * that could take the request and the lowest level whose ceiling it fits.
+ */
+function withinCeiling(input: RouteInput, pool: readonly ModelInfo[]): ModelInfo[] {
+  if (!input.ceilings) return [...pool];
+  const ceiling = input.ceilings[input.powerLevel];
+  const fits = pool.filter((model) => requestWorstCase(input, model) <= ceiling);
+  if (fits.some((model) => isServable(input, model))) return fits;
+  // Nothing affordable can serve: when nothing at all could, the reason is reachability, not money.
+  const servable = reachableFitting(input, pool, 'a model this request may use');
+  const [cheapest] = sortBy(servable, (model) => [
+    Number(requestWorstCase(input, model)),
+    ...tieBreak(model),
+  ]);
+  const cost = requestWorstCase(input, cheapest);
+  const level = POWER_LEVELS.find(
+    (candidate) =>
+      POWER_LEVELS.indexOf(candidate) > POWER_LEVELS.indexOf(input.powerLevel) &&
+      cost <= input.ceilings![candidate],
+  );
+  const output = input.maxTokens === null ? "each model's output limit" : `max_tokens ${input.maxTokens}`;
+  const cheapestPhrase = `the cheapest model that could take it, ${cheapest.id} on ${cheapest.provider}, costs up to ${cost} micro-USD`;
+  const remedy = level
+    ? `${cheapestPhrase}, within the ${level} level's ceiling of ${input.ceilings[level]}: ask for power level ${level}, or lower max_tokens`
+    : `${cheapestPhrase}, above every level's ceiling: lower max_tokens or shorten the prompt`;
+  return budgetRefusal(
+    `no model fits the ${input.powerLevel} power level's ceiling of ${ceiling} micro-USD for this request (about ${input.promptTokens} prompt tokens plus ${output}); ${remedy}`,
+  );
+}
+
+function budgetRefusal(message: string): never {
+  throw new RoutingError('budget_exceeded', message, 'power_level');
+}
+
+/** What a model can cost this request at most: the whole prompt and the whole output budget, list price. */
+export function requestWorstCase(
+  input: Pick<RouteInput, 'promptTokens' | 'maxTokens'>,
+  model: ModelInfo,
+): Micros {
+  return worstCaseCostMicros(model, input.promptTokens, input.maxTokens);
+}
+
+/** The client ordered or sorted the providers itself. */
+function steered(input: RouteInput): boolean {
+  return input.controls?.sort !== undefined || (input.controls?.order?.length ?? 0) > 0;
+}
+
+function controlsPhrase(input: RouteInput): string {
+  const { order, sort } = input.controls ?? {};
+  return [
+    order?.length ? `provider.order [${order.join(', ')}]` : null,
+    sort ? `provider.sort ${sort}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * The leading sort keys the client's controls give: a provider of `order` in its place and before the
+ * rest, then the `sort` measure. Without controls, no keys: the default policy decides alone.
+ */
+function controlKeys(input: RouteInput, model: ModelInfo): SortKey {
+  const { order, sort } = input.controls ?? {};
+  const place = order?.indexOf(model.provider) ?? -1;
+  const keys: (number | string)[] = order?.length ? [place === -1 ? order.length : place] : [];
+  const state = providerState(input, model.provider);
+  // An unmeasured provider goes after every measured one: nothing says it is fast.
+  switch (sort) {
+    case 'price':
+      return [...keys, blendedMicrosPerMillion(model)];
+    case 'latency':
+      return [...keys, state.latencyP50Ms ?? Infinity, state.latencyP95Ms ?? Infinity];
+    case 'throughput':
+      return [...keys, -(state.tokensPerSecond ?? -Infinity)];
+    case undefined:
+      return keys;
+  }
+}
+
+/** `allow_fallbacks: false`: only the providers of `order`, or only the first link without an order. */
+function withoutFallbacks(input: RouteInput, chain: readonly ModelInfo[]): ModelInfo[] {
+  const { allowFallbacks, order } = input.controls ?? {};
+  if (allowFallbacks !== false) return [...chain];
+  if (!order?.length) return chain.slice(0, 1);
+  const ordered = chain.filter((model) => order.includes(model.provider));
+  if (ordered.length === 0) {
+    throw new RoutingError(
+      'no_allowed_provider',
+      `provider.allow_fallbacks is false and no provider of provider.order [${order.join(', ')}] can serve ${input.requestedModel === AUTO_MODEL ? 'this request' : `'${input.requestedModel}'`} now (it could go to ${[...new Set(chain.map((model) => model.provider))].join(', ')})`,
+      'provider.order',
+    );
+  }
+  return ordered;
 }
 
 const LEVEL_PHRASE: Record<PowerLevel, string> = {

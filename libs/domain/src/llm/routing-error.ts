@@ -10,6 +10,8 @@ export type RoutingFailure =
   | 'provider_unavailable'
   | 'context_length_exceeded'
   | 'image_not_supported'
+  | 'no_allowed_provider'
+  | 'budget_exceeded'
   | 'model_retired'
   | 'wrong_model_kind'
   | 'model_required';
@@ -27,6 +29,8 @@ const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   provider_unavailable: 'conflict',
   context_length_exceeded: 'invalid',
   image_not_supported: 'invalid',
+  no_allowed_provider: 'invalid',
+  budget_exceeded: 'invalid',
   model_retired: 'not_found',
   wrong_model_kind: 'invalid',
   model_required: 'invalid',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ConsoleSessions } from './console-sessions';
 import { DeactivatedSubjects } from './deactivated-subjects';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
@@ -16,10 +17,11 @@ import { RolesGuard } from './roles.guard';
     JwtStrategy,
     ApiKeyAuthenticator,
     DeactivatedSubjects,
+    ConsoleSessions,
     // Order matters: the roles guard reads the user the JWT guard sets.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [ApiKeyAuthenticator],
+  exports: [ApiKeyAuthenticator, ConsoleSessions],
 })
 export class AuthModule {}

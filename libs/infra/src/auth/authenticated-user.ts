@@ -9,6 +9,8 @@ export interface AuthenticatedUser {
   username?: string;
   /** Set when the caller authenticated with a personal API key rather than a JWT: that key's id. */
   apiKeyId?: string;
+  /** Set when the token was issued for a console session (`console_sid`): valid only while that session is open. */
+  sessionId?: string;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface TokenClaims {
   sub?: unknown;
   preferred_username?: unknown;
   realm_access?: { roles?: unknown };
+  /** Not `sid`: Keycloak's tokens carry one for their own sessions. */
+  console_sid?: unknown;
 }
 
 /**
@@ -35,5 +39,11 @@ export function userFromClaims(claims: TokenClaims): AuthenticatedUser | null {
   const granted = claims.realm_access?.roles;
   const roles = Array.isArray(granted) ? [...new Set(granted.filter(isRole))] : [];
   const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : undefined;
-  return { id: claims.sub, roles, ...(username !== undefined && { username }) };
+  const sessionId = typeof claims.console_sid === 'string' ? claims.console_sid : undefined;
+  return {
+    id: claims.sub,
+    roles,
+    ...(username !== undefined && { username }),
+    ...(sessionId !== undefined && { sessionId }),
+  };
 }

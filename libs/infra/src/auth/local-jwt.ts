@@ -50,6 +50,8 @@ export interface LocalTokenRequest {
   sub: string;
   roles: readonly Role[];
   ttlSeconds: number;
+  /** The console session the token belongs to (`console_sid`), which sign-out revokes. */
+  sessionId?: string;
 }
 
 export interface LocalSigner {
@@ -61,7 +63,8 @@ export interface LocalSigner {
 
 /** An HS256 token carrying its roles where Keycloak puts them (`realm_access.roles`). */
 export function signLocalToken(request: LocalTokenRequest, signer: LocalSigner): string {
-  return sign({ realm_access: { roles: [...request.roles] } }, signer.secret, {
+  const session = request.sessionId === undefined ? {} : { console_sid: request.sessionId };
+  return sign({ realm_access: { roles: [...request.roles] }, ...session }, signer.secret, {
     algorithm: 'HS256',
     subject: request.sub,
     issuer: signer.issuer,

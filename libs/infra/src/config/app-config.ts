@@ -1,8 +1,11 @@
 import {
+  DEFAULT_POWER_LEVEL_CEILINGS,
   ED25519_PUBLIC_KEY_PATTERN,
   HOST_ID_PATTERN,
   HOST_ID_RULE,
+  parseMargin,
   parseRateLimits,
+  parseSubscriptionPlans,
   PROVIDERS,
   ROOT_EQUIVALENT_GROUPS,
 } from '@ops/domain';
@@ -330,6 +333,28 @@ export class AppConfig {
   @Max(10)
   LLM_MAX_ATTEMPTS = 3;
 
+  /**
+   * Each power level's cost ceiling for one request, in micro-USD: `auto` picks only models whose worst
+   * case for the request (its prompt and its whole output budget, at list price) fits.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_ECO_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.eco);
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_BALANCED_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.balanced);
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  LLM_BUDGET_PRECISION_MICROS = Number(DEFAULT_POWER_LEVEL_CEILINGS.precision);
+
   /** Seconds between active health probes of each configured provider (0: passive health only). */
   @Type(() => Number)
   @IsInt()
@@ -545,6 +570,52 @@ export class AppConfig {
   @Max(1_000_000)
   LLM_RATE_LIMIT_OUTPUT_TOKENS = 1_024;
 
+  // --- issue 12: billing (margin and subscriptions) ---
+
+  /**
+   * Markup on platform-paid requests, in percent of the list price by tier (`{"free": 20, "starter": 15}`,
+   * at most two decimals; a tier left out has none). Charged on top of the list price and held up front.
+   */
+  @ValidateBy({
+    name: 'markup',
+    validator: {
+      validate: (value: unknown) => marginProblem(value, '0') === null,
+      defaultMessage: (args) => marginProblem(args?.value, '0') ?? '',
+    },
+  })
+  LLM_MARKUP_PERCENT = '{}';
+
+  /** Fee on requests made with the user's own provider key, in percent of their list price (0: none). */
+  @ValidateBy({
+    name: 'byokFee',
+    validator: {
+      validate: (value: unknown) => marginProblem('{}', value) === null,
+      defaultMessage: (args) => marginProblem('{}', args?.value) ?? '',
+    },
+  })
+  LLM_BYOK_FEE_PERCENT = '0';
+
+  /**
+   * The tiers' subscriptions: monthly price (USD cents) and credits included each paid month, by tier,
+   * merged over the defaults (README, "Subscriptions"): `{"starter": {"price_cents": 1900,
+   * "included_credits_micros": "5000000"}}`.
+   */
+  @ValidateBy({
+    name: 'subscriptionPlans',
+    validator: {
+      validate: (value: unknown) => subscriptionPlansProblem(value) === null,
+      defaultMessage: (args) => subscriptionPlansProblem(args?.value) ?? '',
+    },
+  })
+  SUBSCRIPTION_PLANS = '{}';
+
+  /** Days a subscription keeps its tier after a failed renewal payment, while Stripe retries it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  SUBSCRIPTION_GRACE_DAYS = 7;
+
   // --- issue 10: credits that cannot be dodged (streams bounded by their hold) ---
 
   /**
@@ -631,6 +702,24 @@ function parseBoolean(value: unknown): unknown {
   return value;
 }
 
+function marginProblem(markup: unknown, byokFee: unknown): string | null {
+  try {
+    parseMargin(String(markup), String(byokFee));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function subscriptionPlansProblem(value: unknown): string | null {
+  try {
+    parseSubscriptionPlans(String(value));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function rateLimitsProblem(value: unknown): string | null {
   try {
     parseRateLimits(String(value));
@@ -678,6 +767,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.LLM_STREAM_MAX_SECONDS >= config.LLM_RESERVATION_TTL_SECONDS) {
     problems.push(
       'LLM_STREAM_MAX_SECONDS: must be below LLM_RESERVATION_TTL_SECONDS, so no stream outlives its hold',
+    );
+  }
+  if (
+    config.LLM_BUDGET_ECO_MICROS > config.LLM_BUDGET_BALANCED_MICROS ||
+    config.LLM_BUDGET_BALANCED_MICROS > config.LLM_BUDGET_PRECISION_MICROS
+  ) {
+    // A refusal sends the client up the levels to the first that can pay: they must rise in that order.
+    problems.push(
+      'LLM_BUDGET_ECO_MICROS, LLM_BUDGET_BALANCED_MICROS, LLM_BUDGET_PRECISION_MICROS: must not decrease in that order',
     );
   }
   if (Boolean(config.LAGO_API_URL) !== Boolean(config.LAGO_API_KEY)) {

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../config/app-config';
 
 export const DOCS_PATH = 'docs';
@@ -9,8 +9,14 @@ const TOKEN_SOURCE: Record<AppConfig['AUTH_MODE'], string> = {
   keycloak: 'An access token issued by the Keycloak realm.',
 };
 
-/** Swagger UI at /docs and the OpenAPI document at /docs-json, every operation behind a bearer token. */
-export function setupOpenApi(app: INestApplication, config: AppConfig): void {
+/**
+ * The OpenAPI document of an application whose routes are registered: what /docs-json serves and
+ * what the console's API client is generated from, so both always describe the same API.
+ */
+export function buildOpenApiDocument(
+  app: INestApplication,
+  config: Pick<AppConfig, 'AUTH_MODE'>,
+): OpenAPIObject {
   const document = new DocumentBuilder()
     .setTitle('ops-center')
     .setDescription('Operations center: local users, LLM gateway and credits, audit')
@@ -23,8 +29,13 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): void {
     })
     .addSecurityRequirements('bearer')
     .build();
+  return SwaggerModule.createDocument(app, document);
+}
+
+/** Swagger UI at /docs and the OpenAPI document at /docs-json, every operation behind a bearer token. */
+export function setupOpenApi(app: INestApplication, config: AppConfig): void {
   // Built on first request, once every route is registered.
-  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, document), {
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app, config), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
   });
 }

@@ -4,9 +4,22 @@ import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
-import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
+import type {
+  AnthropicRequest,
+  ChatCompletionRequest,
+  UpstreamStream,
+  UpstreamUsage,
+} from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import {
+  COST_FIELD,
+  generatedByAnswer,
+  generatedByItem,
+  type ClientWire,
+  type Settled,
+  type StreamItem,
+} from './client-wire';
 import type { GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
@@ -29,8 +42,15 @@ function usageOf(
   };
 }
 
+/** A request as it reached the gateway, in OpenAI's shape and, from a Messages client, its own. */
+export interface InboundRequest {
+  body: ChatCompletionRequest;
+  anthropic: AnthropicRequest | null;
+}
+
 /**
- * One chat completion from plan to ledger: plan and hold credits, walk the fallback chain, relay the
+ * One chat completion from plan to ledger, whichever wire the client speaks (OpenAI's chat completions
+ * or Anthropic's Messages, see ClientWire): plan and hold credits, walk the fallback chain, relay the
  * answer, then settle the real cost and record the outcome with its route, in one append. The
  * response ends only once those events are stored.
  */
@@ -52,17 +72,19 @@ export class ChatCompletionsService {
 
   async handle(
     caller: GatewayCaller,
-    body: ChatCompletionRequest,
+    inbound: InboundRequest,
     preferences: RequestPreferences,
     context: CommandContext,
     response: Response,
+    wire: ClientWire,
   ): Promise<void> {
+    const { body, anthropic } = inbound;
     const requestId = randomUUID();
     const startedAt = performance.now();
     // On errors too, so a client can name the request the ledger recorded.
     response.setHeader('x-ops-request-id', requestId);
     const planned = await planOrRefuse(this.refusals, () =>
-      this.planner.plan(requestId, startedAt, caller, body, preferences, context),
+      this.planner.plan(requestId, startedAt, caller, body, preferences, context, anthropic),
     );
     const abort = new AbortController();
     // A stream stops when its reader leaves and is charged for what it produced. A plain answer is
@@ -72,8 +94,8 @@ export class ChatCompletionsService {
     };
     response.on('close', onClose);
     try {
-      if (body.stream) await this.stream(planned, abort.signal, response);
-      else await this.complete(planned, abort.signal, response);
+      if (body.stream) await this.stream(planned, abort.signal, response, wire);
+      else await this.complete(planned, abort.signal, response, wire);
     } catch (error) {
       if (error instanceof ChainExhausted && !response.headersSent) {
         response.setHeader('x-ops-attempts', String(error.attempts.length));
@@ -85,37 +107,49 @@ export class ChatCompletionsService {
     }
   }
 
-  private async complete(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+  private async complete(
+    planned: PlannedRequest,
+    signal: AbortSignal,
+    response: Response,
+    wire: ClientWire,
+  ): Promise<void> {
     const answered = await this.chain.complete(planned, signal);
-    const { body, usage } = answered.result;
-    const text = body.choices.map((choice) => choice.message.content ?? '').join('');
-    const charged = await this.settlement.finish(planned, {
+    const answer = answered.result;
+    const generated = generatedByAnswer(answer);
+    const outcome: Outcome = {
       link: answered.link,
       attempts: answered.attempts,
-      ...usageOf(usage, planned, text),
-      finishReason: body.choices[0]?.finish_reason ?? null,
+      ...usageOf(answer.usage, planned, generated.text),
+      finishReason: generated.finishReason,
       clientDisconnected: response.destroyed,
-    });
+    };
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     response
       .status(200)
       .set({
         ...routeHeaders(planned, answered.link, answered.attempts.length),
-        'x-ops-cost-micros': charged.toString(),
+        [COST_FIELD]: chargedMicros.toString(),
       })
-      .json({ ...body, model: answered.link.model.id });
+      .json(wire.answerBody(answer, answered.link, { usage: outcome.usage, chargedMicros }));
   }
 
   /**
    * Relays a stream, cut at LLM_STREAM_MAX_SECONDS after the request began: the hold lives a little
    * longer (LLM_RESERVATION_TTL_SECONDS), so a slow upstream or a slow reader cannot outlive it. A cut
-   * stream is charged for what it produced, like any other.
+   * stream is charged for what it produced, like any other. The answer's last events wait for the
+   * settlement, so they can say what was charged.
    */
-  private async stream(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+  private async stream(
+    planned: PlannedRequest,
+    signal: AbortSignal,
+    response: Response,
+    wire: ClientWire,
+  ): Promise<void> {
     const answered = await this.chain.stream(planned, signal);
-    const upstream: UpstreamStream = answered.result;
+    const upstream: UpstreamStream<StreamItem> = answered.result;
     const writer = new SseWriter(response);
+    const relay = wire.streamRelay(planned, answered.link);
     writer.open(routeHeaders(planned, answered.link, answered.attempts.length));
-    const wantsUsage = planned.body.stream_options?.include_usage === true;
     let generated = '';
     let finishReason: string | null = null;
     let failure: unknown = null;
@@ -130,13 +164,11 @@ export class ChatCompletionsService {
       Math.max(0, this.streamMaxMs - (performance.now() - planned.startedAt)),
     );
     try {
-      for await (const chunk of upstream.chunks) {
+      for await (const item of upstream.chunks) {
         if (writer.closed || timedOut) break;
-        for (const choice of chunk.choices) {
-          generated += choice.delta.content ?? '';
-          for (const call of choice.delta.tool_calls ?? []) generated += call.function?.arguments ?? '';
-          finishReason = choice.finish_reason ?? finishReason;
-        }
+        const piece = generatedByItem(item);
+        generated += piece.text;
+        finishReason = piece.finishReason ?? finishReason;
         if (!firstTokenSeen && generated !== '') {
           firstTokenSeen = true;
           this.metrics.firstTokenAfter(
@@ -144,8 +176,7 @@ export class ChatCompletionsService {
             (performance.now() - planned.startedAt) / 1000,
           );
         }
-        if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
-        await writer.data({ ...chunk, model: answered.link.model.id });
+        await relay.relay(item, writer);
       }
     } catch (error) {
       failure = error;
@@ -154,34 +185,26 @@ export class ChatCompletionsService {
       upstream.close();
     }
     const clientDisconnected = signal.aborted || writer.closed;
-    await this.settlement.finish(planned, {
+    const outcome: Outcome = {
       link: answered.link,
       attempts: answered.attempts,
       ...usageOf(upstream.usage(), planned, generated),
       finishReason: timedOut ? 'time_limit' : failure && !clientDisconnected ? 'error' : finishReason,
       clientDisconnected,
-    });
+    };
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     if (timedOut && !clientDisconnected) {
-      await writer.data({
-        error: {
-          message: `The stream reached the gateway's time limit of ${this.streamMaxMs / 1000} seconds`,
-          type: 'api_error',
-          param: null,
-          code: 'stream_time_limit',
-        },
-      });
+      await relay.fail(
+        writer,
+        'stream_time_limit',
+        `The stream reached the gateway's time limit of ${this.streamMaxMs / 1000} seconds`,
+      );
     } else if (failure && !clientDisconnected) {
       this.logger.warn({ requestId: planned.requestId, err: failure }, 'Upstream failed mid-stream');
-      await writer.data({
-        error: {
-          message: 'The provider failed mid-stream',
-          type: 'api_error',
-          param: null,
-          code: 'upstream_stream_error',
-        },
-      });
+      await relay.fail(writer, 'upstream_stream_error', 'The provider failed mid-stream');
     } else if (!clientDisconnected) {
-      await writer.done();
+      const settled: Settled = { usage: outcome.usage, chargedMicros };
+      await relay.end(writer, settled);
     }
     writer.end();
   }

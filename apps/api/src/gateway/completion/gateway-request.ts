@@ -1,6 +1,6 @@
-import type { ModelInfo, PowerLevel, TaskKind, UpstreamAttempt } from '@ops/domain';
+import type { Micros, ModelInfo, PowerLevel, RoutingControls, TaskKind, UpstreamAttempt } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
 /** Who is calling, from the guard: a user id, and the API key when one was used. */
 export interface GatewayCaller {
@@ -12,6 +12,8 @@ export interface GatewayCaller {
 export interface RequestPreferences {
   powerLevel: string | undefined;
   privacy: boolean | undefined;
+  /** OpenRouter's `models` and `provider` controls, validated at the edge. */
+  routing?: RoutingControls;
 }
 
 export interface ChainLink {
@@ -31,9 +33,14 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   requestId: string;
   caller: GatewayCaller;
   context: CommandContext;
+  /** The request as OpenAI's wire has it (a chat request, embeddings): what routing, the hold and the ledger read. */
   body: B;
+  /** A Messages client's own request, sent as it is when the link is Anthropic; null for other clients. */
+  anthropic: AnthropicRequest | null;
   tier: string;
   powerLevel: PowerLevel;
+  /** The power level's cost ceiling for one request: what `auto` held the chain to. */
+  ceilingMicros: Micros;
   task: TaskKind;
   privacy: boolean;
   /** Every input token of the request, as estimated for the hold. */

@@ -5,12 +5,15 @@ import {
   detectTask,
   estimateEmbeddingTokens,
   estimateRequestTokens,
+  estimateTextTokens,
   isPowerLevel,
   route,
-  worstCaseCostMicros,
+  worstCaseChargeMicros,
+  type Margin,
   type Micros,
   type ModelKind,
   type PowerLevel,
+  type PowerLevelCeilings,
   type ProviderId,
   type TaskKind,
   type Tier,
@@ -20,8 +23,14 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
-import type { ChatCompletionRequest, EmbeddingsRequest } from '@ops/infra/llm-upstream';
+import {
+  untranslatedTextOf,
+  type AnthropicRequest,
+  type ChatCompletionRequest,
+  type EmbeddingsRequest,
+} from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
@@ -59,13 +68,22 @@ function maxOf(amounts: Micros[]): Micros {
  */
 @Injectable()
 export class RequestPlanner {
+  private readonly ceilings: PowerLevelCeilings;
+
   constructor(
     private readonly credits: RequestCredits,
     private readonly catalog: LlmCatalog,
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(MARGIN) private readonly margin: Margin,
+  ) {
+    this.ceilings = {
+      eco: BigInt(config.LLM_BUDGET_ECO_MICROS),
+      balanced: BigInt(config.LLM_BUDGET_BALANCED_MICROS),
+      precision: BigInt(config.LLM_BUDGET_PRECISION_MICROS),
+    };
+  }
 
   async plan(
     requestId: string,
@@ -74,14 +92,17 @@ export class RequestPlanner {
     request: ChatCompletionRequest,
     preferences: RequestPreferences,
     context: CommandContext,
+    anthropic: AnthropicRequest | null = null,
   ): Promise<PlannedRequest> {
     const { body, images } = this.vetImages(request);
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
-    // Counted from the body as it goes upstream, every field included, so the hold covers all of it.
-    const promptTokens = estimateRequestTokens(body);
+    // Counted from the body as it goes upstream, every field included, so the hold covers all of it;
+    // a Messages request also replays what its OpenAI form leaves out (thinking) to an Anthropic link.
+    const promptTokens =
+      estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
     return this.planFor(
-      { requestId, startedAt, caller, body, preferences, context },
+      { requestId, startedAt, caller, body, anthropic, preferences, context },
       {
         kind: 'chat',
         task: detectTask(messages),
@@ -108,7 +129,7 @@ export class RequestPlanner {
   ): Promise<PlannedRequest<EmbeddingsRequest>> {
     const tokens = estimateEmbeddingTokens(body.input);
     return this.planFor(
-      { requestId, startedAt, caller, body, preferences, context },
+      { requestId, startedAt, caller, body, anthropic: null, preferences, context },
       {
         kind: 'embedding',
         task: 'rag',
@@ -127,6 +148,7 @@ export class RequestPlanner {
       startedAt: number;
       caller: GatewayCaller;
       body: B;
+      anthropic: AnthropicRequest | null;
       preferences: RequestPreferences;
       context: CommandContext;
     },
@@ -161,6 +183,8 @@ export class RequestPlanner {
       providers: this.health.routeStates(),
       byokProviders: byokProviders as ReadonlySet<ProviderId>,
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
+      controls: preferences.routing,
+      ceilings: this.ceilings,
     });
 
     const planned: PlannedRequest<B> = {
@@ -168,8 +192,10 @@ export class RequestPlanner {
       caller,
       context: request.context,
       body: request.body,
+      anthropic: request.anthropic,
       tier: plan.tier,
       powerLevel,
+      ceilingMicros: this.ceilings[powerLevel],
       task: shape.task,
       privacy,
       promptTokens: shape.promptTokens,
@@ -200,7 +226,8 @@ export class RequestPlanner {
   }
 
   private worstCase(planned: PlannedRequest<RoutedBody>, link: ChainLink): Micros {
-    return link.byok ? 0n : worstCaseCostMicros(link.model, planned.promptTokens, planned.maxTokens);
+    const payer = { tier: planned.tier, byok: link.byok };
+    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
   }
 
   private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  costMicros,
+  priceRequest,
+  type Margin,
   type Micros,
   type RequestCompleted,
   type RequestFailed,
@@ -9,7 +10,9 @@ import {
 import { describeOpenAiError } from '@ops/infra/http';
 import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
 import type { UpstreamUsage } from '@ops/infra/llm-upstream';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
+import { ProviderHealthService } from '../health/provider-health.service';
 import { GatewayLimits } from '../limits/gateway-limits';
 import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
 import { RequestLedger, routeOf } from './request-ledger';
@@ -52,6 +55,8 @@ export class RequestSettlement {
     private readonly ledger: RequestLedger,
     private readonly limits: GatewayLimits,
     private readonly metrics: RequestMetrics,
+    private readonly health: ProviderHealthService,
+    @Inject(MARGIN) private readonly margin: Margin,
   ) {}
 
   /**
@@ -65,8 +70,9 @@ export class RequestSettlement {
   ): Promise<Micros> {
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
-    const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
-    const cost = link.byok ? 0n : listCost;
+    const payer = { tier: planned.tier, byok: link.byok };
+    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin);
+    const cost = price.chargedMicros;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
     const completion = this.ledger.completion(
@@ -80,7 +86,7 @@ export class RequestSettlement {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
         costMicros: charged.toString(),
-        listCostMicros: listCost.toString(),
+        listCostMicros: price.listMicros.toString(),
         latencyMs: Math.round(elapsedMs),
         attempts: outcome.attempts,
         streamed: planned.body.stream === true,
@@ -102,6 +108,13 @@ export class RequestSettlement {
       : this.ledger.record(completion));
     // Counted once stored: a request whose record fails is answered with an error, and counted as one.
     this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
+    if (!outcome.usageEstimated && !outcome.clientDisconnected) {
+      // From the answering call on: the attempts that failed before it took the rest of the time.
+      const failedMs = outcome.attempts
+        .filter((attempt) => attempt.outcome !== 'ok')
+        .reduce((sum, attempt) => sum + attempt.latencyMs, 0);
+      this.health.recordAnswer(link.model.provider, usage.outputTokens, elapsedMs - failedMs);
+    }
     return charged;
   }
 

@@ -1,7 +1,10 @@
+import { requestWorstCase } from '@ops/domain';
 import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
 
 /**
- * Explains the routing decision to the client. A deprecated model still answers, and says so with
+ * Explains the routing decision to the client, with the power level's ceiling beside the worst case of
+ * the model that answered (a model the client named may exceed it: it is reported, not refused). A
+ * deprecated model still answers, and says so with
  * its lifecycle and replacement, so a client sees the move coming before the model is retired.
  */
 export function routeHeaders(
@@ -16,6 +19,8 @@ export function routeHeaders(
     'x-ops-route-reason': link.reason,
     'x-ops-attempts': String(attempts),
     'x-ops-power-level': planned.powerLevel,
+    'x-ops-budget-micros': planned.ceilingMicros.toString(),
+    'x-ops-worst-case-micros': requestWorstCase(planned, link.model).toString(),
     'x-ops-task': planned.task,
     'x-ops-byok': String(link.byok),
     'x-ops-catalog-version': String(planned.catalogVersion),

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { ProviderHealthService } from './provider-health.service';
 
 const T0 = 1_800_000_000_000;
+const UNMEASURED = { latencyP50Ms: null, latencyP95Ms: null, tokensPerSecond: null };
 
 /** The service on a fixed clock, with only OpenAI usable by the platform and status changes recorded nowhere. */
 function healthAt(now: { ms: number }): ProviderHealthService {
@@ -27,7 +28,12 @@ describe('ProviderHealthService.routeStates', () => {
   it('reads a recorded outcome at once and a breaker that cools down at its deadline, though the table is kept between requests', () => {
     const now = { ms: T0 };
     const health = healthAt(now);
-    expect(health.routeStates().openai).toEqual({ available: true, health: 'up', retryAt: null });
+    expect(health.routeStates().openai).toEqual({
+      available: true,
+      health: 'up',
+      retryAt: null,
+      ...UNMEASURED,
+    });
     expect(health.routeStates()).toBe(health.routeStates());
 
     for (let i = 0; i < 3; i++) health.record('openai', { kind: 'server_error', latencyMs: 5 });
@@ -36,7 +42,7 @@ describe('ProviderHealthService.routeStates', () => {
       health: 'down',
       retryAt: new Date(T0 + BASE_COOLDOWN_MS).toISOString(),
     });
-    expect(tripped.groq).toEqual({ available: false, health: 'up', retryAt: null });
+    expect(tripped.groq).toEqual({ available: false, health: 'up', retryAt: null, ...UNMEASURED });
 
     now.ms = T0 + BASE_COOLDOWN_MS - 1;
     expect(health.routeStates()).toBe(tripped);
@@ -51,5 +57,27 @@ describe('ProviderHealthService.routeStates', () => {
     expect(health.routeStates().openai.health).toBe('up');
     now.ms += HEALTH_WINDOW_MS;
     expect(health.routeStates().openai.health).toBe('up');
+  });
+
+  it('gives the router the latency percentiles of the window and the median output speed of recent answers', () => {
+    const now = { ms: T0 };
+    const health = healthAt(now);
+    for (const latencyMs of [40, 60, 500]) health.record('groq', { kind: 'ok', latencyMs });
+    health.recordAnswer('groq', 900, 1_000);
+    health.recordAnswer('groq', 0, 1_000);
+    now.ms += 1_000;
+    health.recordAnswer('groq', 300, 1_000);
+    health.recordAnswer('groq', 600, 1_000);
+    expect(health.routeStates().groq).toMatchObject({
+      latencyP50Ms: 60,
+      latencyP95Ms: 500,
+      tokensPerSecond: 600,
+    });
+
+    // The first answer's speed leaves the window a second before the others: the kept table notices.
+    const kept = health.routeStates();
+    now.ms = T0 + HEALTH_WINDOW_MS;
+    expect(health.routeStates()).not.toBe(kept);
+    expect(health.routeStates().groq).toMatchObject({ latencyP50Ms: null, tokensPerSecond: 300 });
   });
 });

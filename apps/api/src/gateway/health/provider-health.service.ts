@@ -4,10 +4,13 @@ import {
   assessmentValidUntil,
   claimTrial,
   EMPTY_HEALTH_WINDOW,
+  HEALTH_WINDOW_MS,
+  medianThroughput,
   PROVIDER_HEALTH_SCHEMA_VERSIONS,
   providerHealthDecider,
   providerHealthStream,
   recordOutcome,
+  recordThroughput,
   type BreakerState,
   type HealthAssessment,
   type HealthOutcome,
@@ -16,6 +19,7 @@ import {
   type ProviderId,
   type ProviderRouteState,
   type ProviderStatus,
+  type ThroughputSample,
   type UpstreamAttempt,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -68,6 +72,8 @@ export function attemptOutcomeOf(error: UpstreamError): UpstreamAttempt['outcome
 export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ProviderHealthService.name);
   private readonly windows = new Map<string, HealthWindow>();
+  /** Output tokens per second of recent answers, for `provider.sort: throughput`. */
+  private readonly throughput = new Map<string, readonly ThroughputSample[]>();
   /**
    * Assessments kept until their window changes or time alone would change them (a sample leaving
    * the window, a cooldown or a trial running out): the router reads every provider on every request,
@@ -124,12 +130,19 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     const states = {} as Record<ProviderId, ProviderRouteState>;
     for (const provider of PROVIDER_IDS) {
       const held = this.held(provider, now);
-      until = Math.min(until, held.until);
-      const { status, coolingDownUntil } = held.value;
+      const speeds = (this.throughput.get(provider) ?? []).filter(
+        (sample) => sample.at + HEALTH_WINDOW_MS > now,
+      );
+      // The table also changes when an answer's speed leaves the window.
+      until = Math.min(until, held.until, ...speeds.map((sample) => sample.at + HEALTH_WINDOW_MS));
+      const { status, coolingDownUntil, latencyP50Ms, latencyP95Ms } = held.value;
       states[provider] = {
         available: this.endpoints.usableByPlatform(provider),
         health: status,
         retryAt: coolingDownUntil === null ? null : new Date(coolingDownUntil).toISOString(),
+        latencyP50Ms,
+        latencyP95Ms,
+        tokensPerSecond: medianThroughput(speeds, now),
       };
     }
     this.routeTable = { value: Object.freeze(states), from: now, until };
@@ -155,11 +168,20 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     this.reportChange(provider, source);
   }
 
+  /** An answer's output speed, from the call to its last token; an answer without output says nothing. */
+  recordAnswer(provider: string, outputTokens: number, generationMs: number): void {
+    if (outputTokens <= 0 || generationMs <= 0) return;
+    const sample = { tokensPerSecond: (outputTokens * 1000) / generationMs, at: Date.now() };
+    this.throughput.set(provider, recordThroughput(this.throughput.get(provider) ?? [], sample));
+    this.routeTable = null;
+  }
+
+  /** Every provider the gateway knows, configured for the platform or not. */
   snapshot(): ProviderHealthView[] {
-    return this.endpoints.all().map((endpoint) => ({
-      provider: endpoint.provider.id,
-      configured: this.endpoints.usableByPlatform(endpoint.provider.id),
-      ...this.assess(endpoint.provider.id),
+    return PROVIDER_IDS.map((provider) => ({
+      provider,
+      configured: this.endpoints.usableByPlatform(provider),
+      ...this.assess(provider),
     }));
   }
 

@@ -5,6 +5,7 @@ import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { EmbeddingsService } from '../completion/embeddings.service';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 import { RateLimits } from '../limits/rate-limits.interceptor';
 import { EmbeddingsRequestDto } from './dto/embeddings-request.dto';
 import { parsePrivacyHeader } from './preference-headers';
@@ -14,6 +15,8 @@ import { parsePrivacyHeader } from './preference-headers';
 @ApiBearerAuth()
 @AcceptsApiKey()
 @Roles('user', 'admin')
+// Like chat completions, the answer does not wait for the usage and ledger read models.
+@ReadModels()
 @Controller()
 export class EmbeddingsController {
   constructor(private readonly embeddings: EmbeddingsService) {}

@@ -16,6 +16,7 @@ import { LeanAppend1732500001620 } from './1732500001620-lean-append';
 import { AtomicMultiStreamAppend1732500001630 } from './1732500001630-atomic-multi-stream-append';
 import { ProjectionDeadLetters1732500001710 } from './1732500001710-projection-dead-letters';
 import { ProjectionReadThrough1732500001720 } from './1732500001720-projection-read-through';
+import { ConsoleSessions1732500002500 } from './1732500002500-console-sessions';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AtomicMultiStreamAppend1732500001630,
   ProjectionDeadLetters1732500001710,
   ProjectionReadThrough1732500001720,
+  ConsoleSessions1732500002500,
 ];

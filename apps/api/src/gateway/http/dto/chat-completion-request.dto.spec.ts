@@ -98,4 +98,38 @@ describe('ChatCompletionRequestDto', () => {
     ]);
     expect(problems({ messages: [] })).toEqual(['messages: messages must be a list of 1-2000 messages']);
   });
+
+  it('accepts OpenRouter routing controls and refuses what it would not honour, naming the field', () => {
+    expect(
+      problems({
+        models: ['gpt-4o-mini', 'llama3.1:8b'],
+        provider: {
+          order: ['groq'],
+          only: ['groq', 'openai'],
+          ignore: [],
+          allow_fallbacks: true,
+          sort: 'latency',
+        },
+      }),
+    ).toEqual([]);
+    expect(problems({ models: [], provider: { only: [], ignore: [], order: [] } })).toEqual([]);
+    expect(problems({ models: ['a', 'b', 'c', 'd', 'e'] })).toEqual([
+      'models: models must list at most 4 entries',
+    ]);
+    expect(problems({ models: ['a', 'b', 'a'] })).toEqual(["models: models[2] repeats 'a'"]);
+    expect(problems({ models: 'gpt-4o-mini' })).toEqual(['models: models must be an array']);
+    expect(problems({ provider: { order: ['groq', 'Groq'] } })).toEqual([
+      expect.stringMatching(/^provider\.order: order\[1\] 'Groq' is not a provider \(one of /),
+    ]);
+    expect(problems({ provider: { sort: 'cost' } })).toEqual([
+      'provider.sort: sort must be one of price, latency, throughput',
+    ]);
+    expect(problems({ provider: { allow_fallbacks: 'no' } })).toEqual([
+      'provider.allow_fallbacks: allow_fallbacks must be a boolean value',
+    ]);
+    expect(problems({ provider: { data_collection: 'deny' } })).toEqual([
+      'provider.data_collection: property data_collection should not exist',
+    ]);
+    expect(problems({ provider: 'groq' })).toContain('provider: provider must be an object');
+  });
 });

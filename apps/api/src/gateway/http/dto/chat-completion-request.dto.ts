@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { ChatMessage, FunctionTool, ToolChoice } from '@ops/infra/llm-upstream';
 import { messagesProblem } from './chat-messages.rule';
 import { Bounded } from './json-bounds';
@@ -12,10 +25,11 @@ import {
   toolChoiceProblem,
   toolsProblem,
 } from './request-fields.rules';
+import { MAX_FALLBACK_MODELS, modelListProblem, ProviderPreferencesDto } from './routing-controls.dto';
 
 /**
- * OpenAI's chat-completions request, as SDKs send it, plus two extensions of ours: `power_level`
- * and `privacy`. Every field is forwarded upstream, so every field is bounded here, free-form objects
+ * OpenAI's chat-completions request, as SDKs send it, plus OpenRouter's routing controls (`models`,
+ * `provider`) and two extensions of ours: `power_level` and `privacy`. Every field is forwarded upstream, so every field is bounded here, free-form objects
  * included, and unknown fields are refused (the validation pipe forbids them).
  */
 export class ChatCompletionRequestDto {
@@ -108,4 +122,19 @@ export class ChatCompletionRequestDto {
   @IsOptional()
   @IsBoolean()
   privacy?: boolean;
+
+  @ApiPropertyOptional({
+    example: ['gpt-4o-mini'],
+    description: `As OpenRouter: up to ${MAX_FALLBACK_MODELS} models tried in order after \`model\``,
+  })
+  @IsOptional()
+  @Bounded('models', modelListProblem)
+  models?: string[];
+
+  @ApiPropertyOptional({ type: ProviderPreferencesDto, description: 'As OpenRouter: provider routing' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProviderPreferencesDto)
+  provider?: ProviderPreferencesDto;
 }

@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches } from 'class-validator';
+import { ROLES } from '@ops/infra/auth';
+import { SIGN_IN_CODE_PATTERN } from '../sign-in-links';
+
+export class SignInDto {
+  @ApiProperty({ description: 'The code from the fragment of a one-time sign-in link (`#code=…`)' })
+  @IsString()
+  @Matches(SIGN_IN_CODE_PATTERN, { message: 'code is not a sign-in code' })
+  code!: string;
+}
+
+export class ConsoleUserView {
+  @ApiProperty({ example: 'admin' })
+  id!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true })
+  roles!: (typeof ROLES)[number][];
+}
+
+export class ConsoleSessionView {
+  @ApiProperty({ description: 'A bearer token for the API, valid until expires_at or sign-out' })
+  access_token!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expires_at!: string;
+
+  @ApiProperty({ type: ConsoleUserView })
+  user!: ConsoleUserView;
+}
+
+/** What the live feed sends; the console refetches what a notice names, at its position or later. */
+export class LiveNoticeView {
+  @ApiProperty({ enum: ['balance', 'local-user', 'provider-health'] })
+  kind!: 'balance' | 'local-user' | 'provider-health';
+
+  @ApiProperty({ description: 'The log position to pass as x-ops-min-position when refetching' })
+  position!: string;
+
+  @ApiProperty({ required: false, description: 'balance: whose' })
+  user_id?: string;
+
+  @ApiProperty({ required: false, description: 'local-user: which host' })
+  host_id?: string;
+
+  @ApiProperty({ required: false, description: 'local-user: which account' })
+  username?: string;
+
+  @ApiProperty({ required: false, description: 'provider-health: which provider' })
+  provider?: string;
+
+  @ApiProperty({ description: 'The event that caused the notice' })
+  event_type!: string;
+}

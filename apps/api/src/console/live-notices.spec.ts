@@ -1,0 +1,52 @@
+import type { AuthenticatedUser } from '@ops/infra/auth';
+import { liveNotice, noticeVisibleTo } from './live-notices';
+
+const event = (streamName: string, type = 'Changed') => ({
+  streamName,
+  type,
+  position: '00000000000000000001:1',
+});
+const person = (id: string, ...roles: AuthenticatedUser['roles']): AuthenticatedUser => ({ id, roles });
+
+describe('live notices', () => {
+  it('names what changed, from the stream, without the data', () => {
+    expect(liveNotice(event('credit-account-alice', 'CreditsGranted'))).toEqual({
+      kind: 'balance',
+      user_id: 'alice',
+      event_type: 'CreditsGranted',
+      position: '00000000000000000001:1',
+    });
+    expect(liveNotice(event('local-user-web-1/bob'))).toMatchObject({
+      kind: 'local-user',
+      host_id: 'web-1',
+      username: 'bob',
+    });
+    expect(liveNotice(event('provider-health-openai'))).toMatchObject({
+      kind: 'provider-health',
+      provider: 'openai',
+    });
+    expect(liveNotice(event('api-keys-alice'))).toBeNull();
+    expect(liveNotice(event('local-user-broken'))).toBeNull();
+  });
+
+  it('shows a balance to its owner and admins only; hosts and providers to admins only', () => {
+    const balance = liveNotice(event('credit-account-alice'))!;
+    expect(noticeVisibleTo(balance, person('alice', 'user'))).toBe(true);
+    expect(noticeVisibleTo(balance, person('bob', 'user'))).toBe(false);
+    expect(noticeVisibleTo(balance, person('fiona', 'finance'))).toBe(false);
+    expect(noticeVisibleTo(balance, person('root', 'admin'))).toBe(true);
+    for (const stream of ['local-user-web-1/bob', 'provider-health-openai']) {
+      const notice = liveNotice(event(stream))!;
+      expect(noticeVisibleTo(notice, person('root', 'admin'))).toBe(true);
+      expect(noticeVisibleTo(notice, person('audrey', 'auditor'))).toBe(false);
+      expect(noticeVisibleTo(notice, person('bob', 'user', 'finance'))).toBe(false);
+    }
+  });
+
+  it('shows nothing of a kind it does not know', () => {
+    const unknown = { kind: 'secret', position: '1', event_type: 'X' } as unknown as Parameters<
+      typeof noticeVisibleTo
+    >[0];
+    expect(noticeVisibleTo(unknown, person('root', 'admin', 'auditor', 'finance', 'user'))).toBe(false);
+  });
+});

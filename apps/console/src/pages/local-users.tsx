@@ -1,0 +1,408 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, body, bodyAs } from '../api/client';
+import type { HostView, LocalUserView, Page, Schemas } from '../api/views';
+import { useProblem } from '../components/problem-form';
+import { Empty, Failure, Loading, Pager } from '../components/states';
+import { navigate } from '../router';
+
+const STATE_COLOR = { applied: 'success', pending: 'warning', failed: 'error' } as const;
+
+export function StateChip({ state }: { state: string }) {
+  const color = STATE_COLOR[state as keyof typeof STATE_COLOR] ?? 'default';
+  return <Chip size="small" color={color} label={state} data-testid="account-state" />;
+}
+
+function useHosts() {
+  return useQuery({
+    queryKey: ['hosts'],
+    queryFn: () => bodyAs<Page<HostView>>(api.GET('/api/v1/hosts', { params: { query: { limit: 100 } } })),
+  });
+}
+
+export function LocalUsersPage() {
+  const hosts = useHosts();
+  const [chosen, setHost] = useState<string | null>(null);
+  const host = chosen ?? hosts.data?.items[0]?.host_id ?? null;
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [creating, setCreating] = useState(false);
+  const cursor = cursors[cursors.length - 1];
+  const accounts = useQuery({
+    queryKey: ['local-users', host, cursor],
+    enabled: host !== null,
+    queryFn: () =>
+      bodyAs<Page<LocalUserView>>(
+        api.GET('/api/v1/local-users', { params: { query: { host: host!, limit: 20, cursor } } }),
+      ),
+  });
+
+  if (hosts.isPending) return <Loading what="hosts" />;
+  if (hosts.isError) return <Failure error={hosts.error} what="hosts" />;
+  if (hosts.data.items.length === 0) return <Empty title="No host is registered yet" />;
+  return (
+    <Stack spacing={2}>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} alignItems={{ sm: 'center' }}>
+        <Typography variant="h5" component="h2" sx={{ flexGrow: 1 }}>
+          Local users
+        </Typography>
+        <TextField
+          select
+          size="small"
+          label="Host"
+          value={host ?? ''}
+          onChange={(event) => {
+            setHost(event.target.value);
+            setCursors([undefined]);
+          }}
+          sx={{ minWidth: 200 }}
+        >
+          {hosts.data.items.map((item) => (
+            <MenuItem key={item.host_id} value={item.host_id}>
+              {item.name || item.host_id}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button variant="contained" onClick={() => setCreating(true)}>
+          Create user
+        </Button>
+      </Stack>
+      {accounts.isPending ? (
+        <Loading what="accounts" />
+      ) : accounts.isError ? (
+        <Failure error={accounts.error} what="accounts" />
+      ) : accounts.data.items.length === 0 ? (
+        <Empty title="No accounts on this host yet">
+          Create one: the host agent applies it within seconds.
+        </Empty>
+      ) : (
+        <TableContainer component={Paper}>
+          <Table size="small" aria-label="Accounts">
+            <TableHead>
+              <TableRow>
+                <TableCell>Username</TableCell>
+                <TableCell>State</TableCell>
+                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Shell</TableCell>
+                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Groups</TableCell>
+                <TableCell>Sudo</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {accounts.data.items.map((account) => (
+                <TableRow
+                  key={account.username}
+                  hover
+                  data-testid={`account-${account.username}`}
+                  sx={{ cursor: 'pointer' }}
+                  onClick={() =>
+                    navigate(
+                      `/local-users/${encodeURIComponent(account.host)}/${encodeURIComponent(account.username)}`,
+                    )
+                  }
+                >
+                  <TableCell>
+                    <Button
+                      variant="text"
+                      size="small"
+                      sx={{ textTransform: 'none', p: 0 }}
+                      aria-label={`Details of ${account.username}`}
+                    >
+                      {account.username}
+                    </Button>
+                  </TableCell>
+                  <TableCell>
+                    <StateChip state={account.state} />
+                  </TableCell>
+                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{account.shell}</TableCell>
+                  <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
+                    {account.groups.join(', ') || '–'}
+                  </TableCell>
+                  <TableCell>{account.sudo ? 'yes' : 'no'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      <Pager cursors={cursors} next={accounts.data?.next_cursor} onChange={setCursors} />
+      {creating && host && <CreateUserDialog host={host} onClose={() => setCreating(false)} />}
+    </Stack>
+  );
+}
+
+const SHELLS = ['/bin/bash', '/bin/sh', '/usr/bin/zsh', '/usr/sbin/nologin'];
+const FIELDS = ['username', 'shell', 'groups', 'password', 'ssh_keys', 'sudo'] as const;
+
+function CreateUserDialog({ host, onClose }: { host: string; onClose(): void }) {
+  const client = useQueryClient();
+  const [form, setForm] = useState({
+    username: '',
+    shell: '/bin/bash',
+    groups: '',
+    password: '',
+    keys: '',
+    sudo: false,
+  });
+  const { setProblem, fieldError, general } = useProblem(FIELDS);
+  const create = useMutation({
+    mutationFn: () => {
+      const request: Schemas['CreateLocalUserDto'] = {
+        username: form.username,
+        shell: form.shell,
+        groups: form.groups
+          .split(',')
+          .map((group) => group.trim())
+          .filter(Boolean),
+        ssh_keys: form.keys
+          .split('\n')
+          .map((key) => key.trim())
+          .filter(Boolean),
+        sudo: form.sudo,
+        force_password_change: false,
+        adopt: false,
+        ...(form.password ? { password: form.password } : {}),
+      };
+      return body(api.POST('/api/v1/local-users', { params: { query: { host } }, body: request }));
+    },
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['local-users', host] });
+      onClose();
+    },
+    onError: setProblem,
+  });
+  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm({ ...form, [key]: event.target.value });
+
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="create-user-title">
+      <DialogTitle id="create-user-title">Create a user on {host}</DialogTitle>
+      <DialogContent>
+        <Stack
+          spacing={2}
+          sx={{ pt: 1 }}
+          component="form"
+          id="create-user"
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate();
+          }}
+        >
+          {general && (
+            <Alert severity="error" role="alert">
+              {general}
+            </Alert>
+          )}
+          <TextField
+            label="Username"
+            required
+            value={form.username}
+            onChange={set('username')}
+            error={!!fieldError('username')}
+            helperText={fieldError('username')}
+            autoFocus
+          />
+          <TextField
+            select
+            label="Shell"
+            value={form.shell}
+            onChange={set('shell')}
+            error={!!fieldError('shell')}
+            helperText={fieldError('shell')}
+          >
+            {SHELLS.map((shell) => (
+              <MenuItem key={shell} value={shell}>
+                {shell}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            label="Groups"
+            placeholder="developers, docker"
+            value={form.groups}
+            onChange={set('groups')}
+            error={!!fieldError('groups')}
+            helperText={fieldError('groups') ?? 'Comma-separated'}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={set('password')}
+            error={!!fieldError('password')}
+            helperText={fieldError('password') ?? 'Optional; sealed before it is stored'}
+          />
+          <TextField
+            label="SSH public keys"
+            multiline
+            minRows={2}
+            value={form.keys}
+            onChange={set('keys')}
+            error={!!fieldError('ssh_keys')}
+            helperText={fieldError('ssh_keys') ?? 'One per line'}
+          />
+          <FormControlLabel
+            control={
+              <Switch
+                checked={form.sudo}
+                onChange={(event) => setForm({ ...form, sudo: event.target.checked })}
+              />
+            }
+            label="Sudo"
+          />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button type="submit" form="create-user" variant="contained" disabled={create.isPending}>
+          Create
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+interface HistoryEvent {
+  revision: string;
+  type: string;
+  recorded_at: string;
+  metadata: { actor?: string };
+}
+
+export function LocalUserDetails({ host, username }: { host: string; username: string }) {
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const account = useQuery({
+    queryKey: ['local-user', host, username],
+    queryFn: () =>
+      bodyAs<LocalUserView>(
+        api.GET('/api/v1/local-users/{username}', { params: { path: { username }, query: { host } } }),
+      ),
+  });
+  const history = useQuery({
+    queryKey: ['local-user', host, username, 'history'],
+    queryFn: () =>
+      bodyAs<Page<HistoryEvent>>(
+        api.GET('/api/v1/audit/streams/{stream}', {
+          params: {
+            path: { stream: `local-user-${host}/${username}` },
+            header: { accept: 'application/json' },
+          },
+        }),
+      ),
+  });
+  const act = useMutation({
+    mutationFn: (action: 'lock' | 'unlock' | 'delete') => {
+      const params = { path: { username }, query: { host } };
+      if (action === 'delete') return body(api.DELETE('/api/v1/local-users/{username}', { params }));
+      if (action === 'lock') return body(api.POST('/api/v1/local-users/{username}/lock', { params }));
+      return body(api.POST('/api/v1/local-users/{username}/unlock', { params }));
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ['local-user', host, username] }),
+  });
+
+  if (account.isPending) return <Loading what="the account" />;
+  if (account.isError) return <Failure error={account.error} what="the account" />;
+  const view = account.data;
+  return (
+    <Stack spacing={2}>
+      <Button sx={{ alignSelf: 'flex-start' }} onClick={() => navigate('/local-users')}>
+        ← All accounts
+      </Button>
+      <Stack direction="row" spacing={2} alignItems="center">
+        <Typography variant="h5" component="h2">
+          {view.username} on {view.host}
+        </Typography>
+        <StateChip state={view.state} />
+      </Stack>
+      {act.isError && <Failure error={act.error} what="the change" />}
+      <Paper sx={{ p: 2 }}>
+        <Typography>Shell: {view.shell}</Typography>
+        <Typography>Groups: {view.groups.join(', ') || '–'}</Typography>
+        <Typography>
+          Sudo: {view.sudo ? 'yes' : 'no'}; locked: {view.locked ? 'yes' : 'no'}
+        </Typography>
+        <Typography>
+          On the host: {view.on_host === null ? 'no inventory yet' : view.on_host ? 'yes' : 'no'}
+        </Typography>
+        <Stack direction="row" spacing={1} sx={{ mt: 2 }} flexWrap="wrap" useFlexGap>
+          <Button variant="outlined" onClick={() => act.mutate(view.locked ? 'unlock' : 'lock')}>
+            {view.locked ? 'Unlock' : 'Lock'}
+          </Button>
+          <Button variant="outlined" color="error" onClick={() => setConfirming(true)}>
+            Delete
+          </Button>
+        </Stack>
+      </Paper>
+      <Typography variant="h6" component="h3">
+        History
+      </Typography>
+      {history.isPending ? (
+        <Loading what="the history" />
+      ) : history.isError ? (
+        <Failure error={history.error} what="the history" />
+      ) : (
+        <TableContainer component={Paper}>
+          <Table size="small" aria-label="History">
+            <TableHead>
+              <TableRow>
+                <TableCell>Revision</TableCell>
+                <TableCell>Event</TableCell>
+                <TableCell>By</TableCell>
+                <TableCell>When</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {history.data.items.map((event) => (
+                <TableRow key={event.revision}>
+                  <TableCell>{event.revision}</TableCell>
+                  <TableCell>{event.type}</TableCell>
+                  <TableCell>{event.metadata.actor ?? '–'}</TableCell>
+                  <TableCell>{new Date(event.recorded_at).toLocaleString()}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      <Dialog open={confirming} onClose={() => setConfirming(false)} aria-labelledby="delete-title">
+        <DialogTitle id="delete-title">Delete {view.username}?</DialogTitle>
+        <DialogContent>
+          <Typography>The host agent removes the account from {view.host}; its home stays.</Typography>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(false)}>Cancel</Button>
+          <Button
+            color="error"
+            variant="contained"
+            onClick={() => {
+              setConfirming(false);
+              act.mutate('delete');
+            }}
+          >
+            Delete
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Stack>
+  );
+}

@@ -1,0 +1,244 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { signLocalToken } from '@ops/infra/auth';
+import { eventually } from '../support/app';
+import {
+  browserAvailable,
+  launchChromium,
+  NARROW,
+  screenshot,
+  seriousViolations,
+  WIDE,
+} from '../support/browser';
+import { buildIfStale, BUILD_TIMEOUT_MS, runCli } from '../support/cli';
+import { freePort } from '../support/free-port';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { spawnSingleNode, type SingleNodeProcess } from '../support/single-node-process';
+
+const LINK = /http:\/\/localhost:\d+\/console\/sign-in#code=[A-Za-z0-9_-]{43}/;
+const maybe = browserAvailable() ? describe : describe.skip;
+
+/**
+ * The console as a person uses it: the compiled product started as `npm start` starts it, driven
+ * in Debian's Chromium through playwright-core.
+ */
+maybe('the console in a real browser', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-'));
+  let database: TestDatabase;
+  let node: SingleNodeProcess;
+  let browser: Browser;
+  let origin: string;
+  let firstLink: string;
+  let sql: Pool;
+  /** Script errors and CSP refusals, per page (failed API answers are expected in some steps). */
+  const errors = new Map<Page, string[]>();
+
+  beforeAll(async () => {
+    await buildIfStale();
+    database = await createTestDatabase();
+    sql = new Pool({ connectionString: database.url, max: 2 });
+    // The in-process agent's sandbox (DATA_DIR/host-root) is written as other users too.
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    origin = `http://localhost:${port}`;
+    // Only what a person would set: the runner's own settings (KAFKA_BROKERS, …) stay out.
+    node = spawnSingleNode({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
+    firstLink = await eventually(async () => {
+      const found = LINK.exec(node.stdout);
+      if (!found) throw new Error(`no sign-in link printed yet:\n${node.stdout}\n${node.stderr}`);
+      return found[0];
+    }, 90_000);
+    browser = await launchChromium();
+  }, BUILD_TIMEOUT_MS + 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    node?.child.kill('SIGTERM');
+    await node?.exited;
+    await sql?.end();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(url: string, viewport = WIDE): Promise<Page> {
+    const page = await (await browser.newContext({ viewport })).newPage();
+    const seen: string[] = [];
+    errors.set(page, seen);
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) seen.push(message.text());
+    });
+    page.on('pageerror', (error) => seen.push(error.message));
+    await page.goto(url);
+    return page;
+  }
+
+  function apiToken(sub: string, role: 'admin' | 'user'): string {
+    return signLocalToken(
+      { sub, roles: [role], ttlSeconds: 600 },
+      {
+        secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
+        issuer: 'ops-center',
+        audience: 'ops-center',
+      },
+    );
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+  }
+
+  let admin: Page;
+
+  it('signs the first admin in with the link printed at start, which works only once', async () => {
+    admin = await open(firstLink);
+    await admin.getByTestId('signed-in-as').getByText('admin (admin)').waitFor();
+    await admin.getByTestId('live-state').getByText('Live').waitFor();
+    expect(new URL(admin.url()).pathname).toBe('/console/local-users');
+    // The code left the address bar and the history once it was spent.
+    expect(admin.url()).not.toContain('code=');
+
+    const again = await open(firstLink);
+    await again
+      .getByRole('alert')
+      .getByText(/already used/)
+      .waitFor();
+    await screenshot(again, 'sign-in-used-link');
+    await again.context().close();
+  });
+
+  it('creates a local user in the dialog, shows the API field error, and sees it applied on the sandbox root', async () => {
+    await admin.getByRole('button', { name: 'Create user' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Username').fill('Not A Name');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    // The problem+json answer names `username`: its message sits under that field.
+    await dialog.locator('#create-user .Mui-error').first().waitFor();
+    expect(await dialog.locator('p.Mui-error').first().textContent()).toMatch(/username/i);
+    await screenshot(admin, 'local-users-create-error');
+
+    await dialog.getByLabel('Username').fill('webuser');
+    await dialog.getByLabel('Groups').fill('');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = admin.getByTestId('account-webuser');
+    // No reload: the host's outcome arrives over the live feed.
+    await row.getByTestId('account-state').getByText('applied').waitFor({ timeout: 30_000 });
+    expect(readFileSync(join(dataDir, 'host-root', 'etc', 'passwd'), 'utf8')).toMatch(/^webuser:/m);
+    await screenshot(admin, 'local-users-1280');
+    await expectAccessible(admin);
+
+    await row.click();
+    await admin.getByRole('heading', { name: 'webuser on local' }).waitFor();
+    await admin.getByRole('table', { name: 'History' }).getByText('LocalUserCreated').waitFor();
+    await screenshot(admin, 'local-user-details-1280');
+    await expectAccessible(admin);
+  });
+
+  it('grants credits and watches the balance change live, also when someone else grants', async () => {
+    await admin.getByRole('tab', { name: 'Credits' }).click();
+    await admin.getByTestId('empty').waitFor();
+    await admin.getByLabel('User id').fill('bob');
+    await admin.getByRole('button', { name: 'Find' }).click();
+    const balance = admin.getByTestId('balance');
+    await balance.getByText('0.00').waitFor();
+
+    await admin.getByRole('textbox', { name: /^Credits/ }).fill('12.5');
+    await admin.getByRole('textbox', { name: /^Reason/ }).fill('welcome');
+    await admin.getByRole('button', { name: 'Grant' }).click();
+    await balance.getByText('12.50').waitFor();
+
+    // Another admin, through the API: the open page follows without a reload.
+    const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${apiToken('ops-admin', 'admin')}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ user_id: 'bob', amount_micros: '7500000', reason: 'from the API' }),
+    });
+    expect(granted.status).toBe(201);
+    await balance.getByText('20.00').waitFor();
+    await admin.getByRole('table', { name: 'Credit history' }).getByText('from the API').waitFor();
+    await screenshot(admin, 'credits-1280');
+    await expectAccessible(admin);
+
+    await admin.setViewportSize(NARROW);
+    await screenshot(admin, 'credits-390');
+    await expectAccessible(admin);
+    await admin.setViewportSize(WIDE);
+  });
+
+  it('shows an API consumer their balance and a new API key once; finance its report', async () => {
+    await admin.getByRole('tab', { name: 'My API access' }).click();
+    await admin.getByTestId('balance').waitFor();
+    await admin.getByRole('textbox', { name: /^Key name/ }).fill('laptop');
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    const key = await admin.getByTestId('issued-key').textContent();
+    expect(key).toMatch(/^sk-ops-/);
+    await admin.getByRole('table', { name: 'API keys' }).getByText('laptop').waitFor();
+    await screenshot(admin, 'api-consumer-1280');
+    await expectAccessible(admin);
+    // Shown once: after a reload only its prefix is left, anywhere on the page.
+    await admin.reload();
+    await admin.getByRole('table', { name: 'API keys' }).getByText('laptop').waitFor();
+    expect(await admin.content()).not.toContain(key!);
+
+    await admin.getByRole('tab', { name: 'Finance' }).click();
+    await admin.getByRole('heading', { name: 'Usage report' }).waitFor();
+    await admin.getByRole('table', { name: 'Usage' }).or(admin.getByTestId('empty')).waitFor();
+    await screenshot(admin, 'finance-1280');
+    await expectAccessible(admin);
+  });
+
+  it('lets an auditor find the tampered event, and shows no page outside the role', async () => {
+    const printed = await runCli('console-link', ['--sub', 'audrey', '--role', 'auditor'], {
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+    });
+    expect(printed.code).toBe(0);
+    const link = LINK.exec(printed.stdout)?.[0];
+    expect(link).toBeDefined();
+
+    await sql.query(
+      `UPDATE events SET data = jsonb_set(data, '{amountMicros}', '"900000000"') WHERE stream_name = $1 AND revision = 1`,
+      ['credit-account-bob'],
+    );
+    const auditor = await open(link!, NARROW);
+    await auditor.getByTestId('signed-in-as').getByText('audrey (auditor)').waitFor();
+    expect(new URL(auditor.url()).pathname).toBe('/console/audit');
+    expect(await auditor.getByRole('tab').allTextContents()).toEqual(['Audit']);
+
+    await auditor.getByLabel('Stream').fill('credit-account-bob');
+    await auditor.getByRole('button', { name: 'Verify' }).click();
+    await auditor.getByTestId('verification').getByText('the chain breaks at revision 1').waitFor();
+    await screenshot(auditor, 'audit-tampered-390');
+    await expectAccessible(auditor);
+
+    await auditor.goto(`${origin}/console/local-users`);
+    await auditor.getByTestId('forbidden').waitFor();
+    await screenshot(auditor, 'forbidden-390');
+    expect(errors.get(auditor)).toEqual([]);
+  });
+
+  it('signs out: the session token is refused from then on', async () => {
+    const stored = await admin.evaluate<string>("sessionStorage.getItem('ops-console-session')");
+    const token = (JSON.parse(stored) as { access_token: string }).access_token;
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByText('Open a sign-in link').waitFor();
+    const refused = await fetch(`${origin}/api/v1/console/me`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(errors.get(admin)).toEqual([]);
+  });
+});
