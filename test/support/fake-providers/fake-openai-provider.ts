@@ -66,25 +66,13 @@ export function startFakeOpenAiProvider(options: FakeProviderOptions = {}): Prom
       };
     }
     if (request.method === 'POST' && request.path === '/v1/embeddings') {
-      if (behaviour.status && behaviour.status >= 400) {
-        return error(behaviour.status, behaviour.errorMessage ?? `${name} failed on purpose`, {
-          type: behaviour.errorType,
-          code: behaviour.status === 429 ? 'rate_limit_exceeded' : null,
-          retryAfterSeconds: behaviour.status === 429 ? (behaviour.retryAfterSeconds ?? 1) : undefined,
-        });
-      }
-      return embeddings(request, options.models, behaviour);
+      return failureAsked(name, behaviour) ?? embeddings(request, options.models, behaviour);
     }
     if (request.method !== 'POST' || request.path !== '/v1/chat/completions') {
       return error(404, `Unknown request URL: ${request.method} ${request.path}.`, { code: 'unknown_url' });
     }
-    if (behaviour.status && behaviour.status >= 400) {
-      return error(behaviour.status, behaviour.errorMessage ?? `${name} failed on purpose`, {
-        type: behaviour.errorType,
-        code: behaviour.status === 429 ? 'rate_limit_exceeded' : null,
-        retryAfterSeconds: behaviour.status === 429 ? (behaviour.retryAfterSeconds ?? 1) : undefined,
-      });
-    }
+    const failure = failureAsked(name, behaviour);
+    if (failure) return failure;
     const completion = read(request, name, options.models);
     if ('kind' in completion) return completion;
     const id = `chatcmpl-${name}-${++sequence}`;
@@ -101,6 +89,16 @@ export function startFakeOpenAiProvider(options: FakeProviderOptions = {}): Prom
     },
     options,
   );
+}
+
+/** The error a test queued for the next request, in OpenAI's shape; null for a success. */
+function failureAsked(name: string, behaviour: FakeBehaviour): FakeReply | null {
+  if (!behaviour.status || behaviour.status < 400) return null;
+  return error(behaviour.status, behaviour.errorMessage ?? `${name} failed on purpose`, {
+    type: behaviour.errorType,
+    code: behaviour.status === 429 ? 'rate_limit_exceeded' : null,
+    retryAfterSeconds: behaviour.status === 429 ? (behaviour.retryAfterSeconds ?? 1) : undefined,
+  });
 }
 
 function checkKey(request: FakeRequest): FakeReply | null {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { ByokKeyResolver } from '../byok/byok-key-resolver';
 import { ByokModule } from '../byok/byok.module';
+import { CatalogController } from './catalog/catalog.controller';
+import { PriceImportService } from './catalog/price-import.service';
 import { ChatCompletionsService } from './completion/chat-completions.service';
 import { EmbeddingsService } from './completion/embeddings.service';
 import { RequestLedger } from './completion/request-ledger';
@@ -31,10 +33,12 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     EmbeddingsController,
     ModelsController,
     LlmHealthController,
+    CatalogController,
   ],
   providers: [
     UpstreamClient,
     LlmCatalog,
+    PriceImportService,
     ProviderEndpoints,
     ProviderHealthService,
     RequestCredits,

@@ -305,6 +305,13 @@ export class AppConfig {
   @IsString()
   LLM_CATALOG_FILE?: string;
 
+  /**
+   * Hosts a price list may be imported from by URL (comma-separated `host` or `host:port`); any other
+   * is refused, so the import cannot be turned against the node's own network.
+   */
+  @IsString()
+  LLM_PRICE_IMPORT_HOSTS = 'raw.githubusercontent.com';
+
   /** How long the gateway waits for an upstream's response headers before trying the next provider. */
   @Type(() => Number)
   @IsInt()

@@ -26,7 +26,7 @@ import { RequestPlanner } from './request-planner';
 import { RequestSettlement, type Outcome } from './request-settlement';
 import { routeHeaders } from './route-headers';
 import { SseWriter } from './sse-writer';
-import { asUnavailable } from './unavailable-route';
+import { planOrRefuse } from './unavailable-route';
 import { ChainExhausted, UpstreamChain } from './upstream-chain';
 
 /** The upstream's reported usage or, when it reported none, our count of what was generated. */
@@ -83,16 +83,9 @@ export class ChatCompletionsService {
     const startedAt = performance.now();
     // On errors too, so a client can name the request the ledger recorded.
     response.setHeader('x-ops-request-id', requestId);
-    let planned: PlannedRequest;
-    try {
-      planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context, anthropic);
-    } catch (thrown) {
-      const error = asUnavailable(thrown);
-      // Counted, not recorded: nothing happened to any account, and a flood of refusals must not grow
-      // the log.
-      this.refusals.refused(error);
-      throw error;
-    }
+    const planned = await planOrRefuse(this.refusals, () =>
+      this.planner.plan(requestId, startedAt, caller, body, preferences, context, anthropic),
+    );
     const abort = new AbortController();
     // A stream stops when its reader leaves and is charged for what it produced. A plain answer is
     // not cut: the provider bills the whole generation, so the request runs on and pays its real cost.

@@ -8,11 +8,11 @@ import {
 } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+import type { GatewayCaller, RequestPreferences } from './gateway-request';
 import { RequestPlanner } from './request-planner';
 import { RequestSettlement } from './request-settlement';
 import { routeHeaders } from './route-headers';
-import { asUnavailable } from './unavailable-route';
+import { planOrRefuse } from './unavailable-route';
 import { UpstreamChain } from './upstream-chain';
 
 /**
@@ -39,14 +39,9 @@ export class EmbeddingsService {
     const requestId = randomUUID();
     const startedAt = performance.now();
     response.setHeader('x-ops-request-id', requestId);
-    let planned: PlannedRequest<EmbeddingsRequest>;
-    try {
-      planned = await this.planner.planEmbeddings(requestId, startedAt, caller, body, preferences, context);
-    } catch (thrown) {
-      const error = asUnavailable(thrown);
-      this.refusals.refused(error);
-      throw error;
-    }
+    const planned = await planOrRefuse(this.refusals, () =>
+      this.planner.planEmbeddings(requestId, startedAt, caller, body, preferences, context),
+    );
     // The provider bills a batch it started whether or not the client waits, so nothing is cut short.
     const signal = new AbortController().signal;
     try {

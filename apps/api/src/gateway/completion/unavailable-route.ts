@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { RoutingError, type RoutingFailure } from '@ops/domain';
-import { OpenAiCompatibleError } from '@ops/infra/http';
+import { GatewayRefusalMetrics, OpenAiCompatibleError } from '@ops/infra/http';
 
 const PLATFORM_STATE: ReadonlySet<RoutingFailure> = new Set([
   'no_local_provider',
@@ -23,4 +23,18 @@ export function asUnavailable(error: unknown): unknown {
     error.routingCode,
     error.field ?? null,
   );
+}
+
+/**
+ * Plans a request, or refuses it: a refusal is counted, not recorded (nothing happened to any
+ * account, and a flood of refusals must not grow the log), and answered as the client should see it.
+ */
+export async function planOrRefuse<T>(refusals: GatewayRefusalMetrics, plan: () => Promise<T>): Promise<T> {
+  try {
+    return await plan();
+  } catch (thrown) {
+    const error = asUnavailable(thrown);
+    refusals.refused(error);
+    throw error;
+  }
 }
