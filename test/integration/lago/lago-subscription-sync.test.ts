@@ -5,57 +5,34 @@ import {
   subscriptionStream,
   type SubscriptionCommand,
 } from '@ops/domain';
-import { openDatabase } from '@ops/infra/database/data-source';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { PostgresEventStore } from '@ops/infra/event-store/postgres';
-import type { DataSource } from 'typeorm';
 import { LagoSubscriptionSync } from '../../../apps/projector/src/lago/lago-subscription.sync';
-import { ProjectorService } from '../../../apps/projector/src/runtime/projector.service';
 import { eventually } from '../../support/app';
-import { startFakeLago, type FakeLago } from '../../support/fake-lago';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { CrashAfterApply, lagoApiFor, quickRetry } from './lago-fixtures';
+import type { FakeLago } from '../../support/fake-lago';
+import { CrashAfterApply, lagoApiFor, openLagoTestBed, quickRetry, type LagoTestBed } from './lago-fixtures';
 
 const PERIOD_END = '2026-12-01T00:00:00.000Z';
 
 /** Issue 12: each paid subscription is mirrored in Lago, with the tier in force as its plan. */
 describe('Lago subscriptions against a Lago stand-in', () => {
-  let database: TestDatabase;
-  let db: DataSource;
-  let store: PostgresEventStore;
-  let runner: CommandRunner;
+  let bed: LagoTestBed;
   let lago: FakeLago;
-  let projector: ProjectorService | undefined;
   const shutdown = new AbortController();
 
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(async () => {
-    database = await createTestDatabase();
-    db = await openDatabase(database.url);
-    store = new PostgresEventStore(database.url);
-    runner = new CommandRunner(store);
-    lago = await startFakeLago();
+    bed = await openLagoTestBed();
+    lago = bed.lago;
   });
-  afterEach(async () => {
-    await projector?.onApplicationShutdown();
-    await lago.close();
-    await store.close();
-    await db.destroy();
-    await database.drop();
-  });
+  afterEach(() => bed.close());
   afterAll(() => shutdown.abort());
 
   function start(crashes = 0): void {
     const sync = new LagoSubscriptionSync(lagoApiFor(lago.apiUrl, lago.apiKey), quickRetry(shutdown.signal));
-    projector = new ProjectorService(store, db, [crashes > 0 ? new CrashAfterApply(sync, crashes) : sync], {
-      batchSize: 10,
-      retryDelayMs: 20,
-    });
-    projector.start();
+    bed.run(crashes > 0 ? new CrashAfterApply(sync, crashes) : sync);
   }
 
   async function run(command: SubscriptionCommand): Promise<void> {
-    await runner.run({
+    await bed.runner.run({
       streamName: subscriptionStream(command.userId),
       decider: subscriptionDecider,
       command,
@@ -76,7 +53,7 @@ describe('Lago subscriptions against a Lago stand-in', () => {
     observedAt,
   });
 
-  it('creates the Lago subscription on the tier, upgrades its plan, terminates it, and maps usage to it', async () => {
+  it('creates the Lago subscription on the tier in force, changes its plan, terminates it, and maps usage to it', async () => {
     lago.addCustomerWithWallet('nina');
     await run(sync('nina', 'starter', '2026-11-01T00:00:00.000Z'));
     await run(sync('nina', 'professional', '2026-11-02T00:00:00.000Z'));
@@ -88,13 +65,20 @@ describe('Lago subscriptions against a Lago stand-in', () => {
         external_customer_id: 'nina',
         plan_code: 'professional',
         status: 'active',
-        previous_plan_codes: ['starter'],
+        previous_plan_codes: [],
       }),
     );
-    const [mapping] = await db.query(
-      `SELECT external_subscription_id, updated_by FROM lago_subscriptions WHERE user_id = 'nina'`,
-    );
-    expect(mapping).toEqual({ external_subscription_id: 'sub_nina', updated_by: 'stripe' });
+    await eventually(async () => {
+      const [mapping] = await bed.db.query(
+        `SELECT external_subscription_id, updated_by FROM lago_subscriptions WHERE user_id = 'nina'`,
+      );
+      expect(mapping).toEqual({ external_subscription_id: 'sub_nina', updated_by: 'stripe' });
+    });
+    // The crashed batch was sent again: Lago saw the same plan twice, never a downgrade.
+    expect(lago.subscriptions.get('sub_nina')?.previous_plan_codes).toEqual([]);
+    await run(sync('nina', 'enterprise', '2026-11-03T00:00:00.000Z'));
+    await eventually(async () => expect(lago.subscriptions.get('sub_nina')?.plan_code).toBe('enterprise'));
+    expect(lago.subscriptions.get('sub_nina')?.previous_plan_codes).toEqual(['professional']);
 
     await run({ type: 'EndSubscription', userId: 'nina', subscriptionId: 'sub_nina', endedAt: PERIOD_END });
     await eventually(async () => expect(lago.subscriptions.get('sub_nina')?.status).toBe('terminated'));
@@ -107,7 +91,7 @@ describe('Lago subscriptions against a Lago stand-in', () => {
     start();
 
     await eventually(async () => expect(lago.subscriptions.get('sub_owen')?.plan_code).toBe('enterprise'));
-    const parked = await db.query(`SELECT kind, user_id, reason FROM lago_parked_events`);
+    const parked = await bed.db.query(`SELECT kind, user_id, reason FROM lago_parked_events`);
     expect(parked).toEqual([
       { kind: 'subscription', user_id: 'ghost', reason: expect.stringContaining('customer_not_found') },
     ]);

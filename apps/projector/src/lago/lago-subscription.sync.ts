@@ -38,34 +38,29 @@ export class LagoSubscriptionSync implements Projection {
     );
     const parked: ParkedRecord[] = [];
     const mapped = new Map<string, string>();
-    for (const recorded of events) {
-      const event = { type: recorded.type, data: recorded.data } as SubscriptionEvent;
-      const { userId, subscriptionId } = event.data;
-      const customerId = accountOf(userId).externalCustomerId;
-      let refused: LagoHttpError | null = null;
-      if (event.type === 'SubscriptionActivated') {
-        refused = await this.attempt(() => this.lago.assignPlan(customerId, subscriptionId, event.data.tier));
-        if (!refused) mapped.set(userId, subscriptionId);
-      } else if (event.type === 'SubscriptionTierChanged' && event.data.reason !== 'ended') {
-        refused = await this.attempt(() =>
-          this.lago.assignPlan(customerId, subscriptionId, event.data.toTier),
-        );
-      } else if (event.type === 'SubscriptionEnded') {
-        refused = await this.attempt(() => this.lago.terminateSubscription(subscriptionId));
+    for (const { recorded, outcome } of finalStates(events)) {
+      const { userId, subscriptionId } = outcome;
+      const refused =
+        outcome.plan === null
+          ? await this.attempt(() => this.lago.terminateSubscription(subscriptionId))
+          : await this.attempt(() =>
+              this.lago.assignPlan(accountOf(userId).externalCustomerId, subscriptionId, outcome.plan!),
+            );
+      if (!refused) {
+        if (outcome.activated) mapped.set(userId, subscriptionId);
+        continue;
       }
-      if (refused) {
-        const reason =
-          `Lago refused ${event.type} (${refused.status}): ${JSON.stringify(refused.body)}`.slice(0, 1_000);
-        this.logger.error(`parked ${recorded.id}: ${reason}`);
-        parked.push({
-          eventId: recorded.id,
-          kind: 'subscription',
-          userId,
-          reason,
-          payload: { ...event.data },
-          occurredAt: recorded.metadata.occurredAt,
-        });
-      }
+      const reason =
+        `Lago refused ${recorded.type} (${refused.status}): ${JSON.stringify(refused.body)}`.slice(0, 1_000);
+      this.logger.error(`parked ${recorded.id}: ${reason}`);
+      parked.push({
+        eventId: recorded.id,
+        kind: 'subscription',
+        userId,
+        reason,
+        payload: { ...recorded.data },
+        occurredAt: recorded.metadata.occurredAt,
+      });
     }
     for (const [userId, subscriptionId] of mapped) {
       await tx.query(
@@ -98,4 +93,35 @@ export class LagoSubscriptionSync implements Projection {
   async reset(tx: EntityManager): Promise<void> {
     await tx.query(`DELETE FROM lago_parked_events WHERE kind = 'subscription'`);
   }
+}
+
+interface FinalState {
+  userId: string;
+  subscriptionId: string;
+  /** The plan in force at the end of the batch; null once it ended. */
+  plan: string | null;
+  activated: boolean;
+}
+
+/**
+ * Each subscription's state at the end of a batch, with the batch's last event about it. Only that
+ * state goes to Lago: a batch sent again after a crash sends the same, rather than replaying plan
+ * changes that Lago would take for a downgrade and an upgrade.
+ */
+function finalStates(events: readonly RecordedEvent[]): { recorded: RecordedEvent; outcome: FinalState }[] {
+  const states = new Map<string, { recorded: RecordedEvent; outcome: FinalState }>();
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: recorded.data } as SubscriptionEvent;
+    const { userId, subscriptionId } = event.data;
+    const earlier = states.get(subscriptionId)?.outcome;
+    const base: FinalState = earlier ?? { userId, subscriptionId, plan: null, activated: false };
+    let outcome: FinalState;
+    if (event.type === 'SubscriptionActivated') outcome = { ...base, plan: event.data.tier, activated: true };
+    else if (event.type === 'SubscriptionTierChanged' && event.data.reason !== 'ended')
+      outcome = { ...base, plan: event.data.toTier };
+    else if (event.type === 'SubscriptionEnded') outcome = { ...base, plan: null };
+    else continue;
+    states.set(subscriptionId, { recorded, outcome });
+  }
+  return [...states.values()];
 }
