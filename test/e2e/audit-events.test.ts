@@ -126,7 +126,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     expect(grant).toMatchObject({
       revision: '0',
       type: 'CreditsGranted',
-      schema_version: 1,
+      schema_version: 2,
       data: { userId: 'bob', amountMicros: '2000000', reason: 'audit test' },
       metadata: { actor: 'root-admin', source: expect.any(String) },
     });

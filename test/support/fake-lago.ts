@@ -63,7 +63,17 @@ export interface FakeLago {
   /** The next top-up is stored, then the connection dies before the answer (a lost response). */
   loseNextTopUpResponse(): void;
   addCustomerWithWallet(externalCustomerId: string, rateAmount?: string): LagoWallet;
+  /** Subscriptions by external id: the plan in force, and the plans it had before. */
+  subscriptions: Map<string, LagoSubscription>;
   close(): Promise<void>;
+}
+
+export interface LagoSubscription {
+  external_id: string;
+  external_customer_id: string;
+  plan_code: string;
+  status: 'active' | 'terminated';
+  previous_plan_codes: string[];
 }
 
 function readJson(request: IncomingMessage): Promise<unknown> {
@@ -116,6 +126,7 @@ export async function startFakeLago(apiKey = 'lago-test-key'): Promise<FakeLago>
     answers: [],
     wallets: [],
     walletTransactions: [],
+    subscriptions: new Map(),
     failNext: (count, status) => void (failures = { count, status }),
     refuseEventsWhen: (check, options = { indexed: true }) => {
       refusal = check;
@@ -270,6 +281,37 @@ export async function startFakeLago(apiKey = 'lago-test-key'): Promise<FakeLago>
     };
   }
 
+  /**
+   * `POST /subscriptions`: creates the subscription, or changes the plan of the active one with the
+   * same external id (Lago's upgrade and downgrade); the same plan again changes nothing.
+   */
+  function assignPlan(body: unknown): { status: number; body: unknown } {
+    const input = (body as { subscription?: Partial<LagoSubscription> }).subscription ?? {};
+    const { external_id: externalId, external_customer_id: customerId, plan_code: planCode } = input;
+    if (!externalId || !customerId || !planCode)
+      return unprocessable({
+        subscription: ['external_id, external_customer_id and plan_code are mandatory'],
+      });
+    if (!customers.has(customerId)) return notFound('customer_not_found');
+    const existing = fake.subscriptions.get(externalId);
+    if (existing?.status === 'active') {
+      if (existing.plan_code !== planCode) {
+        existing.previous_plan_codes.push(existing.plan_code);
+        existing.plan_code = planCode;
+      }
+      return { status: 200, body: { subscription: existing } };
+    }
+    const created: LagoSubscription = {
+      external_id: externalId,
+      external_customer_id: customerId,
+      plan_code: planCode,
+      status: 'active',
+      previous_plan_codes: [],
+    };
+    fake.subscriptions.set(externalId, created);
+    return { status: 200, body: { subscription: created } };
+  }
+
   async function route(request: IncomingMessage): Promise<{ status: number; body: unknown } | 'lose'> {
     if (request.headers.authorization !== `Bearer ${apiKey}`) {
       return { status: 401, body: { status: 401, error: 'Unauthorized' } };
@@ -301,6 +343,14 @@ export async function startFakeLago(apiKey = 'lago-test-key'): Promise<FakeLago>
         return 'lose';
       }
       return answer;
+    }
+    if (request.method === 'POST' && path === '/subscriptions') return assignPlan(body);
+    const subscription = /^\/subscriptions\/([^/]+)$/.exec(path);
+    if (request.method === 'DELETE' && subscription) {
+      const found = fake.subscriptions.get(decodeURIComponent(subscription[1]));
+      if (!found || found.status !== 'active') return notFound('subscription_not_found');
+      found.status = 'terminated';
+      return { status: 200, body: { subscription: found } };
     }
     const transactions = /^\/wallets\/([^/]+)\/wallet_transactions$/.exec(path);
     if (request.method === 'GET' && transactions) return listTransactions(transactions[1], url.searchParams);

@@ -16,7 +16,13 @@ import type { Producer } from 'kafkajs';
 import { HostReportRecorder } from '@ops/infra/host-reports/host-report-recorder';
 import { KafkaHostReportsConsumer } from './host-reports/kafka-host-reports.consumer';
 import { VerifiedHostReports } from '@ops/infra/host-reports/verified-host-reports';
-import { LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, LagoModule, USAGE_EVENTS_RELAY } from './lago/lago.module';
+import {
+  LAGO_SUBSCRIPTION_SYNC,
+  LAGO_USAGE_SYNC,
+  LAGO_WALLET_SYNC,
+  LagoModule,
+  USAGE_EVENTS_RELAY,
+} from './lago/lago.module';
 import { ApiKeysProjection } from './projections/api-keys.projection';
 import { AuditLogProjection } from './projections/audit-log.projection';
 import { CreditHoldsProjection } from './projections/credit-holds.projection';
@@ -116,6 +122,7 @@ function hostCommandsRelay(
         HostCommandsRelay,
         LAGO_USAGE_SYNC,
         LAGO_WALLET_SYNC,
+        LAGO_SUBSCRIPTION_SYNC,
         USAGE_EVENTS_RELAY,
       ],
       useFactory: (...projections: (Projection | null)[]): Projection[] =>

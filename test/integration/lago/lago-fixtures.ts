@@ -3,7 +3,13 @@ import { llmRequestStream, type RequestCompleted } from '@ops/domain';
 import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { openDatabase } from '@ops/infra/database/data-source';
+import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import { ProjectorService } from '../../../apps/projector/src/runtime/projector.service';
+import { startFakeLago, type FakeLago } from '../../support/fake-lago';
+import { createTestDatabase } from '../../support/postgres';
 import { LagoApi } from '../../../apps/projector/src/lago/lago-api';
 import { TransientRetry } from '../../../apps/projector/src/lago/retry';
 
@@ -94,4 +100,48 @@ export class CrashAfterApply implements Projection {
   reset(tx: EntityManager): Promise<void> {
     return this.inner.reset(tx);
   }
+}
+
+/** A fresh database, event store and Lago stand-in per test, and the projectors it started. */
+export interface LagoTestBed {
+  db: DataSource;
+  store: PostgresEventStore;
+  runner: CommandRunner;
+  lago: FakeLago;
+  /** Starts a projector feeding `projection`, stopped by `close`. */
+  run(projection: Projection): ProjectorService;
+  /** Stops one of them before the others, as a process that dies. */
+  stop(projector: ProjectorService): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openLagoTestBed(): Promise<LagoTestBed> {
+  const database = await createTestDatabase();
+  const db = await openDatabase(database.url);
+  const store = new PostgresEventStore(database.url);
+  const lago = await startFakeLago();
+  const projectors: ProjectorService[] = [];
+  return {
+    db,
+    store,
+    runner: new CommandRunner(store),
+    lago,
+    run: (projection) => {
+      const projector = new ProjectorService(store, db, [projection], { batchSize: 10, retryDelayMs: 20 });
+      projectors.push(projector);
+      projector.start();
+      return projector;
+    },
+    stop: async (projector) => {
+      projectors.splice(projectors.indexOf(projector), 1);
+      await projector.onApplicationShutdown();
+    },
+    close: async () => {
+      await Promise.all(projectors.splice(0).map((projector) => projector.onApplicationShutdown()));
+      await lago.close();
+      await store.close();
+      await db.destroy();
+      await database.drop();
+    },
+  };
 }

@@ -1,49 +1,31 @@
 import { Logger } from '@nestjs/common';
 import { CREDIT_ACCOUNT_SCHEMA_VERSIONS, creditAccountDecider, creditAccountStream } from '@ops/domain';
-import { openDatabase } from '@ops/infra/database/data-source';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import type { PostgresEventStore } from '@ops/infra/event-store/postgres';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { DataSource } from 'typeorm';
 import { LagoWalletSync } from '../../../apps/projector/src/lago/lago-wallet.sync';
-import { ProjectorService } from '../../../apps/projector/src/runtime/projector.service';
 import { eventually } from '../../support/app';
-import { startFakeLago, type FakeLago } from '../../support/fake-lago';
-import { createTestDatabase, type TestDatabase } from '../../support/postgres';
-import { CrashAfterApply, lagoApiFor, quickRetry } from './lago-fixtures';
+import type { FakeLago } from '../../support/fake-lago';
+import { CrashAfterApply, lagoApiFor, openLagoTestBed, quickRetry, type LagoTestBed } from './lago-fixtures';
 
 describe('Lago wallet top-ups against a Lago stand-in', () => {
-  let database: TestDatabase;
+  let bed: LagoTestBed;
   let db: DataSource;
   let store: PostgresEventStore;
   let runner: CommandRunner;
   let lago: FakeLago;
   const shutdown = new AbortController();
-  const projectors: ProjectorService[] = [];
 
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(async () => {
-    database = await createTestDatabase();
-    db = await openDatabase(database.url);
-    store = new PostgresEventStore(database.url);
-    runner = new CommandRunner(store);
-    lago = await startFakeLago();
+    bed = await openLagoTestBed();
+    ({ db, store, runner, lago } = bed);
   });
-  afterEach(async () => {
-    await Promise.all(projectors.splice(0).map((projector) => projector.onApplicationShutdown()));
-    await lago.close();
-    await store.close();
-    await db.destroy();
-    await database.drop();
-  });
+  afterEach(() => bed.close());
   afterAll(() => shutdown.abort());
 
-  function run(projection: Projection): ProjectorService {
-    const projector = new ProjectorService(store, db, [projection], { batchSize: 10, retryDelayMs: 20 });
-    projectors.push(projector);
-    projector.start();
-    return projector;
-  }
+  const run = (projection: Projection) => bed.run(projection);
 
   function sync(): LagoWalletSync {
     return new LagoWalletSync(lagoApiFor(lago.apiUrl, lago.apiKey), quickRetry(shutdown.signal), db);
@@ -128,8 +110,7 @@ describe('Lago wallet top-ups against a Lago stand-in', () => {
     await purchase('erin', 'cs_a');
     const first = run(sync());
     await eventually(async () => expect(await deliveries()).toHaveLength(1));
-    projectors.splice(projectors.indexOf(first), 1);
-    await first.onApplicationShutdown();
+    await bed.stop(first);
     await purchase('erin', 'cs_b');
     run(sync());
 

@@ -82,6 +82,37 @@ export class LagoApi {
     }
   }
 
+  /**
+   * `POST /subscriptions`: assigns the plan to the subscription with our external id, creating it or,
+   * when it exists, changing its plan (Lago's way to upgrade or downgrade).
+   */
+  async assignPlan(externalCustomerId: string, externalId: string, planCode: string): Promise<void> {
+    await this.call('subscriptions', () =>
+      this.client.subscriptions.createSubscription(
+        {
+          subscription: {
+            external_customer_id: externalCustomerId,
+            external_id: externalId,
+            plan_code: planCode,
+          },
+        },
+        this.params(),
+      ),
+    );
+  }
+
+  /** `DELETE /subscriptions/:external_id`: terminates it; one Lago no longer has is already ended. */
+  async terminateSubscription(externalId: string): Promise<void> {
+    try {
+      await this.call('subscriptions', () =>
+        this.client.subscriptions.destroySubscription(externalId, {}, this.params()),
+      );
+    } catch (error) {
+      if (error instanceof LagoHttpError && error.status === 404) return;
+      throw error;
+    }
+  }
+
   private params(): { signal: AbortSignal } {
     return { signal: AbortSignal.timeout(this.timeoutMs) };
   }

@@ -6,6 +6,7 @@ import { ensureTopics } from '@ops/infra/kafka/topics';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { LagoApi } from './lago-api';
+import { LagoSubscriptionSync } from './lago-subscription.sync';
 import { LagoUsageSync } from './lago-usage.sync';
 import { LagoWalletSync } from './lago-wallet.sync';
 import { TransientRetry } from './retry';
@@ -15,6 +16,8 @@ import { UsageEventsRelay } from './usage-events.relay';
 export const LAGO_USAGE_SYNC = Symbol('LAGO_USAGE_SYNC');
 /** The Lago wallet top-up sync, or null when Lago is not configured. */
 export const LAGO_WALLET_SYNC = Symbol('LAGO_WALLET_SYNC');
+/** The Lago subscription sync (paid tiers as Lago plans), or null when Lago is not configured. */
+export const LAGO_SUBSCRIPTION_SYNC = Symbol('LAGO_SUBSCRIPTION_SYNC');
 /** The Kafka relay of usage messages, or null without KAFKA_BROKERS. */
 export const USAGE_EVENTS_RELAY = Symbol('USAGE_EVENTS_RELAY');
 
@@ -41,7 +44,7 @@ function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): Tran
   );
 }
 
-/** Finance's feeds out of the log: usage and purchases to Lago, usage messages to Kafka. */
+/** Finance's feeds out of the log: usage, purchases and subscriptions to Lago, usage messages to Kafka. */
 @Module({
   providers: [
     LagoShutdown,
@@ -68,6 +71,14 @@ function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): Tran
       },
     },
     {
+      provide: LAGO_SUBSCRIPTION_SYNC,
+      inject: [APP_CONFIG, LagoShutdown],
+      useFactory: (config: AppConfig, shutdown: LagoShutdown) => {
+        const api = lagoApi(config);
+        return api ? new LagoSubscriptionSync(api, retryFor(config, shutdown, 'LagoSubscriptionSync')) : null;
+      },
+    },
+    {
       provide: USAGE_EVENTS_RELAY,
       inject: [APP_CONFIG, KAFKA_CLIENT, KAFKA_PRODUCER],
       useFactory: async (config: AppConfig, kafka: Kafka | null, producer: Producer | null) => {
@@ -80,6 +91,6 @@ function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): Tran
       },
     },
   ],
-  exports: [LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, USAGE_EVENTS_RELAY],
+  exports: [LAGO_USAGE_SYNC, LAGO_WALLET_SYNC, LAGO_SUBSCRIPTION_SYNC, USAGE_EVENTS_RELAY],
 })
 export class LagoModule {}

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type LagoDeliveryKind = 'usage' | 'wallet_top_up';
+/** `subscription` is only ever parked: plan changes are idempotent in Lago, so need no delivery record. */
+export type LagoDeliveryKind = 'usage' | 'wallet_top_up' | 'subscription';
 /** `already_in_lago`: Lago answered that it had the event (a resend after a crash). */
 export type LagoDeliveryStatus = 'pending' | 'delivered' | 'already_in_lago';
 
