@@ -167,6 +167,18 @@ describe('credits: grant → event → projection → query', () => {
     expect(await t.countEvents()).toBe(before);
   });
 
+  it('refuses an Idempotency-Key reused on the same account with another body, as Stripe does', async () => {
+    const headers = { 'Idempotency-Key': 'grant-fay-1' };
+    const first = { user_id: 'fay', amount_micros: '5', reason: 'first' };
+    expect((await grant(first, admin, headers)).status).toBe(201);
+    const before = await t.countEvents();
+    const reused = await grant({ ...first, amount_micros: '500' }, admin, headers);
+    expect(reused.status).toBe(422);
+    expect(reused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(await t.countEvents()).toBe(before);
+    expect((await grant(first, admin, headers)).body).toMatchObject({ replayed: true, balance_micros: '5' });
+  });
+
   it('loses no grant when many race on one account', async () => {
     const count = 40;
     const responses = await Promise.all(

@@ -12,7 +12,13 @@ import { recordCommandPosition } from './command-positions';
 import { backOff, retriesAfter } from './conflict-retry';
 import { commandEnvelopes } from './envelopes';
 import { eventIdFor, type EventIdSource } from './event-ids';
-import { firstKeyUse, IdempotencyKeyReusedError, keyUseAppend, keyUseOf } from './idempotency-key-claims';
+import {
+  firstKeyUse,
+  idempotencyKeyStream,
+  IdempotencyKeyReusedError,
+  keyUseAppend,
+  keyUseOf,
+} from './idempotency-key-claims';
 import { KeyedSerializer } from './keyed-serializer';
 import { StreamCommandBatcher } from './stream-command-batcher';
 import { catchUp, expectedAfter, type Evolver } from './stream-loading';
@@ -172,7 +178,11 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
       -1n,
     );
     const earlier = idsOfEarlierAttempt(history, idSource);
+    const use = keyUseOf(context, request.streamName, request.command.type);
     if (earlier.length > 0) {
+      // The key's events are here: a retry of this request, or another request reusing the key.
+      const first = await firstKeyUse(store, idempotencyKeyStream(context.actor, key));
+      if (first && first.scope !== use.scope) throw new IdempotencyKeyReusedError(request.streamName);
       const last = earlier[earlier.length - 1];
       const position = history.find((event) => event.id === last)?.position ?? null;
       return { state, eventIds: earlier, revision, position, replayed: true };
@@ -184,7 +194,6 @@ async function runKeyedCommand<Command extends { type: string }, Event extends D
     const ids = envelopes.map((envelope) => envelope.id);
     const occurredAt = envelopes[0].metadata.occurredAt;
     const own = { streamName: request.streamName, events: envelopes, expected: expectedAfter(revision) };
-    const use = keyUseOf(context, request.streamName, request.command.type);
     try {
       const result = keyIsOurs
         ? await store.append(own.streamName, own.events, own.expected)
