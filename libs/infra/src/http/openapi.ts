@@ -21,6 +21,8 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): void {
       bearerFormat: 'JWT',
       description: TOKEN_SOURCE[config.AUTH_MODE],
     })
+    // Anthropic's SDKs send a personal API key this way, on the Messages routes.
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
     .addSecurityRequirements('bearer')
     .build();
   // Built on first request, once every route is registered.

@@ -1,5 +1,5 @@
-import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Inject, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -8,11 +8,11 @@ import { openAiRequestOf } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
-import { RateLimits } from '../limits/rate-limits.interceptor';
+import type { RequestPreferences } from '../completion/gateway-request';
 import { withVettedImages } from './anthropic-images';
 import { ANTHROPIC_MESSAGES_WIRE } from './anthropic-messages.wire';
 import { AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
-import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
+import { CompletionRoute, PreferenceHeaders } from './preference-headers';
 
 /**
  * Anthropic's Messages API, under both mounts an Anthropic SDK's base URL may point at (the SDKs add
@@ -35,24 +35,20 @@ export class AnthropicMessagesController {
     this.imageLimits = { maxDataUrlBytes: config.LLM_IMAGE_DATA_URL_MAX_BYTES };
   }
 
-  @Post(['api/v1/llm/messages', 'v1/messages'])
-  @RateLimits('admit')
-  @ApiHeader({ name: 'x-power-level', required: false, description: 'eco | balanced | precision' })
-  @ApiHeader({ name: 'x-privacy-mode', required: false, description: 'on: local providers only' })
+  @CompletionRoute(['api/v1/llm/messages', 'v1/messages'])
   @ApiOkResponse({ description: 'An Anthropic Message, or its SSE event stream' })
   async create(
     @Body() body: AnthropicMessagesRequestDto,
     @CurrentUser() user: AuthenticatedUser,
     @CommandCtx() context: CommandContext,
-    @Headers('x-power-level') powerHeader: string | undefined,
-    @Headers('x-privacy-mode') privacyHeader: string | undefined,
+    @PreferenceHeaders() preferences: RequestPreferences,
     @Res() response: Response,
   ): Promise<void> {
     const anthropic = withVettedImages(body, this.imageLimits);
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
       { body: openAiRequestOf(anthropic), anthropic },
-      { powerLevel: parsePowerLevelHeader(powerHeader), privacy: parsePrivacyHeader(privacyHeader) },
+      preferences,
       { ...context, idempotencyKey: undefined },
       response,
       ANTHROPIC_MESSAGES_WIRE,
