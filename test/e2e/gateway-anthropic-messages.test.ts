@@ -319,6 +319,28 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     expect(account.open_reservations).toBe(0);
   });
 
+  it('counts a prompt’s tokens as the credit hold does, without calling any provider', async () => {
+    const sdk = claudeCode();
+    const before = gateway.upstreams.anthropic.requests.length + gateway.upstreams.openai.requests.length;
+    const count = (content: string) =>
+      sdk.messages.countTokens({
+        model: 'claude-haiku-4-5',
+        system: 'Be brief.',
+        messages: [{ role: 'user', content }],
+        tools: [weatherTool],
+      });
+    const short = await count('Say hello');
+    const long = await count('Say hello '.repeat(100));
+    expect(short.input_tokens).toBeGreaterThan(0);
+    expect(long.input_tokens).toBeGreaterThan(short.input_tokens + 200);
+    expect(gateway.upstreams.anthropic.requests.length + gateway.upstreams.openai.requests.length).toBe(
+      before,
+    );
+    await expect(
+      sdk.messages.countTokens({ model: 'x', messages: [{ role: 'wizard' as 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
+  });
+
   describe('errors, in Anthropic’s shape', () => {
     it('401 without a key, or with a wrong one', async () => {
       const anonymous = new Anthropic({ baseURL: gateway.url, apiKey: 'not-a-key', maxRetries: 0 });

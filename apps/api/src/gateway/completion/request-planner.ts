@@ -30,6 +30,15 @@ import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 
+/**
+ * The prompt as the hold counts it: the body as it goes upstream, every field included, so the hold
+ * covers all of it; a Messages request also replays what its OpenAI form leaves out (thinking) to an
+ * Anthropic link.
+ */
+export function promptTokensOf(body: ChatCompletionRequest, anthropic: AnthropicRequest | null): number {
+  return estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+}
+
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
 }
@@ -73,10 +82,7 @@ export class RequestPlanner {
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
     const task = detectTask(messages);
-    // Counted from the body as it goes upstream, every field included, so the hold covers all of it;
-    // a Messages request also replays what its OpenAI form leaves out (thinking) to an Anthropic link.
-    const promptTokens =
-      estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+    const promptTokens = promptTokensOf(body, anthropic);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
 
     const decision = route({

@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
@@ -9,9 +9,11 @@ import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
 import type { RequestPreferences } from '../completion/gateway-request';
+import { promptTokensOf } from '../completion/request-planner';
+import { RateLimits } from '../limits/rate-limits.interceptor';
 import { withVettedImages } from './anthropic-images';
 import { ANTHROPIC_MESSAGES_WIRE } from './anthropic-messages.wire';
-import { AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
+import { AnthropicCountTokensDto, AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
 import { CompletionRoute, PreferenceHeaders } from './preference-headers';
 
 /**
@@ -53,5 +55,18 @@ export class AnthropicMessagesController {
       response,
       ANTHROPIC_MESSAGES_WIRE,
     );
+  }
+
+  /**
+   * The prompt's size as the credit hold counts it (every field, an image at a fixed allowance): an
+   * estimate that stays at or above what the common tokenizers count, not the provider's own count.
+   */
+  @Post(['api/v1/llm/messages/count_tokens', 'v1/messages/count_tokens'])
+  @HttpCode(200)
+  @RateLimits('report')
+  @ApiOkResponse({ description: '{input_tokens}: the estimate the credit hold is computed from' })
+  countTokens(@Body() body: AnthropicCountTokensDto): { input_tokens: number } {
+    const anthropic = withVettedImages({ ...body, max_tokens: 1 }, this.imageLimits);
+    return { input_tokens: promptTokensOf(openAiRequestOf(anthropic), anthropic) };
   }
 }
