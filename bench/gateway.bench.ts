@@ -20,6 +20,8 @@
  *     catch up;
  *  7. hot account (ours only): 200 concurrent requests on one account funded for 150 of them at their
  *     real cost: 402s for the rest, and books that balance to the micro-USD.
+ * Our Anthropic Messages API (`/v1/messages`, the same request in its wire, translated to the OpenAI
+ * upstream and back) runs phases 1 and 3 beside chat completions: its own added latency.
  *
  *   npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts
  *
@@ -122,6 +124,9 @@ interface DatabaseFigures {
   catchUp: Record<string, number>;
 }
 
+/** The Messages API's figures: the phases it runs beside chat completions. */
+type MessagesFigures = Pick<SystemFigures, 'target' | 'sequential' | 'streaming'>;
+
 /** One request through each system, proving it reaches the fake upstream before anything is timed. */
 async function checkRoute(target: LoadTarget, mustHave: Record<string, string> = {}): Promise<void> {
   const reply = await target.send(0);
@@ -149,6 +154,7 @@ type SequentialPhase = 'sequential' | 'streaming' | 'contended';
 /** Rows and targets of the sequential phases, the database work and the storage: the quick run's figures. */
 function sequentialReport(
   systems: SystemFigures[],
+  messages: MessagesFigures,
   database: DatabaseFigures,
 ): { rows: string[]; targets: string[] } {
   const [direct, ours, portkey] = systems;
@@ -174,6 +180,23 @@ function sequentialReport(
           `| added ${label} p50 / p99, ms | — | ${[ours, portkey].map((system) => addedCell(system, phase)).join(' | ')} |`,
         ]
       : [];
+  const messagesRow = (phase: 'sequential' | 'streaming', label: string) => {
+    const figures = messages[phase];
+    if (!figures) return [];
+    const errors = figures.errors ? ` (${figures.errors} errors)` : '';
+    const addedP50 = figures.p50 - run(direct, phase)!.p50;
+    const addedP99 = figures.p99 - run(direct, phase)!.p99;
+    return [
+      `| ${label} | ${ms(figures.p50)} / ${ms(figures.p99)}${errors} | ${ms(addedP50)} / ${ms(addedP99)} |`,
+    ];
+  };
+  const messagesRows = [
+    '',
+    '| our Anthropic Messages API (`/v1/messages`, translated to the same upstream) | p50 / p99, ms | added p50 / p99, ms |',
+    '|---|---|---|',
+    ...messagesRow('sequential', `sequential (${SEQUENTIAL_REQUESTS} requests)`),
+    ...messagesRow('streaming', `streaming, time to first byte (${STREAMING_REQUESTS} requests)`),
+  ];
   const { perRequest, idlePerSecond, storage, rowsWritten, catchUp } = database;
   const storageTotal = storage.reduce((sum, row) => sum + row.perRequest, 0);
   const rows = [
@@ -234,13 +257,15 @@ function sequentialReport(
         `| projections caught up <= ${CATCH_UP_TARGET_SECONDS} s after ${load} | ${seconds.toFixed(2)} s | ${met(seconds <= CATCH_UP_TARGET_SECONDS)} |`,
     ),
   );
-  return { rows: [...rows, ...dbRows], targets };
+  return { rows: [...rows, ...messagesRows, ...dbRows], targets };
 }
 
 function loadReport(
   systems: SystemFigures[],
   hot: HotAccountRun,
   storedCompletions: number,
+  /** Our 200s, chat completions and Messages alike. */
+  ourReplies: number,
 ): { rows: string[]; targets: string[] } {
   const [direct, ours, portkey] = systems;
   const latency = (system: SystemFigures) => system.latency!;
@@ -282,14 +307,14 @@ function loadReport(
     `| hot account: ${hot.requests} concurrent requests, funded for ${hot.fundedRequests} (cost ${hot.costMicros}, hold ${hot.holdMicros} micro-USD each) | ` +
       `${hot.served} served, ${hot.refused} refused (402), ${hot.otherErrors} other errors in ${hot.seconds.toFixed(2)} s = ${thousands(hot.requests / hot.seconds)} requests/s; ` +
       `granted ${hot.granted}, debited ${hot.debited}, balance ${hot.balance} | zero overspend: ${met(overspendFree)} |`,
-    `| every 200 from our gateway has its events stored | ${thousands(storedCompletions)} RequestCompleted events for ${thousands(ours.target.okReplies)} replies | ${met(storedCompletions === ours.target.okReplies)} |`,
+    `| every 200 from our gateway has its events stored | ${thousands(storedCompletions)} RequestCompleted events for ${thousands(ourReplies)} replies | ${met(storedCompletions === ourReplies)} |`,
   ];
   return { rows, targets };
 }
 
 /** Each system's sequential latency in `phase`, after a warm-up of the same kind. */
 async function sequentialPhase(
-  systems: SystemFigures[],
+  systems: Array<Pick<SystemFigures, 'target' | SequentialPhase>>,
   admin: GatewayAdmin,
   phase: SequentialPhase,
   warmup: number,
@@ -344,7 +369,7 @@ async function databasePhase(
 }
 
 /** The figures of every system, by name, for the JSON summary. */
-const figuresByName = (systems: SystemFigures[]) =>
+const figuresByName = (systems: Array<SystemFigures | MessagesFigures>) =>
   Object.fromEntries(systems.map(({ target, ...figures }) => [target.name, figures]));
 
 async function main(): Promise<void> {
@@ -400,16 +425,37 @@ async function main(): Promise<void> {
       }),
       connections,
     );
-    targets.push(direct, ourTarget, portkeyTarget);
+    // The same body is a valid Messages request: model, max_tokens, one user message.
+    const messagesTarget = new LoadTarget(
+      'ours, Messages API',
+      ours.url,
+      '/v1/messages',
+      (index) => ({ authorization: tokens[index % tokens.length], 'anthropic-version': '2023-06-01' }),
+      connections,
+    );
     await checkRoute(direct);
     await checkRoute(ourTarget, { 'x-ops-provider': 'openai' });
     await checkRoute(portkeyTarget, { 'x-portkey-provider': 'openai' });
+    await checkRoute(messagesTarget, { 'x-ops-provider': 'openai' });
+    if ((await messagesTarget.firstStreamedByte(0)) === null)
+      throw new Error('our Messages API failed a stream');
 
-    const systems: SystemFigures[] = targets.map((target) => ({ target, throughput: [] }));
-    await sequentialPhase(systems, admin, 'sequential', SEQUENTIAL_WARMUP, SEQUENTIAL_REQUESTS);
+    const systems: SystemFigures[] = [direct, ourTarget, portkeyTarget].map((target) => ({
+      target,
+      throughput: [],
+    }));
+    targets.push(direct, ourTarget, portkeyTarget, messagesTarget);
+    const messages: MessagesFigures = { target: messagesTarget };
+    await sequentialPhase(
+      [...systems, messages],
+      admin,
+      'sequential',
+      SEQUENTIAL_WARMUP,
+      SEQUENTIAL_REQUESTS,
+    );
     const databaseFigures = await databasePhase(database.url, admin, ourTarget);
     if (!QUICK) {
-      await sequentialPhase(systems, admin, 'streaming', STREAMING_WARMUP, STREAMING_REQUESTS);
+      await sequentialPhase([...systems, messages], admin, 'streaming', STREAMING_WARMUP, STREAMING_REQUESTS);
       const burner = new CpuBurner();
       try {
         await sequentialPhase(systems, admin, 'contended', CONTENDED_WARMUP, CONTENDED_REQUESTS);
@@ -419,12 +465,12 @@ async function main(): Promise<void> {
     }
     const machine = `${await describeMachine(database.url)} · load average ${loadAtStart.toFixed(1)} at the start`;
     if (QUICK) {
-      const { rows, targets } = sequentialReport(systems, databaseFigures);
+      const { rows, targets } = sequentialReport(systems, messages, databaseFigures);
       console.log(['', machine, '', ...rows, '', ...TARGETS_HEADER, ...targets].join('\n'));
       console.log(
         JSON.stringify({
           benchmark: 'gateway-quick',
-          systems: figuresByName(systems),
+          systems: figuresByName([...systems, messages]),
           database: databaseFigures,
         }),
       );
@@ -463,8 +509,17 @@ async function main(): Promise<void> {
     const hot = await runHotAccount(admin, ours.url, database.url, HOT_REQUESTS, HOT_FUNDED_REQUESTS);
     const storedCompletions = await countCompletions(database.url);
 
-    const { rows: sequentialRows, targets: sequentialTargets } = sequentialReport(systems, databaseFigures);
-    const { rows: loadRows, targets: loadTargets } = loadReport(systems, hot, storedCompletions);
+    const { rows: sequentialRows, targets: sequentialTargets } = sequentialReport(
+      systems,
+      messages,
+      databaseFigures,
+    );
+    const { rows: loadRows, targets: loadTargets } = loadReport(
+      systems,
+      hot,
+      storedCompletions,
+      ourTarget.okReplies + messagesTarget.okReplies,
+    );
     const [header, separator, ...latencyRows] = sequentialRows;
     const dbStart = latencyRows.indexOf('');
     const rows = [
@@ -486,7 +541,12 @@ async function main(): Promise<void> {
       typeof value === 'bigint' ? String(value) : value;
     console.log(
       JSON.stringify(
-        { benchmark: 'gateway', systems: figuresByName(systems), database: databaseFigures, hot },
+        {
+          benchmark: 'gateway',
+          systems: figuresByName([...systems, messages]),
+          database: databaseFigures,
+          hot,
+        },
         bigintsAsStrings,
       ),
     );

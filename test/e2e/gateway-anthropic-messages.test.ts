@@ -10,10 +10,8 @@ async function eventsOf(stream: AsyncIterable<Anthropic.MessageStreamEvent>) {
   return events;
 }
 
-/** The event names of a stream as they went over the wire (the SDK's iterator leaves `ping` out). */
-async function rawEventNames(response: Response): Promise<string[]> {
-  return [...(await response.text()).matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
-}
+/** The deltas of the fakes' five-word reply, one per word. */
+const FIVE_DELTAS = Array<string>(5).fill('content_block_delta');
 
 const weatherTool: Anthropic.Tool = {
   name: 'get_weather',
@@ -40,6 +38,19 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
 
   /** Claude Code's setup: `ANTHROPIC_BASE_URL=<gateway>` and a personal key sent as `x-api-key`. */
   const claudeCode = () => new Anthropic({ baseURL: gateway.url, apiKey, maxRetries: 0 });
+
+  /** The event names of a streamed greeting as they went over the wire (the SDK's iterator leaves `ping` out). */
+  const rawEventNames = async (model: string): Promise<string[]> => {
+    const raw = await claudeCode()
+      .messages.create({
+        model,
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Say hello' }],
+        stream: true,
+      })
+      .asResponse();
+    return [...(await raw.text()).matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
+  };
 
   it('answers an Anthropic model with a personal key as x-api-key, passing the request through untranslated', async () => {
     const { data, response } = await claudeCode()
@@ -109,31 +120,17 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
       messages: [{ role: 'user', content: 'Say hello' }],
     });
     const events = await eventsOf(stream);
-    expect(events.map((event) => event.type)).toEqual([
+    const [start, blockStart, ...rest] = events.map((event) => event.type);
+    expect([start, blockStart, ...rest]).toEqual([
       'message_start',
       'content_block_start',
-      ...Array(5).fill('content_block_delta'),
+      ...FIVE_DELTAS,
       'content_block_stop',
       'message_delta',
       'message_stop',
     ]);
-    const raw = await claudeCode()
-      .messages.create({
-        model: 'claude-haiku-4-5',
-        max_tokens: 200,
-        messages: [{ role: 'user', content: 'Say hello' }],
-        stream: true,
-      })
-      .asResponse();
-    expect(await rawEventNames(raw)).toEqual([
-      'message_start',
-      'content_block_start',
-      'ping',
-      ...Array(5).fill('content_block_delta'),
-      'content_block_stop',
-      'message_delta',
-      'message_stop',
-    ]);
+    // Anthropic's own ping, passed on where it came.
+    expect(await rawEventNames('claude-haiku-4-5')).toEqual([start, blockStart, 'ping', ...rest]);
     const final = await stream.finalMessage();
     expect(final.content).toEqual([{ type: 'text', text: 'anthropic says hello to claude-haiku-4-5' }]);
     expect(final.stop_reason).toBe('end_turn');
@@ -192,19 +189,11 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
 
   describe('a model behind an OpenAI-wire provider', () => {
     it('streams text as Anthropic’s full event sequence, ping included', async () => {
-      const raw = await claudeCode()
-        .messages.create({
-          model: 'gpt-4o-mini',
-          max_tokens: 100,
-          messages: [{ role: 'user', content: 'Say hello' }],
-          stream: true,
-        })
-        .asResponse();
-      expect(await rawEventNames(raw)).toEqual([
+      expect(await rawEventNames('gpt-4o-mini')).toEqual([
         'message_start',
         'ping',
         'content_block_start',
-        ...Array(5).fill('content_block_delta'),
+        ...FIVE_DELTAS,
         'content_block_stop',
         'message_delta',
         'message_stop',
@@ -328,6 +317,28 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     const account = await gateway.account('alice');
     expect(account.reserved_micros).toBe('0');
     expect(account.open_reservations).toBe(0);
+  });
+
+  it('counts a prompt’s tokens as the credit hold does, without calling any provider', async () => {
+    const sdk = claudeCode();
+    const before = gateway.upstreams.anthropic.requests.length + gateway.upstreams.openai.requests.length;
+    const count = (content: string) =>
+      sdk.messages.countTokens({
+        model: 'claude-haiku-4-5',
+        system: 'Be brief.',
+        messages: [{ role: 'user', content }],
+        tools: [weatherTool],
+      });
+    const short = await count('Say hello');
+    const long = await count('Say hello '.repeat(100));
+    expect(short.input_tokens).toBeGreaterThan(0);
+    expect(long.input_tokens).toBeGreaterThan(short.input_tokens + 200);
+    expect(gateway.upstreams.anthropic.requests.length + gateway.upstreams.openai.requests.length).toBe(
+      before,
+    );
+    await expect(
+      sdk.messages.countTokens({ model: 'x', messages: [{ role: 'wizard' as 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
   });
 
   describe('errors, in Anthropic’s shape', () => {

@@ -27,6 +27,8 @@ export function buildOpenApiDocument(
       bearerFormat: 'JWT',
       description: TOKEN_SOURCE[config.AUTH_MODE],
     })
+    // Anthropic's SDKs send a personal API key this way, on the Messages routes.
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
     .addSecurityRequirements('bearer')
     .build();
   return SwaggerModule.createDocument(app, document);

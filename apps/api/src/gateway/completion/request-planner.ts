@@ -56,6 +56,15 @@ interface RequestShape {
   needsVision: boolean;
 }
 
+/**
+ * The prompt as the hold counts it: the body as it goes upstream, every field included, so the hold
+ * covers all of it; a Messages request also replays what its OpenAI form leaves out (thinking) to an
+ * Anthropic link.
+ */
+export function promptTokensOf(body: ChatCompletionRequest, anthropic: AnthropicRequest | null): number {
+  return estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+}
+
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
 }
@@ -97,10 +106,7 @@ export class RequestPlanner {
     const { body, images } = this.vetImages(request);
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
-    // Counted from the body as it goes upstream, every field included, so the hold covers all of it;
-    // a Messages request also replays what its OpenAI form leaves out (thinking) to an Anthropic link.
-    const promptTokens =
-      estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+    const promptTokens = promptTokensOf(body, anthropic);
     return this.planFor(
       { requestId, startedAt, caller, body, anthropic, preferences, context },
       {

@@ -1,5 +1,5 @@
-import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -8,12 +8,14 @@ import { openAiRequestOf } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
+import type { RequestPreferences } from '../completion/gateway-request';
+import { promptTokensOf } from '../completion/request-planner';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 import { RateLimits } from '../limits/rate-limits.interceptor';
 import { withVettedImages } from './anthropic-images';
 import { ANTHROPIC_MESSAGES_WIRE } from './anthropic-messages.wire';
-import { AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
-import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
+import { AnthropicCountTokensDto, AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
+import { CompletionRoute, PreferenceHeaders } from './preference-headers';
 
 /**
  * Anthropic's Messages API, under both mounts an Anthropic SDK's base URL may point at (the SDKs add
@@ -25,8 +27,6 @@ import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers'
 @ApiSecurity('x-api-key')
 @AcceptsApiKey()
 @Roles('user', 'admin')
-// Like chat completions, the answer does not wait for the usage and ledger read models.
-@ReadModels()
 @Controller()
 export class AnthropicMessagesController {
   private readonly imageLimits: { maxDataUrlBytes: number };
@@ -38,27 +38,37 @@ export class AnthropicMessagesController {
     this.imageLimits = { maxDataUrlBytes: config.LLM_IMAGE_DATA_URL_MAX_BYTES };
   }
 
-  @Post(['api/v1/llm/messages', 'v1/messages'])
-  @RateLimits('admit')
-  @ApiHeader({ name: 'x-power-level', required: false, description: 'eco | balanced | precision' })
-  @ApiHeader({ name: 'x-privacy-mode', required: false, description: 'on: local providers only' })
+  @CompletionRoute(['api/v1/llm/messages', 'v1/messages'])
   @ApiOkResponse({ description: 'An Anthropic Message, or its SSE event stream' })
   async create(
     @Body() body: AnthropicMessagesRequestDto,
     @CurrentUser() user: AuthenticatedUser,
     @CommandCtx() context: CommandContext,
-    @Headers('x-power-level') powerHeader: string | undefined,
-    @Headers('x-privacy-mode') privacyHeader: string | undefined,
+    @PreferenceHeaders() preferences: RequestPreferences,
     @Res() response: Response,
   ): Promise<void> {
     const anthropic = withVettedImages(body, this.imageLimits);
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
       { body: openAiRequestOf(anthropic), anthropic },
-      { powerLevel: parsePowerLevelHeader(powerHeader), privacy: parsePrivacyHeader(privacyHeader) },
+      preferences,
       { ...context, idempotencyKey: undefined },
       response,
       ANTHROPIC_MESSAGES_WIRE,
     );
+  }
+
+  /**
+   * The prompt's size as the credit hold counts it (every field, an image at a fixed allowance): an
+   * estimate that stays at or above what the common tokenizers count, not the provider's own count.
+   */
+  @Post(['api/v1/llm/messages/count_tokens', 'v1/messages/count_tokens'])
+  @ReadModels()
+  @HttpCode(200)
+  @RateLimits('report')
+  @ApiOkResponse({ description: '{input_tokens}: the estimate the credit hold is computed from' })
+  countTokens(@Body() body: AnthropicCountTokensDto): { input_tokens: number } {
+    const anthropic = withVettedImages({ ...body, max_tokens: 1 }, this.imageLimits);
+    return { input_tokens: promptTokensOf(openAiRequestOf(anthropic), anthropic) };
   }
 }

@@ -1,5 +1,16 @@
-import { BadRequestException } from '@nestjs/common';
+import {
+  applyDecorators,
+  BadRequestException,
+  createParamDecorator,
+  Post,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { isPowerLevel, POWER_LEVELS } from '@ops/domain';
+import type { Request } from 'express';
+import type { RequestPreferences } from '../completion/gateway-request';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
+import { RateLimits } from '../limits/rate-limits.interceptor';
 
 const ON = new Set(['on', 'true', '1', 'strict']);
 const OFF = new Set(['off', 'false', '0']);
@@ -21,3 +32,30 @@ export function parsePowerLevelHeader(value: string | undefined): string | undef
   }
   return normalized;
 }
+
+function headerOf(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The caller's choices from `x-power-level` and `x-privacy-mode` (absent: the account's); a bad one is a 400. */
+export const PreferenceHeaders = createParamDecorator(
+  (_: unknown, context: ExecutionContext): RequestPreferences => {
+    const request = context.switchToHttp().getRequest<Request>();
+    return {
+      powerLevel: parsePowerLevelHeader(headerOf(request, 'x-power-level')),
+      privacy: parsePrivacyHeader(headerOf(request, 'x-privacy-mode')),
+    };
+  },
+);
+
+/** A route that completes through the gateway pipeline: under the caller's rate limits, taking their choices. */
+export const CompletionRoute = (paths: string[]) =>
+  applyDecorators(
+    Post(paths),
+    RateLimits('admit'),
+    // The hot path does not wait for the usage and ledger read models, which trail it by milliseconds.
+    ReadModels(),
+    ApiHeader({ name: 'x-power-level', required: false, description: 'eco | balanced | precision' }),
+    ApiHeader({ name: 'x-privacy-mode', required: false, description: 'on: local providers only' }),
+  );

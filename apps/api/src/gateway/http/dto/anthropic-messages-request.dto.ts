@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type {
   AnthropicMessage,
@@ -91,3 +91,15 @@ export class AnthropicMessagesRequestDto implements AnthropicRequest {
   @Bounded('toolChoice', anthropicToolChoiceProblem)
   tool_choice?: AnthropicToolChoice;
 }
+
+/** What `/v1/messages/count_tokens` reads: a Messages request without what only shapes the answer. */
+export class AnthropicCountTokensDto extends OmitType(AnthropicMessagesRequestDto, [
+  'max_tokens',
+  'stream',
+  'stop_sequences',
+  'metadata',
+  'temperature',
+  'top_p',
+  'top_k',
+  'service_tier',
+] as const) {}
