@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../../common/command-context.decorator';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 import { PriceImportDto } from './dto/price-import.dto';
 import { PriceImportService, type PriceImportView } from './price-import.service';
 
@@ -10,6 +11,8 @@ import { PriceImportService, type PriceImportView } from './price-import.service
 @ApiTags('llm catalog')
 @ApiBearerAuth()
 @Roles('admin')
+// No read model serves the catalog: an import waits until this node's catalog has applied it.
+@ReadModels()
 @Controller('api/v1/llm/catalog')
 export class CatalogController {
   constructor(private readonly imports: PriceImportService) {}
