@@ -89,7 +89,14 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     );
     await store.append(
       'llm-request-r2',
-      [event('ProbeStarted', 'gateway'), event('ProbeFailed', 'gateway')],
+      [
+        event('ProbeStarted', 'gateway'),
+        // What the export writes as the database's JSON text must read back as the JSON pages do.
+        event('ProbeFailed', 'gateway', {
+          note: 'a "quote", a \\ backslash, a\nnewline, a\ttab, \u0001, é, ✓, \u2028 and 😀',
+          nested: { list: [1, 2.5, -0.125, 1e21, null, true, 'x'], empty: {}, none: [] },
+        }),
+      ],
       'no_stream',
     );
 
@@ -210,8 +217,7 @@ describe('audit events API: the log, filtered, paged and streamed', () => {
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = (response.body as string).split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines.map((line) => (JSON.parse(line) as EventJson).id)).toEqual(ids(all));
-    expect(JSON.parse(lines[0])).toEqual(all[0]);
+    expect(lines.map((line) => JSON.parse(line) as EventJson)).toEqual(all);
   });
 
   it('applies filters and limit to NDJSON too', async () => {

@@ -26,6 +26,17 @@ describe('LLM gateway active health probes', () => {
         .expect(200)
     ).body.providers;
 
+  it('lists every provider, those without a key or base URL as unconfigured', async () => {
+    const views = await health();
+    const statusOf = (provider: string) => views.find((view) => view.provider === provider)?.status;
+    // Without OPENROUTER_API_KEY (a remote provider) and without VLLM_BASE_URL (a local one).
+    expect(statusOf('openrouter')).toBe('unconfigured');
+    expect(statusOf('vllm')).toBe('unconfigured');
+    expect(statusOf('openai')).toBe('up');
+    expect(statusOf('ollama')).toBe('up');
+    expect(views).toHaveLength(10);
+  });
+
   it('probes every configured provider with the platform key, and takes an unreachable one down', async () => {
     const probes = gateway.app.get(ProviderHealthService);
     await probes.probeAll();

@@ -29,33 +29,53 @@ describe('LLM gateway through the official openai SDK', () => {
     expect(upstream.headers.authorization).toBe('Bearer sk-platform-openai');
   });
 
-  it('streams chunks and the usage chunk when asked', async () => {
-    const stream = await gateway.sdk('alice').chat.completions.create({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'Say hello' }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+  it('streams chunks and the usage chunk when asked, the usage chunk last and carrying the charge', async () => {
+    const { data: stream, response } = await gateway
+      .sdk('alice')
+      .chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Say hello' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
     let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    let chunks = 0;
+    const chunks: Array<OpenAI.ChatCompletionChunk & Record<string, unknown>> = [];
     for await (const chunk of stream) {
-      chunks += 1;
+      chunks.push(chunk as OpenAI.ChatCompletionChunk & Record<string, unknown>);
       text += chunk.choices[0]?.delta?.content ?? '';
-      if (chunk.usage) usage = chunk.usage;
     }
-    expect(chunks).toBeGreaterThan(2);
+    expect(chunks.length).toBeGreaterThan(2);
     expect(text).toBe('openai says hello to gpt-4o-mini');
-    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage?.completion_tokens).toBeGreaterThan(0);
+    const { completed } = await gateway.recorded(response.headers.get('x-ops-request-id')!);
+    expect(last['x-ops-cost-micros']).toBe(completed!.costMicros);
+    expect(BigInt(completed!.costMicros)).toBeGreaterThan(0n);
+    expect(chunks.slice(0, -1).every((chunk) => chunk['x-ops-cost-micros'] === undefined)).toBe(true);
   });
 
-  it('does not forward the usage chunk when the client did not ask for it', async () => {
+  it('does not forward the usage chunk when the client did not ask for it, and says the charge in an SSE comment', async () => {
     const stream = await gateway.sdk('alice').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Say hello' }],
       stream: true,
     });
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
+
+    const raw = await gateway
+      .sdk('alice')
+      .chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Say hello' }],
+        stream: true,
+      })
+      .asResponse();
+    // The stream ends once the request is recorded: its charge is known by then.
+    const text = await raw.text();
+    const { completed } = await gateway.recorded(raw.headers.get('x-ops-request-id')!);
+    expect(text.endsWith(`: x-ops-cost-micros: ${completed!.costMicros}\n\ndata: [DONE]\n\n`)).toBe(true);
   });
 
   it('lists the models of the caller’s tier, with prices', async () => {

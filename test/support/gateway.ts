@@ -7,6 +7,7 @@ import {
   type TaskKind,
   type Tier,
 } from '@ops/domain';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { APIError } from 'openai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,6 +169,8 @@ export interface GatewayTestApp extends TestApp {
   upstreams: GatewayUpstreams;
   /** An OpenAI SDK client pointed at one of the gateway's two mounts, as `user`. */
   sdk(user: string, mount?: '/v1' | '/api/v1/llm', ...roles: ('user' | 'admin')[]): OpenAI;
+  /** An Anthropic SDK client pointed at the gateway as `ANTHROPIC_BASE_URL` would, as `user` (a bearer JWT). */
+  anthropic(user: string): Anthropic;
   fund(user: string, micros: bigint): Promise<void>;
   setPlan(
     user: string,
@@ -267,6 +270,8 @@ export async function startGatewayApp(
         apiKey: app.token(user, ...(roles.length > 0 ? roles : (['user'] as const))),
         maxRetries: 0,
       }),
+    anthropic: (user) =>
+      new Anthropic({ baseURL: url, apiKey: null, authToken: app.token(user, 'user'), maxRetries: 0 }),
     fund: async (user, micros) => {
       await request(server)
         .post('/api/v1/llm/credits/grant')

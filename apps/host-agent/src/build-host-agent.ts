@@ -15,7 +15,8 @@ import { ShadowUtils } from './shadow/shadow-utils';
 import type { HostCommandSource } from './transport/host-transport';
 import { HostCommandVerifier } from './verify/command-verifier';
 import { hostSecretOpener } from './verify/host-secret-opener';
-import { SigningReportSink, type SignedReportSink } from './verify/signing-report-sink';
+import type { SignedReportSink } from '@ops/infra/host-trust/host-report-signature';
+import { SigningReportSink } from './verify/signing-report-sink';
 
 /**
  * A root without etc/passwd is a sandbox not made yet. A tree HOST_AGENT_ROOT names is used as it is;

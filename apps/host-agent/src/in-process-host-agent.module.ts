@@ -30,7 +30,7 @@ import {
 } from '@ops/infra/host-commands/host-command-dispatcher';
 import { PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
-import { VerifiedHostReports } from '../../projector/src/host-reports/verified-host-reports';
+import { VerifiedHostReports } from '@ops/infra/host-reports/verified-host-reports';
 import { buildHostAgent } from './build-host-agent';
 import type { HostAgent } from './host-agent';
 import { InProcessHostChannel } from './transport/in-process-host-channel';

@@ -9,3 +9,5 @@ export * from './llm-requests';
 export * from './llm';
 export * from './provider-health';
 export * from './stream-categories';
+export * from './llm-catalog';
+export * from './subscriptions';

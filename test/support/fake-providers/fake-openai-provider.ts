@@ -44,8 +44,8 @@ const ERROR_TYPES: Record<number, string> = {
 
 /**
  * An OpenAI-compatible provider (`{baseUrl}` ends in `/v1`): `POST /chat/completions` (JSON or SSE
- * chunks, usage chunk only with `stream_options.include_usage`, tool calls), `GET /models`, Bearer key
- * check, OpenAI's error shape `{error: {message, type, param, code}}`.
+ * chunks, usage chunk only with `stream_options.include_usage`, tool calls), `POST /embeddings`,
+ * `GET /models`, Bearer key check, OpenAI's error shape `{error: {message, type, param, code}}`.
  */
 export function startFakeOpenAiProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const name = options.name ?? 'fake-openai';
@@ -64,6 +64,16 @@ export function startFakeOpenAiProvider(options: FakeProviderOptions = {}): Prom
           data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: name })),
         },
       };
+    }
+    if (request.method === 'POST' && request.path === '/v1/embeddings') {
+      if (behaviour.status && behaviour.status >= 400) {
+        return error(behaviour.status, behaviour.errorMessage ?? `${name} failed on purpose`, {
+          type: behaviour.errorType,
+          code: behaviour.status === 429 ? 'rate_limit_exceeded' : null,
+          retryAfterSeconds: behaviour.status === 429 ? (behaviour.retryAfterSeconds ?? 1) : undefined,
+        });
+      }
+      return embeddings(request, options.models, behaviour);
     }
     if (request.method !== 'POST' || request.path !== '/v1/chat/completions') {
       return error(404, `Unknown request URL: ${request.method} ${request.path}.`, { code: 'unknown_url' });
@@ -84,7 +94,11 @@ export function startFakeOpenAiProvider(options: FakeProviderOptions = {}): Prom
   };
 
   return startFakeProvider(
-    { basePath: '/v1', isCompletion: (request) => request.path === '/v1/chat/completions', reply },
+    {
+      basePath: '/v1',
+      isCompletion: (request) => request.path === '/v1/chat/completions' || request.path === '/v1/embeddings',
+      reply,
+    },
     options,
   );
 }
@@ -295,4 +309,85 @@ function error(
       },
     },
   };
+}
+
+/** Vectors the fake returns when `dimensions` is not asked for. */
+export const FAKE_EMBEDDING_DIMENSIONS = 8;
+
+/**
+ * A deterministic unit vector per input: the same text always embeds the same, different texts
+ * differently. Values are float32-exact, so a base64 round trip compares equal.
+ */
+export function fakeEmbedding(input: string | number[], dimensions: number): number[] {
+  const text = typeof input === 'string' ? input : input.join(',');
+  let seed = 2166136261;
+  for (let index = 0; index < text.length; index++) seed = Math.imul(seed ^ text.charCodeAt(index), 16777619);
+  const raw = Array.from(
+    { length: dimensions },
+    (_, index) => (((seed >>> (index % 24)) & 0xff) - 127.5) / 128,
+  );
+  const norm = Math.sqrt(raw.reduce((sum, value) => sum + value * value, 0)) || 1;
+  return raw.map((value) => Math.fround(value / norm));
+}
+
+/** OpenAI's embeddings answer, with its refusals of a bad input or of `dimensions` on a model without it. */
+function embeddings(request: FakeRequest, models: string[] | undefined, behaviour: FakeBehaviour): FakeReply {
+  if (request.malformed || typeof request.body !== 'object' || request.body === null) {
+    return error(400, 'We could not parse the JSON body of your request.', {});
+  }
+  const body = request.body as Record<string, unknown>;
+  if (typeof body.model !== 'string' || body.model === '')
+    return error(400, 'you must provide a model parameter', {});
+  if (models && !models.includes(body.model)) {
+    const message = `The model \`${body.model}\` does not exist or you do not have access to it.`;
+    return error(404, message, { code: 'model_not_found' });
+  }
+  const input = body.input;
+  const items: Array<string | number[]> =
+    typeof input === 'string'
+      ? [input]
+      : Array.isArray(input) && typeof input[0] === 'number'
+        ? [input as number[]]
+        : Array.isArray(input)
+          ? (input as Array<string | number[]>)
+          : [];
+  if (items.length === 0 || items.some((item) => item === '' || (Array.isArray(item) && item.length === 0))) {
+    return error(
+      400,
+      "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+      {},
+    );
+  }
+  if (body.dimensions !== undefined && (typeof body.dimensions !== 'number' || body.dimensions < 1)) {
+    return error(400, 'Invalid value for dimensions.', {});
+  }
+  const dimensions = (body.dimensions as number | undefined) ?? FAKE_EMBEDDING_DIMENSIONS;
+  const promptTokens = items.reduce<number>(
+    (sum, item) => sum + (typeof item === 'string' ? wordCount(item) : item.length),
+    0,
+  );
+  const reported = behaviour.reportPromptTokens ?? promptTokens;
+  return {
+    kind: 'json',
+    status: 200,
+    body: {
+      object: 'list',
+      data: items.map((item, index) => {
+        const vector = fakeEmbedding(item, dimensions);
+        return {
+          object: 'embedding',
+          index,
+          embedding: body.encoding_format === 'base64' ? encodeFloat32(vector) : vector,
+        };
+      }),
+      model: body.model,
+      ...(behaviour.omitUsage ? {} : { usage: { prompt_tokens: reported, total_tokens: reported } }),
+    },
+  };
+}
+
+function encodeFloat32(vector: number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  vector.forEach((value, index) => bytes.writeFloatLE(value, index * 4));
+  return bytes.toString('base64');
 }

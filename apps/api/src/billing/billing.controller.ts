@@ -1,4 +1,14 @@
-import { Body, Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { Request } from 'express';
@@ -6,6 +16,15 @@ import { CreditCheckoutService } from './credit-checkout.service';
 import { CheckoutStartedView, WebhookReceivedView } from './dto/billing-views.dto';
 import { PurchaseCreditsDto } from './dto/purchase-credits.dto';
 import { StripeWebhookService } from './stripe-webhook.service';
+import {
+  PlanView,
+  StartSubscriptionDto,
+  SubscriptionCheckoutView,
+  SubscriptionView,
+} from './dto/subscription-views.dto';
+import { SUBSCRIPTION_PLANS } from './subscription-plans.provider';
+import { SubscriptionService } from './subscription.service';
+import { TIERS, type SubscriptionPlans } from '@ops/domain';
 import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
@@ -18,7 +37,47 @@ export class BillingController {
   constructor(
     private readonly checkout: CreditCheckoutService,
     private readonly webhooks: StripeWebhookService,
+    private readonly subscriptions: SubscriptionService,
+    @Inject(SUBSCRIPTION_PLANS) private readonly plans: SubscriptionPlans,
   ) {}
+
+  /** The tiers on sale: monthly price and included credits. */
+  @Get('api/v1/billing/plans')
+  @Roles('user', 'admin', 'finance')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [PlanView] })
+  listPlans(): PlanView[] {
+    return TIERS.map((tier) => ({
+      tier,
+      price_cents: this.plans[tier].priceCents,
+      included_credits_micros: this.plans[tier].includedCreditsMicros.toString(),
+    }));
+  }
+
+  /** The caller's subscription: the tier in force, its period, a scheduled change, a grace. */
+  @Get('api/v1/billing/subscription')
+  @Roles('user', 'admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: SubscriptionView })
+  subscription(@CurrentUser() user: AuthenticatedUser): Promise<SubscriptionView> {
+    return this.subscriptions.current(user.id);
+  }
+
+  /** Starts a subscription to a paid tier: a Stripe Checkout Session in subscription mode. */
+  @Post('api/v1/billing/subscription/checkout')
+  @Roles('user', 'admin')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry returns the same session' })
+  @ApiCreatedResponse({ type: SubscriptionCheckoutView })
+  subscribe(
+    @Body() body: StartSubscriptionDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<SubscriptionCheckoutView> {
+    const key = idempotencyKey && IDEMPOTENCY_KEY.test(idempotencyKey) ? idempotencyKey : undefined;
+    return this.subscriptions.startCheckout(user.id, body.tier, key);
+  }
 
   @Post('api/v1/llm/credits/purchase')
   @Roles('user', 'admin')

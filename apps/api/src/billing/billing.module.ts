@@ -6,8 +6,10 @@ import { CreditCheckoutService } from './credit-checkout.service';
 import { CREDIT_PACKAGES, parseCreditPackages } from './credit-packages';
 import { createStripeClient, STRIPE } from './stripe-client';
 import { StripeWebhookService } from './stripe-webhook.service';
+import { subscriptionPlansProvider } from './subscription-plans.provider';
+import { SubscriptionService } from './subscription.service';
 
-/** Credit purchases through Stripe Checkout, and the webhook that credits them once paid. */
+/** Credit purchases and tier subscriptions through Stripe Checkout, and the webhook that applies them. */
 @Module({
   controllers: [BillingController],
   providers: [
@@ -19,6 +21,8 @@ import { StripeWebhookService } from './stripe-webhook.service';
     },
     CreditCheckoutService,
     StripeWebhookService,
+    subscriptionPlansProvider,
+    SubscriptionService,
   ],
 })
 export class BillingModule {}

@@ -2,10 +2,11 @@ import { BadGatewayException, Inject, Injectable, Logger, ServiceUnavailableExce
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
 import type { CheckoutStartedView } from './dto/billing-views.dto';
 import { STRIPE } from './stripe-client';
+import { stripeFailure } from './stripe-failure';
 
 /** Starts a purchase: a Stripe Checkout Session for one configured package, tagged with the buyer. */
 @Injectable()
@@ -73,9 +74,7 @@ export class CreditCheckoutService {
         idempotencyKey ? { idempotencyKey: `credit-purchase:${userId}:${idempotencyKey}` } : undefined,
       );
     } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeError)) throw error;
-      this.logger.error(`Stripe refused a Checkout Session: ${error.type} ${error.code ?? ''}`);
-      throw new BadGatewayException(`Stripe could not start the checkout (${error.type})`);
+      throw stripeFailure(error, this.logger, 'start the checkout');
     }
   }
 }

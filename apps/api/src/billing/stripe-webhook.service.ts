@@ -17,7 +17,6 @@ import {
   type CreditAccountCommand,
   type ReversePurchase,
 } from '@ops/domain';
-import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
@@ -26,6 +25,8 @@ import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
 import type { WebhookOutcome, WebhookReceivedView } from './dto/billing-views.dto';
 import { checkPaidSession, expandableId } from './paid-session';
 import { STRIPE } from './stripe-client';
+import { stripeContext } from './stripe-context';
+import { SubscriptionService } from './subscription.service';
 
 /**
  * Turns Stripe's signed notifications into credit purchases, and refunds and disputes into their
@@ -44,6 +45,7 @@ export class StripeWebhookService {
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly subscriptions: SubscriptionService,
   ) {}
 
   async receive(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookReceivedView> {
@@ -71,7 +73,7 @@ export class StripeWebhookService {
         });
       }
       default:
-        return { received: true, outcome: 'ignored' };
+        return (await this.subscriptions.receive(event)) ?? { received: true, outcome: 'ignored' };
     }
   }
 
@@ -190,8 +192,4 @@ export class StripeWebhookService {
     });
     return outcome.eventIds.length;
   }
-}
-
-function stripeContext(eventId: string): CommandContext {
-  return { actor: 'stripe', correlationId: eventId, causationId: null, source: 'stripe-webhook' };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { USER_ID_PATTERN, USER_ID_RULE } from '@ops/domain';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
@@ -12,6 +12,8 @@ import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
 import { periodOf } from './period';
 import { ReconciliationService, type ReconciliationReport } from './reconciliation.service';
 import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
+import { WhatIfPricingDto } from './dto/what-if.dto';
+import { WhatIfPricingService, type WhatIfReport } from './what-if-pricing.service';
 import { USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
@@ -32,7 +34,19 @@ export class FinanceController {
     private readonly ledger: LedgerReportService,
     private readonly reconciliation: ReconciliationService,
     private readonly subscriptions: LagoSubscriptionsService,
+    private readonly whatIf: WhatIfPricingService,
   ) {}
+
+  /**
+   * Re-prices a period's usage with a draft price table, per customer and model, beside what was
+   * charged. A simulation: it reads the usage read model and stores nothing.
+   */
+  @Post('what-if')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Charged and draft amounts per customer and model' })
+  whatIfPricing(@Body() body: WhatIfPricingDto): Promise<WhatIfReport> {
+    return this.whatIf.report(periodOf(body.from, body.to), body);
+  }
 
   /** Usage per customer, day, provider and model; `format=csv` for a spreadsheet. */
   @Get('usage')

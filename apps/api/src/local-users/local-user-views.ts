@@ -27,6 +27,8 @@ export interface LocalUserView {
   force_password_change: boolean;
   /** `pending` until the host applied the latest change, then `applied` or `failed`. */
   state: string;
+  /** The account stream's revision of the latest change asked for: a change's answer carries the same. */
+  revision: string;
   deleting: boolean;
   /** Whether the host's latest inventory lists the account (null: no inventory yet). */
   on_host: boolean | null;
@@ -78,6 +80,7 @@ export function localUserView(
     expires_on: row.expiresOn,
     force_password_change: row.forcePasswordChange || onHost?.passwordChangeForced === true,
     state: row.state,
+    revision: row.lastChangeRevision,
     deleting: row.deleted,
     on_host: inventory ? onHost !== undefined : null,
     last_outcome: row.lastOutcome,

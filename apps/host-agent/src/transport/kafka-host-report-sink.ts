@@ -1,7 +1,7 @@
 import type { SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
 import { publishAcknowledged } from '@ops/infra/kafka/idempotent-producer';
 import type { Producer } from 'kafkajs';
-import type { SignedReportSink } from '../verify/signing-report-sink';
+import type { SignedReportSink } from '@ops/infra/host-trust/host-report-signature';
 
 /**
  * Signed reports on the reports topic, keyed by host id so one host's reports stay in order. Each

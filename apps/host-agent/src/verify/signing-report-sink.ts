@@ -1,12 +1,7 @@
 import type { HostInventory, HostOutcome } from '@ops/domain';
-import { signHostReport, type SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
+import { signHostReport, type SignedReportSink } from '@ops/infra/host-trust/host-report-signature';
 import type { Ed25519SigningKey } from '@ops/infra/host-trust/signed-payload';
 import type { HostReportSink } from '../transport/host-transport';
-
-/** Where signed reports go: the reports topic, or the control plane's verifier in this process. */
-export interface SignedReportSink {
-  report(report: SignedHostReport): Promise<void>;
-}
 
 /** Signs every report with the agent's own key: the control plane records only what its host signed. */
 export class SigningReportSink implements HostReportSink {

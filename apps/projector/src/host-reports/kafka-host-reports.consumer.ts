@@ -11,7 +11,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { KAFKA_CLIENT } from '@ops/infra/kafka/kafka.module';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
-import { VerifiedHostReports } from './verified-host-reports';
+import { VerifiedHostReports } from '@ops/infra/host-reports/verified-host-reports';
 
 /**
  * Reads what the agents publish (outcomes, inventories) and records what their signatures vouch for

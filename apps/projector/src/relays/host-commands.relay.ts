@@ -19,7 +19,7 @@ import { signHostCommand } from '@ops/infra/host-trust/host-command-signature';
 import { sealForHost } from '@ops/infra/host-trust/host-seal';
 import type { Ed25519SigningKey } from '@ops/infra/host-trust/signed-payload';
 import type { Projection } from '@ops/infra/projections/projection';
-import { registeredAgentKeys, type RegisteredAgentKeys } from '../host-trust/registered-agent-keys';
+import { registeredAgentKeys, type RegisteredAgentKeys } from '@ops/infra/host-trust/registered-agent-keys';
 
 export interface HostCommandsRelayTrust {
   /** The control plane's key: every command leaves signed with it. */

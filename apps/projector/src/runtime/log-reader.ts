@@ -40,6 +40,20 @@ interface Following {
   reject(error: unknown): void;
 }
 
+/** A member catching up: every event after `readTo` that it matches is still to be applied. */
+interface Joining {
+  readTo: GlobalPosition;
+  resolve(caughtUpTo: GlobalPosition): void;
+  reject(error: unknown): void;
+}
+
+/** One read of the catch-up, started before the batch before it is applied. */
+interface CatchUpRead {
+  from: GlobalPosition;
+  group: readonly LogReaderMember[];
+  result: Promise<{ head: GlobalPosition; events: RecordedEvent[] }>;
+}
+
 /**
  * One subscription to the log for all the projections of a process: each append wakes one reader,
  * not one per projection. Each batch read (everything there is, up to the batch size, so batches grow
@@ -47,16 +61,18 @@ interface Following {
  * transaction (one commit per batch, not one per projection), each behind a savepoint with its own
  * checkpoint, so a failing projection rolls back alone and holds back nobody else; each relay in a
  * transaction of its own, at the same time.
- * A member joining (at start, after a rebuild, a lock taken over, a failed batch) first catches up
- * alone, then joins; if the reader is past the point it caught up to, the reader re-reads from
- * there, and the members already past it skip what they applied.
+ * Members joining (at start, after a rebuild, a lock taken over, a failed batch) first catch up
+ * together, one read per batch for all of them, then join; if the reader is past the point they
+ * caught up to, the reader re-reads from there, and the members already past it skip what they
+ * applied.
  */
 export class LogReader {
   private readonly logger = new Logger(LogReader.name);
   private readonly members = new Map<LogReaderMember, Following>();
-  /** Catching up alone, not fed yet; a `leave` meanwhile takes effect once the catch-up returns. */
-  private readonly joining = new Set<LogReaderMember>();
+  /** Catching up, not fed yet; a `leave` meanwhile takes effect before the catch-up's next batch. */
+  private readonly joining = new Map<LogReaderMember, Joining>();
   private readonly leftWhileJoining = new Set<LogReaderMember>();
+  private catchingUp = false;
   private subscription?: Subscription;
   /** Every event up to here has been handed to every member (the last batch started, or the start). */
   private cursor?: GlobalPosition;
@@ -78,12 +94,12 @@ export class LogReader {
    * error, the batch rolled back): the caller re-reads its checkpoint and follows again.
    */
   async follow(member: LogReaderMember): Promise<void> {
-    this.joining.add(member);
     let caughtUpTo: GlobalPosition;
     try {
       caughtUpTo = await this.catchUp(member);
-    } finally {
-      this.joining.delete(member);
+    } catch (error) {
+      this.leftWhileJoining.delete(member);
+      throw error;
     }
     if (this.leftWhileJoining.delete(member)) return;
     return new Promise<void>((resolve, reject) => {
@@ -95,28 +111,108 @@ export class LogReader {
   }
 
   /**
-   * Brings a joining member to the head alone, through reads filtered to its events: a checkpoint
-   * is the last event its projection matched, which may be far back, and the shared reader must not
-   * read all that lies between unfiltered. Returns the position up to which it has every event.
+   * Brings a joining member to the head together with every member joining meanwhile (all of them,
+   * when a process starts). The reads are filtered to what any of them matches: a checkpoint is the
+   * last event its projection matched, which may be far back, and the shared reader must not read
+   * all that lies between unfiltered. Resolves with the position up to which it has every event.
    */
-  private async catchUp(member: LogReaderMember): Promise<GlobalPosition> {
+  private catchUp(member: LogReaderMember): Promise<GlobalPosition> {
+    return new Promise<GlobalPosition>((resolve, reject) => {
+      this.joining.set(member, { readTo: member.position, resolve, reject });
+      if (this.catchingUp) return;
+      this.catchingUp = true;
+      // Every failure is handed to the members it concerns: nothing is left to reject here.
+      void this.catchUpJoining();
+    });
+  }
+
+  /** One batch after another for the joining members, until none is left behind. */
+  private async catchUpJoining(): Promise<void> {
+    let ahead: CatchUpRead | undefined;
     for (;;) {
-      const head = await this.store.headPosition();
-      const events = await this.store.readAll({
-        from: member.position,
-        filter: member.filter,
-        maxCount: this.options.batchSize,
-      });
-      if (events.length > 0) {
-        const [failure] = await this.applyTogether([{ member, events }]);
-        if (failure) throw failure.error;
+      for (const member of this.leftWhileJoining) {
+        const joining = this.joining.get(member);
+        this.joining.delete(member);
+        joining?.resolve(joining.readTo);
       }
-      if (events.length < this.options.batchSize) {
-        const caughtUpTo = head > member.position ? head : member.position;
-        if (member.writesRowsOnly) await markReadThrough(this.db, caughtUpTo, [member]);
-        return caughtUpTo;
+      // Checked and cleared with no await between: a member joining later starts a new catch-up.
+      if (this.joining.size === 0) {
+        this.catchingUp = false;
+        return;
+      }
+      const group = [...this.joining.keys()];
+      const from = lowest(group.map((member) => this.joining.get(member)!.readTo));
+      const read =
+        ahead && ahead.from === from && sameMembers(ahead.group, group) ? ahead : this.readAhead(from, group);
+      ahead = undefined;
+      let batch: { head: GlobalPosition; events: RecordedEvent[] };
+      try {
+        batch = await read.result;
+      } catch (error) {
+        // Reading failed (the database restarting): each one follows again from its checkpoint.
+        for (const member of group) this.rejectJoining(member, error);
+        continue;
+      }
+      const { head, events } = batch;
+      const last = events.at(-1);
+      const full = last !== undefined && events.length >= this.options.batchSize;
+      // The next batch is read while this one is applied: the database writes while we decode.
+      if (full) ahead = this.readAhead(last.position, group);
+      const work = group
+        .map((member) => ({ member, events: eventsFor(member, events) }))
+        .filter((one) => one.events.length > 0);
+      const idle = group.filter(
+        (member) => member.writesRowsOnly && !work.some((one) => one.member === member),
+      );
+      const failures = await this.applyBatch(work, last && { through: last.position, idle });
+      for (const { member, error } of failures) this.rejectJoining(member, error);
+      const caughtUp: { member: LogReaderMember; joining: Joining }[] = [];
+      for (const member of group) {
+        const joining = this.joining.get(member);
+        if (!joining) continue;
+        if (full) {
+          if (last.position > joining.readTo) joining.readTo = last.position;
+          continue;
+        }
+        // A page short of the batch size holds every matching event up to the head read before it.
+        joining.readTo = head > member.position ? head : member.position;
+        caughtUp.push({ member, joining });
+      }
+      const readModels = caughtUp.filter(({ member }) => member.writesRowsOnly);
+      if (readModels.length > 0) {
+        const through = lowest(readModels.map(({ joining }) => joining.readTo));
+        await this.markIdle(
+          through,
+          readModels.map(({ member }) => member),
+        );
+      }
+      for (const { member, joining } of caughtUp) {
+        this.joining.delete(member);
+        joining.resolve(joining.readTo);
       }
     }
+  }
+
+  /** Starts reading the batch after `from` for `group`, with the head as of just before. */
+  private readAhead(from: GlobalPosition, group: readonly LogReaderMember[]): CatchUpRead {
+    const result = (async () => {
+      const head = await this.store.headPosition();
+      const events = await this.store.readAll({
+        from,
+        filter: unionOf(group.map((member) => member.filter)),
+        maxCount: this.options.batchSize,
+      });
+      return { head, events };
+    })();
+    // Awaited only when its batch comes, if ever: a read left behind must not crash the process.
+    result.catch(() => undefined);
+    return { from, group, result };
+  }
+
+  private rejectJoining(member: LogReaderMember, error: unknown): void {
+    const joining = this.joining.get(member);
+    this.joining.delete(member);
+    joining?.reject(error);
   }
 
   /** Read models with nothing in a batch have still read through it; a failure here only delays that. */
@@ -199,28 +295,35 @@ export class LogReader {
     const last = batch.at(-1);
     if (!last) return;
     this.cursor = last.position;
-    const work: MemberBatch[] = [];
-    for (const member of this.members.keys()) {
-      const events = batch.filter(
-        (event) =>
-          event.position > member.position && matchesEventFilter(member.filter, event.streamName, event.type),
-      );
-      if (events.length > 0) work.push({ member, events });
-    }
-    const alone = work.filter(({ member }) => !member.writesRowsOnly);
-    const readModels = work.filter(({ member }) => member.writesRowsOnly);
+    const work = [...this.members.keys()]
+      .map((member) => ({ member, events: eventsFor(member, batch) }))
+      .filter((one) => one.events.length > 0);
     const idle = [...this.members.keys()].filter(
-      (member) => member.writesRowsOnly && !readModels.some((one) => one.member === member),
+      (member) => member.writesRowsOnly && !work.some((one) => one.member === member),
     );
-    const outcomes = await Promise.all([
-      this.applyTogether(readModels, { through: last.position, idle }),
-      ...alone.map((one) => this.applyTogether([one])),
-    ]);
-    for (const { member, error } of outcomes.flat()) {
+    for (const { member, error } of await this.applyBatch(work, { through: last.position, idle })) {
       const following = this.members.get(member);
       this.members.delete(member);
       following?.reject(error);
     }
+  }
+
+  /**
+   * The read models' events in one transaction, recorded as read through the batch with the read
+   * models that had none (`idle`); each relay's in a transaction of its own, at the same time.
+   * Returns the members that failed.
+   */
+  private async applyBatch(
+    work: readonly MemberBatch[],
+    readThrough: { through: GlobalPosition; idle: readonly LogReaderMember[] } | undefined,
+  ): Promise<{ member: LogReaderMember; error: unknown }[]> {
+    const alone = work.filter(({ member }) => !member.writesRowsOnly);
+    const readModels = work.filter(({ member }) => member.writesRowsOnly);
+    const outcomes = await Promise.all([
+      this.applyTogether(readModels, readThrough),
+      ...alone.map((one) => this.applyTogether([one])),
+    ]);
+    return outcomes.flat();
   }
 
   /**
@@ -270,6 +373,22 @@ export class LogReader {
   }
 }
 
+/** Events of `batch` that `member` matches and has not applied yet. */
+function eventsFor(member: LogReaderMember, batch: readonly RecordedEvent[]): RecordedEvent[] {
+  return batch.filter(
+    (event) =>
+      event.position > member.position && matchesEventFilter(member.filter, event.streamName, event.type),
+  );
+}
+
+function lowest(positions: readonly GlobalPosition[]): GlobalPosition {
+  return positions.reduce((low, position) => (position < low ? position : low));
+}
+
+function sameMembers(a: readonly LogReaderMember[], b: readonly LogReaderMember[]): boolean {
+  return a.length === b.length && a.every((member) => b.includes(member));
+}
+
 /**
  * What a reader must read for its members: for relays alone, only what one of their filters may match
  * (a superset: prefixes and types are each pooled), so appends none of them wants wake no read. Read
@@ -277,14 +396,23 @@ export class LogReader {
  */
 function filterFor(members: readonly LogReaderMember[]): EventFilter | undefined {
   if (members.length === 0 || members.some((member) => member.writesRowsOnly)) return undefined;
+  return unionOf(members.map((member) => member.filter));
+}
+
+/**
+ * A filter matching every event one of `filters` matches (a superset: prefixes and types are each
+ * pooled); undefined, for everything, as soon as one of them leaves prefixes or types open.
+ */
+function unionOf(filters: readonly EventFilter[]): EventFilter | undefined {
   const pooled = (lists: (readonly string[] | undefined)[]) =>
     lists.every((list) => list !== undefined && list.length > 0)
       ? [...new Set(lists.flatMap((list) => list ?? []))]
       : undefined;
-  return {
-    streamPrefixes: pooled(members.map((member) => member.filter.streamPrefixes)),
-    eventTypes: pooled(members.map((member) => member.filter.eventTypes)),
+  const union = {
+    streamPrefixes: pooled(filters.map((filter) => filter.streamPrefixes)),
+    eventTypes: pooled(filters.map((filter) => filter.eventTypes)),
   };
+  return union.streamPrefixes || union.eventTypes ? union : undefined;
 }
 
 /** Whether every event `inner` matches is read under `outer`. */

@@ -5,6 +5,8 @@ export interface GrantCredits {
   readonly userId: string;
   readonly amountMicros: Micros;
   readonly reason: string;
+  /** The payment the grant comes with (a subscription's paid invoice): a repeat grants nothing. */
+  readonly grantId?: string;
 }
 
 export interface RevokeCredits {
@@ -84,6 +86,13 @@ export interface SetAccountPlan {
   readonly privacyMode: boolean;
 }
 
+/** Changes only the tier (a subscription's), keeping the rest of the plan as an admin set it. */
+export interface SetAccountTier {
+  readonly type: 'SetAccountTier';
+  readonly userId: string;
+  readonly tier: string;
+}
+
 export type CreditAccountCommand =
   | GrantCredits
   | RevokeCredits
@@ -93,4 +102,5 @@ export type CreditAccountCommand =
   | SettleReservation
   | ReleaseReservation
   | ExpireReservations
-  | SetAccountPlan;
+  | SetAccountPlan
+  | SetAccountTier;

@@ -15,6 +15,7 @@ import type {
   ReversePurchase,
   RevokeCredits,
   SetAccountPlan,
+  SetAccountTier,
   SettleReservation,
 } from './credit-account.commands';
 import type { CreditAccountEvent, CreditsReleased } from './credit-account.events';
@@ -86,15 +87,13 @@ function assertBalanceCeiling(state: CreditAccountState, amountMicros: Micros): 
 
 function decideGrant(command: GrantCredits, state: CreditAccountState): CreditAccountEvent[] {
   assertValidUserId(command.userId);
+  const { grantId } = command;
+  if (grantId !== undefined && state.purchases.has(grantId)) return [];
   assertAmount(command.amountMicros, 'amount_micros');
   const reason = checkedReason(command.reason);
   assertBalanceCeiling(state, command.amountMicros);
-  return [
-    {
-      type: 'CreditsGranted',
-      data: { userId: command.userId, amountMicros: formatMicros(command.amountMicros), reason },
-    },
-  ];
+  const data = { userId: command.userId, amountMicros: formatMicros(command.amountMicros), reason };
+  return [{ type: 'CreditsGranted', data: grantId === undefined ? data : { ...data, grantId } }];
 }
 
 function decideRevoke(command: RevokeCredits, state: CreditAccountState): CreditAccountEvent[] {
@@ -383,6 +382,13 @@ function decidePlan(command: SetAccountPlan, state: CreditAccountState): CreditA
   ];
 }
 
+function decideTier(command: SetAccountTier, state: CreditAccountState): CreditAccountEvent[] {
+  return decidePlan(
+    { ...state.plan, type: 'SetAccountPlan', userId: command.userId, tier: command.tier },
+    state,
+  );
+}
+
 export const creditAccountDecider: Decider<CreditAccountCommand, CreditAccountEvent, CreditAccountState> = {
   initialState: INITIAL_CREDIT_ACCOUNT,
   decide(command, state) {
@@ -405,6 +411,8 @@ export const creditAccountDecider: Decider<CreditAccountCommand, CreditAccountEv
         return decideExpire(command, state);
       case 'SetAccountPlan':
         return decidePlan(command, state);
+      case 'SetAccountTier':
+        return decideTier(command, state);
     }
   },
   evolve: evolveCreditAccount,

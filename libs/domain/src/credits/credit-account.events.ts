@@ -1,9 +1,12 @@
 import type { DomainEvent } from '../shared/decider';
 
-/** Amounts travel as decimal strings of micro-USD. */
+/**
+ * Amounts travel as decimal strings of micro-USD. `grantId` (schema 2) is the payment a grant comes
+ * with (a subscription's paid invoice), one grant per id; an admin's grant has none.
+ */
 export type CreditsGranted = DomainEvent<
   'CreditsGranted',
-  { userId: string; amountMicros: string; reason: string }
+  { userId: string; amountMicros: string; reason: string; grantId?: string }
 >;
 
 /**
@@ -105,7 +108,7 @@ export type CreditAccountEvent =
 
 /** Version of each event's data shape, recorded in the envelope so old events stay readable. */
 export const CREDIT_ACCOUNT_SCHEMA_VERSIONS: Record<CreditAccountEvent['type'], number> = {
-  CreditsGranted: 1,
+  CreditsGranted: 2,
   CreditsPurchased: 2,
   CreditsRevoked: 2,
   CreditsReserved: 1,

@@ -45,7 +45,7 @@ export interface CreditAccountState {
   /** Debits per calendar month (`YYYY-MM`, UTC). */
   readonly spentByPeriod: ReadonlyMap<string, Micros>;
   readonly plan: AccountPlan;
-  /** Payment ids already credited, so a provider's retries credit once. */
+  /** Payment ids already credited (purchases and paid grants), so a provider's retries credit once. */
   readonly purchases: ReadonlySet<string>;
   /** Purchases by payment intent id, for refunds and disputes. */
   readonly payments: ReadonlyMap<string, PaidPurchase>;
@@ -143,7 +143,14 @@ export function evolveCreditAccount(
 ): CreditAccountState {
   switch (event.type) {
     case 'CreditsGranted':
-      return { ...state, balanceMicros: state.balanceMicros + BigInt(event.data.amountMicros) };
+      return {
+        ...state,
+        balanceMicros: state.balanceMicros + BigInt(event.data.amountMicros),
+        purchases:
+          event.data.grantId === undefined
+            ? state.purchases
+            : new Set(state.purchases).add(event.data.grantId),
+      };
     case 'CreditsPurchased': {
       const amountMicros = BigInt(event.data.amountMicros);
       const { paymentIntentId } = event.data;

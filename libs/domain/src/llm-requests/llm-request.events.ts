@@ -59,8 +59,21 @@ export type RequestCompleted = DomainEvent<
     usageEstimated: boolean;
     /** How it was routed (schema 2; earlier, a RequestRouted before it said so). */
     route?: RequestRoute;
+    /** What answered (schema 3): chat completions when absent. */
+    endpoint?: 'chat' | 'embeddings';
+    /**
+     * The unit prices the cost was computed with, and the catalog version they came from (schema 3):
+     * version 0 is the catalog the node started with, each catalog change adds one.
+     */
+    pricing?: RequestPricing;
   }
 >;
+
+export interface RequestPricing {
+  catalogVersion: number;
+  inputMicrosPerMillion: string;
+  outputMicrosPerMillion: string;
+}
 
 export type RequestFailed = DomainEvent<
   'RequestFailed',
@@ -80,7 +93,7 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
-  RequestCompleted: 2,
+  RequestCompleted: 3,
   RequestFailed: 2,
 };
 

@@ -89,3 +89,29 @@ describe('findModels', () => {
     expect(ids('/gpt-4o-mini')).toEqual([]);
   });
 });
+
+describe('the default catalog: kinds and lifecycles', () => {
+  it('points every deprecated or retired model to an active model of its own kind', () => {
+    const ended = DEFAULT_CATALOG.filter((model) => model.lifecycle !== 'active');
+    expect(ended.map((model) => model.id)).toEqual(
+      expect.arrayContaining(['claude-sonnet-4-5', 'claude-opus-4-5', 'claude-sonnet-5', 'claude-opus-5']),
+    );
+    for (const model of ended) {
+      const replacement = DEFAULT_CATALOG.find(
+        (entry) => entry.provider === model.provider && entry.id === model.replacement,
+      );
+      expect([model.id, replacement?.lifecycle, replacement?.kind]).toEqual([model.id, 'active', model.kind]);
+    }
+  });
+
+  it('gives embedding models a vector length and no output tokens or output price', () => {
+    const embeddings = DEFAULT_CATALOG.filter((model) => model.kind === 'embedding');
+    expect(new Set(embeddings.map((model) => model.provider))).toEqual(
+      new Set(['openai', 'together', 'deepinfra', 'fireworks', 'ollama', 'vllm']),
+    );
+    for (const model of embeddings) {
+      expect([model.maxOutputTokens, model.outputMicrosPerMillion]).toEqual([0, 0n]);
+      expect(model.dimensions).toBeGreaterThan(0);
+    }
+  });
+});

@@ -10,6 +10,17 @@ export interface ModelCapabilities {
   readonly json: boolean;
 }
 
+/** What a model answers: chat completions, or embeddings. Routing never crosses kinds. */
+export type ModelKind = 'chat' | 'embedding';
+export const MODEL_KINDS: readonly ModelKind[] = ['chat', 'embedding'];
+
+/**
+ * Where a model is in its provider's life: `deprecated` still routes (the answer says so), `retired`
+ * is refused with its replacement named, because the provider no longer serves it.
+ */
+export type ModelLifecycle = 'active' | 'deprecated' | 'retired';
+export const MODEL_LIFECYCLES: readonly ModelLifecycle[] = ['active', 'deprecated', 'retired'];
+
 /** One model as one provider serves it: the same weights on two providers are two entries of one family. */
 export interface ModelInfo {
   /** The provider's own model id, sent upstream as is. */
@@ -18,6 +29,12 @@ export interface ModelInfo {
   /** Shared by every entry of the same model, whatever the provider: what a fallback may switch between. */
   readonly family: string;
   readonly displayName: string;
+  readonly kind: ModelKind;
+  readonly lifecycle: ModelLifecycle;
+  /** What to use instead once it is deprecated or retired (an id as a client names it), when known. */
+  readonly replacement: string | null;
+  /** Embedding models: the length of the vectors it returns when `dimensions` is not asked for. */
+  readonly dimensions: number | null;
   readonly inputMicrosPerMillion: bigint;
   readonly outputMicrosPerMillion: bigint;
   readonly contextLength: number;

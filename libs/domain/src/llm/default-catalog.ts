@@ -1,4 +1,4 @@
-import type { Catalog, ModelCapabilities, ModelInfo } from './catalog';
+import type { Catalog, ModelCapabilities, ModelInfo, ModelLifecycle } from './catalog';
 import type { PowerLevel } from './power-levels';
 import { findProvider, type ProviderId } from './providers';
 import type { TaskKind } from './task-kind';
@@ -6,7 +6,9 @@ import type { Tier } from './tiers';
 
 /*
  * The built-in catalog: public list prices in USD per million tokens as the providers published them
- * (late 2025), so that credits are charged near what the platform pays. Prices move; an operator
+ * (late 2025; Anthropic's lineup and the embedding models as of December 2026), so that credits are
+ * charged near what the platform pays. A model its provider calls legacy is `deprecated` here: it still
+ * answers when named, `auto` no longer picks it, and the answer names its replacement. Prices move; an operator
  * replaces this list with a catalog file (parseCatalog) rather than waiting for a release.
  * Local models cost nothing per token: the hardware is already paid for.
  */
@@ -30,6 +32,7 @@ interface Spec {
   powerLevels: readonly PowerLevel[];
   quality: number;
   strengths: readonly TaskKind[];
+  lifecycle?: readonly [ModelLifecycle, replacement: string];
 }
 
 function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
@@ -38,6 +41,10 @@ function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
     provider,
     family: spec.family,
     displayName: spec.displayName,
+    kind: 'chat',
+    lifecycle: spec.lifecycle?.[0] ?? 'active',
+    replacement: spec.lifecycle?.[1] ?? null,
+    dimensions: null,
     inputMicrosPerMillion: usdToMicros(spec.usd[0]),
     outputMicrosPerMillion: usdToMicros(spec.usd[1]),
     contextLength: spec.context,
@@ -48,6 +55,34 @@ function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
     quality: spec.quality,
     strengths: spec.strengths,
     local: findProvider(provider)?.local ?? false,
+  };
+}
+
+interface EmbeddingSpec {
+  family: string;
+  displayName: string;
+  /** USD per million input tokens; embeddings produce no output tokens. */
+  usd: string;
+  /** The longest input, in tokens. */
+  context: number;
+  dimensions: number;
+  minTier: Tier;
+  quality: number;
+}
+
+/** Embeddings are named, never picked by `auto`: the power levels only let the tier gate read them. */
+function embedding(provider: ProviderId, id: string, spec: EmbeddingSpec): ModelInfo {
+  return {
+    ...model(provider, id, {
+      ...spec,
+      usd: [spec.usd, '0'],
+      maxOutput: 0,
+      capabilities: TEXT_ONLY,
+      powerLevels: ALL_LEVELS,
+      strengths: ['rag'],
+    }),
+    kind: 'embedding',
+    dimensions: spec.dimensions,
   };
 }
 
@@ -63,6 +98,19 @@ const DEEPSEEK_R1 = { family: 'deepseek-r1', displayName: 'DeepSeek R1', quality
 const QWEN_CODER_32B = { family: 'qwen2.5-coder-32b', displayName: 'Qwen2.5 Coder 32B', quality: 7 } as const;
 const QWEN_CODER_7B = { family: 'qwen2.5-coder-7b', displayName: 'Qwen2.5 Coder 7B', quality: 4 } as const;
 const MIXTRAL = { family: 'mixtral-8x7b', displayName: 'Mixtral 8x7B Instruct', quality: 4 } as const;
+
+const TEXT_EMBEDDING_3_SMALL = {
+  family: 'text-embedding-3-small',
+  displayName: 'text-embedding-3-small',
+  quality: 6,
+} as const;
+const BGE_LARGE_EN = { family: 'bge-large-en-v1.5', displayName: 'BGE Large EN v1.5', quality: 6 } as const;
+const BGE_M3 = { family: 'bge-m3', displayName: 'BGE-M3', quality: 7 } as const;
+const NOMIC_EMBED = {
+  family: 'nomic-embed-text-v1.5',
+  displayName: 'Nomic Embed Text v1.5',
+  quality: 6,
+} as const;
 
 const SMALL_CHAT = { minTier: 'free', powerLevels: ['eco'], strengths: ['chat'] } as const;
 const LARGE_OPEN = {
@@ -154,7 +202,70 @@ export const DEFAULT_CATALOG: Catalog = [
     quality: 9,
     strengths: ['code', 'analysis'],
   }),
-  // Anthropic
+  // Anthropic (platform.claude.com model pages, December 2026: Fable 5.1, Opus 5.5 and Sonnet 5.5 are
+  // current; Opus 5 and Sonnet 5 are legacy, the 4.5 generation older still)
+  model('anthropic', 'claude-fable-5-1', {
+    family: 'claude-fable-5.1',
+    displayName: 'Claude Fable 5.1',
+    usd: ['10.00', '50.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+  }),
+  model('anthropic', 'claude-opus-5-5', {
+    family: 'claude-opus-5.5',
+    displayName: 'Claude Opus 5.5',
+    usd: ['4.00', '20.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+  }),
+  model('anthropic', 'claude-sonnet-5-5', {
+    family: 'claude-sonnet-5.5',
+    displayName: 'Claude Sonnet 5.5',
+    usd: ['2.00', '10.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    quality: 9,
+    strengths: ['code', 'creative', 'analysis'],
+  }),
+  model('anthropic', 'claude-opus-5', {
+    family: 'claude-opus-5',
+    displayName: 'Claude Opus 5',
+    usd: ['5.00', '25.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+    lifecycle: ['deprecated', 'claude-opus-5-5'],
+  }),
+  model('anthropic', 'claude-sonnet-5', {
+    family: 'claude-sonnet-5',
+    displayName: 'Claude Sonnet 5',
+    usd: ['2.00', '10.00'],
+    context: 1_000_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_VISION,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    quality: 9,
+    strengths: ['code', 'creative', 'analysis'],
+    lifecycle: ['deprecated', 'claude-sonnet-5-5'],
+  }),
   model('anthropic', 'claude-haiku-4-5', {
     family: 'claude-haiku-4.5',
     displayName: 'Claude Haiku 4.5',
@@ -178,6 +289,7 @@ export const DEFAULT_CATALOG: Catalog = [
     powerLevels: ['balanced', 'precision'],
     quality: 9,
     strengths: ['code', 'creative', 'analysis'],
+    lifecycle: ['deprecated', 'claude-sonnet-5-5'],
   }),
   model('anthropic', 'claude-opus-4-5', {
     family: 'claude-opus-4.5',
@@ -190,6 +302,7 @@ export const DEFAULT_CATALOG: Catalog = [
     powerLevels: ['precision'],
     quality: 10,
     strengths: ['code', 'analysis', 'creative'],
+    lifecycle: ['deprecated', 'claude-opus-5-5'],
   }),
   // Groq
   model('groq', 'llama-3.1-8b-instant', {
@@ -477,5 +590,64 @@ export const DEFAULT_CATALOG: Catalog = [
     maxOutput: 8_192,
     capabilities: TOOLS_JSON,
     strengths: ['code'],
+  }),
+  // Embeddings: named by the client, never picked by `auto`, priced by input tokens only
+  embedding('openai', 'text-embedding-3-small', {
+    ...TEXT_EMBEDDING_3_SMALL,
+    usd: '0.02',
+    context: 8_191,
+    dimensions: 1_536,
+    minTier: 'free',
+  }),
+  embedding('openai', 'text-embedding-3-large', {
+    family: 'text-embedding-3-large',
+    displayName: 'text-embedding-3-large',
+    usd: '0.13',
+    context: 8_191,
+    dimensions: 3_072,
+    minTier: 'free',
+    quality: 8,
+  }),
+  embedding('together', 'BAAI/bge-large-en-v1.5', {
+    ...BGE_LARGE_EN,
+    usd: '0.02',
+    context: 512,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('deepinfra', 'BAAI/bge-large-en-v1.5', {
+    ...BGE_LARGE_EN,
+    usd: '0.01',
+    context: 512,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('deepinfra', 'BAAI/bge-m3', {
+    ...BGE_M3,
+    usd: '0.01',
+    context: 8_192,
+    dimensions: 1_024,
+    minTier: 'free',
+  }),
+  embedding('fireworks', 'nomic-ai/nomic-embed-text-v1.5', {
+    ...NOMIC_EMBED,
+    usd: '0.008',
+    context: 8_192,
+    dimensions: 768,
+    minTier: 'free',
+  }),
+  embedding('ollama', 'nomic-embed-text', {
+    ...NOMIC_EMBED,
+    usd: '0',
+    context: 8_192,
+    dimensions: 768,
+    minTier: 'free',
+  }),
+  embedding('vllm', 'BAAI/bge-m3', {
+    ...BGE_M3,
+    usd: '0',
+    context: 8_192,
+    dimensions: 1_024,
+    minTier: 'free',
   }),
 ];

@@ -15,3 +15,4 @@ export * from './route-refusals';
 export * from './router';
 export * from './provider-health';
 export * from './rate-limits';
+export * from './margin';

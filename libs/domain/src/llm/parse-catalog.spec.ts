@@ -36,6 +36,10 @@ describe('parseCatalog', () => {
       provider: 'groq',
       family: 'llama-3.3-70b',
       displayName: 'Llama 3.3 70B',
+      kind: 'chat',
+      lifecycle: 'active',
+      replacement: null,
+      dimensions: null,
       inputMicrosPerMillion: 590_000n,
       outputMicrosPerMillion: 790_000n,
       contextLength: 131_072,
@@ -47,6 +51,19 @@ describe('parseCatalog', () => {
       strengths: ['chat', 'creative'],
       local: false,
     });
+  });
+
+  it('reads embedding models and lifecycles, and refuses values outside them', () => {
+    const [embedding, retired] = parseCatalog([
+      { ...groqLlama, id: 'embed', kind: 'embedding', max_output_tokens: 0, dimensions: 768 },
+      { ...groqLlama, id: 'old', lifecycle: 'retired', replacement: 'llama-3.3-70b-versatile' },
+    ]);
+    expect([embedding.kind, embedding.maxOutputTokens, embedding.dimensions]).toEqual(['embedding', 0, 768]);
+    expect([retired.lifecycle, retired.replacement]).toEqual(['retired', 'llama-3.3-70b-versatile']);
+    expect(refusedField({ ...groqLlama, kind: 'image' }).field).toBe('catalog[0].kind');
+    expect(refusedField({ ...groqLlama, lifecycle: 'sunset' }).field).toBe('catalog[0].lifecycle');
+    // A chat model must be able to answer at least one token.
+    expect(refusedField({ ...groqLlama, max_output_tokens: 0 }).field).toBe('catalog[0].max_output_tokens');
   });
 
   it('derives local from the provider, so no entry can pass a cloud model off as private', () => {

@@ -1,6 +1,15 @@
 import { DomainError } from '../shared/domain-error';
 import { parseMicros } from '../shared/micros';
-import { qualifiedModelId, type Catalog, type ModelCapabilities, type ModelInfo } from './catalog';
+import {
+  MODEL_KINDS,
+  MODEL_LIFECYCLES,
+  qualifiedModelId,
+  type Catalog,
+  type ModelCapabilities,
+  type ModelInfo,
+  type ModelKind,
+  type ModelLifecycle,
+} from './catalog';
 import { isPowerLevel, POWER_LEVELS, type PowerLevel } from './power-levels';
 import { findProvider, isProviderId, PROVIDER_IDS } from './providers';
 import { isTaskKind, TASK_KINDS, type TaskKind } from './task-kind';
@@ -14,7 +23,10 @@ import { isTier, TIERS } from './tiers';
  *     "output_micros_per_million": "790000", "context_length": 131072, "max_output_tokens": 32768,
  *     "capabilities": { "tools": true, "vision": false, "json": true }, "min_tier": "starter",
  *     "power_levels": ["eco", "balanced"], "quality": 7, "strengths": ["chat"] }
- * Every field is required and unknown fields are refused, so a typo cannot silently drop a tier gate.
+ * Every field above is required and unknown fields are refused, so a typo cannot silently drop a tier
+ * gate. Optional: `kind` (`chat` or `embedding`, default chat; an embedding model's max_output_tokens
+ * is 0 and it may name its `dimensions`), `lifecycle` (`active`, `deprecated`, `retired`) and the
+ * `replacement` a deprecated or retired model points to.
  * `local` is not a field: it follows the provider, because privacy mode trusts it.
  */
 
@@ -33,6 +45,7 @@ const MODEL_FIELDS = [
   'quality',
   'strengths',
 ] as const;
+const OPTIONAL_FIELDS = ['kind', 'lifecycle', 'replacement', 'dimensions'] as const;
 const CAPABILITY_FIELDS = ['tools', 'vision', 'json'] as const;
 const MAX_TOKENS_LIMIT = 100_000_000;
 
@@ -60,11 +73,21 @@ function parseJson(text: string): unknown {
 }
 
 function parseModel(entry: unknown, path: string): ModelInfo {
-  const fields = record(entry, path, MODEL_FIELDS);
+  const fields = record(entry, path, MODEL_FIELDS, OPTIONAL_FIELDS);
   const provider = fields.provider;
   if (!isProviderId(provider)) throw invalid(`${path}.provider`, `must be one of ${PROVIDER_IDS.join(', ')}`);
+  const kind = oneOf<ModelKind>(fields.kind ?? 'chat', `${path}.kind`, MODEL_KINDS);
+  const lifecycle = oneOf<ModelLifecycle>(
+    fields.lifecycle ?? 'active',
+    `${path}.lifecycle`,
+    MODEL_LIFECYCLES,
+  );
   const contextLength = count(fields.context_length, `${path}.context_length`);
-  const maxOutputTokens = count(fields.max_output_tokens, `${path}.max_output_tokens`);
+  // An embedding model generates no tokens; a chat model must be able to generate at least one.
+  const maxOutputTokens =
+    kind === 'embedding' && fields.max_output_tokens === 0
+      ? 0
+      : count(fields.max_output_tokens, `${path}.max_output_tokens`);
   if (maxOutputTokens > contextLength) {
     throw invalid(`${path}.max_output_tokens`, 'must not exceed context_length');
   }
@@ -79,6 +102,16 @@ function parseModel(entry: unknown, path: string): ModelInfo {
     provider,
     family: identifier(fields.family, `${path}.family`),
     displayName: label(fields.display_name, `${path}.display_name`),
+    kind,
+    lifecycle,
+    replacement:
+      fields.replacement === undefined || fields.replacement === null
+        ? null
+        : identifier(fields.replacement, `${path}.replacement`),
+    dimensions:
+      fields.dimensions === undefined || fields.dimensions === null
+        ? null
+        : count(fields.dimensions, `${path}.dimensions`),
     inputMicrosPerMillion: price(fields.input_micros_per_million, `${path}.input_micros_per_million`),
     outputMicrosPerMillion: price(fields.output_micros_per_million, `${path}.output_micros_per_million`),
     contextLength,
@@ -92,14 +125,26 @@ function parseModel(entry: unknown, path: string): ModelInfo {
   };
 }
 
-function record<K extends string>(value: unknown, path: string, keys: readonly K[]): Record<K, unknown> {
+function record<K extends string, O extends string = never>(
+  value: unknown,
+  path: string,
+  keys: readonly K[],
+  optional: readonly O[] = [],
+): Record<K, unknown> & Partial<Record<O, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(path, 'must be an object');
-  const unknown = Object.keys(value).find((key) => !(keys as readonly string[]).includes(key));
+  const known: readonly string[] = [...keys, ...optional];
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
   if (unknown !== undefined) throw invalid(`${path}.${unknown}`, 'is not a known field');
   const missing = keys.find((key) => !(key in value));
   if (missing !== undefined) throw invalid(`${path}.${missing}`, 'is required');
-  return value as Record<K, unknown>;
+  return value as Record<K, unknown> & Partial<Record<O, unknown>>;
+}
+
+function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(value))
+    throw invalid(path, `must be one of ${allowed.join(', ')}`);
+  return value as T;
 }
 
 /** Ids and families travel upstream and into headers: printable, no whitespace. */

@@ -6,6 +6,7 @@ import {
   parseProviderId,
   PROVIDER_IDS,
   PROVIDERS,
+  upstreamBaseUrl,
 } from './providers';
 
 describe('providers', () => {
@@ -24,6 +25,26 @@ describe('providers', () => {
     for (const info of PROVIDERS.filter((each) => !each.local)) {
       expect(info.defaultBaseUrl).toMatch(/^https:\/\/[a-z.]+\/[a-z0-9/]+$/);
     }
+  });
+
+  it('reads each base URL as its provider’s SDK does: Anthropic’s without /v1 (or with it), others as given', () => {
+    const anthropic = findProvider('anthropic')!;
+    for (const written of [
+      'https://api.anthropic.com',
+      'https://api.anthropic.com/',
+      'https://api.anthropic.com/v1',
+    ]) {
+      expect(upstreamBaseUrl(anthropic, written)).toBe('https://api.anthropic.com/v1');
+    }
+    expect(upstreamBaseUrl(anthropic, 'https://proxy.example/anthropic')).toBe(
+      'https://proxy.example/anthropic/v1',
+    );
+    expect(upstreamBaseUrl(findProvider('openai')!, 'https://api.openai.com/v1/')).toBe(
+      'https://api.openai.com/v1',
+    );
+    expect(upstreamBaseUrl(findProvider('deepinfra')!, 'https://api.deepinfra.com/v1/openai')).toBe(
+      'https://api.deepinfra.com/v1/openai',
+    );
   });
 
   it('speaks the Anthropic wire format only to Anthropic', () => {

@@ -30,6 +30,11 @@ export interface ProviderInfo {
   readonly envPrefix: string;
   /** A format check that catches a key pasted for the wrong provider; null where any key (or none) goes. */
   readonly keyPattern: RegExp | null;
+  /**
+   * The API version path the provider's own SDK adds to its base URL (Anthropic's: `/v1`), so that
+   * `<envPrefix>_BASE_URL` is written without it; null where the base URL includes it (OpenAI's way).
+   */
+  readonly versionPath: string | null;
 }
 
 /*
@@ -112,6 +117,7 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     'https://api.anthropic.com/v1',
     'ANTHROPIC',
     /^sk-ant-[A-Za-z0-9_-]{20,}$/,
+    '/v1',
   ),
 ];
 
@@ -123,8 +129,21 @@ function provider(
   defaultBaseUrl: string | null,
   envPrefix: string,
   keyPattern: RegExp | null,
+  versionPath: string | null = null,
 ): ProviderInfo {
-  return { id, displayName, wireFormat, local, defaultBaseUrl, envPrefix, keyPattern };
+  return { id, displayName, wireFormat, local, defaultBaseUrl, envPrefix, keyPattern, versionPath };
+}
+
+/**
+ * Where requests go, up to and including the API version, from the base URL an operator wrote. Each
+ * variable follows its provider's SDK: `OPENAI_BASE_URL` ends in `/v1` as the OpenAI SDK reads it;
+ * `ANTHROPIC_BASE_URL` does not, as the Anthropic SDK reads it, though a trailing `/v1` is accepted
+ * too and not doubled.
+ */
+export function upstreamBaseUrl(info: Pick<ProviderInfo, 'versionPath'>, configured: string): string {
+  const trimmed = configured.replace(/\/+$/, '');
+  if (info.versionPath === null || trimmed.endsWith(info.versionPath)) return trimmed;
+  return `${trimmed}${info.versionPath}`;
 }
 
 const BY_ID = new Map(PROVIDERS.map((info) => [info.id, info]));

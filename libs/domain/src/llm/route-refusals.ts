@@ -1,3 +1,4 @@
+import type { ModelKind } from './catalog';
 import { PROVIDERS, setupVariable, type ProviderId, type ProviderInfo } from './providers';
 import { RoutingError } from './routing-error';
 import type { Tier } from './tiers';
@@ -136,4 +137,21 @@ function list(items: readonly string[], conjunction: string): string {
   return items.length <= 1
     ? items.join('')
     : `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** Every entry of a named model is retired: the provider no longer serves it, so the answer names what does. */
+export function retiredRefusal(requested: string, replacement: string | null): RoutingError {
+  const instead =
+    replacement === null ? `; pick another model from ${MODELS_ROUTE}` : `; use '${replacement}' instead`;
+  return new RoutingError('model_retired', `model '${requested}' has been retired${instead}`, 'model');
+}
+
+/** A chat model asked for embeddings, or the reverse: each endpoint routes only to its own kind. */
+export function wrongKindRefusal(requested: string, kind: ModelKind): RoutingError {
+  const endpoint = kind === 'embedding' ? 'POST /v1/embeddings' : 'POST /v1/chat/completions';
+  return new RoutingError(
+    'wrong_model_kind',
+    `model '${requested}' is ${kind === 'embedding' ? 'an embedding' : 'a chat'} model: call ${endpoint}`,
+    'model',
+  );
 }

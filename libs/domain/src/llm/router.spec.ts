@@ -25,6 +25,10 @@ function model(
     provider,
     family: id,
     displayName: id,
+    kind: 'chat',
+    lifecycle: 'active',
+    replacement: null,
+    dimensions: null,
     inputMicrosPerMillion: BigInt(Math.round(usd[0] * 1_000_000)),
     outputMicrosPerMillion: BigInt(Math.round(usd[1] * 1_000_000)),
     contextLength: 131_072,
@@ -670,6 +674,11 @@ describe('route: the default catalog', () => {
       'openai/gpt-4.1-mini',
       'openai/gpt-4.1-nano',
       'openai/o4-mini',
+      'anthropic/claude-fable-5-1',
+      'anthropic/claude-opus-5-5',
+      'anthropic/claude-sonnet-5-5',
+      'anthropic/claude-opus-5',
+      'anthropic/claude-sonnet-5',
       'anthropic/claude-haiku-4-5',
       'anthropic/claude-sonnet-4-5',
       'anthropic/claude-opus-4-5',
@@ -913,5 +922,68 @@ describe('route: power level ceilings under auto', () => {
     expect(
       chain({ requestedModel: 'claude-sonnet-4-5', tier: 'professional', powerLevel: 'eco', ceilings })[0],
     ).toBe('anthropic/claude-sonnet-4-5');
+  });
+});
+
+describe('route: model kinds and lifecycles', () => {
+  const EMBEDDINGS: ModelInfo[] = [
+    model('openai', 'text-embedding-3-small', { usd: [0.02, 0], kind: 'embedding', maxOutputTokens: 0 }),
+    model('together', 'bge', { family: 'bge', usd: [0.02, 0], kind: 'embedding', maxOutputTokens: 0 }),
+    model('deepinfra', 'bge', { family: 'bge', usd: [0.01, 0], kind: 'embedding', maxOutputTokens: 0 }),
+  ];
+  const RETIRING: ModelInfo[] = [
+    model('anthropic', 'claude-old', {
+      family: 'claude',
+      usd: [3, 15],
+      lifecycle: 'retired',
+      replacement: 'claude-new',
+    }),
+    model('anthropic', 'claude-aging', {
+      family: 'claude',
+      usd: [3, 15],
+      quality: 10,
+      lifecycle: 'deprecated',
+      replacement: 'claude-new',
+    }),
+    model('anthropic', 'claude-new', { family: 'claude', usd: [3, 15], quality: 9 }),
+  ];
+  const embeddingInput = (requestedModel: string) =>
+    input({ catalog: [...CATALOG, ...EMBEDDINGS], kind: 'embedding', requestedModel, maxTokens: 0 });
+
+  it('routes embeddings only to embedding models, with the same family as fallback', () => {
+    expect(route(embeddingInput('bge')).candidates.map((c) => qualifiedModelId(c.model))).toEqual([
+      'deepinfra/bge',
+      'together/bge',
+    ]);
+  });
+
+  it('never lets auto pick an embedding model for chat, nor a chat model answer embeddings', () => {
+    const auto = route(input({ catalog: [...CATALOG, ...EMBEDDINGS], maxCandidates: 50 })).candidates;
+    expect(auto.every((c) => c.model.kind === 'chat')).toBe(true);
+    const chatAsked = expectRefusal(
+      { catalog: [...CATALOG, ...EMBEDDINGS], requestedModel: 'text-embedding-3-small' },
+      'wrong_model_kind',
+      'invalid',
+    );
+    expect(chatAsked.message).toContain('POST /v1/embeddings');
+    const embeddingAsked = routingRefusal({ ...embeddingInput('gpt-4o-mini') });
+    expect(embeddingAsked.routingCode).toBe('wrong_model_kind');
+    expect(routingRefusal(embeddingInput('auto')).routingCode).toBe('model_required');
+  });
+
+  it('refuses a retired model naming its replacement, and keeps it out of every fallback', () => {
+    const error = expectRefusal(
+      { catalog: RETIRING, requestedModel: 'claude-old', tier: 'enterprise' },
+      'model_retired',
+      'not_found',
+    );
+    expect(error.message).toContain("use 'claude-new' instead");
+    const named = chain({ catalog: RETIRING, requestedModel: 'claude-aging', tier: 'enterprise' });
+    expect(named).toEqual(['anthropic/claude-aging', 'anthropic/claude-new']);
+  });
+
+  it('still routes a deprecated model when named, but auto no longer picks it', () => {
+    const auto = chain({ catalog: RETIRING, powerLevel: 'precision', tier: 'enterprise' });
+    expect(auto).toEqual(['anthropic/claude-new']);
   });
 });

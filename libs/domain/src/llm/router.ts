@@ -1,14 +1,16 @@
 import type { Micros } from '../shared/micros';
-import { findModels, type Catalog, type ModelInfo } from './catalog';
+import { findModels, type Catalog, type ModelInfo, type ModelKind } from './catalog';
 import { POWER_LEVELS, type PowerLevel, type PowerLevelCeilings } from './power-levels';
 import { worstCaseCostMicros } from './pricing';
 import { PROVIDER_IDS, type ProviderId } from './providers';
 import {
   emptyTierRefusal,
   noLocalModelRefusal,
+  retiredRefusal,
   tierRefusal,
   unknownModelRefusal,
   unreachableRefusal,
+  wrongKindRefusal,
 } from './route-refusals';
 import { RoutingError } from './routing-error';
 import type { TaskKind } from './task-kind';
@@ -112,6 +114,8 @@ export function routingControlsConflict(
 
 export interface RouteInput {
   readonly catalog: Catalog;
+  /** What the endpoint answers (default `chat`): only models of that kind are ever picked. */
+  readonly kind?: ModelKind;
   /** `auto`, or a model as the client named it (see findModels). */
   readonly requestedModel: string;
   readonly powerLevel: PowerLevel;
@@ -153,13 +157,20 @@ type SortKey = readonly (number | string)[];
 /** Picks the models to try for one request, in order. Pure: same input, same chain. */
 export function route(input: RouteInput): RouteDecision {
   const limit = Math.max(1, input.maxCandidates ?? DEFAULT_MAX_CANDIDATES);
-  if (input.requestedModel === AUTO_MODEL) return { candidates: routeAuto(input).slice(0, limit) };
+  const kind = input.kind ?? 'chat';
+  if (kind === 'embedding' && input.requestedModel === AUTO_MODEL) {
+    // Vectors of two models cannot be compared, so a store must keep asking the same one.
+    throw new RoutingError('model_required', 'embeddings need a named model, not auto', 'model');
+  }
+  const ofKind = { ...input, catalog: input.catalog.filter((model) => model.kind === kind) };
+  if (input.requestedModel === AUTO_MODEL) return { candidates: routeAuto(ofKind).slice(0, limit) };
   const requested = [...new Set([input.requestedModel, ...(input.controls?.models ?? [])])];
   const perModel: RouteCandidate[][] = [];
   let firstRefusal: RoutingError | null = null;
   for (const [index, name] of requested.entries()) {
     try {
-      perModel.push(routeNamed({ ...input, requestedModel: name }, index));
+      assertKind(input.catalog, ofKind.catalog, name);
+      perModel.push(routeNamed({ ...ofKind, requestedModel: name }, index));
     } catch (error) {
       // A model of the fallback list that cannot be served now is skipped, as if it had failed.
       if (!(error instanceof RoutingError)) throw error;
@@ -168,6 +179,13 @@ export function route(input: RouteInput): RouteDecision {
   }
   if (perModel.length === 0) throw firstRefusal!;
   return { candidates: keepEveryModel(perModel, limit) };
+}
+
+/** A model of another kind (an embedding model asked to chat, say) is refused by name. */
+function assertKind(catalog: Catalog, ofKind: Catalog, name: string): void {
+  if (findModels(ofKind, name).models.length > 0) return;
+  const other = findModels(catalog, name).models[0];
+  if (other) throw wrongKindRefusal(name, other.kind);
 }
 
 /**
@@ -196,7 +214,9 @@ function routeNamed(input: RouteInput, position: number): RouteCandidate[] {
   if (lookup.models.length === 0) {
     throw unknownModelRefusal(requested);
   }
-  const inTier = lookup.models.filter((model) => tierAllows(input.tier, model.minTier));
+  const live = lookup.models.filter((model) => model.lifecycle !== 'retired');
+  if (live.length === 0) throw retiredRefusal(requested, lookup.models[0].replacement);
+  const inTier = live.filter((model) => tierAllows(input.tier, model.minTier));
   if (inTier.length === 0) {
     const needed = TIERS[Math.min(...lookup.models.map((model) => TIERS.indexOf(model.minTier)))];
     throw tierRefusal(requested, needed, input.tier);
@@ -210,6 +230,7 @@ function routeNamed(input: RouteInput, position: number): RouteCandidate[] {
     (model) =>
       families.has(model.family) &&
       !entries.includes(model) &&
+      model.lifecycle !== 'retired' &&
       tierAllows(input.tier, model.minTier) &&
       (!input.needsTools || model.capabilities.tools) &&
       seesImages(input, model),
@@ -255,8 +276,12 @@ function namedReason(input: RouteInput, model: ModelInfo, index: number, entry: 
 
 /** `auto`: every model the tier and power level allow that can do the job, ranked by the power level. */
 function routeAuto(input: RouteInput): RouteCandidate[] {
+  // A deprecated model is still served when named, but `auto` no longer starts anyone on it.
   let pool = input.catalog.filter(
-    (model) => tierAllows(input.tier, model.minTier) && (!input.needsTools || model.capabilities.tools),
+    (model) =>
+      model.lifecycle === 'active' &&
+      tierAllows(input.tier, model.minTier) &&
+      (!input.needsTools || model.capabilities.tools),
   );
   if (input.needsVision) {
     pool = pool.filter((model) => seesImages(input, model));

@@ -11,7 +11,10 @@ export type RoutingFailure =
   | 'context_length_exceeded'
   | 'image_not_supported'
   | 'no_allowed_provider'
-  | 'budget_exceeded';
+  | 'budget_exceeded'
+  | 'model_retired'
+  | 'wrong_model_kind'
+  | 'model_required';
 
 /*
  * The "no provider" failures are about the platform's current state, not the request, so they are
@@ -28,6 +31,9 @@ const CATEGORY: Record<RoutingFailure, DomainErrorCode> = {
   image_not_supported: 'invalid',
   no_allowed_provider: 'invalid',
   budget_exceeded: 'invalid',
+  model_retired: 'not_found',
+  wrong_model_kind: 'invalid',
+  model_required: 'invalid',
 };
 
 export class RoutingError extends DomainError {

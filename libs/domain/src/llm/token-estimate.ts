@@ -58,3 +58,23 @@ export function estimateRequestTokens(request: EstimatedRequest): number {
     estimateTextTokens(serialized)
   );
 }
+
+/** What an embeddings request's input costs: all of it, and its longest item (each must fit the model). */
+export interface EmbeddingInputTokens {
+  readonly total: number;
+  readonly longest: number;
+}
+
+/** Strings are estimated like prompt text; token arrays are counted exactly. */
+export function estimateEmbeddingTokens(
+  input: string | readonly string[] | readonly number[] | readonly (readonly number[])[],
+): EmbeddingInputTokens {
+  const items: readonly (string | readonly number[])[] =
+    typeof input === 'string'
+      ? [input]
+      : input.length > 0 && typeof input[0] === 'number'
+        ? [input as readonly number[]]
+        : (input as readonly (string | readonly number[])[]);
+  const counts = items.map((item) => (typeof item === 'string' ? estimateTextTokens(item) : item.length));
+  return { total: counts.reduce((sum, count) => sum + count, 0), longest: Math.max(0, ...counts) };
+}

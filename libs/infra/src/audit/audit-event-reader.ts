@@ -58,7 +58,7 @@ export class AuditEventReader {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const { text, values } = auditEventsQuery(filter, cursorFrom(after), options.limit);
+      const { text, values } = auditEventsQuery(filter, cursorFrom(after), options.limit, 'export');
       await client.query({ text: `DECLARE ${EXPORT_CURSOR} NO SCROLL CURSOR FOR ${text}`, values });
     } catch (error) {
       client.release(error instanceof Error ? error : new Error(String(error)));

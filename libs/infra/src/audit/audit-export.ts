@@ -1,7 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '../event-store/event-store';
-import type { EventRow } from '../event-store/postgres/event-rows';
-import { toRecordedEvent } from '../event-store/postgres/event-rows';
+import type { ExportRow } from './audit-events-sql';
+import { toUnparsedEvent, type UnparsedEvent } from './unparsed-event';
 
 export const EXPORT_CURSOR = 'audit_export';
 
@@ -11,7 +10,7 @@ export const EXPORT_CURSOR = 'audit_export';
  * (a consumer that stops early, even before its first batch) ends the transaction and gives the
  * connection back, exactly once.
  */
-export class AuditExport implements AsyncIterableIterator<RecordedEvent[]> {
+export class AuditExport implements AsyncIterableIterator<UnparsedEvent[]> {
   private finished = false;
   /** The FETCH under way, which a `return()` lets finish: one connection runs one query at a time. */
   private inFlight: Promise<unknown> = Promise.resolve();
@@ -25,11 +24,11 @@ export class AuditExport implements AsyncIterableIterator<RecordedEvent[]> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<RecordedEvent[], undefined>> {
+  async next(): Promise<IteratorResult<UnparsedEvent[], undefined>> {
     if (this.finished) return { done: true, value: undefined };
-    const fetched = this.client.query<EventRow>(`FETCH ${this.batchSize} FROM ${EXPORT_CURSOR}`);
+    const fetched = this.client.query<ExportRow>(`FETCH ${this.batchSize} FROM ${EXPORT_CURSOR}`);
     this.inFlight = fetched.catch(() => undefined);
-    let rows: EventRow[];
+    let rows: ExportRow[];
     try {
       rows = (await fetched).rows;
     } catch (error) {
@@ -38,10 +37,10 @@ export class AuditExport implements AsyncIterableIterator<RecordedEvent[]> {
     }
     if (rows.length < this.batchSize) await this.finish();
     if (rows.length === 0) return { done: true, value: undefined };
-    return { done: false, value: rows.map(toRecordedEvent) };
+    return { done: false, value: rows.map(toUnparsedEvent) };
   }
 
-  async return(): Promise<IteratorResult<RecordedEvent[], undefined>> {
+  async return(): Promise<IteratorResult<UnparsedEvent[], undefined>> {
     await this.inFlight;
     await this.finish();
     return { done: true, value: undefined };

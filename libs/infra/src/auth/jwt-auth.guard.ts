@@ -12,10 +12,15 @@ import { extractBearerToken } from './jwt-strategy.options';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
 
+function apiKeyHeaderOf(request: Request): string | null {
+  const value = request.headers['x-api-key'];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 /**
  * Global guard: every route needs a valid bearer token unless it is marked @Public(). The token is a
- * JWT, or on routes marked @AcceptsApiKey() a personal API key; either way its subject must not have
- * been deactivated.
+ * JWT, or on routes marked @AcceptsApiKey() a personal API key (as a bearer token or `x-api-key`);
+ * either way its subject must not have been deactivated.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
@@ -31,11 +36,13 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: AuthenticatedUser }>();
-    const token = extractBearerToken(request);
+    const acceptsApiKey =
+      this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY, targets) === true;
+    // Anthropic's SDKs and Claude Code send their key as `x-api-key`; only a gateway route reads it.
+    const token = extractBearerToken(request) ?? (acceptsApiKey ? apiKeyHeaderOf(request) : null);
     let deactivated: boolean;
     if (token !== null && isApiKeyToken(token)) {
-      const acceptsApiKey = this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY, targets);
-      const owner = await this.authenticateApiKey(token, acceptsApiKey === true, context);
+      const owner = await this.authenticateApiKey(token, acceptsApiKey, context);
       request.user = owner.user;
       deactivated = owner.deactivated;
     } else {

@@ -3,7 +3,9 @@ import {
   ED25519_PUBLIC_KEY_PATTERN,
   HOST_ID_PATTERN,
   HOST_ID_RULE,
+  parseMargin,
   parseRateLimits,
+  parseSubscriptionPlans,
   PROVIDERS,
   ROOT_EQUIVALENT_GROUPS,
 } from '@ops/domain';
@@ -561,6 +563,52 @@ export class AppConfig {
   @Max(1_000_000)
   LLM_RATE_LIMIT_OUTPUT_TOKENS = 1_024;
 
+  // --- issue 12: billing (margin and subscriptions) ---
+
+  /**
+   * Markup on platform-paid requests, in percent of the list price by tier (`{"free": 20, "starter": 15}`,
+   * at most two decimals; a tier left out has none). Charged on top of the list price and held up front.
+   */
+  @ValidateBy({
+    name: 'markup',
+    validator: {
+      validate: (value: unknown) => marginProblem(value, '0') === null,
+      defaultMessage: (args) => marginProblem(args?.value, '0') ?? '',
+    },
+  })
+  LLM_MARKUP_PERCENT = '{}';
+
+  /** Fee on requests made with the user's own provider key, in percent of their list price (0: none). */
+  @ValidateBy({
+    name: 'byokFee',
+    validator: {
+      validate: (value: unknown) => marginProblem('{}', value) === null,
+      defaultMessage: (args) => marginProblem('{}', args?.value) ?? '',
+    },
+  })
+  LLM_BYOK_FEE_PERCENT = '0';
+
+  /**
+   * The tiers' subscriptions: monthly price (USD cents) and credits included each paid month, by tier,
+   * merged over the defaults (README, "Subscriptions"): `{"starter": {"price_cents": 1900,
+   * "included_credits_micros": "5000000"}}`.
+   */
+  @ValidateBy({
+    name: 'subscriptionPlans',
+    validator: {
+      validate: (value: unknown) => subscriptionPlansProblem(value) === null,
+      defaultMessage: (args) => subscriptionPlansProblem(args?.value) ?? '',
+    },
+  })
+  SUBSCRIPTION_PLANS = '{}';
+
+  /** Days a subscription keeps its tier after a failed renewal payment, while Stripe retries it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  SUBSCRIPTION_GRACE_DAYS = 7;
+
   // --- issue 10: credits that cannot be dodged (streams bounded by their hold) ---
 
   /**
@@ -645,6 +693,24 @@ function parseBoolean(value: unknown): unknown {
   if (value === 'true' || value === true) return true;
   if (value === 'false' || value === false) return false;
   return value;
+}
+
+function marginProblem(markup: unknown, byokFee: unknown): string | null {
+  try {
+    parseMargin(String(markup), String(byokFee));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function subscriptionPlansProblem(value: unknown): string | null {
+  try {
+    parseSubscriptionPlans(String(value));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 function rateLimitsProblem(value: unknown): string | null {

@@ -19,3 +19,8 @@ export function verifyHostReport(signed: SignedHostReport, keys: readonly KeyObj
   const { signature, ...report } = signed;
   return verifyCanonical(PURPOSE, report, signature, keys) ? (report as HostReport) : null;
 }
+
+/** Where signed reports go: the reports topic, or the control plane's verifier in this process. */
+export interface SignedReportSink {
+  report(report: SignedHostReport): Promise<void>;
+}

@@ -8,6 +8,7 @@ import { HTTP_LOGGER } from './logging/logging.module';
 import { QuietBootLogger } from './logging/quiet-boot-logger';
 import { HttpMetrics } from './metrics/http-metrics';
 import { setupOpenApi } from './openapi';
+import { ANTHROPIC_ERROR_ROUTES } from './anthropic-errors';
 import { OPENAI_ERROR_ROUTES } from './openai-errors';
 import { ProblemDetailsFilter, type RouteErrorFormat } from './problem-details.filter';
 import { refuseCredentialsInUrl } from './security/credentials-in-url';
@@ -15,9 +16,12 @@ import { protectOperationalEndpoints } from './security/operational-endpoints';
 import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
-  /** Error shapes other than problem+json for some path prefixes; the OpenAI-compatible routes by default. */
+  /** Error shapes other than problem+json for some path prefixes; the gateway's routes by default. */
   errorFormats?: RouteErrorFormat[];
 }
+
+/** The Messages routes first: they sit below `/v1/`, which the OpenAI-compatible routes claim. */
+const GATEWAY_ERROR_ROUTES = [...ANTHROPIC_ERROR_ROUTES, ...OPENAI_ERROR_ROUTES];
 
 /**
  * The platform every HTTP application shares. Call it before `listen()`/`init()`, on an Express
@@ -43,6 +47,6 @@ export function configureHttpApp(
   app.use(protectOperationalEndpoints(config));
   useBodyParsers(app, config.JSON_MAX_DEPTH);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats ?? OPENAI_ERROR_ROUTES));
+  app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats ?? GATEWAY_ERROR_ROUTES));
   setupOpenApi(app, config);
 }

@@ -1,3 +1,9 @@
+export {
+  ANTHROPIC_ERROR_ROUTES,
+  anthropicErrorFormatter,
+  anthropicErrorTypeOf,
+  type AnthropicErrorBody,
+} from './anthropic-errors';
 export { BODY_LIMIT } from './body-parsing';
 export { configureHttpApp, type HttpAppOptions } from './configure-http-app';
 export { HTTP_LOGGER, LOG_DESTINATION, LoggingModule } from './logging/logging.module';

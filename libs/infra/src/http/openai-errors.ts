@@ -61,6 +61,7 @@ export const openAiErrorFormatter: ErrorFormatter = (problem: ProblemDetails, ex
 export const OPENAI_ERROR_ROUTES: RouteErrorFormat[] = [
   '/v1/',
   '/api/v1/llm/chat/',
+  '/api/v1/llm/embeddings',
   '/api/v1/llm/models',
 ].map((pathPrefix) => ({ pathPrefix, format: openAiErrorFormatter }));
 

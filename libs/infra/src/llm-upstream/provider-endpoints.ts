@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { apiKeyVariable, baseUrlVariable, PROVIDERS, type ProviderId, type ProviderInfo } from '@ops/domain';
+import {
+  apiKeyVariable,
+  baseUrlVariable,
+  PROVIDERS,
+  upstreamBaseUrl,
+  type ProviderId,
+  type ProviderInfo,
+} from '@ops/domain';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -11,8 +18,8 @@ export interface ProviderEndpoint {
 }
 
 /**
- * Each provider's endpoint from `<PREFIX>_BASE_URL` / `<PREFIX>_API_KEY`, falling back to the
- * catalog's public URL. A local provider needs its URL configured; a remote one is usable by the
+ * Each provider's endpoint from `<PREFIX>_BASE_URL` (written as the provider's SDK reads it, see
+ * `upstreamBaseUrl`) / `<PREFIX>_API_KEY`, falling back to the catalog's public URL. A local provider needs its URL configured; a remote one is usable by the
  * platform only with a key (users may still bring their own).
  */
 @Injectable()
@@ -27,7 +34,7 @@ export class ProviderEndpoints {
       if (!baseUrl) continue;
       endpoints.set(provider.id, {
         provider,
-        baseUrl: baseUrl.replace(/\/+$/, ''),
+        baseUrl: upstreamBaseUrl(provider, baseUrl),
         platformKey: env[apiKeyVariable(provider)] ?? null,
       });
     }

@@ -1,11 +1,17 @@
 import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
-import { ANTHROPIC_VERSION, type AnthropicResponse } from './anthropic/anthropic-wire';
+import {
+  ANTHROPIC_VERSION,
+  type AnthropicRequest,
+  type AnthropicResponse,
+  type AnthropicStreamEvent,
+} from './anthropic/anthropic-wire';
 import { toAnthropicRequest } from './anthropic/translate-request';
 import { fromAnthropicResponse, upstreamUsageOf } from './anthropic/translate-response';
-import { AnthropicStreamTranslator } from './anthropic/translate-stream';
+import { AnthropicEventReader, AnthropicStreamTranslator } from './anthropic/translate-stream';
+import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings-wire';
 import { OpenAiStreamTranslator } from './openai-stream';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai-wire';
+import type { ChatCompletion, ChatCompletionRequest } from './openai-wire';
 import { RequestAbort } from './request-abort';
 import { retryAfterMsOf } from './retry-after';
 import { SseParser, type SseEvent } from './sse-parser';
@@ -24,9 +30,9 @@ export interface UpstreamClientOptions {
   defaultMaxTokens?: number;
 }
 
-interface StreamTranslator {
+interface StreamTranslator<T> {
   readonly complete: boolean;
-  translateSse(event: SseEvent): ChatCompletionChunk[];
+  translateSse(event: SseEvent): T[];
   usage(): UpstreamUsage | null;
 }
 
@@ -40,7 +46,9 @@ type BodyReadable = Dispatcher.ResponseData['body'];
 /**
  * Talks to one upstream LLM provider per call, over keep-alive connections pooled per origin (undici).
  * OpenAI-compatible providers get the request as is (model replaced); Anthropic gets it translated to
- * the Messages API and its answers translated back, so callers only ever see OpenAI shapes.
+ * the Messages API and its answers translated back, so `complete` and `stream` only ever give OpenAI
+ * shapes. A client that speaks the Messages API itself reaches Anthropic through `messages` and
+ * `messagesStream`, untranslated both ways.
  */
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
@@ -91,47 +99,86 @@ export class UpstreamClient implements OnModuleDestroy {
   }
 
   /** Resolves once the upstream answered 2xx; any failure before that rejects with an `UpstreamError`. */
-  async stream(
+  stream(
     target: UpstreamTarget,
     request: ChatCompletionRequest,
     signal?: AbortSignal,
   ): Promise<UpstreamStream> {
-    const abort = new RequestAbort(signal, target.timeoutMs);
-    let response: Dispatcher.ResponseData;
-    let translator: StreamTranslator;
-    try {
-      if (target.wireFormat === 'anthropic') {
-        const payload = toAnthropicRequest(request, target.model, {
-          defaultMaxTokens: this.defaultMaxTokens,
-          stream: true,
-        });
-        response = await this.send(target, 'POST', '/messages', payload, abort, signal);
-        translator = new AnthropicStreamTranslator(target.model, Math.floor(Date.now() / 1000));
-      } else {
-        const payload = {
-          ...request,
-          model: target.model,
-          stream: true,
-          stream_options: { ...request.stream_options, include_usage: true },
-        };
-        response = await this.send(target, 'POST', '/chat/completions', payload, abort, signal);
-        translator = new OpenAiStreamTranslator(target.model);
-      }
-    } catch (error) {
-      abort.release();
-      throw error;
+    if (target.wireFormat === 'anthropic') {
+      const payload = toAnthropicRequest(request, target.model, {
+        defaultMaxTokens: this.defaultMaxTokens,
+        stream: true,
+      });
+      const translator = new AnthropicStreamTranslator(target.model, Math.floor(Date.now() / 1000));
+      return this.openStream(target, '/messages', payload, translator, signal);
     }
-    const body = response.body;
-    const state = { closedByCaller: false };
-    return {
-      chunks: readChunks(body, translator, signal, state, abort),
-      usage: () => translator.usage(),
-      close: () => {
-        state.closedByCaller = true;
-        abort.release();
-        body.destroy();
-      },
+    const payload = {
+      ...request,
+      model: target.model,
+      stream: true,
+      stream_options: { ...request.stream_options, include_usage: true },
     };
+    return this.openStream(
+      target,
+      '/chat/completions',
+      payload,
+      new OpenAiStreamTranslator(target.model),
+      signal,
+    );
+  }
+
+  /** A Messages request sent to Anthropic as it is (model replaced), its Message returned as it came. */
+  async messages(
+    target: UpstreamTarget,
+    request: AnthropicRequest,
+    signal?: AbortSignal,
+  ): Promise<{ body: AnthropicResponse; usage: UpstreamUsage | null }> {
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    try {
+      const payload = { ...request, model: target.model, stream: false };
+      const response = await this.send(target, 'POST', '/messages', payload, abort, signal);
+      const message = await readJson<AnthropicResponse>(response.body, signal, 'content');
+      return { body: message, usage: message.usage ? upstreamUsageOf(message.usage) : null };
+    } finally {
+      abort.release();
+    }
+  }
+
+  /** Like `messages`, streamed: Anthropic's events as they came, `error` events thrown as `UpstreamError`. */
+  messagesStream(
+    target: UpstreamTarget,
+    request: AnthropicRequest,
+    signal?: AbortSignal,
+  ): Promise<UpstreamStream<AnthropicStreamEvent>> {
+    const payload = { ...request, model: target.model, stream: true };
+    return this.openStream(target, '/messages', payload, new AnthropicEventReader(), signal);
+  }
+
+  /**
+   * Embeddings, always asked for as floats: the gateway encodes base64 itself, so every provider's
+   * answer reaches the client in the encoding it asked for. Anthropic serves none.
+   */
+  async embed(
+    target: UpstreamTarget,
+    request: EmbeddingsRequest,
+    signal?: AbortSignal,
+  ): Promise<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }> {
+    if (target.wireFormat !== 'openai') {
+      throw new UpstreamError('bad_request', `${target.provider} serves no embeddings`, 400);
+    }
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    try {
+      const payload = { ...request, model: target.model, encoding_format: 'float' };
+      const response = await this.send(target, 'POST', '/embeddings', payload, abort, signal);
+      const body = await readJson<EmbeddingsResponse>(response.body, signal, 'data');
+      if (!Array.isArray(body.data) || body.data.some((item) => !Array.isArray(item?.embedding))) {
+        throw new UpstreamError('server_error', 'upstream answered embeddings in an unexpected shape', 200);
+      }
+      const usage = body.usage ? { inputTokens: body.usage.prompt_tokens, outputTokens: 0 } : null;
+      return { body, usage };
+    } finally {
+      abort.release();
+    }
   }
 
   /** The model ids the key may use; a cheap way to check a key (401 → `UpstreamError` kind `auth`). */
@@ -153,6 +200,34 @@ export class UpstreamClient implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.close();
+  }
+
+  private async openStream<T>(
+    target: UpstreamTarget,
+    path: string,
+    payload: object,
+    translator: StreamTranslator<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<UpstreamStream<T>> {
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.send(target, 'POST', path, payload, abort, signal);
+    } catch (error) {
+      abort.release();
+      throw error;
+    }
+    const body = response.body;
+    const state = { closedByCaller: false };
+    return {
+      chunks: readChunks(body, translator, signal, state, abort),
+      usage: () => translator.usage(),
+      close: () => {
+        state.closedByCaller = true;
+        abort.release();
+        body.destroy();
+      },
+    };
   }
 
   private async send(
@@ -212,13 +287,13 @@ function headersFor(target: UpstreamTarget, hasBody: boolean): Record<string, st
   return headers;
 }
 
-async function* readChunks(
+async function* readChunks<T>(
   body: BodyReadable,
-  translator: StreamTranslator,
+  translator: StreamTranslator<T>,
   signal: AbortSignal | undefined,
   state: { closedByCaller: boolean },
   abort: RequestAbort,
-): AsyncGenerator<ChatCompletionChunk> {
+): AsyncGenerator<T> {
   const parser = new SseParser();
   // Streaming mode keeps a multi-byte character split between two network reads whole.
   const decoder = new TextDecoder();

@@ -19,13 +19,13 @@ export interface UpstreamUsage {
   outputTokens: number;
 }
 
-export interface UpstreamStream {
+export interface UpstreamStream<T = ChatCompletionChunk> {
   /**
-   * OpenAI chunks whatever the upstream wire. When the upstream reports usage, the last chunk carries it
+   * OpenAI chunks whatever the upstream wire (Anthropic's own events from `messagesStream`). When the upstream reports usage, the last chunk carries it
    * with empty `choices` (as OpenAI does with `include_usage`); the caller decides whether to forward it.
    * Throws an `UpstreamError` when the upstream fails or drops mid-stream.
    */
-  chunks: AsyncIterable<ChatCompletionChunk>;
+  chunks: AsyncIterable<T>;
   /** The usage the upstream reported, once `chunks` is exhausted; null if it reported none. */
   usage(): UpstreamUsage | null;
   /** Stops reading and closes the upstream request (safe to call at any time, more than once). */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { UnparsedEvent } from '@ops/infra/audit';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 
 export class EventIntegrityView {
@@ -55,4 +56,22 @@ export function toAuditEventView(event: RecordedEvent): AuditEventView {
       ? { previous_hash: event.integrity.previousHash, hash: event.integrity.hash }
       : null,
   };
+}
+
+/**
+ * The NDJSON line of an exported event: `toAuditEventView`'s object, field for field, written
+ * directly, with data and metadata spliced in as the database's JSON text instead of parsed and
+ * serialised again (most of an export's time). Strings that may need escaping go through
+ * JSON.stringify; the others (digits, positions, UUIDs, ISO times) never need it.
+ */
+export function auditEventLine(event: UnparsedEvent): string {
+  const integrity =
+    event.integrity === null
+      ? 'null'
+      : `{"previous_hash":${JSON.stringify(event.integrity.previousHash)},"hash":${JSON.stringify(event.integrity.hash)}}`;
+  return (
+    `{"stream":${JSON.stringify(event.streamName)},"revision":"${event.revision}","position":"${event.position}",` +
+    `"id":"${event.id}","type":${JSON.stringify(event.type)},"schema_version":${event.schemaVersion},` +
+    `"data":${event.data},"metadata":${event.metadata},"recorded_at":"${event.recordedAt}","integrity":${integrity}}\n`
+  );
 }

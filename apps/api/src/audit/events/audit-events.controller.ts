@@ -15,7 +15,7 @@ import { streamBatches } from '@ops/infra/audit';
 import { Roles } from '@ops/infra/auth';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import { AUDIT_EVENT_READER } from './audit-event-reader.provider';
-import { AuditEventPageView, StreamView, toAuditEventView } from './audit-event.view';
+import { auditEventLine, AuditEventPageView, StreamView, toAuditEventView } from './audit-event.view';
 import {
   AuditEventsQueryDto,
   STREAM_PATH_DOC,
@@ -69,7 +69,10 @@ export class AuditEventsController {
     }
     const filter = filterOf(query);
     if (wantsNdjson(accept)) {
-      return ndjsonResponse(await this.reader.export(filter, query.cursor, { limit: query.limit }));
+      return ndjsonResponse(
+        await this.reader.export(filter, query.cursor, { limit: query.limit }),
+        auditEventLine,
+      );
     }
     const page = await this.reader.page(filter, query.cursor, query.limit ?? DEFAULT_EVENTS_PAGE);
     return { items: page.events.map(toAuditEventView), next_cursor: page.next };
@@ -90,7 +93,10 @@ export class AuditEventsController {
     const from = BigInt(query.cursor ?? '0');
     if (wantsNdjson(accept)) {
       await this.assertStreamExists(stream);
-      return ndjsonResponse(streamBatches(this.store, stream, from, { limit: query.limit }));
+      return ndjsonResponse(
+        streamBatches(this.store, stream, from, { limit: query.limit }),
+        (event) => `${JSON.stringify(toAuditEventView(event))}\n`,
+      );
     }
     const limit = query.limit ?? DEFAULT_STREAM_PAGE;
     const events = await this.store.readStream(stream, { fromRevision: from, maxCount: limit + 1 });

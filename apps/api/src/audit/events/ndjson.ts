@@ -1,7 +1,5 @@
 import { StreamableFile } from '@nestjs/common';
-import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import { Readable } from 'node:stream';
-import { toAuditEventView } from './audit-event.view';
 
 export const NDJSON = 'application/x-ndjson';
 
@@ -11,19 +9,22 @@ export function wantsNdjson(accept: string | undefined): boolean {
 }
 
 /**
- * One JSON event per line, one batch per chunk. The readable holds a single chunk, so the next batch
+ * One JSON event per line (`line` writes one, newline included), one batch per chunk. The readable holds a single chunk, so the next batch
  * is fetched only once the client has taken the previous one: a slow reader slows the export down
  * instead of filling the server's memory. However the stream ends (done, failed, or the client went
  * away, even before the first batch), the batches are told to stop, which frees their cursor.
  */
-export function ndjsonResponse(batches: AsyncIterable<readonly RecordedEvent[]>): StreamableFile {
+export function ndjsonResponse<T>(
+  batches: AsyncIterable<readonly T[]>,
+  line: (item: T) => string,
+): StreamableFile {
   const iterator = batches[Symbol.asyncIterator]();
   const readable = new Readable({
     objectMode: true,
     highWaterMark: 1,
     read() {
       iterator.next().then(
-        ({ done, value }) => this.push(done ? null : toLines(value)),
+        ({ done, value }) => this.push(done ? null : value.map(line).join('')),
         (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
       );
     },
@@ -35,8 +36,4 @@ export function ndjsonResponse(batches: AsyncIterable<readonly RecordedEvent[]>)
     },
   });
   return new StreamableFile(readable, { type: NDJSON });
-}
-
-function toLines(batch: readonly RecordedEvent[]): string {
-  return batch.map((event) => `${JSON.stringify(toAuditEventView(event))}\n`).join('');
 }

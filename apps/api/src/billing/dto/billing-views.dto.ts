@@ -16,6 +16,9 @@ const WEBHOOK_OUTCOMES = [
   'revoked',
   'already_revoked',
   'unknown_payment',
+  'subscription_changed',
+  'credits_granted',
+  'already_applied',
   'ignored',
 ] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
@@ -26,7 +29,9 @@ export class WebhookReceivedView {
     enum: WEBHOOK_OUTCOMES,
     description:
       'What the event did: a retry of a credited payment is `already_credited`; a refund or dispute ' +
-      '`revoked` credits, or was `already_revoked` by an earlier delivery; `unknown_payment` names no purchase',
+      '`revoked` credits, or was `already_revoked` by an earlier delivery; `unknown_payment` names no purchase; ' +
+      'a subscription event `subscription_changed` the plan, a paid invoice `credits_granted` its included ' +
+      'credits, and a repeat or an older state delivered late is `already_applied`',
   })
   outcome!: WebhookOutcome;
 }

@@ -1,53 +1,33 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  costMicros,
-  estimateTextTokens,
-  requestWorstCase,
-  type Micros,
-  type RequestFailed,
-  type UpstreamAttempt,
-} from '@ops/domain';
+import { estimateTextTokens } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { describeOpenAiError, GatewayRefusalMetrics } from '@ops/infra/http';
-import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
-import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
+import { GatewayRefusalMetrics } from '@ops/infra/http';
+import type {
+  AnthropicRequest,
+  ChatCompletionRequest,
+  UpstreamStream,
+  UpstreamUsage,
+} from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { RequestCredits } from '../credits/request-credits';
-import { ProviderHealthService } from '../health/provider-health.service';
-import { GatewayLimits } from '../limits/gateway-limits';
-import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
-import { RequestLedger, routeOf } from './request-ledger';
+import {
+  COST_FIELD,
+  generatedByAnswer,
+  generatedByItem,
+  type ClientWire,
+  type Settled,
+  type StreamItem,
+} from './client-wire';
+import type { GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
+import { RequestSettlement, type Outcome } from './request-settlement';
+import { routeHeaders } from './route-headers';
 import { SseWriter } from './sse-writer';
 import { asUnavailable } from './unavailable-route';
 import { ChainExhausted, UpstreamChain } from './upstream-chain';
-
-interface Outcome {
-  link: ChainLink;
-  attempts: UpstreamAttempt[];
-  usage: UpstreamUsage;
-  usageEstimated: boolean;
-  finishReason: string | null;
-  clientDisconnected: boolean;
-}
-
-/**
- * The error as the client sees it (OpenAI type and code), for the RequestFailed event. The event is
- * kept forever and replayed to auditors, so its message is redacted once more, whatever its source.
- */
-function describeError(error: unknown): RequestFailed['data']['error'] {
-  const { problem, body } = describeOpenAiError(error);
-  return {
-    type: body.type,
-    code: body.code ?? 'error',
-    status: problem.status,
-    message: redactSecrets(problem.detail),
-  };
-}
 
 /** The upstream's reported usage or, when it reported none, our count of what was generated. */
 function usageOf(
@@ -62,27 +42,15 @@ function usageOf(
   };
 }
 
-/**
- * Explains the routing decision to the client, with the power level's ceiling beside the worst case of
- * the model that answered (a model the client named may exceed it: it is reported, not refused).
- */
-function routeHeaders(planned: PlannedRequest, link: ChainLink, attempts: number): Record<string, string> {
-  return {
-    'x-ops-request-id': planned.requestId,
-    'x-ops-provider': link.model.provider,
-    'x-ops-model': link.model.id,
-    'x-ops-route-reason': link.reason,
-    'x-ops-attempts': String(attempts),
-    'x-ops-power-level': planned.powerLevel,
-    'x-ops-budget-micros': planned.ceilingMicros.toString(),
-    'x-ops-worst-case-micros': requestWorstCase(planned, link.model).toString(),
-    'x-ops-task': planned.task,
-    'x-ops-byok': String(link.byok),
-  };
+/** A request as it reached the gateway, in OpenAI's shape and, from a Messages client, its own. */
+export interface InboundRequest {
+  body: ChatCompletionRequest;
+  anthropic: AnthropicRequest | null;
 }
 
 /**
- * One chat completion from plan to ledger: plan and hold credits, walk the fallback chain, relay the
+ * One chat completion from plan to ledger, whichever wire the client speaks (OpenAI's chat completions
+ * or Anthropic's Messages, see ClientWire): plan and hold credits, walk the fallback chain, relay the
  * answer, then settle the real cost and record the outcome with its route, in one append. The
  * response ends only once those events are stored.
  */
@@ -94,12 +62,9 @@ export class ChatCompletionsService {
   constructor(
     private readonly planner: RequestPlanner,
     private readonly chain: UpstreamChain,
-    private readonly credits: RequestCredits,
-    private readonly ledger: RequestLedger,
-    private readonly limits: GatewayLimits,
+    private readonly settlement: RequestSettlement,
     private readonly refusals: GatewayRefusalMetrics,
     private readonly metrics: RequestMetrics,
-    private readonly health: ProviderHealthService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
@@ -107,18 +72,20 @@ export class ChatCompletionsService {
 
   async handle(
     caller: GatewayCaller,
-    body: ChatCompletionRequest,
+    inbound: InboundRequest,
     preferences: RequestPreferences,
     context: CommandContext,
     response: Response,
+    wire: ClientWire,
   ): Promise<void> {
+    const { body, anthropic } = inbound;
     const requestId = randomUUID();
     const startedAt = performance.now();
     // On errors too, so a client can name the request the ledger recorded.
     response.setHeader('x-ops-request-id', requestId);
     let planned: PlannedRequest;
     try {
-      planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context);
+      planned = await this.planner.plan(requestId, startedAt, caller, body, preferences, context, anthropic);
     } catch (thrown) {
       const error = asUnavailable(thrown);
       // Counted, not recorded: nothing happened to any account, and a flood of refusals must not grow
@@ -134,50 +101,62 @@ export class ChatCompletionsService {
     };
     response.on('close', onClose);
     try {
-      if (body.stream) await this.stream(planned, abort.signal, response);
-      else await this.complete(planned, abort.signal, response);
+      if (body.stream) await this.stream(planned, abort.signal, response, wire);
+      else await this.complete(planned, abort.signal, response, wire);
     } catch (error) {
       if (error instanceof ChainExhausted && !response.headersSent) {
         response.setHeader('x-ops-attempts', String(error.attempts.length));
       }
-      await this.fail(planned, error);
+      await this.settlement.fail(planned, error);
       throw error;
     } finally {
       response.off('close', onClose);
     }
   }
 
-  private async complete(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+  private async complete(
+    planned: PlannedRequest,
+    signal: AbortSignal,
+    response: Response,
+    wire: ClientWire,
+  ): Promise<void> {
     const answered = await this.chain.complete(planned, signal);
-    const { body, usage } = answered.result;
-    const text = body.choices.map((choice) => choice.message.content ?? '').join('');
-    const charged = await this.finish(planned, {
+    const answer = answered.result;
+    const generated = generatedByAnswer(answer);
+    const outcome: Outcome = {
       link: answered.link,
       attempts: answered.attempts,
-      ...usageOf(usage, planned, text),
-      finishReason: body.choices[0]?.finish_reason ?? null,
+      ...usageOf(answer.usage, planned, generated.text),
+      finishReason: generated.finishReason,
       clientDisconnected: response.destroyed,
-    });
+    };
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     response
       .status(200)
       .set({
         ...routeHeaders(planned, answered.link, answered.attempts.length),
-        'x-ops-cost-micros': charged.toString(),
+        [COST_FIELD]: chargedMicros.toString(),
       })
-      .json({ ...body, model: answered.link.model.id });
+      .json(wire.answerBody(answer, answered.link, { usage: outcome.usage, chargedMicros }));
   }
 
   /**
    * Relays a stream, cut at LLM_STREAM_MAX_SECONDS after the request began: the hold lives a little
    * longer (LLM_RESERVATION_TTL_SECONDS), so a slow upstream or a slow reader cannot outlive it. A cut
-   * stream is charged for what it produced, like any other.
+   * stream is charged for what it produced, like any other. The answer's last events wait for the
+   * settlement, so they can say what was charged.
    */
-  private async stream(planned: PlannedRequest, signal: AbortSignal, response: Response): Promise<void> {
+  private async stream(
+    planned: PlannedRequest,
+    signal: AbortSignal,
+    response: Response,
+    wire: ClientWire,
+  ): Promise<void> {
     const answered = await this.chain.stream(planned, signal);
-    const upstream: UpstreamStream = answered.result;
+    const upstream: UpstreamStream<StreamItem> = answered.result;
     const writer = new SseWriter(response);
+    const relay = wire.streamRelay(planned, answered.link);
     writer.open(routeHeaders(planned, answered.link, answered.attempts.length));
-    const wantsUsage = planned.body.stream_options?.include_usage === true;
     let generated = '';
     let finishReason: string | null = null;
     let failure: unknown = null;
@@ -192,13 +171,11 @@ export class ChatCompletionsService {
       Math.max(0, this.streamMaxMs - (performance.now() - planned.startedAt)),
     );
     try {
-      for await (const chunk of upstream.chunks) {
+      for await (const item of upstream.chunks) {
         if (writer.closed || timedOut) break;
-        for (const choice of chunk.choices) {
-          generated += choice.delta.content ?? '';
-          for (const call of choice.delta.tool_calls ?? []) generated += call.function?.arguments ?? '';
-          finishReason = choice.finish_reason ?? finishReason;
-        }
+        const piece = generatedByItem(item);
+        generated += piece.text;
+        finishReason = piece.finishReason ?? finishReason;
         if (!firstTokenSeen && generated !== '') {
           firstTokenSeen = true;
           this.metrics.firstTokenAfter(
@@ -206,8 +183,7 @@ export class ChatCompletionsService {
             (performance.now() - planned.startedAt) / 1000,
           );
         }
-        if (chunk.choices.length === 0 && chunk.usage && !wantsUsage) continue;
-        await writer.data({ ...chunk, model: answered.link.model.id });
+        await relay.relay(item, writer);
       }
     } catch (error) {
       failure = error;
@@ -216,110 +192,27 @@ export class ChatCompletionsService {
       upstream.close();
     }
     const clientDisconnected = signal.aborted || writer.closed;
-    await this.finish(planned, {
+    const outcome: Outcome = {
       link: answered.link,
       attempts: answered.attempts,
       ...usageOf(upstream.usage(), planned, generated),
       finishReason: timedOut ? 'time_limit' : failure && !clientDisconnected ? 'error' : finishReason,
       clientDisconnected,
-    });
+    };
+    const chargedMicros = await this.settlement.finish(planned, outcome);
     if (timedOut && !clientDisconnected) {
-      await writer.data({
-        error: {
-          message: `The stream reached the gateway's time limit of ${this.streamMaxMs / 1000} seconds`,
-          type: 'api_error',
-          param: null,
-          code: 'stream_time_limit',
-        },
-      });
+      await relay.fail(
+        writer,
+        'stream_time_limit',
+        `The stream reached the gateway's time limit of ${this.streamMaxMs / 1000} seconds`,
+      );
     } else if (failure && !clientDisconnected) {
       this.logger.warn({ requestId: planned.requestId, err: failure }, 'Upstream failed mid-stream');
-      await writer.data({
-        error: {
-          message: 'The provider failed mid-stream',
-          type: 'api_error',
-          param: null,
-          code: 'upstream_stream_error',
-        },
-      });
+      await relay.fail(writer, 'upstream_stream_error', 'The provider failed mid-stream');
     } else if (!clientDisconnected) {
-      await writer.done();
+      const settled: Settled = { usage: outcome.usage, chargedMicros };
+      await relay.end(writer, settled);
     }
     writer.end();
-  }
-
-  /**
-   * Settles the hold and records the completion together; returns what the credits paid: the real
-   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile.
-   */
-  private async finish(planned: PlannedRequest, outcome: Outcome): Promise<Micros> {
-    const { link, usage } = outcome;
-    this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
-    const listCost = costMicros(link.model, usage.inputTokens, usage.outputTokens);
-    const cost = link.byok ? 0n : listCost;
-    const charged = planned.reservation ? cost : 0n;
-    const elapsedMs = performance.now() - planned.startedAt;
-    const completion = this.ledger.completion(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        provider: link.model.provider,
-        model: link.model.id,
-        byok: link.byok,
-        tier: planned.tier,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        costMicros: charged.toString(),
-        listCostMicros: listCost.toString(),
-        latencyMs: Math.round(elapsedMs),
-        attempts: outcome.attempts,
-        streamed: planned.body.stream === true,
-        finishReason: outcome.finishReason,
-        clientDisconnected: outcome.clientDisconnected,
-        usageEstimated: outcome.usageEstimated,
-        route: routeOf(planned),
-      },
-      planned.context,
-    );
-    await (planned.reservation
-      ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context, completion)
-      : this.ledger.record(completion));
-    // Counted once stored: a request whose record fails is answered with an error, and counted as one.
-    this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
-    if (!outcome.usageEstimated && !outcome.clientDisconnected) {
-      // From the answering call on: the attempts that failed before it took the rest of the time.
-      const failedMs = outcome.attempts
-        .filter((attempt) => attempt.outcome !== 'ok')
-        .reduce((sum, attempt) => sum + attempt.latencyMs, 0);
-      this.health.recordAnswer(link.model.provider, usage.outputTokens, elapsedMs - failedMs);
-    }
-    return charged;
-  }
-
-  /** Nothing was generated: release the hold and record why. */
-  private async fail(planned: PlannedRequest, error: unknown): Promise<void> {
-    const described = describeError(error);
-    const attempts = error instanceof ChainExhausted ? error.attempts : [];
-    const [first] = planned.chain;
-    this.metrics.failed(
-      attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
-      attempts,
-      described.status,
-    );
-    const failure = this.ledger.failure(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        tier: planned.tier,
-        error: described,
-        latencyMs: Math.round(performance.now() - planned.startedAt),
-        attempts,
-        route: routeOf(planned),
-      },
-      planned.context,
-    );
-    await (planned.reservation
-      ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)
-      : this.ledger.record(failure));
   }
 }

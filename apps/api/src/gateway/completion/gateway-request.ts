@@ -1,6 +1,6 @@
 import type { Micros, ModelInfo, PowerLevel, RoutingControls, TaskKind, UpstreamAttempt } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
 /** Who is calling, from the guard: a user id, and the API key when one was used. */
 export interface GatewayCaller {
@@ -22,22 +22,34 @@ export interface ChainLink {
   reason: string;
 }
 
-/** Everything decided before the first upstream call. */
-export interface PlannedRequest {
+/** What every routed body has: the model asked for, and whether the answer streams. */
+export interface RoutedBody {
+  model: string;
+  stream?: boolean | null;
+}
+
+/** Everything decided before the first upstream call, for a chat completion or another routed body. */
+export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   requestId: string;
   caller: GatewayCaller;
   context: CommandContext;
-  body: ChatCompletionRequest;
+  /** The request as OpenAI's wire has it (a chat request, embeddings): what routing, the hold and the ledger read. */
+  body: B;
+  /** A Messages client's own request, sent as it is when the link is Anthropic; null for other clients. */
+  anthropic: AnthropicRequest | null;
   tier: string;
   powerLevel: PowerLevel;
   /** The power level's cost ceiling for one request: what `auto` held the chain to. */
   ceilingMicros: Micros;
   task: TaskKind;
   privacy: boolean;
+  /** Every input token of the request, as estimated for the hold. */
   promptTokens: number;
   /** The client's own output limit, or null: the model's cap then applies. */
   maxTokens: number | null;
   chain: readonly ChainLink[];
+  /** The catalog version the chain's models (and so their prices) were taken from. */
+  catalogVersion: number;
   reservation: { id: string; amountMicros: bigint } | null;
   startedAt: number;
 }

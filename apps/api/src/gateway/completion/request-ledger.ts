@@ -12,7 +12,7 @@ import {
 } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
-import type { PlannedRequest } from './gateway-request';
+import type { PlannedRequest, RoutedBody } from './gateway-request';
 
 export type LedgerCommand = RunCommand<LlmRequestCommand, LlmRequestEvent, LlmRequestState>;
 
@@ -22,7 +22,7 @@ export type LedgerCommand = RunCommand<LlmRequestCommand, LlmRequestEvent, LlmRe
  * (see RequestCredits); one without records it here, alone.
  */
 /** The routing decision as the request's event records it. */
-export function routeOf(planned: PlannedRequest): RequestRoute {
+export function routeOf(planned: PlannedRequest<RoutedBody>): RequestRoute {
   return {
     apiKeyId: planned.caller.apiKeyId,
     requestedModel: planned.body.model,

@@ -3,14 +3,19 @@ import {
   assertNotOverdrawn,
   CreditRefusal,
   detectTask,
+  estimateEmbeddingTokens,
   estimateRequestTokens,
+  estimateTextTokens,
   isPowerLevel,
   route,
-  worstCaseCostMicros,
+  worstCaseChargeMicros,
+  type Margin,
   type Micros,
+  type ModelKind,
   type PowerLevel,
   type PowerLevelCeilings,
   type ProviderId,
+  type TaskKind,
   type Tier,
   vetMessageImages,
 } from '@ops/domain';
@@ -18,13 +23,38 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
-import type { ChatCompletionRequest } from '@ops/infra/llm-upstream';
+import {
+  untranslatedTextOf,
+  type AnthropicRequest,
+  type ChatCompletionRequest,
+  type EmbeddingsRequest,
+} from '@ops/infra/llm-upstream';
 import { randomUUID } from 'node:crypto';
+import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
-import type { ChainLink, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+import type {
+  ChainLink,
+  GatewayCaller,
+  PlannedRequest,
+  RequestPreferences,
+  RoutedBody,
+} from './gateway-request';
+
+/** What routing and the hold need to know of a request, whatever its endpoint. */
+interface RequestShape {
+  kind: ModelKind;
+  task: TaskKind;
+  /** Every input token: what the hold covers. */
+  promptTokens: number;
+  /** The tokens that must fit one model's context window (the longest item of an embeddings batch). */
+  contextTokens: number;
+  maxTokens: number | null;
+  needsTools: boolean;
+  needsVision: boolean;
+}
 
 function maxOf(amounts: Micros[]): Micros {
   return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
@@ -46,6 +76,7 @@ export class RequestPlanner {
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MARGIN) private readonly margin: Margin,
   ) {
     this.ceilings = {
       eco: BigInt(config.LLM_BUDGET_ECO_MICROS),
@@ -61,8 +92,69 @@ export class RequestPlanner {
     request: ChatCompletionRequest,
     preferences: RequestPreferences,
     context: CommandContext,
+    anthropic: AnthropicRequest | null = null,
   ): Promise<PlannedRequest> {
     const { body, images } = this.vetImages(request);
+    // An assistant turn may leave content out where the policy expects null.
+    const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
+    // Counted from the body as it goes upstream, every field included, so the hold covers all of it;
+    // a Messages request also replays what its OpenAI form leaves out (thinking) to an Anthropic link.
+    const promptTokens =
+      estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+    return this.planFor(
+      { requestId, startedAt, caller, body, anthropic, preferences, context },
+      {
+        kind: 'chat',
+        task: detectTask(messages),
+        promptTokens,
+        contextTokens: promptTokens,
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+        needsTools: (body.tools?.length ?? 0) > 0,
+        needsVision: images > 0,
+      },
+    );
+  }
+
+  /**
+   * An embeddings request: named models of the embedding kind only, each input item within the
+   * model's context, and a hold for every input token (embeddings generate none).
+   */
+  planEmbeddings(
+    requestId: string,
+    startedAt: number,
+    caller: GatewayCaller,
+    body: EmbeddingsRequest,
+    preferences: RequestPreferences,
+    context: CommandContext,
+  ): Promise<PlannedRequest<EmbeddingsRequest>> {
+    const tokens = estimateEmbeddingTokens(body.input);
+    return this.planFor(
+      { requestId, startedAt, caller, body, anthropic: null, preferences, context },
+      {
+        kind: 'embedding',
+        task: 'rag',
+        promptTokens: tokens.total,
+        contextTokens: tokens.longest,
+        maxTokens: 0,
+        needsTools: false,
+        needsVision: false,
+      },
+    );
+  }
+
+  private async planFor<B extends RoutedBody>(
+    request: {
+      requestId: string;
+      startedAt: number;
+      caller: GatewayCaller;
+      body: B;
+      anthropic: AnthropicRequest | null;
+      preferences: RequestPreferences;
+      context: CommandContext;
+    },
+    shape: RequestShape,
+  ): Promise<PlannedRequest<B>> {
+    const { caller, preferences } = request;
     const [account, byokProviders] = await Promise.all([
       this.credits.account(caller.userId),
       this.userKeys.providersWithKeys(caller.userId),
@@ -73,24 +165,21 @@ export class RequestPlanner {
     const powerLevel: PowerLevel = isPowerLevel(requested) ? requested : 'balanced';
     // The account's privacy mode cannot be switched off by one request; a request can only add it.
     const privacy = plan.privacyMode || preferences.privacy === true;
-    // An assistant turn may leave content out where the policy expects null.
-    const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
-    const task = detectTask(messages);
-    // Counted from the body as it goes upstream, every field included, so the hold covers all of it.
-    const promptTokens = estimateRequestTokens(body);
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
 
+    // One snapshot for the route and the record: the prices charged are the ones the chain was built on.
+    const catalog = this.catalog.current();
     const decision = route({
-      catalog: this.catalog.models,
-      requestedModel: body.model,
+      catalog: catalog.models,
+      kind: shape.kind,
+      requestedModel: request.body.model,
       powerLevel,
       privacy,
       tier: plan.tier as Tier,
-      task,
-      promptTokens,
-      maxTokens,
-      needsTools: (body.tools?.length ?? 0) > 0,
-      needsVision: images > 0,
+      task: shape.task,
+      promptTokens: shape.contextTokens,
+      maxTokens: shape.maxTokens,
+      needsTools: shape.needsTools,
+      needsVision: shape.needsVision,
       providers: this.health.routeStates(),
       byokProviders: byokProviders as ReadonlySet<ProviderId>,
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
@@ -98,21 +187,23 @@ export class RequestPlanner {
       ceilings: this.ceilings,
     });
 
-    const planned: PlannedRequest = {
-      requestId,
+    const planned: PlannedRequest<B> = {
+      requestId: request.requestId,
       caller,
-      context,
-      body,
+      context: request.context,
+      body: request.body,
+      anthropic: request.anthropic,
       tier: plan.tier,
       powerLevel,
       ceilingMicros: this.ceilings[powerLevel],
-      task,
+      task: shape.task,
       privacy,
-      promptTokens,
-      maxTokens,
+      promptTokens: shape.promptTokens,
+      maxTokens: shape.maxTokens,
       chain: decision.candidates,
+      catalogVersion: catalog.version,
       reservation: null,
-      startedAt,
+      startedAt: request.startedAt,
     };
     return this.hold(planned);
   }
@@ -134,11 +225,12 @@ export class RequestPlanner {
     return { body: { ...request, messages: verdict.messages }, images: verdict.images };
   }
 
-  private worstCase(planned: PlannedRequest, link: ChainLink): Micros {
-    return link.byok ? 0n : worstCaseCostMicros(link.model, planned.promptTokens, planned.maxTokens);
+  private worstCase(planned: PlannedRequest<RoutedBody>, link: ChainLink): Micros {
+    const payer = { tier: planned.tier, byok: link.byok };
+    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
   }
 
-  private async hold(planned: PlannedRequest): Promise<PlannedRequest> {
+  private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
     const whole = maxOf(planned.chain.map((link) => this.worstCase(planned, link)));
     if (whole === 0n) return planned;
     const reservationId = randomUUID();
@@ -153,7 +245,7 @@ export class RequestPlanner {
     }
   }
 
-  private async reserve(planned: PlannedRequest): Promise<PlannedRequest> {
+  private async reserve<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
     const { id, amountMicros } = planned.reservation!;
     await this.credits.reserve(planned.caller.userId, id, planned.requestId, amountMicros, planned.context);
     return planned;

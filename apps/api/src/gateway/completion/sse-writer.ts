@@ -1,8 +1,9 @@
 import type { Response } from 'express';
 
 /**
- * Server-sent events in the shape OpenAI's SDKs parse: `data: <json>` blocks, `data: [DONE]` last.
- * Writes respect back-pressure, so a slow client slows the upstream read instead of filling memory.
+ * Server-sent events in the shapes the SDKs parse: OpenAI's `data: <json>` blocks with `data: [DONE]`
+ * last, Anthropic's named events. Writes respect back-pressure, so a slow client slows the upstream
+ * read instead of filling memory.
  */
 export class SseWriter {
   constructor(private readonly response: Response) {}
@@ -25,6 +26,16 @@ export class SseWriter {
 
   async data(payload: unknown): Promise<void> {
     await this.write(`data: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  /** An event with a name, as Anthropic's streams send each one. */
+  async event(name: string, payload: unknown): Promise<void> {
+    await this.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  /** A comment line, which every SSE reader skips; `text` must hold no line break. */
+  async comment(text: string): Promise<void> {
+    await this.write(`: ${text}\n\n`);
   }
 
   async done(): Promise<void> {

@@ -7,15 +7,18 @@ import {
   ProviderEndpoints,
   UpstreamClient,
   UpstreamError,
-  type ChatCompletion,
+  type AnthropicRequest,
   type ChatCompletionRequest,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
   type UpstreamStream,
   type UpstreamTarget,
   type UpstreamUsage,
 } from '@ops/infra/llm-upstream';
 import { attemptOutcomeOf, ProviderHealthService } from '../health/provider-health.service';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
-import type { ChainLink, PlannedRequest } from './gateway-request';
+import type { StreamItem, UpstreamAnswer } from './client-wire';
+import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
 
 export interface Answered<T> {
   link: ChainLink;
@@ -96,21 +99,42 @@ export class UpstreamChain {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  complete(
-    planned: PlannedRequest,
-    signal: AbortSignal,
-  ): Promise<Answered<{ body: ChatCompletion; usage: UpstreamUsage | null }>> {
-    return this.walk(planned, (target, request) => this.client.complete(target, request, signal));
+  /** A Messages client reaching an Anthropic link speaks to it untranslated; every other pair through OpenAI's shape. */
+  complete(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamAnswer>> {
+    return this.walk(planned, async (target, link) => {
+      if (planned.anthropic && target.wireFormat === 'anthropic') {
+        const answer = await this.client.messages(target, anthropicRequest(planned, link), signal);
+        return { wire: 'anthropic', ...answer };
+      }
+      const answer = await this.client.complete(target, chatRequest(planned, link), signal);
+      return { wire: 'openai', ...answer };
+    });
   }
 
   /** Resolves once a provider started answering; no fallback after that, the client has bytes. */
-  stream(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamStream>> {
-    return this.walk(planned, (target, request) => this.client.stream(target, request, signal));
+  stream(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamStream<StreamItem>>> {
+    return this.walk(planned, async (target, link) => {
+      if (planned.anthropic && target.wireFormat === 'anthropic') {
+        const events = await this.client.messagesStream(target, anthropicRequest(planned, link), signal);
+        return itemsOf(events, (event): StreamItem => ({ wire: 'anthropic', event }));
+      }
+      const chunks = await this.client.stream(target, chatRequest(planned, link), signal);
+      return itemsOf(chunks, (chunk): StreamItem => ({ wire: 'openai', chunk }));
+    });
   }
 
-  private async walk<T>(
-    planned: PlannedRequest,
-    call: (target: UpstreamTarget, request: ChatCompletionRequest) => Promise<T>,
+  embed(
+    planned: PlannedRequest<EmbeddingsRequest>,
+    signal: AbortSignal,
+  ): Promise<Answered<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }>> {
+    return this.walk(planned, (target, link) =>
+      this.client.embed(target, { ...planned.body, model: link.model.id }, signal),
+    );
+  }
+
+  private async walk<B extends RoutedBody, T>(
+    planned: PlannedRequest<B>,
+    call: (target: UpstreamTarget, link: ChainLink) => Promise<T>,
   ): Promise<Answered<T>> {
     const attempts: UpstreamAttempt[] = [];
     for (const link of planned.chain) {
@@ -119,7 +143,7 @@ export class UpstreamChain {
       const started = performance.now();
       this.health.beforeCall(link.model.provider);
       try {
-        const result = await call(target, upstreamRequest(planned, link));
+        const result = await call(target, link);
         const latencyMs = Math.round(performance.now() - started);
         attempts.push({
           provider: link.model.provider,
@@ -164,7 +188,10 @@ export class UpstreamChain {
     throw exhausted(attempts);
   }
 
-  private async targetFor(planned: PlannedRequest, link: ChainLink): Promise<UpstreamTarget | null> {
+  private async targetFor(
+    planned: PlannedRequest<RoutedBody>,
+    link: ChainLink,
+  ): Promise<UpstreamTarget | null> {
     const endpoint = this.endpoints.endpoint(link.model.provider as ProviderId);
     if (!endpoint) return null;
     const apiKey = link.byok
@@ -182,13 +209,17 @@ export class UpstreamChain {
   }
 }
 
+function outputBudget(planned: PlannedRequest, link: ChainLink): number {
+  return Math.max(1, outputTokenBudget(link.model, planned.promptTokens, planned.maxTokens));
+}
+
 /**
  * The body sent upstream: the client's, without our extensions, with the output limit the hold was
  * computed for, so no provider can generate more than the credits held.
  */
-function upstreamRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
+function chatRequest(planned: PlannedRequest, link: ChainLink): ChatCompletionRequest {
   const { body } = planned;
-  const budget = Math.max(1, outputTokenBudget(link.model, planned.promptTokens, planned.maxTokens));
+  const budget = outputBudget(planned, link);
   const request: ChatCompletionRequest = { ...body, model: link.model.id };
   delete (request as { power_level?: unknown }).power_level;
   delete (request as { privacy?: unknown }).privacy;
@@ -198,4 +229,30 @@ function upstreamRequest(planned: PlannedRequest, link: ChainLink): ChatCompleti
     request.max_tokens = budget;
   }
   return request;
+}
+
+/** Anthropic wants a thinking budget below `max_tokens`, and of at least 1,024 tokens. */
+const MIN_THINKING_TOKENS = 1_024;
+
+/** A Messages client's own request, with the link's model and the output limit the hold covers. */
+function anthropicRequest(planned: PlannedRequest, link: ChainLink): AnthropicRequest {
+  const budget = outputBudget(planned, link);
+  const request: AnthropicRequest = { ...planned.anthropic!, model: link.model.id, max_tokens: budget };
+  const { thinking } = request;
+  if (thinking?.type === 'enabled' && thinking.budget_tokens >= budget) {
+    if (budget - 1 < MIN_THINKING_TOKENS) delete request.thinking;
+    else request.thinking = { type: 'enabled', budget_tokens: budget - 1 };
+  }
+  return request;
+}
+
+/** A stream whose pieces are tagged with the wire they came in. */
+function itemsOf<T>(stream: UpstreamStream<T>, tag: (piece: T) => StreamItem): UpstreamStream<StreamItem> {
+  return {
+    chunks: (async function* () {
+      for await (const piece of stream.chunks) yield tag(piece);
+    })(),
+    usage: () => stream.usage(),
+    close: () => stream.close(),
+  };
 }

@@ -176,11 +176,12 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     this.routeTable = null;
   }
 
+  /** Every provider the gateway knows, configured for the platform or not. */
   snapshot(): ProviderHealthView[] {
-    return this.endpoints.all().map((endpoint) => ({
-      provider: endpoint.provider.id,
-      configured: this.endpoints.usableByPlatform(endpoint.provider.id),
-      ...this.assess(endpoint.provider.id),
+    return PROVIDER_IDS.map((provider) => ({
+      provider,
+      configured: this.endpoints.usableByPlatform(provider),
+      ...this.assess(provider),
     }));
   }
 

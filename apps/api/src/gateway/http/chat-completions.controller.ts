@@ -7,15 +7,19 @@ import type { Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
+import { OPENAI_CHAT_WIRE } from './openai-chat.wire';
 import { parsePowerLevelHeader, parsePrivacyHeader } from './preference-headers';
 import { routingControlsOf, RoutingControlsPipe } from './routing-controls.pipe';
 import { RateLimits } from '../limits/rate-limits.interceptor';
+import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 /** OpenAI's chat completions, under both mounts an SDK's base URL may point at. */
 @ApiTags('llm gateway')
 @ApiBearerAuth()
 @AcceptsApiKey()
 @Roles('user', 'admin')
+// The hot path does not wait for the usage and ledger read models, which trail it by milliseconds.
+@ReadModels()
 @Controller()
 export class ChatCompletionsController {
   constructor(private readonly completions: ChatCompletionsService) {}
@@ -36,7 +40,7 @@ export class ChatCompletionsController {
     const { power_level: powerLevel, privacy, models, provider, ...openAiBody } = body;
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
-      openAiBody as ChatCompletionRequest,
+      { body: openAiBody as ChatCompletionRequest, anthropic: null },
       {
         powerLevel: parsePowerLevelHeader(powerHeader) ?? powerLevel,
         privacy: parsePrivacyHeader(privacyHeader) ?? privacy,
@@ -44,6 +48,7 @@ export class ChatCompletionsController {
       },
       { ...context, idempotencyKey: undefined },
       response,
+      OPENAI_CHAT_WIRE,
     );
   }
 }

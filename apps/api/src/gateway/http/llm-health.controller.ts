@@ -12,13 +12,17 @@ export class LlmHealthController {
   constructor(private readonly health: ProviderHealthService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Each provider: up, degraded or down, with error rate and latency' })
+  @ApiOkResponse({
+    description:
+      'Each provider: up, degraded or down, with error rate and latency; unconfigured without its key or base URL',
+  })
   providers() {
     return {
       providers: this.health.snapshot().map((view) => ({
         provider: view.provider,
         configured: view.configured,
-        status: view.status,
+        // No window says anything about a provider the platform cannot call: "up" would promise it.
+        status: view.configured ? view.status : 'unconfigured',
         error_rate: view.errorRate,
         latency_p50_ms: view.latencyP50Ms,
         latency_p95_ms: view.latencyP95Ms,

@@ -18,6 +18,11 @@ interface ModelView {
   provider: string;
   family: string;
   display_name: string;
+  kind: ModelInfo['kind'];
+  lifecycle: ModelInfo['lifecycle'];
+  replacement: string | null;
+  /** Embedding models: the length of their vectors. */
+  dimensions: number | null;
   local: boolean;
   context_length: number;
   max_output_tokens: number;
@@ -44,7 +49,10 @@ export class ModelsController {
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
   ) {}
 
-  /** The models the caller may use now: allowed by their tier, on a provider we (or they) can call. */
+  /**
+   * The models the caller may use now: allowed by their tier, on a provider we (or they) can call, not
+   * retired. Deprecated ones are listed with their replacement.
+   */
   @Get(['api/v1/llm/models', 'v1/models'])
   @RateLimits('report')
   @ApiOkResponse({ description: 'OpenAI model list, with prices in micro-USD per million tokens' })
@@ -55,6 +63,7 @@ export class ModelsController {
     ]);
     const usable = this.catalog.models.filter(
       (model) =>
+        model.lifecycle !== 'retired' &&
         tierAllows(plan.tier as Tier, model.minTier) &&
         (!plan.privacyMode || model.local) &&
         (this.endpoints.usableByPlatform(model.provider as ProviderId) || byok.has(model.provider)),
@@ -72,6 +81,10 @@ export class ModelsController {
         provider: model.provider,
         family: model.family,
         display_name: model.displayName,
+        kind: model.kind,
+        lifecycle: model.lifecycle,
+        replacement: model.replacement,
+        dimensions: model.dimensions,
         local: model.local,
         context_length: model.contextLength,
         max_output_tokens: model.maxOutputTokens,

@@ -42,13 +42,7 @@ export class AnthropicStreamTranslator {
   }
 
   translateSse(event: SseEvent): ChatCompletionChunk[] {
-    let parsed: AnthropicStreamEvent;
-    try {
-      parsed = JSON.parse(event.data) as AnthropicStreamEvent;
-    } catch {
-      throw new UpstreamError('server_error', `malformed ${event.event} event in the upstream stream`);
-    }
-    return this.translate(parsed);
+    return this.translate(parsedEvent(event));
   }
 
   /** Throws an `UpstreamError` for an `error` event (e.g. `overloaded_error` mid-stream). */
@@ -150,5 +144,36 @@ export function errorKindOfAnthropicType(type: string): UpstreamErrorKind {
     default:
       // api_error, overloaded_error and anything new: the upstream's fault, worth another provider.
       return 'server_error';
+  }
+}
+
+/**
+ * Reads a streamed Anthropic Message for a client that speaks Anthropic too: each event passes as it
+ * came, while the same bookkeeping as the translation (usage, whether the message finished, `error`
+ * events as an `UpstreamError`) runs beside it.
+ */
+export class AnthropicEventReader {
+  private readonly tracker = new AnthropicStreamTranslator('', 0);
+
+  get complete(): boolean {
+    return this.tracker.complete;
+  }
+
+  usage(): UpstreamUsage | null {
+    return this.tracker.usage();
+  }
+
+  translateSse(event: SseEvent): AnthropicStreamEvent[] {
+    const parsed = parsedEvent(event);
+    this.tracker.translate(parsed);
+    return [parsed];
+  }
+}
+
+function parsedEvent(event: SseEvent): AnthropicStreamEvent {
+  try {
+    return JSON.parse(event.data) as AnthropicStreamEvent;
+  } catch {
+    throw new UpstreamError('server_error', `malformed ${event.event} event in the upstream stream`);
   }
 }

@@ -46,7 +46,7 @@ function descriptionProblem(value: unknown): Problem {
 }
 
 /** The first problem of several labelled checks, with its label. */
-function first(checks: ReadonlyArray<readonly [label: string, problem: Problem]>): Problem {
+export function first(checks: ReadonlyArray<readonly [label: string, problem: Problem]>): Problem {
   const found = checks.find(([, problem]) => problem !== null);
   return found ? withPath(found[0], found[1] as string) : null;
 }

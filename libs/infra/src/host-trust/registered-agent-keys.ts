@@ -1,5 +1,5 @@
 import type { HostState } from '@ops/domain';
-import { importPublicKey } from '@ops/infra/host-trust/public-keys';
+import { importPublicKey } from './public-keys';
 import type { KeyObject } from 'node:crypto';
 
 /** The keys of a host's enrolled agent, parsed; null while the host has none (or is not registered). */

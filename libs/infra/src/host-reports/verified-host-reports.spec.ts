@@ -1,13 +1,9 @@
 import { DomainError, hostDecider, hostStream } from '@ops/domain';
-import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { catchUp } from '@ops/infra/event-sourcing/stream-loading';
-import type { EventStore, RecordedEvent } from '@ops/infra/event-store/event-store';
-import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
-import {
-  signHostReport,
-  type HostReport,
-  type SignedHostReport,
-} from '@ops/infra/host-trust/host-report-signature';
+import type { CommandRunner } from '../event-sourcing/command-runner';
+import { catchUp } from '../event-sourcing/stream-loading';
+import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { agentPublicKeys, loadOrCreateAgentKeys } from '../host-trust/agent-keys';
+import { signHostReport, type HostReport, type SignedHostReport } from '../host-trust/host-report-signature';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,9 +7,12 @@ import {
   type HostInventory,
   type HostOutcome,
 } from '@ops/domain';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
-import { verifyHostReport, type SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
-import type { SignedReportSink } from '../../../host-agent/src/verify/signing-report-sink';
+import { CommandRunner } from '../event-sourcing/command-runner';
+import {
+  verifyHostReport,
+  type SignedHostReport,
+  type SignedReportSink,
+} from '../host-trust/host-report-signature';
 import { registeredAgentKeys } from '../host-trust/registered-agent-keys';
 import { HostReportRecorder } from './host-report-recorder';
 

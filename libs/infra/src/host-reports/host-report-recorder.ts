@@ -9,7 +9,7 @@ import {
   type HostInventory,
   type HostOutcome,
 } from '@ops/domain';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandRunner } from '../event-sourcing/command-runner';
 import { randomUUID } from 'node:crypto';
 
 /**

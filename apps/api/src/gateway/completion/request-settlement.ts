@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  priceRequest,
+  type Margin,
+  type Micros,
+  type RequestCompleted,
+  type RequestFailed,
+  type UpstreamAttempt,
+} from '@ops/domain';
+import { describeOpenAiError } from '@ops/infra/http';
+import { redactSecrets } from '@ops/infra/http/logging/redact-secrets';
+import type { UpstreamUsage } from '@ops/infra/llm-upstream';
+import { MARGIN } from '../credits/margin.provider';
+import { RequestCredits } from '../credits/request-credits';
+import { ProviderHealthService } from '../health/provider-health.service';
+import { GatewayLimits } from '../limits/gateway-limits';
+import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
+import { RequestLedger, routeOf } from './request-ledger';
+import { RequestMetrics } from './request-metrics';
+import { ChainExhausted } from './upstream-chain';
+
+/** How a request that reached a provider ended. */
+export interface Outcome {
+  link: ChainLink;
+  attempts: UpstreamAttempt[];
+  usage: UpstreamUsage;
+  usageEstimated: boolean;
+  finishReason: string | null;
+  clientDisconnected: boolean;
+}
+
+/**
+ * The error as the client sees it (OpenAI type and code), for the RequestFailed event. The event is
+ * kept forever and replayed to auditors, so its message is redacted once more, whatever its source.
+ */
+function describeError(error: unknown): RequestFailed['data']['error'] {
+  const { problem, body } = describeOpenAiError(error);
+  return {
+    type: body.type,
+    code: body.code ?? 'error',
+    status: problem.status,
+    message: redactSecrets(problem.detail),
+  };
+}
+
+/**
+ * How every routed request ends, whatever its endpoint: the hold settled at the real cost (or
+ * released), the request's one event recorded with it, its tokens reported to the rate limits and
+ * its outcome to the metrics.
+ */
+@Injectable()
+export class RequestSettlement {
+  constructor(
+    private readonly credits: RequestCredits,
+    private readonly ledger: RequestLedger,
+    private readonly limits: GatewayLimits,
+    private readonly metrics: RequestMetrics,
+    private readonly health: ProviderHealthService,
+    @Inject(MARGIN) private readonly margin: Margin,
+  ) {}
+
+  /**
+   * Settles the hold and records the completion together; returns what the credits paid: the real
+   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile.
+   */
+  async finish(
+    planned: PlannedRequest<RoutedBody>,
+    outcome: Outcome,
+    endpoint: NonNullable<RequestCompleted['data']['endpoint']> = 'chat',
+  ): Promise<Micros> {
+    const { link, usage } = outcome;
+    this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
+    const payer = { tier: planned.tier, byok: link.byok };
+    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin);
+    const cost = price.chargedMicros;
+    const charged = planned.reservation ? cost : 0n;
+    const elapsedMs = performance.now() - planned.startedAt;
+    const completion = this.ledger.completion(
+      {
+        requestId: planned.requestId,
+        userId: planned.caller.userId,
+        provider: link.model.provider,
+        model: link.model.id,
+        byok: link.byok,
+        tier: planned.tier,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costMicros: charged.toString(),
+        listCostMicros: price.listMicros.toString(),
+        latencyMs: Math.round(elapsedMs),
+        attempts: outcome.attempts,
+        streamed: planned.body.stream === true,
+        finishReason: outcome.finishReason,
+        clientDisconnected: outcome.clientDisconnected,
+        usageEstimated: outcome.usageEstimated,
+        route: routeOf(planned),
+        endpoint,
+        pricing: {
+          catalogVersion: planned.catalogVersion,
+          inputMicrosPerMillion: link.model.inputMicrosPerMillion.toString(),
+          outputMicrosPerMillion: link.model.outputMicrosPerMillion.toString(),
+        },
+      },
+      planned.context,
+    );
+    await (planned.reservation
+      ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context, completion)
+      : this.ledger.record(completion));
+    // Counted once stored: a request whose record fails is answered with an error, and counted as one.
+    this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
+    if (!outcome.usageEstimated && !outcome.clientDisconnected) {
+      // From the answering call on: the attempts that failed before it took the rest of the time.
+      const failedMs = outcome.attempts
+        .filter((attempt) => attempt.outcome !== 'ok')
+        .reduce((sum, attempt) => sum + attempt.latencyMs, 0);
+      this.health.recordAnswer(link.model.provider, usage.outputTokens, elapsedMs - failedMs);
+    }
+    return charged;
+  }
+
+  /** Nothing was generated: release the hold and record why. */
+  async fail(planned: PlannedRequest<RoutedBody>, error: unknown): Promise<void> {
+    const described = describeError(error);
+    const attempts = error instanceof ChainExhausted ? error.attempts : [];
+    const [first] = planned.chain;
+    this.metrics.failed(
+      attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
+      attempts,
+      described.status,
+    );
+    const failure = this.ledger.failure(
+      {
+        requestId: planned.requestId,
+        userId: planned.caller.userId,
+        tier: planned.tier,
+        error: described,
+        latencyMs: Math.round(performance.now() - planned.startedAt),
+        attempts,
+        route: routeOf(planned),
+      },
+      planned.context,
+    );
+    await (planned.reservation
+      ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)
+      : this.ledger.record(failure));
+  }
+}

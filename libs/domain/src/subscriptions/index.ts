@@ -1,0 +1,3 @@
+export * from './subscription-plans';
+export * from './subscription.events';
+export * from './subscription.decider';
