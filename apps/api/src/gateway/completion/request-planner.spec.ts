@@ -1,5 +1,6 @@
 import {
   DEFAULT_CATALOG,
+  NO_MARGIN,
   PROVIDER_IDS,
   worstCaseCostMicros,
   type CreditAccountState,
@@ -52,10 +53,11 @@ function planner(config: Partial<AppConfig> = {}) {
   } as AppConfig;
   const instance = new RequestPlanner(
     credits,
-    { models: DEFAULT_CATALOG } as LlmCatalog,
+    { current: () => ({ version: 0, models: DEFAULT_CATALOG }) } as unknown as LlmCatalog,
     health,
     keys,
     settings,
+    NO_MARGIN,
   );
   const plan = (model: string, preferences: Partial<RequestPreferences> = {}, maxTokens?: number) =>
     instance.plan(
