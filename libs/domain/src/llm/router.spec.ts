@@ -918,6 +918,14 @@ describe('route: power level ceilings under auto', () => {
     expectRefusal({ powerLevel: 'eco', providers, ceilings }, 'no_provider_configured', 'conflict');
   });
 
+  it("counts a model on the user's own key as free: the ceiling bounds what the account is charged", () => {
+    const { candidates } = route(
+      input({ powerLevel: 'eco', providers: cloudOnly, ceilings, byokProviders: new Set(['groq']) }),
+    );
+    expect(candidates[0]).toMatchObject({ byok: true, model: { id: 'llama-3.1-8b-instant' } });
+    expect(requestWorstCase(input(), candidates[0].model, true)).toBe(0n);
+  });
+
   it('does not hold a named model to the ceiling: the client chose it', () => {
     expect(
       chain({ requestedModel: 'claude-sonnet-4-5', tier: 'professional', powerLevel: 'eco', ceilings })[0],

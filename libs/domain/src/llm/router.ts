@@ -354,21 +354,20 @@ function allowedByControls(input: RouteInput, pool: readonly ModelInfo[], what: 
 
 /**
  * `auto` under a power level's ceiling: only models whose worst case for this request (the estimated
- * prompt and the whole output budget) fits it. When none does, the refusal names the cheapest model
+ * prompt and the whole output budget) fits it. The ceiling bounds what the request may charge the
+ * account, so a model on the user's own key always fits, as a local one does. When none does, the refusal names the cheapest model
  * that could take the request and the lowest level whose ceiling it fits.
  */
 function withinCeiling(input: RouteInput, pool: readonly ModelInfo[]): ModelInfo[] {
   if (!input.ceilings) return [...pool];
   const ceiling = input.ceilings[input.powerLevel];
-  const fits = pool.filter((model) => requestWorstCase(input, model) <= ceiling);
+  const worstCase = (model: ModelInfo) => requestWorstCase(input, model, isByok(input, model));
+  const fits = pool.filter((model) => worstCase(model) <= ceiling);
   if (fits.some((model) => isServable(input, model))) return fits;
   // Nothing affordable can serve: when nothing at all could, the reason is reachability, not money.
   const servable = reachableFitting(input, pool, 'a model this request may use');
-  const [cheapest] = sortBy(servable, (model) => [
-    Number(requestWorstCase(input, model)),
-    ...tieBreak(model),
-  ]);
-  const cost = requestWorstCase(input, cheapest);
+  const [cheapest] = sortBy(servable, (model) => [Number(worstCase(model)), ...tieBreak(model)]);
+  const cost = worstCase(cheapest);
   const level = POWER_LEVELS.find(
     (candidate) =>
       POWER_LEVELS.indexOf(candidate) > POWER_LEVELS.indexOf(input.powerLevel) &&
@@ -388,12 +387,16 @@ function budgetRefusal(message: string): never {
   throw new RoutingError('budget_exceeded', message, 'power_level');
 }
 
-/** What a model can cost this request at most: the whole prompt and the whole output budget, list price. */
+/**
+ * What a model can charge the account for this request at most: the whole prompt and the whole output
+ * budget at list price; nothing on the user's own key, which the provider bills instead.
+ */
 export function requestWorstCase(
   input: Pick<RouteInput, 'promptTokens' | 'maxTokens'>,
   model: ModelInfo,
+  byok = false,
 ): Micros {
-  return worstCaseCostMicros(model, input.promptTokens, input.maxTokens);
+  return byok ? 0n : worstCaseCostMicros(model, input.promptTokens, input.maxTokens);
 }
 
 /** The client ordered or sorted the providers itself. */

@@ -20,7 +20,7 @@ export function routeHeaders(
     'x-ops-attempts': String(attempts),
     'x-ops-power-level': planned.powerLevel,
     'x-ops-budget-micros': planned.ceilingMicros.toString(),
-    'x-ops-worst-case-micros': requestWorstCase(planned, link.model).toString(),
+    'x-ops-worst-case-micros': requestWorstCase(planned, link.model, link.byok).toString(),
     'x-ops-task': planned.task,
     'x-ops-byok': String(link.byok),
     'x-ops-catalog-version': String(planned.catalogVersion),
