@@ -347,7 +347,7 @@ describe('read your own writes: every command and the read that follows it', () 
             (details) => expect(details.shell).toBe(shell),
           );
         } else {
-          const groups = turn === 0 ? ['disk', 'users'] : ['users'];
+          const groups = turn === 0 ? ['users'] : [];
           await changeThenRead(
             ATTRIBUTES_USER,
             request(http).put(localUser(ATTRIBUTES_USER, '/groups')).send({ groups }),
