@@ -1,5 +1,5 @@
 import type { SealedField } from '../privacy/sealed-field';
-import { given } from '../shared/given-when-then';
+import { given } from '../shared/testing';
 import type { AddProviderKey } from './provider-key.commands';
 import { providerKeysDecider } from './provider-key.decider';
 

@@ -1,4 +1,4 @@
-import { given } from '../shared/given-when-then';
+import { given } from '../shared/testing';
 import type { PrivacyEvent } from './privacy.events';
 import { privacyDecider } from './privacy.decider';
 
