@@ -21,7 +21,8 @@
  *  7. hot account (ours only): 200 concurrent requests on one account funded for 150 of them at their
  *     real cost: 402s for the rest, and books that balance to the micro-USD.
  * Our Anthropic Messages API (`/v1/messages`, the same request in its wire, translated to the OpenAI
- * upstream and back) runs phases 1 and 3 beside chat completions: its own added latency.
+ * upstream and back) runs phases 1 and 3 beside chat completions: its own added latency. Our embeddings
+ * (`/v1/embeddings`, one short input) run phase 1 beside the same request sent to the upstream directly.
  *
  *   npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts
  *
@@ -47,6 +48,7 @@ import { runHotAccount, type HotAccountRun } from './support/gateway-hot-account
 import {
   bestSustained,
   closedLoop,
+  EMBEDDINGS_BODY,
   LoadTarget,
   openLoop,
   type LatencyRun,
@@ -124,8 +126,14 @@ interface DatabaseFigures {
   catchUp: Record<string, number>;
 }
 
-/** The Messages API's figures: the phases it runs beside chat completions. */
-type MessagesFigures = Pick<SystemFigures, 'target' | 'sequential' | 'streaming'>;
+/** Another endpoint's figures (the Messages API, embeddings): the phases it runs beside chat completions. */
+type EndpointFigures = Pick<SystemFigures, 'target' | 'sequential' | 'streaming'>;
+
+/** Our embeddings and the same request sent to the upstream directly. */
+interface EmbeddingsFigures {
+  ours: EndpointFigures;
+  direct: EndpointFigures;
+}
 
 /** One request through each system, proving it reaches the fake upstream before anything is timed. */
 async function checkRoute(target: LoadTarget, mustHave: Record<string, string> = {}): Promise<void> {
@@ -154,7 +162,8 @@ type SequentialPhase = 'sequential' | 'streaming' | 'contended';
 /** Rows and targets of the sequential phases, the database work and the storage: the quick run's figures. */
 function sequentialReport(
   systems: SystemFigures[],
-  messages: MessagesFigures,
+  messages: EndpointFigures,
+  embeddings: EmbeddingsFigures,
   database: DatabaseFigures,
 ): { rows: string[]; targets: string[] } {
   const [direct, ours, portkey] = systems;
@@ -197,6 +206,17 @@ function sequentialReport(
     ...messagesRow('sequential', `sequential (${SEQUENTIAL_REQUESTS} requests)`),
     ...messagesRow('streaming', `streaming, time to first byte (${STREAMING_REQUESTS} requests)`),
   ];
+  const embedded = embeddings.ours.sequential;
+  const embeddedDirect = embeddings.direct.sequential;
+  const embeddingsRows =
+    embedded && embeddedDirect
+      ? [
+          '',
+          '| embeddings (`/v1/embeddings`, one short input) | direct p50 / p99, ms | ours p50 / p99, ms | added p50 / p99, ms |',
+          '|---|---|---|---|',
+          `| sequential (${SEQUENTIAL_REQUESTS} requests) | ${ms(embeddedDirect.p50)} / ${ms(embeddedDirect.p99)} | ${ms(embedded.p50)} / ${ms(embedded.p99)}${embedded.errors ? ` (${embedded.errors} errors)` : ''} | ${ms(embedded.p50 - embeddedDirect.p50)} / ${ms(embedded.p99 - embeddedDirect.p99)} |`,
+        ]
+      : [];
   const { perRequest, idlePerSecond, storage, rowsWritten, catchUp } = database;
   const storageTotal = storage.reduce((sum, row) => sum + row.perRequest, 0);
   const rows = [
@@ -257,14 +277,14 @@ function sequentialReport(
         `| projections caught up <= ${CATCH_UP_TARGET_SECONDS} s after ${load} | ${seconds.toFixed(2)} s | ${met(seconds <= CATCH_UP_TARGET_SECONDS)} |`,
     ),
   );
-  return { rows: [...rows, ...messagesRows, ...dbRows], targets };
+  return { rows: [...rows, ...messagesRows, ...embeddingsRows, ...dbRows], targets };
 }
 
 function loadReport(
   systems: SystemFigures[],
   hot: HotAccountRun,
   storedCompletions: number,
-  /** Our 200s, chat completions and Messages alike. */
+  /** Our 200s, chat completions, Messages and embeddings alike. */
   ourReplies: number,
 ): { rows: string[]; targets: string[] } {
   const [direct, ours, portkey] = systems;
@@ -369,7 +389,7 @@ async function databasePhase(
 }
 
 /** The figures of every system, by name, for the JSON summary. */
-const figuresByName = (systems: Array<SystemFigures | MessagesFigures>) =>
+const figuresByName = (systems: Array<SystemFigures | EndpointFigures>) =>
   Object.fromEntries(systems.map(({ target, ...figures }) => [target.name, figures]));
 
 async function main(): Promise<void> {
@@ -439,15 +459,41 @@ async function main(): Promise<void> {
     await checkRoute(messagesTarget, { 'x-ops-provider': 'openai' });
     if ((await messagesTarget.firstStreamedByte(0)) === null)
       throw new Error('our Messages API failed a stream');
+    const directEmbeddings = new LoadTarget(
+      'direct, embeddings',
+      upstreamUrl.origin,
+      `${upstreamUrl.pathname}/embeddings`,
+      () => ({ authorization: 'Bearer sk-bench-direct' }),
+      connections,
+      EMBEDDINGS_BODY,
+    );
+    const embeddingsTarget = new LoadTarget(
+      'ours, embeddings',
+      ours.url,
+      '/v1/embeddings',
+      (index) => ({ authorization: tokens[index % tokens.length] }),
+      connections,
+      EMBEDDINGS_BODY,
+    );
+    for (const target of [directEmbeddings, embeddingsTarget]) {
+      const reply = await target.send(0);
+      if (reply.status !== 200 || !reply.text.includes('"embedding"')) {
+        throw new Error(`${target.name} did not embed: ${reply.status} ${reply.text}`);
+      }
+    }
 
     const systems: SystemFigures[] = [direct, ourTarget, portkeyTarget].map((target) => ({
       target,
       throughput: [],
     }));
-    targets.push(direct, ourTarget, portkeyTarget, messagesTarget);
-    const messages: MessagesFigures = { target: messagesTarget };
+    targets.push(direct, ourTarget, portkeyTarget, messagesTarget, directEmbeddings, embeddingsTarget);
+    const messages: EndpointFigures = { target: messagesTarget };
+    const embeddings: EmbeddingsFigures = {
+      ours: { target: embeddingsTarget },
+      direct: { target: directEmbeddings },
+    };
     await sequentialPhase(
-      [...systems, messages],
+      [...systems, messages, embeddings.direct, embeddings.ours],
       admin,
       'sequential',
       SEQUENTIAL_WARMUP,
@@ -465,12 +511,12 @@ async function main(): Promise<void> {
     }
     const machine = `${await describeMachine(database.url)} · load average ${loadAtStart.toFixed(1)} at the start`;
     if (QUICK) {
-      const { rows, targets } = sequentialReport(systems, messages, databaseFigures);
+      const { rows, targets } = sequentialReport(systems, messages, embeddings, databaseFigures);
       console.log(['', machine, '', ...rows, '', ...TARGETS_HEADER, ...targets].join('\n'));
       console.log(
         JSON.stringify({
           benchmark: 'gateway-quick',
-          systems: figuresByName([...systems, messages]),
+          systems: figuresByName([...systems, messages, embeddings.direct, embeddings.ours]),
           database: databaseFigures,
         }),
       );
@@ -512,13 +558,14 @@ async function main(): Promise<void> {
     const { rows: sequentialRows, targets: sequentialTargets } = sequentialReport(
       systems,
       messages,
+      embeddings,
       databaseFigures,
     );
     const { rows: loadRows, targets: loadTargets } = loadReport(
       systems,
       hot,
       storedCompletions,
-      ourTarget.okReplies + messagesTarget.okReplies,
+      ourTarget.okReplies + messagesTarget.okReplies + embeddingsTarget.okReplies,
     );
     const [header, separator, ...latencyRows] = sequentialRows;
     const dbStart = latencyRows.indexOf('');
@@ -543,7 +590,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           benchmark: 'gateway',
-          systems: figuresByName([...systems, messages]),
+          systems: figuresByName([...systems, messages, embeddings.direct, embeddings.ours]),
           database: databaseFigures,
           hot,
         },

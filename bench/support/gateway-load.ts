@@ -8,6 +8,12 @@ export const COMPLETION_BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'Say hello in five words.' }],
 });
 
+/** One short text to embed, with the embedding model the gateway routes to the same upstream. */
+export const EMBEDDINGS_BODY = JSON.stringify({
+  model: 'text-embedding-3-small',
+  input: 'Say hello in five words.',
+});
+
 /** The same request, streamed (server-sent events). */
 export const STREAMING_BODY = JSON.stringify({ ...(JSON.parse(COMPLETION_BODY) as object), stream: true });
 
@@ -29,6 +35,8 @@ export class LoadTarget {
     /** Headers of the n-th request (a gateway may rotate its callers' tokens). */
     private readonly headersFor: (index: number) => Record<string, string>,
     connections: number,
+    /** What every non-streaming request sends: a chat completion unless said otherwise. */
+    private readonly body: string = COMPLETION_BODY,
   ) {
     this.pool = new Pool(origin, { connections, keepAliveTimeout: 30_000, pipelining: 1 });
   }
@@ -38,7 +46,7 @@ export class LoadTarget {
       method: 'POST',
       path: this.path,
       headers: { 'content-type': 'application/json', ...this.headersFor(index) },
-      body: COMPLETION_BODY,
+      body: this.body,
     });
     const text = await response.body.text();
     if (response.statusCode === 200) this.okReplies++;
