@@ -117,18 +117,29 @@ function checkKey(request: FakeRequest): FakeReply | null {
   return null;
 }
 
-/** The completion asked for, or OpenAI's refusal of it. */
-function read(request: FakeRequest, name: string, models: string[] | undefined): Completion | FakeReply {
+/** The JSON body of a request for a model, or OpenAI's refusal of an unreadable body or unknown model. */
+function modelRequest(
+  request: FakeRequest,
+  models: string[] | undefined,
+): { body: Record<string, unknown> & { model: string } } | { refusal: FakeReply } {
   if (request.malformed || typeof request.body !== 'object' || request.body === null) {
-    return error(400, 'We could not parse the JSON body of your request.', {});
+    return { refusal: error(400, 'We could not parse the JSON body of your request.', {}) };
   }
   const body = request.body as Record<string, unknown>;
   if (typeof body.model !== 'string' || body.model === '')
-    return error(400, 'you must provide a model parameter', {});
+    return { refusal: error(400, 'you must provide a model parameter', {}) };
   if (models && !models.includes(body.model)) {
     const message = `The model \`${body.model}\` does not exist or you do not have access to it.`;
-    return error(404, message, { code: 'model_not_found' });
+    return { refusal: error(404, message, { code: 'model_not_found' }) };
   }
+  return { body: { ...body, model: body.model } };
+}
+
+/** The completion asked for, or OpenAI's refusal of it. */
+function read(request: FakeRequest, name: string, models: string[] | undefined): Completion | FakeReply {
+  const asked = modelRequest(request, models);
+  if ('refusal' in asked) return asked.refusal;
+  const { body } = asked;
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return error(400, "[] is too short - 'messages'", {});
   }
@@ -330,16 +341,9 @@ export function fakeEmbedding(input: string | number[], dimensions: number): num
 
 /** OpenAI's embeddings answer, with its refusals of a bad input or of `dimensions` on a model without it. */
 function embeddings(request: FakeRequest, models: string[] | undefined, behaviour: FakeBehaviour): FakeReply {
-  if (request.malformed || typeof request.body !== 'object' || request.body === null) {
-    return error(400, 'We could not parse the JSON body of your request.', {});
-  }
-  const body = request.body as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model === '')
-    return error(400, 'you must provide a model parameter', {});
-  if (models && !models.includes(body.model)) {
-    const message = `The model \`${body.model}\` does not exist or you do not have access to it.`;
-    return error(404, message, { code: 'model_not_found' });
-  }
+  const asked = modelRequest(request, models);
+  if ('refusal' in asked) return asked.refusal;
+  const { body } = asked;
   const input = body.input;
   const items: Array<string | number[]> =
     typeof input === 'string'
