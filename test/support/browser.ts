@@ -12,6 +12,7 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  console.warn(`SKIPPED: the browser suites need ${CHROMIUM} (apt-get install -y chromium)`);
   return false;
 }
 
