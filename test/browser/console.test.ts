@@ -1,24 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool } from 'pg';
-import type { Browser, Page } from 'playwright-core';
-import { signLocalToken } from '@ops/infra/auth';
-import { eventually } from '../support/app';
-import {
-  browserAvailable,
-  launchChromium,
-  NARROW,
-  screenshot,
-  seriousViolations,
-  WIDE,
-} from '../support/browser';
-import { buildIfStale, BUILD_TIMEOUT_MS, runCli } from '../support/cli';
-import { freePort } from '../support/free-port';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { spawnSingleNode, type SingleNodeProcess } from '../support/single-node-process';
+import type { Page } from 'playwright-core';
+import { browserAvailable, NARROW, screenshot, WIDE } from '../support/browser';
+import { CONSOLE_NODE_TIMEOUT_MS, type ConsoleNode, startConsoleNode } from '../support/console-node';
 
-const LINK = /http:\/\/localhost:\d+\/console\/sign-in#code=[A-Za-z0-9_-]{43}/;
 const maybe = browserAvailable() ? describe : describe.skip;
 
 /**
@@ -26,88 +11,30 @@ const maybe = browserAvailable() ? describe : describe.skip;
  * in Debian's Chromium through playwright-core.
  */
 maybe('the console in a real browser', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-'));
-  let database: TestDatabase;
-  let node: SingleNodeProcess;
-  let browser: Browser;
+  let node: ConsoleNode;
   let origin: string;
-  let firstLink: string;
-  let sql: Pool;
-  /** Script errors and CSP refusals, per page (failed API answers are expected in some steps). */
-  const errors = new Map<Page, string[]>();
 
   beforeAll(async () => {
-    await buildIfStale();
-    database = await createTestDatabase();
-    sql = new Pool({ connectionString: database.url, max: 2 });
-    // The in-process agent's sandbox (DATA_DIR/host-root) is written as other users too.
-    chmodSync(dataDir, 0o755);
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    // Only what a person would set: the runner's own settings (KAFKA_BROKERS, …) stay out.
-    node = spawnSingleNode({
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-    });
-    firstLink = await eventually(async () => {
-      const found = LINK.exec(node.stdout);
-      if (!found) throw new Error(`no sign-in link printed yet:\n${node.stdout}\n${node.stderr}`);
-      return found[0];
-    }, 90_000);
-    browser = await launchChromium();
-  }, BUILD_TIMEOUT_MS + 120_000);
+    node = await startConsoleNode();
+    origin = node.origin;
+  }, CONSOLE_NODE_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await browser?.close();
-    node?.child.kill('SIGTERM');
-    await node?.exited;
-    await sql?.end();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => node?.stop());
 
-  async function open(url: string, viewport = WIDE): Promise<Page> {
-    const page = await (await browser.newContext({ viewport })).newPage();
-    const seen: string[] = [];
-    errors.set(page, seen);
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/.test(message.text())) seen.push(message.text());
-    });
-    page.on('pageerror', (error) => seen.push(error.message));
-    await page.goto(url);
-    return page;
-  }
-
-  function apiToken(sub: string, role: 'admin' | 'user'): string {
-    return signLocalToken(
-      { sub, roles: [role], ttlSeconds: 600 },
-      {
-        secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
-        issuer: 'ops-center',
-        audience: 'ops-center',
-      },
-    );
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
-  }
+  const open = (url: string, viewport = WIDE) => node.open(url, viewport);
+  const expectAccessible = (page: Page) => node.expectAccessible(page);
 
   let admin: Page;
 
   it('signs the first admin in with the link printed at start, which works only once', async () => {
-    admin = await open(firstLink);
+    admin = await open(node.firstLink);
     await admin.getByTestId('signed-in-as').getByText('admin (admin)').waitFor();
     await admin.getByTestId('live-state').getByText('Live').waitFor();
     expect(new URL(admin.url()).pathname).toBe('/console/local-users');
     // The code left the address bar and the history once it was spent.
     expect(admin.url()).not.toContain('code=');
 
-    const again = await open(firstLink);
+    const again = await open(node.firstLink);
     await again
       .getByRole('alert')
       .getByText(/already used/)
@@ -133,7 +60,7 @@ maybe('the console in a real browser', () => {
     const row = admin.getByTestId('account-webuser');
     // No reload: the host's outcome arrives over the live feed.
     await row.getByTestId('account-state').getByText('applied').waitFor({ timeout: 30_000 });
-    expect(readFileSync(join(dataDir, 'host-root', 'etc', 'passwd'), 'utf8')).toMatch(/^webuser:/m);
+    expect(readFileSync(join(node.dataDir, 'host-root', 'etc', 'passwd'), 'utf8')).toMatch(/^webuser:/m);
     await screenshot(admin, 'local-users-1280');
     await expectAccessible(admin);
 
@@ -161,7 +88,7 @@ maybe('the console in a real browser', () => {
     const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
       method: 'POST',
       headers: {
-        Authorization: `Bearer ${apiToken('ops-admin', 'admin')}`,
+        Authorization: `Bearer ${node.apiToken('ops-admin', 'admin')}`,
         'Content-Type': 'application/json',
       },
       body: JSON.stringify({ user_id: 'bob', amount_micros: '7500000', reason: 'from the API' }),
@@ -206,19 +133,13 @@ maybe('the console in a real browser', () => {
   });
 
   it('lets an auditor find the tampered event, and shows no page outside the role', async () => {
-    const printed = await runCli('console-link', ['--sub', 'audrey', '--role', 'auditor'], {
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-    });
-    expect(printed.code).toBe(0);
-    const link = LINK.exec(printed.stdout)?.[0];
-    expect(link).toBeDefined();
+    const link = await node.signInLink('audrey', 'auditor');
 
-    await sql.query(
+    await node.sql.query(
       `UPDATE events SET data = jsonb_set(data, '{amountMicros}', '"900000000"') WHERE stream_name = $1 AND revision = 1`,
       ['credit-account-bob'],
     );
-    const auditor = await open(link!, NARROW);
+    const auditor = await open(link, NARROW);
     await auditor.getByTestId('signed-in-as').getByText('audrey (auditor)').waitFor();
     expect(new URL(auditor.url()).pathname).toBe('/console/audit');
     expect(await auditor.getByRole('tab').allTextContents()).toEqual(['Audit']);
@@ -232,7 +153,7 @@ maybe('the console in a real browser', () => {
     await auditor.goto(`${origin}/console/local-users`);
     await auditor.getByTestId('forbidden').waitFor();
     await screenshot(auditor, 'forbidden-390');
-    expect(errors.get(auditor)).toEqual([]);
+    expect(node.errors.get(auditor)).toEqual([]);
   });
 
   it('signs out: the session token is refused from then on', async () => {
@@ -244,6 +165,6 @@ maybe('the console in a real browser', () => {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(refused.status).toBe(401);
-    expect(errors.get(admin)).toEqual([]);
+    expect(node.errors.get(admin)).toEqual([]);
   });
 });

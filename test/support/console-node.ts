@@ -1,0 +1,121 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { type Role, signLocalToken } from '@ops/infra/auth';
+import { eventually } from './app';
+import { launchChromium, seriousViolations, WIDE } from './browser';
+import { buildIfStale, BUILD_TIMEOUT_MS, runCli } from './cli';
+import { freePort } from './free-port';
+import { createTestDatabase, type TestDatabase } from './postgres';
+import { spawnSingleNode, type SingleNodeProcess } from './single-node-process';
+
+export const SIGN_IN_LINK = /http:\/\/localhost:\d+\/console\/sign-in#code=[A-Za-z0-9_-]{43}/;
+/** How long `startConsoleNode` may take: a build when the tree changed, then a cold start. */
+export const CONSOLE_NODE_TIMEOUT_MS = BUILD_TIMEOUT_MS + 120_000;
+
+/**
+ * The compiled product started as `npm start` starts it, on its own database and data folder, with
+ * Debian's Chromium to drive its console: what every browser suite stands on.
+ */
+export interface ConsoleNode {
+  readonly origin: string;
+  readonly dataDir: string;
+  readonly database: TestDatabase;
+  /** Direct SQL on the node's database, for what only an attacker or an operator would do. */
+  readonly sql: Pool;
+  /** The first admin's one-time sign-in link, as the node printed it at start. */
+  readonly firstLink: string;
+  readonly browser: Browser;
+  /** Script errors and CSP refusals seen on each page opened with `open`. */
+  readonly errors: Map<Page, string[]>;
+  open(url: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** A new one-time sign-in link for `sub` with `role`, printed by `npm run console-link`. */
+  signInLink(sub: string, role: Role): Promise<string>;
+  /** A bearer token for the API, for what another client does beside the browser. */
+  apiToken(sub: string, role: Role): string;
+  expectAccessible(page: Page): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startConsoleNode(extraEnv: Record<string, string> = {}): Promise<ConsoleNode> {
+  await buildIfStale();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-'));
+  const database = await createTestDatabase();
+  const sql = new Pool({ connectionString: database.url, max: 2 });
+  // The in-process agent's sandbox (DATA_DIR/host-root) is written as other users too.
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  // Only what a person would set: the runner's own settings (KAFKA_BROKERS, …) stay out.
+  const node: SingleNodeProcess = spawnSingleNode({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    ...extraEnv,
+  });
+  const firstLink = await eventually(async () => {
+    const found = SIGN_IN_LINK.exec(node.stdout);
+    if (!found) throw new Error(`no sign-in link printed yet:\n${node.stdout}\n${node.stderr}`);
+    return found[0];
+  }, 90_000);
+  const browser = await launchChromium();
+  const errors = new Map<Page, string[]>();
+
+  return {
+    origin,
+    dataDir,
+    database,
+    sql,
+    firstLink,
+    browser,
+    errors,
+    async open(url, viewport = WIDE) {
+      const page = await (await browser.newContext({ viewport })).newPage();
+      const seen: string[] = [];
+      errors.set(page, seen);
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/.test(message.text())) seen.push(message.text());
+      });
+      page.on('pageerror', (error) => seen.push(error.message));
+      await page.goto(url);
+      return page;
+    },
+    async signInLink(sub, role) {
+      const printed = await runCli('console-link', ['--sub', sub, '--role', role], {
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+      });
+      const link = SIGN_IN_LINK.exec(printed.stdout)?.[0];
+      if (printed.code !== 0 || !link) {
+        throw new Error(`console-link failed (${printed.code}):\n${printed.stdout}\n${printed.stderr}`);
+      }
+      return link;
+    },
+    apiToken(sub, role) {
+      return signLocalToken(
+        { sub, roles: [role], ttlSeconds: 600 },
+        {
+          secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
+          issuer: 'ops-center',
+          audience: 'ops-center',
+        },
+      );
+    },
+    async expectAccessible(page) {
+      expect(await seriousViolations(page)).toEqual([]);
+    },
+    async stop() {
+      await browser.close();
+      node.child.kill('SIGTERM');
+      await node.exited;
+      await sql.end();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
