@@ -1,6 +1,5 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -41,28 +40,6 @@ export function Failure({ error, what }: { error: unknown; what: string }) {
     <Alert severity="error" role="alert">
       Could not load {what}: {message}
     </Alert>
-  );
-}
-
-/** Keyset paging: the cursors of the pages before this one, so Previous works without offsets. */
-export function Pager({
-  cursors,
-  next,
-  onChange,
-}: {
-  cursors: (string | undefined)[];
-  next: string | null | undefined;
-  onChange(cursors: (string | undefined)[]): void;
-}) {
-  return (
-    <Stack direction="row" spacing={1} justifyContent="flex-end" sx={{ mt: 1 }}>
-      <Button disabled={cursors.length <= 1} onClick={() => onChange(cursors.slice(0, -1))}>
-        Previous
-      </Button>
-      <Button disabled={!next} onClick={() => next && onChange([...cursors, next])}>
-        Next
-      </Button>
-    </Stack>
   );
 }
 

@@ -1,3 +1,4 @@
+import { Pager, useCursorPages } from '../components/cursor-pages';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -8,7 +9,7 @@ import { useState } from 'react';
 import { DataTable } from '../components/data-table';
 import { api, body, bodyAs } from '../api/client';
 import type { StreamVerification } from '../api/views';
-import { Empty, Failure, Loading, Pager } from '../components/states';
+import { Empty, Failure, Loading } from '../components/states';
 
 function Verification({ stream }: { stream: string }) {
   const report = useQuery({
@@ -47,8 +48,8 @@ function Verification({ stream }: { stream: string }) {
 }
 
 function Events({ stream }: { stream: string }) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(stream);
+  const { cursor } = pages;
   const page = useQuery({
     queryKey: ['audit-events', stream, cursor],
     queryFn: () =>
@@ -81,7 +82,7 @@ function Events({ stream }: { stream: string }) {
           },
         ]}
       />
-      <Pager cursors={cursors} next={page.data.next_cursor} onChange={setCursors} />
+      <Pager pages={pages} next={page.data.next_cursor} />
     </>
   );
 }

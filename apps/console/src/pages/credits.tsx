@@ -1,3 +1,4 @@
+import { Pager, useCursorPages } from '../components/cursor-pages';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
@@ -9,7 +10,7 @@ import { useState } from 'react';
 import { DataTable } from '../components/data-table';
 import { api, body } from '../api/client';
 import { useProblem } from '../components/problem-form';
-import { credits, Empty, Failure, Loading, Pager, toMicros } from '../components/states';
+import { credits, Empty, Failure, Loading, toMicros } from '../components/states';
 
 /** An account's balance, kept current by the live feed (balance notices refetch it). */
 export function useCreditAccount(userId: string | null) {
@@ -124,8 +125,8 @@ function AdjustForm({ userId }: { userId: string }) {
 }
 
 function History({ userId }: { userId: string }) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(userId);
+  const { cursor } = pages;
   const history = useQuery({
     queryKey: ['credit-history', userId, cursor],
     queryFn: () =>
@@ -149,11 +150,7 @@ function History({ userId }: { userId: string }) {
           { title: 'Reason', cell: (item) => item.reason, wideOnly: true },
         ]}
       />
-      <Pager
-        cursors={cursors}
-        next={history.data.next_cursor as string | null | undefined}
-        onChange={setCursors}
-      />
+      <Pager pages={pages} next={history.data.next_cursor as string | null | undefined} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { Pager, useCursorPages } from '../components/cursor-pages';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -18,7 +19,7 @@ import { DataTable } from '../components/data-table';
 import { api, body, bodyAs } from '../api/client';
 import type { HostView, LocalUserView, Page, Schemas } from '../api/views';
 import { useProblem } from '../components/problem-form';
-import { Empty, Failure, Loading, Pager } from '../components/states';
+import { Empty, Failure, Loading } from '../components/states';
 import { navigate } from '../router';
 
 const STATE_COLOR = { applied: 'success', pending: 'warning', failed: 'error' } as const;
@@ -39,9 +40,9 @@ export function LocalUsersPage() {
   const hosts = useHosts();
   const [chosen, setHost] = useState<string | null>(null);
   const host = chosen ?? hosts.data?.items[0]?.host_id ?? null;
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages(host);
   const [creating, setCreating] = useState(false);
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const accounts = useQuery({
     queryKey: ['local-users', host, cursor],
     enabled: host !== null,
@@ -65,10 +66,7 @@ export function LocalUsersPage() {
           size="small"
           label="Host"
           value={host ?? ''}
-          onChange={(event) => {
-            setHost(event.target.value);
-            setCursors([undefined]);
-          }}
+          onChange={(event) => setHost(event.target.value)}
           sx={{ minWidth: 200 }}
         >
           {hosts.data.items.map((item) => (
@@ -116,7 +114,7 @@ export function LocalUsersPage() {
           ]}
         />
       )}
-      <Pager cursors={cursors} next={accounts.data?.next_cursor} onChange={setCursors} />
+      <Pager pages={pages} next={accounts.data?.next_cursor} />
       {creating && host && <CreateUserDialog host={host} onClose={() => setCreating(false)} />}
     </Stack>
   );
