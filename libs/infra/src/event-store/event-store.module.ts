@@ -9,6 +9,7 @@ import {
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CommandRunner } from '../event-sourcing/command-runner';
+import { ProjectionProgress } from '../projections/projection-progress';
 import { ReadModelFreshness } from '../projections/read-model-freshness';
 import { createEventStore, type EventStoreDeployment } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
@@ -24,7 +25,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 
 /**
  * The write side: the configured event store adapter (closed on shutdown), the command runner over it,
- * and the wait that lets a command's caller read its own write.
+ * and the wait that lets a command's caller read its own write (woken by this process's projector).
  */
 @Global()
 @Module({})
@@ -41,8 +42,9 @@ export class EventStoreModule {
         EventStoreLifecycle,
         CommandRunner,
         ReadModelFreshness,
+        ProjectionProgress,
       ],
-      exports: [EVENT_STORE, CommandRunner, ReadModelFreshness],
+      exports: [EVENT_STORE, CommandRunner, ReadModelFreshness, ProjectionProgress],
     };
   }
 }
