@@ -12,7 +12,10 @@ const otherApps = (app) =>
       message: `apps/${app} does not import apps/${other}: share through libs/ (only the single-node composition wires apps together)`,
     }));
 
-/** The layering: apps → libs/infra → libs/domain; the domain is pure (no framework, no infrastructure, no I/O). */
+/**
+ * The layering: apps → libs/read-models → {libs/infra, libs/domain}; infra → domain; the domain is pure
+ * (no framework, no infrastructure, no I/O).
+ */
 const boundaries = [
   {
     files: ['libs/domain/**/*.ts'],
@@ -26,7 +29,10 @@ const boundaries = [
                 '@nestjs/*',
                 '@ops/infra',
                 '@ops/infra/*',
+                '@ops/read-models',
+                '@ops/read-models/*',
                 '**/infra/**',
+                '**/read-models/**',
                 '**/apps/**',
                 'typeorm',
                 'pg',
@@ -63,6 +69,23 @@ const boundaries = [
   },
   {
     files: ['libs/infra/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**'], message: 'libs/ never imports an app' },
+            {
+              group: ['@ops/read-models', '@ops/read-models/*', '**/read-models/src/**'],
+              message: 'libs/infra is below the read models: it never imports libs/read-models',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/read-models/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -17,6 +17,8 @@ const common = {
     '^@ops/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@ops/infra$': '<rootDir>/libs/infra/src',
     '^@ops/infra/(.*)$': '<rootDir>/libs/infra/src/$1',
+    '^@ops/read-models$': '<rootDir>/libs/read-models/src',
+    '^@ops/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },
   setupFiles: ['reflect-metadata'],
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@ops/infra/auth';
+import { ReadModelsModule } from '@ops/read-models';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { AuditEventsModule } from './audit/events/audit-events.module';
@@ -22,6 +23,7 @@ import { SystemModule } from './system/system.module';
 /** The admin and consumer HTTP API: authentication and every capability's controllers. */
 @Module({
   imports: [
+    ReadModelsModule,
     AuthModule,
     ReadYourWritesModule,
     CreditsModule,

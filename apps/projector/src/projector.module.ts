@@ -23,14 +23,7 @@ import {
   LagoModule,
   USAGE_EVENTS_RELAY,
 } from './lago/lago.module';
-import { ApiKeysProjection } from './projections/api-keys.projection';
-import { AuditLogProjection } from './projections/audit-log.projection';
-import { CreditHoldsProjection } from './projections/credit-holds.projection';
-import { CreditLedgerProjection } from './projections/credit-ledger.projection';
-import { HostsProjection } from './projections/hosts.projection';
-import { LocalUsersProjection } from './projections/local-users.projection';
-import { ProviderKeysProjection } from './projections/provider-keys.projection';
-import { UsageProjection } from './projections/usage.projection';
+import { READ_MODEL_PROJECTION_TYPES } from '@ops/read-models';
 import { CreditEventsRelay } from './relays/credit-events.relay';
 import { HostCommandsRelay } from './relays/host-commands.relay';
 import { KafkaHostCommandDispatcher } from './relays/kafka-host-command.dispatcher';
@@ -81,14 +74,7 @@ function hostCommandsRelay(
 @Module({
   imports: [KafkaModule, LagoModule, AuditDigestsModule],
   providers: [
-    CreditLedgerProjection,
-    CreditHoldsProjection,
-    AuditLogProjection,
-    LocalUsersProjection,
-    HostsProjection,
-    ProviderKeysProjection,
-    ApiKeysProjection,
-    UsageProjection,
+    ...READ_MODEL_PROJECTION_TYPES,
     {
       provide: CreditEventsRelay,
       inject: [KAFKA_PRODUCER, APP_CONFIG],
@@ -110,14 +96,7 @@ function hostCommandsRelay(
     {
       provide: PROJECTIONS,
       inject: [
-        CreditLedgerProjection,
-        CreditHoldsProjection,
-        AuditLogProjection,
-        LocalUsersProjection,
-        HostsProjection,
-        ProviderKeysProjection,
-        ApiKeysProjection,
-        UsageProjection,
+        ...READ_MODEL_PROJECTION_TYPES,
         CreditEventsRelay,
         HostCommandsRelay,
         LAGO_USAGE_SYNC,

@@ -34,6 +34,13 @@ describe('the layering rule in npm run lint', () => {
       'libs/infra/src/auth/x.ts',
       "import '../../../../apps/api/src/app.module';",
     ],
+    ['infrastructure importing a read model', 'libs/infra/src/auth/x.ts', "import '@ops/read-models';"],
+    ['the domain importing a read model', 'libs/domain/src/credits/x.ts', "import '@ops/read-models/hosts';"],
+    [
+      'a read model importing an app',
+      'libs/read-models/src/hosts/x.ts',
+      "import '../../../../apps/api/src/app.module';",
+    ],
     [
       'one app importing another',
       'apps/host-agent/src/x.ts',
@@ -55,6 +62,12 @@ describe('the layering rule in npm run lint', () => {
       'apps/projector/src/x.ts',
       "import '@ops/infra/event-store/event-store';",
     ],
+    [
+      'a read model using the domain and infrastructure',
+      'libs/read-models/src/hosts/x.ts',
+      "import '@ops/domain';\nimport '@ops/infra/projections/projection';",
+    ],
+    ['an app using a read model', 'apps/api/src/hosts/x.ts', "import '@ops/read-models';"],
     [
       'the single-node composition wiring the apps',
       'apps/api/src/single-node.module.ts',

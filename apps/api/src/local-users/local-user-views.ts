@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { HostRow, LastOutcome, LocalUserRow, LocalUserSshKeyRow } from '@ops/infra/read-models';
+import type { HostRow, LastOutcome, LocalUserRow, LocalUserSshKeyRow } from '@ops/read-models';
 
 export class SshKeyView {
   @ApiProperty() type!: string;

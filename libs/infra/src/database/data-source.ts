@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { READ_MODEL_ENTITIES } from '../read-models';
+import { PLATFORM_TABLES } from '@ops/infra/read-models';
 import { MIGRATIONS } from './migrations';
 
 /**
@@ -17,7 +17,7 @@ export function databaseOptions(url: string, options: { poolSize?: number } = {}
   return {
     type: 'postgres',
     url,
-    entities: READ_MODEL_ENTITIES,
+    entities: PLATFORM_TABLES,
     migrations: MIGRATIONS,
     synchronize: false,
     logging: false,

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { READ_MODEL_ENTITIES } from '../read-models';
+import { PLATFORM_TABLES } from '@ops/infra/read-models';
 import { databaseOptions, migrate } from './data-source';
 
 /** The read-model database: TypeORM, migrated before anything else may use it; repositories injectable everywhere. */
@@ -15,7 +15,11 @@ import { databaseOptions, migrate } from './data-source';
       useFactory: (config: AppConfig) => {
         if (!config.DATABASE_URL)
           throw new Error('DATABASE_URL is not resolved: start through a main that provisions it');
-        return databaseOptions(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+        // The read models' tables join from the modules that use them (TypeOrmModule.forFeature).
+        return {
+          ...databaseOptions(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE }),
+          autoLoadEntities: true,
+        };
       },
       dataSourceFactory: async (options) => {
         if (!options) throw new Error('no database options');
@@ -24,7 +28,7 @@ import { databaseOptions, migrate } from './data-source';
         return dataSource;
       },
     }),
-    TypeOrmModule.forFeature(READ_MODEL_ENTITIES),
+    TypeOrmModule.forFeature(PLATFORM_TABLES),
   ],
   exports: [TypeOrmModule],
 })

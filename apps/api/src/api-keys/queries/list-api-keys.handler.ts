@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ApiKeyRow } from '@ops/infra/read-models';
+import { ApiKeyRow } from '@ops/read-models';
 import type { Repository } from 'typeorm';
 import { keysetPage, type Keyset } from '../../common/pagination';
 import type { ApiKeyListView } from '../dto/api-key-views.dto';

@@ -1,5 +1,5 @@
 import type { HostOutcome, LocalUserState } from '@ops/domain';
-import { failureView } from '@ops/infra/read-models';
+import { failureView } from '@ops/read-models';
 
 function outcomeView(outcome: HostOutcome) {
   return {

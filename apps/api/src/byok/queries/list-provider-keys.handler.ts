@@ -2,7 +2,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { providerKeyContext } from '@ops/domain/byok';
 import { DataKeyVault } from '@ops/infra/crypto/data-keys';
-import { ProviderKeyRow } from '@ops/infra/read-models';
+import { ProviderKeyRow } from '@ops/read-models';
 import type { Repository } from 'typeorm';
 import { keysetPage, type Keyset, type Page } from '../../common/pagination';
 import type { ProviderKeyView } from '../dto/provider-key-views';

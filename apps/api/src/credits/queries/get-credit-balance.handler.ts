@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CreditBalanceRow } from '@ops/infra/read-models';
+import { CreditBalanceRow } from '@ops/read-models';
 import type { Repository } from 'typeorm';
 import type { CreditBalanceView } from '../dto/credit-views.dto';
 import { GetCreditBalanceQuery } from './get-credit-balance.query';

@@ -1,6 +1,6 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CreditTransactionRow } from '@ops/infra/read-models';
+import { CreditTransactionRow } from '@ops/read-models';
 import { LessThan, type Repository } from 'typeorm';
 import type { CreditHistoryView } from '../dto/credit-views.dto';
 import { GetCreditHistoryQuery } from './get-credit-history.query';

@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { HostRow, LocalUserRow, LocalUserSshKeyRow } from '@ops/infra/read-models';
+import { HostRow, LocalUserRow, LocalUserSshKeyRow } from '@ops/read-models';
 import { In, type Repository } from 'typeorm';
 import { keysetPage, type Keyset, type Page } from '../../common/pagination';
 import { localUserView, sshKeyView, type LocalUserView, type SshKeyView } from '../local-user-views';

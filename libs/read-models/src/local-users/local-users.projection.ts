@@ -6,7 +6,8 @@ import {
   type SshKeyRecord,
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
-import { failureView, LOCAL_USERS_PROJECTION, type LastOutcome } from '@ops/infra/read-models';
+import { LOCAL_USERS_PROJECTION } from '@ops/infra/read-models';
+import { failureView, type LastOutcome } from './local-user.table';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
 

@@ -1,0 +1,2 @@
+export * from './api-key.table';
+export * from './api-keys.projection';

@@ -1,0 +1,3 @@
+export * from './credit-balance.table';
+export * from './credit-ledger.projection';
+export * from './credit-transaction.table';

@@ -1,0 +1,2 @@
+export * from './host.table';
+export * from './hosts.projection';

@@ -1,0 +1,3 @@
+export * from './local-user-ssh-key.table';
+export * from './local-user.table';
+export * from './local-users.projection';

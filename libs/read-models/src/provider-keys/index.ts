@@ -1,0 +1,2 @@
+export * from './provider-key.table';
+export * from './provider-keys.projection';

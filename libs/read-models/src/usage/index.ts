@@ -1,0 +1,3 @@
+export * from './usage-daily.table';
+export * from './usage-log.table';
+export * from './usage.projection';
