@@ -280,6 +280,7 @@ function headersFor(target: UpstreamTarget, hasBody: boolean): Record<string, st
   if (hasBody) headers['content-type'] = 'application/json';
   if (target.wireFormat === 'anthropic') {
     headers['anthropic-version'] = ANTHROPIC_VERSION;
+    if (target.beta) headers['anthropic-beta'] = target.beta;
     if (target.apiKey) headers['x-api-key'] = target.apiKey;
   } else if (target.apiKey) {
     headers.authorization = `Bearer ${target.apiKey}`;

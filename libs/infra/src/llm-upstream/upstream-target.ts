@@ -12,6 +12,8 @@ export interface UpstreamTarget {
   model: string;
   /** How long to wait for the response headers (time to first byte), not for the whole answer. */
   timeoutMs: number;
+  /** Anthropic only: the `anthropic-beta` header a Messages client sent, passed on with its request. */
+  beta?: string | null;
 }
 
 export interface UpstreamUsage {

@@ -22,6 +22,12 @@ export interface ChainLink {
   reason: string;
 }
 
+/** A Messages client's own request and the `anthropic-beta` header it came with, for an Anthropic link. */
+export interface AnthropicInbound {
+  request: AnthropicRequest;
+  beta: string | null;
+}
+
 /** What every routed body has: the model asked for, and whether the answer streams. */
 export interface RoutedBody {
   model: string;
@@ -36,7 +42,7 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   /** The request as OpenAI's wire has it (a chat request, embeddings): what routing, the hold and the ledger read. */
   body: B;
   /** A Messages client's own request, sent as it is when the link is Anthropic; null for other clients. */
-  anthropic: AnthropicRequest | null;
+  anthropic: AnthropicInbound | null;
   tier: string;
   powerLevel: PowerLevel;
   /** The power level's cost ceiling for one request: what `auto` held the chain to. */

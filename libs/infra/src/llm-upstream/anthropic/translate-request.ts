@@ -12,7 +12,7 @@ import type {
   AnthropicContentBlock,
   AnthropicMessage,
   AnthropicRequest,
-  AnthropicTool,
+  AnthropicCustomTool,
   AnthropicToolChoice,
 } from './anthropic-wire';
 
@@ -145,8 +145,8 @@ function toolInputOf(args: string): Record<string, unknown> {
   return input as Record<string, unknown>;
 }
 
-function toAnthropicTool(tool: FunctionTool): AnthropicTool {
-  const translated: AnthropicTool = {
+function toAnthropicTool(tool: FunctionTool): AnthropicCustomTool {
+  const translated: AnthropicCustomTool = {
     name: tool.function.name,
     input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
   };
