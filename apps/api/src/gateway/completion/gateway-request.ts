@@ -1,4 +1,12 @@
-import type { Micros, ModelInfo, PowerLevel, RoutingControls, TaskKind, UpstreamAttempt } from '@ops/domain';
+import type {
+  Margin,
+  Micros,
+  ModelInfo,
+  PowerLevel,
+  RoutingControls,
+  TaskKind,
+  UpstreamAttempt,
+} from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
@@ -47,6 +55,8 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   powerLevel: PowerLevel;
   /** The power level's cost ceiling for one request: what `auto` held the chain to. */
   ceilingMicros: Micros;
+  /** The markup the chain's worst cases were charged with. */
+  margin: Margin;
   task: TaskKind;
   privacy: boolean;
   /** Every input token of the request, as estimated for the hold. */

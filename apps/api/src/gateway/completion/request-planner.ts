@@ -230,6 +230,7 @@ export class RequestPlanner {
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
       controls: preferences.routing,
       ceilings: this.ceilings,
+      margin: this.margin,
     });
 
     const planned: PlannedRequest<B> = {
@@ -241,6 +242,7 @@ export class RequestPlanner {
       tier: plan.tier,
       powerLevel,
       ceilingMicros: this.ceilings[powerLevel],
+      margin: this.margin,
       task: shape.task,
       privacy,
       promptTokens: shape.promptTokens,
