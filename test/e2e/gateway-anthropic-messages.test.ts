@@ -1,5 +1,6 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import request from 'supertest';
+import { eventually } from '../support/app';
 import { routeOf, startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 /** The SSE events of a stream, in order, read through the SDK. */
@@ -282,6 +283,51 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
         { role: 'tool', tool_call_id: call.id, content: 'warm' },
       ]);
     });
+  });
+
+  it("charges a prompt read from Anthropic's cache at the cache rate, and writes to it at the write rate", async () => {
+    const ask = () =>
+      claudeCode()
+        .messages.create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 50,
+          system: [
+            { type: 'text', text: 'You review code. '.repeat(700), cache_control: { type: 'ephemeral' } },
+          ],
+          messages: [{ role: 'user', content: 'Say hello' }],
+        })
+        .withResponse();
+    const [first, second] = [await ask(), await ask()];
+    const [written, read] = await Promise.all(
+      [first, second].map(
+        async ({ response }) => (await gateway.recorded(routeOf(response.headers).requestId)).completed!,
+      ),
+    );
+    // Claude Haiku 4.5: $1 per million input tokens, $0.10 read from the cache, $1.25 written to it, $5 out.
+    expect(written.pricing).toMatchObject({
+      cacheReadMicrosPerMillion: '100000',
+      cacheWriteMicrosPerMillion: '1250000',
+    });
+    expect(written.cacheWriteTokens).toBe(2_100);
+    expect(read).toMatchObject({ cacheReadTokens: 2_100, inputTokens: written.inputTokens });
+    expect(second.data.usage).toMatchObject({ cache_read_input_tokens: 2_100 });
+    const priced = (uncached: number, cachedMicros: number, output: number) =>
+      BigInt(Math.ceil(uncached + cachedMicros + output * 5));
+    const uncached = written.inputTokens - 2_100;
+    expect(BigInt(written.costMicros)).toBe(priced(uncached, 2_100 * 1.25, written.outputTokens));
+    expect(BigInt(read.costMicros)).toBe(priced(uncached, 2_100 * 0.1, read.outputTokens));
+    // The whole prompt at the input price would have cost far more than the cached answer.
+    expect(BigInt(read.costMicros)).toBeLessThan(priced(written.inputTokens, 0, read.outputTokens) / 2n);
+
+    const usage = await eventually(async () => {
+      const response = await request(gateway.app.getHttpServer())
+        .get('/api/v1/llm/usage')
+        .set('Authorization', `Bearer ${gateway.token('alice', 'user')}`)
+        .expect(200);
+      expect(Number(response.body.totals.cache_read_tokens)).toBeGreaterThanOrEqual(2_100);
+      return response.body.totals;
+    });
+    expect(Number(usage.cache_write_tokens)).toBeGreaterThanOrEqual(2_100);
   });
 
   it('records, holds and charges a Messages request exactly as the same chat completion', async () => {

@@ -45,8 +45,13 @@ export type RequestCompleted = DomainEvent<
     model: string;
     byok: boolean;
     tier: string;
+    /** Every input token, cached ones included. */
     inputTokens: number;
     outputTokens: number;
+    /** The part of `inputTokens` read from the provider's prompt cache (schema 4; absent: none). */
+    cacheReadTokens?: number;
+    /** The part of `inputTokens` written to the provider's prompt cache (schema 4; absent: none). */
+    cacheWriteTokens?: number;
     costMicros: string;
     listCostMicros: string;
     latencyMs: number;
@@ -73,6 +78,9 @@ export interface RequestPricing {
   catalogVersion: number;
   inputMicrosPerMillion: string;
   outputMicrosPerMillion: string;
+  /** The model's prompt-cache rates (schema 4), when it has them; cached tokens cost the input price otherwise. */
+  cacheReadMicrosPerMillion?: string;
+  cacheWriteMicrosPerMillion?: string;
 }
 
 export type RequestFailed = DomainEvent<
@@ -93,7 +101,7 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
-  RequestCompleted: 3,
+  RequestCompleted: 4,
   RequestFailed: 2,
 };
 

@@ -33,10 +33,31 @@ interface Spec {
   quality: number;
   strengths: readonly TaskKind[];
   lifecycle?: readonly [ModelLifecycle, replacement: string];
+  /** USD per million input tokens read from the provider's prompt cache, where a source gives it. */
+  cachedInputUsd?: string;
+}
+
+/**
+ * Anthropic prices its prompt cache off each model's input price: a cache read costs a tenth of it, a
+ * cache write (five-minute TTL) a quarter more. See catalog-sources.md.
+ */
+function anthropicCacheRates(inputMicrosPerMillion: bigint): Partial<ModelInfo> {
+  return {
+    cacheReadMicrosPerMillion: inputMicrosPerMillion / 10n,
+    cacheWriteMicrosPerMillion: (inputMicrosPerMillion * 5n) / 4n,
+  };
+}
+
+function cacheRatesOf(provider: ProviderId, spec: Spec): Partial<ModelInfo> {
+  if (provider === 'anthropic') return anthropicCacheRates(usdToMicros(spec.usd[0]));
+  return spec.cachedInputUsd === undefined
+    ? {}
+    : { cacheReadMicrosPerMillion: usdToMicros(spec.cachedInputUsd) };
 }
 
 function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
   return {
+    ...cacheRatesOf(provider, spec),
     id,
     provider,
     family: spec.family,
@@ -134,6 +155,7 @@ export const DEFAULT_CATALOG: Catalog = [
     family: 'gpt-4o-mini',
     displayName: 'GPT-4o mini',
     usd: ['0.15', '0.60'],
+    cachedInputUsd: '0.075',
     context: 128_000,
     maxOutput: 16_384,
     capabilities: TOOLS_VISION_JSON,
@@ -170,6 +192,7 @@ export const DEFAULT_CATALOG: Catalog = [
     family: 'gpt-4.1-mini',
     displayName: 'GPT-4.1 mini',
     usd: ['0.40', '1.60'],
+    cachedInputUsd: '0.10',
     context: 1_047_576,
     maxOutput: 32_768,
     capabilities: TOOLS_VISION_JSON,

@@ -11,7 +11,7 @@ import { fromAnthropicResponse, upstreamUsageOf } from './anthropic/translate-re
 import { AnthropicEventReader, AnthropicStreamTranslator } from './anthropic/translate-stream';
 import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings-wire';
 import { OpenAiStreamTranslator } from './openai-stream';
-import type { ChatCompletion, ChatCompletionRequest } from './openai-wire';
+import { upstreamUsageOfOpenAi, type ChatCompletion, type ChatCompletionRequest } from './openai-wire';
 import { RequestAbort } from './request-abort';
 import { retryAfterMsOf } from './retry-after';
 import { SseParser, type SseEvent } from './sse-parser';
@@ -89,9 +89,7 @@ export class UpstreamClient implements OnModuleDestroy {
       const response = await this.send(target, 'POST', '/chat/completions', payload, abort, signal);
       const body = await readJson<ChatCompletion>(response.body, signal, 'choices');
       body.model = target.model;
-      const usage = body.usage
-        ? { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens }
-        : null;
+      const usage = body.usage ? upstreamUsageOfOpenAi(body.usage) : null;
       return { body, usage };
     } finally {
       abort.release();

@@ -17,8 +17,13 @@ export interface UpstreamTarget {
 }
 
 export interface UpstreamUsage {
+  /** Every input token, those read from or written to the provider's prompt cache included. */
   inputTokens: number;
   outputTokens: number;
+  /** The part of `inputTokens` read from the prompt cache, when the provider says. */
+  cacheReadTokens?: number;
+  /** The part of `inputTokens` written to the prompt cache (Anthropic's cache_creation_input_tokens). */
+  cacheWriteTokens?: number;
 }
 
 export interface UpstreamStream<T = ChatCompletionChunk> {
