@@ -9,6 +9,16 @@ export interface UpstreamAttempt {
   latencyMs: number;
 }
 
+/** A request's own routing controls, as the client sent them (OpenRouter's `models` and `provider`). */
+export interface RecordedRoutingControls {
+  models?: string[];
+  order?: string[];
+  only?: string[];
+  ignore?: string[];
+  allowFallbacks?: boolean;
+  sort?: string;
+}
+
 /** The router's choice for a request, and the credit hold that covered it. */
 export type RequestRoute = {
   apiKeyId: string | null;
@@ -20,6 +30,13 @@ export type RequestRoute = {
   candidates: { provider: string; model: string; byok: boolean; reason: string }[];
   reservationId: string | null;
   reservedMicros: string;
+  /**
+   * Why the chain is what it is, for auditors (RequestCompleted schema 4, RequestFailed schema 3;
+   * absent before): the controls the request sent (null: none), and the power level's ceiling `auto`
+   * held the chain to, in micro-USD the account is charged.
+   */
+  controls?: RecordedRoutingControls | null;
+  ceilingMicros?: string;
 };
 
 /**
@@ -102,7 +119,7 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
   RequestCompleted: 4,
-  RequestFailed: 2,
+  RequestFailed: 3,
 };
 
 export const LLM_REQUEST_EVENT_TYPES = Object.keys(

@@ -57,6 +57,8 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   ceilingMicros: Micros;
   /** The markup the chain's worst cases were charged with. */
   margin: Margin;
+  /** The request's own routing controls, when it sent any. */
+  controls: RoutingControls | null;
   task: TaskKind;
   privacy: boolean;
   /** Every input token of the request, as estimated for the hold. */

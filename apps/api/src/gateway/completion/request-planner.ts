@@ -243,6 +243,7 @@ export class RequestPlanner {
       powerLevel,
       ceilingMicros: this.ceilings[powerLevel],
       margin: this.margin,
+      controls: preferences.routing ?? null,
       task: shape.task,
       privacy,
       promptTokens: shape.promptTokens,
