@@ -631,6 +631,16 @@ export const DEFAULT_CATALOG: Catalog = [
     minTier: 'free',
     quality: 8,
   }),
+  // Hugging Face bills its own inference by compute time, not per token: see catalog-sources.md.
+  embedding('huggingface', 'intfloat/multilingual-e5-large-instruct', {
+    family: 'multilingual-e5-large-instruct',
+    displayName: 'Multilingual E5 Large Instruct',
+    usd: '0.02',
+    context: 512,
+    dimensions: 1_024,
+    minTier: 'free',
+    quality: 8,
+  }),
   embedding('together', 'BAAI/bge-large-en-v1.5', {
     ...BGE_LARGE_EN,
     usd: '0.02',
