@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { loadConfig } from '../../libs/infra/src/config/app-config';
 import { eventually } from '../support/app';
-import { GATEWAY_TEST_CATALOG, startGatewayApp, type GatewayTestApp } from '../support/gateway';
+import type OpenAI from 'openai';
+import { failureOf, GATEWAY_TEST_CATALOG, startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 const OWN_GROQ_KEY = 'gsk_beaOwnGroqKey0000000000000000';
 
@@ -11,7 +12,12 @@ describe('margin on gateway requests', () => {
 
   beforeAll(async () => {
     gateway = await startGatewayApp(
-      { LLM_MARKUP_PERCENT: '{"free": 20, "starter": 12.5}', LLM_BYOK_FEE_PERCENT: '5' },
+      {
+        LLM_MARKUP_PERCENT: '{"free": 20, "starter": 12.5}',
+        LLM_BYOK_FEE_PERCENT: '5',
+        // Between small-chat's list price and its marked-up price for a 1,000-token answer (below).
+        LLM_BUDGET_ECO_MICROS: '110',
+      },
       { catalog: GATEWAY_TEST_CATALOG },
     );
   });
@@ -89,6 +95,34 @@ describe('margin on gateway requests', () => {
       status: 402,
       code: 'insufficient_credits',
     });
+  });
+
+  it('holds auto to the eco ceiling at the marked-up price, not the list price', async () => {
+    await gateway.fund('eve', 1_000_000n);
+    // Local models cost nothing and would always fit; without them small-chat is the cheapest.
+    const ask = (max_tokens: number) =>
+      gateway
+        .sdk('eve')
+        .chat.completions.create(
+          {
+            model: 'auto',
+            max_tokens,
+            messages: [{ role: 'user', content: 'hi' }],
+            provider: { ignore: ['ollama'] },
+          } as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          { headers: { 'x-power-level': 'eco' } },
+        )
+        .withResponse();
+    // About 102 micro-USD at list price, within the ceiling of 110; about 123 once marked up 20 percent.
+    const refused = await failureOf(ask(1_000));
+    expect(refused).toMatchObject({ status: 400, code: 'budget_exceeded' });
+    expect(refused.message).toMatch(/small-chat on groq, costs up to 12\d micro-USD/);
+    const answered = await ask(800);
+    expect(answered.response.headers.get('x-ops-model')).toBe('small-chat');
+    const worst = BigInt(answered.response.headers.get('x-ops-worst-case-micros')!);
+    expect(worst).toBeLessThanOrEqual(110n);
+    const { completed } = await gateway.recorded(answered.response.headers.get('x-ops-request-id')!);
+    expect(BigInt(completed!.route!.reservedMicros)).toBe(worst);
   });
 
   it('charges only the BYOK fee when the user pays the provider with their own key', async () => {

@@ -1,5 +1,6 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import request from 'supertest';
+import { eventually } from '../support/app';
 import { routeOf, startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 /** The SSE events of a stream, in order, read through the SDK. */
@@ -284,6 +285,51 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     });
   });
 
+  it("charges a prompt read from Anthropic's cache at the cache rate, and writes to it at the write rate", async () => {
+    const ask = () =>
+      claudeCode()
+        .messages.create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 50,
+          system: [
+            { type: 'text', text: 'You review code. '.repeat(700), cache_control: { type: 'ephemeral' } },
+          ],
+          messages: [{ role: 'user', content: 'Say hello' }],
+        })
+        .withResponse();
+    const [first, second] = [await ask(), await ask()];
+    const [written, read] = await Promise.all(
+      [first, second].map(
+        async ({ response }) => (await gateway.recorded(routeOf(response.headers).requestId)).completed!,
+      ),
+    );
+    // Claude Haiku 4.5: $1 per million input tokens, $0.10 read from the cache, $1.25 written to it, $5 out.
+    expect(written.pricing).toMatchObject({
+      cacheReadMicrosPerMillion: '100000',
+      cacheWriteMicrosPerMillion: '1250000',
+    });
+    expect(written.cacheWriteTokens).toBe(2_100);
+    expect(read).toMatchObject({ cacheReadTokens: 2_100, inputTokens: written.inputTokens });
+    expect(second.data.usage).toMatchObject({ cache_read_input_tokens: 2_100 });
+    const priced = (uncached: number, cachedMicros: number, output: number) =>
+      BigInt(Math.ceil(uncached + cachedMicros + output * 5));
+    const uncached = written.inputTokens - 2_100;
+    expect(BigInt(written.costMicros)).toBe(priced(uncached, 2_100 * 1.25, written.outputTokens));
+    expect(BigInt(read.costMicros)).toBe(priced(uncached, 2_100 * 0.1, read.outputTokens));
+    // The whole prompt at the input price would have cost far more than the cached answer.
+    expect(BigInt(read.costMicros)).toBeLessThan(priced(written.inputTokens, 0, read.outputTokens) / 2n);
+
+    const usage = await eventually(async () => {
+      const response = await request(gateway.app.getHttpServer())
+        .get('/api/v1/llm/usage')
+        .set('Authorization', `Bearer ${gateway.token('alice', 'user')}`)
+        .expect(200);
+      expect(Number(response.body.totals.cache_read_tokens)).toBeGreaterThanOrEqual(2_100);
+      return response.body.totals;
+    });
+    expect(Number(usage.cache_write_tokens)).toBeGreaterThanOrEqual(2_100);
+  });
+
   it('records, holds and charges a Messages request exactly as the same chat completion', async () => {
     const chat = await gateway
       .sdk('alice')
@@ -341,6 +387,246 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     ).rejects.toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error' } } });
   });
 
+  describe('what Claude Code sends', () => {
+    /** The betas Claude Code asks for, sent by the SDK as one `anthropic-beta` header. */
+    const BETAS: Anthropic.Beta.AnthropicBeta[] = [
+      'claude-code-20250219',
+      'interleaved-thinking-2025-05-14',
+      'fine-grained-tool-streaming-2025-05-14',
+      'context-management-2025-06-27',
+    ];
+    const bashTool: Anthropic.Beta.BetaTool = {
+      name: 'Bash',
+      description: 'Executes a bash command',
+      input_schema: {
+        type: 'object',
+        properties: { command: { type: 'string' }, timeout: { type: 'number' } },
+        required: ['command'],
+        additionalProperties: false,
+      },
+    };
+    const PDF = Buffer.from(
+      '%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF',
+    ).toString('base64');
+
+    /** A session's third turn as Claude Code writes it: cached system and tools, thinking, a tool round trip. */
+    const claudeCodeTurn = (model: string): Anthropic.Beta.MessageCreateParamsStreaming => ({
+      model,
+      max_tokens: 8_000,
+      stream: true as const,
+      betas: BETAS,
+      metadata: { user_id: 'user_3f2a_account__session_8e1c0f4a-5d1b-4a51-9a52-2cbd3c1d9e77' },
+      system: [
+        {
+          type: 'text' as const,
+          text: "You are Claude Code, Anthropic's official CLI for Claude.",
+          cache_control: { type: 'ephemeral' as const },
+        },
+        {
+          type: 'text' as const,
+          text: 'You are an interactive CLI tool that helps users with software engineering tasks.',
+          cache_control: { type: 'ephemeral' as const },
+        },
+      ],
+      tools: [
+        { ...bashTool, cache_control: { type: 'ephemeral' as const } },
+        {
+          type: 'web_search_20250305' as const,
+          name: 'web_search' as const,
+          max_uses: 8,
+          allowed_domains: ['nodejs.org'],
+          user_location: { type: 'approximate' as const, country: 'FR', timezone: 'Europe/Paris' },
+        },
+      ],
+      tool_choice: { type: 'auto' as const },
+      thinking: { type: 'enabled' as const, budget_tokens: 4_000 },
+      context_management: {
+        edits: [
+          { type: 'clear_tool_uses_20250919' as const, keep: { type: 'tool_uses' as const, value: 3 } },
+        ],
+      },
+      messages: [
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: '<system-reminder>Today is 2026-12-07.</system-reminder>' },
+            { type: 'text' as const, text: 'Which Node version is installed?' },
+            {
+              type: 'document' as const,
+              source: { type: 'base64' as const, media_type: 'application/pdf' as const, data: PDF },
+              title: 'release notes',
+            },
+          ],
+        },
+        {
+          role: 'assistant' as const,
+          content: [
+            {
+              type: 'thinking' as const,
+              thinking: 'I should run node --version.',
+              signature: 'EqQBCkYIBxgCKkB',
+            },
+            { type: 'redacted_thinking' as const, data: 'EmwKAhgBEgy3va3pzix' },
+            { type: 'text' as const, text: 'Let me check.' },
+            {
+              type: 'tool_use' as const,
+              id: 'toolu_01A',
+              name: 'Bash',
+              input: { command: 'node --version' },
+            },
+          ],
+        },
+        {
+          role: 'user' as const,
+          content: [
+            {
+              type: 'tool_result' as const,
+              tool_use_id: 'toolu_01A',
+              content: [{ type: 'text' as const, text: 'v20.18.0' }],
+              is_error: false,
+            },
+            { type: 'text' as const, text: 'Thanks', cache_control: { type: 'ephemeral' as const } },
+          ],
+        },
+      ],
+    });
+
+    it('passes a Claude Code turn to an Anthropic model untranslated, anthropic-beta included', async () => {
+      const turn = claudeCodeTurn('claude-haiku-4-5');
+      const stream = claudeCode().beta.messages.stream(turn);
+      const final = await stream.finalMessage();
+      expect(final.content).toEqual([{ type: 'text', text: 'anthropic says hello to claude-haiku-4-5' }]);
+      const requestId = (await stream.withResponse()).response.headers.get('x-ops-request-id')!;
+      expect((await gateway.recorded(requestId)).completed).toMatchObject({
+        provider: 'anthropic',
+        streamed: true,
+      });
+
+      const upstream = gateway.upstreams.anthropic.requests.at(-1)!;
+      const { betas: _betas, ...body } = turn;
+      expect(upstream.body).toEqual(body);
+      expect(upstream.headers['anthropic-beta']).toBe(BETAS.join(','));
+      expect(upstream.headers['anthropic-version']).toBe('2023-06-01');
+    });
+
+    it('keeps a request with Anthropic-only parts on Anthropic under auto', async () => {
+      const { data, response } = await claudeCode()
+        .messages.create({
+          model: 'auto',
+          max_tokens: 300,
+          tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }],
+          messages: [{ role: 'user', content: 'What is new in Node?' }],
+        })
+        .withResponse();
+      expect(data.type).toBe('message');
+      expect(routeOf(response.headers).provider).toBe('anthropic');
+    });
+
+    it('refuses, naming the field, what an OpenAI-wire model would have to drop', async () => {
+      const sdk = claudeCode();
+      const before = gateway.upstreams.openai.requests.length;
+      const refusalOf = async (
+        extra: Partial<Anthropic.Beta.MessageCreateParamsNonStreaming>,
+        content: Anthropic.Beta.BetaContentBlockParam[] = [{ type: 'text', text: 'x' }],
+      ) => {
+        const refused = await sdk.beta.messages
+          .create({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content }], ...extra })
+          .catch((error: unknown) => error as APIError);
+        expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+        return ((refused as APIError).error as { error: { type: string; message: string } }).error;
+      };
+      expect(await refusalOf({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toEqual({
+        type: 'invalid_request_error',
+        message:
+          "tools.0 is web_search_20250305, a server tool Anthropic runs itself, and gpt-4o-mini is served by openai through OpenAI's API, which has no place for it: name an Anthropic model (claude-…) or leave tools.0 out",
+      });
+      expect(
+        (
+          await refusalOf({}, [
+            { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } },
+          ])
+        ).message,
+      ).toMatch(/^messages\.0\.content\.0 is a PDF document, which only Anthropic reads, and gpt-4o-mini/);
+      expect(
+        (
+          await refusalOf({
+            context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+          })
+        ).message,
+      ).toMatch(/^context_management is Anthropic's context editing/);
+      expect(
+        (
+          await refusalOf({}, [
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: 'notes' },
+              citations: { enabled: true },
+            },
+          ])
+        ).message,
+      ).toMatch(/^messages\.0\.content\.0\.citations asks for Anthropic's citations/);
+      expect(gateway.upstreams.openai.requests.length).toBe(before);
+    });
+
+    it('translates text documents and failed tool results for an OpenAI-wire model, without the beta header', async () => {
+      await claudeCode().beta.messages.create({
+        model: 'gpt-4o-mini',
+        max_tokens: 50,
+        betas: BETAS,
+        tools: [bashTool],
+        thinking: { type: 'enabled', budget_tokens: 1_024 },
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'document',
+                source: { type: 'text', media_type: 'text/plain', data: 'line one' },
+                title: 'notes.txt',
+              },
+              { type: 'text', text: 'Run it' },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: 'toolu_9', name: 'Bash', input: { command: 'make' } }],
+          },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_9',
+                content: 'make: *** No targets.',
+                is_error: true,
+              },
+            ],
+          },
+        ],
+      });
+      const upstream = gateway.upstreams.openai.requests.at(-1)!;
+      expect(upstream.headers['anthropic-beta']).toBeUndefined();
+      expect((upstream.body as { messages: unknown[] }).messages).toEqual([
+        { role: 'user', content: 'notes.txt\n\nline one\nRun it' },
+        expect.objectContaining({ role: 'assistant' }),
+        { role: 'tool', tool_call_id: 'toolu_9', content: 'Error: make: *** No targets.' },
+      ]);
+    });
+
+    it('refuses a malformed anthropic-beta header before anything is called', async () => {
+      const refused = await request(gateway.app.getHttpServer())
+        .post('/v1/messages')
+        .set('x-api-key', apiKey)
+        .set('anthropic-beta', 'context-management-2025-06-27; x-evil=1')
+        .send({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+        .expect(400);
+      expect(refused.body.error).toMatchObject({
+        type: 'invalid_request_error',
+        message: expect.stringMatching(/^anthropic-beta must be up to 32 comma-separated beta names/),
+      });
+    });
+  });
+
   describe('errors, in Anthropic’s shape', () => {
     it('401 without a key, or with a wrong one', async () => {
       const anonymous = new Anthropic({ baseURL: gateway.url, apiKey: 'not-a-key', maxRetries: 0 });
@@ -388,19 +674,50 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
             model: 'claude-haiku-4-5',
             max_tokens: 5,
             messages: [
+              {
+                role: 'user',
+                content: [{ type: 'search_result', source: 'https://example.com', title: 't', content: [] }],
+              },
+            ],
+          },
+          /messages\.0\.content\.0 type must be one of text, image, document, tool_result/,
+        ],
+        [
+          {
+            model: 'claude-haiku-4-5',
+            max_tokens: 5,
+            messages: [
               { role: 'user', content: [{ type: 'document', source: { type: 'text', data: 'x' } }] },
             ],
           },
-          /messages\.0\.content\.0 type must be one of text, image, tool_result/,
+          /messages\.0\.content\.0\.source\.media_type must be 'text\/plain'/,
         ],
         [
           {
             model: 'claude-haiku-4-5',
             max_tokens: 5,
             messages: [{ role: 'user', content: 'x' }],
-            tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+            tools: [{ type: 'bash_20250124', name: 'bash' }],
           },
-          /server tools/,
+          /tools\.0 type must be 'custom' or a server tool the gateway forwards/,
+        ],
+        [
+          {
+            model: 'claude-haiku-4-5',
+            max_tokens: 5,
+            messages: [{ role: 'user', content: 'x' }],
+            tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5, region: 'eu' }],
+          },
+          /tools\.0 has an unknown field 'region'/,
+        ],
+        [
+          {
+            model: 'claude-haiku-4-5',
+            max_tokens: 5,
+            messages: [{ role: 'user', content: 'x' }],
+            context_management: { edits: [{ type: 'clear_everything' }] },
+          },
+          /context_management\.edits\.0 type must be one of clear_tool_uses_20250919, clear_thinking_20251015/,
         ],
         [
           {

@@ -254,6 +254,8 @@ describe('the catalog: lifecycles, price imports as events, and the gateway foll
     expect((listed as unknown as { pricing: object }).pricing).toEqual({
       input_micros_per_million: '300000',
       output_micros_per_million: '1200000',
+      cache_read_micros_per_million: null,
+      cache_write_micros_per_million: null,
     });
   });
 

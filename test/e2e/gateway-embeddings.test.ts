@@ -1,7 +1,13 @@
 import { llmRequestStream } from '@ops/domain';
 import request from 'supertest';
 import { eventually } from '../support/app';
-import { fakeEmbedding, FAKE_EMBEDDING_DIMENSIONS } from '../support/fake-providers';
+import type OpenAI from 'openai';
+import {
+  fakeEmbedding,
+  FAKE_EMBEDDING_DIMENSIONS,
+  startFakeHuggingFaceProvider,
+  type FakeProvider,
+} from '../support/fake-providers';
 import { errorMessageOf, failureOf, startGatewayApp, type GatewayTestApp } from '../support/gateway';
 
 /** text-embedding-3-small's list price, in micro-USD per million tokens. */
@@ -197,5 +203,70 @@ describe('embeddings through the official openai SDK', () => {
     expect(after.open_reservations).toBe(0);
     const recorded = await gateway.recorded(error.headers!.get('x-ops-request-id')!);
     expect(recorded.failed?.error.code).toBe('upstream_error');
+  });
+});
+
+describe('embeddings on Hugging Face, through its feature-extraction pipeline', () => {
+  const HF_KEY = 'hf_platformKey000000000000000000';
+  const MODEL = 'intfloat/multilingual-e5-large-instruct';
+  let huggingface: FakeProvider;
+  let gateway: GatewayTestApp;
+
+  beforeAll(async () => {
+    huggingface = await startFakeHuggingFaceProvider({ apiKey: HF_KEY });
+    gateway = await startGatewayApp({
+      HUGGINGFACE_BASE_URL: huggingface.baseUrl,
+      HUGGINGFACE_API_KEY: HF_KEY,
+    });
+    await gateway.fund('hana', 10_000_000n);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await huggingface?.close();
+  });
+
+  it('routes the model to Hugging Face, charges the estimated tokens, and answers in OpenAI’s shape', async () => {
+    const { data, response } = await gateway
+      .sdk('hana')
+      .embeddings.create({ model: MODEL, input: ['first text', 'second'], encoding_format: 'float' })
+      .withResponse();
+    expect(response.headers.get('x-ops-provider')).toBe('huggingface');
+    expect(data.data.map((item) => item.embedding)).toEqual([
+      fakeEmbedding('first text', FAKE_EMBEDDING_DIMENSIONS),
+      fakeEmbedding('second', FAKE_EMBEDDING_DIMENSIONS),
+    ]);
+    const upstream = huggingface.requests.at(-1)!;
+    expect(upstream.path).toBe(`/hf-inference/models/${MODEL}/pipeline/feature-extraction`);
+    expect(upstream.headers.authorization).toBe(`Bearer ${HF_KEY}`);
+    expect(upstream.body).toEqual({ inputs: ['first text', 'second'] });
+
+    const { completed } = await gateway.recorded(response.headers.get('x-ops-request-id')!);
+    // Hugging Face reports no tokens: the estimate the hold was computed from is charged.
+    expect(completed).toMatchObject({
+      provider: 'huggingface',
+      endpoint: 'embeddings',
+      usageEstimated: true,
+    });
+    expect(data.usage.prompt_tokens).toBe(completed!.inputTokens);
+    expect(BigInt(completed!.costMicros)).toBeGreaterThan(0n);
+    expect(response.headers.get('x-ops-cost-micros')).toBe(completed!.costMicros);
+  });
+
+  it('refuses what the pipeline cannot do, naming it, with nothing charged', async () => {
+    const before = await gateway.account('hana');
+    for (const [body, message] of [
+      [
+        { model: MODEL, input: 'x', dimensions: 256 },
+        /huggingface serves no shortened vectors \(dimensions\)/,
+      ],
+      [{ model: MODEL, input: [[1, 2, 3]] }, /huggingface embeds text only, not token ids/],
+    ] as const) {
+      const error = await failureOf(
+        gateway.sdk('hana').embeddings.create(body as OpenAI.EmbeddingCreateParams),
+      );
+      expect(error.status).toBe(400);
+      expect(errorMessageOf(error)).toMatch(message);
+    }
+    expect((await gateway.account('hana')).balance_micros).toBe(before.balance_micros);
   });
 });

@@ -87,7 +87,12 @@ describe('LLM gateway through the official openai SDK', () => {
       string,
       unknown
     >;
-    expect(mini.pricing).toEqual({ input_micros_per_million: '150000', output_micros_per_million: '600000' });
+    expect(mini.pricing).toEqual({
+      input_micros_per_million: '150000',
+      output_micros_per_million: '600000',
+      cache_read_micros_per_million: '75000',
+      cache_write_micros_per_million: null,
+    });
   });
 
   it('answers errors in OpenAI’s shape with the right status', async () => {

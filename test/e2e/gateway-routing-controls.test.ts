@@ -212,6 +212,12 @@ describe('LLM gateway routing controls (models, provider) and power-level budget
         "fallback: models[0] 'small-chat'",
         "fallback: models[1] 'gpt-4o-mini'",
       ]);
+      // Auditors read why: the controls the request sent, and the power level's ceiling.
+      expect(completed?.route).toMatchObject({
+        controls: { models: ['small-chat', 'gpt-4o-mini'] },
+        powerLevel: 'balanced',
+        ceilingMicros: '10000',
+      });
     });
 
     it('answers with the first model when it can', async () => {
@@ -263,9 +269,18 @@ describe('LLM gateway routing controls (models, provider) and power-level budget
 
     it('ignore: the ignored provider is never called', async () => {
       const before = calls();
-      const { route } = await ask({ model: 'large-groq', provider: { ignore: ['groq'] } });
+      const { route } = await ask(
+        { model: 'large-groq', provider: { ignore: ['groq'], sort: 'price' } },
+        { 'x-power-level': 'precision' },
+      );
       expect(route).toMatchObject({ provider: 'together', model: 'large-together' });
       expect(calls().groq).toBe(before.groq);
+      const { completed } = await gateway.recorded(route.requestId);
+      expect(completed?.route).toMatchObject({
+        controls: { ignore: ['groq'], sort: 'price' },
+        powerLevel: 'precision',
+        ceilingMicros: String(PRECISION_CEILING),
+      });
     });
 
     it('refuses with 400 when only and ignore leave no provider for the model, naming the field', async () => {
@@ -289,6 +304,7 @@ describe('LLM gateway routing controls (models, provider) and power-level budget
       expect(calls()).toMatchObject({ groq: before.groq + 1, together: before.together });
       const { failed } = await gateway.recorded(error.headers?.get('x-ops-request-id') ?? '');
       expect(failed?.route?.candidates.map((candidate) => candidate.provider)).toEqual(['groq']);
+      expect(failed?.route?.controls).toEqual({ allowFallbacks: false });
       // The same request with fallbacks goes on (past Fireworks, which is unreachable) to Together.
       gateway.upstreams.groq.enqueue({ status: 500 });
       const { route } = await ask({ model: 'large-groq' });

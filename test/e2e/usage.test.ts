@@ -122,6 +122,8 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
         listCostMicros: '2500',
         inputTokens: 1000,
         outputTokens: 500,
+        cacheReadTokens: 600,
+        cacheWriteTokens: 100,
         streamed: true,
       }),
       '2025-03-01T15:00:00Z',
@@ -174,11 +176,14 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
       output: number,
       cost: string,
       list: string,
+      [cacheRead, cacheWrite] = [0, 0],
     ) => ({
       requests: String(requests),
       failed_requests: String(failed),
       input_tokens: String(input),
       output_tokens: String(output),
+      cache_read_tokens: String(cacheRead),
+      cache_write_tokens: String(cacheWrite),
       cost_micros: cost,
       list_cost_micros: list,
     });
@@ -190,12 +195,17 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
         model: 'llama-3.1-8b',
         ...measures(3, 0, 207, 41, sumWithFloatless, sumWithFloatless),
       },
-      { day: '2025-03-01', provider: 'openai', model: 'gpt-4o', ...measures(1, 0, 1000, 500, '0', '2500') },
+      {
+        day: '2025-03-01',
+        provider: 'openai',
+        model: 'gpt-4o',
+        ...measures(1, 0, 1000, 500, '0', '2500', [600, 100]),
+      },
       { day: '2025-03-02', provider: '', model: '', ...measures(1, 1, 0, 0, '0', '0') },
       { day: '2025-03-02', provider: 'groq', model: 'llama-3.1-8b', ...measures(1, 1, 0, 0, '0', '0') },
     ]);
     expect(response.body.totals).toEqual(
-      measures(6, 2, 1207, 541, sumWithFloatless, (BigInt(BEYOND_FLOAT) + 2800n).toString()),
+      measures(6, 2, 1207, 541, sumWithFloatless, (BigInt(BEYOND_FLOAT) + 2800n).toString(), [600, 100]),
     );
   });
 

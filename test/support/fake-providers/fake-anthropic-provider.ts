@@ -31,7 +31,9 @@ interface Message {
 interface Reply {
   model: string;
   stream: boolean;
+  /** Input tokens after the cached prefix; the prefix's are `cache`. */
   inputTokens: number;
+  cache: { read: number; written: number };
   text: string[];
   /** A tool_use block after the text, its input JSON streamed in pieces. */
   tool: { name: string; pieces: string[] } | null;
@@ -54,12 +56,15 @@ const ERROR_TYPES: Record<number, string> = {
  * Anthropic's Messages API, its `baseUrl` ending in `/v1` as `https://api.anthropic.com/v1` does:
  * `POST /v1/messages` (JSON or the SSE event sequence message_start … message_stop, text and tool_use
  * blocks), `GET /v1/models`, `x-api-key` and `anthropic-version` required, errors as
- * `{type: "error", error: {type, message}}`.
+ * `{type: "error", error: {type, message}}`. A system prompt with a `cache_control` block is a cached
+ * prefix: written to the cache (`cache_creation_input_tokens`) the first time, read from it
+ * (`cache_read_input_tokens`) after, as Anthropic reports them.
  */
 export function startFakeAnthropicProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const name = options.name ?? 'fake-anthropic';
   const models = options.models ?? [`${name}-model`];
   let sequence = 0;
+  const cachedPrefixes = new Set<string>();
 
   const reply = (request: FakeRequest, behaviour: FakeBehaviour): FakeReply => {
     const denied = checkHeaders(request);
@@ -89,7 +94,7 @@ export function startFakeAnthropicProvider(options: FakeProviderOptions = {}): P
         retryAfterSeconds: behaviour.status === 429 ? (behaviour.retryAfterSeconds ?? 1) : undefined,
       });
     }
-    const parsed = read(request, name, options.models);
+    const parsed = read(request, name, options.models, cachedPrefixes);
     if ('kind' in parsed) return parsed;
     const id = `msg_${name}_${++sequence}`;
     return parsed.stream
@@ -114,7 +119,12 @@ function checkHeaders(request: FakeRequest): FakeReply | null {
 }
 
 /** The reply asked for, or Anthropic's refusal of the request. */
-function read(request: FakeRequest, name: string, models: string[] | undefined): Reply | FakeReply {
+function read(
+  request: FakeRequest,
+  name: string,
+  models: string[] | undefined,
+  cachedPrefixes: Set<string>,
+): Reply | FakeReply {
   if (request.malformed || typeof request.body !== 'object' || request.body === null) {
     return error(400, 'There was an issue with your request body: not valid JSON');
   }
@@ -133,8 +143,18 @@ function read(request: FakeRequest, name: string, models: string[] | undefined):
   const problem = checkMessages(messages);
   if (problem) return error(400, problem);
 
-  let inputTokens = typeof body.system === 'string' ? wordCount(body.system) : 0;
+  const system = textOf(body.system);
+  let inputTokens = wordCount(system);
   for (const message of messages) inputTokens += wordCount(textOf(message.content));
+  const cacheable =
+    Array.isArray(body.system) &&
+    (body.system as Array<{ cache_control?: unknown }>).some((block) => block.cache_control);
+  const prefixTokens = cacheable ? wordCount(system) : 0;
+  const cache = { read: 0, written: 0 };
+  if (cacheable && cachedPrefixes.has(system)) cache.read = prefixTokens;
+  else if (cacheable) cache.written = prefixTokens;
+  if (cacheable) cachedPrefixes.add(system);
+  inputTokens -= prefixTokens;
   const lastUserText = askingText(messages[messages.length - 1]);
   const stream = body.stream === true;
   const toolName = chosenTool(body.tools, body.tool_choice);
@@ -143,6 +163,7 @@ function read(request: FakeRequest, name: string, models: string[] | undefined):
       model: body.model,
       stream,
       inputTokens,
+      cache,
       text: wordPieces(`Let me use ${toolName}.`),
       tool: { name: toolName, pieces: toolArgumentPieces(lastUserText) },
       stopReason: 'tool_use',
@@ -153,6 +174,7 @@ function read(request: FakeRequest, name: string, models: string[] | undefined):
     model: body.model,
     stream,
     inputTokens,
+    cache,
     text: limited.pieces,
     tool: null,
     stopReason: limited.truncated ? 'max_tokens' : 'end_turn',
@@ -253,7 +275,7 @@ function streamFrames(id: string, reply: Reply, behaviour: FakeBehaviour): strin
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      ...(behaviour.omitUsage ? {} : { usage: { input_tokens: reply.inputTokens, output_tokens: 1 } }),
+      ...(behaviour.omitUsage ? {} : { usage: { ...inputUsageOf(reply), output_tokens: 1 } }),
     },
   });
   let index = 0;
@@ -288,13 +310,16 @@ function outputTokensOf(reply: Reply): number {
   return reply.text.length + (reply.tool?.pieces.length ?? 0);
 }
 
-function usageOf(reply: Reply): object {
+function inputUsageOf(reply: Reply): object {
   return {
     input_tokens: reply.inputTokens,
-    output_tokens: outputTokensOf(reply),
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: reply.cache.written,
+    cache_read_input_tokens: reply.cache.read,
   };
+}
+
+function usageOf(reply: Reply): object {
+  return { ...inputUsageOf(reply), output_tokens: outputTokensOf(reply) };
 }
 
 function error(

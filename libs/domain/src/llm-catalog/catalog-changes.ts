@@ -5,6 +5,8 @@ export function termsOf(model: ModelInfo): ModelTerms {
   return {
     inputMicrosPerMillion: model.inputMicrosPerMillion.toString(),
     outputMicrosPerMillion: model.outputMicrosPerMillion.toString(),
+    cacheReadMicrosPerMillion: model.cacheReadMicrosPerMillion?.toString() ?? null,
+    cacheWriteMicrosPerMillion: model.cacheWriteMicrosPerMillion?.toString() ?? null,
     contextLength: model.contextLength,
     maxOutputTokens: model.maxOutputTokens,
     lifecycle: model.lifecycle,
@@ -29,10 +31,21 @@ export function applyCatalogChanges(catalog: Catalog, changes: readonly ModelCha
       ...model,
       inputMicrosPerMillion: BigInt(after.inputMicrosPerMillion),
       outputMicrosPerMillion: BigInt(after.outputMicrosPerMillion),
+      cacheReadMicrosPerMillion: cacheRate(after.cacheReadMicrosPerMillion, model.cacheReadMicrosPerMillion),
+      cacheWriteMicrosPerMillion: cacheRate(
+        after.cacheWriteMicrosPerMillion,
+        model.cacheWriteMicrosPerMillion,
+      ),
       contextLength: after.contextLength,
       maxOutputTokens: after.maxOutputTokens,
       lifecycle: after.lifecycle,
       replacement: after.replacement,
     };
   });
+}
+
+/** A cache rate after a change: a schema-1 change does not state one, and leaves the model's as it was. */
+function cacheRate(after: string | null | undefined, current: bigint | undefined): bigint | undefined {
+  if (after === undefined) return current;
+  return after === null ? undefined : BigInt(after);
 }

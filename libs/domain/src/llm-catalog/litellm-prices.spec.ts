@@ -15,6 +15,74 @@ describe('LiteLLM price lists', () => {
     expect(usdPerTokenToMicrosPerMillion(0)).toBe(0n);
   });
 
+  it("imports the cache rates a list gives, and keeps the catalog's where it gives none", () => {
+    const entry = (extra: object) => ({
+      'gpt-4o': {
+        litellm_provider: 'openai',
+        mode: 'chat',
+        input_cost_per_token: 2.5e-6,
+        output_cost_per_token: 1e-5,
+        ...extra,
+      },
+    });
+    const [change] = diffLiteLlmPrices(
+      entry({ cache_read_input_token_cost: 1.25e-6, cache_creation_input_token_cost: 0 }),
+      DEFAULT_CATALOG,
+      TODAY,
+    ).changes;
+    expect(change.before).toMatchObject({
+      cacheReadMicrosPerMillion: null,
+      cacheWriteMicrosPerMillion: null,
+    });
+    expect(change.after).toMatchObject({
+      cacheReadMicrosPerMillion: '1250000',
+      cacheWriteMicrosPerMillion: '0',
+    });
+    const [gpt4o] = applyCatalogChanges(DEFAULT_CATALOG, [change]).filter((model) => model.id === 'gpt-4o');
+    expect(gpt4o).toMatchObject({ cacheReadMicrosPerMillion: 1_250_000n, cacheWriteMicrosPerMillion: 0n });
+
+    const haiku = diffLiteLlmPrices(
+      {
+        'claude-haiku-4-5': {
+          litellm_provider: 'anthropic',
+          input_cost_per_token: 2e-6,
+          output_cost_per_token: 5e-6,
+        },
+      },
+      DEFAULT_CATALOG,
+      TODAY,
+    ).changes[0];
+    expect(haiku.after).toMatchObject({
+      cacheReadMicrosPerMillion: '100000',
+      cacheWriteMicrosPerMillion: '1250000',
+    });
+    expect(
+      diffLiteLlmPrices(entry({ cache_read_input_token_cost: -1 }), DEFAULT_CATALOG, TODAY).rejected,
+    ).toEqual([{ key: 'gpt-4o', problem: 'cache_read_input_token_cost must not be negative' }]);
+  });
+
+  it('leaves cache rates alone when replaying a change from before they were recorded', () => {
+    const {
+      cacheReadMicrosPerMillion: _read,
+      cacheWriteMicrosPerMillion: _write,
+      ...schemaOne
+    } = {
+      inputMicrosPerMillion: '2000000',
+      outputMicrosPerMillion: '5000000',
+      cacheReadMicrosPerMillion: null,
+      cacheWriteMicrosPerMillion: null,
+      contextLength: 200_000,
+      maxOutputTokens: 64_000,
+      lifecycle: 'active' as const,
+      replacement: null,
+    };
+    const change = { provider: 'anthropic', model: 'claude-haiku-4-5', before: schemaOne, after: schemaOne };
+    const haiku = applyCatalogChanges(DEFAULT_CATALOG, [change]).find(
+      (model) => model.id === 'claude-haiku-4-5',
+    );
+    expect(haiku).toMatchObject({ inputMicrosPerMillion: 2_000_000n, cacheReadMicrosPerMillion: 100_000n });
+  });
+
   it('diffs the catalog models it names, and counts every other entry by provider', () => {
     const diff = diffLiteLlmPrices(
       {

@@ -8,7 +8,8 @@ import type { ModelChange, ModelTerms } from './llm-catalog.events';
  * LiteLLM's model_prices_and_context_window.json: an object keyed by model name, each entry with
  * `litellm_provider`, `mode` (chat, completion, embedding, …), `input_cost_per_token` and
  * `output_cost_per_token` in USD, `max_input_tokens`, `max_output_tokens` and an optional
- * `deprecation_date` (YYYY-MM-DD). Keys of providers other than OpenAI and Anthropic usually carry the
+ * `deprecation_date` (YYYY-MM-DD), and the prompt-cache rates `cache_read_input_token_cost` and
+ * `cache_creation_input_token_cost` where the provider has them. Keys of providers other than OpenAI and Anthropic usually carry the
  * provider as a prefix (`together_ai/…`). Its first entry, `sample_spec`, documents the fields.
  */
 
@@ -140,6 +141,18 @@ function termsFor(
       : tokens(fields.max_output_tokens, 'max_output_tokens', model.maxOutputTokens);
   if (typeof maxOutput !== 'number') return maxOutput;
   if (maxOutput > context) return { problem: 'max_output_tokens exceeds max_input_tokens' };
+  const cacheRead = cachePrice(
+    fields.cache_read_input_token_cost,
+    'cache_read_input_token_cost',
+    model.cacheReadMicrosPerMillion,
+  );
+  if (typeof cacheRead === 'object' && cacheRead !== null) return cacheRead;
+  const cacheWrite = cachePrice(
+    fields.cache_creation_input_token_cost,
+    'cache_creation_input_token_cost',
+    model.cacheWriteMicrosPerMillion,
+  );
+  if (typeof cacheWrite === 'object' && cacheWrite !== null) return cacheWrite;
   const deprecation = fields.deprecation_date;
   if (
     deprecation !== undefined &&
@@ -152,11 +165,24 @@ function termsFor(
   return {
     inputMicrosPerMillion: input.toString(),
     outputMicrosPerMillion: output.toString(),
+    cacheReadMicrosPerMillion: cacheRead,
+    cacheWriteMicrosPerMillion: cacheWrite,
     contextLength: context,
     maxOutputTokens: maxOutput,
     lifecycle: deprecated ? 'deprecated' : model.lifecycle,
     replacement: model.replacement,
   };
+}
+
+/** A cache rate the list may leave out (the model's own rate stays), as the string its terms carry. */
+function cachePrice(
+  value: unknown,
+  field: string,
+  current: bigint | undefined,
+): string | null | { problem: string } {
+  if (value === undefined || value === null) return current?.toString() ?? null;
+  const micros = price(value, field);
+  return typeof micros === 'bigint' ? micros.toString() : micros;
 }
 
 /** USD per token as LiteLLM writes it, in micro-USD per million tokens (×10¹²), rounded up. */

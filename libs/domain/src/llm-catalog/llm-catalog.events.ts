@@ -5,6 +5,12 @@ import type { ModelLifecycle } from '../llm/catalog';
 export interface ModelTerms {
   inputMicrosPerMillion: string;
   outputMicrosPerMillion: string;
+  /**
+   * Prompt-cache rates (schema 2), null where the model has none. Absent in schema 1, which knew no
+   * cache rates: such a change leaves a model's cache rates as they are.
+   */
+  cacheReadMicrosPerMillion?: string | null;
+  cacheWriteMicrosPerMillion?: string | null;
   contextLength: number;
   maxOutputTokens: number;
   lifecycle: ModelLifecycle;
@@ -40,5 +46,5 @@ export type CatalogModelsChanged = DomainEvent<
 export type LlmCatalogEvent = CatalogModelsChanged;
 
 export const LLM_CATALOG_SCHEMA_VERSIONS: Record<LlmCatalogEvent['type'], number> = {
-  CatalogModelsChanged: 1,
+  CatalogModelsChanged: 2,
 };

@@ -9,6 +9,16 @@ export interface UpstreamAttempt {
   latencyMs: number;
 }
 
+/** A request's own routing controls, as the client sent them (OpenRouter's `models` and `provider`). */
+export interface RecordedRoutingControls {
+  models?: string[];
+  order?: string[];
+  only?: string[];
+  ignore?: string[];
+  allowFallbacks?: boolean;
+  sort?: string;
+}
+
 /** The router's choice for a request, and the credit hold that covered it. */
 export type RequestRoute = {
   apiKeyId: string | null;
@@ -20,6 +30,13 @@ export type RequestRoute = {
   candidates: { provider: string; model: string; byok: boolean; reason: string }[];
   reservationId: string | null;
   reservedMicros: string;
+  /**
+   * Why the chain is what it is, for auditors (RequestCompleted schema 4, RequestFailed schema 3;
+   * absent before): the controls the request sent (null: none), and the power level's ceiling `auto`
+   * held the chain to, in micro-USD the account is charged.
+   */
+  controls?: RecordedRoutingControls | null;
+  ceilingMicros?: string;
 };
 
 /**
@@ -45,8 +62,13 @@ export type RequestCompleted = DomainEvent<
     model: string;
     byok: boolean;
     tier: string;
+    /** Every input token, cached ones included. */
     inputTokens: number;
     outputTokens: number;
+    /** The part of `inputTokens` read from the provider's prompt cache (schema 4; absent: none). */
+    cacheReadTokens?: number;
+    /** The part of `inputTokens` written to the provider's prompt cache (schema 4; absent: none). */
+    cacheWriteTokens?: number;
     costMicros: string;
     listCostMicros: string;
     latencyMs: number;
@@ -73,6 +95,9 @@ export interface RequestPricing {
   catalogVersion: number;
   inputMicrosPerMillion: string;
   outputMicrosPerMillion: string;
+  /** The model's prompt-cache rates (schema 4), when it has them; cached tokens cost the input price otherwise. */
+  cacheReadMicrosPerMillion?: string;
+  cacheWriteMicrosPerMillion?: string;
 }
 
 export type RequestFailed = DomainEvent<
@@ -93,8 +118,8 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
-  RequestCompleted: 3,
-  RequestFailed: 2,
+  RequestCompleted: 4,
+  RequestFailed: 3,
 };
 
 export const LLM_REQUEST_EVENT_TYPES = Object.keys(

@@ -107,7 +107,7 @@ describe('the default catalog: kinds and lifecycles', () => {
   it('gives embedding models a vector length and no output tokens or output price', () => {
     const embeddings = DEFAULT_CATALOG.filter((model) => model.kind === 'embedding');
     expect(new Set(embeddings.map((model) => model.provider))).toEqual(
-      new Set(['openai', 'together', 'deepinfra', 'fireworks', 'ollama', 'vllm']),
+      new Set(['openai', 'together', 'deepinfra', 'fireworks', 'ollama', 'vllm', 'huggingface']),
     );
     for (const model of embeddings) {
       expect([model.maxOutputTokens, model.outputMicrosPerMillion]).toEqual([0, 0n]);

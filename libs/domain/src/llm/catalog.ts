@@ -37,6 +37,12 @@ export interface ModelInfo {
   readonly dimensions: number | null;
   readonly inputMicrosPerMillion: bigint;
   readonly outputMicrosPerMillion: bigint;
+  /**
+   * Prompt-cache rates, where the provider has them: tokens read from its cache (cheaper) and tokens
+   * written to it (Anthropic charges extra). Absent: such tokens are charged at the input price.
+   */
+  readonly cacheReadMicrosPerMillion?: bigint;
+  readonly cacheWriteMicrosPerMillion?: bigint;
   readonly contextLength: number;
   readonly maxOutputTokens: number;
   readonly capabilities: ModelCapabilities;

@@ -33,10 +33,31 @@ interface Spec {
   quality: number;
   strengths: readonly TaskKind[];
   lifecycle?: readonly [ModelLifecycle, replacement: string];
+  /** USD per million input tokens read from the provider's prompt cache, where a source gives it. */
+  cachedInputUsd?: string;
+}
+
+/**
+ * Anthropic prices its prompt cache off each model's input price: a cache read costs a tenth of it, a
+ * cache write (five-minute TTL) a quarter more. See catalog-sources.md.
+ */
+function anthropicCacheRates(inputMicrosPerMillion: bigint): Partial<ModelInfo> {
+  return {
+    cacheReadMicrosPerMillion: inputMicrosPerMillion / 10n,
+    cacheWriteMicrosPerMillion: (inputMicrosPerMillion * 5n) / 4n,
+  };
+}
+
+function cacheRatesOf(provider: ProviderId, spec: Spec): Partial<ModelInfo> {
+  if (provider === 'anthropic') return anthropicCacheRates(usdToMicros(spec.usd[0]));
+  return spec.cachedInputUsd === undefined
+    ? {}
+    : { cacheReadMicrosPerMillion: usdToMicros(spec.cachedInputUsd) };
 }
 
 function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
   return {
+    ...cacheRatesOf(provider, spec),
     id,
     provider,
     family: spec.family,
@@ -134,6 +155,7 @@ export const DEFAULT_CATALOG: Catalog = [
     family: 'gpt-4o-mini',
     displayName: 'GPT-4o mini',
     usd: ['0.15', '0.60'],
+    cachedInputUsd: '0.075',
     context: 128_000,
     maxOutput: 16_384,
     capabilities: TOOLS_VISION_JSON,
@@ -170,6 +192,7 @@ export const DEFAULT_CATALOG: Catalog = [
     family: 'gpt-4.1-mini',
     displayName: 'GPT-4.1 mini',
     usd: ['0.40', '1.60'],
+    cachedInputUsd: '0.10',
     context: 1_047_576,
     maxOutput: 32_768,
     capabilities: TOOLS_VISION_JSON,
@@ -201,6 +224,61 @@ export const DEFAULT_CATALOG: Catalog = [
     powerLevels: ['precision'],
     quality: 9,
     strengths: ['code', 'analysis'],
+  }),
+  // OpenAI's GPT-5.4 and 5.5 (pricing page as quoted June 2026, see catalog-sources.md). The listed rates
+  // hold below 270K tokens of context, so the window here stops there: a longer prompt would cost more.
+  // No source read says which take images, so none is offered vision here.
+  model('openai', 'gpt-5.5', {
+    family: 'gpt-5.5',
+    displayName: 'GPT-5.5',
+    usd: ['5.00', '30.00'],
+    cachedInputUsd: '0.50',
+    context: 270_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_JSON,
+    minTier: 'enterprise',
+    powerLevels: ['precision'],
+    quality: 10,
+    strengths: ['code', 'analysis', 'creative'],
+  }),
+  model('openai', 'gpt-5.4', {
+    family: 'gpt-5.4',
+    displayName: 'GPT-5.4',
+    usd: ['2.50', '15.00'],
+    cachedInputUsd: '0.25',
+    context: 270_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_JSON,
+    minTier: 'professional',
+    powerLevels: ['balanced', 'precision'],
+    quality: 9,
+    strengths: ['code', 'analysis'],
+  }),
+  model('openai', 'gpt-5.4-mini', {
+    family: 'gpt-5.4-mini',
+    displayName: 'GPT-5.4 mini',
+    usd: ['0.75', '4.50'],
+    cachedInputUsd: '0.075',
+    context: 270_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_JSON,
+    minTier: 'starter',
+    powerLevels: ['eco', 'balanced'],
+    quality: 8,
+    strengths: ['chat', 'code'],
+  }),
+  model('openai', 'gpt-5.4-nano', {
+    family: 'gpt-5.4-nano',
+    displayName: 'GPT-5.4 nano',
+    usd: ['0.20', '1.25'],
+    cachedInputUsd: '0.02',
+    context: 270_000,
+    maxOutput: 128_000,
+    capabilities: TOOLS_JSON,
+    minTier: 'free',
+    powerLevels: ['eco', 'balanced'],
+    quality: 6,
+    strengths: ['chat'],
   }),
   // Anthropic (platform.claude.com model pages, December 2026: Fable 5.1, Opus 5.5 and Sonnet 5.5 are
   // current; Opus 5 and Sonnet 5 are legacy, the 4.5 generation older still)
@@ -605,6 +683,16 @@ export const DEFAULT_CATALOG: Catalog = [
     usd: '0.13',
     context: 8_191,
     dimensions: 3_072,
+    minTier: 'free',
+    quality: 8,
+  }),
+  // Hugging Face bills its own inference by compute time, not per token: see catalog-sources.md.
+  embedding('huggingface', 'intfloat/multilingual-e5-large-instruct', {
+    family: 'multilingual-e5-large-instruct',
+    displayName: 'Multilingual E5 Large Instruct',
+    usd: '0.02',
+    context: 512,
+    dimensions: 1_024,
     minTier: 'free',
     quality: 8,
   }),

@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/domain-error';
 import type { Micros } from '../shared/micros';
 import type { ModelInfo } from './catalog';
-import { costMicros, worstCaseCostMicros } from './pricing';
+import { costMicros, NO_CACHE_TOKENS, worstCaseCostMicros, type CacheTokens } from './pricing';
 import { isTier, TIERS, type Tier } from './tiers';
 
 /**
@@ -25,7 +25,13 @@ export interface RequestPrice {
   chargedMicros: Micros;
 }
 
-type PricedModel = Pick<ModelInfo, 'inputMicrosPerMillion' | 'outputMicrosPerMillion'>;
+type PricedModel = Pick<
+  ModelInfo,
+  | 'inputMicrosPerMillion'
+  | 'outputMicrosPerMillion'
+  | 'cacheReadMicrosPerMillion'
+  | 'cacheWriteMicrosPerMillion'
+>;
 type SizedModel = PricedModel & Pick<ModelInfo, 'contextLength' | 'maxOutputTokens'>;
 
 /** Who pays the provider: the platform (a markup applies) or the user's own key (only a BYOK fee). */
@@ -50,15 +56,16 @@ export function chargeFor(listMicros: Micros, payer: Payer, margin: Margin): Mic
   return payer.byok ? share : listMicros + share;
 }
 
-/** A finished request's price from its real token counts. */
+/** A finished request's price from its real token counts, cached input at the model's cache rates. */
 export function priceRequest(
   model: PricedModel,
   payer: Payer,
   inputTokens: number,
   outputTokens: number,
   margin: Margin,
+  cache: CacheTokens = NO_CACHE_TOKENS,
 ): RequestPrice {
-  const listMicros = costMicros(model, inputTokens, outputTokens);
+  const listMicros = costMicros(model, inputTokens, outputTokens, cache);
   return { listMicros, chargedMicros: chargeFor(listMicros, payer, margin) };
 }
 

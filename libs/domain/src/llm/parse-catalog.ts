@@ -45,7 +45,14 @@ const MODEL_FIELDS = [
   'quality',
   'strengths',
 ] as const;
-const OPTIONAL_FIELDS = ['kind', 'lifecycle', 'replacement', 'dimensions'] as const;
+const OPTIONAL_FIELDS = [
+  'kind',
+  'lifecycle',
+  'replacement',
+  'dimensions',
+  'cache_read_micros_per_million',
+  'cache_write_micros_per_million',
+] as const;
 const CAPABILITY_FIELDS = ['tools', 'vision', 'json'] as const;
 const MAX_TOKENS_LIMIT = 100_000_000;
 
@@ -114,6 +121,16 @@ function parseModel(entry: unknown, path: string): ModelInfo {
         : count(fields.dimensions, `${path}.dimensions`),
     inputMicrosPerMillion: price(fields.input_micros_per_million, `${path}.input_micros_per_million`),
     outputMicrosPerMillion: price(fields.output_micros_per_million, `${path}.output_micros_per_million`),
+    ...optionalPrice(
+      'cacheReadMicrosPerMillion',
+      fields.cache_read_micros_per_million,
+      `${path}.cache_read_micros_per_million`,
+    ),
+    ...optionalPrice(
+      'cacheWriteMicrosPerMillion',
+      fields.cache_write_micros_per_million,
+      `${path}.cache_write_micros_per_million`,
+    ),
     contextLength,
     maxOutputTokens,
     capabilities: capabilities(fields.capabilities, `${path}.capabilities`),
@@ -123,6 +140,10 @@ function parseModel(entry: unknown, path: string): ModelInfo {
     strengths: strengths(fields.strengths, `${path}.strengths`),
     local: findProvider(provider)?.local ?? false,
   };
+}
+
+function optionalPrice<K extends string>(key: K, value: unknown, path: string): Partial<Record<K, bigint>> {
+  return value === undefined || value === null ? {} : ({ [key]: price(value, path) } as Record<K, bigint>);
 }
 
 function record<K extends string, O extends string = never>(

@@ -24,6 +24,28 @@ describe('costMicros', () => {
     expect(costMicros({ inputMicrosPerMillion: 2_000_000n, outputMicrosPerMillion: 0n }, 1, 0)).toBe(2n);
   });
 
+  it("prices cached input at the model's cache rates, the rest at the input price", () => {
+    // Claude-like: $3 in, $0.30 read from cache, $3.75 written to it, $15 out.
+    const cached = {
+      inputMicrosPerMillion: 3_000_000n,
+      outputMicrosPerMillion: 15_000_000n,
+      cacheReadMicrosPerMillion: 300_000n,
+      cacheWriteMicrosPerMillion: 3_750_000n,
+    };
+    // 1M input of which 800k read and 100k written: 100k × 3 + 800k × 0.30 + 100k × 3.75 = 0.915 USD.
+    expect(costMicros(cached, 1_000_000, 0, { readTokens: 800_000, writeTokens: 100_000 })).toBe(915_000n);
+    expect(costMicros(cached, 1_000_000, 0)).toBe(3_000_000n);
+    // Without cache rates, cached tokens cost what any input token does.
+    expect(costMicros(mini, 1_000_000, 0, { readTokens: 500_000, writeTokens: 0 })).toBe(150_000n);
+  });
+
+  it('refuses cache counts larger than the input they are part of', () => {
+    expect(refusal(() => costMicros(mini, 10, 0, { readTokens: 8, writeTokens: 3 }))).toMatchObject({
+      code: 'invalid',
+      field: 'input_tokens',
+    });
+  });
+
   it('stays exact beyond float precision', () => {
     const pricey = { inputMicrosPerMillion: 75_000_000n, outputMicrosPerMillion: 75_000_000n };
     expect(costMicros(pricey, Number.MAX_SAFE_INTEGER, 0)).toBe(675_539_944_105_574_325n);

@@ -2,15 +2,46 @@ import { DomainError } from '../shared/domain-error';
 import type { Micros } from '../shared/micros';
 import type { ModelInfo } from './catalog';
 
-type Priced = Pick<ModelInfo, 'inputMicrosPerMillion' | 'outputMicrosPerMillion'>;
+type Priced = Pick<
+  ModelInfo,
+  | 'inputMicrosPerMillion'
+  | 'outputMicrosPerMillion'
+  | 'cacheReadMicrosPerMillion'
+  | 'cacheWriteMicrosPerMillion'
+>;
+
+/** The part of a request's input tokens the provider read from, or wrote to, its prompt cache. */
+export interface CacheTokens {
+  readonly readTokens: number;
+  readonly writeTokens: number;
+}
+
+export const NO_CACHE_TOKENS: CacheTokens = { readTokens: 0, writeTokens: 0 };
 type Sized = Pick<ModelInfo, 'contextLength' | 'maxOutputTokens'>;
 
 const TOKENS_PER_MILLION = 1_000_000n;
 
-/** What tokens cost at the model's list price, rounded up to a whole micro-USD so nothing is given away. */
-export function costMicros(model: Priced, inputTokens: number, outputTokens: number): Micros {
+/**
+ * What tokens cost at the model's list price, rounded up to a whole micro-USD so nothing is given away.
+ * `inputTokens` counts every input token, cached ones included; those of `cache` are priced at the
+ * model's cache rates, the rest at its input price.
+ */
+export function costMicros(
+  model: Priced,
+  inputTokens: number,
+  outputTokens: number,
+  cache: CacheTokens = NO_CACHE_TOKENS,
+): Micros {
+  const read = tokenCount(cache.readTokens, 'cache_read_tokens');
+  const written = tokenCount(cache.writeTokens, 'cache_write_tokens');
+  const uncached = tokenCount(inputTokens, 'input_tokens') - read - written;
+  if (uncached < 0) {
+    throw new DomainError('invalid', 'cached tokens must be part of input_tokens', 'input_tokens');
+  }
   const scaled =
-    BigInt(tokenCount(inputTokens, 'input_tokens')) * model.inputMicrosPerMillion +
+    BigInt(uncached) * model.inputMicrosPerMillion +
+    BigInt(read) * (model.cacheReadMicrosPerMillion ?? model.inputMicrosPerMillion) +
+    BigInt(written) * (model.cacheWriteMicrosPerMillion ?? model.inputMicrosPerMillion) +
     BigInt(tokenCount(outputTokens, 'output_tokens')) * model.outputMicrosPerMillion;
   return (scaled + TOKENS_PER_MILLION - 1n) / TOKENS_PER_MILLION;
 }

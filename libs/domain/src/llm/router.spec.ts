@@ -1,6 +1,7 @@
 import type { ModelInfo } from './catalog';
 import { qualifiedModelId } from './catalog';
 import { DEFAULT_CATALOG } from './default-catalog';
+import { NO_MARGIN } from './margin';
 import { DEFAULT_POWER_LEVEL_CEILINGS, POWER_LEVELS } from './power-levels';
 import { findProvider, PROVIDER_IDS, type ProviderId } from './providers';
 import {
@@ -924,6 +925,21 @@ describe('route: power level ceilings under auto', () => {
     );
     expect(candidates[0]).toMatchObject({ byok: true, model: { id: 'llama-3.1-8b-instant' } });
     expect(requestWorstCase(input(), candidates[0].model, true)).toBe(0n);
+  });
+
+  it('compares the ceiling with what the account is charged, the tier markup included', () => {
+    // llama-3.1-8b-instant, max_tokens 1,000: 130 micro-USD at list price, 156 with a 20% markup.
+    const request = { powerLevel: 'eco', providers: cloudOnly, maxTokens: 1_000, tier: 'starter' } as const;
+    const narrow = { ...ceilings, eco: 150n };
+    expect(chain({ ...request, ceilings: narrow })[0]).toBe('groq/llama-3.1-8b-instant');
+    const margin = { ...NO_MARGIN, markupBps: { ...NO_MARGIN.markupBps, starter: 2_000 } };
+    const error = expectRefusal({ ...request, ceilings: narrow, margin }, 'budget_exceeded', 'invalid');
+    expect(error.message).toContain('llama-3.1-8b-instant on groq, costs up to 156 micro-USD');
+    // Another tier's markup does not apply.
+    const othersMarkedUp = { ...NO_MARGIN, markupBps: { ...NO_MARGIN.markupBps, free: 2_000 } };
+    expect(chain({ ...request, ceilings: narrow, margin: othersMarkedUp })[0]).toBe(
+      'groq/llama-3.1-8b-instant',
+    );
   });
 
   it('does not hold a named model to the ceiling: the client chose it', () => {

@@ -1,7 +1,7 @@
 import type { Micros } from '../shared/micros';
 import { findModels, type Catalog, type ModelInfo, type ModelKind } from './catalog';
 import { POWER_LEVELS, type PowerLevel, type PowerLevelCeilings } from './power-levels';
-import { worstCaseCostMicros } from './pricing';
+import { NO_MARGIN, worstCaseChargeMicros, type Margin } from './margin';
 import { PROVIDER_IDS, type ProviderId } from './providers';
 import {
   emptyTierRefusal,
@@ -138,6 +138,8 @@ export interface RouteInput {
    * the client names is its own choice and is not held to it.
    */
   readonly ceilings?: PowerLevelCeilings;
+  /** What the account pays over list price (none when absent): the ceiling bounds the charged amount. */
+  readonly margin?: Margin;
 }
 
 export interface RouteCandidate {
@@ -354,8 +356,9 @@ function allowedByControls(input: RouteInput, pool: readonly ModelInfo[], what: 
 
 /**
  * `auto` under a power level's ceiling: only models whose worst case for this request (the estimated
- * prompt and the whole output budget) fits it. The ceiling bounds what the request may charge the
- * account, so a model on the user's own key always fits, as a local one does. When none does, the refusal names the cheapest model
+ * prompt and the whole output budget, marked up as the account is charged) fits it. The ceiling bounds
+ * what the request may charge the account, so a local model always fits, and one on the user's own
+ * key does unless an operator set a BYOK fee. When none does, the refusal names the cheapest model
  * that could take the request and the lowest level whose ceiling it fits.
  */
 function withinCeiling(input: RouteInput, pool: readonly ModelInfo[]): ModelInfo[] {
@@ -389,14 +392,16 @@ function budgetRefusal(message: string): never {
 
 /**
  * What a model can charge the account for this request at most: the whole prompt and the whole output
- * budget at list price; nothing on the user's own key, which the provider bills instead.
+ * budget at list price with the tier's markup, as the hold is computed; on the user's own key only
+ * the BYOK fee, since the provider bills the tokens.
  */
 export function requestWorstCase(
-  input: Pick<RouteInput, 'promptTokens' | 'maxTokens'>,
+  input: Pick<RouteInput, 'promptTokens' | 'maxTokens' | 'margin'> & { readonly tier: string },
   model: ModelInfo,
   byok = false,
 ): Micros {
-  return byok ? 0n : worstCaseCostMicros(model, input.promptTokens, input.maxTokens);
+  const payer = { tier: input.tier, byok };
+  return worstCaseChargeMicros(model, payer, input.promptTokens, input.maxTokens, input.margin ?? NO_MARGIN);
 }
 
 /** The client ordered or sorted the providers itself. */

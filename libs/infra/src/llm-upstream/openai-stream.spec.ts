@@ -1,5 +1,6 @@
 import { OpenAiStreamTranslator } from './openai-stream';
 import { UpstreamError } from './upstream-error';
+import { upstreamUsageOfOpenAi } from './openai-wire';
 
 const data = (value: unknown) => ({ event: 'message', data: JSON.stringify(value) });
 
@@ -32,5 +33,21 @@ describe('OpenAiStreamTranslator', () => {
       expect.objectContaining({ kind: 'server_error', upstreamMessage: 'out of memory' }),
     );
     expect(() => translator.translateSse({ event: 'message', data: '{"id":' })).toThrow(UpstreamError);
+  });
+});
+
+describe('upstreamUsageOfOpenAi', () => {
+  it('tells the cached part of the prompt apart, within the prompt', () => {
+    const usage = (cached: number | null | undefined) =>
+      upstreamUsageOfOpenAi({
+        prompt_tokens: 2_000,
+        completion_tokens: 10,
+        total_tokens: 2_010,
+        prompt_tokens_details: { cached_tokens: cached },
+      });
+    expect(usage(1_536)).toEqual({ inputTokens: 2_000, outputTokens: 10, cacheReadTokens: 1_536 });
+    expect(usage(0)).toEqual({ inputTokens: 2_000, outputTokens: 10 });
+    expect(usage(null)).toEqual({ inputTokens: 2_000, outputTokens: 10 });
+    expect(usage(9_999)).toMatchObject({ cacheReadTokens: 2_000 });
   });
 });

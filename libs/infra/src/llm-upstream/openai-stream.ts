@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk } from './openai-wire';
+import { upstreamUsageOfOpenAi, type ChatCompletionChunk } from './openai-wire';
 import type { SseEvent } from './sse-parser';
 import { errorKindOfStatus, UpstreamError } from './upstream-error';
 import type { UpstreamUsage } from './upstream-target';
@@ -45,7 +45,7 @@ export class OpenAiStreamTranslator {
     chunk.model = this.model;
     chunk.choices ??= [];
     if (chunk.usage) {
-      this.reported = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      this.reported = upstreamUsageOfOpenAi(chunk.usage);
     }
     for (const choice of chunk.choices) if (choice.finish_reason) this.finished = true;
     return [chunk];

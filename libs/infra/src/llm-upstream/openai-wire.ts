@@ -1,3 +1,4 @@
+import type { UpstreamUsage } from './upstream-target';
 /**
  * The OpenAI chat-completions wire format as the gateway accepts and emits it. Every upstream answer,
  * whatever its provider's own format, is translated into these shapes.
@@ -83,6 +84,20 @@ export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** `cached_tokens`: the part of `prompt_tokens` served from the provider's prompt cache. */
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+}
+
+/** An OpenAI-wire usage as the gateway counts it: cached prompt tokens are input read from the cache. */
+export function upstreamUsageOfOpenAi(usage: CompletionUsage): UpstreamUsage {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return {
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    ...(typeof cached === 'number' && cached > 0
+      ? { cacheReadTokens: Math.min(cached, usage.prompt_tokens) }
+      : {}),
+  };
 }
 
 export interface ChatCompletion {

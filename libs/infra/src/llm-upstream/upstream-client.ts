@@ -11,12 +11,12 @@ import { fromAnthropicResponse, upstreamUsageOf } from './anthropic/translate-re
 import { AnthropicEventReader, AnthropicStreamTranslator } from './anthropic/translate-stream';
 import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings-wire';
 import { OpenAiStreamTranslator } from './openai-stream';
-import type { ChatCompletion, ChatCompletionRequest } from './openai-wire';
+import { upstreamUsageOfOpenAi, type ChatCompletion, type ChatCompletionRequest } from './openai-wire';
 import { RequestAbort } from './request-abort';
 import { retryAfterMsOf } from './retry-after';
 import { SseParser, type SseEvent } from './sse-parser';
 import { transportError } from './transport-error';
-import { errorKindOfStatus, UpstreamError, upstreamMessageOf } from './upstream-error';
+import { errorKindOfStatus, unsupportedRequest, UpstreamError, upstreamMessageOf } from './upstream-error';
 import type { UpstreamStream, UpstreamTarget, UpstreamUsage } from './upstream-target';
 
 export const UPSTREAM_CLIENT_OPTIONS = Symbol('UPSTREAM_CLIENT_OPTIONS');
@@ -89,9 +89,7 @@ export class UpstreamClient implements OnModuleDestroy {
       const response = await this.send(target, 'POST', '/chat/completions', payload, abort, signal);
       const body = await readJson<ChatCompletion>(response.body, signal, 'choices');
       body.model = target.model;
-      const usage = body.usage
-        ? { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens }
-        : null;
+      const usage = body.usage ? upstreamUsageOfOpenAi(body.usage) : null;
       return { body, usage };
     } finally {
       abort.release();
@@ -166,6 +164,7 @@ export class UpstreamClient implements OnModuleDestroy {
     if (target.wireFormat !== 'openai') {
       throw new UpstreamError('bad_request', `${target.provider} serves no embeddings`, 400);
     }
+    if (target.provider === 'huggingface') return this.extractFeatures(target, request, signal);
     const abort = new RequestAbort(signal, target.timeoutMs);
     try {
       const payload = { ...request, model: target.model, encoding_format: 'float' };
@@ -176,6 +175,35 @@ export class UpstreamClient implements OnModuleDestroy {
       }
       const usage = body.usage ? { inputTokens: body.usage.prompt_tokens, outputTokens: 0 } : null;
       return { body, usage };
+    } finally {
+      abort.release();
+    }
+  }
+
+  /**
+   * Hugging Face's router serves embeddings through its own inference's feature-extraction pipeline,
+   * not OpenAI's `/embeddings`: `POST <router>/hf-inference/models/<model>/pipeline/feature-extraction`
+   * with `{inputs}`, answered with bare vectors and no token count (the gateway estimates it).
+   */
+  private async extractFeatures(
+    target: UpstreamTarget,
+    request: EmbeddingsRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ body: EmbeddingsResponse; usage: UpstreamUsage | null }> {
+    const inputs = typeof request.input === 'string' ? [request.input] : request.input;
+    if (!inputs.every((input): input is string => typeof input === 'string')) {
+      throw unsupportedRequest('huggingface embeds text only, not token ids');
+    }
+    if (request.dimensions !== undefined)
+      throw unsupportedRequest('huggingface serves no shortened vectors (dimensions)');
+    const abort = new RequestAbort(signal, target.timeoutMs);
+    try {
+      const root = this.endpointOf(target.baseUrl).basePath.replace(/\/v1$/, '');
+      const path = `${root}/hf-inference/models/${target.model}/pipeline/feature-extraction`;
+      const response = await this.send(target, 'POST', path, { inputs }, abort, signal, { rooted: true });
+      const vectors = await readVectors(response.body, signal, inputs.length);
+      const data = vectors.map((embedding, index) => ({ object: 'embedding' as const, index, embedding }));
+      return { body: { object: 'list', data, model: target.model }, usage: null };
     } finally {
       abort.release();
     }
@@ -237,13 +265,15 @@ export class UpstreamClient implements OnModuleDestroy {
     payload: object | undefined,
     abort: RequestAbort,
     signal: AbortSignal | undefined,
+    /** `rooted`: the path is from the origin, not under the base URL's path. */
+    { rooted = false }: { rooted?: boolean } = {},
   ): Promise<Dispatcher.ResponseData> {
     const { origin, basePath } = this.endpointOf(target.baseUrl);
     let response: Dispatcher.ResponseData;
     try {
       response = await this.agent.request({
         origin,
-        path: basePath + path,
+        path: rooted ? path : basePath + path,
         method,
         headers: headersFor(target, payload !== undefined),
         body: payload === undefined ? undefined : JSON.stringify(payload),
@@ -280,6 +310,7 @@ function headersFor(target: UpstreamTarget, hasBody: boolean): Record<string, st
   if (hasBody) headers['content-type'] = 'application/json';
   if (target.wireFormat === 'anthropic') {
     headers['anthropic-version'] = ANTHROPIC_VERSION;
+    if (target.beta) headers['anthropic-beta'] = target.beta;
     if (target.apiKey) headers['x-api-key'] = target.apiKey;
   } else if (target.apiKey) {
     headers.authorization = `Bearer ${target.apiKey}`;
@@ -316,6 +347,31 @@ async function* readChunks<T>(
   if (!translator.complete) {
     throw new UpstreamError('connection', 'upstream closed the stream before it finished');
   }
+}
+
+/** Feature extraction's answer: one vector of numbers per input, in order. */
+async function readVectors(
+  body: BodyReadable,
+  signal: AbortSignal | undefined,
+  count: number,
+): Promise<number[][]> {
+  let parsed: unknown;
+  try {
+    parsed = await body.json();
+  } catch (error) {
+    if (signal?.aborted) throw transportError(error, signal);
+    throw new UpstreamError('server_error', 'upstream answered with malformed JSON', 200);
+  }
+  const isVector = (value: unknown): value is number[] =>
+    Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number');
+  if (!Array.isArray(parsed) || parsed.length !== count || !parsed.every(isVector)) {
+    throw new UpstreamError(
+      'server_error',
+      'upstream answered feature extraction in an unexpected shape',
+      200,
+    );
+  }
+  return parsed;
 }
 
 /** Parses a 2xx body, which some providers use for errors too (OpenRouter: `200 {error: …}`). */

@@ -85,3 +85,8 @@ export function upstreamMessageOf(body: string): string {
   }
   return body.length > 500 ? `${body.slice(0, 500)}…` : body || 'empty error body';
 }
+
+/** A request this provider cannot take as it is, said in the gateway's own words (400 to the client). */
+export function unsupportedRequest(message: string): UpstreamError {
+  return new UpstreamError('bad_request', message, null, null, { ownText: true });
+}

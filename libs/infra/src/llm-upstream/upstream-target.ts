@@ -12,11 +12,18 @@ export interface UpstreamTarget {
   model: string;
   /** How long to wait for the response headers (time to first byte), not for the whole answer. */
   timeoutMs: number;
+  /** Anthropic only: the `anthropic-beta` header a Messages client sent, passed on with its request. */
+  beta?: string | null;
 }
 
 export interface UpstreamUsage {
+  /** Every input token, those read from or written to the provider's prompt cache included. */
   inputTokens: number;
   outputTokens: number;
+  /** The part of `inputTokens` read from the prompt cache, when the provider says. */
+  cacheReadTokens?: number;
+  /** The part of `inputTokens` written to the prompt cache (Anthropic's cache_creation_input_tokens). */
+  cacheWriteTokens?: number;
 }
 
 export interface UpstreamStream<T = ChatCompletionChunk> {

@@ -33,6 +33,12 @@ export class UsageDailyRow {
   @Column({ name: 'output_tokens', type: 'bigint' })
   outputTokens!: string;
 
+  @Column({ name: 'cache_read_tokens', type: 'bigint', default: 0 })
+  cacheReadTokens!: string;
+
+  @Column({ name: 'cache_write_tokens', type: 'bigint', default: 0 })
+  cacheWriteTokens!: string;
+
   @Column({ name: 'cost_micros', type: 'bigint' })
   costMicros!: string;
 

@@ -36,6 +36,14 @@ export class UsageLogRow {
   @Column({ name: 'output_tokens', type: 'integer' })
   outputTokens!: number;
 
+  /** The part of `input_tokens` read from the provider's prompt cache. */
+  @Column({ name: 'cache_read_tokens', type: 'integer', default: 0 })
+  cacheReadTokens!: number;
+
+  /** The part of `input_tokens` written to the provider's prompt cache. */
+  @Column({ name: 'cache_write_tokens', type: 'integer', default: 0 })
+  cacheWriteTokens!: number;
+
   @Column({ name: 'cost_micros', type: 'bigint' })
   costMicros!: string;
 

@@ -22,6 +22,8 @@ interface UsageEntry {
   status: 'completed' | 'failed';
   inputTokens: number;
   outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
   costMicros: string;
   listCostMicros: string;
   latencyMs: number;
@@ -41,6 +43,8 @@ function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageE
     status: 'completed',
     inputTokens: data.inputTokens,
     outputTokens: data.outputTokens,
+    cacheReadTokens: data.cacheReadTokens ?? 0,
+    cacheWriteTokens: data.cacheWriteTokens ?? 0,
     costMicros: data.costMicros,
     listCostMicros: data.listCostMicros,
     latencyMs: Math.round(data.latencyMs),
@@ -67,6 +71,8 @@ function failed(event: RecordedEvent, data: RequestFailed['data']): UsageEntry {
     status: 'failed',
     inputTokens: 0,
     outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
     costMicros: '0',
     listCostMicros: '0',
     latencyMs: Math.round(data.latencyMs),
@@ -101,19 +107,21 @@ export class UsageProjection implements Projection {
       `WITH inserted AS (
          INSERT INTO usage_log (request_id, user_id, provider, model, byok, tier, status, input_tokens,
                                 output_tokens, cost_micros, list_cost_micros, latency_ms, streamed, error_code,
-                                occurred_at)
+                                occurred_at, cache_read_tokens, cache_write_tokens)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
                               $7::text[], $8::integer[], $9::integer[], $10::bigint[], $11::bigint[],
-                              $12::integer[], $13::boolean[], $14::text[], $15::timestamptz[])
+                              $12::integer[], $13::boolean[], $14::text[], $15::timestamptz[],
+                              $16::integer[], $17::integer[])
          ON CONFLICT (request_id) DO NOTHING
          RETURNING user_id, occurred_at, provider, model, byok, status, input_tokens, output_tokens, cost_micros,
-                   list_cost_micros
+                   list_cost_micros, cache_read_tokens, cache_write_tokens
        )
        INSERT INTO usage_daily AS d (user_id, day, provider, model, byok, requests, failed_requests, input_tokens,
-                                     output_tokens, cost_micros, list_cost_micros)
+                                     output_tokens, cost_micros, list_cost_micros, cache_read_tokens,
+                                     cache_write_tokens)
        SELECT user_id, (occurred_at AT TIME ZONE 'UTC')::date, provider, model, byok, count(*),
               count(*) FILTER (WHERE status = 'failed'), sum(input_tokens), sum(output_tokens),
-              sum(cost_micros), sum(list_cost_micros)
+              sum(cost_micros), sum(list_cost_micros), sum(cache_read_tokens), sum(cache_write_tokens)
        FROM inserted
        GROUP BY 1, 2, 3, 4, 5
        ON CONFLICT (user_id, day, provider, model, byok) DO UPDATE SET
@@ -121,6 +129,8 @@ export class UsageProjection implements Projection {
          failed_requests = d.failed_requests + EXCLUDED.failed_requests,
          input_tokens = d.input_tokens + EXCLUDED.input_tokens,
          output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+         cache_read_tokens = d.cache_read_tokens + EXCLUDED.cache_read_tokens,
+         cache_write_tokens = d.cache_write_tokens + EXCLUDED.cache_write_tokens,
          cost_micros = d.cost_micros + EXCLUDED.cost_micros,
          list_cost_micros = d.list_cost_micros + EXCLUDED.list_cost_micros`,
       [
@@ -139,6 +149,8 @@ export class UsageProjection implements Projection {
         column('streamed'),
         column('errorCode'),
         column('occurredAt'),
+        column('cacheReadTokens'),
+        column('cacheWriteTokens'),
       ],
     );
   }

@@ -25,6 +25,8 @@ const APPLY_WAIT_MS = 5_000;
 interface TermsView {
   input_micros_per_million: string;
   output_micros_per_million: string;
+  cache_read_micros_per_million: string | null;
+  cache_write_micros_per_million: string | null;
   context_length: number;
   max_output_tokens: number;
   lifecycle: string;
@@ -48,6 +50,8 @@ function termsView(terms: ModelTerms): TermsView {
   return {
     input_micros_per_million: terms.inputMicrosPerMillion,
     output_micros_per_million: terms.outputMicrosPerMillion,
+    cache_read_micros_per_million: terms.cacheReadMicrosPerMillion ?? null,
+    cache_write_micros_per_million: terms.cacheWriteMicrosPerMillion ?? null,
     context_length: terms.contextLength,
     max_output_tokens: terms.maxOutputTokens,
     lifecycle: terms.lifecycle,

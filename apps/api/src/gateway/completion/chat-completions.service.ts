@@ -4,12 +4,7 @@ import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
-import type {
-  AnthropicRequest,
-  ChatCompletionRequest,
-  UpstreamStream,
-  UpstreamUsage,
-} from '@ops/infra/llm-upstream';
+import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,7 +15,7 @@ import {
   type Settled,
   type StreamItem,
 } from './client-wire';
-import type { GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
+import type { AnthropicInbound, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
 import { RequestSettlement, type Outcome } from './request-settlement';
@@ -45,7 +40,7 @@ function usageOf(
 /** A request as it reached the gateway, in OpenAI's shape and, from a Messages client, its own. */
 export interface InboundRequest {
   body: ChatCompletionRequest;
-  anthropic: AnthropicRequest | null;
+  anthropic: AnthropicInbound | null;
 }
 
 /**

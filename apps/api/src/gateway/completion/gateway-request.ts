@@ -1,4 +1,12 @@
-import type { Micros, ModelInfo, PowerLevel, RoutingControls, TaskKind, UpstreamAttempt } from '@ops/domain';
+import type {
+  Margin,
+  Micros,
+  ModelInfo,
+  PowerLevel,
+  RoutingControls,
+  TaskKind,
+  UpstreamAttempt,
+} from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import type { AnthropicRequest, ChatCompletionRequest } from '@ops/infra/llm-upstream';
 
@@ -22,6 +30,12 @@ export interface ChainLink {
   reason: string;
 }
 
+/** A Messages client's own request and the `anthropic-beta` header it came with, for an Anthropic link. */
+export interface AnthropicInbound {
+  request: AnthropicRequest;
+  beta: string | null;
+}
+
 /** What every routed body has: the model asked for, and whether the answer streams. */
 export interface RoutedBody {
   model: string;
@@ -36,11 +50,15 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   /** The request as OpenAI's wire has it (a chat request, embeddings): what routing, the hold and the ledger read. */
   body: B;
   /** A Messages client's own request, sent as it is when the link is Anthropic; null for other clients. */
-  anthropic: AnthropicRequest | null;
+  anthropic: AnthropicInbound | null;
   tier: string;
   powerLevel: PowerLevel;
   /** The power level's cost ceiling for one request: what `auto` held the chain to. */
   ceilingMicros: Micros;
+  /** The markup the chain's worst cases were charged with. */
+  margin: Margin;
+  /** The request's own routing controls, when it sent any. */
+  controls: RoutingControls | null;
   task: TaskKind;
   privacy: boolean;
   /** Every input token of the request, as estimated for the hold. */

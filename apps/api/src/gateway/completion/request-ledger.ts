@@ -8,7 +8,9 @@ import {
   type LlmRequestState,
   type RequestCompleted,
   type RequestFailed,
+  type RecordedRoutingControls,
   type RequestRoute,
+  type RoutingControls,
 } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
@@ -38,7 +40,23 @@ export function routeOf(planned: PlannedRequest<RoutedBody>): RequestRoute {
     })),
     reservationId: planned.reservation?.id ?? null,
     reservedMicros: (planned.reservation?.amountMicros ?? 0n).toString(),
+    controls: planned.controls && recordedControls(planned.controls),
+    ceilingMicros: planned.ceilingMicros.toString(),
   };
+}
+
+/** The controls as plain lists, only those the request set; null when it set none. */
+function recordedControls(controls: RoutingControls): RecordedRoutingControls | null {
+  const { models, order, only, ignore, allowFallbacks, sort } = controls;
+  const recorded: RecordedRoutingControls = {
+    ...(models ? { models: [...models] } : {}),
+    ...(order ? { order: [...order] } : {}),
+    ...(only ? { only: [...only] } : {}),
+    ...(ignore ? { ignore: [...ignore] } : {}),
+    ...(allowFallbacks === undefined ? {} : { allowFallbacks }),
+    ...(sort ? { sort } : {}),
+  };
+  return Object.keys(recorded).length > 0 ? recorded : null;
 }
 
 @Injectable()

@@ -1,16 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AUTO_MODEL,
   assertNotOverdrawn,
   CreditRefusal,
   detectTask,
   estimateEmbeddingTokens,
   estimateRequestTokens,
   estimateTextTokens,
+  findProvider,
   isPowerLevel,
   route,
   worstCaseChargeMicros,
   type Margin,
   type Micros,
+  type ModelInfo,
   type ModelKind,
   type PowerLevel,
   type PowerLevelCeilings,
@@ -24,6 +27,8 @@ import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import {
+  anthropicOnlyField,
+  pdfTokensOf,
   untranslatedTextOf,
   type AnthropicRequest,
   type ChatCompletionRequest,
@@ -36,6 +41,7 @@ import { ProviderHealthService } from '../health/provider-health.service';
 import { LlmCatalog } from '../routing/llm-catalog';
 import { USER_PROVIDER_KEYS, type UserProviderKeys } from '../routing/user-provider-keys';
 import type {
+  AnthropicInbound,
   ChainLink,
   GatewayCaller,
   PlannedRequest,
@@ -58,11 +64,39 @@ interface RequestShape {
 
 /**
  * The prompt as the hold counts it: the body as it goes upstream, every field included, so the hold
- * covers all of it; a Messages request also replays what its OpenAI form leaves out (thinking) to an
- * Anthropic link.
+ * covers all of it; a Messages request also sends what its OpenAI form leaves out (replayed thinking,
+ * PDFs) to an Anthropic link.
  */
 export function promptTokensOf(body: ChatCompletionRequest, anthropic: AnthropicRequest | null): number {
-  return estimateRequestTokens(body) + (anthropic ? estimateTextTokens(untranslatedTextOf(anthropic)) : 0);
+  if (!anthropic) return estimateRequestTokens(body);
+  return (
+    estimateRequestTokens(body) + estimateTextTokens(untranslatedTextOf(anthropic)) + pdfTokensOf(anthropic)
+  );
+}
+
+function speaksAnthropic(model: ModelInfo): boolean {
+  return findProvider(model.provider)?.wireFormat === 'anthropic';
+}
+
+/**
+ * The links of a chain that take a Messages request as it was written, since the part named would
+ * otherwise be dropped and the question changed; a 400 naming that part when none does.
+ */
+function anthropicLinks(
+  chain: readonly ChainLink[],
+  only: { field: string; reason: string },
+  model: string,
+): ChainLink[] {
+  const links = chain.filter((link) => speaksAnthropic(link.model));
+  if (links.length > 0) return links;
+  const served = [...new Set(chain.map((link) => link.model.provider))].join(', ');
+  throw new OpenAiCompatibleError(
+    400,
+    `${only.field} ${only.reason}, and ${model} is served by ${served} through OpenAI's API, which has no place for it: name an Anthropic model (claude-…) or leave ${only.field} out`,
+    'invalid_request_error',
+    'anthropic_only_field',
+    only.field,
+  );
 }
 
 function maxOf(amounts: Micros[]): Micros {
@@ -101,12 +135,12 @@ export class RequestPlanner {
     request: ChatCompletionRequest,
     preferences: RequestPreferences,
     context: CommandContext,
-    anthropic: AnthropicRequest | null = null,
+    anthropic: AnthropicInbound | null = null,
   ): Promise<PlannedRequest> {
     const { body, images } = this.vetImages(request);
     // An assistant turn may leave content out where the policy expects null.
     const messages = body.messages.map((message) => ({ ...message, content: message.content ?? null }));
-    const promptTokens = promptTokensOf(body, anthropic);
+    const promptTokens = promptTokensOf(body, anthropic?.request ?? null);
     return this.planFor(
       { requestId, startedAt, caller, body, anthropic, preferences, context },
       {
@@ -154,7 +188,7 @@ export class RequestPlanner {
       startedAt: number;
       caller: GatewayCaller;
       body: B;
-      anthropic: AnthropicRequest | null;
+      anthropic: AnthropicInbound | null;
       preferences: RequestPreferences;
       context: CommandContext;
     },
@@ -174,8 +208,13 @@ export class RequestPlanner {
 
     // One snapshot for the route and the record: the prices charged are the ones the chain was built on.
     const catalog = this.catalog.current();
+    const anthropicOnly = request.anthropic ? anthropicOnlyField(request.anthropic.request) : null;
     const decision = route({
-      catalog: catalog.models,
+      // `auto` chooses among the models that can take the request as it is.
+      catalog:
+        anthropicOnly && request.body.model === AUTO_MODEL
+          ? catalog.models.filter(speaksAnthropic)
+          : catalog.models,
       kind: shape.kind,
       requestedModel: request.body.model,
       powerLevel,
@@ -191,6 +230,7 @@ export class RequestPlanner {
       maxCandidates: this.config.LLM_MAX_ATTEMPTS,
       controls: preferences.routing,
       ceilings: this.ceilings,
+      margin: this.margin,
     });
 
     const planned: PlannedRequest<B> = {
@@ -202,11 +242,15 @@ export class RequestPlanner {
       tier: plan.tier,
       powerLevel,
       ceilingMicros: this.ceilings[powerLevel],
+      margin: this.margin,
+      controls: preferences.routing ?? null,
       task: shape.task,
       privacy,
       promptTokens: shape.promptTokens,
       maxTokens: shape.maxTokens,
-      chain: decision.candidates,
+      chain: anthropicOnly
+        ? anthropicLinks(decision.candidates, anthropicOnly, request.body.model)
+        : decision.candidates,
       catalogVersion: catalog.version,
       reservation: null,
       startedAt: request.startedAt,

@@ -3,7 +3,9 @@ import {
   priceRequest,
   type Margin,
   type Micros,
+  type ModelInfo,
   type RequestCompleted,
+  type RequestPricing,
   type RequestFailed,
   type UpstreamAttempt,
 } from '@ops/domain';
@@ -27,6 +29,18 @@ export interface Outcome {
   usageEstimated: boolean;
   finishReason: string | null;
   clientDisconnected: boolean;
+}
+
+/** The unit prices a request is charged with, as its RequestCompleted records them. */
+function pricingOf(model: ModelInfo, catalogVersion: number): RequestPricing {
+  const { cacheReadMicrosPerMillion: read, cacheWriteMicrosPerMillion: write } = model;
+  return {
+    catalogVersion,
+    inputMicrosPerMillion: model.inputMicrosPerMillion.toString(),
+    outputMicrosPerMillion: model.outputMicrosPerMillion.toString(),
+    ...(read === undefined ? {} : { cacheReadMicrosPerMillion: read.toString() }),
+    ...(write === undefined ? {} : { cacheWriteMicrosPerMillion: write.toString() }),
+  };
 }
 
 /**
@@ -71,7 +85,8 @@ export class RequestSettlement {
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
     const payer = { tier: planned.tier, byok: link.byok };
-    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin);
+    const cache = { readTokens: usage.cacheReadTokens ?? 0, writeTokens: usage.cacheWriteTokens ?? 0 };
+    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin, cache);
     const cost = price.chargedMicros;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
@@ -85,6 +100,8 @@ export class RequestSettlement {
         tier: planned.tier,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        ...(cache.readTokens > 0 ? { cacheReadTokens: cache.readTokens } : {}),
+        ...(cache.writeTokens > 0 ? { cacheWriteTokens: cache.writeTokens } : {}),
         costMicros: charged.toString(),
         listCostMicros: price.listMicros.toString(),
         latencyMs: Math.round(elapsedMs),
@@ -95,11 +112,7 @@ export class RequestSettlement {
         usageEstimated: outcome.usageEstimated,
         route: routeOf(planned),
         endpoint,
-        pricing: {
-          catalogVersion: planned.catalogVersion,
-          inputMicrosPerMillion: link.model.inputMicrosPerMillion.toString(),
-          outputMicrosPerMillion: link.model.outputMicrosPerMillion.toString(),
-        },
+        pricing: pricingOf(link.model, planned.catalogVersion),
       },
       planned.context,
     );

@@ -103,7 +103,12 @@ export class UpstreamChain {
   complete(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamAnswer>> {
     return this.walk(planned, async (target, link) => {
       if (planned.anthropic && target.wireFormat === 'anthropic') {
-        const answer = await this.client.messages(target, anthropicRequest(planned, link), signal);
+        const beta = planned.anthropic.beta;
+        const answer = await this.client.messages(
+          { ...target, beta },
+          anthropicRequest(planned, link),
+          signal,
+        );
         return { wire: 'anthropic', ...answer };
       }
       const answer = await this.client.complete(target, chatRequest(planned, link), signal);
@@ -115,7 +120,12 @@ export class UpstreamChain {
   stream(planned: PlannedRequest, signal: AbortSignal): Promise<Answered<UpstreamStream<StreamItem>>> {
     return this.walk(planned, async (target, link) => {
       if (planned.anthropic && target.wireFormat === 'anthropic') {
-        const events = await this.client.messagesStream(target, anthropicRequest(planned, link), signal);
+        const beta = planned.anthropic.beta;
+        const events = await this.client.messagesStream(
+          { ...target, beta },
+          anthropicRequest(planned, link),
+          signal,
+        );
         return itemsOf(events, (event): StreamItem => ({ wire: 'anthropic', event }));
       }
       const chunks = await this.client.stream(target, chatRequest(planned, link), signal);
@@ -237,7 +247,11 @@ const MIN_THINKING_TOKENS = 1_024;
 /** A Messages client's own request, with the link's model and the output limit the hold covers. */
 function anthropicRequest(planned: PlannedRequest, link: ChainLink): AnthropicRequest {
   const budget = outputBudget(planned, link);
-  const request: AnthropicRequest = { ...planned.anthropic!, model: link.model.id, max_tokens: budget };
+  const request: AnthropicRequest = {
+    ...planned.anthropic!.request,
+    model: link.model.id,
+    max_tokens: budget,
+  };
   const { thinking } = request;
   if (thinking?.type === 'enabled' && thinking.budget_tokens >= budget) {
     if (budget - 1 < MIN_THINKING_TOKENS) delete request.thinking;

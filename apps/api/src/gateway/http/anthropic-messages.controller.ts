@@ -1,11 +1,22 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Res,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { OpenAiCompatibleError } from '@ops/infra/http';
 import { openAiRequestOf } from '@ops/infra/llm-upstream';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CommandCtx } from '../../common/command-context.decorator';
 import { ChatCompletionsService } from '../completion/chat-completions.service';
 import type { RequestPreferences } from '../completion/gateway-request';
@@ -15,7 +26,29 @@ import { RateLimits } from '../limits/rate-limits.interceptor';
 import { withVettedImages } from './anthropic-images';
 import { ANTHROPIC_MESSAGES_WIRE } from './anthropic-messages.wire';
 import { AnthropicCountTokensDto, AnthropicMessagesRequestDto } from './dto/anthropic-messages-request.dto';
+import { anthropicBetaProblem } from './dto/anthropic-messages.rules';
 import { CompletionRoute, PreferenceHeaders } from './preference-headers';
+
+/**
+ * `anthropic-beta`, checked like a body field: it is forwarded to Anthropic with the request, and only
+ * there, since it names features of Anthropic's own API.
+ */
+const AnthropicBeta = createParamDecorator((_: unknown, context: ExecutionContext): string | null => {
+  const value = context.switchToHttp().getRequest<Request>().headers['anthropic-beta'];
+  if (value === undefined) return null;
+  const beta = Array.isArray(value) ? value.join(',') : value;
+  const problem = anthropicBetaProblem(beta);
+  if (problem) {
+    throw new OpenAiCompatibleError(
+      HttpStatus.BAD_REQUEST,
+      `anthropic-beta ${problem}`,
+      'invalid_request_error',
+      'invalid_header',
+      'anthropic-beta',
+    );
+  }
+  return beta.replace(/\s+/g, '');
+});
 
 /**
  * Anthropic's Messages API, under both mounts an Anthropic SDK's base URL may point at (the SDKs add
@@ -40,8 +73,10 @@ export class AnthropicMessagesController {
 
   @CompletionRoute(['api/v1/llm/messages', 'v1/messages'])
   @ApiOkResponse({ description: 'An Anthropic Message, or its SSE event stream' })
+  @ApiHeader({ name: 'anthropic-beta', required: false, description: 'Forwarded to Anthropic models only' })
   async create(
     @Body() body: AnthropicMessagesRequestDto,
+    @AnthropicBeta() beta: string | null,
     @CurrentUser() user: AuthenticatedUser,
     @CommandCtx() context: CommandContext,
     @PreferenceHeaders() preferences: RequestPreferences,
@@ -50,7 +85,7 @@ export class AnthropicMessagesController {
     const anthropic = withVettedImages(body, this.imageLimits);
     await this.completions.handle(
       { userId: user.id, apiKeyId: user.apiKeyId ?? null },
-      { body: openAiRequestOf(anthropic), anthropic },
+      { body: openAiRequestOf(anthropic), anthropic: { request: anthropic, beta } },
       preferences,
       { ...context, idempotencyKey: undefined },
       response,

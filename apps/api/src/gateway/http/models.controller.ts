@@ -95,6 +95,8 @@ export class ModelsController {
         pricing: {
           input_micros_per_million: model.inputMicrosPerMillion.toString(),
           output_micros_per_million: model.outputMicrosPerMillion.toString(),
+          cache_read_micros_per_million: model.cacheReadMicrosPerMillion?.toString() ?? null,
+          cache_write_micros_per_million: model.cacheWriteMicrosPerMillion?.toString() ?? null,
         },
       })),
     };

@@ -6,6 +6,10 @@ export class UsageTotalsView {
   @ApiProperty({ example: '1' }) failed_requests!: string;
   @ApiProperty({ example: '12000' }) input_tokens!: string;
   @ApiProperty({ example: '3400' }) output_tokens!: string;
+  @ApiProperty({ example: '8000', description: 'Part of input_tokens read from the prompt cache' })
+  cache_read_tokens!: string;
+  @ApiProperty({ example: '1000', description: 'Part of input_tokens written to the prompt cache' })
+  cache_write_tokens!: string;
   @ApiProperty({ example: '5250', description: 'Micro-USD paid from credits' }) cost_micros!: string;
   @ApiProperty({ example: '6100', description: 'Micro-USD at catalog prices, own keys included' })
   list_cost_micros!: string;

@@ -17,6 +17,7 @@ import { AtomicMultiStreamAppend1732500001630 } from './1732500001630-atomic-mul
 import { ProjectionDeadLetters1732500001710 } from './1732500001710-projection-dead-letters';
 import { ProjectionReadThrough1732500001720 } from './1732500001720-projection-read-through';
 import { ConsoleSessions1732500002500 } from './1732500002500-console-sessions';
+import { UsageCacheTokens1732500002600 } from './1732500002600-usage-cache-tokens';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   ProjectionDeadLetters1732500001710,
   ProjectionReadThrough1732500001720,
   ConsoleSessions1732500002500,
+  UsageCacheTokens1732500002600,
 ];

@@ -48,9 +48,27 @@ export interface AnthropicRedactedThinkingBlock {
   data: string;
 }
 
+/**
+ * A document the model reads: a PDF (inline or by https URL), plain text, or text and image blocks;
+ * with `citations` the answer points back into it.
+ */
+export interface AnthropicDocumentBlock {
+  type: 'document';
+  source:
+    | { type: 'base64'; media_type: 'application/pdf'; data: string }
+    | { type: 'url'; url: string }
+    | { type: 'text'; media_type: 'text/plain'; data: string }
+    | { type: 'content'; content: string | Array<AnthropicTextBlock | AnthropicImageBlock> };
+  title?: string | null;
+  context?: string | null;
+  citations?: { enabled?: boolean } | null;
+  cache_control?: AnthropicCacheControl;
+}
+
 export type AnthropicContentBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
+  | AnthropicDocumentBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
   | AnthropicThinkingBlock
@@ -61,11 +79,29 @@ export interface AnthropicMessage {
   content: string | AnthropicContentBlock[];
 }
 
-export interface AnthropicTool {
+/** A tool the client runs: the model asks for it with a `tool_use` block. */
+export interface AnthropicCustomTool {
+  type?: 'custom';
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
   cache_control?: AnthropicCacheControl;
+}
+
+/** The server tools the gateway forwards; Anthropic runs them itself, within the one request. */
+export const ANTHROPIC_SERVER_TOOLS = ['web_search_20250305', 'web_fetch_20250910'] as const;
+
+/** A tool Anthropic runs on its side (web search, web fetch), with the options its type takes. */
+export interface AnthropicServerTool {
+  type: (typeof ANTHROPIC_SERVER_TOOLS)[number];
+  name: string;
+  [option: string]: unknown;
+}
+
+export type AnthropicTool = AnthropicCustomTool | AnthropicServerTool;
+
+export function isCustomTool(tool: AnthropicTool): tool is AnthropicCustomTool {
+  return tool.type === undefined || tool.type === 'custom';
 }
 
 export type AnthropicToolChoice =
@@ -94,12 +130,15 @@ export interface AnthropicRequest {
   tool_choice?: AnthropicToolChoice;
   metadata?: { user_id: string };
   stream?: boolean;
+  /** Anthropic's context editing (beta `context-management-2025-06-27`): which old turns to clear. */
+  context_management?: { edits?: Array<Record<string, unknown>> };
 }
 
 export type AnthropicStopReason =
   'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | null;
 
 export interface AnthropicUsage {
+  /** The input tokens after the last cache breakpoint: neither read from nor written to the cache. */
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens?: number | null;

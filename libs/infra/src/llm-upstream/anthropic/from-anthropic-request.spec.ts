@@ -1,4 +1,9 @@
-import { openAiRequestOf, untranslatedTextOf } from './from-anthropic-request';
+import {
+  anthropicOnlyField,
+  openAiRequestOf,
+  pdfTokensOf,
+  untranslatedTextOf,
+} from './from-anthropic-request';
 
 describe('openAiRequestOf', () => {
   it('puts the system prompt first, keeps limits and stop sequences, and drops what OpenAI has no place for', () => {
@@ -145,5 +150,45 @@ describe('openAiRequestOf', () => {
         ],
       }),
     ).toBe('abcdefghi');
+  });
+});
+
+describe('PDFs', () => {
+  const pdfOf = (body: string) => ({
+    model: 'claude-haiku-4-5',
+    max_tokens: 10,
+    messages: [
+      {
+        role: 'user' as const,
+        content: [
+          {
+            type: 'document' as const,
+            source: {
+              type: 'base64' as const,
+              media_type: 'application/pdf' as const,
+              data: Buffer.from(body).toString('base64'),
+            },
+          },
+        ],
+      },
+    ],
+  });
+
+  it('holds 3,000 tokens for each page object, never counting the page tree as a page', () => {
+    const threePages =
+      '%PDF-1.4 << /Type /Pages /Count 3 >> << /Type /Page >> << /Type/Page >> << /Type /Page\n>>';
+    expect(pdfTokensOf(pdfOf(threePages))).toBe(9_000);
+  });
+
+  it('takes a page per 50 KB when the pages are compressed out of sight', () => {
+    expect(pdfTokensOf(pdfOf('x'.repeat(120_000)))).toBe(9_000);
+  });
+
+  it('keeps a PDF on Anthropic, naming the block', () => {
+    expect(anthropicOnlyField(pdfOf('%PDF'))).toEqual({
+      field: 'messages.0.content.0',
+      reason: 'is a PDF document, which only Anthropic reads',
+    });
+    expect(openAiRequestOf(pdfOf('%PDF')).messages).toEqual([]);
   });
 });

@@ -24,7 +24,14 @@ export function stopReasonOf(finishReason: FinishReason | string | null): Anthro
 }
 
 export function anthropicUsageOf(usage: UpstreamUsage): AnthropicUsage {
-  return { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
+  const read = usage.cacheReadTokens ?? 0;
+  const written = usage.cacheWriteTokens ?? 0;
+  return {
+    input_tokens: usage.inputTokens - read - written,
+    output_tokens: usage.outputTokens,
+    ...(read > 0 ? { cache_read_input_tokens: read } : {}),
+    ...(written > 0 ? { cache_creation_input_tokens: written } : {}),
+  };
 }
 
 /**

@@ -7,12 +7,12 @@ import type {
   ToolChoice,
   UserContentPart,
 } from '../openai-wire';
-import { UpstreamError } from '../upstream-error';
+import { unsupportedRequest } from '../upstream-error';
 import type {
   AnthropicContentBlock,
   AnthropicMessage,
   AnthropicRequest,
-  AnthropicTool,
+  AnthropicCustomTool,
   AnthropicToolChoice,
 } from './anthropic-wire';
 
@@ -28,7 +28,8 @@ export function toAnthropicRequest(
   model: string,
   options: AnthropicRequestOptions,
 ): AnthropicRequest {
-  if (request.n != null && request.n > 1) throw unsupported('n > 1 is not supported by Anthropic models');
+  if (request.n != null && request.n > 1)
+    throw unsupportedRequest('n > 1 is not supported by Anthropic models');
   const system: string[] = [];
   const messages: AnthropicMessage[] = [];
   for (const message of request.messages) {
@@ -49,7 +50,7 @@ export function toAnthropicRequest(
         ]);
         break;
       default:
-        throw unsupported(`unknown message role ${(message as { role: unknown }).role}`);
+        throw unsupportedRequest(`unknown message role ${(message as { role: unknown }).role}`);
     }
   }
 
@@ -114,7 +115,8 @@ function imageBlock(url: string): AnthropicContentBlock {
   // Only the inline types Anthropic accepts; anything else is refused rather than sent as a `url` source.
   const inline = DATA_IMAGE_URL.exec(url);
   if (inline) return { type: 'image', source: { type: 'base64', media_type: inline[1], data: inline[2] } };
-  if (!url.startsWith('https://')) throw unsupported('images must be https: or data:image/…;base64 URLs');
+  if (!url.startsWith('https://'))
+    throw unsupportedRequest('images must be https: or data:image/…;base64 URLs');
   return { type: 'image', source: { type: 'url', url } };
 }
 
@@ -137,16 +139,16 @@ function toolInputOf(args: string): Record<string, unknown> {
   try {
     input = JSON.parse(args);
   } catch {
-    throw unsupported('tool call arguments must be valid JSON');
+    throw unsupportedRequest('tool call arguments must be valid JSON');
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw unsupported('tool call arguments must be a JSON object');
+    throw unsupportedRequest('tool call arguments must be a JSON object');
   }
   return input as Record<string, unknown>;
 }
 
-function toAnthropicTool(tool: FunctionTool): AnthropicTool {
-  const translated: AnthropicTool = {
+function toAnthropicTool(tool: FunctionTool): AnthropicCustomTool {
+  const translated: AnthropicCustomTool = {
     name: tool.function.name,
     input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
   };
@@ -164,8 +166,4 @@ function toAnthropicToolChoice(
   if (choice === 'auto') return { type: 'auto', ...serial };
   if (choice === 'required') return { type: 'any', ...serial };
   return { type: 'tool', name: choice.function.name, ...serial };
-}
-
-function unsupported(message: string): UpstreamError {
-  return new UpstreamError('bad_request', message, null, null, { ownText: true });
 }

@@ -84,7 +84,7 @@ describe('fromAnthropicResponse', () => {
     expect(finishReasonOf(null)).toBeNull();
   });
 
-  it('counts cached prompt tokens as input', () => {
+  it('counts cached prompt tokens as input, and tells them apart', () => {
     expect(
       upstreamUsageOf({
         input_tokens: 5,
@@ -92,6 +92,6 @@ describe('fromAnthropicResponse', () => {
         cache_creation_input_tokens: 100,
         cache_read_input_tokens: 20,
       }),
-    ).toEqual({ inputTokens: 125, outputTokens: 7 });
+    ).toEqual({ inputTokens: 125, outputTokens: 7, cacheReadTokens: 20, cacheWriteTokens: 100 });
   });
 });

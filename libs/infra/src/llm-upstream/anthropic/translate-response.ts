@@ -60,22 +60,25 @@ export function finishReasonOf(stopReason: AnthropicStopReason): FinishReason | 
 
 /**
  * Anthropic counts cached prompt tokens apart from `input_tokens`; they were still sent to the model, so
- * they count as input here.
+ * they count as input here, and are told apart so they are priced at the cache rates.
  */
 export function upstreamUsageOf(usage: Partial<AnthropicUsage>): UpstreamUsage {
+  const read = usage.cache_read_input_tokens ?? 0;
+  const written = usage.cache_creation_input_tokens ?? 0;
   return {
-    inputTokens:
-      (usage.input_tokens ?? 0) +
-      (usage.cache_creation_input_tokens ?? 0) +
-      (usage.cache_read_input_tokens ?? 0),
+    inputTokens: (usage.input_tokens ?? 0) + written + read,
     outputTokens: usage.output_tokens ?? 0,
+    ...(read > 0 ? { cacheReadTokens: read } : {}),
+    ...(written > 0 ? { cacheWriteTokens: written } : {}),
   };
 }
 
+/** OpenAI's usage has no place for cache writes: they stay in `prompt_tokens`, reads are `cached_tokens`. */
 export function openAiUsageOf(usage: UpstreamUsage): CompletionUsage {
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
+    ...(usage.cacheReadTokens ? { prompt_tokens_details: { cached_tokens: usage.cacheReadTokens } } : {}),
   };
 }

@@ -64,9 +64,14 @@ describe('AnthropicStreamTranslator', () => {
       created: 1_700_000_000,
       model: 'claude-x',
       choices: [],
-      usage: { prompt_tokens: 30, completion_tokens: 2, total_tokens: 32 },
+      usage: {
+        prompt_tokens: 30,
+        completion_tokens: 2,
+        total_tokens: 32,
+        prompt_tokens_details: { cached_tokens: 5 },
+      },
     });
-    expect(translator.usage()).toEqual({ inputTokens: 30, outputTokens: 2 });
+    expect(translator.usage()).toEqual({ inputTokens: 30, outputTokens: 2, cacheReadTokens: 5 });
     expect(translator.complete).toBe(true);
   });
 

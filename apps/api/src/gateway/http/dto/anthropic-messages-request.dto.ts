@@ -9,6 +9,7 @@ import type {
 } from '@ops/infra/llm-upstream';
 import {
   cacheControlProblem,
+  contextManagementProblem,
   outputConfigProblem,
   anthropicMessagesProblem,
   anthropicToolChoiceProblem,
@@ -81,7 +82,18 @@ export class AnthropicMessagesRequestDto implements AnthropicRequest {
   @IsIn(['auto', 'standard_only'])
   service_tier?: AnthropicRequest['service_tier'];
 
-  @ApiPropertyOptional({ description: 'Up to 128 custom tools; each input_schema up to 64 KB' })
+  @ApiPropertyOptional({
+    description:
+      "Context editing (beta context-management-2025-06-27): {edits: [{type: 'clear_tool_uses_20250919', …}]}",
+  })
+  @IsOptional()
+  @Bounded('contextManagement', contextManagementProblem)
+  context_management?: AnthropicRequest['context_management'];
+
+  @ApiPropertyOptional({
+    description:
+      'Up to 128 tools: custom ones (each input_schema up to 64 KB), web_search_20250305, web_fetch_20250910',
+  })
   @IsOptional()
   @Bounded('tools', anthropicToolsProblem)
   tools?: AnthropicTool[];

@@ -7,6 +7,7 @@ import {
   withPath,
   type Problem,
 } from './json-bounds';
+import { ANTHROPIC_SERVER_TOOLS } from '@ops/infra/llm-upstream';
 import {
   first,
   MAX_DESCRIPTION_LENGTH,
@@ -16,9 +17,10 @@ import {
 } from './request-fields.rules';
 
 /*
- * The Messages API's request shapes (Anthropic's API reference, version 2023-06-01), checked field by
- * field: a Messages request may go to Anthropic as it is, so nothing unknown or unbounded gets
- * through. Block types outside this list (documents, server tools, search results) are refused.
+ * The Messages API's request shapes (Anthropic's API reference, version 2023-06-01, and the types of
+ * @anthropic-ai/sdk 1.17), checked field by field: a Messages request may go to Anthropic as it is, so
+ * nothing unknown or unbounded gets through. Block types outside this list (search results, files by
+ * id, server tools other than web search and web fetch) are refused.
  */
 
 export const MAX_STOP_SEQUENCES = 16;
@@ -75,6 +77,66 @@ const image: Rule = (block) =>
     ['.cache_control', optional(block.cache_control, cacheControlProblem)],
   ]);
 
+function documentSourceProblem(source: unknown): Problem {
+  if (!isRecord(source)) return 'must be an object';
+  switch (source.type) {
+    case 'base64':
+      return first([
+        ['', unknownKeyProblem(source, ['type', 'media_type', 'data'])],
+        ['.media_type', source.media_type === 'application/pdf' ? null : "must be 'application/pdf'"],
+        ['.data', textProblem(source.data)],
+      ]);
+    case 'text':
+      return first([
+        ['', unknownKeyProblem(source, ['type', 'media_type', 'data'])],
+        ['.media_type', source.media_type === 'text/plain' ? null : "must be 'text/plain'"],
+        ['.data', textProblem(source.data)],
+      ]);
+    case 'url':
+      return first([
+        ['', unknownKeyProblem(source, ['type', 'url'])],
+        ['.url', textProblem(source.url)],
+      ]);
+    case 'content':
+      return first([
+        ['', unknownKeyProblem(source, ['type', 'content'])],
+        [
+          '.content',
+          typeof source.content === 'string' ? null : blocksProblem(source.content, { text, image }),
+        ],
+      ]);
+    default:
+      return "type must be 'base64', 'text', 'url' or 'content'";
+  }
+}
+
+function nullableTextProblem(value: unknown): Problem {
+  return value === null ? null : stringProblem(value, 0, MAX_DESCRIPTION_LENGTH);
+}
+
+function citationsProblem(value: unknown): Problem {
+  if (value === null) return null;
+  if (!isRecord(value)) return 'must be {enabled}';
+  return first([
+    ['', unknownKeyProblem(value, ['enabled'])],
+    ['.enabled', optional(value.enabled, booleanProblem)],
+  ]);
+}
+
+const document: Rule = (block) =>
+  first([
+    ['', unknownKeyProblem(block, ['type', 'source', 'title', 'context', 'citations', 'cache_control'])],
+    ['.source', documentSourceProblem(block.source)],
+    ['.title', optional(block.title, nullableTextProblem)],
+    ['.context', optional(block.context, nullableTextProblem)],
+    ['.citations', optional(block.citations, citationsProblem)],
+    ['.cache_control', optional(block.cache_control, cacheControlProblem)],
+  ]);
+
+function booleanProblem(value: unknown): Problem {
+  return typeof value === 'boolean' ? null : 'must be a boolean';
+}
+
 const toolUse: Rule = (block) =>
   first([
     ['', unknownKeyProblem(block, ['type', 'id', 'name', 'input', 'cache_control'])],
@@ -94,10 +156,7 @@ const toolResult: Rule = (block) =>
     ['', unknownKeyProblem(block, ['type', 'tool_use_id', 'content', 'is_error', 'cache_control'])],
     ['.tool_use_id', stringProblem(block.tool_use_id, 1, MAX_ID_LENGTH)],
     ['.content', optional(block.content, resultContentProblem)],
-    [
-      '.is_error',
-      block.is_error === undefined || typeof block.is_error === 'boolean' ? null : 'must be a boolean',
-    ],
+    ['.is_error', optional(block.is_error, booleanProblem)],
     ['.cache_control', optional(block.cache_control, cacheControlProblem)],
   ]);
 
@@ -116,7 +175,7 @@ const redactedThinking: Rule = (block) =>
 
 /** The blocks each role may send: a user shows images and answers tool calls, an assistant makes them. */
 const BLOCKS: Record<'user' | 'assistant', Record<string, Rule>> = {
-  user: { text, image, tool_result: toolResult },
+  user: { text, image, document, tool_result: toolResult },
   assistant: { text, tool_use: toolUse, thinking, redacted_thinking: redactedThinking },
 };
 
@@ -163,10 +222,97 @@ function toolNameProblem(name: unknown): Problem {
     : 'must be 1-128 letters, digits, underscores or dashes';
 }
 
+const MAX_DOMAINS = 256;
+const MAX_TOOL_USES = 1_000;
+
+function domainsProblem(value: unknown): Problem {
+  if (value === null) return null;
+  if (!Array.isArray(value) || value.length > MAX_DOMAINS)
+    return `must be a list of at most ${MAX_DOMAINS} domains`;
+  return first(value.map((domain, index) => [`.${index}`, stringProblem(domain, 1, 253)]));
+}
+
+function maxUsesProblem(value: unknown): Problem {
+  if (value === null) return null;
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_TOOL_USES
+    ? null
+    : `must be an integer from 1 to ${MAX_TOOL_USES}`;
+}
+
+function userLocationProblem(value: unknown): Problem {
+  if (value === null) return null;
+  if (!isRecord(value) || value.type !== 'approximate')
+    return "must be {type: 'approximate', city?, region?, country?, timezone?}";
+  const place = (field: unknown) =>
+    optional(field, (part) => (part === null ? null : stringProblem(part, 1, 255)));
+  return first([
+    ['', unknownKeyProblem(value, ['type', 'city', 'region', 'country', 'timezone'])],
+    ['.city', place(value.city)],
+    ['.region', place(value.region)],
+    ['.country', place(value.country)],
+    ['.timezone', place(value.timezone)],
+  ]);
+}
+
+/** The options both server tools take: how often the model may call them, and where they may look. */
+function webToolProblem(
+  tool: Record<string, unknown>,
+  name: string,
+  own: ReadonlyArray<readonly [string, Problem]>,
+): Problem {
+  return first([
+    ['.name', tool.name === name ? null : `must be '${name}'`],
+    ['.max_uses', optional(tool.max_uses, maxUsesProblem)],
+    ['.allowed_domains', optional(tool.allowed_domains, domainsProblem)],
+    ['.blocked_domains', optional(tool.blocked_domains, domainsProblem)],
+    ['.cache_control', optional(tool.cache_control, cacheControlProblem)],
+    ...own,
+  ]);
+}
+
+const WEB_TOOL_FIELDS = ['type', 'name', 'max_uses', 'allowed_domains', 'blocked_domains', 'cache_control'];
+
+/** Anthropic's server tools the gateway forwards (web search and web fetch, as Claude Code uses them). */
+const SERVER_TOOLS: Record<(typeof ANTHROPIC_SERVER_TOOLS)[number], Rule> = {
+  web_search_20250305: (tool) =>
+    first([
+      ['', unknownKeyProblem(tool, [...WEB_TOOL_FIELDS, 'user_location'])],
+      [
+        '',
+        webToolProblem(tool, 'web_search', [
+          ['.user_location', optional(tool.user_location, userLocationProblem)],
+        ]),
+      ],
+    ]),
+  web_fetch_20250910: (tool) =>
+    first([
+      ['', unknownKeyProblem(tool, [...WEB_TOOL_FIELDS, 'citations', 'max_content_tokens'])],
+      [
+        '',
+        webToolProblem(tool, 'web_fetch', [
+          ['.citations', optional(tool.citations, citationsProblem)],
+          [
+            '.max_content_tokens',
+            optional(tool.max_content_tokens, (value) =>
+              value === null ||
+              (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1_000_000)
+                ? null
+                : 'must be an integer from 1 to 1000000',
+            ),
+          ],
+        ]),
+      ],
+    ]),
+};
+
 function toolProblem(tool: unknown): Problem {
   if (!isRecord(tool)) return 'must be an object';
-  if (tool.type !== undefined && tool.type !== 'custom')
-    return "type must be 'custom': server tools are not offered";
+  if (tool.type !== undefined && tool.type !== 'custom') {
+    const rule = SERVER_TOOLS[tool.type as keyof typeof SERVER_TOOLS];
+    return rule
+      ? rule(tool)
+      : `type must be 'custom' or a server tool the gateway forwards (${ANTHROPIC_SERVER_TOOLS.join(', ')})`;
+  }
   return first([
     ['', unknownKeyProblem(tool, ['type', 'name', 'description', 'input_schema', 'cache_control'])],
     ['.name', toolNameProblem(tool.name)],
@@ -270,4 +416,104 @@ export function metadataProblem(value: unknown): Problem {
     ['', unknownKeyProblem(value, ['user_id'])],
     ['.user_id', optional(value.user_id, (id) => (id === null ? null : stringProblem(id, 0, 256)))],
   ]);
+}
+
+const TOKEN_COUNT_BOUND = 10_000_000;
+
+function countProblem(value: unknown, kinds: readonly string[]): Problem {
+  if (!isRecord(value) || !kinds.includes(value.type as string)) {
+    return `must be {type: ${kinds.map((kind) => `'${kind}'`).join(' | ')}, value}`;
+  }
+  return first([
+    ['', unknownKeyProblem(value, ['type', 'value'])],
+    [
+      '.value',
+      Number.isInteger(value.value) &&
+      (value.value as number) >= 0 &&
+      (value.value as number) <= TOKEN_COUNT_BOUND
+        ? null
+        : `must be an integer from 0 to ${TOKEN_COUNT_BOUND}`,
+    ],
+  ]);
+}
+
+const CONTEXT_EDITS: Record<string, Rule> = {
+  clear_tool_uses_20250919: (edit) =>
+    first([
+      [
+        '',
+        unknownKeyProblem(edit, [
+          'type',
+          'trigger',
+          'keep',
+          'clear_at_least',
+          'clear_tool_inputs',
+          'exclude_tools',
+        ]),
+      ],
+      ['.trigger', optional(edit.trigger, (value) => countProblem(value, ['input_tokens', 'tool_uses']))],
+      ['.keep', optional(edit.keep, (value) => countProblem(value, ['tool_uses']))],
+      [
+        '.clear_at_least',
+        optional(edit.clear_at_least, (value) =>
+          value === null ? null : countProblem(value, ['input_tokens']),
+        ),
+      ],
+      [
+        '.clear_tool_inputs',
+        optional(edit.clear_tool_inputs, (value) =>
+          value === null || typeof value === 'boolean' ? null : toolNamesProblem(value),
+        ),
+      ],
+      [
+        '.exclude_tools',
+        optional(edit.exclude_tools, (value) => (value === null ? null : toolNamesProblem(value))),
+      ],
+    ]),
+  clear_thinking_20251015: (edit) =>
+    first([
+      ['', unknownKeyProblem(edit, ['type', 'keep'])],
+      [
+        '.keep',
+        optional(edit.keep, (value) =>
+          value === 'all' || (isRecord(value) && value.type === 'all' && Object.keys(value).length === 1)
+            ? null
+            : countProblem(value, ['thinking_turns']),
+        ),
+      ],
+    ]),
+};
+
+function toolNamesProblem(value: unknown): Problem {
+  if (!Array.isArray(value) || value.length > MAX_TOOLS)
+    return `must be a list of at most ${MAX_TOOLS} tool names`;
+  return first(value.map((name, index) => [`.${index}`, toolNameProblem(name)]));
+}
+
+/** Context editing (beta `context-management-2025-06-27`): up to one edit of each kind. */
+export function contextManagementProblem(value: unknown): Problem {
+  if (!isRecord(value)) return 'must be an object';
+  const unknown = unknownKeyProblem(value, ['edits']);
+  if (unknown || value.edits === undefined) return unknown;
+  const { edits } = value;
+  if (!Array.isArray(edits) || edits.length > Object.keys(CONTEXT_EDITS).length) {
+    return `.edits must be a list of at most ${Object.keys(CONTEXT_EDITS).length} edits`;
+  }
+  for (const [index, edit] of edits.entries()) {
+    const rule = isRecord(edit) && typeof edit.type === 'string' ? CONTEXT_EDITS[edit.type] : undefined;
+    const problem = rule
+      ? rule(edit as Record<string, unknown>)
+      : `type must be one of ${Object.keys(CONTEXT_EDITS).join(', ')}`;
+    if (problem) return withPath(`.edits.${index}`, problem);
+  }
+  return null;
+}
+
+/** `anthropic-beta`: comma-separated beta names, as the SDKs join them. */
+const BETA_HEADER = /^\s*[a-z0-9][a-z0-9-]{0,99}(\s*,\s*[a-z0-9][a-z0-9-]{0,99}){0,31}\s*$/;
+
+export function anthropicBetaProblem(value: unknown): Problem {
+  return typeof value === 'string' && BETA_HEADER.test(value)
+    ? null
+    : 'must be up to 32 comma-separated beta names (lowercase letters, digits, dashes)';
 }
