@@ -11,6 +11,7 @@ import { DataTable } from '../components/data-table';
 import { api, body } from '../api/client';
 import { useProblem } from '../components/problem-form';
 import { credits, Empty, Failure, Loading, toMicros } from '../components/states';
+import { PlanCard } from './credits-plan';
 
 /** An account's balance, kept current by the live feed (balance notices refetch it). */
 export function useCreditAccount(userId: string | null) {
@@ -187,6 +188,7 @@ export function CreditsPage() {
       ) : (
         <>
           <BalanceCard userId={userId} />
+          <PlanCard userId={userId} />
           <AdjustForm userId={userId} />
           <History userId={userId} />
         </>

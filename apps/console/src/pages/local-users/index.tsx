@@ -1,33 +1,25 @@
-import { Pager, useCursorPages } from '../components/cursor-pages';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { DataTable } from '../components/data-table';
-import { api, body, bodyAs } from '../api/client';
-import type { HostView, LocalUserView, Page, Schemas } from '../api/views';
-import { useProblem } from '../components/problem-form';
-import { Empty, Failure, Loading } from '../components/states';
-import { navigate } from '../router';
-
-const STATE_COLOR = { applied: 'success', pending: 'warning', failed: 'error' } as const;
-
-export function StateChip({ state }: { state: string }) {
-  const color = STATE_COLOR[state as keyof typeof STATE_COLOR] ?? 'default';
-  return <Chip size="small" color={color} label={state} data-testid="account-state" />;
-}
+import { Pager, useCursorPages } from '../../components/cursor-pages';
+import { DataTable } from '../../components/data-table';
+import { api, body, bodyAs } from '../../api/client';
+import type { HostView, LocalUserView, Page, Schemas } from '../../api/views';
+import { useProblem } from '../../components/problem-form';
+import { Empty, Failure, Loading } from '../../components/states';
+import { navigate } from '../../router';
+import { StateChip } from './state-chip';
 
 function useHosts() {
   return useQuery({
@@ -36,9 +28,15 @@ function useHosts() {
   });
 }
 
+export { LocalUserDetails } from './details';
+export { StateChip } from './state-chip';
+
 export function LocalUsersPage() {
   const hosts = useHosts();
-  const [chosen, setHost] = useState<string | null>(null);
+  // The Hosts page links here with ?host=…
+  const [chosen, setHost] = useState<string | null>(() =>
+    new URLSearchParams(window.location.search).get('host'),
+  );
   const host = chosen ?? hosts.data?.items[0]?.host_id ?? null;
   const pages = useCursorPages(host);
   const [creating, setCreating] = useState(false);
@@ -249,118 +247,5 @@ function CreateUserDialog({ host, onClose }: { host: string; onClose(): void }) 
         </Button>
       </DialogActions>
     </Dialog>
-  );
-}
-
-interface HistoryEvent {
-  revision: string;
-  type: string;
-  recorded_at: string;
-  metadata: { actor?: string };
-}
-
-export function LocalUserDetails({ host, username }: { host: string; username: string }) {
-  const client = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const account = useQuery({
-    queryKey: ['local-user', host, username],
-    queryFn: () =>
-      body(api.GET('/api/v1/local-users/{username}', { params: { path: { username }, query: { host } } })),
-  });
-  const history = useQuery({
-    queryKey: ['local-user', host, username, 'history'],
-    queryFn: () =>
-      bodyAs<Page<HistoryEvent>>(
-        api.GET('/api/v1/audit/streams/{stream}', {
-          params: {
-            path: { stream: `local-user-${host}/${username}` },
-            header: { accept: 'application/json' },
-          },
-        }),
-      ),
-  });
-  const act = useMutation({
-    mutationFn: (action: 'lock' | 'unlock' | 'delete') => {
-      const params = { path: { username }, query: { host } };
-      if (action === 'delete') return body(api.DELETE('/api/v1/local-users/{username}', { params }));
-      if (action === 'lock') return body(api.POST('/api/v1/local-users/{username}/lock', { params }));
-      return body(api.POST('/api/v1/local-users/{username}/unlock', { params }));
-    },
-    onSuccess: () => client.invalidateQueries({ queryKey: ['local-user', host, username] }),
-  });
-
-  if (account.isPending) return <Loading what="the account" />;
-  if (account.isError) return <Failure error={account.error} what="the account" />;
-  const view = account.data;
-  return (
-    <Stack spacing={2}>
-      <Button sx={{ alignSelf: 'flex-start' }} onClick={() => navigate('/local-users')}>
-        ← All accounts
-      </Button>
-      <Stack direction="row" spacing={2} alignItems="center">
-        <Typography variant="h5" component="h2">
-          {view.username} on {view.host}
-        </Typography>
-        <StateChip state={view.state} />
-      </Stack>
-      {act.isError && <Failure error={act.error} what="the change" />}
-      <Paper sx={{ p: 2 }}>
-        <Typography>Shell: {view.shell}</Typography>
-        <Typography>Groups: {view.groups.join(', ') || '–'}</Typography>
-        <Typography>
-          Sudo: {view.sudo ? 'yes' : 'no'}; locked: {view.locked ? 'yes' : 'no'}
-        </Typography>
-        <Typography>
-          On the host: {view.on_host === null ? 'no inventory yet' : view.on_host ? 'yes' : 'no'}
-        </Typography>
-        <Stack direction="row" spacing={1} sx={{ mt: 2 }} flexWrap="wrap" useFlexGap>
-          <Button variant="outlined" onClick={() => act.mutate(view.locked ? 'unlock' : 'lock')}>
-            {view.locked ? 'Unlock' : 'Lock'}
-          </Button>
-          <Button variant="outlined" color="error" onClick={() => setConfirming(true)}>
-            Delete
-          </Button>
-        </Stack>
-      </Paper>
-      <Typography variant="h6" component="h3">
-        History
-      </Typography>
-      {history.isPending ? (
-        <Loading what="the history" />
-      ) : history.isError ? (
-        <Failure error={history.error} what="the history" />
-      ) : (
-        <DataTable
-          label="History"
-          rows={history.data.items}
-          rowKey={(event) => event.revision}
-          columns={[
-            { title: 'Revision', cell: (event) => event.revision },
-            { title: 'Event', cell: (event) => event.type },
-            { title: 'By', cell: (event) => event.metadata.actor ?? '–' },
-            { title: 'When', cell: (event) => new Date(event.recorded_at).toLocaleString() },
-          ]}
-        />
-      )}
-      <Dialog open={confirming} onClose={() => setConfirming(false)} aria-labelledby="delete-title">
-        <DialogTitle id="delete-title">Delete {view.username}?</DialogTitle>
-        <DialogContent>
-          <Typography>The host agent removes the account from {view.host}; its home stays.</Typography>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setConfirming(false)}>Cancel</Button>
-          <Button
-            color="error"
-            variant="contained"
-            onClick={() => {
-              setConfirming(false);
-              act.mutate('delete');
-            }}
-          >
-            Delete
-          </Button>
-        </DialogActions>
-      </Dialog>
-    </Stack>
   );
 }
