@@ -64,7 +64,11 @@ export async function followLiveFeed(
         if (done) break;
         buffer.text += value.replace(/\r\n/g, '\n');
         for (const { event, data } of sseEvents(buffer)) {
-          if (event === 'ready') onState(true);
+          if (event === 'ready') {
+            onState(true);
+            // Notices sent before this connection are not replayed: what is on screen may predate them.
+            void queries.invalidateQueries();
+          }
           if (event !== 'notice') continue;
           const notice = JSON.parse(data) as Notice;
           sawPosition(notice.position);

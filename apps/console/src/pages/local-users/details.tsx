@@ -131,7 +131,7 @@ function History({ host, username }: { host: string; username: string }) {
       rows={history.data.items}
       rowKey={(event) => event.revision}
       columns={[
-        { title: 'Revision', cell: (event) => event.revision },
+        { title: 'Revision', cell: (event) => event.revision, wideOnly: true },
         { title: 'Event', cell: (event) => event.type },
         { title: 'By', cell: (event) => event.metadata.actor ?? '–' },
         { title: 'When', cell: (event) => new Date(event.recorded_at).toLocaleString() },
@@ -173,12 +173,10 @@ export function LocalUserDetails({ host, username }: { host: string; username: s
           </Stack>
         </Grid>
         <Grid size={{ xs: 12, md: 6 }}>
-          <Stack spacing={2}>
-            <PasswordPanel account={view} />
-            <SshKeysPanel account={view} />
-          </Stack>
+          <PasswordPanel account={view} />
         </Grid>
       </Grid>
+      <SshKeysPanel account={view} />
       <Typography variant="h6" component="h3">
         History
       </Typography>
