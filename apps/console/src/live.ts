@@ -17,6 +17,8 @@ function staleKeys(notice: Notice): unknown[][] {
         ['local-users', notice.host_id],
         ['local-user', notice.host_id, notice.username],
       ];
+    case 'host':
+      return [['hosts']];
     case 'provider-health':
       return [['provider-health']];
     default:
