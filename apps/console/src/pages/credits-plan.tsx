@@ -1,8 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
@@ -11,6 +9,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, body } from '../api/client';
 import type { Schemas } from '../api/views';
+import { FormCard, ProblemAlert, SelectField } from '../components/forms';
 import { useProblem } from '../components/problem-form';
 import { credits, Failure, Loading, toMicros } from '../components/states';
 import { useCreditAccount } from './credits';
@@ -64,81 +63,51 @@ function PlanForm({ account }: { account: Account }) {
     onError: setProblem,
   });
   return (
-    <Paper sx={{ p: 2 }}>
-      <Stack
-        spacing={2}
-        component="form"
-        aria-label={`Plan of ${account.user_id}`}
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Typography variant="h6" component="h3">
-          Plan
-        </Typography>
-        {general && (
-          <Alert severity="error" role="alert">
-            {general}
-          </Alert>
-        )}
-        {saved && <Alert severity="success">Saved: it applies from the next request.</Alert>}
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-          <TextField
-            select
-            fullWidth
-            label="Tier"
-            value={plan.tier}
-            onChange={(event) => setPlan({ ...plan, tier: event.target.value as Plan['tier'] })}
-            error={!!fieldError('tier')}
-            helperText={fieldError('tier') ?? 'Which models the user may call'}
-          >
-            {TIERS.map((tier) => (
-              <MenuItem key={tier} value={tier}>
-                {tier}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            fullWidth
-            label="Power level"
-            value={plan.power}
-            onChange={(event) =>
-              setPlan({ ...plan, power: event.target.value as Plan['default_power_level'] })
-            }
-            error={!!fieldError('default_power_level')}
-            helperText={fieldError('default_power_level') ?? 'When a request does not name one'}
-          >
-            {POWER_LEVELS.map((level) => (
-              <MenuItem key={level} value={level}>
-                {level}
-              </MenuItem>
-            ))}
-          </TextField>
-        </Stack>
-        <TextField
-          label="Monthly spending cap"
-          value={plan.cap}
-          onChange={(event) => setPlan({ ...plan, cap: event.target.value })}
-          error={!!fieldError('monthly_cap_micros')}
-          helperText={fieldError('monthly_cap_micros') ?? 'Credits (USD) per calendar month; empty: no cap'}
-          slotProps={{ htmlInput: { inputMode: 'decimal' } }}
+    <FormCard label={`Plan of ${account.user_id}`} onSubmit={() => save.mutate()}>
+      <Typography variant="h6" component="h3">
+        Plan
+      </Typography>
+      <ProblemAlert message={general} />
+      {saved && <Alert severity="success">Saved: it applies from the next request.</Alert>}
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+        <SelectField
+          label="Tier"
+          value={plan.tier}
+          options={TIERS}
+          onChange={(tier) => setPlan({ ...plan, tier })}
+          error={fieldError('tier')}
+          helper="Which models the user may call"
         />
-        <FormControlLabel
-          control={
-            <Switch
-              checked={plan.privacy}
-              onChange={(event) => setPlan({ ...plan, privacy: event.target.checked })}
-            />
-          }
-          label="Privacy mode: local models only"
+        <SelectField
+          label="Power level"
+          value={plan.power}
+          options={POWER_LEVELS}
+          onChange={(power) => setPlan({ ...plan, power })}
+          error={fieldError('default_power_level')}
+          helper="When a request does not name one"
         />
-        <Button type="submit" variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={save.isPending}>
-          Save plan
-        </Button>
       </Stack>
-    </Paper>
+      <TextField
+        label="Monthly spending cap"
+        value={plan.cap}
+        onChange={(event) => setPlan({ ...plan, cap: event.target.value })}
+        error={!!fieldError('monthly_cap_micros')}
+        helperText={fieldError('monthly_cap_micros') ?? 'Credits (USD) per calendar month; empty: no cap'}
+        slotProps={{ htmlInput: { inputMode: 'decimal' } }}
+      />
+      <FormControlLabel
+        control={
+          <Switch
+            checked={plan.privacy}
+            onChange={(event) => setPlan({ ...plan, privacy: event.target.checked })}
+          />
+        }
+        label="Privacy mode: local models only"
+      />
+      <Button type="submit" variant="contained" sx={{ alignSelf: 'flex-start' }} disabled={save.isPending}>
+        Save plan
+      </Button>
+    </FormCard>
   );
 }
 

@@ -1,10 +1,5 @@
-import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -13,7 +8,8 @@ import { useState } from 'react';
 import { api, body, bodyAs } from '../api/client';
 import type { HostView, Page, Schemas } from '../api/views';
 import { Pager, useCursorPages } from '../components/cursor-pages';
-import { DataTable } from '../components/data-table';
+import { Captioned, DataTable } from '../components/data-table';
+import { FormDialog, useFields } from '../components/forms';
 import { useProblem } from '../components/problem-form';
 import { Empty, Failure, Loading } from '../components/states';
 import { navigate } from '../router';
@@ -74,14 +70,7 @@ export function HostsPage() {
           columns={[
             {
               title: 'Host',
-              cell: (host) => (
-                <>
-                  {host.host_id}
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    {host.name}
-                  </Typography>
-                </>
-              ),
+              cell: (host) => <Captioned main={host.host_id} caption={host.name} />,
             },
             { title: 'Drift', cell: (host) => <Drift host={host} /> },
             {
@@ -117,10 +106,14 @@ export function HostsPage() {
 }
 
 const FIELDS = ['host_id', 'name', 'agent_public_keys'] as const;
+const AGENT_KEYS = [
+  { key: 'signing', label: 'Signing key', helper: 'Ed25519, base64 SPKI DER ("signing")' },
+  { key: 'sealing', label: 'Sealing key', helper: 'X25519, base64 SPKI DER ("sealing")' },
+] as const;
 
 function RegisterHostDialog({ onClose }: { onClose(): void }) {
   const client = useQueryClient();
-  const [form, setForm] = useState({ host_id: '', name: '', signing: '', sealing: '' });
+  const { form, set } = useFields({ host_id: '', name: '', signing: '', sealing: '' });
   const { setProblem, fieldError, general } = useProblem(FIELDS);
   const register = useMutation({
     mutationFn: () => {
@@ -141,72 +134,48 @@ function RegisterHostDialog({ onClose }: { onClose(): void }) {
     },
     onError: setProblem,
   });
-  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
-    setForm({ ...form, [key]: event.target.value });
-  const keyError = (key: 'signing' | 'sealing') => fieldError(`agent_public_keys.${key}`);
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="register-host-title">
-      <DialogTitle id="register-host-title">Register a host</DialogTitle>
-      <DialogContent>
-        <Stack
-          spacing={2}
-          sx={{ pt: 1 }}
-          component="form"
-          id="register-host"
-          onSubmit={(event) => {
-            event.preventDefault();
-            register.mutate();
-          }}
-        >
-          {general && (
-            <Alert severity="error" role="alert">
-              {general}
-            </Alert>
-          )}
-          <Typography variant="body2" color="text.secondary">
-            On the host, <code>host-agent print-keys</code> prints its two public keys. Without them the host
-            is inert: no command goes to it and none of its reports counts.
-          </Typography>
-          <TextField
-            label="Host id"
-            required
-            autoFocus
-            value={form.host_id}
-            onChange={set('host_id')}
-            error={!!fieldError('host_id')}
-            helperText={fieldError('host_id') ?? 'Lowercase letters, digits, dots and dashes'}
-          />
-          <TextField
-            label="Name"
-            required
-            value={form.name}
-            onChange={set('name')}
-            error={!!fieldError('name')}
-            helperText={fieldError('name') ?? 'e.g. its DNS name'}
-          />
-          <TextField
-            label="Signing key"
-            value={form.signing}
-            onChange={set('signing')}
-            error={!!keyError('signing')}
-            helperText={keyError('signing') ?? 'Ed25519, base64 SPKI DER ("signing")'}
-          />
-          <TextField
-            label="Sealing key"
-            value={form.sealing}
-            onChange={set('sealing')}
-            error={!!keyError('sealing')}
-            helperText={keyError('sealing') ?? 'X25519, base64 SPKI DER ("sealing")'}
-          />
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" form="register-host" variant="contained" disabled={register.isPending}>
-          Register
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <FormDialog
+      id="register-host"
+      title="Register a host"
+      submit="Register"
+      pending={register.isPending}
+      general={general}
+      onSubmit={() => register.mutate()}
+      onClose={onClose}
+    >
+      <Typography variant="body2" color="text.secondary">
+        On the host, <code>host-agent print-keys</code> prints its two public keys. Without them the host is
+        inert: no command goes to it and none of its reports counts.
+      </Typography>
+      <TextField
+        label="Host id"
+        required
+        autoFocus
+        value={form.host_id}
+        onChange={set('host_id')}
+        error={!!fieldError('host_id')}
+        helperText={fieldError('host_id') ?? 'Lowercase letters, digits, dots and dashes'}
+      />
+      <TextField
+        label="Name"
+        required
+        value={form.name}
+        onChange={set('name')}
+        error={!!fieldError('name')}
+        helperText={fieldError('name') ?? 'e.g. its DNS name'}
+      />
+      {AGENT_KEYS.map(({ key, label, helper }) => (
+        <TextField
+          key={key}
+          label={label}
+          value={form[key]}
+          onChange={set(key)}
+          error={!!fieldError(`agent_public_keys.${key}`)}
+          helperText={fieldError(`agent_public_keys.${key}`) ?? helper}
+        />
+      ))}
+    </FormDialog>
   );
 }

@@ -1,13 +1,12 @@
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
-import ToggleButton from '@mui/material/ToggleButton';
-import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, body } from '../api/client';
 import type { Schemas } from '../api/views';
-import { DataTable } from '../components/data-table';
+import { Captioned, DataTable } from '../components/data-table';
+import { ChoiceToggle } from '../components/forms';
 import { credits, Empty, Failure, Loading } from '../components/states';
 
 type Tier = Schemas['TierPriceView']['tier'];
@@ -86,19 +85,15 @@ function Catalog() {
           Catalog version {catalog.data.catalog_version}; USD per million tokens, input / output. BYOK fee{' '}
           {catalog.data.byok_fee_percent} %.
         </Typography>
-        <ToggleButtonGroup
-          size="small"
-          exclusive
+        <ChoiceToggle<Tier>
+          label="Prices for tier"
           value={tier}
-          onChange={(_event, value: Tier | null) => value && setTier(value)}
-          aria-label="Prices for tier"
-        >
-          {catalog.data.markups.map((candidate) => (
-            <ToggleButton key={candidate.tier} value={candidate.tier}>
-              {candidate.tier}
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+          options={catalog.data.markups.map((candidate) => ({
+            value: candidate.tier,
+            label: candidate.tier,
+          }))}
+          onChange={setTier}
+        />
       </Stack>
       {catalog.data.models.length === 0 ? (
         <Empty title="The catalog is empty" />
@@ -111,14 +106,7 @@ function Catalog() {
           columns={[
             {
               title: 'Model',
-              cell: (model) => (
-                <>
-                  {model.display_name}
-                  <Typography variant="caption" component="div" color="text.secondary">
-                    {model.id}
-                  </Typography>
-                </>
-              ),
+              cell: (model) => <Captioned main={model.display_name} caption={model.id} />,
             },
             { title: 'Kind', cell: (model) => `${model.kind}, ${model.lifecycle}`, wideOnly: true },
             { title: 'Min tier', cell: (model) => model.min_tier, wideOnly: true },

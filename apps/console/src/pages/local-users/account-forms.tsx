@@ -1,18 +1,16 @@
-import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import ToggleButton from '@mui/material/ToggleButton';
-import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, body } from '../../api/client';
 import type { LocalUserView } from '../../api/views';
 import { DataTable } from '../../components/data-table';
+import { ChoiceToggle, FormCard, ProblemAlert } from '../../components/forms';
 import { useProblem } from '../../components/problem-form';
 
 /** The path and query every account route takes. */
@@ -156,6 +154,10 @@ export function SettingsPanel({ account }: { account: LocalUserView }) {
 }
 
 type PasswordKind = 'password' | 'password_hash';
+const PASSWORD_KINDS = [
+  { value: 'password', label: 'Password' },
+  { value: 'password_hash', label: 'crypt(3) hash' },
+] as const;
 
 export function PasswordPanel({ account }: { account: LocalUserView }) {
   const [kind, setKind] = useState<PasswordKind>('password');
@@ -177,73 +179,56 @@ export function PasswordPanel({ account }: { account: LocalUserView }) {
   );
   const error = change.fieldError(kind) ?? change.fieldError('password');
   return (
-    <Paper sx={{ p: 2 }}>
-      <Stack
-        spacing={2}
-        component="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          change.mutation.mutate(undefined, { onSuccess: () => setSecret('') });
-        }}
-      >
-        <Typography variant="h6" component="h3">
-          Password
-        </Typography>
-        <Typography variant="body2" color="text.secondary">
-          {account.has_password ? 'A password is set.' : 'No password is set.'}
-          {account.force_password_change ? ' It must be changed at the next login.' : ''}
-        </Typography>
-        {(change.general ?? expire.general) && (
-          <Alert severity="error" role="alert">
-            {change.general ?? expire.general}
-          </Alert>
-        )}
-        <ToggleButtonGroup
-          size="small"
-          exclusive
-          value={kind}
-          onChange={(_event, value: PasswordKind | null) => value && setKind(value)}
-          aria-label="Give a password or a hash"
+    <FormCard onSubmit={() => change.mutation.mutate(undefined, { onSuccess: () => setSecret('') })}>
+      <Typography variant="h6" component="h3">
+        Password
+      </Typography>
+      <Typography variant="body2" color="text.secondary">
+        {account.has_password ? 'A password is set.' : 'No password is set.'}
+        {account.force_password_change ? ' It must be changed at the next login.' : ''}
+      </Typography>
+      <ProblemAlert message={change.general ?? expire.general} />
+      <ChoiceToggle<PasswordKind>
+        label="Give a password or a hash"
+        value={kind}
+        options={PASSWORD_KINDS}
+        onChange={setKind}
+      />
+      <TextField
+        size="small"
+        label={kind === 'password' ? 'New password' : 'Password hash'}
+        type={kind === 'password' ? 'password' : 'text'}
+        autoComplete="new-password"
+        value={secret}
+        onChange={(event) => setSecret(event.target.value)}
+        error={!!error}
+        helperText={
+          error ??
+          (kind === 'password'
+            ? 'Hashed at once (SHA-512 crypt) and sealed to the host; never stored as typed'
+            : '$6$, $5$ or $y$')
+        }
+        required
+      />
+      <FormControlLabel
+        control={
+          <Checkbox checked={forceChange} onChange={(event) => setForceChange(event.target.checked)} />
+        }
+        label="Must change it at the next login"
+      />
+      <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
+        <Button type="submit" variant="contained" disabled={change.mutation.isPending}>
+          Set password
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={expire.mutation.isPending}
+          onClick={() => expire.mutation.mutate()}
         >
-          <ToggleButton value="password">Password</ToggleButton>
-          <ToggleButton value="password_hash">crypt(3) hash</ToggleButton>
-        </ToggleButtonGroup>
-        <TextField
-          size="small"
-          label={kind === 'password' ? 'New password' : 'Password hash'}
-          type={kind === 'password' ? 'password' : 'text'}
-          autoComplete="new-password"
-          value={secret}
-          onChange={(event) => setSecret(event.target.value)}
-          error={!!error}
-          helperText={
-            error ??
-            (kind === 'password'
-              ? 'Hashed at once (SHA-512 crypt) and sealed to the host; never stored as typed'
-              : '$6$, $5$ or $y$')
-          }
-          required
-        />
-        <FormControlLabel
-          control={
-            <Checkbox checked={forceChange} onChange={(event) => setForceChange(event.target.checked)} />
-          }
-          label="Must change it at the next login"
-        />
-        <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
-          <Button type="submit" variant="contained" disabled={change.mutation.isPending}>
-            Set password
-          </Button>
-          <Button
-            variant="outlined"
-            disabled={expire.mutation.isPending}
-            onClick={() => expire.mutation.mutate()}
-          >
-            Expire now
-          </Button>
-        </Stack>
+          Expire now
+        </Button>
       </Stack>
-    </Paper>
+    </FormCard>
   );
 }
 
@@ -260,18 +245,13 @@ export function SshKeysPanel({ account }: { account: LocalUserView }) {
     ),
   );
   const keys = account.ssh_keys ?? [];
-  const failure = add.general ?? remove.general;
   return (
     <Paper sx={{ p: 2 }}>
       <Stack spacing={2}>
         <Typography variant="h6" component="h3">
           SSH keys
         </Typography>
-        {failure && (
-          <Alert severity="error" role="alert">
-            {failure}
-          </Alert>
-        )}
+        <ProblemAlert message={add.general ?? remove.general} />
         {keys.length === 0 ? (
           <Typography color="text.secondary">No key yet: the account cannot log in with SSH.</Typography>
         ) : (

@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { api, body, bodyAs } from '../../api/client';
 import type { LocalUserView, Page } from '../../api/views';
 import { DataTable } from '../../components/data-table';
+import { ProblemAlert } from '../../components/forms';
 import { Failure, Loading } from '../../components/states';
 import { navigate } from '../../router';
 import { PasswordPanel, SettingsPanel, SshKeysPanel, useAccountChange } from './account-forms';
@@ -49,11 +50,7 @@ function Summary({ account }: { account: LocalUserView }) {
   return (
     <Paper sx={{ p: 2 }}>
       <Stack spacing={1}>
-        {act.general && (
-          <Alert severity="error" role="alert">
-            {act.general}
-          </Alert>
-        )}
+        <ProblemAlert message={act.general} />
         {account.state === 'failed' && outcome?.message && (
           <Alert severity="error">The host could not apply the latest change: {outcome.message}</Alert>
         )}

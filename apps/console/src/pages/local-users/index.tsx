@@ -1,9 +1,4 @@
-import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -14,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { DataTable } from '../../components/data-table';
+import { FormDialog, useFields } from '../../components/forms';
 import { api, body, bodyAs } from '../../api/client';
 import type { HostView, LocalUserView, Page, Schemas } from '../../api/views';
 import { useProblem } from '../../components/problem-form';
@@ -123,7 +119,7 @@ const FIELDS = ['username', 'shell', 'groups', 'password', 'ssh_keys', 'sudo'] a
 
 function CreateUserDialog({ host, onClose }: { host: string; onClose(): void }) {
   const client = useQueryClient();
-  const [form, setForm] = useState({
+  const { form, setForm, set } = useFields({
     username: '',
     shell: '/bin/bash',
     groups: '',
@@ -158,94 +154,75 @@ function CreateUserDialog({ host, onClose }: { host: string; onClose(): void }) 
     },
     onError: setProblem,
   });
-  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
-    setForm({ ...form, [key]: event.target.value });
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="create-user-title">
-      <DialogTitle id="create-user-title">Create a user on {host}</DialogTitle>
-      <DialogContent>
-        <Stack
-          spacing={2}
-          sx={{ pt: 1 }}
-          component="form"
-          id="create-user"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate();
-          }}
-        >
-          {general && (
-            <Alert severity="error" role="alert">
-              {general}
-            </Alert>
-          )}
-          <TextField
-            label="Username"
-            required
-            value={form.username}
-            onChange={set('username')}
-            error={!!fieldError('username')}
-            helperText={fieldError('username')}
-            autoFocus
+    <FormDialog
+      id="create-user"
+      title={`Create a user on ${host}`}
+      submit="Create"
+      pending={create.isPending}
+      general={general}
+      onSubmit={() => create.mutate()}
+      onClose={onClose}
+    >
+      <TextField
+        label="Username"
+        required
+        value={form.username}
+        onChange={set('username')}
+        error={!!fieldError('username')}
+        helperText={fieldError('username')}
+        autoFocus
+      />
+      <TextField
+        select
+        label="Shell"
+        value={form.shell}
+        onChange={set('shell')}
+        error={!!fieldError('shell')}
+        helperText={fieldError('shell')}
+      >
+        {SHELLS.map((shell) => (
+          <MenuItem key={shell} value={shell}>
+            {shell}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        label="Groups"
+        placeholder="developers, docker"
+        value={form.groups}
+        onChange={set('groups')}
+        error={!!fieldError('groups')}
+        helperText={fieldError('groups') ?? 'Comma-separated'}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        value={form.password}
+        onChange={set('password')}
+        error={!!fieldError('password')}
+        helperText={fieldError('password') ?? 'Optional; sealed before it is stored'}
+      />
+      <TextField
+        label="SSH public keys"
+        multiline
+        minRows={2}
+        value={form.keys}
+        onChange={set('keys')}
+        error={!!fieldError('ssh_keys')}
+        helperText={fieldError('ssh_keys') ?? 'One per line'}
+      />
+      <FormControlLabel
+        control={
+          <Switch
+            checked={form.sudo}
+            onChange={(event) => setForm({ ...form, sudo: event.target.checked })}
           />
-          <TextField
-            select
-            label="Shell"
-            value={form.shell}
-            onChange={set('shell')}
-            error={!!fieldError('shell')}
-            helperText={fieldError('shell')}
-          >
-            {SHELLS.map((shell) => (
-              <MenuItem key={shell} value={shell}>
-                {shell}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            label="Groups"
-            placeholder="developers, docker"
-            value={form.groups}
-            onChange={set('groups')}
-            error={!!fieldError('groups')}
-            helperText={fieldError('groups') ?? 'Comma-separated'}
-          />
-          <TextField
-            label="Password"
-            type="password"
-            autoComplete="new-password"
-            value={form.password}
-            onChange={set('password')}
-            error={!!fieldError('password')}
-            helperText={fieldError('password') ?? 'Optional; sealed before it is stored'}
-          />
-          <TextField
-            label="SSH public keys"
-            multiline
-            minRows={2}
-            value={form.keys}
-            onChange={set('keys')}
-            error={!!fieldError('ssh_keys')}
-            helperText={fieldError('ssh_keys') ?? 'One per line'}
-          />
-          <FormControlLabel
-            control={
-              <Switch
-                checked={form.sudo}
-                onChange={(event) => setForm({ ...form, sudo: event.target.checked })}
-              />
-            }
-            label="Sudo"
-          />
-        </Stack>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button type="submit" form="create-user" variant="contained" disabled={create.isPending}>
-          Create
-        </Button>
-      </DialogActions>
-    </Dialog>
+        }
+        label="Sudo"
+      />
+    </FormDialog>
   );
 }
