@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import sshpk from 'sshpk';
+import { opensshPublicKey } from '@ops/domain/local-users/testing';
 import { exportPublicKey } from '@ops/infra/host-trust/public-keys';
 import { eventually } from '../support/app';
 import { browserAvailable, NARROW, screenshot, WIDE } from '../support/browser';
@@ -10,13 +10,6 @@ import { CONSOLE_NODE_TIMEOUT_MS, type ConsoleNode, startConsoleNode } from '../
 import { etcLine } from '../integration/host-agent/sandbox-fixtures';
 
 const maybe = browserAvailable() ? describe : describe.skip;
-
-function sshPublicKey(comment: string): string {
-  const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const key = sshpk.parseKey(pem, 'pem');
-  key.comment = comment;
-  return key.toString('ssh');
-}
 
 /** The admin pages of issue 13: hosts, an account's every change, plans, the priced catalog. */
 maybe('the console admin pages in a real browser', () => {
@@ -98,11 +91,11 @@ maybe('the console admin pages in a real browser', () => {
     const state = admin.getByTestId('account-state');
     await state.getByText('applied').waitFor({ timeout: 30_000 });
 
-    // An RSA key of 1024 bits is refused; the reason sits under the key field.
-    await admin.getByLabel('Public key').fill('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDf dana@old');
+    // An RSA key of 2048 bits is refused; the reason sits under the key field.
+    await admin.getByLabel('Public key').fill(`${opensshPublicKey('rsa2048')} dana@old`);
     await admin.getByRole('button', { name: 'Add key' }).click();
-    await admin.locator('textarea[aria-invalid="true"]').waitFor();
-    const key = sshPublicKey('dana@laptop');
+    await admin.getByText('ssh-rsa keys must have at least 3072 bits').waitFor();
+    const key = `${opensshPublicKey('ed25519')} dana@laptop`;
     await admin.getByLabel('Public key').fill(key);
     await admin.getByRole('button', { name: 'Add key' }).click();
     await admin.getByRole('table', { name: 'SSH keys' }).getByText('dana@laptop').waitFor();
@@ -114,6 +107,7 @@ maybe('the console admin pages in a real browser', () => {
     await admin.getByLabel('New password').fill('short');
     await admin.getByRole('button', { name: 'Set password' }).click();
     await admin.locator('input[type="password"][aria-invalid="true"]').waitFor();
+    await admin.getByText(/^password must be \d+-\d+ characters long$/).waitFor();
     await admin.getByLabel('New password').fill('Correct-horse-battery-staple-42');
     await admin.getByRole('button', { name: 'Set password' }).click();
     await eventually(async () => expect(await shadowOf('dana')).toMatch(/^\$6\$/), 30_000);
