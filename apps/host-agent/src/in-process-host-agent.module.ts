@@ -8,13 +8,11 @@ import {
 } from '@nestjs/common';
 import {
   DomainError,
-  HOST_SCHEMA_VERSIONS,
-  hostDecider,
-  hostStream,
   type AgentPublicKeys,
   type HostCommand,
   type RegisterHost,
   type RotateAgentKeys,
+  managedHost,
 } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
@@ -94,10 +92,10 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
     }
   }
 
+  /** Straight to the runner: this runs in a bootstrap hook, before Nest's CommandBus has its handlers. */
   private async run(command: RegisterHost | RotateAgentKeys): Promise<void> {
     await this.commands.run({
-      streamName: hostStream(command.hostId),
-      decider: hostDecider,
+      ...managedHost.stream(command.hostId),
       command,
       context: {
         actor: 'system',
@@ -105,7 +103,6 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
         causationId: null,
         source: 'host-agent',
       },
-      schemaVersions: HOST_SCHEMA_VERSIONS,
     });
   }
 }

@@ -9,17 +9,16 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import {
-  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-  creditAccountDecider,
-  creditAccountStream,
   DomainError,
   isValidUserId,
   type CreditAccountCommand,
   type ReversePurchase,
+  creditAccount,
 } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import Stripe from 'stripe';
 import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
 import type { WebhookOutcome, WebhookReceivedView } from './dto/billing-views.dto';
@@ -41,7 +40,7 @@ export class StripeWebhookService {
   private readonly logger = new Logger(StripeWebhookService.name);
 
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -183,13 +182,13 @@ export class StripeWebhookService {
   }
 
   private async run(command: CreditAccountCommand, userId: string, eventId: string): Promise<number> {
-    const outcome = await this.commands.run({
-      streamName: creditAccountStream(userId),
-      decider: creditAccountDecider,
-      command,
-      context: stripeContext(eventId),
-      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...creditAccount.stream(userId),
+        command,
+        context: stripeContext(eventId),
+      }),
+    );
     return outcome.eventIds.length;
   }
 }

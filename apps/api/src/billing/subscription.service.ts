@@ -8,10 +8,6 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import {
-  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-  creditAccountDecider,
-  creditAccountStream,
-  SUBSCRIPTION_SCHEMA_VERSIONS,
   subscriptionDecider,
   subscriptionStream,
   type CreditAccountCommand,
@@ -19,10 +15,14 @@ import {
   type SubscriptionPlans,
   type SubscriptionState,
   type Tier,
+  creditAccount,
+  subscription,
 } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import Stripe from 'stripe';
 import type { WebhookReceivedView } from './dto/billing-views.dto';
@@ -51,14 +51,16 @@ export class SubscriptionService {
   private readonly logger = new Logger(SubscriptionService.name);
 
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
+    /** Reads the subscription's state for answers that change nothing. */
+    private readonly aggregates: CommandRunner,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(SUBSCRIPTION_PLANS) private readonly plans: SubscriptionPlans,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async current(userId: string): Promise<SubscriptionView> {
-    const { state } = await this.commands.load(subscriptionStream(userId), subscriptionDecider);
+    const { state } = await this.aggregates.load(subscriptionStream(userId), subscriptionDecider);
     return viewOf(userId, state);
   }
 
@@ -74,7 +76,7 @@ export class SubscriptionService {
     }
     if (tier === 'free')
       throw new FieldErrorsException([{ field: 'tier', message: 'the free tier needs no subscription' }]);
-    const { state } = await this.commands.load(subscriptionStream(userId), subscriptionDecider);
+    const { state } = await this.aggregates.load(subscriptionStream(userId), subscriptionDecider);
     if (state.status === 'active' || state.status === 'past_due') {
       throw new ConflictException(
         `You already subscribe to ${state.tier} (${state.subscriptionId}); change or cancel it in Stripe's billing portal`,
@@ -152,13 +154,13 @@ export class SubscriptionService {
     }
     const { userId } = reading;
     const context = stripeContext(eventId);
-    const outcome = await this.commands.run({
-      streamName: subscriptionStream(userId),
-      decider: subscriptionDecider,
-      command: reading,
-      context,
-      schemaVersions: SUBSCRIPTION_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...subscription.stream(userId),
+        command: reading,
+        context,
+      }),
+    );
     const { state } = outcome;
     let granted = 0;
     if (state.status !== 'none') {
@@ -186,13 +188,13 @@ export class SubscriptionService {
   }
 
   private async onAccount(command: CreditAccountCommand, eventId: string): Promise<number> {
-    const outcome = await this.commands.run({
-      streamName: creditAccountStream(command.userId),
-      decider: creditAccountDecider,
-      command,
-      context: stripeContext(eventId),
-      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...creditAccount.stream(command.userId),
+        command,
+        context: stripeContext(eventId),
+      }),
+    );
     return outcome.eventIds.length;
   }
 }

@@ -1,16 +1,11 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  assertValidHostId,
-  HOST_SCHEMA_VERSIONS,
-  hostDecider,
-  hostStream,
-  isSystemAccount,
-} from '@ops/domain';
+import { assertValidHostId, isSystemAccount, managedHost } from '@ops/domain';
 import { Roles } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { HostRow, LocalUserRow, HOSTS_PROJECTION, LOCAL_USERS_PROJECTION } from '@ops/infra/read-models';
 import type { Repository } from 'typeorm';
 import { CommandCtx } from '../common/command-context.decorator';
@@ -31,7 +26,7 @@ const BY_ID: Keyset<HostRow> = {
 @Controller('api/v1/hosts')
 export class HostsController {
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     @InjectRepository(HostRow) private readonly hosts: Repository<HostRow>,
     @InjectRepository(LocalUserRow) private readonly users: Repository<LocalUserRow>,
   ) {}
@@ -43,18 +38,18 @@ export class HostsController {
     @CommandCtx() context: CommandContext,
   ): Promise<HostRegisteredView> {
     assertValidHostId(body.host_id, 'host_id');
-    const outcome = await this.commands.run({
-      streamName: hostStream(body.host_id),
-      decider: hostDecider,
-      command: {
-        type: 'RegisterHost',
-        hostId: body.host_id,
-        name: body.name,
-        agentKeys: body.agent_public_keys ?? null,
-      },
-      context,
-      schemaVersions: HOST_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...managedHost.stream(body.host_id),
+        command: {
+          type: 'RegisterHost',
+          hostId: body.host_id,
+          name: body.name,
+          agentKeys: body.agent_public_keys ?? null,
+        },
+        context,
+      }),
+    );
     return { host_id: body.host_id, name: body.name, changed: outcome.eventIds.length > 0 };
   }
 
@@ -69,17 +64,17 @@ export class HostsController {
     @CommandCtx() context: CommandContext,
   ): Promise<{ host_id: string; changed: boolean }> {
     assertValidHostId(hostId, 'host_id');
-    const outcome = await this.commands.run({
-      streamName: hostStream(hostId),
-      decider: hostDecider,
-      command: {
-        type: 'RotateAgentKeys',
-        hostId,
-        agentKeys: { signing: body.signing, sealing: body.sealing },
-      },
-      context,
-      schemaVersions: HOST_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...managedHost.stream(hostId),
+        command: {
+          type: 'RotateAgentKeys',
+          hostId,
+          agentKeys: { signing: body.signing, sealing: body.sealing },
+        },
+        context,
+      }),
+    );
     return { host_id: hostId, changed: outcome.eventIds.length > 0 };
   }
 

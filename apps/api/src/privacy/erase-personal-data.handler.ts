@@ -1,6 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertValidUserId } from '@ops/domain';
-import { PRIVACY_SCHEMA_VERSIONS, privacyDecider, privacyStream } from '@ops/domain/privacy';
+import { privacy } from '@ops/domain/privacy';
 import { DataKeyVault } from '@ops/infra/crypto/data-keys';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { RevokeAllApiKeysCommand } from '../api-keys/commands/revoke-all-api-keys.command';
@@ -28,11 +28,9 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     );
     const erasure = await this.vault.erase(subject);
     await this.commands.run({
-      streamName: privacyStream(subject),
-      decider: privacyDecider,
+      ...privacy.stream(subject),
       command: { type: 'RecordPersonalDataErasure', subject, erasedBy: context.actor },
       context,
-      schemaVersions: PRIVACY_SCHEMA_VERSIONS,
     });
     return {
       subject,

@@ -1,11 +1,6 @@
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertValidUserId } from '@ops/domain';
-import {
-  SUBJECT_ACCESS_SCHEMA_VERSIONS,
-  subjectAccessDecider,
-  subjectAccessStream,
-  type SubjectAccessCommand,
-} from '@ops/domain/api-keys';
+import { type SubjectAccessCommand, subjectAccess } from '@ops/domain/api-keys';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { RevokeAllApiKeysCommand } from '../api-keys/commands/revoke-all-api-keys.command';
@@ -21,11 +16,9 @@ async function record(
   // Before the stream name is built from it.
   assertValidUserId(command.subject, 'subject');
   const outcome = await commands.run({
-    streamName: subjectAccessStream(command.subject),
-    decider: subjectAccessDecider,
+    ...subjectAccess.stream(command.subject),
     command,
     context,
-    schemaVersions: SUBJECT_ACCESS_SCHEMA_VERSIONS,
   });
   return outcome.state.active;
 }

@@ -86,7 +86,12 @@ export class LogReader {
   constructor(
     private readonly store: EventStore,
     private readonly db: DataSource,
-    private readonly options: { batchSize: number; retryDelayMs: number },
+    private readonly options: {
+      batchSize: number;
+      retryDelayMs: number;
+      /** Told after every commit that recorded read models as read through a position. */
+      onReadThrough?: () => void;
+    },
   ) {}
 
   /**
@@ -217,8 +222,12 @@ export class LogReader {
 
   /** Read models with nothing in a batch have still read through it; a failure here only delays that. */
   private async markIdle(through: GlobalPosition, idle: readonly LogReaderMember[]): Promise<void> {
-    await markReadThrough(this.db, through, idle).catch((error: unknown) =>
-      this.logger.warn(`could not record read positions: ${error instanceof Error ? error.message : error}`),
+    await markReadThrough(this.db, through, idle).then(
+      () => this.options.onReadThrough?.(),
+      (error: unknown) =>
+        this.logger.warn(
+          `could not record read positions: ${error instanceof Error ? error.message : error}`,
+        ),
     );
   }
 
@@ -368,6 +377,7 @@ export class LogReader {
       // The transaction itself failed (the connection lost, the commit refused): nothing applied.
       return work.map(({ member }) => ({ member, error }));
     }
+    if (readThrough) this.options.onReadThrough?.();
     for (const { member, events } of work) {
       if (!failed.some((failure) => failure.member === member)) member.committed(events);
     }

@@ -2,11 +2,13 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { EVENT_STORE, START, type EventStore, type RecordedEvent } from '@ops/infra/event-store/event-store';
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
+import { ProjectionProgress } from '@ops/infra/projections/projection-progress';
 import { DataSource } from 'typeorm';
 import { readCheckpoint, resetCheckpoint } from './checkpoint-store';
 import { clearDeadLetters, deadLetterCounts } from './dead-letters';
@@ -57,6 +59,7 @@ export class ProjectorService
     private readonly db: DataSource,
     @Inject(PROJECTIONS) projections: Projection[],
     @Inject(PROJECTOR_OPTIONS) options: ProjectorOptions,
+    @Optional() progress?: ProjectionProgress,
   ) {
     this.pending = new PendingEvents(store);
     this.startOnBootstrap = options.startOnBootstrap ?? true;
@@ -66,7 +69,11 @@ export class ProjectorService
     // waits for every member: read models follow a reader of their own, so that commands waiting for
     // them (read your writes) never wait for a host agent.
     const readers = {
-      readModels: new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs }),
+      readModels: new LogReader(store, db, {
+        batchSize: options.batchSize,
+        retryDelayMs,
+        onReadThrough: () => progress?.advanced(),
+      }),
       relays: new LogReader(store, db, { batchSize: options.batchSize, retryDelayMs }),
     };
     this.workers = projections.map(

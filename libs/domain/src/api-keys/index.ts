@@ -4,3 +4,5 @@ export * from './api-key.decider';
 export * from './api-key.events';
 export * from './api-key.stream';
 export * from './subject-access';
+export * from './api-key.aggregate';
+export * from './subject-access.aggregate';

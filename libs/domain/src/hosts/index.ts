@@ -5,3 +5,4 @@ export * from './host.events';
 export * from './host.stream';
 export * from './inventory';
 export * from './agent-keys';
+export * from './host.aggregate';

@@ -2,3 +2,4 @@ export * from './llm-request.commands';
 export * from './llm-request.decider';
 export * from './llm-request.events';
 export * from './llm-request.stream';
+export * from './llm-request.aggregate';

@@ -9,3 +9,4 @@ export * from './protected-accounts';
 export * from './ssh-key';
 export * from './username';
 export * from './weak-passwords';
+export * from './local-user.aggregate';

@@ -3,3 +3,4 @@ export * from './privacy.decider';
 export * from './privacy.events';
 export * from './privacy.stream';
 export * from './sealed-field';
+export * from './privacy.aggregate';

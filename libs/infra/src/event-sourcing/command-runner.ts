@@ -1,4 +1,4 @@
-import type { Decider, DomainEvent } from '@ops/domain';
+import type { AggregateStream, DomainEvent } from '@ops/domain';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
@@ -39,12 +39,14 @@ export interface CommandOutcome<State> {
   replayed: boolean;
 }
 
-export interface RunCommand<Command extends { type: string }, Event extends DomainEvent, State> {
-  streamName: string;
-  decider: Decider<Command, Event, State>;
+/** A command on one aggregate's stream (from its domain binding: `creditAccount.stream(userId)`). */
+export interface RunCommand<
+  Command extends { type: string },
+  Event extends DomainEvent,
+  State,
+> extends AggregateStream<Command, Event, State> {
   command: Command;
   context: CommandContext;
-  schemaVersions: Record<Event['type'], number>;
   /** Clock passed in so the envelope's time is testable. */
   now?: () => Date;
   /**

@@ -8,7 +8,10 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner } from '../event-sourcing/command-runner';
+import { RunAggregateCommandHandler } from '../event-sourcing/run-aggregate-command';
+import { ProjectionProgress } from '../projections/projection-progress';
 import { ReadModelFreshness } from '../projections/read-model-freshness';
 import { createEventStore, type EventStoreDeployment } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
@@ -23,8 +26,9 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 }
 
 /**
- * The write side: the configured event store adapter (closed on shutdown), the command runner over it,
- * and the wait that lets a command's caller read its own write.
+ * The write side: the configured event store adapter (closed on shutdown), the command runner over it
+ * behind Nest's CommandBus (exported to every module), and the wait that lets a command's caller read
+ * its own write (woken by this process's projector).
  */
 @Global()
 @Module({})
@@ -32,6 +36,7 @@ export class EventStoreModule {
   static forRoot(deployment: EventStoreDeployment): DynamicModule {
     return {
       module: EventStoreModule,
+      imports: [CqrsModule],
       providers: [
         {
           provide: EVENT_STORE,
@@ -40,9 +45,11 @@ export class EventStoreModule {
         },
         EventStoreLifecycle,
         CommandRunner,
+        RunAggregateCommandHandler,
         ReadModelFreshness,
+        ProjectionProgress,
       ],
-      exports: [EVENT_STORE, CommandRunner, ReadModelFreshness],
+      exports: [CqrsModule, EVENT_STORE, CommandRunner, ReadModelFreshness, ProjectionProgress],
     };
   }
 }

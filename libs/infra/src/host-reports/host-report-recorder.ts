@@ -1,14 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  HOST_SCHEMA_VERSIONS,
-  hostDecider,
-  hostStream,
-  LOCAL_USER_SCHEMA_VERSIONS,
-  localUserDecider,
-  localUserStream,
-  type HostInventory,
-  type HostOutcome,
-} from '@ops/domain';
+import { type HostInventory, type HostOutcome, managedHost, localUser } from '@ops/domain';
 import { CommandRunner } from '../event-sourcing/command-runner';
 import { randomUUID } from 'node:crypto';
 
@@ -19,12 +10,15 @@ import { randomUUID } from 'node:crypto';
  */
 @Injectable()
 export class HostReportRecorder {
+  /**
+   * Straight to the runner, not through Nest's CommandBus: the in-process agent reports its inventory
+   * from a bootstrap hook, before the bus has its handlers.
+   */
   constructor(private readonly commands: CommandRunner) {}
 
   async outcome(outcome: HostOutcome): Promise<void> {
     await this.commands.run({
-      streamName: localUserStream(outcome.hostId, outcome.username),
-      decider: localUserDecider,
+      ...localUser.stream(outcome.hostId, outcome.username),
       command: { type: 'RecordHostOutcome', hostId: outcome.hostId, username: outcome.username, outcome },
       context: {
         actor: `host-agent:${outcome.hostId}`,
@@ -33,14 +27,12 @@ export class HostReportRecorder {
         idempotencyKey: `outcome:${outcome.commandId}:${outcome.status}`,
         source: 'host-agent',
       },
-      schemaVersions: LOCAL_USER_SCHEMA_VERSIONS,
     });
   }
 
   async inventory(inventory: HostInventory): Promise<void> {
     await this.commands.run({
-      streamName: hostStream(inventory.hostId),
-      decider: hostDecider,
+      ...managedHost.stream(inventory.hostId),
       command: { type: 'RecordInventory', inventory },
       context: {
         actor: `host-agent:${inventory.hostId}`,
@@ -48,7 +40,6 @@ export class HostReportRecorder {
         causationId: null,
         source: 'host-agent',
       },
-      schemaVersions: HOST_SCHEMA_VERSIONS,
     });
   }
 }

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '../event-store/event-store';
+import { ProjectionProgress } from './projection-progress';
 
-/** First poll soon (an in-process projector is usually there within milliseconds), then less often. */
+/**
+ * Between checks: woken at once by an in-process projector's commit; polling (soon, then less often)
+ * covers a projector in another process.
+ */
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
 
@@ -22,6 +25,7 @@ export class ReadModelFreshness {
     private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly progress: ProjectionProgress,
   ) {}
 
   /** True once every named projection has applied `position`; false when the bound ran out first. */
@@ -31,7 +35,7 @@ export class ReadModelFreshness {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       if (await this.applied(position, projections)) return true;
       if (Date.now() + pause > deadline) return false;
-      await sleep(pause);
+      await this.progress.next(pause);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { API_KEY_SCHEMA_VERSIONS, apiKeyDecider, apiKeyStream } from '@ops/domain/api-keys';
+import { apiKeys } from '@ops/domain/api-keys';
 import { generateApiKey } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
@@ -31,10 +31,9 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
     const keyId = keyIdFor(context);
     const secret = generateApiKey();
     const issuedAt = new Date();
-    const streamName = apiKeyStream(userId);
+    const stream = apiKeys.stream(userId);
     const outcome = await this.commands.run({
-      streamName,
-      decider: apiKeyDecider,
+      ...stream,
       command: {
         type: 'IssueApiKey',
         userId,
@@ -46,12 +45,13 @@ export class IssueApiKeyHandler implements ICommandHandler<IssueApiKeyCommand, I
         issuedAt: issuedAt.toISOString(),
       },
       context,
-      schemaVersions: API_KEY_SCHEMA_VERSIONS,
       now: () => issuedAt,
     });
     const issued = outcome.state.keys.get(keyId);
-    if (!issued) throw new Error(`key ${keyId} is missing from ${streamName} after it was issued`);
-    const createdAt = outcome.replayed ? await this.issuedAt(streamName, outcome.eventIds[0]) : issuedAt;
+    if (!issued) throw new Error(`key ${keyId} is missing from ${stream.streamName} after it was issued`);
+    const createdAt = outcome.replayed
+      ? await this.issuedAt(stream.streamName, outcome.eventIds[0])
+      : issuedAt;
     return {
       id: keyId,
       name: issued.name,

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { API_KEY_SCHEMA_VERSIONS, apiKeyDecider, apiKeyStream } from '@ops/domain/api-keys';
+import { apiKeys } from '@ops/domain/api-keys';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { RevokedApiKeysView } from '../dto/api-key-views.dto';
 import { RevokeAllApiKeysCommand } from './revoke-all-api-keys.command';
@@ -10,11 +10,9 @@ export class RevokeAllApiKeysHandler implements ICommandHandler<RevokeAllApiKeys
 
   async execute({ userId, context }: RevokeAllApiKeysCommand): Promise<RevokedApiKeysView> {
     const outcome = await this.commands.run({
-      streamName: apiKeyStream(userId),
-      decider: apiKeyDecider,
+      ...apiKeys.stream(userId),
       command: { type: 'RevokeAllApiKeys', userId },
       context,
-      schemaVersions: API_KEY_SCHEMA_VERSIONS,
     });
     return { user_id: userId, revoked: outcome.eventIds.length };
   }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { API_KEY_SCHEMA_VERSIONS, apiKeyDecider, apiKeyStream } from '@ops/domain/api-keys';
+import { apiKeys } from '@ops/domain/api-keys';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { RevokeApiKeyCommand } from './revoke-api-key.command';
 
@@ -9,11 +9,9 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
 
   async execute({ userId, keyId, context }: RevokeApiKeyCommand): Promise<void> {
     await this.commands.run({
-      streamName: apiKeyStream(userId),
-      decider: apiKeyDecider,
+      ...apiKeys.stream(userId),
       command: { type: 'RevokeApiKey', userId, keyId },
       context,
-      schemaVersions: API_KEY_SCHEMA_VERSIONS,
     });
   }
 }

@@ -1,13 +1,7 @@
 import { ConflictException, HttpStatus } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '@ops/domain';
-import {
-  PROVIDER_KEY_SCHEMA_VERSIONS,
-  parseByokProvider,
-  providerKeyContext,
-  providerKeysDecider,
-  providerKeysStream,
-} from '@ops/domain/byok';
+import { parseByokProvider, providerKeyContext, providerKeys } from '@ops/domain/byok';
 import { assertApiKeyFormat } from '@ops/domain/llm/providers';
 import type { SealedField } from '@ops/domain/privacy';
 import { DataKeyVault, SubjectErasedError } from '@ops/infra/crypto/data-keys';
@@ -65,8 +59,7 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
         : await this.seal(userId, label, providerKeyContext(userId, provider.id, 'label'));
     const last4 = apiKey.slice(-4);
     const outcome = await this.commands.run({
-      streamName: providerKeysStream(userId),
-      decider: providerKeysDecider,
+      ...providerKeys.stream(userId),
       command: {
         type: 'AddProviderKey',
         userId,
@@ -77,7 +70,6 @@ export class AddProviderKeyHandler implements ICommandHandler<AddProviderKeyComm
         validatedAt: check.validatedAt,
       },
       context: command.context,
-      schemaVersions: PROVIDER_KEY_SCHEMA_VERSIONS,
     });
     this.resolver.forget(userId);
     return {

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { PROVIDER_KEY_SCHEMA_VERSIONS, providerKeysDecider, providerKeysStream } from '@ops/domain/byok';
+import { providerKeys } from '@ops/domain/byok';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { ByokKeyResolver } from '../byok-key-resolver';
 import { RemoveProviderKeyCommand } from './remove-provider-key.command';
@@ -13,11 +13,9 @@ export class RemoveProviderKeyHandler implements ICommandHandler<RemoveProviderK
 
   async execute({ provider, context }: RemoveProviderKeyCommand): Promise<void> {
     await this.commands.run({
-      streamName: providerKeysStream(context.actor),
-      decider: providerKeysDecider,
+      ...providerKeys.stream(context.actor),
       command: { type: 'RemoveProviderKey', userId: context.actor, provider },
       context,
-      schemaVersions: PROVIDER_KEY_SCHEMA_VERSIONS,
     });
     this.resolver.forget(context.actor);
   }

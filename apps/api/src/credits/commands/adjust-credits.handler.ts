@@ -1,10 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-  creditAccountDecider,
-  creditAccountStream,
-  parseMicros,
-} from '@ops/domain';
+import { parseMicros, creditAccount } from '@ops/domain';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CreditsGrantedView } from '../dto/credit-views.dto';
 import { AdjustCreditsCommand } from './adjust-credits.command';
@@ -16,11 +11,9 @@ export class AdjustCreditsHandler implements ICommandHandler<AdjustCreditsComman
   async execute(command: AdjustCreditsCommand): Promise<CreditsGrantedView> {
     const amountMicros = parseMicros(command.amountMicros);
     const outcome = await this.commands.run({
-      streamName: creditAccountStream(command.userId),
-      decider: creditAccountDecider,
+      ...creditAccount.stream(command.userId),
       command: { type: command.kind, userId: command.userId, amountMicros, reason: command.reason },
       context: command.context,
-      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
     });
     return {
       event_id: outcome.eventIds[0],

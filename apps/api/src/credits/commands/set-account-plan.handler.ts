@@ -1,10 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-  creditAccountDecider,
-  creditAccountStream,
-  parseMicros,
-} from '@ops/domain';
+import { parseMicros, creditAccount } from '@ops/domain';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { CreditAccountView } from '../dto/credit-account.view';
 import { creditAccountView } from '../dto/credit-account.view';
@@ -16,8 +11,7 @@ export class SetAccountPlanHandler implements ICommandHandler<SetAccountPlanComm
 
   async execute(command: SetAccountPlanCommand): Promise<CreditAccountView> {
     const outcome = await this.commands.run({
-      streamName: creditAccountStream(command.userId),
-      decider: creditAccountDecider,
+      ...creditAccount.stream(command.userId),
       command: {
         type: 'SetAccountPlan',
         userId: command.userId,
@@ -30,7 +24,6 @@ export class SetAccountPlanHandler implements ICommandHandler<SetAccountPlanComm
         privacyMode: command.privacyMode,
       },
       context: command.context,
-      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
     });
     return creditAccountView(command.userId, outcome.state, new Date());
   }

@@ -1,14 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  assertValidHostId,
-  assertValidUsername,
-  hostDecider,
-  hostStream,
-  LOCAL_USER_SCHEMA_VERSIONS,
-  localUserDecider,
-  localUserStream,
-} from '@ops/domain';
+import { assertValidHostId, assertValidUsername, hostDecider, hostStream, localUser } from '@ops/domain';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import type { LocalUserChangeView } from '../local-user-views';
 import { ChangeLocalUserCommand } from './change-local-user.command';
@@ -23,11 +15,9 @@ export class ChangeLocalUserHandler implements ICommandHandler<ChangeLocalUserCo
     const host = await this.commands.load(hostStream(hostId), hostDecider);
     if (!host.state.registered) throw new NotFoundException(`No host ${hostId} is registered`);
     const outcome = await this.commands.run({
-      streamName: localUserStream(hostId, username),
-      decider: localUserDecider,
+      ...localUser.stream(hostId, username),
       command: build(host.state),
       context,
-      schemaVersions: LOCAL_USER_SCHEMA_VERSIONS,
     });
     const changed = outcome.eventIds.length > 0;
     return {
