@@ -185,6 +185,11 @@ maybe('the console admin pages in a real browser', () => {
     await admin.getByRole('button', { name: 'starter' }).click();
     await catalog.getByRole('columnheader', { name: 'starter (+10 %)' }).waitFor();
     await mini.getByText('$0.165 / $0.66').waitFor();
+    // One provider's models only: the others leave the table.
+    await admin.getByRole('combobox', { name: 'Provider' }).click();
+    await admin.getByRole('option', { name: 'anthropic' }).click();
+    await catalog.getByTestId('model-anthropic/claude-haiku-4-5').waitFor();
+    await mini.waitFor({ state: 'detached' });
     await screenshot(admin, 'providers-catalog-1280');
     await node.expectAccessible(admin);
     expect(node.errors.get(admin)).toEqual([]);

@@ -113,6 +113,7 @@ export function SelectField<Value extends string>({
   onChange,
   error,
   helper,
+  compact = false,
 }: {
   label: string;
   value: Value;
@@ -120,11 +121,15 @@ export function SelectField<Value extends string>({
   onChange(value: Value): void;
   error?: string;
   helper?: string;
+  /** Small, and only as wide as its values: a filter beside other controls rather than a form field. */
+  compact?: boolean;
 }) {
   return (
     <TextField
       select
-      fullWidth
+      fullWidth={!compact}
+      size={compact ? 'small' : 'medium'}
+      sx={compact ? { minWidth: 160 } : undefined}
       label={label}
       value={value}
       onChange={(event) => onChange(event.target.value as Value)}

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { api, body } from '../api/client';
 import type { Schemas } from '../api/views';
 import { Captioned, DataTable } from '../components/data-table';
-import { ChoiceToggle } from '../components/forms';
+import { ChoiceToggle, SelectField } from '../components/forms';
 import { credits, Empty, Failure, Loading } from '../components/states';
 
 type Tier = Schemas['TierPriceView']['tier'];
@@ -17,6 +17,7 @@ const STATUS_COLOR: Record<string, 'success' | 'warning' | 'error'> = {
   degraded: 'warning',
   down: 'error',
 };
+const ALL = 'all providers';
 const ms = (value: number | null) => (value === null ? '–' : `${Math.round(value)} ms`);
 /** Micro-USD per million tokens, in and out, as dollars. */
 const perMillion = (input: string, output: string) => `$${credits(input)} / $${credits(output)}`;
@@ -71,6 +72,7 @@ function tierPrice(model: CatalogModel, tier: Tier) {
 /** The catalog the gateway routes on, priced for one tier at a time so it fits a phone too. */
 function Catalog() {
   const [tier, setTier] = useState<Tier>('free');
+  const [provider, setProvider] = useState(ALL);
   const catalog = useQuery({
     queryKey: ['llm-catalog'],
     queryFn: () => body(api.GET('/api/v1/llm/catalog')),
@@ -78,6 +80,8 @@ function Catalog() {
   if (catalog.isPending) return <Loading what="the catalog" />;
   if (catalog.isError) return <Failure error={catalog.error} what="the catalog" />;
   const markup = catalog.data.markups.find((candidate) => candidate.tier === tier)?.markup_percent ?? 0;
+  const providers = [ALL, ...new Set(catalog.data.models.map((model) => model.provider))];
+  const models = catalog.data.models.filter((model) => provider === ALL || model.provider === provider);
   return (
     <Stack spacing={1}>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} alignItems={{ sm: 'center' }}>
@@ -85,6 +89,7 @@ function Catalog() {
           Catalog version {catalog.data.catalog_version}; USD per million tokens, input / output. BYOK fee{' '}
           {catalog.data.byok_fee_percent} %.
         </Typography>
+        <SelectField label="Provider" value={provider} options={providers} onChange={setProvider} compact />
         <ChoiceToggle<Tier>
           label="Prices for tier"
           value={tier}
@@ -95,12 +100,12 @@ function Catalog() {
           onChange={setTier}
         />
       </Stack>
-      {catalog.data.models.length === 0 ? (
+      {models.length === 0 ? (
         <Empty title="The catalog is empty" />
       ) : (
         <DataTable
           label="Catalog"
-          rows={catalog.data.models}
+          rows={models}
           rowKey={(model) => model.id}
           rowTestId={(model) => `model-${model.id}`}
           columns={[
