@@ -148,6 +148,33 @@ describe('margin on gateway requests', () => {
     expect(await debitOf('bea', requestId)).toBe(charged);
   });
 
+  it("shows admins the catalog priced for each tier, the markup applied as a request's charge rounds it", async () => {
+    const answered = await http()
+      .get('/api/v1/llm/catalog')
+      .set('Authorization', `Bearer ${gateway.token('ada', 'admin')}`);
+    expect(answered.status).toBe(200);
+    expect(answered.body.markups).toEqual([
+      { tier: 'free', markup_percent: 20 },
+      { tier: 'starter', markup_percent: 12.5 },
+      { tier: 'professional', markup_percent: 0 },
+      { tier: 'enterprise', markup_percent: 0 },
+    ]);
+    expect(answered.body.byok_fee_percent).toBe(5);
+    const small = answered.body.models.find((model: { id: string }) => model.id === 'groq/small-chat');
+    const list = BigInt(small.input_micros_per_million);
+    expect(list).toBeGreaterThan(0n);
+    const price = (tier: string) =>
+      small.prices.find((candidate: { tier: string }) => candidate.tier === tier).input_micros_per_million;
+    expect(price('free')).toBe((list + ceilShare(list, 2_000n)).toString());
+    expect(price('starter')).toBe((list + ceilShare(list, 1_250n)).toString());
+    expect(price('enterprise')).toBe(list.toString());
+
+    const asUser = await http()
+      .get('/api/v1/llm/catalog')
+      .set('Authorization', `Bearer ${gateway.token('mona', 'user')}`);
+    expect(asUser.status).toBe(403);
+  });
+
   it('shows list and charged cost side by side in the finance usage report', async () => {
     const day = new Date().toISOString().slice(0, 10);
     const report = await eventually(async () => {

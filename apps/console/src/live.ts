@@ -17,6 +17,8 @@ function staleKeys(notice: Notice): unknown[][] {
         ['local-users', notice.host_id],
         ['local-user', notice.host_id, notice.username],
       ];
+    case 'host':
+      return [['hosts']];
     case 'provider-health':
       return [['provider-health']];
     default:
@@ -64,7 +66,11 @@ export async function followLiveFeed(
         if (done) break;
         buffer.text += value.replace(/\r\n/g, '\n');
         for (const { event, data } of sseEvents(buffer)) {
-          if (event === 'ready') onState(true);
+          if (event === 'ready') {
+            onState(true);
+            // Notices sent before this connection are not replayed: what is on screen may predate them.
+            void queries.invalidateQueries();
+          }
           if (event !== 'notice') continue;
           const notice = JSON.parse(data) as Notice;
           sawPosition(notice.position);

@@ -17,6 +17,7 @@ import { Forbidden, Loading } from './components/states';
 import { followLiveFeed } from './live';
 import { AuditPage } from './pages/audit';
 import { CreditsPage } from './pages/credits';
+import { HostsPage } from './pages/hosts';
 import { LocalUserDetails, LocalUsersPage } from './pages/local-users';
 import { ProvidersPage } from './pages/providers';
 import { SignInPage } from './pages/sign-in';
@@ -46,6 +47,8 @@ function Page({ path, session }: { path: string; session: Session }) {
       ) : (
         <LocalUsersPage />
       );
+    case 'hosts':
+      return <HostsPage />;
     case 'credits':
       return <CreditsPage />;
     case 'providers':

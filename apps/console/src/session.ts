@@ -26,6 +26,7 @@ export function storeSession(session: Session | null): void {
 /** The pages, and who may open each: deny by default, mirroring the roles the API asks for. */
 export const PAGES = [
   { path: '/local-users', label: 'Local users', roles: ['admin'] },
+  { path: '/hosts', label: 'Hosts', roles: ['admin'] },
   { path: '/credits', label: 'Credits', roles: ['admin'] },
   { path: '/providers', label: 'Providers', roles: ['admin'] },
   { path: '/me', label: 'My API access', roles: ['admin', 'user'] },

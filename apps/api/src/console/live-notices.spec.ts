@@ -25,6 +25,10 @@ describe('live notices', () => {
       kind: 'provider-health',
       provider: 'openai',
     });
+    expect(liveNotice(event('host-web-1', 'HostInventoryReported'))).toMatchObject({
+      kind: 'host',
+      host_id: 'web-1',
+    });
     expect(liveNotice(event('api-keys-alice'))).toBeNull();
     expect(liveNotice(event('local-user-broken'))).toBeNull();
   });
@@ -35,7 +39,7 @@ describe('live notices', () => {
     expect(noticeVisibleTo(balance, person('bob', 'user'))).toBe(false);
     expect(noticeVisibleTo(balance, person('fiona', 'finance'))).toBe(false);
     expect(noticeVisibleTo(balance, person('root', 'admin'))).toBe(true);
-    for (const stream of ['local-user-web-1/bob', 'provider-health-openai']) {
+    for (const stream of ['local-user-web-1/bob', 'host-web-1', 'provider-health-openai']) {
       const notice = liveNotice(event(stream))!;
       expect(noticeVisibleTo(notice, person('root', 'admin'))).toBe(true);
       expect(noticeVisibleTo(notice, person('audrey', 'auditor'))).toBe(false);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { assertValidHostId, isSystemAccount, managedHost } from '@ops/domain';
 import { Roles } from '@ops/infra/auth';
@@ -12,22 +12,8 @@ import type { Repository } from 'typeorm';
 import { CommandCtx } from '../common/command-context.decorator';
 import { ApiPageResponse, keysetPage, PageQueryDto, type Keyset, type Page } from '../common/pagination';
 import { AgentPublicKeysDto, RegisterHostDto } from './dto/register-host.dto';
+import { HostRegisteredView, HostView } from './host-views';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
-
-interface HostView {
-  host_id: string;
-  name: string;
-  registered_at: string;
-  registered_by: string;
-  inventory_taken_at: string | null;
-  /** Accounts of people on the host that nobody manages through ops-center: drift to look at. */
-  unmanaged_accounts: string[] | null;
-  /** Managed accounts the host's inventory does not show (removed by hand, or not applied yet). */
-  missing_accounts: string[] | null;
-  /** The groups and login shells the host has, which account changes are checked against; null: not reported. */
-  groups: string[] | null;
-  shells: string[] | null;
-}
 
 const BY_ID: Keyset<HostRow> = {
   columns: [{ column: 'h.host_id', type: 'text', of: (row) => row.hostId }],
@@ -47,10 +33,11 @@ export class HostsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: HostRegisteredView })
   async register(
     @Body() body: RegisterHostDto,
     @CommandCtx() context: CommandContext,
-  ): Promise<{ host_id: string; name: string; changed: boolean }> {
+  ): Promise<HostRegisteredView> {
     assertValidHostId(body.host_id, 'host_id');
     const outcome = await this.commands.execute(
       new RunAggregateCommand({
@@ -93,13 +80,14 @@ export class HostsController {
   }
 
   @Get()
-  @ApiPageResponse(undefined, 'Managed servers by host id')
+  @ApiPageResponse(HostView, 'Managed servers by host id')
   async list(@Query() query: PageQueryDto): Promise<Page<HostView>> {
     const { rows, next_cursor } = await keysetPage(this.hosts.createQueryBuilder('h'), BY_ID, query);
     return { items: await Promise.all(rows.map((host) => this.view(host))), next_cursor };
   }
 
   @Get(':hostId')
+  @ApiOkResponse({ type: HostView })
   async details(@Param('hostId') hostId: string): Promise<HostView> {
     const host = await this.hosts.findOneBy({ hostId });
     if (!host) throw new NotFoundException(`No host ${hostId} is registered`);

@@ -3,12 +3,9 @@ import type { components } from './schema';
 export type Schemas = components['schemas'];
 
 export type LocalUserView = Schemas['LocalUserView'];
+export type HostView = Schemas['HostView'];
 
 /** Answers the OpenAPI document gives no schema for; the routes and their inputs are typed from it. */
-export interface HostView {
-  host_id: string;
-  name: string;
-}
 
 export interface Page<Item> {
   items: Item[];
@@ -35,15 +32,4 @@ export interface FinanceUsageRow {
   requests?: string;
   cost_micros?: string;
   [column: string]: unknown;
-}
-
-export interface ProviderHealthView {
-  provider: string;
-  configured: boolean;
-  status: 'up' | 'degraded' | 'down';
-  error_rate: number;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  samples: number;
-  cooling_down_until: string | null;
 }

@@ -5,6 +5,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 
 export interface Column<Row> {
@@ -13,6 +14,18 @@ export interface Column<Row> {
   align?: 'right';
   /** Left out below 600 px, so a phone shows the columns that matter without scrolling sideways. */
   wideOnly?: boolean;
+}
+
+/** A cell's value with a smaller line under it (an id under a name, say). */
+export function Captioned({ main, caption }: { main: ReactNode; caption: ReactNode }) {
+  return (
+    <>
+      {main}
+      <Typography variant="caption" component="div" color="text.secondary">
+        {caption}
+      </Typography>
+    </>
+  );
 }
 
 const wideOnly = { display: { xs: 'none', sm: 'table-cell' } } as const;

@@ -9,8 +9,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { DataTable } from '../components/data-table';
 import { api, body } from '../api/client';
+import { FormCard } from '../components/forms';
 import { useProblem } from '../components/problem-form';
 import { credits, Empty, Failure, Loading, toMicros } from '../components/states';
+import { PlanCard } from './credits-plan';
 
 /** An account's balance, kept current by the live feed (balance notices refetch it). */
 export function useCreditAccount(userId: string | null) {
@@ -70,57 +72,48 @@ function AdjustForm({ userId }: { userId: string }) {
     fieldError('amount_micros') ??
     (amount && !toMicros(amount) ? 'A positive amount, up to 6 decimals' : undefined);
   return (
-    <Paper sx={{ p: 2 }}>
-      <Stack
-        spacing={2}
-        component="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          adjust.mutate('grant');
-        }}
-      >
-        <Typography variant="h6" component="h3">
-          Grant or revoke
-        </Typography>
-        {general && (
-          <Alert severity="error" role="alert">
-            {general}
-          </Alert>
-        )}
-        {fieldError('user_id') && <Alert severity="error">{fieldError('user_id')}</Alert>}
-        {done && <Alert severity="success">{done}</Alert>}
-        <TextField
-          label="Credits"
-          value={amount}
-          onChange={(event) => setAmount(event.target.value)}
-          error={!!amountError}
-          helperText={amountError}
-          inputProps={{ inputMode: 'decimal' }}
-          required
-        />
-        <TextField
-          label="Reason"
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          error={!!fieldError('reason')}
-          helperText={fieldError('reason') ?? 'Kept in the account history'}
-          required
-        />
-        <Stack direction="row" spacing={1}>
-          <Button type="submit" variant="contained" disabled={adjust.isPending}>
-            Grant
-          </Button>
-          <Button
-            variant="outlined"
-            color="error"
-            disabled={adjust.isPending}
-            onClick={() => adjust.mutate('revoke')}
-          >
-            Revoke
-          </Button>
-        </Stack>
+    <FormCard onSubmit={() => adjust.mutate('grant')}>
+      <Typography variant="h6" component="h3">
+        Grant or revoke
+      </Typography>
+      {general && (
+        <Alert severity="error" role="alert">
+          {general}
+        </Alert>
+      )}
+      {fieldError('user_id') && <Alert severity="error">{fieldError('user_id')}</Alert>}
+      {done && <Alert severity="success">{done}</Alert>}
+      <TextField
+        label="Credits"
+        value={amount}
+        onChange={(event) => setAmount(event.target.value)}
+        error={!!amountError}
+        helperText={amountError}
+        inputProps={{ inputMode: 'decimal' }}
+        required
+      />
+      <TextField
+        label="Reason"
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={!!fieldError('reason')}
+        helperText={fieldError('reason') ?? 'Kept in the account history'}
+        required
+      />
+      <Stack direction="row" spacing={1}>
+        <Button type="submit" variant="contained" disabled={adjust.isPending}>
+          Grant
+        </Button>
+        <Button
+          variant="outlined"
+          color="error"
+          disabled={adjust.isPending}
+          onClick={() => adjust.mutate('revoke')}
+        >
+          Revoke
+        </Button>
       </Stack>
-    </Paper>
+    </FormCard>
   );
 }
 
@@ -187,6 +180,7 @@ export function CreditsPage() {
       ) : (
         <>
           <BalanceCard userId={userId} />
+          <PlanCard userId={userId} />
           <AdjustForm userId={userId} />
           <History userId={userId} />
         </>

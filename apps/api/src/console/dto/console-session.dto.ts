@@ -31,8 +31,8 @@ export class ConsoleSessionView {
 
 /** What the live feed sends; the console refetches what a notice names, at its position or later. */
 export class LiveNoticeView {
-  @ApiProperty({ enum: ['balance', 'local-user', 'provider-health'] })
-  kind!: 'balance' | 'local-user' | 'provider-health';
+  @ApiProperty({ enum: ['balance', 'local-user', 'host', 'provider-health'] })
+  kind!: 'balance' | 'local-user' | 'host' | 'provider-health';
 
   @ApiProperty({ description: 'The log position to pass as x-ops-min-position when refetching' })
   position!: string;
@@ -40,7 +40,7 @@ export class LiveNoticeView {
   @ApiProperty({ required: false, description: 'balance: whose' })
   user_id?: string;
 
-  @ApiProperty({ required: false, description: 'local-user: which host' })
+  @ApiProperty({ required: false, description: 'local-user, host: which host' })
   host_id?: string;
 
   @ApiProperty({ required: false, description: 'local-user: which account' })

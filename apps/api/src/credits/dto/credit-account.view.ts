@@ -5,7 +5,11 @@ import { availableMicros, periodOf, spentInPeriod, type CreditAccountState } fro
 export class CreditAccountView {
   @ApiProperty() user_id!: string;
   @ApiProperty({ enum: ['free', 'starter', 'professional', 'enterprise'] }) tier!: string;
-  @ApiProperty({ nullable: true, description: 'Micro-USD per calendar month (UTC); null: no cap' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Micro-USD per calendar month (UTC); null: no cap',
+  })
   monthly_cap_micros!: string | null;
   @ApiProperty({ enum: ['eco', 'balanced', 'precision'] }) default_power_level!: string;
   @ApiProperty() privacy_mode!: boolean;

@@ -13,6 +13,7 @@ export class SetAccountPlanDto {
   tier!: string;
 
   @ApiProperty({
+    type: String,
     nullable: true,
     example: '20000000',
     description: 'Micro-USD per month, as a string; null: no cap',

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, Roles } from '@ops/infra/auth';
 import { ProviderHealthService } from '../health/provider-health.service';
+import { ProvidersHealthView } from './llm-health.view';
 
 @ApiTags('llm gateway')
 @ApiBearerAuth()
@@ -13,10 +14,11 @@ export class LlmHealthController {
 
   @Get()
   @ApiOkResponse({
+    type: ProvidersHealthView,
     description:
       'Each provider: up, degraded or down, with error rate and latency; unconfigured without its key or base URL',
   })
-  providers() {
+  providers(): ProvidersHealthView {
     return {
       providers: this.health.snapshot().map((view) => ({
         provider: view.provider,

@@ -122,6 +122,7 @@ export class AddSshKeyDto {
 
 export class SetExpiryDto {
   @ApiProperty({
+    type: String,
     nullable: true,
     example: '2027-06-30',
     description: 'Last day the account works; null: never',
