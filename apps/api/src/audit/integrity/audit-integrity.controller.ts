@@ -10,33 +10,28 @@ import {
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import {
   DigestExportError,
   EventLogVerifier,
   DigestSigner,
   SigningKeyNotTrustedError,
-  type DigestChainCheck,
-  type DigestCheck,
-  type DigestDocument,
-  type IntegrityProblem,
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
 import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
 import { STREAM_PATH_DOC, STREAM_ROUTE, StreamParamsDto } from '../events/audit-events-query.dto';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
-
-interface StreamVerificationView {
-  stream: string;
-  events: number;
-  ok: boolean;
-  problems: IntegrityProblem[];
-  problems_total: number;
-  digest: DigestCheck | null;
-  digest_chain: DigestChainCheck;
-}
+import { AuditPublicKeyView, DigestDocumentView, StreamVerificationView } from './audit-integrity.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -55,6 +50,7 @@ export class AuditIntegrityController {
   @Get(`${STREAM_ROUTE}/verify`)
   @ApiParam(STREAM_PATH_DOC)
   @ApiOperation({ summary: "One stream's hash chain, and its heads in every signed digest" })
+  @ApiOkResponse({ type: StreamVerificationView })
   async verifyStream(@Param() { stream }: StreamParamsDto): Promise<StreamVerificationView> {
     const report = await this.verifier.verify({ stream });
     return {
@@ -91,7 +87,8 @@ export class AuditIntegrityController {
 
   @Post('digests')
   @ApiOperation({ summary: 'Sign a digest of every stream head now; keep the answer somewhere else' })
-  async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocument> {
+  @ApiCreatedResponse({ type: DigestDocumentView })
+  async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocumentView> {
     try {
       return await this.digests.document(await this.digests.sign({ actor: user.id, source: 'api' }));
     } catch (error) {
@@ -114,7 +111,8 @@ export class AuditIntegrityController {
     summary:
       'The Ed25519 public key digests are verified with; `pinned` when it is AUDIT_PUBLIC_KEY, not the signing key beside the data',
   })
-  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string; pinned: boolean } {
+  @ApiOkResponse({ type: AuditPublicKeyView })
+  publicKey(): AuditPublicKeyView {
     return {
       algorithm: 'Ed25519',
       key_id: this.key.keyId,
