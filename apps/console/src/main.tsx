@@ -15,6 +15,7 @@ import { createRoot } from 'react-dom/client';
 import { api, useAccessToken } from './api/client';
 import { Forbidden, Loading } from './components/states';
 import { followLiveFeed } from './live';
+import { providerSignOut } from './oidc';
 import { AuditPage } from './pages/audit';
 import { CreditsPage } from './pages/credits';
 import { LocalUserDetails, LocalUsersPage } from './pages/local-users';
@@ -143,9 +144,12 @@ function App() {
     setSession(next);
   };
   const signOut = async () => {
-    await api.DELETE('/api/v1/console/sessions/current').catch(() => undefined);
+    const provider = providerSignOut();
+    // A provider's token belongs to no console session: its session ends at the provider instead.
+    if (!provider) await api.DELETE('/api/v1/console/sessions/current').catch(() => undefined);
     signedOut();
-    navigate('/sign-in');
+    if (provider) window.location.assign(provider);
+    else navigate('/sign-in');
   };
 
   return (
