@@ -150,8 +150,8 @@ function PublicKey() {
       </Typography>
       <Chip
         size="small"
-        color={key.data.pinned ? 'success' : 'warning'}
-        label={key.data.pinned ? 'pinned' : 'not pinned'}
+        color={key.data.pinned ? 'success' : 'default'}
+        label={key.data.pinned ? 'pinned' : 'not pinned (set AUDIT_PUBLIC_KEY)'}
       />
     </Stack>
   );

@@ -126,7 +126,7 @@ function Travel({ subject }: { subject: Subject }) {
               step={1}
               marks
               value={Math.min(revision, revisions.length - 1)}
-              valueLabelDisplay="auto"
+              valueLabelDisplay="off"
               onChange={(_event, value) => setAt(revisions[value as number]?.recorded_at)}
             />
           </Stack>
