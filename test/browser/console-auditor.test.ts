@@ -51,6 +51,12 @@ maybe('the console for auditors', () => {
     await auditor.getByRole('button', { name: 'Previous' }).click();
     await rows.nth(19).waitFor();
 
+    await rows.nth(2).click();
+    const details = auditor.getByRole('dialog', { name: 'CreditsGranted – credit-account-alice revision 2' });
+    expect(await details.getByTestId('event-json').textContent()).toContain('"amountMicros": "3000000"');
+    await details.getByRole('button', { name: 'Close' }).click();
+    await details.waitFor({ state: 'detached' });
+
     await auditor.getByLabel('Event type').fill('not a type!');
     await auditor.getByRole('button', { name: 'Apply filters' }).click();
     await auditor
@@ -102,6 +108,33 @@ maybe('the console for auditors', () => {
     await auditor.getByTestId('state-balance').getByText('3.00').waitFor();
     await screenshot(auditor, 'audit-time-travel-1280');
     await node.expectAccessible(auditor);
+  });
+
+  it('travels back through a local user: locked now, merely created at revision 0', async () => {
+    const admin = { Authorization: `Bearer ${node.apiToken('ops-admin', 'admin')}` };
+    const created = await fetch(`${node.origin}/api/v1/local-users`, {
+      method: 'POST',
+      headers: { ...admin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'dave', groups: [] }),
+    });
+    expect(created.status).toBe(202);
+    const locked = await fetch(`${node.origin}/api/v1/local-users/dave/lock`, {
+      method: 'POST',
+      headers: admin,
+    });
+    expect(locked.status).toBe(202);
+
+    await auditor.getByRole('button', { name: 'Local user' }).click();
+    await auditor.getByLabel('Username').fill('dave');
+    await auditor.getByRole('button', { name: 'Show history' }).click();
+    await auditor.getByTestId('state-account').getByText('locked').waitFor();
+    await auditor.getByRole('slider').focus();
+    await auditor.keyboard.press('Home');
+    await auditor.getByTestId('state-account').getByText('exists').waitFor();
+    await auditor
+      .getByTestId('state-as-of')
+      .getByText(/Revision 0,/)
+      .waitFor();
   });
 
   it('signs a digest, lists it, and verifies the whole log against it', async () => {

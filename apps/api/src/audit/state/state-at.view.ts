@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { LocalUserView } from '../../local-users/local-user-views';
 
 export class AccountPlanView {
   @ApiProperty() tier!: string;
@@ -28,19 +29,21 @@ export class CreditAccountStateView {
   @ApiProperty({ type: [String] }) purchase_ids!: string[];
 }
 
-export class LocalUserStateView {
+/** The account's fields as the read model names them, plus what only the log knows. */
+export class LocalUserStateView extends PickType(LocalUserView, [
+  'host',
+  'username',
+  'shell',
+  'full_name',
+  'groups',
+  'sudo',
+  'has_password',
+  'locked',
+  'expires_on',
+  'force_password_change',
+] as const) {
   @ApiProperty() exists!: boolean;
   @ApiProperty() deleted!: boolean;
-  @ApiProperty() host!: string;
-  @ApiProperty() username!: string;
-  @ApiProperty() shell!: string;
-  @ApiProperty() full_name!: string;
-  @ApiProperty({ type: [String] }) groups!: string[];
-  @ApiProperty() sudo!: boolean;
-  @ApiProperty({ description: 'The sealed hash itself is never returned' }) has_password!: boolean;
-  @ApiProperty() locked!: boolean;
-  @ApiProperty({ nullable: true, type: String }) expires_on!: string | null;
-  @ApiProperty() force_password_change!: boolean;
   @ApiProperty({ type: Object, isArray: true, description: 'type, bits, fingerprint, comment, options' })
   ssh_keys!: Record<string, unknown>[];
   @ApiProperty({

@@ -1,4 +1,8 @@
 import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -8,6 +12,7 @@ import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { paths } from '../../api/schema';
 import { api, ApiProblem, body } from '../../api/client';
+import type { Schemas } from '../../api/views';
 import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { DataTable } from '../../components/data-table';
 import { Empty, Failure, Loading } from '../../components/states';
@@ -88,6 +93,33 @@ function Download({ filter }: { filter: Filter }) {
   );
 }
 
+type AuditEvent = Schemas['AuditEventView'];
+
+/** One event as recorded: its data, metadata and hash chain link, verbatim. */
+function EventDetails({ event, onClose }: { event: AuditEvent; onClose(): void }) {
+  const { data, metadata, integrity, id, position } = event;
+  return (
+    <Dialog open onClose={onClose} fullWidth maxWidth="md" aria-labelledby="event-title">
+      <DialogTitle id="event-title">
+        {event.type} – {event.stream} revision {event.revision}
+      </DialogTitle>
+      <DialogContent>
+        <Typography
+          component="pre"
+          variant="body2"
+          data-testid="event-json"
+          sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontFamily: 'monospace', m: 0 }}
+        >
+          {JSON.stringify({ id, position, data, metadata, integrity }, null, 2)}
+        </Typography>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
 /** The log, filtered as the events API allows, a page at a time; the same filter downloads as NDJSON. */
 export function EventExplorer() {
   const [draft, setDraft] = useState<Draft>({
@@ -99,6 +131,7 @@ export function EventExplorer() {
     to: '',
   });
   const [filter, setFilter] = useState<Filter>({});
+  const [open, setOpen] = useState<AuditEvent | null>(null);
   const pages = useCursorPages(filter);
   const { cursor } = pages;
   const page = useQuery({
@@ -183,6 +216,7 @@ export function EventExplorer() {
             rows={page.data.items}
             rowKey={(event) => event.id}
             rowTestId={() => 'event-row'}
+            onRowClick={(event) => setOpen(event)}
             columns={[
               { title: 'Stream', cell: (event) => event.stream },
               { title: 'Revision', cell: (event) => event.revision, align: 'right' },
@@ -198,6 +232,7 @@ export function EventExplorer() {
           <Pager pages={pages} next={page.data.next_cursor} />
         </>
       )}
+      {open && <EventDetails event={open} onClose={() => setOpen(null)} />}
     </Stack>
   );
 }
