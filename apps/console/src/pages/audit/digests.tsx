@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiProblem, body } from '../../api/client';
+import { api, body } from '../../api/client';
 import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { DataTable } from '../../components/data-table';
 import { Empty, Failure, Loading } from '../../components/states';
@@ -58,9 +58,9 @@ function VerifyAll() {
   const verify = useMutation({
     mutationFn: async (): Promise<Result> => {
       setProgress(null);
-      const { data, response } = await api.POST('/api/v1/audit/verify', { parseAs: 'stream' });
-      if (!response.ok || !data) throw new ApiProblem(response.status, response.statusText, '', []);
-      for await (const line of lines(data)) {
+      const answer = await body(api.POST('/api/v1/audit/verify', { parseAs: 'stream' }));
+      if (!answer) throw new Error('The verification answered with no body');
+      for await (const line of lines(answer)) {
         if (line.type === 'progress') setProgress(line);
         else if (line.type === 'result') return line;
         else throw new Error(line.message);

@@ -75,12 +75,13 @@ const PAGE_SIZE = 20;
 function Download({ filter }: { filter: Filter }) {
   const download = useMutation({
     mutationFn: async () => {
-      const { data, response } = await api.GET('/api/v1/audit/events', {
-        params: { query: filter, header: { accept: 'application/x-ndjson' } },
-        parseAs: 'blob',
-      });
-      if (!response.ok || !data) throw new ApiProblem(response.status, response.statusText, '', []);
-      saveFile(data, 'events.ndjson');
+      const events = await body(
+        api.GET('/api/v1/audit/events', {
+          params: { query: filter, header: { accept: 'application/x-ndjson' } },
+          parseAs: 'blob',
+        }),
+      );
+      saveFile(events, 'events.ndjson');
     },
   });
   return (
