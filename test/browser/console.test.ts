@@ -142,9 +142,9 @@ maybe('the console in a real browser', () => {
     const auditor = await open(link, NARROW);
     await auditor.getByTestId('signed-in-as').getByText('audrey (auditor)').waitFor();
     expect(new URL(auditor.url()).pathname).toBe('/console/audit');
-    expect(
-      await auditor.getByRole('navigation', { name: 'Pages' }).getByRole('tab').allTextContents(),
-    ).toEqual(['Audit']);
+    expect(await auditor.getByRole('tablist', { name: 'Pages' }).getByRole('tab').allTextContents()).toEqual([
+      'Audit',
+    ]);
 
     await auditor.getByLabel('Stream').fill('credit-account-bob');
     await auditor.getByRole('button', { name: 'Apply filters' }).click();
