@@ -16,7 +16,6 @@ import { api, useAccessToken } from './api/client';
 import { Forbidden, Loading } from './components/states';
 import { followLiveFeed } from './live';
 import { providerSignOut } from './oidc';
-import { AuditPage } from './pages/audit';
 import { CreditsPage } from './pages/credits';
 import { LocalUserDetails, LocalUsersPage } from './pages/local-users';
 import { ProvidersPage } from './pages/providers';
@@ -27,6 +26,8 @@ import { loadSession, mayOpen, PAGES, type Session, storeSession } from './sessi
 // Charts are the heaviest dependency: the pages that draw them load on first visit.
 const ConsumerPage = lazy(() => import('./pages/consumer'));
 const FinancePage = lazy(() => import('./pages/finance'));
+// Only auditors and admins open the audit pages.
+const AuditPage = lazy(() => import('./pages/audit').then((pages) => ({ default: pages.AuditPage })));
 
 const theme = createTheme({
   palette: { primary: { main: '#1f4e8c' }, secondary: { main: '#6a3d9a' } },

@@ -13,6 +13,7 @@ import {
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -31,7 +32,14 @@ import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.mo
 import type { Response } from 'express';
 import { STREAM_PATH_DOC, STREAM_ROUTE, StreamParamsDto } from '../events/audit-events-query.dto';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
-import { AuditPublicKeyView, DigestDocumentView, StreamVerificationView } from './audit-integrity.view';
+import {
+  AuditPublicKeyView,
+  DigestDocumentView,
+  LogVerificationErrorView,
+  LogVerificationProgressView,
+  LogVerificationResultView,
+  StreamVerificationView,
+} from './audit-integrity.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -72,16 +80,24 @@ export class AuditIntegrityController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Every hash chain and every signed digest, streamed as NDJSON progress' })
   @ApiProduces('application/x-ndjson')
+  @ApiExtraModels(LogVerificationProgressView, LogVerificationResultView, LogVerificationErrorView)
+  @ApiOkResponse({
+    description:
+      'NDJSON: LogVerificationProgressView lines, then one LogVerificationResultView (or LogVerificationErrorView) line',
+  })
   async verifyAll(@Res() response: Response): Promise<void> {
     response.status(200).type('application/x-ndjson');
     try {
       const report = await this.verifier.verify({
-        onProgress: (progress) => response.write(`${JSON.stringify({ type: 'progress', ...progress })}\n`),
+        onProgress: (progress) =>
+          response.write(ndjsonLine<LogVerificationProgressView>({ type: 'progress', ...progress })),
       });
-      response.end(`${JSON.stringify({ type: 'result', ...report })}\n`);
+      response.end(ndjsonLine<LogVerificationResultView>({ type: 'result', ...report }));
     } catch (error) {
       // The status is already sent: the failure can only be the stream's last line.
-      response.end(`${JSON.stringify({ type: 'error', message: (error as Error).message })}\n`);
+      response.end(
+        ndjsonLine<LogVerificationErrorView>({ type: 'error', message: (error as Error).message }),
+      );
     }
   }
 
@@ -120,4 +136,9 @@ export class AuditIntegrityController {
       pinned: this.key.pinned,
     };
   }
+}
+
+/** One line of the verification's answer, typed as OpenAPI documents it. */
+function ndjsonLine<Line>(line: Line): string {
+  return `${JSON.stringify(line)}\n`;
 }

@@ -45,8 +45,8 @@ export class DigestChainCheckView {
   @ApiProperty({ type: ExportedCopyCheckView, nullable: true }) exported!: ExportedCopyCheckView | null;
 }
 
-export class StreamVerificationView {
-  @ApiProperty() stream!: string;
+/** What a verification found: the chains' problems and how the signed digests held up. */
+class VerificationView {
   @ApiProperty() events!: number;
   @ApiProperty() ok!: boolean;
   @ApiProperty({ type: [IntegrityProblemView], description: 'The first 1,000; `problems_total` counts all' })
@@ -55,6 +55,30 @@ export class StreamVerificationView {
   @ApiProperty({ type: DigestCheckView, nullable: true, description: 'Null when no digest was ever signed' })
   digest!: DigestCheckView | null;
   @ApiProperty({ type: DigestChainCheckView }) digest_chain!: DigestChainCheckView;
+}
+
+export class StreamVerificationView extends VerificationView {
+  @ApiProperty() stream!: string;
+}
+
+/** The last line of the whole log's verification. */
+export class LogVerificationResultView extends VerificationView {
+  @ApiProperty({ enum: ['result'] }) type!: 'result';
+  @ApiProperty() streams!: number;
+}
+
+/** A line sent about once a second while the whole log is verified. */
+export class LogVerificationProgressView {
+  @ApiProperty({ enum: ['progress'] }) type!: 'progress';
+  @ApiProperty() events_checked!: number;
+  @ApiProperty() streams_checked!: number;
+  @ApiProperty() problems!: number;
+}
+
+/** The last line instead of a result when the verification itself failed. */
+export class LogVerificationErrorView {
+  @ApiProperty({ enum: ['error'] }) type!: 'error';
+  @ApiProperty() message!: string;
 }
 
 export class StreamHeadView {

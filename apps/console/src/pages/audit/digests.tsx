@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, body } from '../../api/client';
+import type { Schemas } from '../../api/views';
 import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { DataTable } from '../../components/data-table';
 import { Empty, Failure, Loading } from '../../components/states';
@@ -16,25 +17,9 @@ import { saveFile } from './save-file';
 /** The stream every signed digest is appended to, one revision per digest. */
 const DIGEST_STREAM = 'audit-digests';
 
-interface Progress {
-  type: 'progress';
-  events_checked: number;
-  streams_checked: number;
-  problems: number;
-}
-
-/** The last line of POST /api/v1/audit/verify: the whole log's report. */
-interface Result {
-  type: 'result';
-  ok: boolean;
-  events: number;
-  streams: number;
-  problems: { stream: string; revision: string; problem: string; detail: string }[];
-  problems_total: number;
-  digest_chain: { digests_checked: number; heads_checked: number; key_id: string; key_pinned: boolean };
-}
-
-type Line = Progress | Result | { type: 'error'; message: string };
+type Progress = Schemas['LogVerificationProgressView'];
+type Result = Schemas['LogVerificationResultView'];
+type Line = Progress | Result | Schemas['LogVerificationErrorView'];
 
 /** The NDJSON answer's lines, each as soon as it arrives. */
 async function* lines(stream: ReadableStream<BufferSource>): AsyncGenerator<Line> {
