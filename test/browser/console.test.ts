@@ -142,10 +142,12 @@ maybe('the console in a real browser', () => {
     const auditor = await open(link, NARROW);
     await auditor.getByTestId('signed-in-as').getByText('audrey (auditor)').waitFor();
     expect(new URL(auditor.url()).pathname).toBe('/console/audit');
-    expect(await auditor.getByRole('tab').allTextContents()).toEqual(['Audit']);
+    expect(await auditor.getByRole('tablist', { name: 'Pages' }).getByRole('tab').allTextContents()).toEqual([
+      'Audit',
+    ]);
 
     await auditor.getByLabel('Stream').fill('credit-account-bob');
-    await auditor.getByRole('button', { name: 'Verify' }).click();
+    await auditor.getByRole('button', { name: 'Apply filters' }).click();
     await auditor.getByTestId('verification').getByText('the chain breaks at revision 1').waitFor();
     await screenshot(auditor, 'audit-tampered-390');
     await expectAccessible(auditor);

@@ -25,7 +25,7 @@ export interface ConsoleNode {
   readonly database: TestDatabase;
   /** Direct SQL on the node's database, for what only an attacker or an operator would do. */
   readonly sql: Pool;
-  /** The first admin's one-time sign-in link, as the node printed it at start. */
+  /** The first admin's one-time sign-in link, as the node printed it at start ('' in keycloak mode). */
   readonly firstLink: string;
   readonly browser: Browser;
   /** Script errors and CSP refusals seen on each page opened with `open`. */
@@ -58,7 +58,13 @@ export async function startConsoleNode(extraEnv: Record<string, string> = {}): P
     LOG_LEVEL: 'info',
     ...extraEnv,
   });
+  // Keycloak mode prints no link (people sign in at the provider): the node is up once it answers.
   const firstLink = await eventually(async () => {
+    if (extraEnv.AUTH_MODE === 'keycloak') {
+      const config = await fetch(`${origin}/api/v1/console/config`).catch(() => null);
+      if (!config?.ok) throw new Error(`not answering yet:\n${node.stdout}\n${node.stderr}`);
+      return '';
+    }
     const found = SIGN_IN_LINK.exec(node.stdout);
     if (!found) throw new Error(`no sign-in link printed yet:\n${node.stdout}\n${node.stderr}`);
     return found[0];

@@ -15,7 +15,7 @@ import { createRoot } from 'react-dom/client';
 import { api, useAccessToken } from './api/client';
 import { Forbidden, Loading } from './components/states';
 import { followLiveFeed } from './live';
-import { AuditPage } from './pages/audit';
+import { providerSignOut } from './oidc';
 import { CreditsPage } from './pages/credits';
 import { HostsPage } from './pages/hosts';
 import { LocalUserDetails, LocalUsersPage } from './pages/local-users';
@@ -27,6 +27,8 @@ import { loadSession, mayOpen, PAGES, type Session, storeSession } from './sessi
 // Charts are the heaviest dependency: the pages that draw them load on first visit.
 const ConsumerPage = lazy(() => import('./pages/consumer'));
 const FinancePage = lazy(() => import('./pages/finance'));
+// Only auditors and admins open the audit pages.
+const AuditPage = lazy(() => import('./pages/audit').then((pages) => ({ default: pages.AuditPage })));
 
 const theme = createTheme({
   palette: { primary: { main: '#1f4e8c' }, secondary: { main: '#6a3d9a' } },
@@ -146,9 +148,12 @@ function App() {
     setSession(next);
   };
   const signOut = async () => {
-    await api.DELETE('/api/v1/console/sessions/current').catch(() => undefined);
+    const provider = providerSignOut();
+    // A provider's token belongs to no console session: its session ends at the provider instead.
+    if (!provider) await api.DELETE('/api/v1/console/sessions/current').catch(() => undefined);
     signedOut();
-    navigate('/sign-in');
+    if (provider) window.location.assign(provider);
+    else navigate('/sign-in');
   };
 
   return (

@@ -29,7 +29,13 @@ import { filter, from, interval, map, merge, mergeMap, type Observable, of, take
 import { DataSource } from 'typeorm';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 import { ConsoleLiveFeed } from './console-live-feed';
-import { ConsoleSessionView, ConsoleUserView, LiveNoticeView, SignInDto } from './dto/console-session.dto';
+import {
+  ConsoleConfigView,
+  ConsoleSessionView,
+  ConsoleUserView,
+  LiveNoticeView,
+  SignInDto,
+} from './dto/console-session.dto';
 import { noticeVisibleTo } from './live-notices';
 import {
   CONSOLE_SESSION_TTL_SECONDS,
@@ -56,6 +62,21 @@ export class ConsoleController {
     private readonly feed: ConsoleLiveFeed,
   ) {
     this.query = (sql, parameters) => db.query(sql, parameters);
+  }
+
+  /** What the sign-in page needs before anyone is signed in: links, or which OpenID provider and client. */
+  @Get('config')
+  @Public()
+  @ApiOkResponse({ type: ConsoleConfigView })
+  consoleConfig(): ConsoleConfigView {
+    const { AUTH_MODE, KEYCLOAK_ISSUER, KEYCLOAK_CONSOLE_CLIENT_ID } = this.config;
+    return {
+      auth_mode: AUTH_MODE,
+      oidc:
+        AUTH_MODE === 'keycloak' && KEYCLOAK_ISSUER
+          ? { issuer: KEYCLOAK_ISSUER, client_id: KEYCLOAK_CONSOLE_CLIENT_ID }
+          : null,
+    };
   }
 
   /** Exchanges a one-time sign-in link's code for a console session; the same code never works twice. */

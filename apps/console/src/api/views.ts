@@ -12,21 +12,6 @@ export interface Page<Item> {
   next_cursor: string | null;
 }
 
-export interface IntegrityProblem {
-  stream: string;
-  revision: string;
-  problem: string;
-  detail: string;
-}
-
-export interface StreamVerification {
-  stream: string;
-  events: number;
-  ok: boolean;
-  problems: IntegrityProblem[];
-  problems_total: number;
-}
-
 export interface FinanceUsageRow {
   user_id?: string;
   requests?: string;

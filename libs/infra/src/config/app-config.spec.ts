@@ -96,6 +96,11 @@ describe('URL settings', () => {
     ['OLLAMA_BASE_URL', 'ftp://ollama:11434', `OLLAMA_BASE_URL ${http} (got "ftp://ollama:11434")`],
     ['KEYCLOAK_JWKS_URL', 'notaurl', `KEYCLOAK_JWKS_URL ${http} (got "notaurl")`],
     ['KEYCLOAK_ISSUER', 'ops-realm', `KEYCLOAK_ISSUER ${http} (got "ops-realm")`],
+    [
+      'KEYCLOAK_CONSOLE_CLIENT_ID',
+      'ops console',
+      'KEYCLOAK_CONSOLE_CLIENT_ID must be 1-200 printable characters (got "ops console")',
+    ],
     ['STRIPE_API_BASE', 'stripe', `STRIPE_API_BASE ${http} (got "stripe")`],
     ['STRIPE_SUCCESS_URL', '/billing/done', `STRIPE_SUCCESS_URL ${http} (got "/billing/done")`],
     ['AUDIT_DIGEST_EXPORT_URL', 'http://', `AUDIT_DIGEST_EXPORT_URL ${http} (got "http://")`],

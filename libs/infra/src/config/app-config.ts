@@ -143,6 +143,15 @@ export class AppConfig {
   KEYCLOAK_AUDIENCE?: string;
 
   /**
+   * The public client (no secret; PKCE) the console signs people in with, in keycloak mode. Its
+   * tokens must carry KEYCLOAK_AUDIENCE (an audience mapper) and its redirect URI is `<origin>/console/sign-in`.
+   */
+  @Matches(/^[\x21-\x7e]{1,200}$/, {
+    message: 'KEYCLOAK_CONSOLE_CLIENT_ID must be 1-200 printable characters',
+  })
+  KEYCLOAK_CONSOLE_CLIENT_ID = 'ops-console';
+
+  /**
    * Keys sealing secrets at rest (password hashes): `id:base64-32-bytes[,id:…]`, the first one current,
    * older ones kept to read what they sealed. Without it a key is generated once in DATA_DIR.
    */

@@ -42,11 +42,23 @@ export function configureHttpApp(
   app.use(app.get<HttpLogger>(HTTP_LOGGER));
   app.use(app.get(HttpMetrics).middleware);
   // The usual security headers on every answer, errors included; helmet also drops X-Powered-By.
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: connectSources(config) } } }));
   app.use(refuseCredentialsInUrl);
   app.use(protectOperationalEndpoints(config));
   useBodyParsers(app, config.JSON_MAX_DEPTH);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(options.errorFormats ?? GATEWAY_ERROR_ROUTES));
   setupOpenApi(app, config);
+}
+
+/**
+ * Where the console's scripts may connect: its own origin, and in keycloak mode the OpenID provider,
+ * whose discovery document and token endpoint the console's sign-in calls from the browser.
+ */
+function connectSources(config: AppConfig): string[] {
+  const sources = ["'self'"];
+  if (config.AUTH_MODE === 'keycloak' && config.KEYCLOAK_ISSUER) {
+    sources.push(new URL(config.KEYCLOAK_ISSUER).origin);
+  }
+  return sources;
 }

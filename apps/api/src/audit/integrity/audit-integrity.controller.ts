@@ -10,33 +10,36 @@ import {
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import {
   DigestExportError,
   EventLogVerifier,
   DigestSigner,
   SigningKeyNotTrustedError,
-  type DigestChainCheck,
-  type DigestCheck,
-  type DigestDocument,
-  type IntegrityProblem,
   type TrustedKey,
 } from '@ops/infra/event-store/integrity';
 import { AUDIT_TRUSTED_KEY } from '@ops/infra/event-store/integrity/integrity.module';
 import type { Response } from 'express';
 import { STREAM_PATH_DOC, STREAM_ROUTE, StreamParamsDto } from '../events/audit-events-query.dto';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
-
-interface StreamVerificationView {
-  stream: string;
-  events: number;
-  ok: boolean;
-  problems: IntegrityProblem[];
-  problems_total: number;
-  digest: DigestCheck | null;
-  digest_chain: DigestChainCheck;
-}
+import {
+  AuditPublicKeyView,
+  DigestDocumentView,
+  LogVerificationErrorView,
+  LogVerificationProgressView,
+  LogVerificationResultView,
+  StreamVerificationView,
+} from './audit-integrity.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -55,6 +58,7 @@ export class AuditIntegrityController {
   @Get(`${STREAM_ROUTE}/verify`)
   @ApiParam(STREAM_PATH_DOC)
   @ApiOperation({ summary: "One stream's hash chain, and its heads in every signed digest" })
+  @ApiOkResponse({ type: StreamVerificationView })
   async verifyStream(@Param() { stream }: StreamParamsDto): Promise<StreamVerificationView> {
     const report = await this.verifier.verify({ stream });
     return {
@@ -76,22 +80,31 @@ export class AuditIntegrityController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Every hash chain and every signed digest, streamed as NDJSON progress' })
   @ApiProduces('application/x-ndjson')
+  @ApiExtraModels(LogVerificationProgressView, LogVerificationResultView, LogVerificationErrorView)
+  @ApiOkResponse({
+    description:
+      'NDJSON: LogVerificationProgressView lines, then one LogVerificationResultView (or LogVerificationErrorView) line',
+  })
   async verifyAll(@Res() response: Response): Promise<void> {
     response.status(200).type('application/x-ndjson');
     try {
       const report = await this.verifier.verify({
-        onProgress: (progress) => response.write(`${JSON.stringify({ type: 'progress', ...progress })}\n`),
+        onProgress: (progress) =>
+          response.write(ndjsonLine<LogVerificationProgressView>({ type: 'progress', ...progress })),
       });
-      response.end(`${JSON.stringify({ type: 'result', ...report })}\n`);
+      response.end(ndjsonLine<LogVerificationResultView>({ type: 'result', ...report }));
     } catch (error) {
       // The status is already sent: the failure can only be the stream's last line.
-      response.end(`${JSON.stringify({ type: 'error', message: (error as Error).message })}\n`);
+      response.end(
+        ndjsonLine<LogVerificationErrorView>({ type: 'error', message: (error as Error).message }),
+      );
     }
   }
 
   @Post('digests')
   @ApiOperation({ summary: 'Sign a digest of every stream head now; keep the answer somewhere else' })
-  async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocument> {
+  @ApiCreatedResponse({ type: DigestDocumentView })
+  async signDigest(@CurrentUser() user: AuthenticatedUser): Promise<DigestDocumentView> {
     try {
       return await this.digests.document(await this.digests.sign({ actor: user.id, source: 'api' }));
     } catch (error) {
@@ -114,7 +127,8 @@ export class AuditIntegrityController {
     summary:
       'The Ed25519 public key digests are verified with; `pinned` when it is AUDIT_PUBLIC_KEY, not the signing key beside the data',
   })
-  publicKey(): { algorithm: 'Ed25519'; key_id: string; public_key: string; pinned: boolean } {
+  @ApiOkResponse({ type: AuditPublicKeyView })
+  publicKey(): AuditPublicKeyView {
     return {
       algorithm: 'Ed25519',
       key_id: this.key.keyId,
@@ -122,4 +136,9 @@ export class AuditIntegrityController {
       pinned: this.key.pinned,
     };
   }
+}
+
+/** One line of the verification's answer, typed as OpenAPI documents it. */
+function ndjsonLine<Line>(line: Line): string {
+  return `${JSON.stringify(line)}\n`;
 }

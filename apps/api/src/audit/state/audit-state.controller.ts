@@ -7,6 +7,7 @@ import { creditAccountStateView } from './credit-account-state.view';
 import { localUserStateView } from './local-user-state.view';
 import { CreditAccountParamsDto, LocalUserParamsDto, StateAtQueryDto } from './state-at.dto';
 import { stateAt, type StateAt } from './state-at';
+import { CreditAccountStateAtView, LocalUserStateAtView } from './state-at.view';
 import { ReadModels } from '../../common/read-your-writes/read-models.decorator';
 
 export interface StateAtView<State> {
@@ -29,11 +30,14 @@ export class AuditStateController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('credit-accounts/:user/state')
-  @ApiOkResponse({ description: 'Balance, reservations, spend per month and plan as of `at`' })
+  @ApiOkResponse({
+    type: CreditAccountStateAtView,
+    description: 'Balance, reservations, spend per month and plan as of `at`',
+  })
   async creditAccount(
     @Param() { user }: CreditAccountParamsDto,
     @Query() query: StateAtQueryDto,
-  ): Promise<StateAtView<ReturnType<typeof creditAccountStateView>>> {
+  ): Promise<CreditAccountStateAtView> {
     const stream = creditAccountStream(user);
     const at = instantOf(query);
     const found = await stateAt(this.store, stream, at, creditAccountDecider);
@@ -41,11 +45,14 @@ export class AuditStateController {
   }
 
   @Get('local-users/:host/:username/state')
-  @ApiOkResponse({ description: 'The account as its events describe it as of `at`' })
+  @ApiOkResponse({
+    type: LocalUserStateAtView,
+    description: 'The account as its events describe it as of `at`',
+  })
   async localUser(
     @Param() { host, username }: LocalUserParamsDto,
     @Query() query: StateAtQueryDto,
-  ): Promise<StateAtView<ReturnType<typeof localUserStateView>>> {
+  ): Promise<LocalUserStateAtView> {
     const stream = localUserStream(host, username);
     const at = instantOf(query);
     const found = await stateAt(this.store, stream, at, localUserDecider);

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   HOST_ID_PATTERN,
   HOST_ID_RULE,
@@ -21,14 +21,17 @@ export class StateAtQueryDto {
 }
 
 export class CreditAccountParamsDto {
+  @ApiProperty({ description: 'The account holder’s user id', example: 'alice' })
   @Matches(USER_ID_PATTERN, { message: `user must be ${USER_ID_RULE}` })
   user!: string;
 }
 
 export class LocalUserParamsDto {
+  @ApiProperty({ example: 'local' })
   @Matches(HOST_ID_PATTERN, { message: `host must be ${HOST_ID_RULE}` })
   host!: string;
 
+  @ApiProperty({ example: 'carol' })
   @Matches(USERNAME_PATTERN, { message: `username must be ${USERNAME_RULE}` })
   username!: string;
 }

@@ -52,3 +52,25 @@ export class LiveNoticeView {
   @ApiProperty({ description: 'The event that caused the notice' })
   event_type!: string;
 }
+
+export class ConsoleOidcView {
+  @ApiProperty({
+    description: 'The OpenID provider (KEYCLOAK_ISSUER); its discovery document is read from it',
+  })
+  issuer!: string;
+
+  @ApiProperty({ description: 'The public client the console signs in with (KEYCLOAK_CONSOLE_CLIENT_ID)' })
+  client_id!: string;
+}
+
+/** How the console signs people in: public, and holds no secret. */
+export class ConsoleConfigView {
+  @ApiProperty({
+    enum: ['local', 'keycloak'],
+    description: '`local`: one-time links; `keycloak`: OpenID Connect',
+  })
+  auth_mode!: 'local' | 'keycloak';
+
+  @ApiProperty({ type: ConsoleOidcView, nullable: true, description: 'Set in keycloak mode' })
+  oidc!: ConsoleOidcView | null;
+}
