@@ -1,18 +1,17 @@
 import { HttpStatus, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import {
   diffLiteLlmPrices,
-  LLM_CATALOG_SCHEMA_VERSIONS,
-  LLM_CATALOG_STREAM,
-  llmCatalogDecider,
   type CatalogChangeSource,
   type ModelChange,
   type ModelTerms,
   type PriceImportDiff,
+  llmCatalog,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { FieldErrorsException } from '@ops/infra/http';
 import { createHash } from 'node:crypto';
 import { LlmCatalog } from '../routing/llm-catalog';
@@ -68,7 +67,7 @@ function termsView(terms: ModelTerms): TermsView {
 export class PriceImportService {
   constructor(
     private readonly catalog: LlmCatalog,
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,13 +85,13 @@ export class PriceImportService {
       );
     }
     if (diff.changes.length === 0) return view(diff, source, version, false, false);
-    const outcome = await this.commands.run({
-      streamName: LLM_CATALOG_STREAM,
-      decider: llmCatalogDecider,
-      command: { type: 'ChangeCatalog', basedOnVersion: version, source, changes: diff.changes },
-      context,
-      schemaVersions: LLM_CATALOG_SCHEMA_VERSIONS,
-    });
+    const outcome = await this.commands.execute(
+      new RunAggregateCommand({
+        ...llmCatalog.stream(),
+        command: { type: 'ChangeCatalog', basedOnVersion: version, source, changes: diff.changes },
+        context,
+      }),
+    );
     await this.catalog.reached(outcome.state.version, APPLY_WAIT_MS);
     return view(diff, source, outcome.state.version, false, true);
   }

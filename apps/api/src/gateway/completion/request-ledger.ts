@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  LLM_REQUEST_SCHEMA_VERSIONS,
-  llmRequestDecider,
-  llmRequestStream,
   type LlmRequestCommand,
   type LlmRequestEvent,
   type LlmRequestState,
@@ -11,9 +8,12 @@ import {
   type RecordedRoutingControls,
   type RequestRoute,
   type RoutingControls,
+  llmRequest,
 } from '@ops/domain';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
-import { CommandRunner, type RunCommand } from '@ops/infra/event-sourcing/command-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import type { RunCommand } from '@ops/infra/event-sourcing/command-runner';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import type { PlannedRequest, RoutedBody } from './gateway-request';
 
 export type LedgerCommand = RunCommand<LlmRequestCommand, LlmRequestEvent, LlmRequestState>;
@@ -61,10 +61,10 @@ function recordedControls(controls: RoutingControls): RecordedRoutingControls | 
 
 @Injectable()
 export class RequestLedger {
-  constructor(private readonly commands: CommandRunner) {}
+  constructor(private readonly commands: CommandBus) {}
 
   async record(command: LedgerCommand): Promise<void> {
-    await this.commands.run(command);
+    await this.commands.execute(new RunAggregateCommand(command));
   }
 
   completion(data: RequestCompleted['data'], context: CommandContext): LedgerCommand {
@@ -81,11 +81,9 @@ export class RequestLedger {
    */
   private command(requestId: string, command: LlmRequestCommand, context: CommandContext): LedgerCommand {
     return {
-      streamName: llmRequestStream(requestId),
-      decider: llmRequestDecider,
+      ...llmRequest.stream(requestId),
       command,
       context: { ...context, idempotencyKey: undefined },
-      schemaVersions: LLM_REQUEST_SCHEMA_VERSIONS,
       newStream: true,
     };
   }

@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  CREDIT_ACCOUNT_SCHEMA_VERSIONS,
   creditAccountDecider,
   creditAccountStream,
   type CreditAccountCommand,
   type CreditAccountState,
   type Micros,
+  creditAccount,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandRunner, type AnyCommand } from '@ops/infra/event-sourcing/command-runner';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Another process's plan change reaches this one's routing within this long. */
@@ -31,7 +33,9 @@ export class RequestCredits {
   private readonly holdsOpen: Gauge;
 
   constructor(
+    /** Reads the account's cached state for the hold's size; commands go through the bus. */
     private readonly commands: CommandRunner,
+    private readonly bus: CommandBus,
     @Inject(APP_CONFIG) config: AppConfig,
     registry: Registry,
   ) {
@@ -155,14 +159,14 @@ export class RequestCredits {
     command: CreditAccountCommand,
     alongside?: AnyCommand,
   ): Promise<{ state: CreditAccountState; appended: number }> {
-    const outcome = await this.commands.run({
-      streamName: creditAccountStream(userId),
-      decider: creditAccountDecider,
-      command,
-      context: { ...context, idempotencyKey: undefined },
-      schemaVersions: CREDIT_ACCOUNT_SCHEMA_VERSIONS,
-      alongside,
-    });
+    const outcome = await this.bus.execute(
+      new RunAggregateCommand({
+        ...creditAccount.stream(userId),
+        command,
+        context: { ...context, idempotencyKey: undefined },
+        alongside,
+      }),
+    );
     return { state: outcome.state, appended: outcome.eventIds.length };
   }
 }

@@ -1,6 +1,6 @@
 import { BASE_COOLDOWN_MS, HEALTH_WINDOW_MS } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import type { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import type { CommandBus } from '@nestjs/cqrs';
 import type { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { Registry } from 'prom-client';
 import { ProviderHealthService } from './provider-health.service';
@@ -12,11 +12,11 @@ const UNMEASURED = { latencyP50Ms: null, latencyP95Ms: null, tokensPerSecond: nu
 function healthAt(now: { ms: number }): ProviderHealthService {
   jest.spyOn(Date, 'now').mockImplementation(() => now.ms);
   const endpoints = { usableByPlatform: (id: string) => id === 'openai', all: () => [] };
-  const commands = { run: () => Promise.resolve() };
+  const commands = { execute: () => Promise.resolve() };
   return new ProviderHealthService(
     endpoints as unknown as ProviderEndpoints,
     {} as UpstreamClient,
-    commands as unknown as CommandRunner,
+    commands as unknown as CommandBus,
     { LLM_HEALTH_PROBE_SECONDS: 0 } as AppConfig,
     new Registry(),
   );

@@ -6,9 +6,6 @@ import {
   EMPTY_HEALTH_WINDOW,
   HEALTH_WINDOW_MS,
   medianThroughput,
-  PROVIDER_HEALTH_SCHEMA_VERSIONS,
-  providerHealthDecider,
-  providerHealthStream,
   recordOutcome,
   recordThroughput,
   type BreakerState,
@@ -21,10 +18,12 @@ import {
   type ProviderStatus,
   type ThroughputSample,
   type UpstreamAttempt,
+  providerHealth,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
-import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
 import { Gauge, Registry } from 'prom-client';
 
@@ -87,7 +86,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly endpoints: ProviderEndpoints,
     private readonly client: UpstreamClient,
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Registry) registry: Registry,
   ) {
@@ -239,28 +238,28 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     if ((this.reported.get(provider) ?? 'up') === assessment.status) return;
     this.reported.set(provider, assessment.status);
     this.commands
-      .run({
-        streamName: providerHealthStream(provider),
-        decider: providerHealthDecider,
-        command: {
-          type: 'ReportProviderHealth',
-          assessment: {
-            provider,
-            status: assessment.status,
-            errorRate: assessment.errorRate,
-            latencyP50Ms: assessment.latencyP50Ms,
-            latencyP95Ms: assessment.latencyP95Ms,
-            samples: assessment.samples,
-            coolingDownUntil:
-              assessment.coolingDownUntil === null
-                ? null
-                : new Date(assessment.coolingDownUntil).toISOString(),
-            source,
+      .execute(
+        new RunAggregateCommand({
+          ...providerHealth.stream(provider),
+          command: {
+            type: 'ReportProviderHealth',
+            assessment: {
+              provider,
+              status: assessment.status,
+              errorRate: assessment.errorRate,
+              latencyP50Ms: assessment.latencyP50Ms,
+              latencyP95Ms: assessment.latencyP95Ms,
+              samples: assessment.samples,
+              coolingDownUntil:
+                assessment.coolingDownUntil === null
+                  ? null
+                  : new Date(assessment.coolingDownUntil).toISOString(),
+              source,
+            },
           },
-        },
-        context: { actor: 'gateway', correlationId: provider, causationId: null, source: 'api' },
-        schemaVersions: PROVIDER_HEALTH_SCHEMA_VERSIONS,
-      })
+          context: { actor: 'gateway', correlationId: provider, causationId: null, source: 'api' },
+        }),
+      )
       .catch((error: unknown) =>
         this.logger.warn({ err: error, provider }, 'Could not record a provider health change'),
       );
