@@ -19,6 +19,8 @@ function staleKeys(notice: Notice): unknown[][] {
       ];
     case 'provider-health':
       return [['provider-health']];
+    case 'usage':
+      return [['usage'], ['finance-usage'], ['finance-reconciliation']];
     default:
       return [];
   }

@@ -30,13 +30,6 @@ export interface StreamVerification {
   problems_total: number;
 }
 
-export interface FinanceUsageRow {
-  user_id?: string;
-  requests?: string;
-  cost_micros?: string;
-  [column: string]: unknown;
-}
-
 export interface ProviderHealthView {
   provider: string;
   configured: boolean;
