@@ -70,14 +70,23 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     await carol.getByTestId('live-state').getByText('Live').waitFor();
     await carol.getByText('No requests in this period').first().waitFor();
 
-    await carol.getByRole('group', { name: 'Power level' }).getByRole('button', { name: 'eco' }).click();
+    const levels = carol.getByRole('group', { name: 'Power level' });
     await carol.getByRole('textbox', { name: 'Prompt' }).fill('Say hello');
+    // Eco's ceiling is below the cheapest model's worst case: the gateway's own words, not its JSON.
+    await levels.getByRole('button', { name: 'eco' }).click();
+    await carol.getByRole('button', { name: 'Send' }).click();
+    await carol
+      .locator('.MuiAlert-standardError')
+      .getByText(/^no model fits the eco power level's ceiling/)
+      .waitFor();
+
+    await levels.getByRole('button', { name: 'precision' }).click();
     await carol.getByRole('button', { name: 'Send' }).click();
     const route = carol.getByTestId('playground-route');
     await route.waitFor();
     const text = await route.textContent();
     expect(text).toContain('x-ops-provider: openai');
-    expect(text).toContain('x-ops-power-level: eco');
+    expect(text).toContain('x-ops-power-level: precision');
     expect(text).toMatch(/x-ops-model: [\w.-]+/);
     expect(text).toMatch(/x-ops-cost-micros: [1-9]\d*/);
     const completion = openai.requests.find((seen) => seen.path === '/v1/chat/completions');

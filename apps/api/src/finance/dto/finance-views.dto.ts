@@ -1,17 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { UsageTotalsView } from '../../llm-usage/dto/usage-views.dto';
 
-/** Counts and micro-USD sums as decimal strings, like every amount of money on this API. */
-export class FinanceUsageTotalsView {
-  @ApiProperty({ example: '42' }) requests!: string;
-  @ApiProperty({ example: '1' }) failed_requests!: string;
-  @ApiProperty({ example: '12000' }) input_tokens!: string;
-  @ApiProperty({ example: '3400' }) output_tokens!: string;
-  @ApiProperty({ example: '5250', description: 'Micro-USD paid from credits' }) cost_micros!: string;
-  @ApiProperty({ example: '6100', description: 'Micro-USD at catalog prices, own keys included' })
-  list_cost_micros!: string;
-}
-
-export class FinanceUsageRowView extends FinanceUsageTotalsView {
+/** One customer's usage of one model on one day; the sums as the usage API has them. */
+export class FinanceUsageRowView extends UsageTotalsView {
   @ApiProperty() user_id!: string;
   @ApiProperty({ description: "Lago's subscription for the user, or the user id when none is mapped" })
   external_subscription_id!: string;
@@ -23,7 +14,7 @@ export class FinanceUsageRowView extends FinanceUsageTotalsView {
 export class FinanceUsageView {
   @ApiProperty({ example: '2026-11-01' }) from!: string;
   @ApiProperty({ example: '2026-11-30', description: 'Included' }) to!: string;
-  @ApiProperty({ type: FinanceUsageTotalsView }) totals!: FinanceUsageTotalsView;
+  @ApiProperty({ type: UsageTotalsView }) totals!: UsageTotalsView;
   @ApiProperty({ type: [FinanceUsageRowView] }) rows!: FinanceUsageRowView[];
 }
 

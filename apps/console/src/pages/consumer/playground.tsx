@@ -19,6 +19,11 @@ const ROUTE_HEADERS = [
   'x-ops-cost-micros',
 ];
 
+function openAiError(body: unknown): string | undefined {
+  const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
 export function Playground() {
   const [prompt, setPrompt] = useState('');
   const [level, setLevel] = useState<(typeof POWER_LEVELS)[number]>('balanced');
@@ -32,7 +37,8 @@ export function Playground() {
           messages: [{ role: 'user', content: prompt }] as unknown as string[],
         },
       });
-      if (!response.ok) throw new Error(JSON.stringify(error));
+      // The gateway answers errors as OpenAI does: {error: {message, code}}.
+      if (!response.ok) throw new Error(openAiError(error) ?? `The gateway answered ${response.status}`);
       const route = Object.fromEntries(
         ROUTE_HEADERS.map((name) => [name, response.headers.get(name) ?? '–']),
       );

@@ -5,9 +5,9 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, body } from '../../api/client';
 import type { Schemas } from '../../api/views';
+import { chartCredits, CreditsChart } from '../../components/credits-chart';
 import { DataTable } from '../../components/data-table';
 import { credits, Empty, Failure, Loading } from '../../components/states';
 
@@ -21,9 +21,6 @@ function since(days: number): string {
   return new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Micros as a number of credits, for chart scales only: every figure shown as text stays exact. */
-const chartCredits = (micros: string) => Number(micros) / 1e6;
-
 /** The caller's usage over the period, by one dimension; refetched by the live feed's usage notices. */
 function useUsage(dimension: Dimension, days: number) {
   return useQuery({
@@ -35,38 +32,6 @@ function useUsage(dimension: Dimension, days: number) {
 
 const nameOf = (row: Row, dimension: Exclude<Dimension, 'day'>) =>
   row[dimension] || '(refused before any provider)';
-
-function CostChart({ rows, dimension, label }: { rows: Row[]; dimension: Dimension; label: string }) {
-  const horizontal = dimension !== 'day';
-  const data = rows.map((row) => ({
-    name: dimension === 'day' ? row.day : nameOf(row, dimension),
-    credits: chartCredits(row.cost_micros),
-    requests: Number(row.requests),
-  }));
-  return (
-    <div role="img" aria-label={label} data-testid={`usage-by-${dimension}`}>
-      <ResponsiveContainer width="100%" height={horizontal ? Math.max(120, 40 * data.length + 40) : 220}>
-        {horizontal ? (
-          <BarChart data={data} layout="vertical" margin={{ left: 16 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" />
-            <YAxis type="category" dataKey="name" width={140} />
-            <Tooltip />
-            <Bar dataKey="credits" name="credits" fill="#1f4e8c" />
-          </BarChart>
-        ) : (
-          <BarChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" />
-            <YAxis />
-            <Tooltip />
-            <Bar dataKey="credits" name="credits" fill="#1f4e8c" />
-          </BarChart>
-        )}
-      </ResponsiveContainer>
-    </div>
-  );
-}
 
 function Breakdown({ dimension, days, title }: { dimension: Dimension; days: number; title: string }) {
   const usage = useUsage(dimension, days);
@@ -82,7 +47,15 @@ function Breakdown({ dimension, days, title }: { dimension: Dimension; days: num
       ) : usage.data.rows.length === 0 ? (
         <Empty title="No requests in this period" />
       ) : (
-        <CostChart rows={usage.data.rows} dimension={dimension} label={`${title}: credits per bar`} />
+        <CreditsChart
+          data={usage.data.rows.map((row) => ({
+            name: dimension === 'day' ? (row.day ?? '') : nameOf(row, dimension),
+            credits: chartCredits(row.cost_micros),
+          }))}
+          names={dimension === 'day' ? 'bottom' : 'side'}
+          label={`${title}: credits per bar`}
+          testId={`usage-by-${dimension}`}
+        />
       )}
     </Paper>
   );

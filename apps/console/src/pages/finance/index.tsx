@@ -14,6 +14,19 @@ import { UsageReport } from './usage-report';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
+function DayField({ label, value, onChange }: { label: string; value: string; onChange(day: string): void }) {
+  return (
+    <TextField
+      type="date"
+      size="small"
+      label={label}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      slotProps={{ inputLabel: { shrink: true } }}
+    />
+  );
+}
+
 function CsvButton({ report, period }: { report: 'usage' | 'ledger'; period: Period }) {
   const download = useMutation({ mutationFn: () => downloadCsv(report, period) });
   return (
@@ -59,22 +72,8 @@ export default function FinancePage() {
         Finance
       </Typography>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1}>
-        <TextField
-          type="date"
-          size="small"
-          label="From"
-          value={from}
-          onChange={(event) => setFrom(event.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
-        <TextField
-          type="date"
-          size="small"
-          label="To"
-          value={to}
-          onChange={(event) => setTo(event.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
+        <DayField label="From" value={from} onChange={setFrom} />
+        <DayField label="To" value={to} onChange={setTo} />
       </Stack>
       <Section title="Usage report" action={<CsvButton report="usage" period={period} />}>
         <UsageReport period={period} />

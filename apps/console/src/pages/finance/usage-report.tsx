@@ -1,9 +1,8 @@
-import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, body } from '../../api/client';
 import type { Schemas } from '../../api/views';
+import { chartCredits, CreditsChart, type CreditsBar } from '../../components/credits-chart';
 import { DataTable } from '../../components/data-table';
 import { credits, Empty, Failure, Loading } from '../../components/states';
 import type { Period } from './period';
@@ -11,10 +10,10 @@ import type { Period } from './period';
 type Row = Schemas['FinanceUsageRowView'];
 
 /** Credits charged per day over every customer and model (exact sums; a float only for the bar). */
-function perDay(rows: Row[]): { day: string; credits: number }[] {
+function perDay(rows: Row[]): CreditsBar[] {
   const sums = new Map<string, bigint>();
   for (const row of rows) sums.set(row.day, (sums.get(row.day) ?? 0n) + BigInt(row.cost_micros));
-  return [...sums].map(([day, micros]) => ({ day, credits: Number(micros) / 1e6 }));
+  return [...sums].map(([day, micros]) => ({ name: day, credits: chartCredits(micros) }));
 }
 
 /** Usage per customer, day, provider and model; refetched live as requests finish. */
@@ -33,17 +32,12 @@ export function UsageReport({ period }: { period: Period }) {
         {totals.requests} requests ({totals.failed_requests} failed), {credits(totals.cost_micros)} credits
         charged, {credits(totals.list_cost_micros)} at list prices
       </Typography>
-      <Paper sx={{ p: 2 }} role="img" aria-label="Credits charged per day" data-testid="finance-usage-chart">
-        <ResponsiveContainer width="100%" height={200}>
-          <BarChart data={perDay(rows)}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="day" />
-            <YAxis />
-            <Tooltip />
-            <Bar dataKey="credits" name="credits" fill="#6a3d9a" />
-          </BarChart>
-        </ResponsiveContainer>
-      </Paper>
+      <CreditsChart
+        data={perDay(rows)}
+        label="Credits charged per day"
+        testId="finance-usage-chart"
+        color="#6a3d9a"
+      />
       <DataTable
         label="Usage"
         rows={rows}
