@@ -226,6 +226,28 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     );
     expect(csv).toMatch(/^carol,carol,\d{4}-\d{2}-\d{2},openai,/m);
 
+    // What-if: a price the API refuses is named under its field; a dearer one shows the difference.
+    const whatIf = finance.locator('#what-if');
+    await whatIf.getByLabel('Provider').fill('openai');
+    await whatIf.getByLabel('Model').fill('gpt-4o-mini');
+    await whatIf.getByLabel('Input, USD per million tokens').fill('1.5e3');
+    await whatIf.getByLabel('Output, USD per million tokens').fill('100');
+    await whatIf.getByRole('button', { name: 'Simulate' }).click();
+    await whatIf
+      .locator('p.Mui-error')
+      .getByText(/input_micros_per_million must be/)
+      .waitFor();
+    await whatIf.getByLabel('Input, USD per million tokens').fill('100');
+    await whatIf.getByRole('button', { name: 'Simulate' }).click();
+    await finance
+      .getByTestId('what-if-totals')
+      .getByText(/Nothing was stored/)
+      .waitFor();
+    expect(await finance.getByTestId('what-if-totals').textContent()).toMatch(/\(more: \+[\d.]+\)/);
+    await finance.getByRole('table', { name: 'What-if per customer and model' }).getByText('carol').waitFor();
+    await screenshot(finance, 'finance-what-if-1280');
+    await node.expectAccessible(finance);
+
     await finance.setViewportSize(NARROW);
     await screenshot(finance, 'finance-390');
     await node.expectAccessible(finance);

@@ -6,7 +6,7 @@ import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import type { Response } from 'express';
 import { toCsv } from './csv';
 import { FinanceExportDto, FinancePeriodDto } from './dto/finance-queries.dto';
-import { FinanceUsageView, LedgerReportView, ReconciliationView } from './dto/finance-views.dto';
+import { FinanceUsageView, LedgerReportView, ReconciliationView, WhatIfView } from './dto/finance-views.dto';
 import { PutLagoSubscriptionDto } from './dto/lago-subscription.dto';
 import { LagoSubscriptionsService, type LagoSubscriptionView } from './lago-subscriptions.service';
 import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
@@ -14,7 +14,7 @@ import { periodOf } from './period';
 import { ReconciliationService } from './reconciliation.service';
 import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
 import { WhatIfPricingDto } from './dto/what-if.dto';
-import { WhatIfPricingService, type WhatIfReport } from './what-if-pricing.service';
+import { WhatIfPricingService } from './what-if-pricing.service';
 import { USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
@@ -44,8 +44,8 @@ export class FinanceController {
    */
   @Post('what-if')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Charged and draft amounts per customer and model' })
-  whatIfPricing(@Body() body: WhatIfPricingDto): Promise<WhatIfReport> {
+  @ApiOkResponse({ type: WhatIfView, description: 'Charged and draft amounts per customer and model' })
+  whatIfPricing(@Body() body: WhatIfPricingDto): Promise<WhatIfView> {
     return this.whatIf.report(periodOf(body.from, body.to), body);
   }
 

@@ -37,9 +37,9 @@ export function CreditsChart({
         >
           <CartesianGrid strokeDasharray="3 3" />
           {side ? <XAxis type="number" /> : <XAxis dataKey="name" />}
-          {side ? <YAxis type="category" dataKey="name" width={140} /> : <YAxis />}
+          {side ? <YAxis type="category" dataKey="name" width={140} /> : <YAxis width={80} />}
           <Tooltip />
-          <Bar dataKey="credits" name="credits" fill={color} />
+          <Bar dataKey="credits" name="credits" fill={color} maxBarSize={48} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -85,3 +85,28 @@ export class ReconciliationView {
   @ApiProperty({ type: [ReconciliationDifferenceView] }) differences!: ReconciliationDifferenceView[];
   @ApiProperty({ type: [ParkedEventView] }) parked!: ParkedEventView[];
 }
+
+export class WhatIfTotalsView {
+  @ApiProperty({ example: '42' }) requests!: string;
+  @ApiProperty() input_tokens!: string;
+  @ApiProperty() output_tokens!: string;
+  @ApiProperty({ description: 'Micro-USD at the catalog prices charged' }) list_cost_micros!: string;
+  @ApiProperty({ description: 'Micro-USD the credits paid' }) charged_micros!: string;
+  @ApiProperty({ description: 'Micro-USD at the draft prices' }) draft_list_cost_micros!: string;
+  @ApiProperty({ description: 'Micro-USD the credits would have paid' }) draft_charged_micros!: string;
+  @ApiProperty({ description: 'draft_charged_micros − charged_micros' }) difference_micros!: string;
+}
+
+export class WhatIfRowView extends WhatIfTotalsView {
+  @ApiProperty() user_id!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+}
+
+export class WhatIfView {
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({ enum: [true], description: 'Nothing was stored' }) simulated!: true;
+  @ApiProperty({ type: WhatIfTotalsView }) totals!: WhatIfTotalsView;
+  @ApiProperty({ type: [WhatIfRowView], description: 'Per customer and model' }) rows!: WhatIfRowView[];
+}

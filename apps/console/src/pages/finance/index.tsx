@@ -11,6 +11,7 @@ import { Ledger } from './ledger';
 import type { Period } from './period';
 import { Reconciliation } from './reconciliation';
 import { UsageReport } from './usage-report';
+import { WhatIf } from './what-if';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -83,6 +84,9 @@ export default function FinancePage() {
       </Section>
       <Section title="Reconciliation">
         <Reconciliation period={period} />
+      </Section>
+      <Section title="What-if pricing">
+        <WhatIf period={period} />
       </Section>
     </Stack>
   );
