@@ -179,8 +179,10 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     expect(node.errors.get(carol)).toEqual([]);
   });
 
-  it("shows finance the usage chart, the ledger and the reconciliation, marks an operator's change to a read model, and downloads the CSV", async () => {
-    const finance = await node.open(await node.signInLink('fiona', 'finance'), WIDE);
+  let finance: Page;
+
+  it("shows finance the usage chart, the ledger and the reconciliation, and marks an operator's change to a read model", async () => {
+    finance = await node.open(await node.signInLink('fiona', 'finance'), WIDE);
     await finance.getByTestId('signed-in-as').getByText('fiona (finance)').waitFor();
     expect(new URL(finance.url()).pathname).toBe('/console/finance');
 
@@ -214,7 +216,9 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
       .waitFor();
     await screenshot(finance, 'finance-reconciliation-1280');
     await node.expectAccessible(finance);
+  });
 
+  it('downloads the usage CSV, and re-prices the period with a draft price', async () => {
     const [download] = await Promise.all([
       finance.waitForEvent('download'),
       finance.getByRole('button', { name: 'Download the usage report as CSV' }).click(),
