@@ -39,7 +39,8 @@ export function CreditsChart({
           {side ? <XAxis type="number" /> : <XAxis dataKey="name" />}
           {side ? <YAxis type="category" dataKey="name" width={140} /> : <YAxis width={80} />}
           <Tooltip />
-          <Bar dataKey="credits" name="credits" fill={color} maxBarSize={48} />
+          {/* Drawn at once: a resize would replay the animation, and a screenshot catch it half-way. */}
+          <Bar dataKey="credits" name="credits" fill={color} maxBarSize={48} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -18,6 +18,14 @@ interface DraftPrice {
   output: string;
 }
 
+/** Each draft price's fields: what the form keeps, what the API calls it, what a person reads. */
+const PRICE_FIELDS = [
+  { key: 'provider', field: 'provider', label: 'Provider' },
+  { key: 'model', field: 'model', label: 'Model' },
+  { key: 'input', field: 'input_micros_per_million', label: 'Input, USD per million tokens' },
+  { key: 'output', field: 'output_micros_per_million', label: 'Output, USD per million tokens' },
+] as const;
+
 const EMPTY: DraftPrice = { provider: '', model: '', input: '', output: '' };
 const FIELDS = ['from', 'to', 'prices', 'byok_fee_percent'] as const;
 
@@ -80,38 +88,17 @@ export function WhatIf({ period }: { period: Period }) {
           const error = (field: string) => fieldError(`prices.${index}.${field}`);
           return (
             <Stack key={index} direction={{ xs: 'column', md: 'row' }} spacing={1}>
-              <TextField
-                size="small"
-                label="Provider"
-                value={price.provider}
-                onChange={(event) => change(index, 'provider', event.target.value)}
-                error={!!error('provider')}
-                helperText={error('provider')}
-              />
-              <TextField
-                size="small"
-                label="Model"
-                value={price.model}
-                onChange={(event) => change(index, 'model', event.target.value)}
-                error={!!error('model')}
-                helperText={error('model')}
-              />
-              <TextField
-                size="small"
-                label="Input, USD per million tokens"
-                value={price.input}
-                onChange={(event) => change(index, 'input', event.target.value)}
-                error={!!error('input_micros_per_million')}
-                helperText={error('input_micros_per_million')}
-              />
-              <TextField
-                size="small"
-                label="Output, USD per million tokens"
-                value={price.output}
-                onChange={(event) => change(index, 'output', event.target.value)}
-                error={!!error('output_micros_per_million')}
-                helperText={error('output_micros_per_million')}
-              />
+              {PRICE_FIELDS.map(({ key, field, label }) => (
+                <TextField
+                  key={key}
+                  size="small"
+                  label={label}
+                  value={price[key]}
+                  onChange={(event) => change(index, key, event.target.value)}
+                  error={!!error(field)}
+                  helperText={error(field)}
+                />
+              ))}
               {prices.length > 1 && (
                 <Button
                   aria-label={`Remove draft price ${index + 1}`}
