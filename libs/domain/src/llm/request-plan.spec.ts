@@ -1,10 +1,10 @@
 import type { ModelInfo } from './catalog';
 import { NO_MARGIN, parseMargin } from './margin';
+import { requestWorstCase } from './router';
 import {
   affordableChainHold,
   anthropicLinks,
   chainHold,
-  linkWorstCase,
   requestPowerLevel,
   requestPrivacy,
   type HoldRequest,
@@ -30,7 +30,7 @@ const request: HoldRequest = { tier: 'starter', promptTokens: 10, maxTokens: nul
 
 describe('request plan: the hold', () => {
   it('holds the worst case of the dearest link: the whole prompt and the whole output budget', () => {
-    expect(linkWorstCase(request, mid)).toBe(210n);
+    expect(requestWorstCase(request, mid.model)).toBe(210n);
     expect(chainHold(request, [cheap, dear, mid])).toEqual({ chain: [cheap, dear, mid], amountMicros: 510n });
   });
 
@@ -40,8 +40,8 @@ describe('request plan: the hold', () => {
 
   it("adds the tier's markup, and charges a link on the user's own key only the BYOK fee", () => {
     const margin = parseMargin('{"starter": 10}', '5');
-    expect(linkWorstCase({ ...request, margin }, mid)).toBe(231n);
-    expect(linkWorstCase({ ...request, margin }, own)).toBe(46n);
+    expect(requestWorstCase({ ...request, margin }, mid.model)).toBe(231n);
+    expect(requestWorstCase({ ...request, margin }, own.model, true)).toBe(46n);
     expect(chainHold(request, [own]).amountMicros).toBe(0n);
   });
 

@@ -1,8 +1,8 @@
 import type { Micros } from '../shared/micros';
 import type { ModelInfo } from './catalog';
-import { worstCaseChargeMicros, type Margin } from './margin';
 import { isPowerLevel, type PowerLevel } from './power-levels';
 import { findProvider } from './providers';
+import { requestWorstCase } from './router';
 
 /** A link of a fallback chain as the hold sees it: the model, and whose key pays the provider. */
 export interface HeldLink {
@@ -10,15 +10,8 @@ export interface HeldLink {
   readonly byok: boolean;
 }
 
-/** What the hold of one request is sized by, whichever link answers. */
-export interface HoldRequest {
-  readonly tier: string;
-  /** Every input token of the request, as estimated. */
-  readonly promptTokens: number;
-  /** The client's own output limit, or null: each model's cap then applies. */
-  readonly maxTokens: number | null;
-  readonly margin: Margin;
-}
+/** What the hold of one request is sized by, whichever link answers: tier, prompt, output limit, margin. */
+export type HoldRequest = Parameters<typeof requestWorstCase>[0];
 
 /** A chain and the credits to hold for it; a zero amount holds nothing. */
 export interface ChainHold<L extends HeldLink> {
@@ -37,19 +30,13 @@ export function requestPrivacy(planPrivacy: boolean, requested: boolean | undefi
   return planPrivacy || requested === true;
 }
 
-/** What one link can charge the account at most for this request. */
-export function linkWorstCase(request: HoldRequest, link: HeldLink): Micros {
-  const payer = { tier: request.tier, byok: link.byok };
-  return worstCaseChargeMicros(link.model, payer, request.promptTokens, request.maxTokens, request.margin);
-}
-
 /**
  * The hold for the whole chain: the dearest link's worst case, since any link may end up answering and
  * only one does.
  */
 export function chainHold<L extends HeldLink>(request: HoldRequest, chain: readonly L[]): ChainHold<L> {
   const amountMicros = chain
-    .map((link) => linkWorstCase(request, link))
+    .map((link) => requestWorstCase(request, link.model, link.byok))
     .reduce((max, amount) => (amount > max ? amount : max), 0n);
   return { chain, amountMicros };
 }
@@ -67,10 +54,13 @@ export function affordableChainHold<L extends HeldLink>(
 ): ChainHold<L> | null {
   const [first] = chain;
   if (!first) return null;
-  const amountMicros = linkWorstCase(request, first);
+  const amountMicros = requestWorstCase(request, first.model, first.byok);
   if (amountMicros === refusedMicros) return null;
   if (amountMicros === 0n) return { chain: chain.filter((link) => link.byok), amountMicros };
-  return { chain: chain.filter((link) => linkWorstCase(request, link) <= amountMicros), amountMicros };
+  return {
+    chain: chain.filter((link) => requestWorstCase(request, link.model, link.byok) <= amountMicros),
+    amountMicros,
+  };
 }
 
 /** The model takes Anthropic's Messages API as it is written. */
