@@ -4,6 +4,7 @@ import { BASE_COOLDOWN_MS } from '@ops/domain';
 import { configureHttpApp } from '@ops/infra/http';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
 import { ApiAppModule } from '../../apps/api/src/app.module';
 import { ProviderHealthService } from '../../apps/api/src/gateway/health/provider-health.service';
 import { eventually } from '../support/app';
@@ -80,6 +81,17 @@ describe('provider health shared by the API replicas', () => {
       return view;
     });
     expect(onB.cooling_down_until).toBe(onA.cooling_down_until);
+    // The read model a replica starts from holds the same report.
+    await eventually(async () => {
+      const [row] = await gateway.app
+        .get(DataSource)
+        .query(`SELECT status, cooling_down_until, reported_by FROM provider_health WHERE provider = 'groq'`);
+      expect(row).toEqual({
+        status: 'down',
+        cooling_down_until: new Date(onA.cooling_down_until!),
+        reported_by: replicaA,
+      });
+    });
     const groqCalls = groq.requests.length;
     expect(await ask(b, 'large-groq')).toEqual({ provider: 'together', attempts: '1' });
     expect(groq.requests.length).toBe(groqCalls);
