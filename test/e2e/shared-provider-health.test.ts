@@ -17,30 +17,35 @@ interface HealthView {
   reported: { status: string; reported_by: string | null; cooling_down_until: string | null } | null;
 }
 
+/** An API replica alone, as the distributed setup runs it, on the gateway's database and upstreams. */
+async function startReplica(gateway: GatewayTestApp): Promise<INestApplication> {
+  const replica = await NestFactory.create(ApiAppModule.forRoot(gateway.config), { logger: false });
+  configureHttpApp(replica, gateway.config);
+  await replica.init();
+  return replica;
+}
+
 /*
- * Two API replicas on one database: replica A is the single node (API and projector), replica B an API
- * alone. Family `large` of GATEWAY_TEST_CATALOG is served by Groq, then Together; a provider's breaker
- * opens after three failures in a row.
+ * Two API replicas, A and B, on one database; the single node beside them runs the projector that
+ * keeps the read model. Family `large` of GATEWAY_TEST_CATALOG is served by Groq, then Together; a
+ * provider's breaker opens after three failures in a row.
  */
 describe('provider health shared by the API replicas', () => {
   let gateway: GatewayTestApp;
-  let replica: INestApplication;
+  let replicas: INestApplication[] = [];
   let a: App;
   let b: App;
 
   beforeAll(async () => {
     gateway = await startGatewayApp({}, { catalog: GATEWAY_TEST_CATALOG });
-    replica = await NestFactory.create(ApiAppModule.forRoot(gateway.config), { logger: false });
-    configureHttpApp(replica, gateway.config);
-    await replica.init();
-    a = gateway.app.getHttpServer();
-    b = replica.getHttpServer();
+    replicas = [await startReplica(gateway), await startReplica(gateway)];
+    [a, b] = replicas.map((replica) => replica.getHttpServer());
     await gateway.setPlan('sam', { tier: 'starter' });
     await gateway.fund('sam', 10_000_000n);
   });
   afterAll(async () => {
     jest.restoreAllMocks();
-    await replica?.close();
+    await Promise.all(replicas.map((replica) => replica.close()));
     await gateway?.close();
   });
 
@@ -62,8 +67,7 @@ describe('provider health shared by the API replicas', () => {
 
   it('a breaker one replica opens keeps the other away at once, and both agree once it recovers', async () => {
     const { groq } = gateway.upstreams;
-    const replicaA = gateway.app.get(ProviderHealthService).replica;
-    const replicaB = replica.get(ProviderHealthService).replica;
+    const [replicaA, replicaB] = replicas.map((replica) => replica.get(ProviderHealthService).replica);
     expect(replicaA).not.toBe(replicaB);
     expect(await ask(b, 'large-groq')).toEqual({ provider: 'groq', attempts: '1' });
 
@@ -99,7 +103,7 @@ describe('provider health shared by the API replicas', () => {
     // The cooldown passes; A's probe, its trial call, reaches a recovered Groq and closes its breaker.
     const realNow = Date.now.bind(Date);
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + BASE_COOLDOWN_MS + 1_000);
-    await gateway.app.get(ProviderHealthService).probeAll();
+    await replicas[0].get(ProviderHealthService).probeAll();
     for (const on of [a, b]) {
       await eventually(async () =>
         expect(await groqHealth(on)).toMatchObject({
