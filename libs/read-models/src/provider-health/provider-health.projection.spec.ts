@@ -34,15 +34,9 @@ const DOWN = {
 
 describe('provider health reports', () => {
   it('keeps the reported status, breaker deadline and replica, at the time it was reported', () => {
+    const { previousStatus: _previous, ...reported } = DOWN;
     expect(providerHealthReportOf(recorded(2, { ...DOWN, reportedBy: 'api-1/42/ab12cd34' }))).toEqual({
-      provider: 'groq',
-      status: 'down',
-      errorRate: 1,
-      latencyP50Ms: null,
-      latencyP95Ms: null,
-      samples: 3,
-      coolingDownUntil: '2026-12-07T12:00:30.000Z',
-      source: 'traffic',
+      ...reported,
       reportedBy: 'api-1/42/ab12cd34',
       reportedAt: '2026-12-07T12:00:00.000Z',
     });
