@@ -194,6 +194,35 @@ describe.each([
       ],
       'no_stream',
     );
+    // Provider health: a breaker one replica opened, then a report of it up again.
+    const health = {
+      provider: 'groq',
+      errorRate: 1,
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+      samples: 3,
+      source: 'traffic',
+      reportedBy: 'api-1/42/ab12cd34',
+    };
+    await store.append(
+      'provider-health-groq',
+      [
+        event('ProviderHealthChanged', 'gateway', {
+          ...health,
+          status: 'down',
+          previousStatus: 'up',
+          coolingDownUntil: '2026-12-07T12:00:30.000Z',
+        }),
+        event('ProviderHealthChanged', 'gateway', {
+          ...health,
+          status: 'up',
+          previousStatus: 'down',
+          errorRate: 0,
+          coolingDownUntil: null,
+        }),
+      ],
+      'no_stream',
+    );
     await eventually(async () => expect((await get('/api/v1/local-users/ben')).status).toBe(404), 20_000);
     await waitUntilLive();
   });

@@ -4,6 +4,7 @@ import { CreditHoldsProjection } from './credit-holds';
 import { CreditLedgerProjection } from './credit-ledger';
 import { HostsProjection } from './hosts';
 import { LocalUsersProjection } from './local-users';
+import { ProviderHealthProjection } from './provider-health';
 import { ProviderKeysProjection } from './provider-keys';
 import { UsageProjection } from './usage';
 
@@ -13,6 +14,7 @@ export * from './credit-holds';
 export * from './credit-ledger';
 export * from './hosts';
 export * from './local-users';
+export * from './provider-health';
 export * from './provider-keys';
 export * from './usage';
 export * from './read-models.module';
@@ -26,6 +28,7 @@ export const READ_MODEL_PROJECTION_TYPES = [
   CreditLedgerProjection,
   HostsProjection,
   LocalUsersProjection,
+  ProviderHealthProjection,
   ProviderKeysProjection,
   UsageProjection,
 ];

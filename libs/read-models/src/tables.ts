@@ -5,6 +5,7 @@ import { CreditTransactionRow } from './credit-ledger/credit-transaction.table';
 import { HostRow } from './hosts/host.table';
 import { LocalUserSshKeyRow } from './local-users/local-user-ssh-key.table';
 import { LocalUserRow } from './local-users/local-user.table';
+import { ProviderHealthRow } from './provider-health/provider-health.table';
 import { ProviderKeyRow } from './provider-keys/provider-key.table';
 import { UsageDailyRow } from './usage/usage-daily.table';
 import { UsageLogRow } from './usage/usage-log.table';
@@ -18,6 +19,7 @@ export const READ_MODEL_TABLES = [
   HostRow,
   LocalUserRow,
   LocalUserSshKeyRow,
+  ProviderHealthRow,
   ProviderKeyRow,
   UsageDailyRow,
   UsageLogRow,

@@ -15,6 +15,7 @@ import { HoldExpirySweeper } from './credits/hold-expiry.sweeper';
 import { marginProvider } from './credits/margin.provider';
 import { RequestCredits } from './credits/request-credits';
 import { ProviderHealthService } from './health/provider-health.service';
+import { SharedProviderHealth } from './health/shared-provider-health';
 import { AnthropicMessagesController } from './http/anthropic-messages.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { EmbeddingsController } from './http/embeddings.controller';
@@ -41,6 +42,7 @@ import { USER_PROVIDER_KEYS } from './routing/user-provider-keys';
     PriceImportService,
     ProviderEndpoints,
     ProviderHealthService,
+    SharedProviderHealth,
     RequestCredits,
     HoldExpirySweeper,
     RequestLedger,

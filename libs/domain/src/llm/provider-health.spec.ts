@@ -14,6 +14,8 @@ import {
   type HealthOutcome,
   type HealthWindow,
   type OutcomeKind,
+  type SharedHealthReport,
+  withSharedHealth,
 } from './provider-health';
 
 const T0 = 1_800_000_000_000;
@@ -230,5 +232,48 @@ describe('throughput', () => {
     expect(medianThroughput(samples, 2_000 + HEALTH_WINDOW_MS)).toBe(30);
     expect(recordThroughput(samples, { tokensPerSecond: 10, at: 1_000 + HEALTH_WINDOW_MS })).toHaveLength(3);
     expect(recordThroughput(samples, { tokensPerSecond: 10, at: 2_000 + HEALTH_WINDOW_MS })).toHaveLength(2);
+  });
+
+  describe('with the health other replicas reported', () => {
+    /** Another replica opened the breaker at T0 + 2 for the base cooldown. */
+    const downElsewhere: SharedHealthReport = {
+      status: 'down',
+      coolingDownUntil: T0 + 2 + BASE_COOLDOWN_MS,
+      reportedAt: T0 + 2,
+    };
+
+    it('keeps away from a provider another replica found down until its deadline, with no failure here', () => {
+      const shared = withSharedHealth(EMPTY_HEALTH_WINDOW, downElsewhere, T0 + 10);
+      expect(shared.value).toMatchObject({
+        status: 'down',
+        breaker: 'open',
+        coolingDownUntil: T0 + 2 + BASE_COOLDOWN_MS,
+      });
+      expect(shared.until).toBe(T0 + 2 + BASE_COOLDOWN_MS);
+      expect(
+        withSharedHealth(EMPTY_HEALTH_WINDOW, downElsewhere, T0 + 2 + BASE_COOLDOWN_MS).value,
+      ).toMatchObject({ status: 'up', breaker: 'closed', coolingDownUntil: null });
+    });
+
+    it("lets this replica's own answer from the provider after the report outweigh it", () => {
+      const answered = record([ok(T0 + 5)]);
+      expect(withSharedHealth(answered, downElsewhere, T0 + 10).value.status).toBe('up');
+      const answeredBefore = record([ok(T0 + 1)]);
+      expect(withSharedHealth(answeredBefore, downElsewhere, T0 + 10).value.status).toBe('down');
+    });
+
+    it("keeps this replica's own open breaker and its own deadline", () => {
+      const own = tripped();
+      const later = { ...downElsewhere, coolingDownUntil: T0 + 2 + MAX_COOLDOWN_MS };
+      expect(withSharedHealth(own, later, T0 + 10).value).toEqual(assessHealth(own, T0 + 10));
+    });
+
+    it('takes only an open breaker from a report: a degraded or recovered provider is judged here', () => {
+      for (const status of ['up', 'degraded'] as const) {
+        const report = { status, coolingDownUntil: null, reportedAt: T0 };
+        expect(withSharedHealth(EMPTY_HEALTH_WINDOW, report, T0 + 10).value.status).toBe('up');
+      }
+      expect(withSharedHealth(EMPTY_HEALTH_WINDOW, undefined, T0).value.status).toBe('up');
+    });
   });
 });

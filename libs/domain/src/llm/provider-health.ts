@@ -224,3 +224,39 @@ export function medianThroughput(samples: readonly ThroughputSample[], now: numb
     .sort((a, b) => a - b);
   return percentile(speeds, 0.5);
 }
+
+/** The latest health another replica reported for a provider (or this one did, as the log returns it). */
+export interface SharedHealthReport {
+  readonly status: ProviderHealthStatus;
+  /** Epoch milliseconds: the deadline of the breaker the reporter opened; null when none is open. */
+  readonly coolingDownUntil: number | null;
+  /** Epoch milliseconds when it was reported. */
+  readonly reportedAt: number;
+}
+
+/**
+ * This replica's assessment, with a breaker another replica opened held here too until its deadline,
+ * so that each replica need not fail on an outage before it keeps away. What this replica saw itself
+ * still counts: its own open breaker stands, and an answer from the provider after the report (a
+ * probe, say) outweighs the report. `until` is when the result may change with no new outcome or report.
+ */
+export function withSharedHealth(
+  window: HealthWindow,
+  shared: SharedHealthReport | undefined,
+  now: number,
+): { readonly value: HealthAssessment; readonly until: number } {
+  const own = assessHealth(window, now);
+  const until = assessmentValidUntil(window, now);
+  const deadline = shared?.coolingDownUntil ?? null;
+  if (shared?.status !== 'down' || deadline === null || now >= deadline || own.breaker === 'open') {
+    return { value: own, until };
+  }
+  const answeredSince = window.samples.some(
+    (sample) => sample.at > shared.reportedAt && !isProviderFailure(sample),
+  );
+  if (answeredSince) return { value: own, until };
+  return {
+    value: { ...own, status: 'down', breaker: 'open', coolingDownUntil: deadline },
+    until: Math.min(until, deadline),
+  };
+}

@@ -15,13 +15,18 @@ export type ProviderHealthChanged = DomainEvent<
     samples: number;
     coolingDownUntil: string | null;
     source: 'traffic' | 'probe';
+    /**
+     * The API replica that saw it, so operators can tell whose traffic or probe took a provider down.
+     * Absent from events of schema 1, recorded before replicas shared their health.
+     */
+    reportedBy?: string;
   }
 >;
 
 export type ProviderHealthEvent = ProviderHealthChanged;
 
 export const PROVIDER_HEALTH_SCHEMA_VERSIONS: Record<ProviderHealthEvent['type'], number> = {
-  ProviderHealthChanged: 1,
+  ProviderHealthChanged: 2,
 };
 
 export const PROVIDER_HEALTH_CATEGORY = 'provider-health-';

@@ -8,6 +8,7 @@ export const CREDIT_HOLDS_PROJECTION = 'credit-holds';
 export const CREDIT_LEDGER_PROJECTION = 'credit-ledger';
 export const HOSTS_PROJECTION = 'hosts';
 export const LOCAL_USERS_PROJECTION = 'local-users';
+export const PROVIDER_HEALTH_PROJECTION = 'provider-health';
 export const PROVIDER_KEYS_PROJECTION = 'provider-keys';
 export const USAGE_PROJECTION = 'usage';
 
@@ -19,6 +20,7 @@ export const READ_MODEL_PROJECTIONS: readonly string[] = [
   CREDIT_LEDGER_PROJECTION,
   HOSTS_PROJECTION,
   LOCAL_USERS_PROJECTION,
+  PROVIDER_HEALTH_PROJECTION,
   PROVIDER_KEYS_PROJECTION,
   USAGE_PROJECTION,
 ];

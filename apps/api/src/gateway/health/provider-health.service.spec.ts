@@ -1,29 +1,76 @@
-import { BASE_COOLDOWN_MS, HEALTH_WINDOW_MS } from '@ops/domain';
+import { BASE_COOLDOWN_MS, HEALTH_WINDOW_MS, type SharedHealthReport } from '@ops/domain';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { ProviderEndpoints, UpstreamClient } from '@ops/infra/llm-upstream';
 import { Registry } from 'prom-client';
 import { ProviderHealthService } from './provider-health.service';
+import type { SharedProviderHealth } from './shared-provider-health';
 
 const T0 = 1_800_000_000_000;
 const UNMEASURED = { latencyP50Ms: null, latencyP95Ms: null, tokensPerSecond: null };
 
+/** What the other replicas reported, delivered as the log would deliver it. */
+class FakeSharedHealth {
+  private readonly reports = new Map<string, SharedHealthReport>();
+  private readonly listeners: ((provider: string) => void)[] = [];
+  onChange(listener: (provider: string) => void): void {
+    this.listeners.push(listener);
+  }
+  forRouting(provider: string): SharedHealthReport | undefined {
+    return this.reports.get(provider);
+  }
+  latest(): undefined {
+    return undefined;
+  }
+  deliver(provider: string, report: SharedHealthReport): void {
+    this.reports.set(provider, report);
+    this.listeners.forEach((listener) => listener(provider));
+  }
+}
+
 /** The service on a fixed clock, with only OpenAI usable by the platform and status changes recorded nowhere. */
-function healthAt(now: { ms: number }): ProviderHealthService {
+function healthAt(
+  now: { ms: number },
+  shared = new FakeSharedHealth(),
+  commands = { execute: jest.fn(() => Promise.resolve()) },
+): ProviderHealthService {
   jest.spyOn(Date, 'now').mockImplementation(() => now.ms);
   const endpoints = { usableByPlatform: (id: string) => id === 'openai', all: () => [] };
-  const commands = { execute: () => Promise.resolve() };
   return new ProviderHealthService(
     endpoints as unknown as ProviderEndpoints,
     {} as UpstreamClient,
     commands as unknown as CommandBus,
     { LLM_HEALTH_PROBE_SECONDS: 0 } as AppConfig,
     new Registry(),
+    shared as unknown as SharedProviderHealth,
   );
 }
 
 describe('ProviderHealthService.routeStates', () => {
   afterEach(() => jest.restoreAllMocks());
+
+  it('keeps away from a provider another replica found down until its deadline, without echoing the report', () => {
+    const now = { ms: T0 };
+    const shared = new FakeSharedHealth();
+    const commands = { execute: jest.fn(() => Promise.resolve()) };
+    const health = healthAt(now, shared, commands);
+    const before = health.routeStates();
+    expect(before.openai.health).toBe('up');
+
+    shared.deliver('openai', { status: 'down', coolingDownUntil: T0 + BASE_COOLDOWN_MS, reportedAt: T0 });
+    expect(health.routeStates().openai).toMatchObject({
+      health: 'down',
+      retryAt: new Date(T0 + BASE_COOLDOWN_MS).toISOString(),
+    });
+    // An outcome recorded here while the report holds: still down, and no report of this replica's own.
+    now.ms = T0 + 1;
+    health.record('openai', { kind: 'server_error', latencyMs: 5 });
+    expect(health.routeStates().openai.health).toBe('down');
+    expect(commands.execute).not.toHaveBeenCalled();
+
+    now.ms = T0 + BASE_COOLDOWN_MS;
+    expect(health.routeStates().openai).toMatchObject({ health: 'up', retryAt: null });
+  });
 
   it('reads a recorded outcome at once and a breaker that cools down at its deadline, though the table is kept between requests', () => {
     const now = { ms: T0 };

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   assessHealth,
-  assessmentValidUntil,
   claimTrial,
   EMPTY_HEALTH_WINDOW,
   HEALTH_WINDOW_MS,
@@ -15,23 +14,29 @@ import {
   PROVIDER_IDS,
   type ProviderId,
   type ProviderRouteState,
-  type ProviderStatus,
   type ThroughputSample,
   type UpstreamAttempt,
   providerHealth,
+  withSharedHealth,
 } from '@ops/domain';
 import { APP_CONFIG } from '@ops/infra/config/config.module';
 import type { AppConfig } from '@ops/infra/config/app-config';
 import { CommandBus } from '@nestjs/cqrs';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
+import type { ProviderHealthReport } from '@ops/read-models';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Gauge, Registry } from 'prom-client';
+import { SharedProviderHealth } from './shared-provider-health';
 
 export type HealthObservation = Pick<HealthOutcome, 'kind' | 'latencyMs'>;
 
 export interface ProviderHealthView extends HealthAssessment {
   provider: string;
   configured: boolean;
+  /** The latest change any replica reported; absent while none has. */
+  reported?: ProviderHealthReport;
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -64,8 +69,9 @@ export function attemptOutcomeOf(error: UpstreamError): UpstreamAttempt['outcome
 
 /**
  * Each provider's health from the traffic this process sends (passive) and from periodic probes of
- * its models endpoint (active), through the pure window and breaker in libs/domain. The router reads
- * the status on every request; each change of status is recorded as an event.
+ * its models endpoint (active), through the pure window and breaker in libs/domain, joined with what
+ * the other replicas reported (a breaker one of them opened holds here too). The router reads the
+ * status on every request; each change of this replica's own status is recorded as an event.
  */
 @Injectable()
 export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
@@ -80,8 +86,11 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
    */
   private readonly assessments = new Map<string, Held<HealthAssessment>>();
   private routeTable: Held<Readonly<Record<ProviderId, ProviderRouteState>>> | null = null;
-  private readonly reported = new Map<string, ProviderStatus>();
+  /** The status and breaker deadline last reported from here, per provider, so only changes are sent. */
+  private readonly reported = new Map<string, string>();
   private probeTimer: NodeJS.Timeout | undefined;
+  /** Names this replica in its reports: the host and process, and which of the process's apps. */
+  readonly replica = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly endpoints: ProviderEndpoints,
@@ -89,7 +98,12 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Registry) registry: Registry,
+    private readonly shared: SharedProviderHealth,
   ) {
+    shared.onChange((provider) => {
+      this.assessments.delete(provider);
+      this.routeTable = null;
+    });
     const assess = (provider: string) => this.assess(provider);
     new Gauge({
       name: 'llm_provider_breaker_state',
@@ -181,6 +195,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
       provider,
       configured: this.endpoints.usableByPlatform(provider),
       ...this.assess(provider),
+      reported: this.shared.latest(provider),
     }));
   }
 
@@ -222,7 +237,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     const kept = this.assessments.get(provider);
     if (holds(kept, now)) return kept!;
     const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
-    const held = { value: assessHealth(window, now), from: now, until: assessmentValidUntil(window, now) };
+    const held = { ...withSharedHealth(window, this.shared.forRouting(provider), now), from: now };
     this.assessments.set(provider, held);
     return held;
   }
@@ -234,9 +249,11 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   private reportChange(provider: string, source: 'traffic' | 'probe'): void {
-    const assessment = this.assess(provider);
-    if ((this.reported.get(provider) ?? 'up') === assessment.status) return;
-    this.reported.set(provider, assessment.status);
+    // This replica reports what it saw itself: echoing another's report would name it as the witness.
+    const assessment = assessHealth(this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW, Date.now());
+    const change = `${assessment.status}@${assessment.coolingDownUntil ?? ''}`;
+    if ((this.reported.get(provider) ?? 'up@') === change) return;
+    this.reported.set(provider, change);
     this.commands
       .execute(
         new RunAggregateCommand({
@@ -255,6 +272,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
                   ? null
                   : new Date(assessment.coolingDownUntil).toISOString(),
               source,
+              reportedBy: this.replica,
             },
           },
           context: { actor: 'gateway', correlationId: provider, causationId: null, source: 'api' },

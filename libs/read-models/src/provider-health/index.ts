@@ -1,0 +1,2 @@
+export * from './provider-health.table';
+export * from './provider-health.projection';
