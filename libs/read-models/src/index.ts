@@ -13,6 +13,7 @@ export * from './credit-holds';
 export * from './credit-ledger';
 export * from './hosts';
 export * from './local-users';
+export * from './paging';
 export * from './provider-keys';
 export * from './usage';
 export * from './read-models.module';
