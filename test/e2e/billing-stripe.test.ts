@@ -61,6 +61,28 @@ describe('credit purchases through Stripe Checkout', () => {
     return events.filter((event) => event.type === 'CreditsPurchased').length;
   }
 
+  it('lists the configured packages to buyers and finance, not to other roles', async () => {
+    const listed = await http()
+      .get('/api/v1/billing/credit-packages')
+      .set('Authorization', `Bearer ${t.token('ann', 'user')}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((entry: { id: string }) => entry.id)).toEqual([
+      'starter-10',
+      'team-50',
+      'scale-200',
+    ]);
+    expect(listed.body[1]).toEqual({
+      id: 'team-50',
+      name: 'Team: 50 USD of credits',
+      price_cents: 5000,
+      credits_micros: '50000000',
+    });
+    const auditor = await http()
+      .get('/api/v1/billing/credit-packages')
+      .set('Authorization', `Bearer ${t.token('audrey', 'auditor')}`);
+    expect(auditor.status).toBe(403);
+  });
+
   it('starts a Checkout Session for a configured package and returns its URL', async () => {
     const response = await http()
       .post('/api/v1/llm/credits/purchase')

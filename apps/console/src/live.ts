@@ -21,6 +21,8 @@ function staleKeys(notice: Notice): unknown[][] {
       return [['hosts']];
     case 'provider-health':
       return [['provider-health']];
+    case 'usage':
+      return [['usage'], ['finance-usage'], ['finance-reconciliation']];
     default:
       return [];
   }

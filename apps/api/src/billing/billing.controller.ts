@@ -13,7 +13,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } 
 import { CurrentUser, Public, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { Request } from 'express';
 import { CreditCheckoutService } from './credit-checkout.service';
-import { CheckoutStartedView, WebhookReceivedView } from './dto/billing-views.dto';
+import { CheckoutStartedView, CreditPackageView, WebhookReceivedView } from './dto/billing-views.dto';
+import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
 import { PurchaseCreditsDto } from './dto/purchase-credits.dto';
 import { StripeWebhookService } from './stripe-webhook.service';
 import {
@@ -39,7 +40,22 @@ export class BillingController {
     private readonly webhooks: StripeWebhookService,
     private readonly subscriptions: SubscriptionService,
     @Inject(SUBSCRIPTION_PLANS) private readonly plans: SubscriptionPlans,
+    @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
   ) {}
+
+  /** The credit packages on sale (CREDIT_PACKAGES): what each costs and what it credits. */
+  @Get('api/v1/billing/credit-packages')
+  @Roles('user', 'admin', 'finance')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [CreditPackageView] })
+  listCreditPackages(): CreditPackageView[] {
+    return [...this.packages.values()].map((entry) => ({
+      id: entry.id,
+      name: entry.name,
+      price_cents: entry.priceCents,
+      credits_micros: entry.creditsMicros.toString(),
+    }));
+  }
 
   /** The tiers on sale: monthly price and included credits. */
   @Get('api/v1/billing/plans')

@@ -47,6 +47,29 @@ describe('live notices', () => {
     }
   });
 
+  it("names a finished request's owner from its data, so usage refetches when a request ends", () => {
+    const finished = (type: string) => ({ ...event('llm-request-r1', type), data: { userId: 'alice' } });
+    expect(liveNotice(finished('RequestCompleted'))).toEqual({
+      kind: 'usage',
+      user_id: 'alice',
+      event_type: 'RequestCompleted',
+      position: '00000000000000000001:1',
+    });
+    expect(liveNotice(finished('RequestFailed'))).toMatchObject({ kind: 'usage', user_id: 'alice' });
+    // Routed is not yet counted in usage; a request without a user names nobody.
+    expect(liveNotice(finished('RequestRouted'))).toBeNull();
+    expect(liveNotice({ ...event('llm-request-r2', 'RequestCompleted'), data: {} })).toBeNull();
+  });
+
+  it("shows a user's usage to its owner, admins and finance only", () => {
+    const usage = liveNotice({ ...event('llm-request-r1', 'RequestCompleted'), data: { userId: 'alice' } })!;
+    expect(noticeVisibleTo(usage, person('alice', 'user'))).toBe(true);
+    expect(noticeVisibleTo(usage, person('root', 'admin'))).toBe(true);
+    expect(noticeVisibleTo(usage, person('fiona', 'finance'))).toBe(true);
+    expect(noticeVisibleTo(usage, person('bob', 'user'))).toBe(false);
+    expect(noticeVisibleTo(usage, person('audrey', 'auditor'))).toBe(false);
+  });
+
   it('shows nothing of a kind it does not know', () => {
     const unknown = { kind: 'secret', position: '1', event_type: 'X' } as unknown as Parameters<
       typeof noticeVisibleTo

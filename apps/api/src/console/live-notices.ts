@@ -1,6 +1,7 @@
 import {
   CREDIT_ACCOUNT_CATEGORY,
   HOST_CATEGORY,
+  LLM_REQUEST_CATEGORY,
   LOCAL_USER_CATEGORY,
   PROVIDER_HEALTH_CATEGORY,
 } from '@ops/domain';
@@ -14,14 +15,24 @@ export const LIVE_CATEGORIES = [
   LOCAL_USER_CATEGORY,
   PROVIDER_HEALTH_CATEGORY,
   HOST_CATEGORY,
+  LLM_REQUEST_CATEGORY,
 ];
+
+/** A request's last event: from then on the usage read models count it. */
+const USAGE_EVENTS = new Set(['RequestCompleted', 'RequestFailed']);
+
+/** A request's stream is named by its id alone: whose it is only its data says. */
+function requesterOf(data: unknown): string | null {
+  const userId = typeof data === 'object' && data !== null ? (data as { userId?: unknown }).userId : null;
+  return typeof userId === 'string' ? userId : null;
+}
 
 /**
  * What changed, without the event's data: a notice names the thing to refetch, and the refetch goes
  * through the API's own authorisation, so the feed never shows more than the API would.
  */
 export function liveNotice(
-  event: Pick<RecordedEvent, 'streamName' | 'type' | 'position'>,
+  event: Pick<RecordedEvent, 'streamName' | 'type' | 'position'> & { data?: unknown },
 ): LiveNoticeView | null {
   const { streamName, type, position } = event;
   const base = { position, event_type: type };
@@ -40,18 +51,25 @@ export function liveNotice(
   if (streamName.startsWith(HOST_CATEGORY)) {
     return { ...base, kind: 'host', host_id: streamName.slice(HOST_CATEGORY.length) };
   }
+  if (streamName.startsWith(LLM_REQUEST_CATEGORY) && USAGE_EVENTS.has(type)) {
+    const userId = requesterOf(event.data);
+    return userId ? { ...base, kind: 'usage', user_id: userId } : null;
+  }
   return null;
 }
 
 /**
  * Who may see a notice, mirroring who may read what it names: an account's balance its owner and
- * admins; hosts, their accounts and provider health admins. Anything else nobody.
+ * admins; a user's usage its owner, admins and finance (whose reports sum everyone's); hosts, their
+ * accounts and provider health admins. Anything else nobody.
  */
 export function noticeVisibleTo(notice: LiveNoticeView, user: AuthenticatedUser): boolean {
   const has = (role: string) => user.roles.some((granted) => granted === role);
   switch (notice.kind) {
     case 'balance':
       return notice.user_id === user.id || has('admin');
+    case 'usage':
+      return notice.user_id === user.id || has('admin') || has('finance');
     case 'local-user':
     case 'host':
     case 'provider-health':

@@ -6,14 +6,15 @@ import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import type { Response } from 'express';
 import { toCsv } from './csv';
 import { FinanceExportDto, FinancePeriodDto } from './dto/finance-queries.dto';
+import { FinanceUsageView, LedgerReportView, ReconciliationView, WhatIfView } from './dto/finance-views.dto';
 import { PutLagoSubscriptionDto } from './dto/lago-subscription.dto';
 import { LagoSubscriptionsService, type LagoSubscriptionView } from './lago-subscriptions.service';
 import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
 import { periodOf } from './period';
-import { ReconciliationService, type ReconciliationReport } from './reconciliation.service';
+import { ReconciliationService } from './reconciliation.service';
 import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
 import { WhatIfPricingDto } from './dto/what-if.dto';
-import { WhatIfPricingService, type WhatIfReport } from './what-if-pricing.service';
+import { WhatIfPricingService } from './what-if-pricing.service';
 import { USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
@@ -43,15 +44,19 @@ export class FinanceController {
    */
   @Post('what-if')
   @HttpCode(200)
-  @ApiOkResponse({ description: 'Charged and draft amounts per customer and model' })
-  whatIfPricing(@Body() body: WhatIfPricingDto): Promise<WhatIfReport> {
+  @ApiOkResponse({ type: WhatIfView, description: 'Charged and draft amounts per customer and model' })
+  whatIfPricing(@Body() body: WhatIfPricingDto): Promise<WhatIfView> {
     return this.whatIf.report(periodOf(body.from, body.to), body);
   }
 
   /** Usage per customer, day, provider and model; `format=csv` for a spreadsheet. */
   @Get('usage')
   @ApiProduces('application/json', 'text/csv')
-  async usageReport(@Query() query: FinanceExportDto, @Res({ passthrough: true }) response: Response) {
+  @ApiOkResponse({ type: FinanceUsageView, description: 'JSON; with `format=csv` the rows as CSV' })
+  async usageReport(
+    @Query() query: FinanceExportDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FinanceUsageView | void> {
     const period = periodOf(query.from, query.to);
     const rows = await this.usage.rows(period);
     if (query.format === 'csv')
@@ -62,7 +67,11 @@ export class FinanceController {
   /** Every credit movement of the period, oldest first, with totals per kind. */
   @Get('ledger')
   @ApiProduces('application/json', 'text/csv')
-  async ledgerReport(@Query() query: FinanceExportDto, @Res({ passthrough: true }) response: Response) {
+  @ApiOkResponse({ type: LedgerReportView, description: 'JSON; with `format=csv` the entries as CSV' })
+  async ledgerReport(
+    @Query() query: FinanceExportDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LedgerReportView | void> {
     const period = periodOf(query.from, query.to);
     const entries = await this.ledger.entries(period);
     if (query.format === 'csv')
@@ -72,8 +81,10 @@ export class FinanceController {
     return { from: period.from, to: period.to, totals_by_kind: totals, net_micros: net.toString(), entries };
   }
 
+  /** Where the log, the read models and Lago disagree, per user and check. */
   @Get('reconciliation')
-  reconcile(@Query() query: FinancePeriodDto): Promise<ReconciliationReport> {
+  @ApiOkResponse({ type: ReconciliationView })
+  reconcile(@Query() query: FinancePeriodDto): Promise<ReconciliationView> {
     return this.reconciliation.report(periodOf(query.from, query.to));
   }
 

@@ -12,6 +12,8 @@ export const USAGE_COLUMNS = [
   'failed_requests',
   'input_tokens',
   'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
   'cost_micros',
   'list_cost_micros',
 ] as const;
@@ -23,6 +25,8 @@ const SUMS = [
   'failed_requests',
   'input_tokens',
   'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
   'cost_micros',
   'list_cost_micros',
 ] as const;
@@ -38,6 +42,8 @@ export class UsageReportService {
               to_char(d.day, 'YYYY-MM-DD') AS day, d.provider, d.model,
               sum(d.requests)::text AS requests, sum(d.failed_requests)::text AS failed_requests,
               sum(d.input_tokens)::text AS input_tokens, sum(d.output_tokens)::text AS output_tokens,
+              sum(d.cache_read_tokens)::text AS cache_read_tokens,
+              sum(d.cache_write_tokens)::text AS cache_write_tokens,
               sum(d.cost_micros)::text AS cost_micros, sum(d.list_cost_micros)::text AS list_cost_micros
          FROM usage_daily d LEFT JOIN lago_subscriptions s ON s.user_id = d.user_id
         WHERE d.day BETWEEN $1::date AND $2::date

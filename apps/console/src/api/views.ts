@@ -11,10 +11,3 @@ export interface Page<Item> {
   items: Item[];
   next_cursor: string | null;
 }
-
-export interface FinanceUsageRow {
-  user_id?: string;
-  requests?: string;
-  cost_micros?: string;
-  [column: string]: unknown;
-}

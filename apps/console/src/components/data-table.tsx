@@ -47,7 +47,8 @@ export function DataTable<Row>({
   rowTestId?(row: Row): string;
 }) {
   return (
-    <TableContainer component={Paper}>
+    // Focusable, so a keyboard can scroll a table that overflows its box (axe: scrollable-region-focusable).
+    <TableContainer component={Paper} tabIndex={0}>
       <Table size="small" aria-label={label}>
         <TableHead>
           <TableRow>

@@ -16,3 +16,4 @@ export * from './router';
 export * from './provider-health';
 export * from './rate-limits';
 export * from './margin';
+export * from './request-plan';

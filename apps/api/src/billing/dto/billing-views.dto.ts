@@ -9,6 +9,13 @@ export class CheckoutStartedView {
   credits_micros!: string;
 }
 
+export class CreditPackageView {
+  @ApiProperty({ example: 'starter-10', description: 'What to send as `package` to buy it' }) id!: string;
+  @ApiProperty({ example: 'Starter: 10 USD of credits' }) name!: string;
+  @ApiProperty({ example: 1000, description: 'What Stripe charges, in USD cents' }) price_cents!: number;
+  @ApiProperty({ example: '10000000', description: 'Micro-USD credited once paid' }) credits_micros!: string;
+}
+
 const WEBHOOK_OUTCOMES = [
   'credited',
   'already_credited',

@@ -1,8 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROVIDERS } from '@ops/domain/llm/providers';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
+/** Every provider but those on the platform's own machines, which take no key. */
+const BYOK_PROVIDERS = PROVIDERS.filter((provider) => !provider.local).map((provider) => provider.id);
+
 export class AddProviderKeyDto {
-  @ApiProperty({ example: 'openai', description: 'A provider of the catalog that takes user keys' })
+  // Checked by the decider (parseByokProvider): the enum documents the list, and types the console's.
+  @ApiProperty({ example: 'openai', enum: BYOK_PROVIDERS, description: 'A provider that takes user keys' })
   @IsString()
   @Length(1, 64)
   provider!: string;

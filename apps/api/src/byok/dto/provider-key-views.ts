@@ -2,11 +2,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ProviderKeyView {
   @ApiProperty({ example: 'openai' }) provider!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'Null when none was given or it was erased' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Null when none was given or it was erased',
+  })
   label!: string | null;
   @ApiProperty({ example: 'x9Qz', description: 'The last 4 characters of the key' }) last4!: string;
   @ApiProperty() added_at!: string;
-  @ApiPropertyOptional({ nullable: true, description: 'When the provider last accepted the key' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'When the provider last accepted the key',
+  })
   validated_at!: string | null;
   @ApiProperty({
     enum: ['valid', 'unverified', 'erased'],
@@ -18,9 +26,9 @@ export class ProviderKeyView {
 
 export class ProviderKeyAddedView {
   @ApiProperty() provider!: string;
-  @ApiPropertyOptional({ nullable: true }) label!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) label!: string | null;
   @ApiProperty() last4!: string;
-  @ApiPropertyOptional({ nullable: true }) validated_at!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) validated_at!: string | null;
   @ApiProperty({ enum: ['valid', 'unverified'] }) status!: string;
   @ApiProperty({ description: 'What the live check found' }) detail!: string;
   @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key' })

@@ -31,13 +31,13 @@ export class ConsoleSessionView {
 
 /** What the live feed sends; the console refetches what a notice names, at its position or later. */
 export class LiveNoticeView {
-  @ApiProperty({ enum: ['balance', 'local-user', 'host', 'provider-health'] })
-  kind!: 'balance' | 'local-user' | 'host' | 'provider-health';
+  @ApiProperty({ enum: ['balance', 'local-user', 'host', 'provider-health', 'usage'] })
+  kind!: 'balance' | 'local-user' | 'host' | 'provider-health' | 'usage';
 
   @ApiProperty({ description: 'The log position to pass as x-ops-min-position when refetching' })
   position!: string;
 
-  @ApiProperty({ required: false, description: 'balance: whose' })
+  @ApiProperty({ required: false, description: 'balance, usage: whose' })
   user_id?: string;
 
   @ApiProperty({ required: false, description: 'local-user, host: which host' })

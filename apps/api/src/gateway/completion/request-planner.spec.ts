@@ -1,7 +1,9 @@
 import {
+  CreditRefusal,
   DEFAULT_CATALOG,
   NO_MARGIN,
   PROVIDER_IDS,
+  requestWorstCase,
   worstCaseCostMicros,
   type CreditAccountState,
   type ProviderId,
@@ -19,7 +21,7 @@ import { RequestPlanner } from './request-planner';
 const CONTEXT = { actor: 'u', correlationId: 'c', causationId: null, source: 'api' } as CommandContext;
 
 /** A planner over the built-in catalog, every provider up, a funded starter account and no BYOK key. */
-function planner(config: Partial<AppConfig> = {}) {
+function planner(config: Partial<AppConfig> = {}, available = 10_000_000n) {
   const reserved: bigint[] = [];
   const account = {
     balanceMicros: 10_000_000n,
@@ -28,6 +30,7 @@ function planner(config: Partial<AppConfig> = {}) {
   const credits = {
     account: () => Promise.resolve(account),
     reserve: (_user: string, _id: string, _request: string, amount: bigint) => {
+      if (amount > available) return Promise.reject(new CreditRefusal('insufficient_credits', 'too dear'));
       reserved.push(amount);
       return Promise.resolve();
     },
@@ -113,5 +116,32 @@ describe('RequestPlanner: routing controls and power-level ceilings', () => {
     expect(planned.chain.map((link) => link.model.id)).toEqual(['gpt-4o-mini']);
     expect(planned.ceilingMicros).toBe(1_000n);
     expect(reserved[0]).toBeGreaterThan(1_000n);
+  });
+});
+
+describe('RequestPlanner: the hold', () => {
+  const fallbacks = { routing: { models: ['gpt-5.4-mini'], allowFallbacks: true } };
+
+  it('holds the dearest worst case of the chain', async () => {
+    const { plan, reserved } = planner();
+    const planned = await plan('gpt-4.1-nano', fallbacks);
+    const worst = planned.chain.map((link) => requestWorstCase(planned, link.model, link.byok));
+    expect(planned.chain.map((link) => link.model.id)).toContain('gpt-5.4-mini');
+    expect(reserved).toEqual([worst.reduce((max, amount) => (amount > max ? amount : max))]);
+    expect(planned.reservation?.amountMicros).toBe(reserved[0]);
+  });
+
+  it("cuts a chain the balance cannot hold to the links the first one's hold covers", async () => {
+    const whole = await planner().plan('gpt-4.1-nano', fallbacks);
+    const first = requestWorstCase(whole, whole.chain[0].model);
+    const { plan, reserved } = planner({}, first);
+    const planned = await plan('gpt-4.1-nano', fallbacks);
+    expect(reserved).toEqual([first]);
+    expect(planned.chain[0].model.id).toBe('gpt-4.1-nano');
+    expect(planned.reservation?.amountMicros).toBe(first);
+    expect(planned.chain.map((link) => link.model.id)).not.toContain('gpt-5.4-mini');
+    await expect(planner({}, first - 1n).plan('gpt-4.1-nano', fallbacks)).rejects.toBeInstanceOf(
+      CreditRefusal,
+    );
   });
 });

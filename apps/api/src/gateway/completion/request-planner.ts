@@ -1,21 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  affordableChainHold,
+  anthropicLinks,
   AUTO_MODEL,
   assertNotOverdrawn,
+  chainHold,
   CreditRefusal,
   detectTask,
   estimateEmbeddingTokens,
   estimateRequestTokens,
   estimateTextTokens,
-  findProvider,
-  isPowerLevel,
+  requestPowerLevel,
+  requestPrivacy,
   route,
-  worstCaseChargeMicros,
+  speaksAnthropic,
+  type ChainHold,
   type Margin,
-  type Micros,
-  type ModelInfo,
   type ModelKind,
-  type PowerLevel,
   type PowerLevelCeilings,
   type ProviderId,
   type TaskKind,
@@ -74,20 +75,13 @@ export function promptTokensOf(body: ChatCompletionRequest, anthropic: Anthropic
   );
 }
 
-function speaksAnthropic(model: ModelInfo): boolean {
-  return findProvider(model.provider)?.wireFormat === 'anthropic';
-}
-
-/**
- * The links of a chain that take a Messages request as it was written, since the part named would
- * otherwise be dropped and the question changed; a 400 naming that part when none does.
- */
-function anthropicLinks(
+/** A Messages request's links that keep the part named, or a 400 naming that part when none does. */
+function linksKeeping(
   chain: readonly ChainLink[],
   only: { field: string; reason: string },
   model: string,
 ): ChainLink[] {
-  const links = chain.filter((link) => speaksAnthropic(link.model));
+  const links = anthropicLinks(chain);
   if (links.length > 0) return links;
   const served = [...new Set(chain.map((link) => link.model.provider))].join(', ');
   throw new OpenAiCompatibleError(
@@ -97,10 +91,6 @@ function anthropicLinks(
     'anthropic_only_field',
     only.field,
   );
-}
-
-function maxOf(amounts: Micros[]): Micros {
-  return amounts.reduce((max, amount) => (amount > max ? amount : max), 0n);
 }
 
 /**
@@ -201,10 +191,8 @@ export class RequestPlanner {
     ]);
     assertNotOverdrawn(account);
     const { plan } = account;
-    const requested = preferences.powerLevel ?? plan.defaultPowerLevel;
-    const powerLevel: PowerLevel = isPowerLevel(requested) ? requested : 'balanced';
-    // The account's privacy mode cannot be switched off by one request; a request can only add it.
-    const privacy = plan.privacyMode || preferences.privacy === true;
+    const powerLevel = requestPowerLevel(preferences.powerLevel, plan.defaultPowerLevel);
+    const privacy = requestPrivacy(plan.privacyMode, preferences.privacy);
 
     // One snapshot for the route and the record: the prices charged are the ones the chain was built on.
     const catalog = this.catalog.current();
@@ -249,7 +237,7 @@ export class RequestPlanner {
       promptTokens: shape.promptTokens,
       maxTokens: shape.maxTokens,
       chain: anthropicOnly
-        ? anthropicLinks(decision.candidates, anthropicOnly, request.body.model)
+        ? linksKeeping(decision.candidates, anthropicOnly, request.body.model)
         : decision.candidates,
       catalogVersion: catalog.version,
       reservation: null,
@@ -275,29 +263,30 @@ export class RequestPlanner {
     return { body: { ...request, messages: verdict.messages }, images: verdict.images };
   }
 
-  private worstCase(planned: PlannedRequest<RoutedBody>, link: ChainLink): Micros {
-    const payer = { tier: planned.tier, byok: link.byok };
-    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
-  }
-
   private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
-    const whole = maxOf(planned.chain.map((link) => this.worstCase(planned, link)));
-    if (whole === 0n) return planned;
+    const whole = chainHold(planned, planned.chain);
+    if (whole.amountMicros === 0n) return planned;
     const reservationId = randomUUID();
     try {
-      return await this.reserve({ ...planned, reservation: { id: reservationId, amountMicros: whole } });
+      return await this.reserve(planned, reservationId, whole);
     } catch (error) {
-      const first = this.worstCase(planned, planned.chain[0]);
-      if (!(error instanceof CreditRefusal) || first === whole) throw error;
-      if (first === 0n) return { ...planned, chain: planned.chain.filter((link) => link.byok) };
-      const chain = planned.chain.filter((link) => this.worstCase(planned, link) <= first);
-      return this.reserve({ ...planned, chain, reservation: { id: reservationId, amountMicros: first } });
+      const cheaper =
+        error instanceof CreditRefusal
+          ? affordableChainHold(planned, planned.chain, whole.amountMicros)
+          : null;
+      if (!cheaper) throw error;
+      if (cheaper.amountMicros === 0n) return { ...planned, chain: cheaper.chain };
+      return this.reserve(planned, reservationId, cheaper);
     }
   }
 
-  private async reserve<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
-    const { id, amountMicros } = planned.reservation!;
+  private async reserve<B extends RoutedBody>(
+    planned: PlannedRequest<B>,
+    id: string,
+    hold: ChainHold<ChainLink>,
+  ): Promise<PlannedRequest<B>> {
+    const { amountMicros } = hold;
     await this.credits.reserve(planned.caller.userId, id, planned.requestId, amountMicros, planned.context);
-    return planned;
+    return { ...planned, chain: hold.chain, reservation: { id, amountMicros } };
   }
 }
