@@ -14,6 +14,7 @@ export * from './credit-holds';
 export * from './credit-ledger';
 export * from './hosts';
 export * from './local-users';
+export * from './paging';
 export * from './provider-health';
 export * from './provider-keys';
 export * from './usage';

@@ -1,11 +1,19 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysQueries } from './api-keys/api-keys.queries';
+import { AuditLogQueries } from './audit-log/audit-log.queries';
+import { CreditLedgerQueries } from './credit-ledger/credit-ledger.queries';
+import { HostsQueries } from './hosts/hosts.queries';
+import { LocalUsersQueries } from './local-users/local-users.queries';
 import { READ_MODEL_TABLES } from './tables';
 
-/** The read models' repositories, injectable in every module of the process that imports this once. */
+const QUERIES = [ApiKeysQueries, AuditLogQueries, CreditLedgerQueries, HostsQueries, LocalUsersQueries];
+
+/** The read models' repositories and queries, injectable in every module of the process that imports this once. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(READ_MODEL_TABLES)],
-  exports: [TypeOrmModule],
+  providers: QUERIES,
+  exports: [TypeOrmModule, ...QUERIES],
 })
 export class ReadModelsModule {}

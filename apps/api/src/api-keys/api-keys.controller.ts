@@ -10,7 +10,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -22,14 +22,15 @@ import {
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
+import { pageOf } from '../common/pagination';
 import { IssueApiKeyCommand } from './commands/issue-api-key.command';
 import { RevokeAllApiKeysCommand } from './commands/revoke-all-api-keys.command';
 import { RevokeApiKeyCommand } from './commands/revoke-api-key.command';
 import { ApiKeyOwnerQueryDto, ListApiKeysQueryDto } from './dto/api-key-queries.dto';
-import { ApiKeyListView, IssuedApiKeyView, RevokedApiKeysView } from './dto/api-key-views.dto';
+import { ApiKeyListView, apiKeyView, IssuedApiKeyView, RevokedApiKeysView } from './dto/api-key-views.dto';
 import { IssueApiKeyDto } from './dto/issue-api-key.dto';
-import { ListApiKeysQuery } from './queries/list-api-keys.query';
 import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ApiKeysQueries } from '@ops/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 /**
@@ -44,7 +45,7 @@ import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 export class ApiKeysController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly apiKeys: ApiKeysQueries,
   ) {}
 
   @Post()
@@ -67,8 +68,12 @@ export class ApiKeysController {
 
   @Get()
   @ApiOkResponse({ type: ApiKeyListView })
-  list(@Query() query: ListApiKeysQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<ApiKeyListView> {
-    return this.queries.execute(new ListApiKeysQuery(ownerOf(user, query.user_id), query));
+  async list(
+    @Query() query: ListApiKeysQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ApiKeyListView> {
+    const owner = ownerOf(user, query.user_id);
+    return { user_id: owner, ...pageOf(await this.apiKeys.list(owner, query), apiKeyView) };
   }
 
   /** Every key of the owner at once: for a leak whose key is unknown, or an account being shut. */

@@ -4,11 +4,10 @@ import { ApiKeysController } from './api-keys.controller';
 import { IssueApiKeyHandler } from './commands/issue-api-key.handler';
 import { RevokeAllApiKeysHandler } from './commands/revoke-all-api-keys.handler';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key.handler';
-import { ListApiKeysHandler } from './queries/list-api-keys.handler';
 
 @Module({
   imports: [CqrsModule],
   controllers: [ApiKeysController],
-  providers: [IssueApiKeyHandler, RevokeApiKeyHandler, RevokeAllApiKeysHandler, ListApiKeysHandler],
+  providers: [IssueApiKeyHandler, RevokeApiKeyHandler, RevokeAllApiKeysHandler],
 })
 export class ApiKeysModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
@@ -11,11 +11,17 @@ import { SetAccountPlanCommand } from './commands/set-account-plan.command';
 import { CreditAccountView, creditAccountView } from './dto/credit-account.view';
 import { SetAccountPlanDto } from './dto/set-account-plan.dto';
 import { CreditAccountQueryDto, CreditHistoryQueryDto } from './dto/credit-queries.dto';
-import { CreditBalanceView, CreditHistoryView, CreditsGrantedView } from './dto/credit-views.dto';
+import {
+  CreditBalanceView,
+  creditBalanceView,
+  CreditHistoryView,
+  CreditsGrantedView,
+  creditTransactionView,
+} from './dto/credit-views.dto';
 import { GrantCreditsDto } from './dto/grant-credits.dto';
-import { GetCreditBalanceQuery } from './queries/get-credit-balance.query';
-import { GetCreditHistoryQuery } from './queries/get-credit-history.query';
 import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
+import { CreditLedgerQueries } from '@ops/read-models';
+import { pageOf } from '../common/pagination';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('credits')
@@ -25,7 +31,7 @@ import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 export class CreditsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly ledger: CreditLedgerQueries,
     private readonly streams: CommandRunner,
   ) {}
 
@@ -93,22 +99,26 @@ export class CreditsController {
 
   @Get()
   @ApiOkResponse({ type: CreditBalanceView })
-  balance(
+  async balance(
     @Query() query: CreditAccountQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<CreditBalanceView> {
-    return this.queries.execute(new GetCreditBalanceQuery(accountOf(user, query.user_id)));
+    const userId = accountOf(user, query.user_id);
+    return creditBalanceView(userId, await this.ledger.balance(userId));
   }
 
   @Get('history')
   @ApiOkResponse({ type: CreditHistoryView })
-  history(
+  async history(
     @Query() query: CreditHistoryQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<CreditHistoryView> {
-    return this.queries.execute(
-      new GetCreditHistoryQuery(accountOf(user, query.user_id), query.limit ?? 50, query.cursor),
-    );
+    const userId = accountOf(user, query.user_id);
+    const page = await this.ledger.history(userId, {
+      limit: query.limit ?? 50,
+      beforeRevision: query.cursor,
+    });
+    return { user_id: userId, ...pageOf(page, creditTransactionView) };
   }
 }
 

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { isSystemAccount } from '@ops/domain';
+import type { HostRead } from '@ops/read-models';
 
 export class HostView {
   @ApiProperty({ example: 'web-01' }) host_id!: string;
@@ -23,6 +25,27 @@ export class HostView {
   /** The groups and login shells the host has, which account changes are checked against; null: not reported. */
   @ApiProperty({ type: [String], nullable: true }) groups!: string[] | null;
   @ApiProperty({ type: [String], nullable: true }) shells!: string[] | null;
+}
+
+export function hostView({ host, managedUsernames: managed }: HostRead): HostView {
+  const inventory = host.inventory;
+  return {
+    host_id: host.hostId,
+    name: host.name,
+    registered_at: host.registeredAt.toISOString(),
+    registered_by: host.registeredBy,
+    inventory_taken_at: host.inventoryTakenAt?.toISOString() ?? null,
+    unmanaged_accounts: inventory
+      ? inventory
+          .filter((account) => !isSystemAccount(account) && !managed.has(account.username))
+          .map((account) => account.username)
+      : null,
+    missing_accounts: inventory
+      ? [...managed].filter((username) => !inventory.some((account) => account.username === username))
+      : null,
+    groups: host.inventoryGroups,
+    shells: host.inventoryShells,
+  };
 }
 
 export class HostRegisteredView {

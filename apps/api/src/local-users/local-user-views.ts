@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { HostRow, LastOutcome, LocalUserRow, LocalUserSshKeyRow } from '@ops/read-models';
+import type { LastOutcome, LocalUserRead, LocalUserSshKeyRow } from '@ops/read-models';
 
 export class SshKeyView {
   @ApiProperty() type!: string;
@@ -72,11 +72,7 @@ export function sshKeyView(row: LocalUserSshKeyRow): SshKeyView {
   };
 }
 
-export function localUserView(
-  row: LocalUserRow,
-  host: HostRow | null,
-  keys?: LocalUserSshKeyRow[],
-): LocalUserView {
+export function localUserView({ user: row, host, sshKeys }: LocalUserRead): LocalUserView {
   const inventory = host?.inventory ?? null;
   const onHost = inventory?.find((account) => account.username === row.username);
   return {
@@ -98,7 +94,7 @@ export function localUserView(
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,
     updated_at: row.updatedAt.toISOString(),
-    ...(keys ? { ssh_keys: keys.map(sshKeyView) } : {}),
+    ...(sshKeys ? { ssh_keys: sshKeys.map(sshKeyView) } : {}),
     history: `/api/v1/audit-log?host=${encodeURIComponent(row.hostId)}&user=${encodeURIComponent(row.username)}`,
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
@@ -16,7 +16,7 @@ import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
-import { ApiPageResponse, type Page } from '../common/pagination';
+import { ApiPageResponse, pageOf, type Page } from '../common/pagination';
 import { ChangeLocalUserCommand } from './commands/change-local-user.command';
 import {
   AddSshKeyDto,
@@ -29,10 +29,16 @@ import {
   SetPasswordDto,
 } from './dto/local-user-requests.dto';
 import { ListLocalUsersQueryDto, ListSshKeysQueryDto } from './dto/list-local-users.dto';
-import { type LocalUserChangeView, LocalUserView, type SshKeyView } from './local-user-views';
+import {
+  type LocalUserChangeView,
+  LocalUserView,
+  localUserView,
+  type SshKeyView,
+  sshKeyView,
+} from './local-user-views';
 import { sealPasswordInput } from './password-input';
-import { GetLocalUserQuery, ListLocalUsersQuery, ListSshKeysQuery } from './queries/local-user.queries';
 import { LOCAL_USERS_PROJECTION, HOSTS_PROJECTION } from '@ops/infra/read-models';
+import { LocalUsersQueries } from '@ops/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 const DEFAULT_SHELL = '/bin/bash';
@@ -47,17 +53,20 @@ const DEFAULT_SHELL = '/bin/bash';
 export class LocalUsersController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly localUsers: LocalUsersQueries,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
   @ApiPageResponse(LocalUserView, 'Accounts by host, then username')
-  list(@Query() query: ListLocalUsersQueryDto): Promise<Page<LocalUserView>> {
+  async list(@Query() query: ListLocalUsersQueryDto): Promise<Page<LocalUserView>> {
     if (query.all_hosts && query.host !== undefined)
       throw new DomainError('invalid', 'Give host or all_hosts, not both', 'all_hosts');
-    return this.queries.execute(new ListLocalUsersQuery(query.all_hosts ? null : this.hostOf(query), query));
+    return pageOf(
+      await this.localUsers.list(query.all_hosts ? null : this.hostOf(query), query),
+      localUserView,
+    );
   }
 
   @Post()
@@ -89,8 +98,8 @@ export class LocalUsersController {
 
   @Get(':username')
   @ApiOkResponse({ type: LocalUserView })
-  details(@Param('username') username: string, @Query() query: HostQueryDto): Promise<LocalUserView> {
-    return this.queries.execute(new GetLocalUserQuery(this.hostOf(query), username));
+  async details(@Param('username') username: string, @Query() query: HostQueryDto): Promise<LocalUserView> {
+    return localUserView(await this.localUsers.get(this.hostOf(query), username));
   }
 
   @Delete(':username')
@@ -142,11 +151,11 @@ export class LocalUsersController {
 
   @Get(':username/ssh-keys')
   @ApiPageResponse(undefined, 'Keys in the order they were added')
-  sshKeys(
+  async sshKeys(
     @Param('username') username: string,
     @Query() query: ListSshKeysQueryDto,
   ): Promise<Page<SshKeyView>> {
-    return this.queries.execute(new ListSshKeysQuery(this.hostOf(query), username, query));
+    return pageOf(await this.localUsers.sshKeys(this.hostOf(query), username, query), sshKeyView);
   }
 
   @Post(':username/ssh-keys')

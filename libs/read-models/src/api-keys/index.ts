@@ -1,2 +1,3 @@
 export * from './api-key.table';
 export * from './api-keys.projection';
+export * from './api-keys.queries';

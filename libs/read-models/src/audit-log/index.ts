@@ -1,2 +1,3 @@
 export * from './audit-log.projection';
 export * from './audit-log.table';
+export * from './audit-log.queries';

@@ -1,2 +1,3 @@
 export * from './host.table';
 export * from './hosts.projection';
+export * from './hosts.queries';

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ApiKeyRow } from '@ops/read-models';
 import type { Page } from '../../common/pagination';
 
 export class ApiKeyView {
@@ -10,6 +11,17 @@ export class ApiKeyView {
   @ApiPropertyOptional({ nullable: true, description: 'Null for a key that lasts until revoked' })
   expires_at!: string | null;
   @ApiPropertyOptional({ nullable: true }) revoked_at!: string | null;
+}
+
+export function apiKeyView(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.keyId,
+    name: row.name,
+    prefix: row.prefix,
+    created_at: row.createdAt.toISOString(),
+    expires_at: row.expiresAt ? row.expiresAt.toISOString() : null,
+    revoked_at: row.revokedAt ? row.revokedAt.toISOString() : null,
+  };
 }
 
 /** The page shape every list route answers, with whose keys they are. */

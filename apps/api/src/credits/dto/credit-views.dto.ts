@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CreditBalance, CreditTransactionRow } from '@ops/read-models';
 
 export class CreditBalanceView {
   @ApiProperty() user_id!: string;
   @ApiProperty({ description: 'Micro-USD, as a string' }) balance_micros!: string;
   @ApiPropertyOptional({ nullable: true }) updated_at!: string | null;
+}
+
+export function creditBalanceView(
+  userId: string,
+  { balanceMicros, updatedAt }: CreditBalance,
+): CreditBalanceView {
+  return { user_id: userId, balance_micros: balanceMicros, updated_at: updatedAt?.toISOString() ?? null };
 }
 
 export class CreditTransactionView {
@@ -15,6 +23,19 @@ export class CreditTransactionView {
   @ApiProperty() actor!: string;
   @ApiProperty() occurred_at!: string;
   @ApiProperty({ description: 'Revision of the event in the account stream' }) revision!: string;
+}
+
+export function creditTransactionView(row: CreditTransactionRow): CreditTransactionView {
+  return {
+    id: row.eventId,
+    kind: row.kind,
+    amount_micros: row.amountMicros,
+    balance_after_micros: row.balanceAfterMicros,
+    reason: row.reason,
+    actor: row.actor,
+    occurred_at: row.occurredAt.toISOString(),
+    revision: row.streamRevision,
+  };
 }
 
 export class CreditHistoryView {

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Keyset } from './pagination';
+import { decodeCursor, encodeCursor, type Keyset } from './keyset-page';
 
 interface Row {
   at: Date;

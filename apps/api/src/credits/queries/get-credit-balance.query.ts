@@ -1,3 +1,0 @@
-export class GetCreditBalanceQuery {
-  constructor(readonly userId: string) {}
-}
