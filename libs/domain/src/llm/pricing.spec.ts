@@ -1,5 +1,11 @@
 import { refusal } from '../local-users/testing';
-import { costMicros, LONG_CONTEXT_THRESHOLD_TOKENS, outputTokenBudget, worstCaseCostMicros } from './pricing';
+import {
+  costMicros,
+  draftModel,
+  LONG_CONTEXT_THRESHOLD_TOKENS,
+  outputTokenBudget,
+  worstCaseCostMicros,
+} from './pricing';
 
 // $0.15 in, $0.60 out per million tokens; 128k context, 16k output.
 const mini = {
@@ -156,5 +162,36 @@ describe('worstCaseCostMicros', () => {
     expect(outputTokenBudget(mini, 120_000, null)).toBe(8_000);
     expect(worstCaseCostMicros(mini, 120_000, 10_000)).toBe(costMicros(mini, 120_000, 8_000));
     expect(outputTokenBudget(mini, 130_000, null)).toBe(0);
+  });
+});
+
+describe('draftModel', () => {
+  const draft = { inputMicrosPerMillion: 2_000_000n, outputMicrosPerMillion: 10_000_000n };
+
+  it("keeps the catalog's ratios to input and output for the rates the draft leaves out", () => {
+    const catalog = {
+      ...claude,
+      inputMicrosPerMillionAbove200k: 6_000_000n,
+      outputMicrosPerMillionAbove200k: 22_500_000n,
+      webSearchMicrosPerRequest: 10_000n,
+    };
+    expect(draftModel(catalog, draft)).toEqual({
+      ...draft,
+      cacheReadMicrosPerMillion: 200_000n,
+      cacheWriteMicrosPerMillion: 2_500_000n,
+      inputMicrosPerMillionAbove200k: 4_000_000n,
+      outputMicrosPerMillionAbove200k: 15_000_000n,
+      webSearchMicrosPerRequest: 10_000n,
+    });
+  });
+
+  it('takes the cache rates the draft gives', () => {
+    const given = { ...draft, cacheReadMicrosPerMillion: 0n, cacheWriteMicrosPerMillion: 3_000_000n };
+    expect(draftModel(claude, given)).toEqual(given);
+  });
+
+  it('has no cache rates without a catalog entry or where the catalog has none', () => {
+    expect(draftModel(undefined, draft)).toEqual(draft);
+    expect(draftModel(mini, draft)).toEqual(draft);
   });
 });

@@ -139,3 +139,46 @@ function tokenCount(value: number, field: string): number {
   }
   return value;
 }
+
+/** A draft's prices for one model: input and output, and optionally its own cache rates. */
+export interface DraftPrices {
+  readonly inputMicrosPerMillion: bigint;
+  readonly outputMicrosPerMillion: bigint;
+  readonly cacheReadMicrosPerMillion?: bigint;
+  readonly cacheWriteMicrosPerMillion?: bigint;
+}
+
+/**
+ * The model as a draft would price it. The rates the draft leaves out keep the catalog's ratio to its
+ * prices (a cache read at a tenth of the input stays a tenth of the draft's input; long-context rates
+ * follow theirs), rounded up; the per-search price is not a token price and stays the catalog's.
+ * Without a catalog entry, only what the draft says applies.
+ */
+export function draftModel(catalog: Priced | undefined, draft: DraftPrices): Priced {
+  const scaled = (rate: bigint | undefined, from: bigint, to: bigint): bigint | undefined =>
+    rate === undefined || from === 0n ? undefined : (rate * to + from - 1n) / from;
+  const input = catalog?.inputMicrosPerMillion ?? 0n;
+  const output = catalog?.outputMicrosPerMillion ?? 0n;
+  const rates: Priced = {
+    inputMicrosPerMillion: draft.inputMicrosPerMillion,
+    outputMicrosPerMillion: draft.outputMicrosPerMillion,
+    cacheReadMicrosPerMillion:
+      draft.cacheReadMicrosPerMillion ??
+      scaled(catalog?.cacheReadMicrosPerMillion, input, draft.inputMicrosPerMillion),
+    cacheWriteMicrosPerMillion:
+      draft.cacheWriteMicrosPerMillion ??
+      scaled(catalog?.cacheWriteMicrosPerMillion, input, draft.inputMicrosPerMillion),
+    inputMicrosPerMillionAbove200k: scaled(
+      catalog?.inputMicrosPerMillionAbove200k,
+      input,
+      draft.inputMicrosPerMillion,
+    ),
+    outputMicrosPerMillionAbove200k: scaled(
+      catalog?.outputMicrosPerMillionAbove200k,
+      output,
+      draft.outputMicrosPerMillion,
+    ),
+    webSearchMicrosPerRequest: catalog?.webSearchMicrosPerRequest,
+  };
+  return Object.fromEntries(Object.entries(rates).filter(([, rate]) => rate !== undefined)) as Priced;
+}
