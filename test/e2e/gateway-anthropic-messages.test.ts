@@ -380,6 +380,25 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     });
   });
 
+  it('prices a request past 200K input tokens at the long-context rates, output included', async () => {
+    gateway.upstreams.anthropic.enqueue({ reportPromptTokens: 250_000 });
+    const { response } = await claudeCode()
+      .messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'Say hello' }],
+      })
+      .withResponse();
+    const recorded = (await gateway.recorded(routeOf(response.headers).requestId)).completed!;
+    expect(recorded.inputTokens).toBe(250_000);
+    expect(recorded.pricing).toMatchObject({
+      inputMicrosPerMillionAbove200k: '6000000',
+      outputMicrosPerMillionAbove200k: '22500000',
+    });
+    // Claude Sonnet 4.5 past 200K: $6 in and $22.50 out per million, instead of $3 and $15.
+    expect(BigInt(recorded.costMicros)).toBe(BigInt(Math.ceil(250_000 * 6 + recorded.outputTokens * 22.5)));
+  });
+
   it('records, holds and charges a Messages request exactly as the same chat completion', async () => {
     const chat = await gateway
       .sdk('alice')

@@ -99,6 +99,7 @@ export function startFakeAnthropicProvider(options: FakeProviderOptions = {}): P
     }
     const parsed = read(request, name, options.models, cachedPrefixes);
     if ('kind' in parsed) return parsed;
+    if (behaviour.reportPromptTokens !== undefined) parsed.inputTokens = behaviour.reportPromptTokens;
     const id = `msg_${name}_${++sequence}`;
     return parsed.stream
       ? { kind: 'sse', frames: streamFrames(id, parsed, behaviour) }

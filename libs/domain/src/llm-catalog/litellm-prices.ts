@@ -9,7 +9,8 @@ import type { ModelChange, ModelTerms } from './llm-catalog.events';
  * `litellm_provider`, `mode` (chat, completion, embedding, …), `input_cost_per_token` and
  * `output_cost_per_token` in USD, `max_input_tokens`, `max_output_tokens` and an optional
  * `deprecation_date` (YYYY-MM-DD), and the prompt-cache rates `cache_read_input_token_cost` and
- * `cache_creation_input_token_cost` where the provider has them. Keys of providers other than OpenAI and Anthropic usually carry the
+ * `cache_creation_input_token_cost` where the provider has them, and the long-context rates
+ * `input_cost_per_token_above_200k_tokens` and `output_cost_per_token_above_200k_tokens`. Keys of providers other than OpenAI and Anthropic usually carry the
  * provider as a prefix (`together_ai/…`). Its first entry, `sample_spec`, documents the fields.
  */
 
@@ -141,18 +142,30 @@ function termsFor(
       : tokens(fields.max_output_tokens, 'max_output_tokens', model.maxOutputTokens);
   if (typeof maxOutput !== 'number') return maxOutput;
   if (maxOutput > context) return { problem: 'max_output_tokens exceeds max_input_tokens' };
-  const cacheRead = cachePrice(
+  const cacheRead = optionalPrice(
     fields.cache_read_input_token_cost,
     'cache_read_input_token_cost',
     model.cacheReadMicrosPerMillion,
   );
   if (typeof cacheRead === 'object' && cacheRead !== null) return cacheRead;
-  const cacheWrite = cachePrice(
+  const cacheWrite = optionalPrice(
     fields.cache_creation_input_token_cost,
     'cache_creation_input_token_cost',
     model.cacheWriteMicrosPerMillion,
   );
   if (typeof cacheWrite === 'object' && cacheWrite !== null) return cacheWrite;
+  const longInput = optionalPrice(
+    fields.input_cost_per_token_above_200k_tokens,
+    'input_cost_per_token_above_200k_tokens',
+    model.inputMicrosPerMillionAbove200k,
+  );
+  if (typeof longInput === 'object' && longInput !== null) return longInput;
+  const longOutput = optionalPrice(
+    fields.output_cost_per_token_above_200k_tokens,
+    'output_cost_per_token_above_200k_tokens',
+    model.outputMicrosPerMillionAbove200k,
+  );
+  if (typeof longOutput === 'object' && longOutput !== null) return longOutput;
   const deprecation = fields.deprecation_date;
   if (
     deprecation !== undefined &&
@@ -167,6 +180,8 @@ function termsFor(
     outputMicrosPerMillion: output.toString(),
     cacheReadMicrosPerMillion: cacheRead,
     cacheWriteMicrosPerMillion: cacheWrite,
+    inputMicrosPerMillionAbove200k: longInput,
+    outputMicrosPerMillionAbove200k: longOutput,
     contextLength: context,
     maxOutputTokens: maxOutput,
     lifecycle: deprecated ? 'deprecated' : model.lifecycle,
@@ -174,8 +189,8 @@ function termsFor(
   };
 }
 
-/** A cache rate the list may leave out (the model's own rate stays), as the string its terms carry. */
-function cachePrice(
+/** An optional rate the list may leave out (the model's own rate stays), as the string its terms carry. */
+function optionalPrice(
   value: unknown,
   field: string,
   current: bigint | undefined,

@@ -52,6 +52,9 @@ const OPTIONAL_FIELDS = [
   'dimensions',
   'cache_read_micros_per_million',
   'cache_write_micros_per_million',
+  'input_micros_per_million_above_200k',
+  'output_micros_per_million_above_200k',
+  'web_search_micros_per_request',
 ] as const;
 const CAPABILITY_FIELDS = ['tools', 'vision', 'json'] as const;
 const MAX_TOKENS_LIMIT = 100_000_000;
@@ -130,6 +133,21 @@ function parseModel(entry: unknown, path: string): ModelInfo {
       'cacheWriteMicrosPerMillion',
       fields.cache_write_micros_per_million,
       `${path}.cache_write_micros_per_million`,
+    ),
+    ...optionalPrice(
+      'inputMicrosPerMillionAbove200k',
+      fields.input_micros_per_million_above_200k,
+      `${path}.input_micros_per_million_above_200k`,
+    ),
+    ...optionalPrice(
+      'outputMicrosPerMillionAbove200k',
+      fields.output_micros_per_million_above_200k,
+      `${path}.output_micros_per_million_above_200k`,
+    ),
+    ...optionalPrice(
+      'webSearchMicrosPerRequest',
+      fields.web_search_micros_per_request,
+      `${path}.web_search_micros_per_request`,
     ),
     contextLength,
     maxOutputTokens,
