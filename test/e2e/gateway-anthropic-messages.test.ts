@@ -353,6 +353,11 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     expect(BigInt(recorded.costMicros)).toBe(
       BigInt(Math.ceil(uncached + 2_100 * 2 + recorded.outputTokens * 5)),
     );
+    // The hold counted the marked prompt as written for an hour, so the charge stayed within it.
+    const reserved = (await gateway.events('credit-account-alice')).find(
+      (event) => event.type === 'CreditsReserved' && event.data.requestId === recorded.requestId,
+    );
+    expect(BigInt(String(reserved!.data.amountMicros))).toBeGreaterThanOrEqual(BigInt(recorded.costMicros));
   });
 
   it("charges each of Anthropic's web searches at $0.01 on top of the tokens, and counts them in usage", async () => {

@@ -2,6 +2,7 @@ import { refusal } from '../local-users/testing';
 import {
   costMicros,
   draftModel,
+  promptCachingOf,
   LONG_CONTEXT_THRESHOLD_TOKENS,
   outputTokenBudget,
   worstCaseCostMicros,
@@ -83,6 +84,11 @@ describe('one-hour cache writes', () => {
     const cache = { readTokens: 0, writeTokens: 1_000_000, oneHourWriteTokens: 400_000 };
     expect(costMicros(claude, 1_000_000, 0, cache)).toBe(4_650_000n);
     expect(costMicros(claude, 1_000_000, 0, { ...cache, oneHourWriteTokens: 1_000_000 })).toBe(6_000_000n);
+  });
+
+  it('prices one-hour writes at the input price on a model without a write premium', () => {
+    const cache = { readTokens: 0, writeTokens: 1_000_000, oneHourWriteTokens: 1_000_000 };
+    expect(costMicros(mini, 1_000_000, 0, cache)).toBe(150_000n);
   });
 
   it('refuses more one-hour writes than writes', () => {
@@ -193,5 +199,25 @@ describe('draftModel', () => {
   it('has no cache rates without a catalog entry or where the catalog has none', () => {
     expect(draftModel(undefined, draft)).toEqual(draft);
     expect(draftModel(mini, draft)).toEqual(draft);
+  });
+});
+
+describe('promptCachingOf', () => {
+  const ask = { content: 'hi' };
+
+  it('finds a breakpoint on the request, a system block, a content block or a tool', () => {
+    expect(promptCachingOf(null)).toBe('none');
+    expect(promptCachingOf({ messages: [ask], system: 'plain' })).toBe('none');
+    expect(promptCachingOf({ messages: [ask], cache_control: { type: 'ephemeral' } } as never)).toBe('5m');
+    const marked = { type: 'text', text: 'x', cache_control: { type: 'ephemeral' } };
+    expect(promptCachingOf({ messages: [ask], system: [marked] })).toBe('5m');
+    expect(promptCachingOf({ messages: [{ content: [marked] }] })).toBe('5m');
+    expect(promptCachingOf({ messages: [ask], tools: [{ name: 't', cache_control: {} }] })).toBe('5m');
+  });
+
+  it('answers the dearest lifetime asked for anywhere', () => {
+    const fiveMinutes = { type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '5m' } };
+    const oneHour = { type: 'text', text: 'y', cache_control: { type: 'ephemeral', ttl: '1h' } };
+    expect(promptCachingOf({ messages: [{ content: [fiveMinutes, oneHour] }] })).toBe('1h');
   });
 });

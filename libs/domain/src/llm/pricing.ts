@@ -79,7 +79,9 @@ export function costMicros(
     BigInt(uncached) * base +
     BigInt(read) * (model.cacheReadMicrosPerMillion ?? base) +
     BigInt(written - oneHour) * (model.cacheWriteMicrosPerMillion ?? base) +
-    BigInt(oneHour) * base * ONE_HOUR_WRITE_MULTIPLIER;
+    // A provider without a write premium (no write rate) bills a one-hour write as any input token.
+    BigInt(oneHour) *
+      (model.cacheWriteMicrosPerMillion === undefined ? base : base * ONE_HOUR_WRITE_MULTIPLIER);
   const output = BigInt(tokenCount(outputTokens, 'output_tokens'));
   const searches = BigInt(tokenCount(tools.webSearchRequests, 'web_search_requests'));
   const searchCost = searches * (model.webSearchMicrosPerRequest ?? 0n);
@@ -110,6 +112,45 @@ export function outputTokenBudget(model: Sized, promptTokens: number, maxTokens:
  * such a write costs more than the input price, so the hold must count the prompt at the write rate.
  */
 export type PromptCaching = 'none' | '5m' | '1h';
+
+/** A cache breakpoint (Anthropic's `cache_control`): the prefix up to it is cached, for `ttl`. */
+interface CacheMark {
+  readonly ttl?: string | null;
+}
+
+/**
+ * The parts of a Messages request where a cache breakpoint may stand: the request itself, its system
+ * blocks, its messages' content blocks and its tools. Blocks of kinds that take none (thinking) are
+ * passed as they are.
+ */
+export interface CacheMarkedRequest {
+  readonly cache_control?: CacheMark | null;
+  readonly system?: string | readonly object[] | null;
+  readonly messages: readonly { readonly content: string | readonly object[] }[];
+  readonly tools?: readonly object[] | null;
+}
+
+function cacheMarkOf(part: object): CacheMark | null {
+  const mark = (part as { cache_control?: unknown }).cache_control;
+  return typeof mark === 'object' && mark !== null ? (mark as CacheMark) : null;
+}
+
+/**
+ * The dearest cache write a request may cause: a one-hour breakpoint anywhere makes it `1h`, any
+ * other breakpoint `5m`. A request without one (or with no Messages body) writes nothing.
+ */
+export function promptCachingOf(request: CacheMarkedRequest | null | undefined): PromptCaching {
+  if (!request) return 'none';
+  const parts: object[] = [request];
+  if (Array.isArray(request.system)) parts.push(...(request.system as readonly object[]));
+  for (const message of request.messages) {
+    if (Array.isArray(message.content)) parts.push(...(message.content as readonly object[]));
+  }
+  parts.push(...(request.tools ?? []));
+  const marks = parts.map(cacheMarkOf).filter((mark) => mark !== null);
+  if (marks.some((mark) => mark.ttl === '1h')) return '1h';
+  return marks.length > 0 ? '5m' : 'none';
+}
 
 /**
  * The credits to reserve before the call: the whole prompt and the whole output budget. A prompt marked

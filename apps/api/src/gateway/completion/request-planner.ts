@@ -10,6 +10,7 @@ import {
   findProvider,
   isPowerLevel,
   route,
+  promptCachingOf,
   worstCaseChargeMicros,
   type Margin,
   type Micros,
@@ -277,7 +278,15 @@ export class RequestPlanner {
 
   private worstCase(planned: PlannedRequest<RoutedBody>, link: ChainLink): Micros {
     const payer = { tier: planned.tier, byok: link.byok };
-    return worstCaseChargeMicros(link.model, payer, planned.promptTokens, planned.maxTokens, this.margin);
+    const caching = promptCachingOf(planned.anthropic?.request);
+    return worstCaseChargeMicros(
+      link.model,
+      payer,
+      planned.promptTokens,
+      planned.maxTokens,
+      this.margin,
+      caching,
+    );
   }
 
   private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
