@@ -117,6 +117,15 @@ export function diffLiteLlmPrices(list: unknown, catalog: Catalog, today: string
   return diff;
 }
 
+/** The rates a list may give or leave out, each with LiteLLM's field (USD per token). */
+const OPTIONAL_RATES = [
+  ['cacheReadMicrosPerMillion', 'cache_read_input_token_cost'],
+  ['cacheWriteMicrosPerMillion', 'cache_creation_input_token_cost'],
+  ['inputMicrosPerMillionAbove200k', 'input_cost_per_token_above_200k_tokens'],
+  ['outputMicrosPerMillionAbove200k', 'output_cost_per_token_above_200k_tokens'],
+] as const;
+type OptionalRate = (typeof OPTIONAL_RATES)[number][0];
+
 function termsFor(
   model: ModelInfo,
   fields: Record<string, unknown>,
@@ -142,30 +151,12 @@ function termsFor(
       : tokens(fields.max_output_tokens, 'max_output_tokens', model.maxOutputTokens);
   if (typeof maxOutput !== 'number') return maxOutput;
   if (maxOutput > context) return { problem: 'max_output_tokens exceeds max_input_tokens' };
-  const cacheRead = optionalPrice(
-    fields.cache_read_input_token_cost,
-    'cache_read_input_token_cost',
-    model.cacheReadMicrosPerMillion,
-  );
-  if (typeof cacheRead === 'object' && cacheRead !== null) return cacheRead;
-  const cacheWrite = optionalPrice(
-    fields.cache_creation_input_token_cost,
-    'cache_creation_input_token_cost',
-    model.cacheWriteMicrosPerMillion,
-  );
-  if (typeof cacheWrite === 'object' && cacheWrite !== null) return cacheWrite;
-  const longInput = optionalPrice(
-    fields.input_cost_per_token_above_200k_tokens,
-    'input_cost_per_token_above_200k_tokens',
-    model.inputMicrosPerMillionAbove200k,
-  );
-  if (typeof longInput === 'object' && longInput !== null) return longInput;
-  const longOutput = optionalPrice(
-    fields.output_cost_per_token_above_200k_tokens,
-    'output_cost_per_token_above_200k_tokens',
-    model.outputMicrosPerMillionAbove200k,
-  );
-  if (typeof longOutput === 'object' && longOutput !== null) return longOutput;
+  const rates: Partial<Record<OptionalRate, string | null>> = {};
+  for (const [rate, field] of OPTIONAL_RATES) {
+    const value = optionalPrice(fields[field], field, model[rate]);
+    if (typeof value === 'object' && value !== null) return value;
+    rates[rate] = value;
+  }
   const deprecation = fields.deprecation_date;
   if (
     deprecation !== undefined &&
@@ -178,10 +169,7 @@ function termsFor(
   return {
     inputMicrosPerMillion: input.toString(),
     outputMicrosPerMillion: output.toString(),
-    cacheReadMicrosPerMillion: cacheRead,
-    cacheWriteMicrosPerMillion: cacheWrite,
-    inputMicrosPerMillionAbove200k: longInput,
-    outputMicrosPerMillionAbove200k: longOutput,
+    ...rates,
     contextLength: context,
     maxOutputTokens: maxOutput,
     lifecycle: deprecated ? 'deprecated' : model.lifecycle,
