@@ -226,7 +226,7 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      'user_id,external_subscription_id,day,provider,model,requests,failed_requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_micros,list_cost_micros',
+      'user_id,external_subscription_id,day,provider,model,requests,failed_requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,web_search_requests,cost_micros,list_cost_micros',
     );
     expect(csv).toMatch(/^carol,carol,\d{4}-\d{2}-\d{2},openai,/m);
 

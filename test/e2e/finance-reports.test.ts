@@ -127,9 +127,9 @@ describe('finance reports, reconciliation and the Lago mapping', () => {
     expect(response.headers['content-disposition']).toContain('attachment; filename="usage-');
     const lines = response.text.split('\r\n');
     expect(lines[0]).toBe(
-      'user_id,external_subscription_id,day,provider,model,requests,failed_requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_micros,list_cost_micros',
+      'user_id,external_subscription_id,day,provider,model,requests,failed_requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cache_write_1h_tokens,web_search_requests,cost_micros,list_cost_micros',
     );
-    expect(lines[3]).toBe(`bob,sub-bob-2026,${YESTERDAY},groq,model-a,1,0,120,30,0,0,7000,7000`);
+    expect(lines[3]).toBe(`bob,sub-bob-2026,${YESTERDAY},groq,model-a,1,0,120,30,0,0,0,0,7000,7000`);
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('');
   });

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { costMicros } from '@ops/domain';
 import request from 'supertest';
 import { eventually } from '../support/app';
@@ -123,5 +124,102 @@ describe('what-if pricing for finance', () => {
     expect(badMarkup.status).toBe(400);
     expect(JSON.stringify(badMarkup.body)).toContain('unknown tier');
     expect((await whatIf({ ...draft, prices: [] })).status).toBe(400);
+  });
+});
+
+describe('what-if pricing of cached prompts', () => {
+  let gateway: GatewayTestApp;
+  const day = new Date().toISOString().slice(0, 10);
+  const recorded: Array<{ inputTokens: number; outputTokens: number; read: number; written: number }> = [];
+
+  beforeAll(async () => {
+    gateway = await startGatewayApp();
+    await gateway.fund('carla', 50_000_000n);
+    await gateway.setPlan('carla', { tier: 'professional' });
+    const issued = await request(gateway.app.getHttpServer())
+      .post('/api/v1/llm/api-keys')
+      .set('Authorization', `Bearer ${gateway.token('carla', 'user')}`)
+      .send({ name: 'cached' })
+      .expect(201);
+    const claude = new Anthropic({ baseURL: gateway.url, apiKey: issued.body.key, maxRetries: 0 });
+    // The first writes the system prompt to the cache, the second reads it.
+    for (let i = 0; i < 2; i++) {
+      const { response } = await claude.messages
+        .create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 50,
+          system: [
+            { type: 'text', text: 'You price drafts. '.repeat(700), cache_control: { type: 'ephemeral' } },
+          ],
+          messages: [{ role: 'user', content: 'Say hello' }],
+        })
+        .withResponse();
+      const { completed } = await gateway.recorded(response.headers.get('x-ops-request-id')!);
+      recorded.push({
+        inputTokens: completed!.inputTokens,
+        outputTokens: completed!.outputTokens,
+        read: completed!.cacheReadTokens ?? 0,
+        written: completed!.cacheWriteTokens ?? 0,
+      });
+    }
+    await eventually(async () => {
+      const usage = await request(gateway.app.getHttpServer())
+        .get('/api/v1/llm/usage')
+        .set('Authorization', `Bearer ${gateway.token('admin-1', 'admin')}`);
+      expect(usage.body.totals.requests).toBe('2');
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const draftList = async (price: object) => {
+    const response = await request(gateway.app.getHttpServer())
+      .post('/api/v1/finance/what-if')
+      .set('Authorization', `Bearer ${gateway.token('fiona', 'finance')}`)
+      .send({ from: day, to: day, prices: [{ provider: 'anthropic', model: 'claude-haiku-4-5', ...price }] });
+    expect(response.status).toBe(200);
+    return BigInt(response.body.totals.draft_list_cost_micros);
+  };
+  const expected = (model: Parameters<typeof costMicros>[0]) =>
+    recorded.reduce(
+      (sum, r) =>
+        sum +
+        costMicros(model, r.inputTokens, r.outputTokens, { readTokens: r.read, writeTokens: r.written }),
+      0n,
+    );
+
+  it("re-prices cached tokens at the catalog's cache ratios to the draft's input price", async () => {
+    expect(recorded.map((r) => [r.written, r.read])).toEqual([
+      [2_100, 0],
+      [0, 2_100],
+    ]);
+    // Haiku's catalog cache rates are 0.1 and 1.25 of its input: with a $2 input, $0.20 and $2.50.
+    const price = { input_micros_per_million: '2000000', output_micros_per_million: '10000000' };
+    expect(await draftList(price)).toBe(
+      expected({
+        inputMicrosPerMillion: 2_000_000n,
+        outputMicrosPerMillion: 10_000_000n,
+        cacheReadMicrosPerMillion: 200_000n,
+        cacheWriteMicrosPerMillion: 2_500_000n,
+      }),
+    );
+  });
+
+  it('re-prices cached tokens at the cache rates the draft gives', async () => {
+    const price = {
+      input_micros_per_million: '2000000',
+      output_micros_per_million: '10000000',
+      cache_read_micros_per_million: '0',
+      cache_write_micros_per_million: '2000000',
+    };
+    expect(await draftList(price)).toBe(
+      expected({
+        inputMicrosPerMillion: 2_000_000n,
+        outputMicrosPerMillion: 10_000_000n,
+        cacheReadMicrosPerMillion: 0n,
+        cacheWriteMicrosPerMillion: 2_000_000n,
+      }),
+    );
   });
 });

@@ -330,6 +330,80 @@ describe('Anthropic Messages API through the official @anthropic-ai/sdk', () => 
     expect(Number(usage.cache_write_tokens)).toBeGreaterThanOrEqual(2_100);
   });
 
+  it('charges a one-hour cache write at twice the input price', async () => {
+    const { data, response } = await claudeCode()
+      .messages.create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 50,
+        system: [
+          {
+            type: 'text',
+            text: 'You audit code. '.repeat(700),
+            cache_control: { type: 'ephemeral', ttl: '1h' },
+          },
+        ],
+        messages: [{ role: 'user', content: 'Say hello' }],
+      })
+      .withResponse();
+    const recorded = (await gateway.recorded(routeOf(response.headers).requestId)).completed!;
+    expect(recorded).toMatchObject({ cacheWriteTokens: 2_100, cacheWrite1hTokens: 2_100 });
+    expect(data.usage.cache_creation).toMatchObject({ ephemeral_1h_input_tokens: 2_100 });
+    // Claude Haiku 4.5: $1 in, so $2 per million written for an hour (not the five-minute $1.25), $5 out.
+    const uncached = recorded.inputTokens - 2_100;
+    expect(BigInt(recorded.costMicros)).toBe(
+      BigInt(Math.ceil(uncached + 2_100 * 2 + recorded.outputTokens * 5)),
+    );
+    // The hold counted the marked prompt as written for an hour, so the charge stayed within it.
+    const reserved = (await gateway.events('credit-account-alice')).find(
+      (event) => event.type === 'CreditsReserved' && event.data.requestId === recorded.requestId,
+    );
+    expect(BigInt(String(reserved!.data.amountMicros))).toBeGreaterThanOrEqual(BigInt(recorded.costMicros));
+  });
+
+  it("charges each of Anthropic's web searches at $0.01 on top of the tokens, and counts them in usage", async () => {
+    const { response } = await claudeCode()
+      .messages.create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 50,
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+        messages: [{ role: 'user', content: 'Say hello' }],
+      })
+      .withResponse();
+    const recorded = (await gateway.recorded(routeOf(response.headers).requestId)).completed!;
+    expect(recorded.webSearchRequests).toBe(3);
+    expect(recorded.pricing).toMatchObject({ webSearchMicrosPerRequest: '10000' });
+    const tokens = BigInt(Math.ceil(recorded.inputTokens + recorded.outputTokens * 5));
+    expect(BigInt(recorded.costMicros)).toBe(tokens + 30_000n);
+    expect(response.headers.get('x-ops-cost-micros')).toBe(recorded.costMicros);
+
+    await eventually(async () => {
+      const usage = await request(gateway.app.getHttpServer())
+        .get('/api/v1/llm/usage')
+        .set('Authorization', `Bearer ${gateway.token('alice', 'user')}`)
+        .expect(200);
+      expect(Number(usage.body.totals.web_search_requests)).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  it('prices a request past 200K input tokens at the long-context rates, output included', async () => {
+    gateway.upstreams.anthropic.enqueue({ reportPromptTokens: 250_000 });
+    const { response } = await claudeCode()
+      .messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'Say hello' }],
+      })
+      .withResponse();
+    const recorded = (await gateway.recorded(routeOf(response.headers).requestId)).completed!;
+    expect(recorded.inputTokens).toBe(250_000);
+    expect(recorded.pricing).toMatchObject({
+      inputMicrosPerMillionAbove200k: '6000000',
+      outputMicrosPerMillionAbove200k: '22500000',
+    });
+    // Claude Sonnet 4.5 past 200K: $6 in and $22.50 out per million, instead of $3 and $15.
+    expect(BigInt(recorded.costMicros)).toBe(BigInt(Math.ceil(250_000 * 6 + recorded.outputTokens * 22.5)));
+  });
+
   it('records, holds and charges a Messages request exactly as the same chat completion', async () => {
     const chat = await gateway
       .sdk('alice')

@@ -124,6 +124,8 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
         outputTokens: 500,
         cacheReadTokens: 600,
         cacheWriteTokens: 100,
+        cacheWrite1hTokens: 40,
+        webSearchRequests: 2,
         streamed: true,
       }),
       '2025-03-01T15:00:00Z',
@@ -176,7 +178,7 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
       output: number,
       cost: string,
       list: string,
-      [cacheRead, cacheWrite] = [0, 0],
+      [cacheRead, cacheWrite, cacheWrite1h, searches] = [0, 0, 0, 0],
     ) => ({
       requests: String(requests),
       failed_requests: String(failed),
@@ -184,6 +186,8 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
       output_tokens: String(output),
       cache_read_tokens: String(cacheRead),
       cache_write_tokens: String(cacheWrite),
+      cache_write_1h_tokens: String(cacheWrite1h),
+      web_search_requests: String(searches),
       cost_micros: cost,
       list_cost_micros: list,
     });
@@ -199,13 +203,21 @@ describe('usage: request events → usage_log and usage_daily → GET /api/v1/ll
         day: '2025-03-01',
         provider: 'openai',
         model: 'gpt-4o',
-        ...measures(1, 0, 1000, 500, '0', '2500', [600, 100]),
+        ...measures(1, 0, 1000, 500, '0', '2500', [600, 100, 40, 2]),
       },
       { day: '2025-03-02', provider: '', model: '', ...measures(1, 1, 0, 0, '0', '0') },
       { day: '2025-03-02', provider: 'groq', model: 'llama-3.1-8b', ...measures(1, 1, 0, 0, '0', '0') },
     ]);
     expect(response.body.totals).toEqual(
-      measures(6, 2, 1207, 541, sumWithFloatless, (BigInt(BEYOND_FLOAT) + 2800n).toString(), [600, 100]),
+      measures(
+        6,
+        2,
+        1207,
+        541,
+        sumWithFloatless,
+        (BigInt(BEYOND_FLOAT) + 2800n).toString(),
+        [600, 100, 40, 2],
+      ),
     );
   });
 

@@ -33,7 +33,9 @@ interface Reply {
   stream: boolean;
   /** Input tokens after the cached prefix; the prefix's are `cache`. */
   inputTokens: number;
-  cache: { read: number; written: number };
+  cache: { read: number; written: number; oneHour: boolean };
+  /** Web searches run for the request: a `web_search_*` server tool's `max_uses`, else one. */
+  webSearches: number;
   text: string[];
   /** A tool_use block after the text, its input JSON streamed in pieces. */
   tool: { name: string; pieces: string[] } | null;
@@ -57,8 +59,9 @@ const ERROR_TYPES: Record<number, string> = {
  * `POST /v1/messages` (JSON or the SSE event sequence message_start … message_stop, text and tool_use
  * blocks), `GET /v1/models`, `x-api-key` and `anthropic-version` required, errors as
  * `{type: "error", error: {type, message}}`. A system prompt with a `cache_control` block is a cached
- * prefix: written to the cache (`cache_creation_input_tokens`) the first time, read from it
- * (`cache_read_input_tokens`) after, as Anthropic reports them.
+ * prefix: written to the cache (`cache_creation_input_tokens`, split by `ttl` in `cache_creation`) the
+ * first time, read from it (`cache_read_input_tokens`) after, as Anthropic reports them. A web search
+ * server tool is counted in `server_tool_use.web_search_requests`.
  */
 export function startFakeAnthropicProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const name = options.name ?? 'fake-anthropic';
@@ -96,6 +99,7 @@ export function startFakeAnthropicProvider(options: FakeProviderOptions = {}): P
     }
     const parsed = read(request, name, options.models, cachedPrefixes);
     if ('kind' in parsed) return parsed;
+    if (behaviour.reportPromptTokens !== undefined) parsed.inputTokens = behaviour.reportPromptTokens;
     const id = `msg_${name}_${++sequence}`;
     return parsed.stream
       ? { kind: 'sse', frames: streamFrames(id, parsed, behaviour) }
@@ -146,24 +150,37 @@ function read(
   const system = textOf(body.system);
   let inputTokens = wordCount(system);
   for (const message of messages) inputTokens += wordCount(textOf(message.content));
-  const cacheable =
-    Array.isArray(body.system) &&
-    (body.system as Array<{ cache_control?: unknown }>).some((block) => block.cache_control);
+  const systemBlocks = Array.isArray(body.system)
+    ? (body.system as Array<{ cache_control?: { ttl?: unknown } }>)
+    : [];
+  const cacheable = systemBlocks.some((block) => block.cache_control);
+  const oneHour = systemBlocks.some((block) => block.cache_control?.ttl === '1h');
   const prefixTokens = cacheable ? wordCount(system) : 0;
-  const cache = { read: 0, written: 0 };
+  const cache = { read: 0, written: 0, oneHour };
   if (cacheable && cachedPrefixes.has(system)) cache.read = prefixTokens;
   else if (cacheable) cache.written = prefixTokens;
   if (cacheable) cachedPrefixes.add(system);
   inputTokens -= prefixTokens;
   const lastUserText = askingText(messages[messages.length - 1]);
   const stream = body.stream === true;
-  const toolName = chosenTool(body.tools, body.tool_choice);
+  const tools = Array.isArray(body.tools)
+    ? (body.tools as Array<{ type?: unknown; max_uses?: unknown }>)
+    : [];
+  const isServerTool = (tool: { type?: unknown }) =>
+    typeof tool.type === 'string' && tool.type.startsWith('web_search');
+  const search = tools.find(isServerTool);
+  const webSearches = search ? (typeof search.max_uses === 'number' ? search.max_uses : 1) : 0;
+  const toolName = chosenTool(
+    tools.filter((tool) => !isServerTool(tool)),
+    body.tool_choice,
+  );
   if (toolName && wantsTool(lastUserText)) {
     return {
       model: body.model,
       stream,
       inputTokens,
       cache,
+      webSearches,
       text: wordPieces(`Let me use ${toolName}.`),
       tool: { name: toolName, pieces: toolArgumentPieces(lastUserText) },
       stopReason: 'tool_use',
@@ -175,6 +192,7 @@ function read(
     stream,
     inputTokens,
     cache,
+    webSearches,
     text: limited.pieces,
     tool: null,
     stopReason: limited.truncated ? 'max_tokens' : 'end_turn',
@@ -212,8 +230,8 @@ function checkMessages(messages: Message[]): string | null {
   return null;
 }
 
-function chosenTool(tools: unknown, toolChoice: unknown): string | null {
-  if (!Array.isArray(tools) || tools.length === 0) return null;
+function chosenTool(tools: unknown[], toolChoice: unknown): string | null {
+  if (tools.length === 0) return null;
   const choice = toolChoice as { type?: unknown; name?: unknown } | undefined;
   if (choice?.type === 'none') return null;
   const name = choice?.type === 'tool' ? choice.name : (tools[0] as { name?: unknown }).name;
@@ -300,7 +318,9 @@ function streamFrames(id: string, reply: Reply, behaviour: FakeBehaviour): strin
   event({
     type: 'message_delta',
     delta: { stop_reason: reply.stopReason, stop_sequence: null },
-    ...(behaviour.omitUsage ? {} : { usage: { output_tokens: outputTokensOf(reply) } }),
+    ...(behaviour.omitUsage
+      ? {}
+      : { usage: { output_tokens: outputTokensOf(reply), ...serverToolUseOf(reply) } }),
   });
   event({ type: 'message_stop' });
   return frames;
@@ -311,15 +331,24 @@ function outputTokensOf(reply: Reply): number {
 }
 
 function inputUsageOf(reply: Reply): object {
+  const { written, read, oneHour } = reply.cache;
   return {
     input_tokens: reply.inputTokens,
-    cache_creation_input_tokens: reply.cache.written,
-    cache_read_input_tokens: reply.cache.read,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: read,
+    cache_creation: {
+      ephemeral_5m_input_tokens: oneHour ? 0 : written,
+      ephemeral_1h_input_tokens: oneHour ? written : 0,
+    },
   };
 }
 
+function serverToolUseOf(reply: Reply): object {
+  return reply.webSearches > 0 ? { server_tool_use: { web_search_requests: reply.webSearches } } : {};
+}
+
 function usageOf(reply: Reply): object {
-  return { ...inputUsageOf(reply), output_tokens: outputTokensOf(reply) };
+  return { ...inputUsageOf(reply), output_tokens: outputTokensOf(reply), ...serverToolUseOf(reply) };
 }
 
 function error(

@@ -14,6 +14,8 @@ export const USAGE_COLUMNS = [
   'output_tokens',
   'cache_read_tokens',
   'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'web_search_requests',
   'cost_micros',
   'list_cost_micros',
 ] as const;
@@ -27,6 +29,8 @@ const SUMS = [
   'output_tokens',
   'cache_read_tokens',
   'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'web_search_requests',
   'cost_micros',
   'list_cost_micros',
 ] as const;
@@ -44,6 +48,8 @@ export class UsageReportService {
               sum(d.input_tokens)::text AS input_tokens, sum(d.output_tokens)::text AS output_tokens,
               sum(d.cache_read_tokens)::text AS cache_read_tokens,
               sum(d.cache_write_tokens)::text AS cache_write_tokens,
+              sum(d.cache_write_1h_tokens)::text AS cache_write_1h_tokens,
+              sum(d.web_search_requests)::text AS web_search_requests,
               sum(d.cost_micros)::text AS cost_micros, sum(d.list_cost_micros)::text AS list_cost_micros
          FROM usage_daily d LEFT JOIN lago_subscriptions s ON s.user_id = d.user_id
         WHERE d.day BETWEEN $1::date AND $2::date

@@ -1,8 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { chargeFor, DomainError, parseMargin, priceRequest, TIERS, type Margin } from '@ops/domain';
+import {
+  chargeFor,
+  DomainError,
+  draftModel,
+  parseMargin,
+  priceRequest,
+  TIERS,
+  type Margin,
+} from '@ops/domain';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import { DataSource } from 'typeorm';
 import { MARGIN } from '../gateway/credits/margin.provider';
+import { LlmCatalog } from '../gateway/routing/llm-catalog';
 import type { WhatIfPricingDto } from './dto/what-if.dto';
 import type { Period } from './period';
 
@@ -40,6 +49,10 @@ interface UsageRequest {
   tier: string;
   input_tokens: number;
   output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
   cost_micros: string;
   list_cost_micros: string;
 }
@@ -57,17 +70,28 @@ export class WhatIfPricingService {
   constructor(
     private readonly db: DataSource,
     @Inject(MARGIN) private readonly margin: Margin,
+    private readonly catalog: LlmCatalog,
   ) {}
 
   async report(period: Period, draft: WhatIfPricingDto): Promise<WhatIfReport> {
     const margin = this.draftMargin(draft);
+    const { models } = this.catalog.current();
     const prices = new Map(
       draft.prices.map((price) => [
         key(price.provider, price.model),
-        {
-          inputMicrosPerMillion: BigInt(price.input_micros_per_million),
-          outputMicrosPerMillion: BigInt(price.output_micros_per_million),
-        },
+        draftModel(
+          models.find((model) => model.provider === price.provider && model.id === price.model),
+          {
+            inputMicrosPerMillion: BigInt(price.input_micros_per_million),
+            outputMicrosPerMillion: BigInt(price.output_micros_per_million),
+            ...(price.cache_read_micros_per_million === undefined
+              ? {}
+              : { cacheReadMicrosPerMillion: BigInt(price.cache_read_micros_per_million) }),
+            ...(price.cache_write_micros_per_million === undefined
+              ? {}
+              : { cacheWriteMicrosPerMillion: BigInt(price.cache_write_micros_per_million) }),
+          },
+        ),
       ]),
     );
     const groups = new Map<
@@ -79,8 +103,14 @@ export class WhatIfPricingService {
       const price = prices.get(key(request.provider, request.model));
       const recordedList = BigInt(request.list_cost_micros);
       // A model the draft leaves out keeps its list price; only the margin may differ.
+      const cache = {
+        readTokens: request.cache_read_tokens,
+        writeTokens: request.cache_write_tokens,
+        oneHourWriteTokens: request.cache_write_1h_tokens,
+      };
+      const tools = { webSearchRequests: request.web_search_requests };
       const draftPrice = price
-        ? priceRequest(price, payer, request.input_tokens, request.output_tokens, margin)
+        ? priceRequest(price, payer, request.input_tokens, request.output_tokens, margin, cache, tools)
         : { listMicros: recordedList, chargedMicros: chargeFor(recordedList, payer, margin) };
       const groupKey = JSON.stringify([request.user_id, request.provider, request.model]);
       let group = groups.get(groupKey);
@@ -145,6 +175,7 @@ export class WhatIfPricingService {
     for (;;) {
       const page: UsageRequest[] = await this.db.query(
         `SELECT request_id, occurred_at, user_id, provider, model, byok, tier, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, web_search_requests,
                 cost_micros::text AS cost_micros, list_cost_micros::text AS list_cost_micros
            FROM usage_log
           WHERE status = 'completed' AND occurred_at >= $1 AND occurred_at < $2

@@ -7,6 +7,8 @@ export function termsOf(model: ModelInfo): ModelTerms {
     outputMicrosPerMillion: model.outputMicrosPerMillion.toString(),
     cacheReadMicrosPerMillion: model.cacheReadMicrosPerMillion?.toString() ?? null,
     cacheWriteMicrosPerMillion: model.cacheWriteMicrosPerMillion?.toString() ?? null,
+    inputMicrosPerMillionAbove200k: model.inputMicrosPerMillionAbove200k?.toString() ?? null,
+    outputMicrosPerMillionAbove200k: model.outputMicrosPerMillionAbove200k?.toString() ?? null,
     contextLength: model.contextLength,
     maxOutputTokens: model.maxOutputTokens,
     lifecycle: model.lifecycle,
@@ -31,10 +33,21 @@ export function applyCatalogChanges(catalog: Catalog, changes: readonly ModelCha
       ...model,
       inputMicrosPerMillion: BigInt(after.inputMicrosPerMillion),
       outputMicrosPerMillion: BigInt(after.outputMicrosPerMillion),
-      cacheReadMicrosPerMillion: cacheRate(after.cacheReadMicrosPerMillion, model.cacheReadMicrosPerMillion),
-      cacheWriteMicrosPerMillion: cacheRate(
+      cacheReadMicrosPerMillion: optionalRate(
+        after.cacheReadMicrosPerMillion,
+        model.cacheReadMicrosPerMillion,
+      ),
+      cacheWriteMicrosPerMillion: optionalRate(
         after.cacheWriteMicrosPerMillion,
         model.cacheWriteMicrosPerMillion,
+      ),
+      inputMicrosPerMillionAbove200k: optionalRate(
+        after.inputMicrosPerMillionAbove200k,
+        model.inputMicrosPerMillionAbove200k,
+      ),
+      outputMicrosPerMillionAbove200k: optionalRate(
+        after.outputMicrosPerMillionAbove200k,
+        model.outputMicrosPerMillionAbove200k,
       ),
       contextLength: after.contextLength,
       maxOutputTokens: after.maxOutputTokens,
@@ -44,8 +57,11 @@ export function applyCatalogChanges(catalog: Catalog, changes: readonly ModelCha
   });
 }
 
-/** A cache rate after a change: a schema-1 change does not state one, and leaves the model's as it was. */
-function cacheRate(after: string | null | undefined, current: bigint | undefined): bigint | undefined {
+/**
+ * An optional rate after a change: a change from a schema that did not know the rate does not state
+ * it, and leaves the model's as it was.
+ */
+function optionalRate(after: string | null | undefined, current: bigint | undefined): bigint | undefined {
   if (after === undefined) return current;
   return after === null ? undefined : BigInt(after);
 }

@@ -61,6 +61,48 @@ describe('LiteLLM price lists', () => {
     ).toEqual([{ key: 'gpt-4o', problem: 'cache_read_input_token_cost must not be negative' }]);
   });
 
+  it("imports LiteLLM's long-context rates, and keeps the catalog's where the list gives none", () => {
+    const sonnet = (extra: object) => ({
+      'claude-sonnet-4-5': {
+        litellm_provider: 'anthropic',
+        input_cost_per_token: 3e-6,
+        output_cost_per_token: 1.5e-5,
+        ...extra,
+      },
+    });
+    const [change] = diffLiteLlmPrices(
+      sonnet({
+        input_cost_per_token_above_200k_tokens: 7e-6,
+        output_cost_per_token_above_200k_tokens: 2.5e-5,
+      }),
+      DEFAULT_CATALOG,
+      TODAY,
+    ).changes;
+    expect(change.before).toMatchObject({
+      inputMicrosPerMillionAbove200k: '6000000',
+      outputMicrosPerMillionAbove200k: '22500000',
+    });
+    expect(change.after).toMatchObject({
+      inputMicrosPerMillionAbove200k: '7000000',
+      outputMicrosPerMillionAbove200k: '25000000',
+    });
+    const [applied] = applyCatalogChanges(DEFAULT_CATALOG, [change]).filter(
+      (model) => model.id === 'claude-sonnet-4-5' && model.provider === 'anthropic',
+    );
+    expect(applied).toMatchObject({
+      inputMicrosPerMillionAbove200k: 7_000_000n,
+      outputMicrosPerMillionAbove200k: 25_000_000n,
+    });
+    const diff = diffLiteLlmPrices(sonnet({}), DEFAULT_CATALOG, TODAY);
+    expect(diff.unchanged).toBe(1);
+    expect(
+      diffLiteLlmPrices(sonnet({ input_cost_per_token_above_200k_tokens: 'x' }), DEFAULT_CATALOG, TODAY)
+        .rejected,
+    ).toEqual([
+      { key: 'claude-sonnet-4-5', problem: 'input_cost_per_token_above_200k_tokens must be a number' },
+    ]);
+  });
+
   it('leaves cache rates alone when replaying a change from before they were recorded', () => {
     const {
       cacheReadMicrosPerMillion: _read,

@@ -9,7 +9,8 @@ import type { ModelChange, ModelTerms } from './llm-catalog.events';
  * `litellm_provider`, `mode` (chat, completion, embedding, …), `input_cost_per_token` and
  * `output_cost_per_token` in USD, `max_input_tokens`, `max_output_tokens` and an optional
  * `deprecation_date` (YYYY-MM-DD), and the prompt-cache rates `cache_read_input_token_cost` and
- * `cache_creation_input_token_cost` where the provider has them. Keys of providers other than OpenAI and Anthropic usually carry the
+ * `cache_creation_input_token_cost` where the provider has them, and the long-context rates
+ * `input_cost_per_token_above_200k_tokens` and `output_cost_per_token_above_200k_tokens`. Keys of providers other than OpenAI and Anthropic usually carry the
  * provider as a prefix (`together_ai/…`). Its first entry, `sample_spec`, documents the fields.
  */
 
@@ -116,6 +117,15 @@ export function diffLiteLlmPrices(list: unknown, catalog: Catalog, today: string
   return diff;
 }
 
+/** The rates a list may give or leave out, each with LiteLLM's field (USD per token). */
+const OPTIONAL_RATES = [
+  ['cacheReadMicrosPerMillion', 'cache_read_input_token_cost'],
+  ['cacheWriteMicrosPerMillion', 'cache_creation_input_token_cost'],
+  ['inputMicrosPerMillionAbove200k', 'input_cost_per_token_above_200k_tokens'],
+  ['outputMicrosPerMillionAbove200k', 'output_cost_per_token_above_200k_tokens'],
+] as const;
+type OptionalRate = (typeof OPTIONAL_RATES)[number][0];
+
 function termsFor(
   model: ModelInfo,
   fields: Record<string, unknown>,
@@ -141,18 +151,12 @@ function termsFor(
       : tokens(fields.max_output_tokens, 'max_output_tokens', model.maxOutputTokens);
   if (typeof maxOutput !== 'number') return maxOutput;
   if (maxOutput > context) return { problem: 'max_output_tokens exceeds max_input_tokens' };
-  const cacheRead = cachePrice(
-    fields.cache_read_input_token_cost,
-    'cache_read_input_token_cost',
-    model.cacheReadMicrosPerMillion,
-  );
-  if (typeof cacheRead === 'object' && cacheRead !== null) return cacheRead;
-  const cacheWrite = cachePrice(
-    fields.cache_creation_input_token_cost,
-    'cache_creation_input_token_cost',
-    model.cacheWriteMicrosPerMillion,
-  );
-  if (typeof cacheWrite === 'object' && cacheWrite !== null) return cacheWrite;
+  const rates: Partial<Record<OptionalRate, string | null>> = {};
+  for (const [rate, field] of OPTIONAL_RATES) {
+    const value = optionalPrice(fields[field], field, model[rate]);
+    if (typeof value === 'object' && value !== null) return value;
+    rates[rate] = value;
+  }
   const deprecation = fields.deprecation_date;
   if (
     deprecation !== undefined &&
@@ -165,8 +169,7 @@ function termsFor(
   return {
     inputMicrosPerMillion: input.toString(),
     outputMicrosPerMillion: output.toString(),
-    cacheReadMicrosPerMillion: cacheRead,
-    cacheWriteMicrosPerMillion: cacheWrite,
+    ...rates,
     contextLength: context,
     maxOutputTokens: maxOutput,
     lifecycle: deprecated ? 'deprecated' : model.lifecycle,
@@ -174,8 +177,8 @@ function termsFor(
   };
 }
 
-/** A cache rate the list may leave out (the model's own rate stays), as the string its terms carry. */
-function cachePrice(
+/** An optional rate the list may leave out (the model's own rate stays), as the string its terms carry. */
+function optionalPrice(
   value: unknown,
   field: string,
   current: bigint | undefined,

@@ -11,6 +11,12 @@ export interface ModelTerms {
    */
   cacheReadMicrosPerMillion?: string | null;
   cacheWriteMicrosPerMillion?: string | null;
+  /**
+   * Long-context rates (schema 3), null where the model has none; absent in earlier schemas, whose
+   * changes leave them as they are.
+   */
+  inputMicrosPerMillionAbove200k?: string | null;
+  outputMicrosPerMillionAbove200k?: string | null;
   contextLength: number;
   maxOutputTokens: number;
   lifecycle: ModelLifecycle;
@@ -46,5 +52,5 @@ export type CatalogModelsChanged = DomainEvent<
 export type LlmCatalogEvent = CatalogModelsChanged;
 
 export const LLM_CATALOG_SCHEMA_VERSIONS: Record<LlmCatalogEvent['type'], number> = {
-  CatalogModelsChanged: 2,
+  CatalogModelsChanged: 3,
 };

@@ -69,6 +69,10 @@ export type RequestCompleted = DomainEvent<
     cacheReadTokens?: number;
     /** The part of `inputTokens` written to the provider's prompt cache (schema 4; absent: none). */
     cacheWriteTokens?: number;
+    /** The part of `cacheWriteTokens` written for one hour, priced higher (schema 5; absent: none). */
+    cacheWrite1hTokens?: number;
+    /** Web searches the provider ran for the request, each charged (schema 5; absent: none). */
+    webSearchRequests?: number;
     costMicros: string;
     listCostMicros: string;
     latencyMs: number;
@@ -98,6 +102,10 @@ export interface RequestPricing {
   /** The model's prompt-cache rates (schema 4), when it has them; cached tokens cost the input price otherwise. */
   cacheReadMicrosPerMillion?: string;
   cacheWriteMicrosPerMillion?: string;
+  /** The model's long-context rates and per-search price (schema 5), when it has them. */
+  inputMicrosPerMillionAbove200k?: string;
+  outputMicrosPerMillionAbove200k?: string;
+  webSearchMicrosPerRequest?: string;
 }
 
 export type RequestFailed = DomainEvent<
@@ -118,7 +126,7 @@ export type LlmRequestEvent = RequestRouted | RequestCompleted | RequestFailed;
 
 export const LLM_REQUEST_SCHEMA_VERSIONS: Record<LlmRequestEvent['type'], number> = {
   RequestRouted: 1,
-  RequestCompleted: 4,
+  RequestCompleted: 5,
   RequestFailed: 3,
 };
 

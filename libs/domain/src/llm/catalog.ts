@@ -43,6 +43,14 @@ export interface ModelInfo {
    */
   readonly cacheReadMicrosPerMillion?: bigint;
   readonly cacheWriteMicrosPerMillion?: bigint;
+  /**
+   * Long-context rates, where the provider has them: a request with more than 200K input tokens is
+   * priced at these in full (LiteLLM's `*_cost_per_token_above_200k_tokens`). Absent: the usual rates.
+   */
+  readonly inputMicrosPerMillionAbove200k?: bigint;
+  readonly outputMicrosPerMillionAbove200k?: bigint;
+  /** What one server-side web search costs (Anthropic's web search tool). Absent: none is charged. */
+  readonly webSearchMicrosPerRequest?: bigint;
   readonly contextLength: number;
   readonly maxOutputTokens: number;
   readonly capabilities: ModelCapabilities;

@@ -35,6 +35,8 @@ interface Spec {
   lifecycle?: readonly [ModelLifecycle, replacement: string];
   /** USD per million input tokens read from the provider's prompt cache, where a source gives it. */
   cachedInputUsd?: string;
+  /** USD per million input and output tokens once a request's input passes 200K tokens, where sourced. */
+  longContextUsd?: readonly [input: string, output: string];
 }
 
 /**
@@ -45,6 +47,18 @@ function anthropicCacheRates(inputMicrosPerMillion: bigint): Partial<ModelInfo> 
   return {
     cacheReadMicrosPerMillion: inputMicrosPerMillion / 10n,
     cacheWriteMicrosPerMillion: (inputMicrosPerMillion * 5n) / 4n,
+    webSearchMicrosPerRequest: ANTHROPIC_WEB_SEARCH_MICROS,
+  };
+}
+
+/** Anthropic's web search tool: $10 per 1,000 searches, on top of tokens. See catalog-sources.md. */
+const ANTHROPIC_WEB_SEARCH_MICROS = 10_000n;
+
+function longContextRatesOf(spec: Spec): Partial<ModelInfo> {
+  if (spec.longContextUsd === undefined) return {};
+  return {
+    inputMicrosPerMillionAbove200k: usdToMicros(spec.longContextUsd[0]),
+    outputMicrosPerMillionAbove200k: usdToMicros(spec.longContextUsd[1]),
   };
 }
 
@@ -58,6 +72,7 @@ function cacheRatesOf(provider: ProviderId, spec: Spec): Partial<ModelInfo> {
 function model(provider: ProviderId, id: string, spec: Spec): ModelInfo {
   return {
     ...cacheRatesOf(provider, spec),
+    ...longContextRatesOf(spec),
     id,
     provider,
     family: spec.family,
@@ -360,6 +375,7 @@ export const DEFAULT_CATALOG: Catalog = [
     family: 'claude-sonnet-4.5',
     displayName: 'Claude Sonnet 4.5',
     usd: ['3.00', '15.00'],
+    longContextUsd: ['6.00', '22.50'],
     context: 200_000,
     maxOutput: 64_000,
     capabilities: TOOLS_VISION,

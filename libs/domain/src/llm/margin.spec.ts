@@ -45,3 +45,22 @@ describe('margin', () => {
     expect(() => parseMargin(markup, fee)).toThrow(problem);
   });
 });
+
+describe('the hold of a request that marks its prompt for caching', () => {
+  const cached = { ...model, cacheWriteMicrosPerMillion: 1_250_000n };
+  const free = { tier: 'free', byok: false };
+
+  it('covers the prompt written to the cache in full, so the charge never passes the hold', () => {
+    // 800 prompt tokens, 100 output: 800 × 1.25 + 100 × 2 = 1,200 micro-USD list, 1,440 with 20 %.
+    const hold = worstCaseChargeMicros(cached, free, 800, 100, margin, '5m');
+    expect(hold).toBe(1_440n);
+    const cache = { readTokens: 0, writeTokens: 800 };
+    expect(priceRequest(cached, free, 800, 100, margin, cache).chargedMicros).toBeLessThanOrEqual(hold);
+    expect(worstCaseChargeMicros(cached, free, 800, 100, margin)).toBeLessThan(hold);
+  });
+
+  it('counts a one-hour write at twice the input price', () => {
+    // 800 × 2 + 100 × 2 = 1,800 list, 2,160 with 20 %.
+    expect(worstCaseChargeMicros(cached, free, 800, 100, margin, '1h')).toBe(2_160n);
+  });
+});

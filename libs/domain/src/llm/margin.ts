@@ -1,7 +1,15 @@
 import { DomainError } from '../shared/domain-error';
 import type { Micros } from '../shared/micros';
 import type { ModelInfo } from './catalog';
-import { costMicros, NO_CACHE_TOKENS, worstCaseCostMicros, type CacheTokens } from './pricing';
+import {
+  costMicros,
+  NO_CACHE_TOKENS,
+  NO_TOOL_USE,
+  worstCaseCostMicros,
+  type CacheTokens,
+  type PromptCaching,
+  type ToolUse,
+} from './pricing';
 import { isTier, TIERS, type Tier } from './tiers';
 
 /**
@@ -25,13 +33,7 @@ export interface RequestPrice {
   chargedMicros: Micros;
 }
 
-type PricedModel = Pick<
-  ModelInfo,
-  | 'inputMicrosPerMillion'
-  | 'outputMicrosPerMillion'
-  | 'cacheReadMicrosPerMillion'
-  | 'cacheWriteMicrosPerMillion'
->;
+type PricedModel = Parameters<typeof costMicros>[0];
 type SizedModel = PricedModel & Pick<ModelInfo, 'contextLength' | 'maxOutputTokens'>;
 
 /** Who pays the provider: the platform (a markup applies) or the user's own key (only a BYOK fee). */
@@ -56,7 +58,10 @@ export function chargeFor(listMicros: Micros, payer: Payer, margin: Margin): Mic
   return payer.byok ? share : listMicros + share;
 }
 
-/** A finished request's price from its real token counts, cached input at the model's cache rates. */
+/**
+ * A finished request's price from its real token counts, cached input at the model's cache rates, and
+ * its server-side tool use.
+ */
 export function priceRequest(
   model: PricedModel,
   payer: Payer,
@@ -64,21 +69,26 @@ export function priceRequest(
   outputTokens: number,
   margin: Margin,
   cache: CacheTokens = NO_CACHE_TOKENS,
+  tools: ToolUse = NO_TOOL_USE,
 ): RequestPrice {
-  const listMicros = costMicros(model, inputTokens, outputTokens, cache);
+  const listMicros = costMicros(model, inputTokens, outputTokens, cache, tools);
   return { listMicros, chargedMicros: chargeFor(listMicros, payer, margin) };
 }
 
-/** The most a request can be charged before its call: the hold that covers it. */
+/**
+ * The most a request can be charged before its call: the hold that covers it. A request that marks its
+ * prompt for caching may write all of it to the cache, which costs more than input.
+ */
 export function worstCaseChargeMicros(
   model: SizedModel,
   payer: Payer,
   promptTokensEstimate: number,
   maxTokens: number | null,
   margin: Margin,
+  caching: PromptCaching = 'none',
 ): Micros {
   if (payer.byok && margin.byokFeeBps === 0) return 0n;
-  return chargeFor(worstCaseCostMicros(model, promptTokensEstimate, maxTokens), payer, margin);
+  return chargeFor(worstCaseCostMicros(model, promptTokensEstimate, maxTokens, caching), payer, margin);
 }
 
 const PERCENT = /^(0|[1-9]\d{0,3})(\.\d{1,2})?$/;

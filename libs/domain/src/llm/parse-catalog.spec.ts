@@ -53,6 +53,26 @@ describe('parseCatalog', () => {
     });
   });
 
+  it('reads the optional long-context rates and web search price, and refuses malformed ones', () => {
+    const [model] = parseCatalog([
+      {
+        ...groqLlama,
+        input_micros_per_million_above_200k: '6000000',
+        output_micros_per_million_above_200k: '22500000',
+        web_search_micros_per_request: '10000',
+      },
+    ]);
+    expect(model).toMatchObject({
+      inputMicrosPerMillionAbove200k: 6_000_000n,
+      outputMicrosPerMillionAbove200k: 22_500_000n,
+      webSearchMicrosPerRequest: 10_000n,
+    });
+    expect(parseCatalog([groqLlama])[0]).not.toHaveProperty('inputMicrosPerMillionAbove200k');
+    expect(refusedField({ ...groqLlama, web_search_micros_per_request: '-1' }).field).toBe(
+      'catalog[0].web_search_micros_per_request',
+    );
+  });
+
   it('reads embedding models and lifecycles, and refuses values outside them', () => {
     const [embedding, retired] = parseCatalog([
       { ...groqLlama, id: 'embed', kind: 'embedding', max_output_tokens: 0, dimensions: 768 },

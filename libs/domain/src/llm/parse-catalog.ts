@@ -45,13 +45,21 @@ const MODEL_FIELDS = [
   'quality',
   'strengths',
 ] as const;
+/** The optional rates of a catalog file, each with its field. */
+const OPTIONAL_PRICES = [
+  ['cacheReadMicrosPerMillion', 'cache_read_micros_per_million'],
+  ['cacheWriteMicrosPerMillion', 'cache_write_micros_per_million'],
+  ['inputMicrosPerMillionAbove200k', 'input_micros_per_million_above_200k'],
+  ['outputMicrosPerMillionAbove200k', 'output_micros_per_million_above_200k'],
+  ['webSearchMicrosPerRequest', 'web_search_micros_per_request'],
+] as const;
+
 const OPTIONAL_FIELDS = [
   'kind',
   'lifecycle',
   'replacement',
   'dimensions',
-  'cache_read_micros_per_million',
-  'cache_write_micros_per_million',
+  ...OPTIONAL_PRICES.map(([, field]) => field),
 ] as const;
 const CAPABILITY_FIELDS = ['tools', 'vision', 'json'] as const;
 const MAX_TOKENS_LIMIT = 100_000_000;
@@ -121,16 +129,7 @@ function parseModel(entry: unknown, path: string): ModelInfo {
         : count(fields.dimensions, `${path}.dimensions`),
     inputMicrosPerMillion: price(fields.input_micros_per_million, `${path}.input_micros_per_million`),
     outputMicrosPerMillion: price(fields.output_micros_per_million, `${path}.output_micros_per_million`),
-    ...optionalPrice(
-      'cacheReadMicrosPerMillion',
-      fields.cache_read_micros_per_million,
-      `${path}.cache_read_micros_per_million`,
-    ),
-    ...optionalPrice(
-      'cacheWriteMicrosPerMillion',
-      fields.cache_write_micros_per_million,
-      `${path}.cache_write_micros_per_million`,
-    ),
+    ...optionalPrices(fields, path),
     contextLength,
     maxOutputTokens,
     capabilities: capabilities(fields.capabilities, `${path}.capabilities`),
@@ -142,8 +141,16 @@ function parseModel(entry: unknown, path: string): ModelInfo {
   };
 }
 
-function optionalPrice<K extends string>(key: K, value: unknown, path: string): Partial<Record<K, bigint>> {
-  return value === undefined || value === null ? {} : ({ [key]: price(value, path) } as Record<K, bigint>);
+function optionalPrices(
+  fields: Partial<Record<(typeof OPTIONAL_PRICES)[number][1], unknown>>,
+  path: string,
+): Partial<Record<(typeof OPTIONAL_PRICES)[number][0], bigint>> {
+  const prices: Partial<Record<(typeof OPTIONAL_PRICES)[number][0], bigint>> = {};
+  for (const [key, field] of OPTIONAL_PRICES) {
+    const value = fields[field];
+    if (value !== undefined && value !== null) prices[key] = price(value, `${path}.${field}`);
+  }
+  return prices;
 }
 
 function record<K extends string, O extends string = never>(

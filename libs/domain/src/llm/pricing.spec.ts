@@ -1,5 +1,12 @@
 import { refusal } from '../local-users/testing';
-import { costMicros, outputTokenBudget, worstCaseCostMicros } from './pricing';
+import {
+  costMicros,
+  draftModel,
+  promptCachingOf,
+  LONG_CONTEXT_THRESHOLD_TOKENS,
+  outputTokenBudget,
+  worstCaseCostMicros,
+} from './pricing';
 
 // $0.15 in, $0.60 out per million tokens; 128k context, 16k output.
 const mini = {
@@ -61,7 +68,88 @@ describe('costMicros', () => {
   });
 });
 
+// Claude-like: $3 in, $0.30 read from cache, $3.75 written to it (five minutes), $15 out.
+const claude = {
+  inputMicrosPerMillion: 3_000_000n,
+  outputMicrosPerMillion: 15_000_000n,
+  cacheReadMicrosPerMillion: 300_000n,
+  cacheWriteMicrosPerMillion: 3_750_000n,
+  contextLength: 1_000_000,
+  maxOutputTokens: 64_000,
+};
+
+describe('one-hour cache writes', () => {
+  it('prices one-hour writes at twice the input price, five-minute ones at the write rate', () => {
+    // 1M written, 400k of them for an hour: 600k × 3.75 + 400k × 6 = 4.65 USD.
+    const cache = { readTokens: 0, writeTokens: 1_000_000, oneHourWriteTokens: 400_000 };
+    expect(costMicros(claude, 1_000_000, 0, cache)).toBe(4_650_000n);
+    expect(costMicros(claude, 1_000_000, 0, { ...cache, oneHourWriteTokens: 1_000_000 })).toBe(6_000_000n);
+  });
+
+  it('prices one-hour writes at the input price on a model without a write premium', () => {
+    const cache = { readTokens: 0, writeTokens: 1_000_000, oneHourWriteTokens: 1_000_000 };
+    expect(costMicros(mini, 1_000_000, 0, cache)).toBe(150_000n);
+  });
+
+  it('refuses more one-hour writes than writes', () => {
+    const cache = { readTokens: 0, writeTokens: 10, oneHourWriteTokens: 11 };
+    expect(refusal(() => costMicros(claude, 100, 0, cache)).field).toBe('cache_write_1h_tokens');
+  });
+});
+
+describe('web searches', () => {
+  const searching = { ...claude, webSearchMicrosPerRequest: 10_000n };
+
+  it('charges each web search on top of the tokens', () => {
+    expect(costMicros(searching, 0, 0, undefined, { webSearchRequests: 3 })).toBe(30_000n);
+    expect(costMicros(searching, 1_000_000, 0, undefined, { webSearchRequests: 1 })).toBe(3_010_000n);
+  });
+
+  it('charges nothing for searches on a model without a search price', () => {
+    expect(costMicros(claude, 0, 0, undefined, { webSearchRequests: 3 })).toBe(0n);
+  });
+
+  it.each([-1, 0.5])('refuses %p searches', (count) => {
+    expect(refusal(() => costMicros(searching, 0, 0, undefined, { webSearchRequests: count })).field).toBe(
+      'web_search_requests',
+    );
+  });
+});
+
+describe('long-context pricing', () => {
+  // Sonnet 4.5 with the 1M beta: $6 in and $22.50 out once the input passes 200K tokens.
+  const long = {
+    ...claude,
+    inputMicrosPerMillionAbove200k: 6_000_000n,
+    outputMicrosPerMillionAbove200k: 22_500_000n,
+  };
+
+  it('prices the whole request at the long-context rates once the input passes 200K tokens', () => {
+    // 250k in, 2k out: 250k × 6 + 2k × 22.50 = 1.545 USD.
+    expect(costMicros(long, 250_000, 2_000)).toBe(1_545_000n);
+    // At the threshold itself, the usual rates: 200k × 3 + 2k × 15 = 0.63 USD.
+    expect(costMicros(long, LONG_CONTEXT_THRESHOLD_TOKENS, 2_000)).toBe(630_000n);
+  });
+
+  it('counts cached tokens toward the threshold and scales the cache rates by the same factor', () => {
+    // 300k in: 100k uncached × 6, 150k read × 0.60, 50k written × 7.50 = 0.6 + 0.09 + 0.375 = 1.065 USD.
+    const cache = { readTokens: 150_000, writeTokens: 50_000 };
+    expect(costMicros(long, 300_000, 0, cache)).toBe(1_065_000n);
+  });
+
+  it('keeps the usual rates for a model without long-context rates', () => {
+    expect(costMicros(claude, 250_000, 2_000)).toBe(780_000n);
+  });
+});
+
 describe('worstCaseCostMicros', () => {
+  it('counts a prompt marked for caching as written to the cache in full', () => {
+    // 100k prompt, 1k output: 100k × 3.75 + 1k × 15 = 0.39 USD; for an hour 100k × 6 + 1k × 15 = 0.615.
+    expect(worstCaseCostMicros(claude, 100_000, 1_000)).toBe(315_000n);
+    expect(worstCaseCostMicros(claude, 100_000, 1_000, '5m')).toBe(390_000n);
+    expect(worstCaseCostMicros(claude, 100_000, 1_000, '1h')).toBe(615_000n);
+  });
+
   it('reserves for max_tokens when the client sets it', () => {
     expect(outputTokenBudget(mini, 1_000, 500)).toBe(500);
     expect(worstCaseCostMicros(mini, 1_000, 500)).toBe(costMicros(mini, 1_000, 500));
@@ -80,5 +168,56 @@ describe('worstCaseCostMicros', () => {
     expect(outputTokenBudget(mini, 120_000, null)).toBe(8_000);
     expect(worstCaseCostMicros(mini, 120_000, 10_000)).toBe(costMicros(mini, 120_000, 8_000));
     expect(outputTokenBudget(mini, 130_000, null)).toBe(0);
+  });
+});
+
+describe('draftModel', () => {
+  const draft = { inputMicrosPerMillion: 2_000_000n, outputMicrosPerMillion: 10_000_000n };
+
+  it("keeps the catalog's ratios to input and output for the rates the draft leaves out", () => {
+    const catalog = {
+      ...claude,
+      inputMicrosPerMillionAbove200k: 6_000_000n,
+      outputMicrosPerMillionAbove200k: 22_500_000n,
+      webSearchMicrosPerRequest: 10_000n,
+    };
+    expect(draftModel(catalog, draft)).toEqual({
+      ...draft,
+      cacheReadMicrosPerMillion: 200_000n,
+      cacheWriteMicrosPerMillion: 2_500_000n,
+      inputMicrosPerMillionAbove200k: 4_000_000n,
+      outputMicrosPerMillionAbove200k: 15_000_000n,
+      webSearchMicrosPerRequest: 10_000n,
+    });
+  });
+
+  it('takes the cache rates the draft gives', () => {
+    const given = { ...draft, cacheReadMicrosPerMillion: 0n, cacheWriteMicrosPerMillion: 3_000_000n };
+    expect(draftModel(claude, given)).toEqual(given);
+  });
+
+  it('has no cache rates without a catalog entry or where the catalog has none', () => {
+    expect(draftModel(undefined, draft)).toEqual(draft);
+    expect(draftModel(mini, draft)).toEqual(draft);
+  });
+});
+
+describe('promptCachingOf', () => {
+  const ask = { content: 'hi' };
+
+  it('finds a breakpoint on the request, a system block, a content block or a tool', () => {
+    expect(promptCachingOf(null)).toBe('none');
+    expect(promptCachingOf({ messages: [ask], system: 'plain' })).toBe('none');
+    expect(promptCachingOf({ messages: [ask], cache_control: { type: 'ephemeral' } } as never)).toBe('5m');
+    const marked = { type: 'text', text: 'x', cache_control: { type: 'ephemeral' } };
+    expect(promptCachingOf({ messages: [ask], system: [marked] })).toBe('5m');
+    expect(promptCachingOf({ messages: [{ content: [marked] }] })).toBe('5m');
+    expect(promptCachingOf({ messages: [ask], tools: [{ name: 't', cache_control: {} }] })).toBe('5m');
+  });
+
+  it('answers the dearest lifetime asked for anywhere', () => {
+    const fiveMinutes = { type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '5m' } };
+    const oneHour = { type: 'text', text: 'y', cache_control: { type: 'ephemeral', ttl: '1h' } };
+    expect(promptCachingOf({ messages: [{ content: [fiveMinutes, oneHour] }] })).toBe('1h');
   });
 });

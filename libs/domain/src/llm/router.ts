@@ -1,4 +1,5 @@
 import type { Micros } from '../shared/micros';
+import type { PromptCaching } from './pricing';
 import { findModels, type Catalog, type ModelInfo, type ModelKind } from './catalog';
 import { POWER_LEVELS, type PowerLevel, type PowerLevelCeilings } from './power-levels';
 import { NO_MARGIN, worstCaseChargeMicros, type Margin } from './margin';
@@ -396,12 +397,23 @@ function budgetRefusal(message: string): never {
  * the BYOK fee, since the provider bills the tokens.
  */
 export function requestWorstCase(
-  input: Pick<RouteInput, 'promptTokens' | 'maxTokens' | 'margin'> & { readonly tier: string },
+  input: Pick<RouteInput, 'promptTokens' | 'maxTokens' | 'margin'> & {
+    readonly tier: string;
+    /** A prompt marked for caching counts as written to the cache (the hold); routing leaves it out. */
+    readonly caching?: PromptCaching;
+  },
   model: ModelInfo,
   byok = false,
 ): Micros {
   const payer = { tier: input.tier, byok };
-  return worstCaseChargeMicros(model, payer, input.promptTokens, input.maxTokens, input.margin ?? NO_MARGIN);
+  return worstCaseChargeMicros(
+    model,
+    payer,
+    input.promptTokens,
+    input.maxTokens,
+    input.margin ?? NO_MARGIN,
+    input.caching,
+  );
 }
 
 /** The client ordered or sorted the providers itself. */

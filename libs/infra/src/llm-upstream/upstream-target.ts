@@ -24,6 +24,10 @@ export interface UpstreamUsage {
   cacheReadTokens?: number;
   /** The part of `inputTokens` written to the prompt cache (Anthropic's cache_creation_input_tokens). */
   cacheWriteTokens?: number;
+  /** The part of `cacheWriteTokens` written for one hour (Anthropic's `ephemeral_1h_input_tokens`). */
+  cacheWrite1hTokens?: number;
+  /** The web searches the provider ran for the request (Anthropic's `server_tool_use`). */
+  webSearchRequests?: number;
 }
 
 export interface UpstreamStream<T = ChatCompletionChunk> {

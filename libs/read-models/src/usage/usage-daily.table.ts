@@ -39,6 +39,12 @@ export class UsageDailyRow {
   @Column({ name: 'cache_write_tokens', type: 'bigint', default: 0 })
   cacheWriteTokens!: string;
 
+  @Column({ name: 'cache_write_1h_tokens', type: 'bigint', default: 0 })
+  cacheWrite1hTokens!: string;
+
+  @Column({ name: 'web_search_requests', type: 'bigint', default: 0 })
+  webSearchRequests!: string;
+
   @Column({ name: 'cost_micros', type: 'bigint' })
   costMicros!: string;
 

@@ -44,6 +44,14 @@ export class UsageLogRow {
   @Column({ name: 'cache_write_tokens', type: 'integer', default: 0 })
   cacheWriteTokens!: number;
 
+  /** The part of `cache_write_tokens` written for one hour. */
+  @Column({ name: 'cache_write_1h_tokens', type: 'integer', default: 0 })
+  cacheWrite1hTokens!: number;
+
+  /** Web searches the provider ran for the request, each charged. */
+  @Column({ name: 'web_search_requests', type: 'integer', default: 0 })
+  webSearchRequests!: number;
+
   @Column({ name: 'cost_micros', type: 'bigint' })
   costMicros!: string;
 

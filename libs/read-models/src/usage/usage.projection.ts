@@ -24,6 +24,8 @@ interface UsageEntry {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  webSearchRequests: number;
   costMicros: string;
   listCostMicros: string;
   latencyMs: number;
@@ -45,6 +47,8 @@ function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageE
     outputTokens: data.outputTokens,
     cacheReadTokens: data.cacheReadTokens ?? 0,
     cacheWriteTokens: data.cacheWriteTokens ?? 0,
+    cacheWrite1hTokens: data.cacheWrite1hTokens ?? 0,
+    webSearchRequests: data.webSearchRequests ?? 0,
     costMicros: data.costMicros,
     listCostMicros: data.listCostMicros,
     latencyMs: Math.round(data.latencyMs),
@@ -73,6 +77,8 @@ function failed(event: RecordedEvent, data: RequestFailed['data']): UsageEntry {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    webSearchRequests: 0,
     costMicros: '0',
     listCostMicros: '0',
     latencyMs: Math.round(data.latencyMs),
@@ -107,21 +113,24 @@ export class UsageProjection implements Projection {
       `WITH inserted AS (
          INSERT INTO usage_log (request_id, user_id, provider, model, byok, tier, status, input_tokens,
                                 output_tokens, cost_micros, list_cost_micros, latency_ms, streamed, error_code,
-                                occurred_at, cache_read_tokens, cache_write_tokens)
+                                occurred_at, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+                                web_search_requests)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
                               $7::text[], $8::integer[], $9::integer[], $10::bigint[], $11::bigint[],
                               $12::integer[], $13::boolean[], $14::text[], $15::timestamptz[],
-                              $16::integer[], $17::integer[])
+                              $16::integer[], $17::integer[], $18::integer[], $19::integer[])
          ON CONFLICT (request_id) DO NOTHING
          RETURNING user_id, occurred_at, provider, model, byok, status, input_tokens, output_tokens, cost_micros,
-                   list_cost_micros, cache_read_tokens, cache_write_tokens
+                   list_cost_micros, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+                   web_search_requests
        )
        INSERT INTO usage_daily AS d (user_id, day, provider, model, byok, requests, failed_requests, input_tokens,
                                      output_tokens, cost_micros, list_cost_micros, cache_read_tokens,
-                                     cache_write_tokens)
+                                     cache_write_tokens, cache_write_1h_tokens, web_search_requests)
        SELECT user_id, (occurred_at AT TIME ZONE 'UTC')::date, provider, model, byok, count(*),
               count(*) FILTER (WHERE status = 'failed'), sum(input_tokens), sum(output_tokens),
-              sum(cost_micros), sum(list_cost_micros), sum(cache_read_tokens), sum(cache_write_tokens)
+              sum(cost_micros), sum(list_cost_micros), sum(cache_read_tokens), sum(cache_write_tokens),
+              sum(cache_write_1h_tokens), sum(web_search_requests)
        FROM inserted
        GROUP BY 1, 2, 3, 4, 5
        ON CONFLICT (user_id, day, provider, model, byok) DO UPDATE SET
@@ -131,6 +140,8 @@ export class UsageProjection implements Projection {
          output_tokens = d.output_tokens + EXCLUDED.output_tokens,
          cache_read_tokens = d.cache_read_tokens + EXCLUDED.cache_read_tokens,
          cache_write_tokens = d.cache_write_tokens + EXCLUDED.cache_write_tokens,
+         cache_write_1h_tokens = d.cache_write_1h_tokens + EXCLUDED.cache_write_1h_tokens,
+         web_search_requests = d.web_search_requests + EXCLUDED.web_search_requests,
          cost_micros = d.cost_micros + EXCLUDED.cost_micros,
          list_cost_micros = d.list_cost_micros + EXCLUDED.list_cost_micros`,
       [
@@ -151,6 +162,8 @@ export class UsageProjection implements Projection {
         column('occurredAt'),
         column('cacheReadTokens'),
         column('cacheWriteTokens'),
+        column('cacheWrite1hTokens'),
+        column('webSearchRequests'),
       ],
     );
   }

@@ -37,6 +37,26 @@ export class DraftPriceDto {
   @IsString()
   @Matches(PRICE, { message: 'output_micros_per_million must be a non-negative integer, as a string' })
   output_micros_per_million!: string;
+
+  @ApiPropertyOptional({
+    example: '20000',
+    description:
+      "Micro-USD per million input tokens read from the prompt cache (default: the catalog's ratio to input)",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PRICE, { message: 'cache_read_micros_per_million must be a non-negative integer, as a string' })
+  cache_read_micros_per_million?: string;
+
+  @ApiPropertyOptional({
+    example: '250000',
+    description:
+      "Micro-USD per million input tokens written to the prompt cache for five minutes (default: the catalog's ratio to input; one-hour writes cost twice the input)",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PRICE, { message: 'cache_write_micros_per_million must be a non-negative integer, as a string' })
+  cache_write_micros_per_million?: string;
 }
 
 /** A draft price table: the period to re-price, model prices, and optionally another margin. */

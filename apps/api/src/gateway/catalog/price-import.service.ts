@@ -26,6 +26,8 @@ interface TermsView {
   output_micros_per_million: string;
   cache_read_micros_per_million: string | null;
   cache_write_micros_per_million: string | null;
+  input_micros_per_million_above_200k: string | null;
+  output_micros_per_million_above_200k: string | null;
   context_length: number;
   max_output_tokens: number;
   lifecycle: string;
@@ -51,6 +53,8 @@ function termsView(terms: ModelTerms): TermsView {
     output_micros_per_million: terms.outputMicrosPerMillion,
     cache_read_micros_per_million: terms.cacheReadMicrosPerMillion ?? null,
     cache_write_micros_per_million: terms.cacheWriteMicrosPerMillion ?? null,
+    input_micros_per_million_above_200k: terms.inputMicrosPerMillionAbove200k ?? null,
+    output_micros_per_million_above_200k: terms.outputMicrosPerMillionAbove200k ?? null,
     context_length: terms.contextLength,
     max_output_tokens: terms.maxOutputTokens,
     lifecycle: terms.lifecycle,

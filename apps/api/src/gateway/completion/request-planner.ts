@@ -13,6 +13,7 @@ import {
   requestPowerLevel,
   requestPrivacy,
   route,
+  promptCachingOf,
   speaksAnthropic,
   type ChainHold,
   type Margin,
@@ -264,7 +265,9 @@ export class RequestPlanner {
   }
 
   private async hold<B extends RoutedBody>(planned: PlannedRequest<B>): Promise<PlannedRequest<B>> {
-    const whole = chainHold(planned, planned.chain);
+    // A prompt marked for caching may be written to the cache whole, at the dearer write rate.
+    const request = { ...planned, caching: promptCachingOf(planned.anthropic?.request) };
+    const whole = chainHold(request, planned.chain);
     if (whole.amountMicros === 0n) return planned;
     const reservationId = randomUUID();
     try {
@@ -272,7 +275,7 @@ export class RequestPlanner {
     } catch (error) {
       const cheaper =
         error instanceof CreditRefusal
-          ? affordableChainHold(planned, planned.chain, whole.amountMicros)
+          ? affordableChainHold(request, planned.chain, whole.amountMicros)
           : null;
       if (!cheaper) throw error;
       if (cheaper.amountMicros === 0n) return { ...planned, chain: cheaper.chain };

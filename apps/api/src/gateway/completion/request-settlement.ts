@@ -31,16 +31,26 @@ export interface Outcome {
   clientDisconnected: boolean;
 }
 
+const OPTIONAL_RATES = [
+  'cacheReadMicrosPerMillion',
+  'cacheWriteMicrosPerMillion',
+  'inputMicrosPerMillionAbove200k',
+  'outputMicrosPerMillionAbove200k',
+  'webSearchMicrosPerRequest',
+] as const;
+
 /** The unit prices a request is charged with, as its RequestCompleted records them. */
 function pricingOf(model: ModelInfo, catalogVersion: number): RequestPricing {
-  const { cacheReadMicrosPerMillion: read, cacheWriteMicrosPerMillion: write } = model;
-  return {
+  const pricing: RequestPricing = {
     catalogVersion,
     inputMicrosPerMillion: model.inputMicrosPerMillion.toString(),
     outputMicrosPerMillion: model.outputMicrosPerMillion.toString(),
-    ...(read === undefined ? {} : { cacheReadMicrosPerMillion: read.toString() }),
-    ...(write === undefined ? {} : { cacheWriteMicrosPerMillion: write.toString() }),
   };
+  for (const rate of OPTIONAL_RATES) {
+    const value = model[rate];
+    if (value !== undefined) pricing[rate] = value.toString();
+  }
+  return pricing;
 }
 
 /**
@@ -85,8 +95,21 @@ export class RequestSettlement {
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
     const payer = { tier: planned.tier, byok: link.byok };
-    const cache = { readTokens: usage.cacheReadTokens ?? 0, writeTokens: usage.cacheWriteTokens ?? 0 };
-    const price = priceRequest(link.model, payer, usage.inputTokens, usage.outputTokens, this.margin, cache);
+    const cache = {
+      readTokens: usage.cacheReadTokens ?? 0,
+      writeTokens: usage.cacheWriteTokens ?? 0,
+      oneHourWriteTokens: usage.cacheWrite1hTokens ?? 0,
+    };
+    const tools = { webSearchRequests: usage.webSearchRequests ?? 0 };
+    const price = priceRequest(
+      link.model,
+      payer,
+      usage.inputTokens,
+      usage.outputTokens,
+      this.margin,
+      cache,
+      tools,
+    );
     const cost = price.chargedMicros;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
@@ -102,6 +125,8 @@ export class RequestSettlement {
         outputTokens: usage.outputTokens,
         ...(cache.readTokens > 0 ? { cacheReadTokens: cache.readTokens } : {}),
         ...(cache.writeTokens > 0 ? { cacheWriteTokens: cache.writeTokens } : {}),
+        ...(cache.oneHourWriteTokens > 0 ? { cacheWrite1hTokens: cache.oneHourWriteTokens } : {}),
+        ...(tools.webSearchRequests > 0 ? { webSearchRequests: tools.webSearchRequests } : {}),
         costMicros: charged.toString(),
         listCostMicros: price.listMicros.toString(),
         latencyMs: Math.round(elapsedMs),

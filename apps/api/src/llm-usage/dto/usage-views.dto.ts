@@ -10,6 +10,10 @@ export class UsageTotalsView {
   cache_read_tokens!: string;
   @ApiProperty({ example: '1000', description: 'Part of input_tokens written to the prompt cache' })
   cache_write_tokens!: string;
+  @ApiProperty({ example: '0', description: 'Part of cache_write_tokens written for one hour (2 × input)' })
+  cache_write_1h_tokens!: string;
+  @ApiProperty({ example: '2', description: 'Server-side web searches, each charged' })
+  web_search_requests!: string;
   @ApiProperty({ example: '5250', description: 'Micro-USD paid from credits' }) cost_micros!: string;
   @ApiProperty({ example: '6100', description: 'Micro-USD at catalog prices, own keys included' })
   list_cost_micros!: string;

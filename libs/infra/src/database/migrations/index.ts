@@ -18,6 +18,7 @@ import { ProjectionDeadLetters1732500001710 } from './1732500001710-projection-d
 import { ProjectionReadThrough1732500001720 } from './1732500001720-projection-read-through';
 import { ConsoleSessions1732500002500 } from './1732500002500-console-sessions';
 import { UsageCacheTokens1732500002600 } from './1732500002600-usage-cache-tokens';
+import { UsageWebSearches1732500003000 } from './1732500003000-usage-web-searches';
 import { ProviderHealth1732500003100 } from './1732500003100-provider-health';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   ProjectionReadThrough1732500001720,
   ConsoleSessions1732500002500,
   UsageCacheTokens1732500002600,
+  UsageWebSearches1732500003000,
   ProviderHealth1732500003100,
 ];

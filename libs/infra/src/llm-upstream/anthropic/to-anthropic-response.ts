@@ -26,11 +26,22 @@ export function stopReasonOf(finishReason: FinishReason | string | null): Anthro
 export function anthropicUsageOf(usage: UpstreamUsage): AnthropicUsage {
   const read = usage.cacheReadTokens ?? 0;
   const written = usage.cacheWriteTokens ?? 0;
+  const oneHour = usage.cacheWrite1hTokens ?? 0;
+  const searches = usage.webSearchRequests ?? 0;
   return {
     input_tokens: usage.inputTokens - read - written,
     output_tokens: usage.outputTokens,
     ...(read > 0 ? { cache_read_input_tokens: read } : {}),
     ...(written > 0 ? { cache_creation_input_tokens: written } : {}),
+    ...(oneHour > 0
+      ? {
+          cache_creation: {
+            ephemeral_5m_input_tokens: written - oneHour,
+            ephemeral_1h_input_tokens: oneHour,
+          },
+        }
+      : {}),
+    ...(searches > 0 ? { server_tool_use: { web_search_requests: searches } } : {}),
   };
 }
 

@@ -94,4 +94,32 @@ describe('fromAnthropicResponse', () => {
       }),
     ).toEqual({ inputTokens: 125, outputTokens: 7, cacheReadTokens: 20, cacheWriteTokens: 100 });
   });
+
+  it('keeps the one-hour share of cache writes and the web searches, for pricing', () => {
+    expect(
+      upstreamUsageOf({
+        input_tokens: 5,
+        output_tokens: 7,
+        cache_creation_input_tokens: 100,
+        cache_creation: { ephemeral_5m_input_tokens: 40, ephemeral_1h_input_tokens: 60 },
+        server_tool_use: { web_search_requests: 3 },
+      }),
+    ).toEqual({
+      inputTokens: 105,
+      outputTokens: 7,
+      cacheWriteTokens: 100,
+      cacheWrite1hTokens: 60,
+      webSearchRequests: 3,
+    });
+  });
+
+  it('never counts more one-hour writes than writes reported', () => {
+    const usage = upstreamUsageOf({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 10,
+      cache_creation: { ephemeral_1h_input_tokens: 1_000 },
+    });
+    expect(usage.cacheWrite1hTokens).toBe(10);
+  });
 });

@@ -65,11 +65,16 @@ export function finishReasonOf(stopReason: AnthropicStopReason): FinishReason | 
 export function upstreamUsageOf(usage: Partial<AnthropicUsage>): UpstreamUsage {
   const read = usage.cache_read_input_tokens ?? 0;
   const written = usage.cache_creation_input_tokens ?? 0;
+  // Never more than the writes reported: a larger split would price tokens that were not sent.
+  const oneHour = Math.min(usage.cache_creation?.ephemeral_1h_input_tokens ?? 0, written);
+  const searches = usage.server_tool_use?.web_search_requests ?? 0;
   return {
     inputTokens: (usage.input_tokens ?? 0) + written + read,
     outputTokens: usage.output_tokens ?? 0,
     ...(read > 0 ? { cacheReadTokens: read } : {}),
     ...(written > 0 ? { cacheWriteTokens: written } : {}),
+    ...(oneHour > 0 ? { cacheWrite1hTokens: oneHour } : {}),
+    ...(searches > 0 ? { webSearchRequests: searches } : {}),
   };
 }
 

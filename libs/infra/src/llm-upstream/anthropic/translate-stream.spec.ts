@@ -75,6 +75,41 @@ describe('AnthropicStreamTranslator', () => {
     expect(translator.complete).toBe(true);
   });
 
+  it('keeps the cache-write split and the web searches the message reports, the last report winning', () => {
+    const { translator } = translateAll([
+      {
+        ...start,
+        message: {
+          ...start.message,
+          usage: {
+            input_tokens: 10,
+            output_tokens: 1,
+            cache_creation_input_tokens: 50,
+            cache_creation: { ephemeral_5m_input_tokens: 20, ephemeral_1h_input_tokens: 30 },
+          },
+        },
+      },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: null, stop_sequence: null },
+        usage: { output_tokens: 1, server_tool_use: { web_search_requests: 1 } },
+      },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: 4, server_tool_use: { web_search_requests: 2 } },
+      },
+      { type: 'message_stop' },
+    ]);
+    expect(translator.usage()).toEqual({
+      inputTokens: 60,
+      outputTokens: 4,
+      cacheWriteTokens: 50,
+      cacheWrite1hTokens: 30,
+      webSearchRequests: 2,
+    });
+  });
+
   it('streams tool_use blocks as tool_calls numbered from 0, their JSON as arguments', () => {
     const { chunks } = translateAll([
       start,

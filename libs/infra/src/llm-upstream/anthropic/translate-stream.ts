@@ -116,6 +116,9 @@ export class AnthropicStreamTranslator {
       const value = usage[field];
       if (typeof value === 'number') merged[field] = value;
     }
+    // Anthropic repeats these in message_delta as running totals: the last report wins.
+    if (usage.cache_creation) merged.cache_creation = usage.cache_creation;
+    if (usage.server_tool_use) merged.server_tool_use = usage.server_tool_use;
     this.usageSoFar = merged;
   }
 
