@@ -102,7 +102,18 @@ describe('npm start (single node, embedded PostgreSQL)', () => {
     process.kill(-child.pid!, 'SIGTERM');
     await exited(child);
     await eventually(async () => expect(await portAnswers(postgresPort)).toBe(false), 20_000);
+    // npm may be gone before the node it started has finished shutting down: the file goes at its exit.
+    await eventually(async () => expect(alive(node.pid)).toBe(false), 20_000);
     expect(existsSync(join(dataDir, NODE_FILE))).toBe(false);
     expect(output).not.toContain(token);
   }, 240_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
