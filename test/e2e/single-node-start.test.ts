@@ -47,7 +47,14 @@ describe('npm start (single node, embedded PostgreSQL)', () => {
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+    // Its group may be gone already though the exit is not reported yet (ESRCH): nothing left to stop.
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -139,8 +139,12 @@ describe('export, offline verification and replay', () => {
       for (const callback of held.splice(0)) callback();
     };
     const exporting = exportEventLog(fixture.store, stalled, {});
+    // The header and the first batch of 5,000 lines (however long a loaded machine takes to write them);
+    // then, however long the file stays stalled, the cursor fetches no more.
+    for (let waited = 0; chunks.length < 2 && waited < 20_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    // The header and the first batch of 5,000 lines: the cursor waits for the file before fetching more.
     const whileStalled = chunks.length;
     release();
     expect(whileStalled).toBe(2);
