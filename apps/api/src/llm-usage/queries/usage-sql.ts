@@ -14,29 +14,27 @@ const KEY_SQL: Record<Source, Record<UsageDimension | 'user_id', string>> = {
   },
 };
 
+/** Columns both usage tables keep per request and the report sums as they are. */
+const SUMMED_COLUMNS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'web_search_requests',
+  'cost_micros',
+  'list_cost_micros',
+] as const;
+
+const SUMS_SQL = SUMMED_COLUMNS.map((column) => `coalesce(sum(${column}), 0)::text AS ${column}`).join(',\n');
+
 const MEASURES_SQL: Record<Source, string> = {
   daily: `coalesce(sum(requests), 0)::text AS requests,
           coalesce(sum(failed_requests), 0)::text AS failed_requests,
-          coalesce(sum(input_tokens), 0)::text AS input_tokens,
-          coalesce(sum(output_tokens), 0)::text AS output_tokens,
-          coalesce(sum(cache_read_tokens), 0)::text AS cache_read_tokens,
-          coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens,
-        coalesce(sum(cache_write_1h_tokens), 0)::text AS cache_write_1h_tokens,
-        coalesce(sum(web_search_requests), 0)::text AS web_search_requests,
-          coalesce(sum(cache_write_1h_tokens), 0)::text AS cache_write_1h_tokens,
-          coalesce(sum(web_search_requests), 0)::text AS web_search_requests,
-          coalesce(sum(cost_micros), 0)::text AS cost_micros,
-          coalesce(sum(list_cost_micros), 0)::text AS list_cost_micros`,
+          ${SUMS_SQL}`,
   log: `count(*)::text AS requests,
         count(*) FILTER (WHERE status = 'failed')::text AS failed_requests,
-        coalesce(sum(input_tokens), 0)::text AS input_tokens,
-        coalesce(sum(output_tokens), 0)::text AS output_tokens,
-        coalesce(sum(cache_read_tokens), 0)::text AS cache_read_tokens,
-        coalesce(sum(cache_write_tokens), 0)::text AS cache_write_tokens,
-        coalesce(sum(cache_write_1h_tokens), 0)::text AS cache_write_1h_tokens,
-        coalesce(sum(web_search_requests), 0)::text AS web_search_requests,
-        coalesce(sum(cost_micros), 0)::text AS cost_micros,
-        coalesce(sum(list_cost_micros), 0)::text AS list_cost_micros`,
+        ${SUMS_SQL}`,
 };
 
 const FROM_SQL: Record<Source, string> = {
