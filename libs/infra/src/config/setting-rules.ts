@@ -1,5 +1,7 @@
 import { getMetadataStorage, ValidateBy, type ValidationError } from 'class-validator';
 
+export const HTTP = ['http', 'https'] as const;
+
 /**
  * `scheme://…` with one of `protocols`, as the WHATWG parser reads it. A bare word (`notaurl`) is
  * refused: a URL setting that does not parse would otherwise stop the start no sooner than its
