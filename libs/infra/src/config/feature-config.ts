@@ -25,6 +25,9 @@ export function shownValue(name: string, value: string | undefined): string | un
   return value === undefined || SECRET_SETTING.test(name) || value.includes('@') ? undefined : value;
 }
 
+/** A feature's settings without its methods: what spreading it (`{ ...auth, ...node }`) gives. */
+export type Settings<T extends FeatureConfig> = Omit<T, keyof FeatureConfig>;
+
 /**
  * One feature's settings, each a variable of the environment with its validation rules. loadConfig
  * validates every feature at once at start; ConfigModule provides each by its class, so a consumer
