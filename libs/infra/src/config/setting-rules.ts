@@ -33,6 +33,16 @@ export function IsUrlOf(...protocols: [string, ...string[]]): PropertyDecorator 
   });
 }
 
+/** What a parser throws for a setting's value, or null when the value parses. */
+export function parseProblem(parse: () => unknown): string | null {
+  try {
+    parse();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** `message (got "value")`, or the message alone when the value must not be quoted back. */
 export function withValue(message: string, shown: string | undefined): string {
   return shown === undefined ? message : `${message} (got ${JSON.stringify(shown)})`;

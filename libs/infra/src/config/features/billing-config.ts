@@ -2,16 +2,10 @@ import { parseSubscriptionPlans } from '@ops/domain';
 import { Type } from 'class-transformer';
 import { IsJSON, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { FeatureConfig } from '../feature-config';
-import { HTTP, IsUrlOf } from '../setting-rules';
+import { HTTP, IsUrlOf, parseProblem } from '../setting-rules';
 
-function subscriptionPlansProblem(value: unknown): string | null {
-  try {
-    parseSubscriptionPlans(String(value));
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+const subscriptionPlansProblem = (value: unknown) =>
+  parseProblem(() => parseSubscriptionPlans(String(value)));
 
 /**
  * Billing: the credit packages, Stripe (checkout and its webhook) and the tiers' subscriptions.

@@ -2,24 +2,11 @@ import { DEFAULT_POWER_LEVEL_CEILINGS, parseMargin, parseRateLimits } from '@ops
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { FeatureConfig } from '../feature-config';
+import { parseProblem } from '../setting-rules';
 
-function marginProblem(markup: unknown, byokFee: unknown): string | null {
-  try {
-    parseMargin(String(markup), String(byokFee));
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-function rateLimitsProblem(value: unknown): string | null {
-  try {
-    parseRateLimits(String(value));
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+const marginProblem = (markup: unknown, byokFee: unknown) =>
+  parseProblem(() => parseMargin(String(markup), String(byokFee)));
+const rateLimitsProblem = (value: unknown) => parseProblem(() => parseRateLimits(String(value)));
 
 /**
  * The LLM gateway: its catalog and price imports, upstream timeouts and attempts, credit holds and
