@@ -44,6 +44,7 @@ export const FEATURE_CONFIGS = [
 ] as const;
 
 type FeatureClass<T extends FeatureConfig = FeatureConfig> = new () => T;
+/** Derived from FEATURE_CONFIGS, so the whole type and the classes provided cannot drift apart. */
 type Intersection<U> = (U extends unknown ? (feature: U) => void : never) extends (all: infer I) => void
   ? I
   : never;
@@ -54,6 +55,7 @@ type Intersection<U> = (U extends unknown ? (feature: U) => void : never) extend
  */
 export type AppConfig = Intersection<InstanceType<(typeof FEATURE_CONFIGS)[number]>>;
 
+/** What loadConfig returns: every feature's settings in one object, printed as the effective configuration. */
 class ComposedConfig extends FeatureConfig {
   override toJSON(): Record<string, unknown> {
     return redactedSettings(this as unknown as AppConfig);
