@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { LagoConfig } from '@ops/infra/config/features/lago-config';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import { DataSource } from 'typeorm';
 import type { Period } from './period';
@@ -65,7 +64,7 @@ export class ReconciliationService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: LagoConfig,
   ) {}
 
   async report(period: Period): Promise<ReconciliationReport> {

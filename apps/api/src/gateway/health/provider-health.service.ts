@@ -20,8 +20,7 @@ import {
   providerHealth,
   withSharedHealth,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import { CommandBus } from '@nestjs/cqrs';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
@@ -104,7 +103,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly endpoints: ProviderEndpoints,
     private readonly client: UpstreamClient,
     private readonly commands: CommandBus,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
     @Inject(Registry) registry: Registry,
     private readonly shared: SharedProviderHealth,
   ) {
