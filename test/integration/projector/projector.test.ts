@@ -48,6 +48,36 @@ class FlakyProjection implements Projection {
   }
 }
 
+/** Holds its batches until released: applied, and the checkpoint moved, only then. */
+class HeldProjection implements Projection {
+  readonly name: string;
+  readonly filter: Projection['filter'];
+  readonly tables: Projection['tables'];
+  /** Resolves once a batch is waiting here. */
+  readonly reached: Promise<void>;
+  private arrive!: () => void;
+  private readonly released: Promise<void>;
+  release!: () => void;
+
+  constructor(private readonly inner: Projection) {
+    this.name = inner.name;
+    this.filter = inner.filter;
+    this.tables = inner.tables;
+    this.reached = new Promise((resolve) => (this.arrive = resolve));
+    this.released = new Promise((resolve) => (this.release = resolve));
+  }
+
+  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    this.arrive();
+    await this.released;
+    await this.inner.apply(events, tx);
+  }
+
+  reset(tx: EntityManager): Promise<void> {
+    return this.inner.reset(tx);
+  }
+}
+
 /** The log the projector reads: PostgreSQL, or EventStoreDB over gRPC (the fake server). */
 type OpenStore = (databaseUrl: string) => Promise<{
   store: EventStore;
@@ -200,6 +230,35 @@ describe.each([
       expect(statements.at(-1)).toContain('WITH moves');
       expect(statements.some((sql) => sql.includes('SAVEPOINT'))).toBe(false);
     }
+  });
+
+  it('reports a projection holding back a batch as lagging, even when the log clock runs ahead of ours', async () => {
+    // The log stamps its events with its own clock; here it runs a minute ahead of this process's.
+    const ahead = Object.create(store) as EventStore;
+    ahead.readAll = async (options) =>
+      (await store.readAll(options)).map((event) => ({
+        ...event,
+        recordedAt: new Date(event.recordedAt.getTime() + 60_000),
+      }));
+    const held = new HeldProjection(new CreditLedgerProjection());
+    const service = new ProjectorService(ahead, db, [held, new AuditLogProjection()], {
+      batchSize: 7,
+      standbyRetryMs: 50,
+      retryDelayMs: 20,
+    });
+    projectors.push(service);
+    try {
+      service.start();
+      await grantMany(['u15'], 3);
+      await held.reached;
+      const ledger = (await service.status()).find((status) => status.name === 'credit-ledger');
+      expect(ledger?.state).toBe('running');
+      expect(ledger?.lag_ms).toBeGreaterThan(0);
+    } finally {
+      held.release();
+    }
+    await waitCaughtUp(service);
+    await expectReadModelsExact();
   });
 
   it.each([

@@ -9,7 +9,7 @@ export interface StoredEvent {
   metadata: Uint8Array;
   /** Log position: the server reports it as both the commit and the prepare position of the event. */
   position: bigint;
-  /** .NET ticks (100 ns since 0001-01-01), as the server sends `created`. */
+  /** Ticks (100 ns) since the Unix epoch, as the server sends `created` (its `ToTicksSinceEpoch`). */
   created: bigint;
 }
 
@@ -40,8 +40,6 @@ interface StreamState {
   tombstoned: boolean;
 }
 
-/** Ticks between 0001-01-01 and 1970-01-01. */
-const UNIX_EPOCH_TICKS = 621_355_968_000_000_000n;
 /** Bytes a record takes besides its payload, so that positions step the way a real log's do. */
 const RECORD_OVERHEAD = 120n;
 
@@ -195,7 +193,7 @@ export class FakeLog {
 
   private write(streamName: string, events: readonly ProposedEvent[]): StoredEvent {
     const stream = this.ensureStream(streamName);
-    const created = BigInt(Date.now()) * 10_000n + UNIX_EPOCH_TICKS;
+    const created = BigInt(Date.now()) * 10_000n;
     for (const event of events) {
       const stored: StoredEvent = {
         ...event,

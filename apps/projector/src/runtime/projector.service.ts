@@ -150,7 +150,9 @@ export class ProjectorService
           name: worker.projection.name,
           state: worker.state,
           position,
-          lag_ms: next ? Math.max(0, Date.now() - next.recordedAt.getTime()) : 0,
+          // 0 only when caught up: a pending event is lag however young, and its time is the log's
+          // clock, which may run ahead of ours and make it look younger than nothing.
+          lag_ms: next ? Math.max(1, Date.now() - next.recordedAt.getTime()) : 0,
           dead_letters: deadLetters.get(worker.projection.name) ?? 0,
           ...(worker.lastError ? { last_error: worker.lastError } : {}),
         };

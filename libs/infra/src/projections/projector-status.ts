@@ -5,7 +5,7 @@ export interface ProjectionStatus {
   name: string;
   state: ProjectionState;
   position: string;
-  /** Age of the oldest event not yet applied; 0 when caught up. */
+  /** Age of the oldest event not yet applied (at least 1 while there is one); 0 only when caught up. */
   lag_ms: number;
   /** Events it could not apply and passed (`projection_dead_letters` lists them with the error). */
   dead_letters: number;
