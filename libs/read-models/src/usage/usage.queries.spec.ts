@@ -83,6 +83,7 @@ describe('usage queries', () => {
         logged('r1', '2026-03-01T09:30:00.000Z', 'completed'),
         logged('r2', '2026-03-01T10:59:59.999Z', 'failed'),
         logged('r3', '2026-03-01T11:00:00.000Z', 'completed'),
+        logged('r0', '2026-03-01T11:00:00.000Z', 'completed'),
       ]);
   });
 
@@ -170,5 +171,16 @@ describe('usage queries', () => {
     );
     expect(completed.requests).toEqual(new Map([['ann', 9n]]));
     expect(completed.costMicros).toEqual(new Map([['ann', 11000n]]));
+  });
+
+  it('reads the completed requests of an interval oldest first, then by id', async () => {
+    const ids = async (start: string, end: string) => {
+      const found: string[] = [];
+      for await (const request of queries.completedRequests(new Date(start), new Date(end)))
+        found.push(request.request_id);
+      return found;
+    };
+    expect(await ids('2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z')).toEqual(['r1', 'r0', 'r3']);
+    expect(await ids('2026-03-01T09:00:00.000Z', '2026-03-01T11:00:00.000Z')).toEqual(['r1']);
   });
 });

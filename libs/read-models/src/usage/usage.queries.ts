@@ -61,6 +61,28 @@ export interface CompletedPerUser {
   costMicros: Map<string, bigint>;
 }
 
+/** One completed request as usage_log keeps it: what re-pricing it needs. */
+export interface CompletedRequestRow {
+  request_id: string;
+  occurred_at: Date;
+  user_id: string;
+  provider: string;
+  model: string;
+  byok: boolean;
+  tier: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
+  cost_micros: string;
+  list_cost_micros: string;
+}
+
+/** Requests read per query: a year of usage is paged, never held by the database at once. */
+const REQUESTS_PAGE = 5_000;
+
 type Source = 'daily' | 'log';
 
 /** SQL for each group key; only these fixed fragments are ever spliced into a statement. */
@@ -162,5 +184,27 @@ export class UsageQueries {
       requests: new Map(rows.map((row) => [row.user_id, BigInt(row.requests)])),
       costMicros: new Map(rows.map((row) => [row.user_id, BigInt(row.cost)])),
     };
+  }
+
+  /** The completed requests of `[start, end)`, oldest first, read in pages ordered by time and id. */
+  async *completedRequests(start: Date, end: Date): AsyncGenerator<CompletedRequestRow> {
+    let after: [Date, string] = [new Date(0), ''];
+    for (;;) {
+      const page: CompletedRequestRow[] = await this.db.query(
+        `SELECT request_id, occurred_at, user_id, provider, model, byok, tier, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, web_search_requests,
+                cost_micros::text AS cost_micros, list_cost_micros::text AS list_cost_micros
+           FROM usage_log
+          WHERE status = 'completed' AND occurred_at >= $1 AND occurred_at < $2
+            AND (occurred_at, request_id) > ($3, $4)
+          ORDER BY occurred_at, request_id
+          LIMIT ${REQUESTS_PAGE}`,
+        [start, end, after[0], after[1]],
+      );
+      yield* page;
+      if (page.length < REQUESTS_PAGE) return;
+      const last = page[page.length - 1];
+      after = [last.occurred_at, last.request_id];
+    }
   }
 }
