@@ -1,9 +1,12 @@
-import type { AppConfig } from '@ops/infra/config/app-config';
+import type { Settings } from '@ops/infra/config/feature-config';
+import type { HostAgentConfig } from '@ops/infra/config/features/host-agent-config';
+import type { HostsConfig } from '@ops/infra/host-commands/hosts-config';
 import { agentKeyDir, type AgentKeys } from '@ops/infra/host-trust/agent-keys';
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { NodeConfig } from '@ops/infra/runtime/node-config';
 import { AppliedRevisions } from './applied-revisions';
 import { LocalUserConverger } from './converge/local-user-converger';
 import { ManagedAccounts } from './converge/managed-accounts';
@@ -18,11 +21,16 @@ import { hostSecretOpener } from './verify/host-secret-opener';
 import type { SignedReportSink } from '@ops/infra/host-trust/host-report-signature';
 import { SigningReportSink } from './verify/signing-report-sink';
 
+/** The agent's own settings, the account lists it enforces as the API does, and its state's folder. */
+type AgentConfig = Settings<HostAgentConfig> &
+  Pick<HostsConfig, 'PROTECTED_ACCOUNTS' | 'LOCAL_USER_REFUSED_GROUPS'> &
+  Pick<NodeConfig, 'DATA_DIR'>;
+
 /**
  * A root without etc/passwd is a sandbox not made yet. A tree HOST_AGENT_ROOT names is used as it is;
  * the agent's own sandbox in DATA_DIR gets the files a newer agent adds (etc/shells), none replaced.
  */
-async function ensureRoot(root: string, config: AppConfig, logger: Logger): Promise<void> {
+async function ensureRoot(root: string, config: AgentConfig, logger: Logger): Promise<void> {
   const ownSandbox = config.HOST_AGENT_ROOT === undefined;
   if (root === '/' || (!ownSandbox && existsSync(join(root, 'etc', 'passwd')))) return;
   const created = await prepareSandboxRoot(root, { sudoGroup: config.HOST_AGENT_SUDO_GROUP });
@@ -36,7 +44,7 @@ async function ensureRoot(root: string, config: AppConfig, logger: Logger): Prom
  * what it applied in DATA_DIR.
  */
 export async function buildHostAgent(options: {
-  config: AppConfig;
+  config: AgentConfig;
   source: HostCommandSource;
   sink: SignedReportSink;
   trustedKeys: readonly KeyObject[];

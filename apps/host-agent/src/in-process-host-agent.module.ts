@@ -1,6 +1,5 @@
 import {
   Global,
-  Inject,
   Injectable,
   Module,
   type OnApplicationBootstrap,
@@ -14,8 +13,7 @@ import {
   type RotateAgentKeys,
   managedHost,
 } from '@ops/domain';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { HostAgentConfig } from '@ops/infra/config/features/host-agent-config';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { agentPublicKeys, loadOrCreateAgentKeys } from '@ops/infra/host-trust/agent-keys';
 import {
@@ -26,6 +24,9 @@ import {
   HOST_COMMAND_DISPATCHER,
   type HostCommandDispatcher,
 } from '@ops/infra/host-commands/host-command-dispatcher';
+import { HostsConfig } from '@ops/infra/host-commands/hosts-config';
+import { HostTrustConfig } from '@ops/infra/host-trust/host-trust-config';
+import { NodeConfig } from '@ops/infra/runtime/node-config';
 import { PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
 import { VerifiedHostReports } from '@ops/infra/host-reports/verified-host-reports';
@@ -53,7 +54,10 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
   private agent: HostAgent | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: HostAgentConfig,
+    private readonly hosts: HostsConfig,
+    private readonly trust: HostTrustConfig,
+    private readonly node: NodeConfig,
     private readonly channel: InProcessHostChannel,
     private readonly reports: VerifiedHostReports,
     private readonly commands: CommandRunner,
@@ -61,14 +65,17 @@ class InProcessHostAgentLifecycle implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const agentKeys = loadOrCreateAgentKeys(this.config.DATA_DIR, this.config.HOST_ID);
+    const agentKeys = loadOrCreateAgentKeys(this.node.DATA_DIR, this.config.HOST_ID);
     await this.enrolThisHost(agentPublicKeys(agentKeys));
     const { agent } = await buildHostAgent({
-      config: this.config,
+      config: { ...this.config, ...this.hosts, ...this.node },
       source: this.channel,
       sink: this.reports,
       // The key this process signs with, and any others configured (a key being rotated in).
-      trustedKeys: [loadHostCommandSigningKey(this.config).publicKey, ...hostCommandPublicKeys(this.config)],
+      trustedKeys: [
+        loadHostCommandSigningKey({ ...this.trust, ...this.node }).publicKey,
+        ...hostCommandPublicKeys(this.trust),
+      ],
       agentKeys,
       logger: this.logger.logger.child({ context: 'HostAgent', hostId: this.config.HOST_ID }),
     });

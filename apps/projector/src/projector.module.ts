@@ -1,15 +1,18 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import {
   HOST_COMMAND_DISPATCHER,
   type HostCommandDispatcher,
 } from '@ops/infra/host-commands/host-command-dispatcher';
+import { HostsConfig } from '@ops/infra/host-commands/hosts-config';
+import { HostTrustConfig } from '@ops/infra/host-trust/host-trust-config';
+import { KafkaConfig } from '@ops/infra/kafka/kafka-config';
 import { KafkaModule, KAFKA_PRODUCER } from '@ops/infra/kafka/kafka.module';
 import { PROJECTIONS, type Projection } from '@ops/infra/projections/projection';
 import { PROJECTOR_STATUS } from '@ops/infra/projections/projector-status';
+import { ProjectionsConfig } from '@ops/infra/projections/projections-config';
+import { NodeConfig } from '@ops/infra/runtime/node-config';
 import { loadHostCommandSigningKey } from '@ops/infra/host-trust/host-command-signature';
 import { exportPublicKey } from '@ops/infra/host-trust/public-keys';
 import type { Producer } from 'kafkajs';
@@ -41,7 +44,10 @@ import { AuditDigestsModule } from './audit-digests/audit-digests.module';
  * configuration names; none when neither is there (a projector with no way to reach agents).
  */
 function hostCommandsRelay(
-  config: AppConfig,
+  hosts: HostsConfig,
+  kafka: KafkaConfig,
+  trust: HostTrustConfig,
+  node: NodeConfig,
   store: EventStore,
   box: SecretBox,
   recorder: HostReportRecorder,
@@ -49,11 +55,11 @@ function hostCommandsRelay(
   inProcess: HostCommandDispatcher | undefined,
 ): HostCommandsRelay | null {
   const dispatcher =
-    config.HOST_COMMAND_TRANSPORT === 'kafka' && producer
-      ? new KafkaHostCommandDispatcher(producer, config.KAFKA_HOST_COMMANDS_TOPIC)
+    hosts.HOST_COMMAND_TRANSPORT === 'kafka' && producer
+      ? new KafkaHostCommandDispatcher(producer, kafka.KAFKA_HOST_COMMANDS_TOPIC)
       : inProcess;
   if (!dispatcher) return null;
-  const signingKey = loadHostCommandSigningKey(config);
+  const signingKey = loadHostCommandSigningKey({ ...trust, ...node });
   // Public: what each agent's HOST_COMMAND_PUBLIC_KEYS must list.
   new Logger('HostCommandsRelay').log(
     `host commands are signed with the public key ${exportPublicKey(signingKey.publicKey)}`,
@@ -77,14 +83,17 @@ function hostCommandsRelay(
     ...READ_MODEL_PROJECTION_TYPES,
     {
       provide: CreditEventsRelay,
-      inject: [KAFKA_PRODUCER, APP_CONFIG],
-      useFactory: (producer: Producer | null, config: AppConfig) =>
+      inject: [KAFKA_PRODUCER, KafkaConfig],
+      useFactory: (producer: Producer | null, config: KafkaConfig) =>
         producer ? new CreditEventsRelay(producer, config.KAFKA_CREDITS_TOPIC) : null,
     },
     {
       provide: HostCommandsRelay,
       inject: [
-        APP_CONFIG,
+        HostsConfig,
+        KafkaConfig,
+        HostTrustConfig,
+        NodeConfig,
         EVENT_STORE,
         SecretBox,
         HostReportRecorder,
@@ -109,8 +118,8 @@ function hostCommandsRelay(
     },
     {
       provide: PROJECTOR_OPTIONS,
-      inject: [APP_CONFIG, { token: PROJECTOR_MANUAL_START, optional: true }],
-      useFactory: (config: AppConfig, manualStart?: boolean): ProjectorOptions => ({
+      inject: [ProjectionsConfig, { token: PROJECTOR_MANUAL_START, optional: true }],
+      useFactory: (config: ProjectionsConfig, manualStart?: boolean): ProjectorOptions => ({
         batchSize: config.PROJECTOR_BATCH_SIZE,
         startOnBootstrap: manualStart !== true,
       }),

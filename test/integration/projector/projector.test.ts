@@ -168,6 +168,40 @@ describe.each([
     expect(balance.balance_micros).toBe('55');
   });
 
+  it('applies a live batch in one transaction whose last statement moves every checkpoint, with no savepoint', async () => {
+    const transactions: string[][] = [];
+    const recording = Object.create(db) as DataSource;
+    recording.transaction = ((run: (tx: EntityManager) => Promise<unknown>) =>
+      db.transaction(async (tx) => {
+        const statements: string[] = [];
+        transactions.push(statements);
+        const spied = Object.create(tx) as EntityManager;
+        spied.query = ((sql: string, parameters?: unknown[]) => {
+          statements.push(sql);
+          return tx.query(sql, parameters);
+        }) as EntityManager['query'];
+        return run(spied);
+      })) as DataSource['transaction'];
+    const service = new ProjectorService(
+      store,
+      recording,
+      [new CreditLedgerProjection(), new AuditLogProjection()],
+      { batchSize: 7, standbyRetryMs: 50, retryDelayMs: 20 },
+    );
+    projectors.push(service);
+    service.start();
+    await grantMany(['u20', 'u21'], 5);
+    await waitCaughtUp(service);
+    await expectReadModelsExact();
+    const batches = transactions.filter((statements) => statements.some((sql) => sql.includes('WITH moves')));
+    expect(batches.length).toBeGreaterThan(0);
+    for (const statements of batches) {
+      expect(statements.filter((sql) => sql.includes('projection_checkpoints'))).toHaveLength(1);
+      expect(statements.at(-1)).toContain('WITH moves');
+      expect(statements.some((sql) => sql.includes('SAVEPOINT'))).toBe(false);
+    }
+  });
+
   it.each([
     ['a relay: a transaction of its own', false, ['u4', 'u5']],
     ['a read model: a savepoint in the shared transaction', true, ['u4b', 'u5b']],

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { BillingConfig } from '@ops/infra/config/features/billing-config';
 import { BillingController } from './billing.controller';
 import { CreditCheckoutService } from './credit-checkout.service';
 import { CREDIT_PACKAGES, parseCreditPackages } from './credit-packages';
@@ -13,11 +12,11 @@ import { SubscriptionService } from './subscription.service';
 @Module({
   controllers: [BillingController],
   providers: [
-    { provide: STRIPE, inject: [APP_CONFIG], useFactory: createStripeClient },
+    { provide: STRIPE, inject: [BillingConfig], useFactory: createStripeClient },
     {
       provide: CREDIT_PACKAGES,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => parseCreditPackages(config.CREDIT_PACKAGES),
+      inject: [BillingConfig],
+      useFactory: (config: BillingConfig) => parseCreditPackages(config.CREDIT_PACKAGES),
     },
     CreditCheckoutService,
     StripeWebhookService,

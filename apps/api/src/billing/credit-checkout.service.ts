@@ -1,6 +1,5 @@
 import { BadGatewayException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { BillingConfig } from '@ops/infra/config/features/billing-config';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import type Stripe from 'stripe';
 import { CREDIT_PACKAGES, type CreditPackage } from './credit-packages';
@@ -16,7 +15,7 @@ export class CreditCheckoutService {
   constructor(
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: BillingConfig,
   ) {}
 
   async start(userId: string, packageId: string, idempotencyKey?: string): Promise<CheckoutStartedView> {

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@ops/infra/config/app-config';
+import type { BillingConfig } from '@ops/infra/config/features/billing-config';
 import Stripe from 'stripe';
 
 /** The official Stripe client, or null when no STRIPE_SECRET_KEY is configured. */
@@ -12,7 +12,7 @@ function apiOrigin(base: string | undefined): Pick<Stripe.StripeConfig, 'host' |
   return { host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
 }
 
-export function createStripeClient(config: AppConfig): Stripe | null {
+export function createStripeClient(config: BillingConfig): Stripe | null {
   if (!config.STRIPE_SECRET_KEY) return null;
   return new Stripe(config.STRIPE_SECRET_KEY, {
     // The library retries network failures and 409/5xx itself, with the same idempotency key.

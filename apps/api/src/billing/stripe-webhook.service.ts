@@ -15,8 +15,7 @@ import {
   type ReversePurchase,
   creditAccount,
 } from '@ops/domain';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { BillingConfig } from '@ops/infra/config/features/billing-config';
 import { CommandBus } from '@nestjs/cqrs';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import Stripe from 'stripe';
@@ -43,7 +42,7 @@ export class StripeWebhookService {
     private readonly commands: CommandBus,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(CREDIT_PACKAGES) private readonly packages: ReadonlyMap<string, CreditPackage>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: BillingConfig,
     private readonly subscriptions: SubscriptionService,
   ) {}
 

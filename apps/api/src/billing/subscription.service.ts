@@ -18,8 +18,7 @@ import {
   creditAccount,
   subscription,
 } from '@ops/domain';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { BillingConfig } from '@ops/infra/config/features/billing-config';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRunner } from '@ops/infra/event-sourcing/command-runner';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
@@ -56,7 +55,7 @@ export class SubscriptionService {
     private readonly aggregates: CommandRunner,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(SUBSCRIPTION_PLANS) private readonly plans: SubscriptionPlans,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: BillingConfig,
   ) {}
 
   async current(userId: string): Promise<SubscriptionView> {

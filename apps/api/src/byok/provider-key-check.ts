@@ -1,7 +1,6 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { ProviderInfo } from '@ops/domain/llm/providers';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
 
@@ -26,7 +25,7 @@ export class ProviderKeyCheck {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly endpoints: ProviderEndpoints,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   async check(provider: ProviderInfo, apiKey: string, now: () => Date = () => new Date()): Promise<KeyCheck> {

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { AuthConfig } from '@ops/infra/auth/auth-config';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -20,7 +19,7 @@ export class ConsoleSignInAnnouncer implements OnApplicationBootstrap {
   private readonly logger = new Logger('console');
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: AuthConfig,
     private readonly adapter: HttpAdapterHost,
     private readonly db: DataSource,
   ) {}

@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Inject,
   NotFoundException,
   Post,
   Sse,
@@ -22,8 +21,8 @@ import { CurrentUser, Public, signLocalToken, type AuthenticatedUser } from '@op
 import { ConsoleSessions } from '@ops/infra/auth/console-sessions';
 import { DeactivatedSubjects } from '@ops/infra/auth/deactivated-subjects';
 import { resolveLocalJwtSecret } from '@ops/infra/auth/local-jwt';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { AuthConfig } from '@ops/infra/auth/auth-config';
+import { NodeConfig } from '@ops/infra/runtime/node-config';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
 import { filter, from, interval, map, merge, mergeMap, type Observable, of, takeUntil } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -55,7 +54,8 @@ export class ConsoleController {
   private readonly query: RunQuery;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: AuthConfig,
+    private readonly node: NodeConfig,
     db: DataSource,
     private readonly sessions: ConsoleSessions,
     private readonly deactivated: DeactivatedSubjects,
@@ -100,7 +100,7 @@ export class ConsoleController {
     const token = signLocalToken(
       { sub: grant.subject, roles: grant.roles, ttlSeconds, sessionId: session.id },
       {
-        secret: resolveLocalJwtSecret(this.config),
+        secret: resolveLocalJwtSecret({ ...this.config, ...this.node }),
         issuer: this.config.JWT_ISSUER,
         audience: this.config.JWT_AUDIENCE,
       },

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { LagoConfig } from '@ops/infra/config/features/lago-config';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import { CreditLedgerQueries, UsageQueries } from '@ops/read-models';
 import { DataSource } from 'typeorm';
@@ -64,7 +63,7 @@ export class ReconciliationService {
     private readonly db: DataSource,
     private readonly creditLedger: CreditLedgerQueries,
     private readonly usage: UsageQueries,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: LagoConfig,
   ) {}
 
   async report(period: Period): Promise<ReconciliationReport> {

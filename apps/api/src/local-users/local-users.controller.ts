@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -11,8 +11,7 @@ import {
   type LocalUserCommand,
 } from '@ops/domain';
 import { Roles } from '@ops/infra/auth';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { HostsConfig } from '@ops/infra/host-commands/hosts-config';
 import { SecretBox } from '@ops/infra/crypto/secret-box';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
@@ -55,7 +54,7 @@ export class LocalUsersController {
     private readonly commands: CommandBus,
     private readonly localUsers: LocalUsersQueries,
     private readonly box: SecretBox,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: HostsConfig,
   ) {}
 
   @Get()

@@ -1,12 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { IntegrityConfig } from '@ops/infra/event-store/integrity/integrity-config';
 import { DigestSigner, RecordedDigests } from '@ops/infra/event-store/integrity';
 
 /** A digest younger than this share of the interval counts as this period's (another process made it). */
@@ -24,7 +17,7 @@ export class AuditDigestTimer implements OnApplicationBootstrap, OnApplicationSh
   private running: Promise<void> | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: IntegrityConfig,
     private readonly signer: DigestSigner,
     private readonly recorded: RecordedDigests,
   ) {}

@@ -6,8 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DomainError } from '@ops/domain';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { HostsConfig } from '@ops/infra/host-commands/hosts-config';
+import { KafkaConfig } from '@ops/infra/kafka/kafka-config';
 import { KAFKA_CLIENT } from '@ops/infra/kafka/kafka.module';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { SignedHostReport } from '@ops/infra/host-trust/host-report-signature';
@@ -25,12 +25,13 @@ export class KafkaHostReportsConsumer implements OnApplicationBootstrap, OnAppli
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka | null,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly hosts: HostsConfig,
+    private readonly config: KafkaConfig,
     private readonly reports: VerifiedHostReports,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.kafka || this.config.HOST_COMMAND_TRANSPORT !== 'kafka') return;
+    if (!this.kafka || this.hosts.HOST_COMMAND_TRANSPORT !== 'kafka') return;
     const consumer = this.kafka.consumer({ groupId: `${this.config.KAFKA_CLIENT_ID}-host-reports` });
     this.consumer = consumer;
     await consumer.connect();

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, Module } from '@nestjs/common';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { LagoConfig } from '@ops/infra/config/features/lago-config';
+import { KafkaConfig } from '@ops/infra/kafka/kafka-config';
 import { KAFKA_CLIENT, KAFKA_PRODUCER } from '@ops/infra/kafka/kafka.module';
 import { ensureTopics } from '@ops/infra/kafka/topics';
 import type { Kafka, Producer } from 'kafkajs';
@@ -31,12 +31,12 @@ class LagoShutdown implements BeforeApplicationShutdown {
   }
 }
 
-function lagoApi(config: AppConfig): LagoApi | null {
+function lagoApi(config: LagoConfig): LagoApi | null {
   if (!config.LAGO_API_URL || !config.LAGO_API_KEY) return null;
   return new LagoApi(config.LAGO_API_URL, config.LAGO_API_KEY, config.LAGO_TIMEOUT_MS);
 }
 
-function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): TransientRetry {
+function retryFor(config: LagoConfig, shutdown: LagoShutdown, name: string): TransientRetry {
   return new TransientRetry(
     { baseMs: config.LAGO_RETRY_BASE_MS, maxMs: config.LAGO_RETRY_MAX_MS },
     shutdown.controller.signal,
@@ -50,8 +50,8 @@ function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): Tran
     LagoShutdown,
     {
       provide: LAGO_USAGE_SYNC,
-      inject: [APP_CONFIG, LagoShutdown],
-      useFactory: (config: AppConfig, shutdown: LagoShutdown) => {
+      inject: [LagoConfig, LagoShutdown],
+      useFactory: (config: LagoConfig, shutdown: LagoShutdown) => {
         const api = lagoApi(config);
         return api
           ? new LagoUsageSync(
@@ -64,24 +64,24 @@ function retryFor(config: AppConfig, shutdown: LagoShutdown, name: string): Tran
     },
     {
       provide: LAGO_WALLET_SYNC,
-      inject: [APP_CONFIG, LagoShutdown, DataSource],
-      useFactory: (config: AppConfig, shutdown: LagoShutdown, db: DataSource) => {
+      inject: [LagoConfig, LagoShutdown, DataSource],
+      useFactory: (config: LagoConfig, shutdown: LagoShutdown, db: DataSource) => {
         const api = lagoApi(config);
         return api ? new LagoWalletSync(api, retryFor(config, shutdown, 'LagoWalletSync'), db) : null;
       },
     },
     {
       provide: LAGO_SUBSCRIPTION_SYNC,
-      inject: [APP_CONFIG, LagoShutdown],
-      useFactory: (config: AppConfig, shutdown: LagoShutdown) => {
+      inject: [LagoConfig, LagoShutdown],
+      useFactory: (config: LagoConfig, shutdown: LagoShutdown) => {
         const api = lagoApi(config);
         return api ? new LagoSubscriptionSync(api, retryFor(config, shutdown, 'LagoSubscriptionSync')) : null;
       },
     },
     {
       provide: USAGE_EVENTS_RELAY,
-      inject: [APP_CONFIG, KAFKA_CLIENT, KAFKA_PRODUCER],
-      useFactory: async (config: AppConfig, kafka: Kafka | null, producer: Producer | null) => {
+      inject: [KafkaConfig, KAFKA_CLIENT, KAFKA_PRODUCER],
+      useFactory: async (config: KafkaConfig, kafka: Kafka | null, producer: Producer | null) => {
         if (!kafka || !producer) return null;
         // -1: partitions and replication as the brokers' operators set their defaults.
         await ensureTopics(kafka, [

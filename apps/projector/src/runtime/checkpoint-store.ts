@@ -1,5 +1,5 @@
 import { START, type GlobalPosition } from '@ops/infra/event-store/event-store';
-import type { DataSource, EntityManager, QueryResult } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** Another process moved the checkpoint under us (a rebuild, or a second projector): restart from it. */
 export class CheckpointMovedError extends Error {
@@ -20,45 +20,66 @@ export async function readCheckpoint(
   return rows[0]?.position ?? START;
 }
 
+/** One projection's checkpoint moving past a batch it applied. */
+export interface CheckpointMove {
+  name: string;
+  /** Where this worker left it: a stored checkpoint elsewhere means another worker or a rebuild moved it. */
+  expected: GlobalPosition;
+  next: GlobalPosition;
+  eventCount: number;
+  lastEventRecordedAt: Date;
+}
+
 /**
- * Moves the checkpoint from `expected` to `next` inside the batch's transaction. The compare makes a
- * batch applied by a stale worker roll back instead of doubling rows.
+ * Moves every checkpoint of a batch in the batch's transaction, in one statement: each from
+ * `expected` to `next` (the compare makes a batch applied by a stale worker roll back instead of
+ * doubling rows), recording them and the projections that had nothing in the batch (`idle`) as read
+ * through `through`. It also turns off waiting for the commit's flush to disk, since rows and
+ * checkpoints commit together and a batch lost in a crash is simply applied again; a live batch is
+ * mostly round trips, so that setting rides along. Returns the projections whose checkpoint had moved.
  */
-export async function advanceCheckpoint(
-  tx: EntityManager,
-  projection: string,
-  expected: GlobalPosition,
-  next: GlobalPosition,
-  eventCount: number,
-  lastEventRecordedAt: Date,
-): Promise<void> {
-  const params = [projection, next, eventCount, lastEventRecordedAt, expected];
-  // Only a query runner reports affected rows the same way for INSERT and UPDATE.
-  const runner = tx.queryRunner;
-  if (!runner) throw new Error('advanceCheckpoint must run inside a transaction');
-  // The first batch of a projection may find no row yet; every later one must find its own position.
-  const result: QueryResult =
-    expected === START
-      ? await runner.query(
-          `INSERT INTO projection_checkpoints AS c (name, position, events_processed, last_event_recorded_at, updated_at)
-           VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT (name) DO UPDATE
-             SET position = EXCLUDED.position, events_processed = c.events_processed + EXCLUDED.events_processed,
-                 last_event_recorded_at = EXCLUDED.last_event_recorded_at, updated_at = now()
-             WHERE c.position = $5
-           RETURNING c.name`,
-          params,
-          true,
-        )
-      : await runner.query(
-          `UPDATE projection_checkpoints
-              SET position = $2, events_processed = events_processed + $3, last_event_recorded_at = $4, updated_at = now()
-            WHERE name = $1 AND position = $5
-            RETURNING name`,
-          params,
-          true,
-        );
-  if (result.affected !== 1) throw new CheckpointMovedError(projection);
+export async function advanceCheckpoints(
+  tx: DataSource | EntityManager,
+  moves: readonly CheckpointMove[],
+  readThrough?: { through: GlobalPosition; idle: readonly { name: string; position: GlobalPosition }[] },
+): Promise<string[]> {
+  const rows: { advanced: string[] | null }[] = await tx.query(
+    `WITH moves AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[])
+         AS m(name, expected, next, events, recorded_at)
+     ), advanced AS (
+       INSERT INTO projection_checkpoints AS c
+         (name, position, events_processed, last_event_recorded_at, updated_at, read_through)
+       SELECT m.name, m.next, m.events, m.recorded_at, now(), COALESCE($6, '') FROM moves m
+        WHERE m.expected = $9 OR EXISTS (SELECT 1 FROM projection_checkpoints p WHERE p.name = m.name)
+       ON CONFLICT (name) DO UPDATE
+         SET position = EXCLUDED.position, events_processed = c.events_processed + EXCLUDED.events_processed,
+             last_event_recorded_at = EXCLUDED.last_event_recorded_at, updated_at = now(),
+             read_through = GREATEST(c.read_through, EXCLUDED.read_through)
+         WHERE c.position = (SELECT m.expected FROM moves m WHERE m.name = c.name)
+       RETURNING c.name
+     ), idle AS (
+       INSERT INTO projection_checkpoints AS c (name, position, events_processed, updated_at, read_through)
+       SELECT i.name, i.position, 0, now(), $6 FROM unnest($7::text[], $8::text[]) AS i(name, position)
+        WHERE $6 IS NOT NULL
+       ON CONFLICT (name) DO UPDATE SET read_through = EXCLUDED.read_through
+         WHERE c.position = EXCLUDED.position AND c.read_through < EXCLUDED.read_through
+     )
+     SELECT set_config('synchronous_commit', 'off', true) AS sync, (SELECT array_agg(name) FROM advanced) AS advanced`,
+    [
+      moves.map((move) => move.name),
+      moves.map((move) => move.expected),
+      moves.map((move) => move.next),
+      moves.map((move) => move.eventCount),
+      moves.map((move) => move.lastEventRecordedAt),
+      readThrough?.through ?? null,
+      (readThrough?.idle ?? []).map(({ name }) => name),
+      (readThrough?.idle ?? []).map(({ position }) => position),
+      START,
+    ],
+  );
+  const advanced = new Set(rows[0]?.advanced ?? []);
+  return moves.filter((move) => !advanced.has(move.name)).map((move) => move.name);
 }
 
 /** Puts the projection back at the start of the log in the caller's transaction (used by rebuilds). */

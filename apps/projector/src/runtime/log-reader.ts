@@ -8,7 +8,7 @@ import {
   type Subscription,
 } from '@ops/infra/event-store/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
-import { markReadThrough } from './read-through';
+import { advanceCheckpoints, CheckpointMovedError } from './checkpoint-store';
 
 /** A projection the reader feeds, from the position it has applied. */
 export interface LogReaderMember {
@@ -222,7 +222,7 @@ export class LogReader {
 
   /** Read models with nothing in a batch have still read through it; a failure here only delays that. */
   private async markIdle(through: GlobalPosition, idle: readonly LogReaderMember[]): Promise<void> {
-    await markReadThrough(this.db, through, idle).then(
+    await advanceCheckpoints(this.db, [], { through, idle }).then(
       () => this.options.onReadThrough?.(),
       (error: unknown) =>
         this.logger.warn(
@@ -325,7 +325,7 @@ export class LogReader {
   private async applyBatch(
     work: readonly MemberBatch[],
     readThrough: { through: GlobalPosition; idle: readonly LogReaderMember[] } | undefined,
-  ): Promise<{ member: LogReaderMember; error: unknown }[]> {
+  ): Promise<MemberFailure[]> {
     const alone = work.filter(({ member }) => !member.writesRowsOnly);
     const readModels = work.filter(({ member }) => member.writesRowsOnly);
     const outcomes = await Promise.all([
@@ -336,52 +336,106 @@ export class LogReader {
   }
 
   /**
-   * One transaction for every member's events; each behind a savepoint, so that one failing (its
-   * rows and checkpoint rolled back) does not fail the others. Returns the members that failed.
-   * With `readThrough`, the read models that applied their events, and those that had none (`idle`),
-   * are recorded as read through the batch in the same transaction.
+   * One transaction for every member's events, their checkpoints moved in one statement at its end.
+   * A live batch is mostly round trips, so it first runs with nothing else; only when a member fails
+   * does the batch run again with each member behind a savepoint, so that the failing one (its rows
+   * rolled back) does not fail the others. A member whose checkpoint another worker moved fails alone
+   * and the rest run again. With `readThrough`, the read models that applied their events, and those
+   * that had none (`idle`), are recorded as read through the batch in the same statement. Returns the
+   * members that failed.
    */
   private async applyTogether(
     work: readonly MemberBatch[],
     readThrough?: { through: GlobalPosition; idle: readonly LogReaderMember[] },
-  ): Promise<{ member: LogReaderMember; error: unknown }[]> {
+  ): Promise<MemberFailure[]> {
     if (work.length === 0) {
       if (readThrough) await this.markIdle(readThrough.through, readThrough.idle);
       return [];
     }
-    const failed: { member: LogReaderMember; error: unknown }[] = [];
-    try {
-      await this.db.transaction(async (tx) => {
-        // Rows and checkpoints commit together, so a crash that loses the last commits loses them
-        // whole and the batch is simply applied again: the flush to disk need not be awaited. A live
-        // batch is mostly round trips: that setting goes with the first savepoint, and none is
-        // released (ROLLBACK TO finds the newest of its name; the commit releases them all).
-        for (const [index, { member, events }] of work.entries()) {
-          await tx.query(
-            index === 0 ? 'SET LOCAL synchronous_commit = off; SAVEPOINT projection' : 'SAVEPOINT projection',
+    const failed: MemberFailure[] = [];
+    let pending = [...work];
+    let isolated = false;
+    for (;;) {
+      try {
+        failed.push(...(await this.commitTogether(pending, readThrough, isolated)));
+        break;
+      } catch (error) {
+        if (error instanceof MemberFailed && !isolated) {
+          isolated = true;
+        } else if (error instanceof CheckpointsMoved) {
+          const moved = pending.filter(({ member }) => error.names.includes(member.name));
+          failed.push(
+            ...moved.map(({ member }) => ({ member, error: new CheckpointMovedError(member.name) })),
           );
-          try {
-            await member.applyIn(events, tx);
-          } catch (error) {
-            await tx.query('ROLLBACK TO SAVEPOINT projection');
-            failed.push({ member, error });
-          }
+          pending = pending.filter((one) => !moved.includes(one));
+          if (pending.length === 0) return failed;
+        } else {
+          // The transaction itself failed (the connection lost, the commit refused): nothing applied.
+          return [...failed, ...pending.map(({ member }) => ({ member, error }))];
         }
-        if (!readThrough) return;
-        const applied = work
-          .filter(({ member }) => !failed.some((failure) => failure.member === member))
-          .map(({ member, events }) => ({ name: member.name, position: events[events.length - 1].position }));
-        await markReadThrough(tx, readThrough.through, [...applied, ...readThrough.idle]);
-      });
-    } catch (error) {
-      // The transaction itself failed (the connection lost, the commit refused): nothing applied.
-      return work.map(({ member }) => ({ member, error }));
+      }
     }
     if (readThrough) this.options.onReadThrough?.();
-    for (const { member, events } of work) {
+    for (const { member, events } of pending) {
       if (!failed.some((failure) => failure.member === member)) member.committed(events);
     }
     return failed;
+  }
+
+  /** One try of `applyTogether`: returns the members that failed behind their savepoint. */
+  private commitTogether(
+    work: readonly MemberBatch[],
+    readThrough: { through: GlobalPosition; idle: readonly LogReaderMember[] } | undefined,
+    isolated: boolean,
+  ): Promise<MemberFailure[]> {
+    return this.db.transaction(async (tx) => {
+      const failed: MemberFailure[] = [];
+      for (const { member, events } of work) {
+        // None is released: ROLLBACK TO finds the newest of its name, and the commit releases them all.
+        if (isolated) await tx.query('SAVEPOINT projection');
+        try {
+          await member.applyIn(events, tx);
+        } catch (error) {
+          if (!isolated) throw new MemberFailed(error);
+          await tx.query('ROLLBACK TO SAVEPOINT projection');
+          failed.push({ member, error });
+        }
+      }
+      const moved = await advanceCheckpoints(
+        tx,
+        work
+          .filter(({ member }) => !failed.some((failure) => failure.member === member))
+          .map(({ member, events }) => ({
+            name: member.name,
+            expected: member.position,
+            next: events[events.length - 1].position,
+            eventCount: events.length,
+            lastEventRecordedAt: events[events.length - 1].recordedAt,
+          })),
+        readThrough && { through: readThrough.through, idle: readThrough.idle },
+      );
+      if (moved.length > 0) throw new CheckpointsMoved(moved);
+      return failed;
+    });
+  }
+}
+
+interface MemberFailure {
+  member: LogReaderMember;
+  error: unknown;
+}
+
+/** A member's batch failed in a try without savepoints: the transaction is lost, so try again with them. */
+class MemberFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('a member of the batch failed');
+  }
+}
+
+/** These members' checkpoints were moved by another worker or a rebuild: their rows must not commit. */
+class CheckpointsMoved extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`checkpoints moved: ${names.join(', ')}`);
   }
 }
 

@@ -3,7 +3,7 @@ import type { GlobalPosition, RecordedEvent } from '@ops/infra/event-store/event
 import type { Projection } from '@ops/infra/projections/projection';
 import type { ProjectionState } from '@ops/infra/projections/projector-status';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { advanceCheckpoint, readCheckpoint } from './checkpoint-store';
+import { readCheckpoint } from './checkpoint-store';
 import { isTransientFailure, POISON_STRIKES, recordDeadLetter } from './dead-letters';
 import type { LogReader, LogReaderMember } from './log-reader';
 import { projectionLockKey } from './projection-locks';
@@ -148,28 +148,18 @@ export class ProjectionWorker implements LogReaderMember {
     await this.reader.leave(this);
   }
 
-  /** Called by the log reader, inside its transaction, with this projection's events after `position`. */
+  /**
+   * Called by the log reader, inside its transaction, with this projection's events after `position`;
+   * the reader moves the checkpoint (compared with `position`) in the same transaction.
+   */
   async applyIn(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const last = events[events.length - 1];
-    if (this.isolating) {
-      await this.applyOneByOne(events, tx);
-    } else {
-      try {
-        await this.projection.apply(events, tx);
-      } catch (error) {
-        this.isolating = this.writesRowsOnly;
-        throw error;
-      }
+    if (this.isolating) return this.applyOneByOne(events, tx);
+    try {
+      await this.projection.apply(events, tx);
+    } catch (error) {
+      this.isolating = this.writesRowsOnly;
+      throw error;
     }
-    // Compared with the position this worker applied: a batch from a stale worker rolls back.
-    await advanceCheckpoint(
-      tx,
-      this.projection.name,
-      this.position,
-      last.position,
-      events.length,
-      last.recordedAt,
-    );
   }
 
   /** Each event behind its own savepoint: the one that fails is named, and passed once it is poison. */

@@ -103,6 +103,24 @@ export function recordOutcome(state: HealthWindow, outcome: HealthOutcome): Heal
   }
 }
 
+/**
+ * Whether recording `outcome` may wait before routing sees it: a success faster than the degraded
+ * threshold, with the breaker closed and the provider up, can neither take the provider down nor
+ * open the breaker; it only moves the error rate and the latency figures a little.
+ */
+export function isRoutineOutcome(
+  state: HealthWindow,
+  outcome: HealthOutcome,
+  status: ProviderHealthStatus,
+): boolean {
+  return (
+    outcome.ok &&
+    outcome.latencyMs < DEGRADED_P95_MS &&
+    status === 'up' &&
+    breakerAt(state, outcome.at) === 'closed'
+  );
+}
+
 /** Marks the half-open trial as sent, so concurrent requests keep away until its outcome is recorded. */
 export function claimTrial(state: HealthWindow, now: number): HealthWindow {
   return breakerAt(state, now) === 'half_open' ? { ...state, trialStartedAt: now } : state;

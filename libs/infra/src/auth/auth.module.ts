@@ -6,6 +6,7 @@ import { DeactivatedSubjects } from './deactivated-subjects';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { RolesGuard } from './roles.guard';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * Authentication (bearer JWT, local or Keycloak per AUTH_MODE; personal API keys on @AcceptsApiKey()
@@ -18,6 +19,7 @@ import { RolesGuard } from './roles.guard';
     ApiKeyAuthenticator,
     DeactivatedSubjects,
     ConsoleSessions,
+    VerifiedTokens,
     // Order matters: the roles guard reads the user the JWT guard sets.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -12,6 +12,7 @@ import { DeactivatedSubjects } from './deactivated-subjects';
 import { extractBearerToken } from './jwt-strategy.options';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { IS_PUBLIC } from './public.decorator';
+import { VerifiedTokens } from './verified-tokens';
 
 function apiKeyHeaderOf(request: Request): string | null {
   const value = request.headers['x-api-key'];
@@ -30,6 +31,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly deactivated: DeactivatedSubjects,
     private readonly consoleSessions: ConsoleSessions,
+    private readonly verifiedTokens: VerifiedTokens,
   ) {
     super();
   }
@@ -48,7 +50,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       request.user = owner.user;
       deactivated = owner.deactivated;
     } else {
-      await (super.canActivate(context) as Promise<boolean>);
+      await this.verifyJwt(context, request);
       deactivated = request.user !== undefined && (await this.deactivated.isDeactivated(request.user.id));
       const sessionId = request.user?.sessionId;
       if (sessionId !== undefined && !(await this.consoleSessions.isOpen(sessionId))) {
@@ -61,6 +63,21 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       throw new UnauthorizedException('This account is deactivated');
     }
     return true;
+  }
+
+  /** Passport's strategy on a token's first request; the same bearer token later, until it expires, from memory. */
+  private async verifyJwt(
+    context: ExecutionContext,
+    request: Request & { user?: AuthenticatedUser },
+  ): Promise<void> {
+    const bearer = extractBearerToken(request);
+    const known = bearer === null ? undefined : this.verifiedTokens.user(bearer);
+    if (known) {
+      request.user = known;
+      return;
+    }
+    await (super.canActivate(context) as Promise<boolean>);
+    if (bearer !== null && request.user) this.verifiedTokens.remember(bearer, request.user);
   }
 
   private challenge(context: ExecutionContext): void {

@@ -1,7 +1,9 @@
 import { passportJwtSecret } from 'jwks-rsa';
 import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, type StrategyOptionsWithoutRequest } from 'passport-jwt';
-import type { AppConfig } from '../config/app-config';
+import type { Settings } from '../config/feature-config';
+import type { NodeConfig } from '../runtime/node-config';
+import type { AuthConfig } from './auth-config';
 import { resolveLocalJwtSecret } from './local-jwt';
 
 /** Only the Authorization header carries tokens: query strings end up in logs and histories. */
@@ -11,7 +13,9 @@ export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
  * How tokens are verified in each mode. The algorithm list is pinned per mode so that a token can
  * never choose its own verification (e.g. an HS256 token "signed" with the Keycloak public key).
  */
-export function jwtStrategyOptions(config: AppConfig): StrategyOptionsWithoutRequest {
+export function jwtStrategyOptions(
+  config: Settings<AuthConfig> & Settings<NodeConfig>,
+): StrategyOptionsWithoutRequest {
   if (config.AUTH_MODE === 'local') {
     return {
       jwtFromRequest: extractBearerToken,

@@ -1,8 +1,8 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-jwt';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { NodeConfig } from '../runtime/node-config';
+import { AuthConfig } from './auth-config';
 import { type AuthenticatedUser, type TokenClaims, userFromClaims } from './authenticated-user';
 import { jwtStrategyOptions } from './jwt-strategy.options';
 import { tokenLifetimeProblem, type TokenTimes } from './token-lifetime';
@@ -14,8 +14,8 @@ export const JWT_STRATEGY = 'jwt';
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   private readonly maxLifetimeSeconds: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super(jwtStrategyOptions(config));
+  constructor(config: AuthConfig, node: NodeConfig) {
+    super(jwtStrategyOptions({ ...config, ...node }));
     this.maxLifetimeSeconds = config.JWT_MAX_LIFETIME_SECONDS;
   }
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
-import type { AppConfig } from '../config/app-config';
+import type { NodeConfig } from '../runtime/node-config';
+import type { AuthConfig } from './auth-config';
 import { loadOrCreateSecretFile, loadSecretFile } from '../crypto/secret-file';
 import type { Role } from './roles';
+
+type LocalJwtConfig = Pick<AuthConfig, 'JWT_SECRET'> & Pick<NodeConfig, 'DATA_DIR'>;
 
 export const LOCAL_JWT_SECRET_FILE = 'jwt-secret';
 const SECRET_BYTES = 48;
@@ -32,7 +35,7 @@ function usable(dataDir: string, secret: string): string {
 }
 
 /** The server's side: JWT_SECRET when set (several processes sharing a secret), else the one kept in DATA_DIR. */
-export function resolveLocalJwtSecret(config: Pick<AppConfig, 'JWT_SECRET' | 'DATA_DIR'>): string {
+export function resolveLocalJwtSecret(config: LocalJwtConfig): string {
   return config.JWT_SECRET ?? loadOrCreateLocalJwtSecret(config.DATA_DIR);
 }
 
@@ -40,7 +43,7 @@ export function resolveLocalJwtSecret(config: Pick<AppConfig, 'JWT_SECRET' | 'DA
  * A tool's side: the secret the server verifies with, or undefined when there is none yet. A tool
  * never makes one: a token signed with a secret the server does not hold would only be refused.
  */
-export function findLocalJwtSecret(config: Pick<AppConfig, 'JWT_SECRET' | 'DATA_DIR'>): string | undefined {
+export function findLocalJwtSecret(config: LocalJwtConfig): string | undefined {
   if (config.JWT_SECRET) return config.JWT_SECRET;
   const secret = loadSecretFile(config.DATA_DIR, LOCAL_JWT_SECRET_FILE);
   return secret === undefined ? undefined : usable(config.DATA_DIR, secret);

@@ -183,3 +183,35 @@ describe('the effective configuration (GET /api/v1/system/config and printing)',
     expect(JSON.stringify(settings)).not.toContain('ghp-unrelated-token-4');
   });
 });
+
+describe('one validation pass over every feature', () => {
+  it('reports the problems of several features together, rules across settings included', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      LLM_MAX_ATTEMPTS: '0',
+      STRIPE_SUCCESS_URL: 'done',
+      LAGO_API_KEY: 'lago-key',
+      AUTH_MODE: 'keycloak',
+    });
+    expect([...problems].sort()).toStrictEqual([
+      'KEYCLOAK_AUDIENCE: required when AUTH_MODE=keycloak',
+      'KEYCLOAK_ISSUER: required when AUTH_MODE=keycloak',
+      'KEYCLOAK_JWKS_URL: required when AUTH_MODE=keycloak',
+      'LAGO_API_URL and LAGO_API_KEY: set both to sync with Lago, or neither',
+      'LLM_MAX_ATTEMPTS must be an integer between 1 and 10 (got "0")',
+      'PORT must be an integer between 0 and 65535 (got "abc")',
+      'STRIPE_SUCCESS_URL must be a URL starting with http:// or https:// (got "done")',
+    ]);
+  });
+
+  it('checks a rule that spans two features: Kafka host commands need brokers', () => {
+    expect(problemsOf({ HOST_COMMAND_TRANSPORT: 'kafka' })).toStrictEqual([
+      'KAFKA_BROKERS: required when HOST_COMMAND_TRANSPORT=kafka',
+    ]);
+    expect(problemsOf({ HOST_COMMAND_TRANSPORT: 'kafka', KAFKA_BROKERS: 'kafka:9092' })).toStrictEqual([]);
+  });
+
+  it('keeps the rest of the environment out of the configuration', () => {
+    expect(loadConfig({ HOME: '/root', PORT: '80' })).not.toHaveProperty('HOME');
+  });
+});

@@ -1,5 +1,7 @@
 import type { AppConfig } from './app-config';
 import { ConfigError, loadConfig } from './app-config';
+import type { AuthConfig } from '../auth/auth-config';
+import type { CryptoConfig } from '../crypto/crypto-config';
 import { parseKeyRing } from '../crypto/secret-keys';
 
 /**
@@ -25,7 +27,7 @@ const PLACEHOLDER_WORDS = [
 ];
 const GENERATE = 'generate one with `openssl rand -base64 32`';
 
-type SecretsConfig = Pick<AppConfig, 'SECRETS_KEYS' | 'KEK_KEYS' | 'JWT_SECRET'>;
+type SecretsConfig = Pick<CryptoConfig, 'SECRETS_KEYS' | 'KEK_KEYS'> & Pick<AuthConfig, 'JWT_SECRET'>;
 
 function keyRingProblems(name: 'SECRETS_KEYS' | 'KEK_KEYS', ring: string | undefined): string[] {
   if (!ring) return [];

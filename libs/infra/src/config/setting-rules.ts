@@ -1,5 +1,7 @@
 import { getMetadataStorage, ValidateBy, type ValidationError } from 'class-validator';
 
+export const HTTP = ['http', 'https'] as const;
+
 /**
  * `scheme://…` with one of `protocols`, as the WHATWG parser reads it. A bare word (`notaurl`) is
  * refused: a URL setting that does not parse would otherwise stop the start no sooner than its
@@ -29,6 +31,16 @@ export function IsUrlOf(...protocols: [string, ...string[]]): PropertyDecorator 
       defaultMessage: (args) => `${args?.property} ${urlRule(protocols)}`,
     },
   });
+}
+
+/** What a parser throws for a setting's value, or null when the value parses. */
+export function parseProblem(parse: () => unknown): string | null {
+  try {
+    parse();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** `message (got "value")`, or the message alone when the value must not be quoted back. */

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { NodeConfig } from '../runtime/node-config';
+import { CryptoConfig } from './crypto-config';
 import { SecretBox } from './secret-box';
 import { loadSecretKeys } from './secret-keys';
 
@@ -10,8 +10,9 @@ import { loadSecretKeys } from './secret-keys';
   providers: [
     {
       provide: SecretBox,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new SecretBox(loadSecretKeys(config)),
+      inject: [CryptoConfig, NodeConfig],
+      useFactory: (config: CryptoConfig, node: NodeConfig) =>
+        new SecretBox(loadSecretKeys({ ...config, ...node })),
     },
   ],
   exports: [SecretBox],

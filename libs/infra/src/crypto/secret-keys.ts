@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AppConfig } from '../config/app-config';
+import type { NodeConfig } from '../runtime/node-config';
+import type { CryptoConfig } from './crypto-config';
 import type { SecretKey } from './secret-box';
 import { loadOrCreateSecretFile } from './secret-file';
 
@@ -13,7 +14,9 @@ export function parseKeyRing(text: string): SecretKey[] {
 }
 
 /** SECRETS_KEYS when set (several processes, rotation), else one key generated once in DATA_DIR. */
-export function loadSecretKeys(config: Pick<AppConfig, 'SECRETS_KEYS' | 'DATA_DIR'>): SecretKey[] {
+export function loadSecretKeys(
+  config: Pick<CryptoConfig, 'SECRETS_KEYS'> & Pick<NodeConfig, 'DATA_DIR'>,
+): SecretKey[] {
   const text =
     config.SECRETS_KEYS ??
     loadOrCreateSecretFile(

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { DatabaseConfig } from './database-config';
 import { PLATFORM_TABLES } from '@ops/infra/read-models';
 import { databaseOptions, migrate } from './data-source';
 
@@ -11,8 +10,8 @@ import { databaseOptions, migrate } from './data-source';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
+      inject: [DatabaseConfig],
+      useFactory: (config: DatabaseConfig) => {
         if (!config.DATABASE_URL)
           throw new Error('DATABASE_URL is not resolved: start through a main that provisions it');
         // The read models' tables join from the modules that use them (TypeOrmModule.forFeature).

@@ -1,4 +1,5 @@
-import type { AppConfig } from '../config/app-config';
+import type { DatabaseConfig } from '../database/database-config';
+import type { EventStoreConfig } from './event-store-config';
 import type { EventStore } from './event-store';
 import { EventStoreDbEventStore } from './eventstoredb';
 import { PostgresEventStore } from './postgres';
@@ -10,7 +11,7 @@ export interface EventStoreDeployment {
 
 /** The adapter the configuration names: PostgreSQL (the embedded default) or EventStoreDB. */
 export function createEventStore(
-  config: AppConfig,
+  config: Pick<EventStoreConfig, 'EVENT_STORE' | 'ESDB_URL'> & Pick<DatabaseConfig, 'DATABASE_URL'>,
   deployment: EventStoreDeployment = { soleProcess: false },
 ): EventStore {
   if (config.EVENT_STORE === 'eventstoredb') {

@@ -6,8 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { DatabaseConfig } from '../database/database-config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandRunner } from '../event-sourcing/command-runner';
 import { RunAggregateCommandHandler } from '../event-sourcing/run-aggregate-command';
@@ -15,6 +14,7 @@ import { ProjectionProgress } from '../projections/projection-progress';
 import { ReadModelFreshness } from '../projections/read-model-freshness';
 import { createEventStore, type EventStoreDeployment } from './create-event-store';
 import { EVENT_STORE, type EventStore } from './event-store';
+import { EventStoreConfig } from './event-store-config';
 
 @Injectable()
 class EventStoreLifecycle implements OnApplicationShutdown {
@@ -40,8 +40,9 @@ export class EventStoreModule {
       providers: [
         {
           provide: EVENT_STORE,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => createEventStore(config, deployment),
+          inject: [EventStoreConfig, DatabaseConfig],
+          useFactory: (config: EventStoreConfig, database: DatabaseConfig) =>
+            createEventStore({ ...config, DATABASE_URL: database.DATABASE_URL }, deployment),
         },
         EventStoreLifecycle,
         CommandRunner,

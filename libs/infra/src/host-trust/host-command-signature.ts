@@ -1,6 +1,7 @@
 import type { HostCommand } from '@ops/domain';
 import { createHash, type KeyObject } from 'node:crypto';
-import type { AppConfig } from '../config/app-config';
+import type { NodeConfig } from '../runtime/node-config';
+import type { HostTrustConfig } from './host-trust-config';
 import { canonicalJson } from '../event-store/integrity/canonical-json';
 import { ed25519SigningKey, loadPrivateKeyPem } from './ed25519-key-source';
 import { importPublicKeyList } from './public-keys';
@@ -37,7 +38,8 @@ export function verifyHostCommandSignature(command: HostCommand, keys: readonly 
  * DATA_DIR: the control plane's key, whose public half every agent trusts.
  */
 export function loadHostCommandSigningKey(
-  config: Pick<AppConfig, 'HOST_COMMAND_SIGNING_KEY' | 'HOST_COMMAND_SIGNING_KEY_FILE' | 'DATA_DIR'>,
+  config: Pick<HostTrustConfig, 'HOST_COMMAND_SIGNING_KEY' | 'HOST_COMMAND_SIGNING_KEY_FILE'> &
+    Pick<NodeConfig, 'DATA_DIR'>,
 ): Ed25519SigningKey {
   const pem = loadPrivateKeyPem(
     {
@@ -52,7 +54,9 @@ export function loadHostCommandSigningKey(
 }
 
 /** The keys an agent accepts commands from (HOST_COMMAND_PUBLIC_KEYS), none when unset. */
-export function hostCommandPublicKeys(config: Pick<AppConfig, 'HOST_COMMAND_PUBLIC_KEYS'>): KeyObject[] {
+export function hostCommandPublicKeys(
+  config: Pick<HostTrustConfig, 'HOST_COMMAND_PUBLIC_KEYS'>,
+): KeyObject[] {
   return config.HOST_COMMAND_PUBLIC_KEYS
     ? importPublicKeyList(config.HOST_COMMAND_PUBLIC_KEYS, 'ed25519')
     : [];

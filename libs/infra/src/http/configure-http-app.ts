@@ -37,6 +37,9 @@ export function configureHttpApp(
   options: HttpAppOptions = {},
 ): void {
   app.useLogger(new QuietBootLogger(app.get(Logger)));
+  // Every answer is computed from live state, and no client of this API sends If-None-Match: hashing
+  // each body for an ETag was a digest per response for nothing. Static files keep theirs.
+  (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set('etag', false);
   // Edge middleware first, ahead of the body parser, so that every request is logged, timed and
   // given a request id, including those whose body is refused.
   app.use(app.get<HttpLogger>(HTTP_LOGGER));

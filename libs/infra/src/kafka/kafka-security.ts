@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { AppConfig } from '../config/app-config';
+import type { KafkaConfig } from './kafka-config';
 import type { KafkaSecurity } from './kafka-client';
 
 export type KafkaSecurityConfig = Pick<
-  AppConfig,
+  KafkaConfig,
   | 'KAFKA_TLS'
   | 'KAFKA_TLS_CA_FILE'
   | 'KAFKA_TLS_CERT_FILE'

@@ -1,10 +1,9 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { connectIdempotentProducer } from './idempotent-producer';
 import { createKafkaClient, parseBrokers } from './kafka-client';
+import { KafkaConfig } from './kafka-config';
 import { kafkaSecurity } from './kafka-security';
 import { ensureTopics } from './topics';
 
@@ -17,7 +16,7 @@ export const KAFKA_PRODUCER = Symbol('KAFKA_PRODUCER');
 /** -1 lets the brokers' own defaults decide partitions and replication, as a cluster's operators set them. */
 const BROKER_DEFAULT = -1;
 
-async function connectClient(config: AppConfig, logger: PinoLogger): Promise<Kafka | null> {
+async function connectClient(config: KafkaConfig, logger: PinoLogger): Promise<Kafka | null> {
   if (!config.KAFKA_BROKERS) return null;
   logger.setContext('kafka');
   const kafka = createKafkaClient({
@@ -56,7 +55,7 @@ class ProducerLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: KAFKA_CLIENT, inject: [APP_CONFIG, PinoLogger], useFactory: connectClient },
+    { provide: KAFKA_CLIENT, inject: [KafkaConfig, PinoLogger], useFactory: connectClient },
     {
       provide: KAFKA_PRODUCER,
       inject: [KAFKA_CLIENT],

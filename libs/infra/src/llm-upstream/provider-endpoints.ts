@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   apiKeyVariable,
   baseUrlVariable,
@@ -7,8 +7,7 @@ import {
   type ProviderId,
   type ProviderInfo,
 } from '@ops/domain';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { ProvidersConfig } from './providers-config';
 
 /** Where the platform reaches one provider, and with which key (null: none of its own). */
 export interface ProviderEndpoint {
@@ -26,7 +25,7 @@ export interface ProviderEndpoint {
 export class ProviderEndpoints {
   private readonly endpoints: ReadonlyMap<ProviderId, ProviderEndpoint>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(config: ProvidersConfig) {
     const env = config.providerEnv;
     const endpoints = new Map<ProviderId, ProviderEndpoint>();
     for (const provider of PROVIDERS) {

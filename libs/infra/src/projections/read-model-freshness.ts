@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '../event-store/event-store';
 import { ProjectionProgress } from './projection-progress';
+import { ProjectionsConfig } from './projections-config';
 
 /**
  * Between checks: woken at once by an in-process projector's commit; polling (soon, then less often)
@@ -23,7 +22,7 @@ const MAX_POLL_MS = 50;
 export class ReadModelFreshness {
   constructor(
     private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: ProjectionsConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly progress: ProjectionProgress,
   ) {}

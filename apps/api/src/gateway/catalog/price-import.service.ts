@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { HttpStatus, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import {
   diffLiteLlmPrices,
   type CatalogChangeSource,
@@ -7,8 +7,7 @@ import {
   type PriceImportDiff,
   llmCatalog,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandBus } from '@nestjs/cqrs';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
@@ -72,7 +71,7 @@ export class PriceImportService {
   constructor(
     private readonly catalog: LlmCatalog,
     private readonly commands: CommandBus,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   async import(request: PriceImportDto, context: CommandContext): Promise<PriceImportView> {

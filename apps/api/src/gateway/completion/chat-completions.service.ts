@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { estimateTextTokens } from '@ops/domain';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
@@ -60,7 +59,7 @@ export class ChatCompletionsService {
     private readonly settlement: RequestSettlement,
     private readonly refusals: GatewayRefusalMetrics,
     private readonly metrics: RequestMetrics,
-    @Inject(APP_CONFIG) config: AppConfig,
+    config: GatewayConfig,
   ) {
     this.streamMaxMs = config.LLM_STREAM_MAX_SECONDS * 1000;
   }

@@ -24,8 +24,7 @@ import {
   type Tier,
   vetMessageImages,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import {
@@ -109,7 +108,7 @@ export class RequestPlanner {
     private readonly catalog: LlmCatalog,
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
     @Inject(MARGIN) private readonly margin: Margin,
   ) {
     this.ceilings = {

@@ -1,7 +1,6 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { outputTokenBudget, type ProviderId, type UpstreamAttempt } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import {
   ProviderEndpoints,
@@ -96,7 +95,7 @@ export class UpstreamChain {
     private readonly endpoints: ProviderEndpoints,
     private readonly health: ProviderHealthService,
     @Inject(USER_PROVIDER_KEYS) private readonly userKeys: UserProviderKeys,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
   ) {}
 
   /** A Messages client reaching an Anthropic link speaks to it untranslated; every other pair through OpenAI's shape. */

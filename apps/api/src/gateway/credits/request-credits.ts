@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   creditAccountDecider,
   creditAccountStream,
@@ -7,8 +7,7 @@ import {
   type Micros,
   creditAccount,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRunner, type AnyCommand } from '@ops/infra/event-sourcing/command-runner';
@@ -36,7 +35,7 @@ export class RequestCredits {
     /** Reads the account's cached state for the hold's size; commands go through the bus. */
     private readonly commands: CommandRunner,
     private readonly bus: CommandBus,
-    @Inject(APP_CONFIG) config: AppConfig,
+    config: GatewayConfig,
     registry: Registry,
   ) {
     this.ttlMs = config.LLM_RESERVATION_TTL_SECONDS * 1000;

@@ -127,4 +127,32 @@ describe('ProviderHealthService.routeStates', () => {
     expect(health.routeStates()).not.toBe(kept);
     expect(health.routeStates().groq).toMatchObject({ latencyP50Ms: null, tokensPerSecond: 300 });
   });
+
+  it('lets the figures of fast successes reach routing within a second, while a failure and a slow answer count at once', () => {
+    const now = { ms: T0 };
+    const commands = { execute: jest.fn(() => Promise.resolve()) };
+    const health = healthAt(now, new FakeSharedHealth(), commands);
+    health.record('openai', { kind: 'ok', latencyMs: 40 });
+    now.ms += 1_000;
+    const kept = health.routeStates();
+    expect(kept.openai.latencyP50Ms).toBe(40);
+
+    now.ms += 10;
+    health.record('openai', { kind: 'ok', latencyMs: 80 });
+    health.recordAnswer('openai', 100, 1_000);
+    expect(health.routeStates()).toBe(kept);
+    now.ms += 1_000;
+    expect(health.routeStates().openai).toMatchObject({ latencyP95Ms: 80, tokensPerSecond: 100 });
+    // Nothing a success on an up provider changes is reported to the other replicas.
+    expect(commands.execute).not.toHaveBeenCalled();
+
+    const fast = health.routeStates();
+    health.record('openai', { kind: 'ok', latencyMs: 60_000 });
+    expect(health.routeStates()).not.toBe(fast);
+    expect(health.routeStates().openai.latencyP95Ms).toBe(60_000);
+
+    for (let i = 0; i < 3; i++) health.record('openai', { kind: 'server_error', latencyMs: 5 });
+    expect(health.routeStates().openai.health).toBe('down');
+    expect(commands.execute).toHaveBeenCalled();
+  });
 });

@@ -4,6 +4,7 @@ import {
   claimTrial,
   EMPTY_HEALTH_WINDOW,
   HEALTH_WINDOW_MS,
+  isRoutineOutcome,
   medianThroughput,
   recordOutcome,
   recordThroughput,
@@ -19,8 +20,7 @@ import {
   providerHealth,
   withSharedHealth,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import { CommandBus } from '@nestjs/cqrs';
 import { RunAggregateCommand } from '@ops/infra/event-sourcing/run-aggregate-command';
 import { ProviderEndpoints, UpstreamClient, UpstreamError } from '@ops/infra/llm-upstream';
@@ -47,6 +47,13 @@ interface Held<T> {
   readonly from: number;
   readonly until: number;
 }
+
+/**
+ * How long routing may read an assessment that a routine outcome (see isRoutineOutcome) or an answer's
+ * speed has made slightly old: re-assessing every provider after every answer was most of the router's
+ * cost per request, and nothing that takes a provider down waits.
+ */
+const ROUTINE_REFRESH_MS = 1_000;
 
 const holds = (held: Held<unknown> | undefined | null, now: number) =>
   held != null && now >= held.from && now < held.until;
@@ -96,7 +103,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     private readonly endpoints: ProviderEndpoints,
     private readonly client: UpstreamClient,
     private readonly commands: CommandBus,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly config: GatewayConfig,
     @Inject(Registry) registry: Registry,
     private readonly shared: SharedProviderHealth,
   ) {
@@ -177,7 +184,14 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   record(provider: string, observation: HealthObservation, source: 'traffic' | 'probe' = 'traffic'): void {
     const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
     const at = Date.now();
-    this.setWindow(provider, recordOutcome(window, { ...observation, ok: observation.kind === 'ok', at }));
+    const outcome = { ...observation, ok: observation.kind === 'ok', at };
+    if (isRoutineOutcome(window, outcome, this.held(provider, at).value.status)) {
+      // Still up, so nothing to report; the figures routing reads catch up within ROUTINE_REFRESH_MS.
+      this.windows.set(provider, recordOutcome(window, outcome));
+      this.refreshWithin(provider, at);
+      return;
+    }
+    this.setWindow(provider, recordOutcome(window, outcome));
     this.reportChange(provider, source);
   }
 
@@ -186,7 +200,7 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     if (outputTokens <= 0 || generationMs <= 0) return;
     const sample = { tokensPerSecond: (outputTokens * 1000) / generationMs, at: Date.now() };
     this.throughput.set(provider, recordThroughput(this.throughput.get(provider) ?? [], sample));
-    this.routeTable = null;
+    this.refreshWithin(null, sample.at);
   }
 
   /** Every provider the gateway knows, configured for the platform or not. */
@@ -194,7 +208,8 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
     return PROVIDER_IDS.map((provider) => ({
       provider,
       configured: this.endpoints.usableByPlatform(provider),
-      ...this.assess(provider),
+      // An operator's view is read now, not as routing keeps it between routine outcomes.
+      ...this.assessNow(provider, Date.now()).value,
       reported: this.shared.latest(provider),
     }));
   }
@@ -236,10 +251,22 @@ export class ProviderHealthService implements OnModuleInit, OnModuleDestroy {
   private held(provider: string, now: number): Held<HealthAssessment> {
     const kept = this.assessments.get(provider);
     if (holds(kept, now)) return kept!;
-    const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
-    const held = { ...withSharedHealth(window, this.shared.forRouting(provider), now), from: now };
+    const held = { ...this.assessNow(provider, now), from: now };
     this.assessments.set(provider, held);
     return held;
+  }
+
+  private assessNow(provider: string, now: number): { value: HealthAssessment; until: number } {
+    const window = this.windows.get(provider) ?? EMPTY_HEALTH_WINDOW;
+    return withSharedHealth(window, this.shared.forRouting(provider), now);
+  }
+
+  /** The route table, and `provider`'s assessment when given, are re-read within ROUTINE_REFRESH_MS. */
+  private refreshWithin(provider: string | null, now: number): void {
+    const until = now + ROUTINE_REFRESH_MS;
+    const kept = provider === null ? undefined : this.assessments.get(provider);
+    if (provider !== null && kept && kept.until > until) this.assessments.set(provider, { ...kept, until });
+    if (this.routeTable && this.routeTable.until > until) this.routeTable = { ...this.routeTable, until };
   }
 
   private setWindow(provider: string, window: HealthWindow): void {

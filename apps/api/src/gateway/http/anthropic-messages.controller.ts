@@ -4,15 +4,13 @@ import {
   createParamDecorator,
   HttpCode,
   HttpStatus,
-  Inject,
   Post,
   Res,
   type ExecutionContext,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
-import type { AppConfig } from '@ops/infra/config/app-config';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import { openAiRequestOf } from '@ops/infra/llm-upstream';
@@ -66,7 +64,7 @@ export class AnthropicMessagesController {
 
   constructor(
     private readonly completions: ChatCompletionsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    config: GatewayConfig,
   ) {
     this.imageLimits = { maxDataUrlBytes: config.LLM_IMAGE_DATA_URL_MAX_BYTES };
   }

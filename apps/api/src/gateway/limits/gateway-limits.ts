@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   admissionTokens,
   admit,
@@ -14,8 +14,7 @@ import {
   type RateLimitPolicy,
   type Tier,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { GatewayCaller } from '../completion/gateway-request';
 
 /** How often scopes that have drained are forgotten, so the maps hold only recent callers. */
@@ -64,7 +63,7 @@ export class GatewayLimits {
   private readonly usage = new Map<string, number>();
   private lastSweep = 0;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(config: GatewayConfig) {
     this.policy = parseRateLimits(config.LLM_RATE_LIMITS ?? '{}');
     this.outputTokens = config.LLM_RATE_LIMIT_OUTPUT_TOKENS;
   }

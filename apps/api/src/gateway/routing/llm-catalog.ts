@@ -7,8 +7,7 @@ import {
   type Catalog,
   type CatalogModelsChanged,
 } from '@ops/domain';
-import { APP_CONFIG } from '@ops/infra/config/config.module';
-import type { AppConfig } from '@ops/infra/config/app-config';
+import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import {
   EVENT_STORE,
   type EventStore,
@@ -39,7 +38,7 @@ export class LlmCatalog implements OnModuleInit, OnModuleDestroy {
   private subscription: Subscription | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    config: GatewayConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.snapshot = {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { NodeConfig } from '../../runtime/node-config';
+import { CryptoConfig } from '../crypto-config';
 import { DataKeyVault } from './data-key-vault';
 import { KekRing, loadKekKeys } from './kek-ring';
 
@@ -10,9 +10,9 @@ import { KekRing, loadKekKeys } from './kek-ring';
   providers: [
     {
       provide: DataKeyVault,
-      inject: [DataSource, APP_CONFIG],
-      useFactory: (database: DataSource, config: AppConfig) =>
-        new DataKeyVault(database, new KekRing(() => loadKekKeys(config))),
+      inject: [DataSource, CryptoConfig, NodeConfig],
+      useFactory: (database: DataSource, config: CryptoConfig, node: NodeConfig) =>
+        new DataKeyVault(database, new KekRing(() => loadKekKeys({ ...config, ...node }))),
     },
   ],
   exports: [DataKeyVault],

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from '../../config/app-config';
+import type { NodeConfig } from '../../runtime/node-config';
+import type { CryptoConfig } from '../crypto-config';
 import { SecretBox, type SecretKey } from '../secret-box';
 import { loadOrCreateSecretFile } from '../secret-file';
 import { parseKeyRing } from '../secret-keys';
 
 export const LOCAL_KEK_FILE = 'kek-keys';
 
-type KekConfig = Pick<AppConfig, 'KEK_KEYS' | 'DATA_DIR'>;
+type KekConfig = Pick<CryptoConfig, 'KEK_KEYS'> & Pick<NodeConfig, 'DATA_DIR'>;
 
 const newKek = (): string => `kek-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64')}`;
 

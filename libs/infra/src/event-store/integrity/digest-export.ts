@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { AppConfig } from '../../config/app-config';
+import type { IntegrityConfig } from './integrity-config';
 import { isDigestPayload } from './recorded-digests';
 import type { SignedDigest } from './stream-heads-digest';
 
@@ -70,7 +70,7 @@ export class HttpDigestSink implements DigestSink {
 
 export function digestSinks(
   config: Pick<
-    AppConfig,
+    IntegrityConfig,
     | 'AUDIT_DIGEST_EXPORT_FILE'
     | 'AUDIT_DIGEST_EXPORT_URL'
     | 'AUDIT_DIGEST_EXPORT_TOKEN'

@@ -1,12 +1,13 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { DatabaseConfig } from '../../database/database-config';
+import { NodeConfig } from '../../runtime/node-config';
 import { EVENT_STORE, type EventStore } from '../event-store';
 import { EventLogVerifier } from './event-log-verifier';
 import { digestSinks } from './digest-export';
 import { loadAuditSigningKey, loadTrustedKey, type AuditSigningKey, type TrustedKey } from './signing-key';
 import { DigestSigner } from './digest-signer';
+import { IntegrityConfig } from './integrity-config';
 import { RecordedDigests } from './recorded-digests';
 
 /**
@@ -36,8 +37,8 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
   providers: [
     {
       provide: INTEGRITY_POOL,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
+      inject: [DatabaseConfig],
+      useFactory: (config: DatabaseConfig) => {
         // A few connections: verification and export hold one each for their whole cursor.
         const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4 });
         pool.on('error', () => undefined);
@@ -45,11 +46,15 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
       },
     },
     IntegrityPoolLifecycle,
-    { provide: AUDIT_SIGNING_KEY, inject: [APP_CONFIG], useFactory: loadAuditSigningKey },
+    {
+      provide: AUDIT_SIGNING_KEY,
+      inject: [IntegrityConfig, NodeConfig],
+      useFactory: (config: IntegrityConfig, node: NodeConfig) => loadAuditSigningKey({ ...config, ...node }),
+    },
     {
       provide: AUDIT_TRUSTED_KEY,
-      inject: [APP_CONFIG, AUDIT_SIGNING_KEY],
-      useFactory: (config: AppConfig, key: AuditSigningKey) => loadTrustedKey(config, () => key),
+      inject: [IntegrityConfig, AUDIT_SIGNING_KEY],
+      useFactory: (config: IntegrityConfig, key: AuditSigningKey) => loadTrustedKey(config, () => key),
     },
     {
       provide: RecordedDigests,
@@ -64,7 +69,7 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
         AUDIT_SIGNING_KEY,
         AUDIT_TRUSTED_KEY,
         RecordedDigests,
-        APP_CONFIG,
+        IntegrityConfig,
       ],
       useFactory: (
         pool: Pool,
@@ -72,7 +77,7 @@ class IntegrityPoolLifecycle implements OnApplicationShutdown {
         key: AuditSigningKey,
         trusted: TrustedKey,
         recorded: RecordedDigests,
-        config: AppConfig,
+        config: IntegrityConfig,
       ) => new DigestSigner(pool, store, key, { recorded, trusted, sinks: digestSinks(config) }),
     },
     {

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AppConfig } from '../../config/app-config';
+import type { NodeConfig } from '../../runtime/node-config';
+import type { IntegrityConfig } from './integrity-config';
 import { keyIdOf } from '../../crypto/key-id';
 import { ed25519SigningKey, loadPrivateKeyPem } from '../../host-trust/ed25519-key-source';
 
@@ -28,7 +29,8 @@ export function parsePublicKey(pem: string): KeyObject {
  * DATA_DIR.
  */
 export function loadAuditSigningKey(
-  config: Pick<AppConfig, 'AUDIT_SIGNING_KEY' | 'AUDIT_SIGNING_KEY_FILE' | 'DATA_DIR'>,
+  config: Pick<IntegrityConfig, 'AUDIT_SIGNING_KEY' | 'AUDIT_SIGNING_KEY_FILE'> &
+    Pick<NodeConfig, 'DATA_DIR'>,
 ): AuditSigningKey {
   const pem = loadPrivateKeyPem(
     {
@@ -62,7 +64,7 @@ export function trustedKeyFromPem(pem: string): TrustedKey {
  * pinned: loaded only then, so a verifier with a pinned key never needs the private one).
  */
 export function loadTrustedKey(
-  config: Pick<AppConfig, 'AUDIT_PUBLIC_KEY' | 'AUDIT_PUBLIC_KEY_FILE'>,
+  config: Pick<IntegrityConfig, 'AUDIT_PUBLIC_KEY' | 'AUDIT_PUBLIC_KEY_FILE'>,
   signingKey: () => AuditSigningKey,
 ): TrustedKey {
   if (config.AUDIT_PUBLIC_KEY) return trustedKeyFromPem(config.AUDIT_PUBLIC_KEY);

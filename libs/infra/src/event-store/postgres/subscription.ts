@@ -12,6 +12,12 @@ const DEFAULT_MAX_BATCH_SIZE = 500;
  * after every single append. Well under the projections' lag budget.
  */
 const MIN_LIVE_READ_INTERVAL_MS = 15;
+/**
+ * A reader woken from idle by a hint waits this long before it reads: a gateway request appends its
+ * hold and, a few milliseconds later, its settlement, and reading at the first hint would apply them
+ * in two batches, the first while the request is still in flight on the same event loop.
+ */
+const GATHER_AFTER_HINT_MS = 5;
 
 export interface SubscriptionContext {
   db: Queryable;
@@ -72,8 +78,8 @@ export class PostgresSubscription implements Subscription {
         if (page.events.length > 0) await onEvents(page.events);
         cursor = page.next;
         if (!page.full) {
-          await this.idle(page.heldBack ? context.pollIntervalMs : context.idlePollIntervalMs);
-          await this.spacedFrom(readAt);
+          const woken = await this.idle(page.heldBack ? context.pollIntervalMs : context.idlePollIntervalMs);
+          await this.spacedFrom(readAt, woken === 'hint' ? GATHER_AFTER_HINT_MS : 0);
         }
       }
     } finally {
@@ -89,22 +95,23 @@ export class PostgresSubscription implements Subscription {
   }
 
   /** Hints arriving meanwhile stay recorded in `changed`; a stop waits at most the spacing. */
-  private spacedFrom(readAt: number): Promise<void> {
-    const wait = readAt + MIN_LIVE_READ_INTERVAL_MS - Date.now();
+  private spacedFrom(readAt: number, gatherMs: number): Promise<void> {
+    const wait = Math.max(readAt + MIN_LIVE_READ_INTERVAL_MS - Date.now(), gatherMs);
     if (wait <= 0 || this.stopping) return Promise.resolve();
     return new Promise<void>((resolve) => setTimeout(resolve, wait));
   }
 
-  private idle(pollIntervalMs: number): Promise<void> {
-    if (this.changed || this.stopping) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+  /** Resolves with what ended the wait: a hint that came while waiting, the timer, or one already there. */
+  private idle(pollIntervalMs: number): Promise<'hint' | 'timer' | 'pending'> {
+    if (this.changed || this.stopping) return Promise.resolve('pending');
+    return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = null;
-        resolve();
+        resolve('timer');
       }, pollIntervalMs);
       this.wake = () => {
         clearTimeout(timer);
-        resolve();
+        resolve('hint');
       };
     });
   }

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type DestinationStream, destination, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { HttpConfig } from '../http-config';
 import { createRootLogger, httpLoggerOptions } from './pino-options';
 
 /** Where the JSON lines go: standard output. Tests override it to read what was logged. */
@@ -20,8 +19,8 @@ const ROOT_LOGGER = Symbol('ROOT_LOGGER');
     { provide: LOG_DESTINATION, useFactory: (): DestinationStream => destination(1) },
     {
       provide: ROOT_LOGGER,
-      inject: [APP_CONFIG, LOG_DESTINATION],
-      useFactory: (config: AppConfig, stream: DestinationStream): Logger =>
+      inject: [HttpConfig, LOG_DESTINATION],
+      useFactory: (config: HttpConfig, stream: DestinationStream): Logger =>
         createRootLogger(config.LOG_LEVEL, stream),
     },
   ],
