@@ -1,7 +1,7 @@
 import { openReadModelDatabase, type ReadModelDatabase } from '../../../../test/support/read-model-database';
 import { UsageDailyRow } from './usage-daily.table';
 import { UsageLogRow } from './usage-log.table';
-import { UsageQueries, type UsageMeasures } from './usage.queries';
+import { MAX_USAGE_ROWS, UsageQueries, type UsageMeasures } from './usage.queries';
 
 function daily(userId: string, day: string, model: string, byok: boolean, requests: number): UsageDailyRow {
   return Object.assign(new UsageDailyRow(), {
@@ -182,5 +182,24 @@ describe('usage queries', () => {
     };
     expect(await ids('2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z')).toEqual(['r1', 'r0', 'r3']);
     expect(await ids('2026-03-01T09:00:00.000Z', '2026-03-01T11:00:00.000Z')).toEqual(['r1']);
+  });
+
+  it('answers at most MAX_USAGE_ROWS rows and says it left some out; the totals still count every one', async () => {
+    await database.dataSource.query(
+      `INSERT INTO usage_daily (user_id, day, provider, model, byok, requests, failed_requests, input_tokens,
+                                output_tokens, cost_micros, list_cost_micros)
+       SELECT 'many', '2026-04-01', 'openai', 'm' || lpad(n::text, 6, '0'), false, 1, 0, 0, 0, 0, 0
+         FROM generate_series(1, $1::int) AS n`,
+      [MAX_USAGE_ROWS + 1],
+    );
+    const range = {
+      from: new Date('2026-04-01T00:00:00.000Z'),
+      to: new Date('2026-04-02T00:00:00.000Z'),
+      wholeDays: true,
+    };
+    const many = await queries.summary({ userId: 'many', range, groupBy: ['model'] });
+    expect(many.rows).toHaveLength(MAX_USAGE_ROWS);
+    expect(many.truncated).toBe(true);
+    expect(many.totals.requests).toBe(String(MAX_USAGE_ROWS + 1));
   });
 });
