@@ -3,6 +3,7 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { ByokKeyResolver } from '../../apps/api/src/byok/byok-key-resolver';
 import { DataKeyVault, KekRing, loadKekKeys } from '@ops/infra/crypto/data-keys';
+import { ProviderKeysQueries } from '@ops/read-models';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { BUILD_TIMEOUT_MS, buildIfStale, runCli } from '../support/cli';
 import {
@@ -214,7 +215,7 @@ describe('BYOK: users bring their own provider keys', () => {
     expect(await t.app.get(ByokKeyResolver).keyFor('alice', 'openai')).toBe(OPENAI_KEY);
     // A process starting now reads the rotated ring, whose newest KEK wraps every data key.
     const restarted = new ByokKeyResolver(
-      t.app.get(DataSource),
+      t.app.get(ProviderKeysQueries),
       new DataKeyVault(t.app.get(DataSource), new KekRing(() => loadKekKeys(t.config))),
     );
     expect(await restarted.keyFor('alice', 'openai')).toBe(OPENAI_KEY);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { providerKeyContext } from '@ops/domain/byok';
-import type { SealedField } from '@ops/domain/privacy';
 import { DataKeyVault } from '@ops/infra/crypto/data-keys';
-import { DataSource } from 'typeorm';
+import { ProviderKeysQueries } from '@ops/read-models';
 
 /**
  * What the gateway asks on every request: which providers a user brought keys for, and the key
@@ -19,18 +18,15 @@ export class ByokKeyResolver {
   private readonly changed = new Map<string, number>();
 
   constructor(
-    private readonly database: DataSource,
+    private readonly providerKeys: ProviderKeysQueries,
     private readonly vault: DataKeyVault,
   ) {}
 
   /** The user's own key for the provider, or null when they have none (or were erased). */
   async keyFor(userId: string, provider: string): Promise<string | null> {
-    const [row]: { sealed_key: SealedField }[] = await this.database.query(
-      'SELECT sealed_key FROM provider_keys WHERE user_id = $1 AND provider = $2 AND sealed_key IS NOT NULL',
-      [userId, provider],
-    );
-    if (!row) return null;
-    return this.vault.open(row.sealed_key, providerKeyContext(userId, provider, 'api_key'));
+    const sealed = await this.providerKeys.sealedKey(userId, provider);
+    if (sealed === null) return null;
+    return this.vault.open(sealed, providerKeyContext(userId, provider, 'api_key'));
   }
 
   /**
@@ -41,11 +37,7 @@ export class ByokKeyResolver {
   async providersWithKeys(userId: string): Promise<ReadonlySet<string>> {
     const cached = this.recent.get(userId);
     if (cached && Date.now() - cached.at <= PROVIDERS_MAX_AGE_MS) return cached.providers;
-    const rows: { provider: string }[] = await this.database.query(
-      'SELECT provider FROM provider_keys WHERE user_id = $1 AND sealed_key IS NOT NULL',
-      [userId],
-    );
-    const providers = new Set(rows.map((row) => row.provider));
+    const providers = new Set(await this.providerKeys.providersWithKeys(userId));
     // Just after a change the read model may not show it yet (the command waits for it only once its
     // handler is done): such an answer is used once, not kept.
     const changedAt = this.changed.get(userId);

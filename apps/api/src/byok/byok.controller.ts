@@ -1,16 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthenticatedUser } from '@ops/infra/auth';
+import { DataKeyVault } from '@ops/infra/crypto/data-keys';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { CommandCtx } from '../common/command-context.decorator';
 import { ApiPageResponse, PageQueryDto, type Page } from '../common/pagination';
 import { AddProviderKeyCommand } from './commands/add-provider-key.command';
 import { RemoveProviderKeyCommand } from './commands/remove-provider-key.command';
 import { AddProviderKeyDto } from './dto/add-provider-key.dto';
-import { ProviderKeyAddedView, ProviderKeyView } from './dto/provider-key-views';
-import { ListProviderKeysQuery } from './queries/list-provider-keys.query';
+import { ProviderKeyAddedView, providerKeyViews, ProviderKeyView } from './dto/provider-key-views';
 import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
+import { ProviderKeysQueries } from '@ops/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 /** Users' own provider keys: each caller sees and changes only their own. */
@@ -22,7 +23,8 @@ import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 export class ByokController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly providerKeys: ProviderKeysQueries,
+    private readonly vault: DataKeyVault,
   ) {}
 
   @Post()
@@ -37,8 +39,12 @@ export class ByokController {
 
   @Get()
   @ApiPageResponse(ProviderKeyView, "The caller's keys by provider")
-  list(@Query() query: PageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<Page<ProviderKeyView>> {
-    return this.queries.execute(new ListProviderKeysQuery(user.id, query));
+  async list(
+    @Query() query: PageQueryDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<Page<ProviderKeyView>> {
+    const { rows, next_cursor } = await this.providerKeys.list(user.id, query);
+    return { items: await providerKeyViews(this.vault, user.id, rows), next_cursor };
   }
 
   @Delete(':provider')

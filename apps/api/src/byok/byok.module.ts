@@ -7,7 +7,6 @@ import { ByokController } from './byok.controller';
 import { AddProviderKeyHandler } from './commands/add-provider-key.handler';
 import { RemoveProviderKeyHandler } from './commands/remove-provider-key.handler';
 import { ProviderKeyCheck } from './provider-key-check';
-import { ListProviderKeysHandler } from './queries/list-provider-keys.handler';
 
 /** Bring-your-own-key: users' provider keys, and the resolver the gateway opens them with. */
 @Module({
@@ -19,7 +18,6 @@ import { ListProviderKeysHandler } from './queries/list-provider-keys.handler';
     ProviderKeyCheck,
     AddProviderKeyHandler,
     RemoveProviderKeyHandler,
-    ListProviderKeysHandler,
     ByokKeyResolver,
   ],
   exports: [ByokKeyResolver],

@@ -10,9 +10,6 @@ import { DEFAULT_PAGE_SIZE, type PageRequest, type RowPage } from '@ops/read-mod
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-/** The keyset cursors themselves live with the read models' queries; byok's list still reads them here. */
-export { keysetPage, type Keyset } from '@ops/read-models';
-
 export const MAX_PAGE_SIZE = 500;
 
 /** Every list route answers this shape: one page of items, and where the next one starts. */

@@ -9,13 +9,14 @@ import { FinanceExportDto, FinancePeriodDto } from './dto/finance-queries.dto';
 import { FinanceUsageView, LedgerReportView, ReconciliationView, WhatIfView } from './dto/finance-views.dto';
 import { PutLagoSubscriptionDto } from './dto/lago-subscription.dto';
 import { LagoSubscriptionsService, type LagoSubscriptionView } from './lago-subscriptions.service';
-import { LEDGER_COLUMNS, LedgerReportService } from './ledger-report.service';
+import { LedgerReportService } from './ledger-report.service';
 import { periodOf } from './period';
 import { ReconciliationService } from './reconciliation.service';
 import { USAGE_COLUMNS, UsageReportService } from './usage-report.service';
 import { WhatIfPricingDto } from './dto/what-if.dto';
 import { WhatIfPricingService } from './what-if-pricing.service';
 import { USAGE_PROJECTION, CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
+import { LEDGER_ENTRY_COLUMNS } from '@ops/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 function sendCsv(response: Response, name: string, body: string): void {
@@ -75,7 +76,7 @@ export class FinanceController {
     const period = periodOf(query.from, query.to);
     const entries = await this.ledger.entries(period);
     if (query.format === 'csv')
-      return sendCsv(response, `ledger-${period.from}-${period.to}`, toCsv(LEDGER_COLUMNS, entries));
+      return sendCsv(response, `ledger-${period.from}-${period.to}`, toCsv(LEDGER_ENTRY_COLUMNS, entries));
     const totals = await this.ledger.totalsByKind(period);
     const net = totals.reduce((sum, total) => sum + BigInt(total.amount_micros), 0n);
     return { from: period.from, to: period.to, totals_by_kind: totals, net_micros: net.toString(), entries };

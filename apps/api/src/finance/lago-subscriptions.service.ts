@@ -44,4 +44,14 @@ export class LagoSubscriptionsService {
       updated_at: row.updated_at.toISOString(),
     };
   }
+
+  /** The Lago subscription of each of these users that has one mapped. */
+  async externalSubscriptionIds(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows: { user_id: string; external_subscription_id: string }[] = await this.db.query(
+      'SELECT user_id, external_subscription_id FROM lago_subscriptions WHERE user_id = ANY($1::text[])',
+      [userIds],
+    );
+    return new Map(rows.map((row) => [row.user_id, row.external_subscription_id]));
+  }
 }

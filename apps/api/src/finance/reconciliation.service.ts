@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LagoConfig } from '@ops/infra/config/features/lago-config';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
+import { CreditLedgerQueries, UsageQueries } from '@ops/read-models';
 import { DataSource } from 'typeorm';
 import type { Period } from './period';
 import { completedRequests, ledgerFromEvents, type PerUser } from './reconciliation-sources';
@@ -50,10 +51,6 @@ function compare(check: string, sources: Record<string, PerUser>): Difference[] 
   return differences;
 }
 
-function perUser(rows: { user_id: string; value: string }[]): PerUser {
-  return new Map(rows.map((row) => [row.user_id, BigInt(row.value)]));
-}
-
 /**
  * Shows that the log, the read models and what reached Lago agree, per user, and lists each place
  * where they do not. Balances are checked over all time (a balance sums the whole ledger), movements
@@ -64,6 +61,8 @@ export class ReconciliationService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly db: DataSource,
+    private readonly creditLedger: CreditLedgerQueries,
+    private readonly usage: UsageQueries,
     private readonly config: LagoConfig,
   ) {}
 
@@ -72,25 +71,12 @@ export class ReconciliationService {
     const requests = await completedRequests(this.store, period);
     const range = [period.start, period.end];
 
-    const balances = perUser(
-      await this.db.query('SELECT user_id, balance_micros::text AS value FROM credit_balances'),
-    );
-    const transactions = perUser(
-      await this.db.query(
-        'SELECT user_id, sum(amount_micros)::text AS value FROM credit_transactions GROUP BY user_id',
-      ),
-    );
-    const transactionsInPeriod = perUser(
-      await this.db.query(
-        `SELECT user_id, sum(amount_micros)::text AS value FROM credit_transactions
-          WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY user_id`,
-        range,
-      ),
-    );
-    const daily: { user_id: string; requests: string; cost: string }[] = await this.db.query(
-      `SELECT user_id, sum(requests - failed_requests)::text AS requests, sum(cost_micros)::text AS cost
-         FROM usage_daily WHERE day >= $1::date AND day < $2::date GROUP BY user_id`,
-      range,
+    const balances = await this.creditLedger.balancesPerUser();
+    const transactions = await this.creditLedger.movementsPerUser();
+    const transactionsInPeriod = await this.creditLedger.movementsPerUser(period);
+    const { requests: dailyRequests, costMicros: dailyCost } = await this.usage.completedPerUser(
+      period.start,
+      period.end,
     );
     const delivered: { user_id: string; kind: string; count: string; amount: string }[] = await this.db.query(
       `SELECT user_id, kind, count(*)::text AS count, sum(amount_micros)::text AS amount
@@ -128,8 +114,6 @@ export class ReconciliationService {
         (expectedTopUps.get(purchase.userId) ?? 0n) + purchase.amountMicros,
       );
     }
-    const dailyRequests = new Map(daily.map((row) => [row.user_id, BigInt(row.requests)]));
-    const dailyCost = new Map(daily.map((row) => [row.user_id, BigInt(row.cost)]));
     const sent = (kind: string, column: 'count' | 'amount'): PerUser =>
       new Map(delivered.filter((row) => row.kind === kind).map((row) => [row.user_id, BigInt(row[column])]));
 

@@ -9,7 +9,7 @@ import {
   type Margin,
 } from '@ops/domain';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
-import { DataSource } from 'typeorm';
+import { UsageQueries } from '@ops/read-models';
 import { MARGIN } from '../gateway/credits/margin.provider';
 import { LlmCatalog } from '../gateway/routing/llm-catalog';
 import type { WhatIfPricingDto } from './dto/what-if.dto';
@@ -39,27 +39,6 @@ export interface WhatIfReport {
   rows: WhatIfRow[];
 }
 
-interface UsageRequest {
-  request_id: string;
-  occurred_at: Date;
-  user_id: string;
-  provider: string;
-  model: string;
-  byok: boolean;
-  tier: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
-  web_search_requests: number;
-  cost_micros: string;
-  list_cost_micros: string;
-}
-
-/** Requests read per query: a year of usage is paged, never held by the database at once. */
-const PAGE = 5_000;
-
 /**
  * Re-prices a period's completed requests with a draft price table, request by request and with the
  * gateway's own pricing functions (each request rounds up on its own, as it was charged), and puts the
@@ -68,7 +47,7 @@ const PAGE = 5_000;
 @Injectable()
 export class WhatIfPricingService {
   constructor(
-    private readonly db: DataSource,
+    private readonly usage: UsageQueries,
     @Inject(MARGIN) private readonly margin: Margin,
     private readonly catalog: LlmCatalog,
   ) {}
@@ -98,7 +77,7 @@ export class WhatIfPricingService {
       string,
       { user_id: string; provider: string; model: string; sums: Record<Sum, bigint> }
     >();
-    for await (const request of this.requests(period)) {
+    for await (const request of this.usage.completedRequests(period.start, period.end)) {
       const payer = { tier: request.tier, byok: request.byok };
       const price = prices.get(key(request.provider, request.model));
       const recordedList = BigInt(request.list_cost_micros);
@@ -166,28 +145,6 @@ export class WhatIfPricingService {
       if (!(error instanceof DomainError)) throw error;
       const field = error.field === 'byok_fee' ? 'byok_fee_percent' : 'markup_percent';
       throw new FieldErrorsException([{ field, message: error.message }]);
-    }
-  }
-
-  /** The period's completed requests, in pages ordered by time and id. */
-  private async *requests(period: Period): AsyncGenerator<UsageRequest> {
-    let after: [Date, string] = [new Date(0), ''];
-    for (;;) {
-      const page: UsageRequest[] = await this.db.query(
-        `SELECT request_id, occurred_at, user_id, provider, model, byok, tier, input_tokens, output_tokens,
-                cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, web_search_requests,
-                cost_micros::text AS cost_micros, list_cost_micros::text AS list_cost_micros
-           FROM usage_log
-          WHERE status = 'completed' AND occurred_at >= $1 AND occurred_at < $2
-            AND (occurred_at, request_id) > ($3, $4)
-          ORDER BY occurred_at, request_id
-          LIMIT ${PAGE}`,
-        [period.start, period.end, after[0], after[1]],
-      );
-      yield* page;
-      if (page.length < PAGE) return;
-      const last = page[page.length - 1];
-      after = [last.occurred_at, last.request_id];
     }
   }
 }

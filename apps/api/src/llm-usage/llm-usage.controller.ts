@@ -1,12 +1,11 @@
 import { Controller, ForbiddenException, Get, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AcceptsApiKey, CurrentUser, type AuthenticatedUser } from '@ops/infra/auth';
 import { UsageQueryDto } from './dto/usage-query.dto';
 import { UsageView } from './dto/usage-views.dto';
-import { GetUsageQuery } from './queries/get-usage.query';
 import { resolveUsageRange } from './usage-range';
 import { USAGE_PROJECTION } from '@ops/infra/read-models';
+import { UsageQueries } from '@ops/read-models';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 
 @ApiTags('llm')
@@ -14,16 +13,25 @@ import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 @ReadModels(USAGE_PROJECTION)
 @Controller('api/v1/llm/usage')
 export class LlmUsageController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly usageModel: UsageQueries) {}
 
   @Get()
   @AcceptsApiKey()
   @ApiOkResponse({ type: UsageView })
-  usage(@Query() query: UsageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<UsageView> {
+  async usage(@Query() query: UsageQueryDto, @CurrentUser() user: AuthenticatedUser): Promise<UsageView> {
     const range = resolveUsageRange(query.from, query.to, new Date());
-    return this.queries.execute(
-      new GetUsageQuery(whoseUsage(user, query.user_id), range, query.group_by ?? ['day']),
-    );
+    const userId = whoseUsage(user, query.user_id);
+    const groupBy = query.group_by ?? ['day'];
+    const { totals, rows, truncated } = await this.usageModel.summary({ userId, range, groupBy });
+    return {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      user_id: userId,
+      group_by: [...groupBy],
+      totals,
+      rows,
+      truncated,
+    };
   }
 }
 

@@ -1,19 +1,11 @@
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
+import type { UsageRange } from '@ops/read-models';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_DAYS = 30;
 /** A year and a day: a whole leap year fits, and no query scans more than that. */
 export const MAX_RANGE_DAYS = 366;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-export interface UsageRange {
-  /** Inclusive. */
-  from: Date;
-  /** Exclusive. */
-  to: Date;
-  /** Both ends fall on UTC midnight, so the daily sums answer exactly. */
-  wholeDays: boolean;
-}
 
 function startOfUtcDay(time: Date): Date {
   return new Date(Math.floor(time.getTime() / DAY_MS) * DAY_MS);

@@ -4,8 +4,11 @@ import {
   API_KEY_EVENT_TYPES,
   SUBJECT_ACCESS_CATEGORY,
   SUBJECT_ACCESS_EVENT_TYPES,
+  type ApiKeyEvent,
+  type SubjectAccessEvent,
 } from '@ops/domain/api-keys';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { API_KEYS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -23,7 +26,8 @@ export class ApiKeysProjection implements Projection {
     eventTypes: [...API_KEY_EVENT_TYPES, ...SUBJECT_ACCESS_EVENT_TYPES],
   };
 
-  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+  async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const events = domainEvents<ApiKeyEvent | SubjectAccessEvent>(batch, this.filter.eventTypes);
     const issued = events.filter((event) => event.type === 'ApiKeyIssued');
     const revoked = events.filter((event) => event.type === 'ApiKeyRevoked');
     // Inserts first: a key revoked in the same batch it was issued in must exist to be revoked.

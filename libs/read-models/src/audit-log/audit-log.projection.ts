@@ -8,6 +8,7 @@ import {
 } from '@ops/domain';
 import { IDEMPOTENCY_KEY_CATEGORY } from '@ops/infra/event-sourcing/idempotency-key-claims';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { isDomainEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { AUDIT_LOG_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -23,8 +24,9 @@ const OUTCOMES: Record<string, string> = { HostChangeApplied: 'applied', HostCha
 
 /** Why a host change failed, on its row: the reason an auditor reads without opening the event. */
 function detailOf(event: RecordedEvent): string | null {
-  if (event.type !== 'HostChangeFailed') return null;
-  return describeHostFailure(event.data as HostChangeFailed['data']);
+  return isDomainEvent<HostChangeFailed>(event, ['HostChangeFailed'])
+    ? describeHostFailure(event.data)
+    : null;
 }
 
 function textField(event: RecordedEvent, field: string): string | null {

@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
+import {
+  CREDIT_ACCOUNT_CATEGORY,
+  type CreditsDebited,
+  type CreditsReleased,
+  type CreditsReserved,
+} from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { CREDIT_HOLDS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
+
+type HoldEvent = CreditsReserved | CreditsReleased | CreditsDebited;
+
+const HOLD_EVENT_TYPES: readonly HoldEvent['type'][] = [
+  'CreditsReserved',
+  'CreditsReleased',
+  'CreditsDebited',
+];
 
 /**
  * Open holds: inserted when reserved, deleted when released (by a release, or by the debit that
@@ -15,10 +29,11 @@ export class CreditHoldsProjection implements Projection {
   readonly tables = [{ name: 'credit_holds' }];
   readonly filter = {
     streamPrefixes: [CREDIT_ACCOUNT_CATEGORY],
-    eventTypes: ['CreditsReserved', 'CreditsReleased', 'CreditsDebited'],
+    eventTypes: HOLD_EVENT_TYPES,
   };
 
-  async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+  async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const events = domainEvents<HoldEvent>(batch, HOLD_EVENT_TYPES);
     const reserved = events.filter((event) => event.type === 'CreditsReserved');
     const released = new Set(
       events
@@ -27,20 +42,20 @@ export class CreditHoldsProjection implements Projection {
             event.type === 'CreditsReleased' ||
             (event.type === 'CreditsDebited' && event.data.releasedMicros !== undefined),
         )
-        .map((event) => String(event.data.reservationId)),
+        .map((event) => event.data.reservationId),
     );
     // A hold reserved and released within one batch never needs a row.
-    const opened = reserved.filter((event) => !released.has(String(event.data.reservationId)));
+    const opened = reserved.filter((event) => !released.has(event.data.reservationId));
     if (opened.length > 0) {
       await tx.query(
         `INSERT INTO credit_holds (reservation_id, user_id, request_id, amount_micros, expires_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[])`,
         [
-          opened.map((event) => String(event.data.reservationId)),
-          opened.map((event) => String(event.data.userId)),
-          opened.map((event) => String(event.data.requestId)),
-          opened.map((event) => String(event.data.amountMicros)),
-          opened.map((event) => String(event.data.expiresAt)),
+          opened.map((event) => event.data.reservationId),
+          opened.map((event) => event.data.userId),
+          opened.map((event) => event.data.requestId),
+          opened.map((event) => event.data.amountMicros),
+          opened.map((event) => event.data.expiresAt),
         ],
       );
     }

@@ -1,1 +1,2 @@
 export * from './credit-holds.projection';
+export * from './credit-holds.queries';

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { CREDIT_ACCOUNT_CATEGORY } from '@ops/domain';
+import {
+  CREDIT_ACCOUNT_CATEGORY,
+  type CreditsDebited,
+  type CreditsGranted,
+  type CreditsPurchased,
+  type CreditsRevoked,
+} from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents, type DomainRecordedEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -16,47 +23,52 @@ interface LedgerEntry {
   occurredAt: string;
 }
 
+/** Holds and plan changes move no money, so they are not ledger entries. */
+type LedgerEvent = CreditsGranted | CreditsPurchased | CreditsRevoked | CreditsDebited;
+
+const LEDGER_EVENT_TYPES: readonly LedgerEvent['type'][] = [
+  'CreditsGranted',
+  'CreditsPurchased',
+  'CreditsRevoked',
+  'CreditsDebited',
+];
+
 /** What a credit event means for the ledger: a signed movement of the balance. */
-function toLedgerEntry(event: RecordedEvent): LedgerEntry {
+function toLedgerEntry(event: DomainRecordedEvent<LedgerEvent>): LedgerEntry {
   const base = {
     eventId: event.id,
-    userId: String(event.data.userId),
+    userId: event.data.userId,
     revision: event.revision,
     actor: event.metadata.actor,
     occurredAt: event.metadata.occurredAt,
   };
-  const amount = BigInt(String(event.data.amountMicros));
+  const amount = BigInt(event.data.amountMicros);
   switch (event.type) {
     case 'CreditsGranted':
-      return { ...base, kind: 'grant', amountMicros: amount, reason: String(event.data.reason) };
+      return { ...base, kind: 'grant', amountMicros: amount, reason: event.data.reason };
     case 'CreditsPurchased':
       return {
         ...base,
         kind: 'purchase',
         amountMicros: amount,
-        reason: `package ${String(event.data.package)}`,
+        reason: `package ${event.data.package}`,
       };
     case 'CreditsRevoked':
-      return { ...base, kind: 'revoke', amountMicros: -amount, reason: String(event.data.reason) };
+      return { ...base, kind: 'revoke', amountMicros: -amount, reason: event.data.reason };
     case 'CreditsDebited': {
-      const overdraft = BigInt(String(event.data.overdraftMicros ?? '0'));
+      const overdraft = BigInt(event.data.overdraftMicros ?? '0');
       return {
         ...base,
         kind: 'usage',
         amountMicros: -amount,
         reason:
           overdraft > 0n
-            ? `request ${String(event.data.requestId)}, overdraft of ${overdraft} micro-USD beyond its hold`
-            : `request ${String(event.data.requestId)}`,
+            ? `request ${event.data.requestId}, overdraft of ${overdraft} micro-USD beyond its hold`
+            : `request ${event.data.requestId}`,
       };
     }
-    default:
-      throw new Error(`credit ledger cannot project ${event.type}`);
   }
 }
-
-/** Holds and plan changes move no money, so they are not ledger entries. */
-const LEDGER_EVENT_TYPES = ['CreditsGranted', 'CreditsPurchased', 'CreditsRevoked', 'CreditsDebited'];
 
 /**
  * Balances and the ledger in one projection, so a balance and the transactions it sums always move
@@ -69,7 +81,7 @@ export class CreditLedgerProjection implements Projection {
   readonly tables = [{ name: 'credit_transactions' }, { name: 'credit_balances' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const entries = events.map(toLedgerEntry);
+    const entries = domainEvents<LedgerEvent>(events, LEDGER_EVENT_TYPES).map(toLedgerEntry);
     if (entries.length === 0) return;
     const userIds = [...new Set(entries.map((entry) => entry.userId))];
     const current: { user_id: string; balance_micros: string }[] = await tx.query(

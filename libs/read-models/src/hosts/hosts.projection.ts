@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { HOST_CATEGORY, HOST_EVENT_TYPES } from '@ops/domain';
+import { HOST_CATEGORY, HOST_EVENT_TYPES, type HostEvent } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { HOSTS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -13,7 +14,7 @@ export class HostsProjection implements Projection {
   readonly tables = [{ name: 'hosts' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) {
+    for (const event of domainEvents<HostEvent>(events, HOST_EVENT_TYPES)) {
       if (event.type === 'HostRegistered') {
         await tx.query(
           `INSERT INTO hosts (host_id, name, registered_at, registered_by) VALUES ($1, $2, $3, $4)

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   LOCAL_USER_CATEGORY,
   LOCAL_USER_EVENT_TYPES,
+  type HostChangeApplied,
+  type HostChangeFailed,
   type LocalUserEvent,
   type SshKeyRecord,
 } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents, type DomainRecordedEvent } from '@ops/infra/projections/domain-events';
 import { LOCAL_USERS_PROJECTION } from '@ops/infra/read-models';
 import { failureView, type LastOutcome } from './local-user.table';
 import type { Projection } from '@ops/infra/projections/projection';
@@ -64,25 +67,26 @@ export class LocalUsersProjection implements Projection {
   readonly tables = [{ name: 'local_users' }, { name: 'local_user_ssh_keys' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) await this.applyOne(event, tx);
+    for (const event of domainEvents<LocalUserEvent>(events, this.filter.eventTypes))
+      await this.applyOne(event, tx);
   }
 
   async reset(tx: EntityManager): Promise<void> {
     await tx.query('TRUNCATE local_users, local_user_ssh_keys');
   }
 
-  private async applyOne(event: RecordedEvent, tx: EntityManager): Promise<void> {
-    const { hostId, username } = event.data as { hostId: string; username: string };
+  private async applyOne(event: DomainRecordedEvent<LocalUserEvent>, tx: EntityManager): Promise<void> {
+    const { hostId, username } = event.data;
     const at = event.metadata.occurredAt;
     const revision = event.revision.toString();
     switch (event.type) {
       case 'LocalUserCreated':
-        return this.created(event.data as Data<'LocalUserCreated'>, revision, at, event.metadata.actor, tx);
+        return this.created(event.data, revision, at, event.metadata.actor, tx);
       case 'HostChangeApplied':
       case 'HostChangeFailed':
         return this.outcome(event, hostId, username, at, tx);
     }
-    const columns = CHANGED_COLUMNS[event.type as LocalUserEvent['type']];
+    const columns = CHANGED_COLUMNS[event.type];
     if (!columns) return;
     const assignments = Object.entries(columns(event.data, revision));
     await tx.query(
@@ -92,11 +96,11 @@ export class LocalUsersProjection implements Projection {
       [hostId, username, revision, at, ...assignments.map(([, value]) => value)],
     );
     if (event.type === 'LocalUserSshKeyAdded') {
-      const { key } = event.data as Data<'LocalUserSshKeyAdded'>;
+      const { key } = event.data;
       await insertKey(tx, hostId, username, key, at, event.metadata.actor);
     }
     if (event.type === 'LocalUserSshKeyRemoved') {
-      const { fingerprint } = event.data as Data<'LocalUserSshKeyRemoved'>;
+      const { fingerprint } = event.data;
       await tx.query(
         'DELETE FROM local_user_ssh_keys WHERE host_id = $1 AND username = $2 AND fingerprint = $3',
         [hostId, username, fingerprint],
@@ -147,13 +151,13 @@ export class LocalUsersProjection implements Projection {
   }
 
   private async outcome(
-    event: RecordedEvent,
+    event: DomainRecordedEvent<HostChangeApplied | HostChangeFailed>,
     hostId: string,
     username: string,
     at: string,
     tx: EntityManager,
   ): Promise<void> {
-    const data = event.data as Data<'HostChangeApplied'> | Data<'HostChangeFailed'>;
+    const { data } = event;
     const failed = event.type === 'HostChangeFailed';
     const outcome: LastOutcome = {
       status: failed ? 'failed' : 'applied',

@@ -6,6 +6,7 @@ import {
   type ProviderStatus,
 } from '@ops/domain';
 import { START, type GlobalPosition, type RecordedEvent } from '@ops/infra/event-store/event-store';
+import { isDomainEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { PROVIDER_HEALTH_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -31,8 +32,8 @@ export const PROVIDER_HEALTH_FILTER = {
 
 /** The report an event of the provider-health streams makes; null for any other event. */
 export function providerHealthReportOf(event: RecordedEvent): ProviderHealthReport | null {
-  if (event.type !== 'ProviderHealthChanged') return null;
-  const data = event.data as ProviderHealthChanged['data'];
+  if (!isDomainEvent<ProviderHealthChanged>(event, ['ProviderHealthChanged'])) return null;
+  const { data } = event;
   return {
     provider: data.provider,
     status: data.status,
@@ -55,7 +56,7 @@ export function providerHealthReportOf(event: RecordedEvent): ProviderHealthRepo
 export async function loadProviderHealth(
   db: Pick<EntityManager, 'query'>,
 ): Promise<{ reports: ProviderHealthReport[]; position: GlobalPosition }> {
-  const [row] = (await db.query(
+  const [row]: { position: GlobalPosition | null; reports: ProviderHealthReport[] }[] = await db.query(
     `SELECT (SELECT position FROM projection_checkpoints WHERE name = $1) AS position,
             (SELECT coalesce(json_agg(json_build_object(
                'provider', provider, 'status', status, 'errorRate', error_rate,
@@ -64,7 +65,7 @@ export async function loadProviderHealth(
                'reportedAt', reported_at)), '[]'::json)
                FROM provider_health) AS reports`,
     [PROVIDER_HEALTH_PROJECTION],
-  )) as { position: GlobalPosition | null; reports: ProviderHealthReport[] }[];
+  );
   return { reports: row.reports, position: row.position ?? START };
 }
 

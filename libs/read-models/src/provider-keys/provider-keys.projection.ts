@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { PROVIDER_KEY_EVENT_TYPES, PROVIDER_KEYS_CATEGORY, type ProviderKeyAdded } from '@ops/domain/byok';
-import { PRIVACY_CATEGORY, PRIVACY_EVENT_TYPES } from '@ops/domain/privacy';
+import {
+  PROVIDER_KEY_EVENT_TYPES,
+  PROVIDER_KEYS_CATEGORY,
+  type ProviderKeyAdded,
+  type ProviderKeyEvent,
+} from '@ops/domain/byok';
+import { PRIVACY_CATEGORY, PRIVACY_EVENT_TYPES, type PrivacyEvent } from '@ops/domain/privacy';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { PROVIDER_KEYS_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
@@ -21,10 +27,10 @@ export class ProviderKeysProjection implements Projection {
   };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    for (const event of events) {
+    for (const event of domainEvents<ProviderKeyEvent | PrivacyEvent>(events, this.filter.eventTypes)) {
       switch (event.type) {
         case 'ProviderKeyAdded':
-          await this.added(event.data as ProviderKeyAdded['data'], event.metadata.occurredAt, tx);
+          await this.added(event.data, event.metadata.occurredAt, tx);
           break;
         case 'ProviderKeyRemoved':
           await tx.query('DELETE FROM provider_keys WHERE user_id = $1 AND provider = $2', [

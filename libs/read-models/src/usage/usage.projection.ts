@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import {
-  LLM_REQUEST_CATEGORY,
-  type LlmRequestEvent,
-  type RequestCompleted,
-  type RequestFailed,
-} from '@ops/domain';
+import { LLM_REQUEST_CATEGORY, type RequestCompleted, type RequestFailed } from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
+import { domainEvents, type DomainRecordedEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { USAGE_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
 
-const USAGE_EVENT_TYPES: readonly LlmRequestEvent['type'][] = ['RequestCompleted', 'RequestFailed'];
+type UsageEvent = RequestCompleted | RequestFailed;
+
+const USAGE_EVENT_TYPES: readonly UsageEvent['type'][] = ['RequestCompleted', 'RequestFailed'];
 
 interface UsageEntry {
   requestId: string;
@@ -34,7 +32,7 @@ interface UsageEntry {
   occurredAt: string;
 }
 
-function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageEntry {
+function completed({ data, metadata }: DomainRecordedEvent<RequestCompleted>): UsageEntry {
   return {
     requestId: data.requestId,
     userId: data.userId,
@@ -54,7 +52,7 @@ function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageE
     latencyMs: Math.round(data.latencyMs),
     streamed: data.streamed,
     errorCode: null,
-    occurredAt: event.metadata.occurredAt,
+    occurredAt: metadata.occurredAt,
   };
 }
 
@@ -63,7 +61,7 @@ function completed(event: RecordedEvent, data: RequestCompleted['data']): UsageE
  * refused before any upstream call (no credits, no route) has provider and model ''. Nothing was
  * charged, and the event does not say whether the attempts used the user's own key: byok is false.
  */
-function failed(event: RecordedEvent, data: RequestFailed['data']): UsageEntry {
+function failed({ data, metadata }: DomainRecordedEvent<RequestFailed>): UsageEntry {
   const last = data.attempts.at(-1);
   return {
     requestId: data.requestId,
@@ -84,14 +82,12 @@ function failed(event: RecordedEvent, data: RequestFailed['data']): UsageEntry {
     latencyMs: Math.round(data.latencyMs),
     streamed: false,
     errorCode: data.error.code,
-    occurredAt: event.metadata.occurredAt,
+    occurredAt: metadata.occurredAt,
   };
 }
 
-function toEntry(event: RecordedEvent): UsageEntry | null {
-  if (event.type === 'RequestCompleted') return completed(event, event.data as RequestCompleted['data']);
-  if (event.type === 'RequestFailed') return failed(event, event.data as RequestFailed['data']);
-  return null;
+function toEntry(event: DomainRecordedEvent<UsageEvent>): UsageEntry {
+  return event.type === 'RequestCompleted' ? completed(event) : failed(event);
 }
 
 /**
@@ -106,7 +102,7 @@ export class UsageProjection implements Projection {
   readonly filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: USAGE_EVENT_TYPES };
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const entries = events.map(toEntry).filter((entry): entry is UsageEntry => entry !== null);
+    const entries = domainEvents<UsageEvent>(events, USAGE_EVENT_TYPES).map(toEntry);
     if (entries.length === 0) return;
     const column = <K extends keyof UsageEntry>(key: K) => entries.map((entry) => entry[key]);
     await tx.query(

@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { providerKeyContext } from '@ops/domain/byok';
+import type { DataKeyVault } from '@ops/infra/crypto/data-keys';
+import type { ProviderKeyRow } from '@ops/read-models';
 
 export class ProviderKeyView {
   @ApiProperty({ example: 'openai' }) provider!: string;
@@ -33,4 +36,26 @@ export class ProviderKeyAddedView {
   @ApiProperty({ description: 'What the live check found' }) detail!: string;
   @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key' })
   replayed!: boolean;
+}
+
+/** The owner's keys as shown: labels are opened here, so an erased owner's read as erased at once. */
+export async function providerKeyViews(
+  vault: DataKeyVault,
+  userId: string,
+  rows: readonly ProviderKeyRow[],
+): Promise<ProviderKeyView[]> {
+  const erased = rows.length > 0 && (await vault.isErased(userId));
+  return Promise.all(
+    rows.map(async (row) => ({
+      provider: row.provider,
+      label:
+        erased || row.sealedLabel === null
+          ? null
+          : await vault.open(row.sealedLabel, providerKeyContext(userId, row.provider, 'label')),
+      last4: row.last4,
+      added_at: row.addedAt.toISOString(),
+      validated_at: row.validatedAt?.toISOString() ?? null,
+      status: erased ? 'erased' : row.status,
+    })),
+  );
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { CreditHoldsQueries } from '@ops/read-models';
 import { RequestCredits } from './request-credits';
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -15,7 +15,7 @@ export class HoldExpirySweeper implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly database: DataSource,
+    private readonly holds: CreditHoldsQueries,
     private readonly credits: RequestCredits,
   ) {}
 
@@ -34,12 +34,9 @@ export class HoldExpirySweeper implements OnModuleInit, OnModuleDestroy {
 
   /** Returns how many holds were released. */
   async sweep(): Promise<number> {
-    const accounts: { user_id: string }[] = await this.database.query(
-      'SELECT DISTINCT user_id FROM credit_holds WHERE expires_at <= now() LIMIT $1',
-      [ACCOUNTS_PER_SWEEP],
-    );
+    const accounts = await this.holds.accountsWithExpiredHolds(ACCOUNTS_PER_SWEEP);
     let released = 0;
-    for (const { user_id: userId } of accounts) {
+    for (const userId of accounts) {
       released += await this.credits.expire(userId, {
         actor: 'system',
         correlationId: `hold-expiry-${userId}`,

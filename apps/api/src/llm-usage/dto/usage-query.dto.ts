@@ -1,10 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { USER_ID_PATTERN, USER_ID_RULE } from '@ops/domain';
+import { USAGE_DIMENSIONS, type UsageDimension } from '@ops/read-models';
 import { ArrayNotEmpty, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
-
-export const USAGE_DIMENSIONS = ['day', 'provider', 'model'] as const;
-export type UsageDimension = (typeof USAGE_DIMENSIONS)[number];
 
 /**
  * A UTC date, or a date-time with its offset: a time without one would mean the server's zone.
