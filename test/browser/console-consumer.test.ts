@@ -95,7 +95,7 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     // No reload: the request's end reaches the page through the live feed, and the charts refetch.
     await carol
       .getByTestId('usage-totals')
-      .getByText(/^1 requests/)
+      .getByText(/^1 request,/)
       .waitFor();
     await carol.getByTestId('usage-by-day').locator('.recharts-bar-rectangle').first().waitFor();
     await carol.getByTestId('usage-by-model').locator('.recharts-bar-rectangle').first().waitFor();

@@ -43,6 +43,12 @@ export function Failure({ error, what }: { error: unknown; what: string }) {
   );
 }
 
+/** A count with its noun, singular for one: "1 request", "3 requests". */
+export function counted(count: number | string | bigint, noun: string): string {
+  const value = BigInt(count);
+  return `${value.toLocaleString('en-US')} ${noun}${value === 1n ? '' : 's'}`;
+}
+
 /** Micros (millionths of a credit), as strings from the API, shown as credits. */
 export function credits(micros: string | number | bigint | null | undefined): string {
   if (micros === null || micros === undefined) return '–';

@@ -9,7 +9,7 @@ import { api, body } from '../../api/client';
 import type { Schemas } from '../../api/views';
 import { chartCredits, CreditsChart } from '../../components/credits-chart';
 import { DataTable } from '../../components/data-table';
-import { credits, Empty, Failure, Loading } from '../../components/states';
+import { counted, credits, Empty, Failure, Loading } from '../../components/states';
 
 type Dimension = 'day' | 'provider' | 'model';
 type Row = Schemas['UsageRowView'];
@@ -111,7 +111,7 @@ export function UsageCharts() {
       </Stack>
       <Typography variant="body2" color="text.secondary" data-testid="usage-totals" sx={{ mb: 1 }}>
         {totals.data
-          ? `${totals.data.totals.requests} requests, ${credits(totals.data.totals.cost_micros)} credits ` +
+          ? `${counted(totals.data.totals.requests, 'request')}, ${credits(totals.data.totals.cost_micros)} credits ` +
             `(${credits(totals.data.totals.list_cost_micros)} at list prices, own keys included)`
           : ' '}
       </Typography>

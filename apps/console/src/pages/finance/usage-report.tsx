@@ -4,7 +4,7 @@ import { api, body } from '../../api/client';
 import type { Schemas } from '../../api/views';
 import { chartCredits, CreditsChart, type CreditsBar } from '../../components/credits-chart';
 import { DataTable } from '../../components/data-table';
-import { credits, Empty, Failure, Loading } from '../../components/states';
+import { counted, credits, Empty, Failure, Loading } from '../../components/states';
 import type { Period } from './period';
 
 type Row = Schemas['FinanceUsageRowView'];
@@ -29,8 +29,8 @@ export function UsageReport({ period }: { period: Period }) {
   return (
     <>
       <Typography variant="body2" color="text.secondary" data-testid="finance-usage-totals">
-        {totals.requests} requests ({totals.failed_requests} failed), {credits(totals.cost_micros)} credits
-        charged, {credits(totals.list_cost_micros)} at list prices
+        {counted(totals.requests, 'request')} ({totals.failed_requests} failed), {credits(totals.cost_micros)}{' '}
+        credits charged, {credits(totals.list_cost_micros)} at list prices
       </Typography>
       <CreditsChart
         data={perDay(rows)}
