@@ -50,8 +50,8 @@ describe('what the audit log keeps a row for', () => {
         source: 'api',
       },
     });
-    const queries: unknown[][][] = [];
-    const tx = { query: async (_sql: string, params: unknown[][]) => queries.push(params) };
+    const queries: string[][] = [];
+    const tx = { query: async (_sql: string, params: string[]) => queries.push(params) };
     const projection = new AuditLogProjection();
     await projection.apply(
       [
@@ -62,7 +62,8 @@ describe('what the audit log keeps a row for', () => {
       tx as unknown as EntityManager,
     );
     expect(queries).toHaveLength(1);
-    expect(queries[0][0]).toEqual(['1']);
+    const rows: string[][] = JSON.parse(queries[0][0]);
+    expect(rows.map(([eventId]) => eventId)).toEqual(['1']);
     await projection.apply([event('llm-request-r2', 'RequestRouted', '4')], tx as unknown as EntityManager);
     expect(queries).toHaveLength(1);
   });

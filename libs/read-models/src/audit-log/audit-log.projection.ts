@@ -12,6 +12,7 @@ import { isDomainEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { AUDIT_LOG_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
+import { insertRows, type RowColumn } from '@ops/infra/database/insert-rows';
 
 /** `CreditsGranted` → `credits.granted`: the verb an auditor reads, derived so new events need no table. */
 export function actionOf(eventType: string): string {
@@ -61,6 +62,25 @@ export function isAudited(event: Pick<RecordedEvent, 'streamName' | 'type'>): bo
   return !(event.streamName.startsWith(CREDIT_ACCOUNT_CATEGORY) && REQUEST_CREDIT_EVENTS.has(event.type));
 }
 
+/** The audit log's row of an event, column by column. */
+const AUDIT_LOG_COLUMNS: readonly RowColumn<RecordedEvent>[] = [
+  { name: 'event_id', type: 'uuid', of: (event) => event.id },
+  { name: 'global_position', type: 'text', of: (event) => event.position },
+  { name: 'stream_name', type: 'text', of: (event) => event.streamName },
+  { name: 'stream_revision', type: 'bigint', of: (event) => event.revision.toString() },
+  { name: 'event_type', type: 'text', of: (event) => event.type },
+  { name: 'actor', type: 'text', of: (event) => event.metadata.actor },
+  { name: 'action', type: 'text', of: (event) => actionOf(event.type) },
+  { name: 'correlation_id', type: 'text', of: (event) => event.metadata.correlationId },
+  { name: 'source', type: 'text', of: (event) => event.metadata.source },
+  { name: 'occurred_at', type: 'timestamptz', of: (event) => event.metadata.occurredAt },
+  { name: 'recorded_at', type: 'timestamptz', of: (event) => event.recordedAt.toISOString() },
+  { name: 'host_id', type: 'text', of: (event) => textField(event, 'hostId') },
+  { name: 'target_user', type: 'text', of: targetUserOf },
+  { name: 'outcome', type: 'text', of: (event) => OUTCOMES[event.type] ?? null },
+  { name: 'detail', type: 'text', of: detailOf },
+];
+
 /**
  * One row per event of every stream except the gateway's per-request traffic (`isAudited`), so "who did
  * what, when" is one indexed query.
@@ -74,31 +94,7 @@ export class AuditLogProjection implements Projection {
   async apply(batch: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
     const events = batch.filter(isAudited);
     if (events.length === 0) return;
-    await tx.query(
-      `INSERT INTO audit_log (event_id, global_position, stream_name, stream_revision, event_type, actor, action,
-                              correlation_id, source, occurred_at, recorded_at, host_id, target_user, outcome,
-                              detail)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[],
-                            $14::text[], $15::text[])`,
-      [
-        events.map((event) => event.id),
-        events.map((event) => event.position),
-        events.map((event) => event.streamName),
-        events.map((event) => event.revision.toString()),
-        events.map((event) => event.type),
-        events.map((event) => event.metadata.actor),
-        events.map((event) => actionOf(event.type)),
-        events.map((event) => event.metadata.correlationId),
-        events.map((event) => event.metadata.source),
-        events.map((event) => event.metadata.occurredAt),
-        events.map((event) => event.recordedAt.toISOString()),
-        events.map((event) => textField(event, 'hostId')),
-        events.map(targetUserOf),
-        events.map((event) => OUTCOMES[event.type] ?? null),
-        events.map(detailOf),
-      ],
-    );
+    await insertRows(tx, 'audit_log', AUDIT_LOG_COLUMNS, events);
   }
 
   async reset(tx: EntityManager): Promise<void> {

@@ -3,7 +3,6 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** One row per event of every stream: who did what, when, to which stream. */
 @Entity({ name: 'audit_log' })
 @Index('audit_log_actor', ['actor', 'occurredAt'])
-@Index('audit_log_stream', ['streamName', 'streamRevision'])
 @Index('audit_log_occurred_at', ['occurredAt'])
 export class AuditLogRow {
   @PrimaryColumn({ name: 'event_id', type: 'uuid' })

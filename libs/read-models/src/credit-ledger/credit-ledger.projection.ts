@@ -11,6 +11,7 @@ import { domainEvents, type DomainRecordedEvent } from '@ops/infra/projections/d
 import type { Projection } from '@ops/infra/projections/projection';
 import { CREDIT_LEDGER_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
+import { insertRows, type RowColumn } from '@ops/infra/database/insert-rows';
 
 interface LedgerEntry {
   eventId: string;
@@ -70,6 +71,27 @@ function toLedgerEntry(event: DomainRecordedEvent<LedgerEvent>): LedgerEntry {
   }
 }
 
+/** A ledger row: the entry and the balance it leaves. */
+const TRANSACTION_COLUMNS: readonly RowColumn<{ entry: LedgerEntry; balanceAfter: bigint }>[] = [
+  { name: 'event_id', type: 'uuid', of: ({ entry }) => entry.eventId },
+  { name: 'user_id', type: 'text', of: ({ entry }) => entry.userId },
+  { name: 'stream_revision', type: 'bigint', of: ({ entry }) => entry.revision.toString() },
+  { name: 'kind', type: 'text', of: ({ entry }) => entry.kind },
+  { name: 'amount_micros', type: 'bigint', of: ({ entry }) => entry.amountMicros.toString() },
+  { name: 'balance_after_micros', type: 'bigint', of: ({ balanceAfter }) => balanceAfter.toString() },
+  { name: 'reason', type: 'text', of: ({ entry }) => entry.reason },
+  { name: 'actor', type: 'text', of: ({ entry }) => entry.actor },
+  { name: 'occurred_at', type: 'timestamptz', of: ({ entry }) => entry.occurredAt },
+];
+
+/** An account's balance after a batch, with its latest entry. */
+const BALANCE_COLUMNS: readonly RowColumn<{ latest: LedgerEntry; balance: bigint }>[] = [
+  { name: 'user_id', type: 'text', of: ({ latest }) => latest.userId },
+  { name: 'balance_micros', type: 'bigint', of: ({ balance }) => balance.toString() },
+  { name: 'last_revision', type: 'bigint', of: ({ latest }) => latest.revision.toString() },
+  { name: 'updated_at', type: 'timestamptz', of: ({ latest }) => latest.occurredAt },
+];
+
 /**
  * Balances and the ledger in one projection, so a balance and the transactions it sums always move
  * together. Writes a whole batch with a few set-based statements instead of a round trip per event.
@@ -89,45 +111,25 @@ export class CreditLedgerProjection implements Projection {
       [userIds],
     );
     const balances = new Map(current.map((row) => [row.user_id, BigInt(row.balance_micros)]));
-    const balanceAfter = entries.map((entry) => {
-      const next = (balances.get(entry.userId) ?? 0n) + entry.amountMicros;
-      balances.set(entry.userId, next);
-      return next.toString();
+    const rows = entries.map((entry) => {
+      const balanceAfter = (balances.get(entry.userId) ?? 0n) + entry.amountMicros;
+      balances.set(entry.userId, balanceAfter);
+      return { entry, balanceAfter };
     });
 
     // No ON CONFLICT: an event applied twice must fail loudly, never double a balance.
-    await tx.query(
-      `INSERT INTO credit_transactions
-         (event_id, user_id, stream_revision, kind, amount_micros, balance_after_micros, reason, actor, occurred_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[],
-                            $7::text[], $8::text[], $9::timestamptz[])`,
-      [
-        entries.map((entry) => entry.eventId),
-        entries.map((entry) => entry.userId),
-        entries.map((entry) => entry.revision.toString()),
-        entries.map((entry) => entry.kind),
-        entries.map((entry) => entry.amountMicros.toString()),
-        balanceAfter,
-        entries.map((entry) => entry.reason),
-        entries.map((entry) => entry.actor),
-        entries.map((entry) => entry.occurredAt),
-      ],
-    );
+    await insertRows(tx, 'credit_transactions', TRANSACTION_COLUMNS, rows);
 
     const last = new Map(entries.map((entry) => [entry.userId, entry]));
     // Stamped with the event's time, not the clock, so that a rebuild reproduces the row exactly.
-    await tx.query(
-      `INSERT INTO credit_balances (user_id, balance_micros, last_revision, updated_at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[])
-       ON CONFLICT (user_id) DO UPDATE
+    await insertRows(
+      tx,
+      'credit_balances',
+      BALANCE_COLUMNS,
+      userIds.map((userId) => ({ latest: last.get(userId)!, balance: balances.get(userId)! })),
+      `ON CONFLICT (user_id) DO UPDATE
          SET balance_micros = EXCLUDED.balance_micros, last_revision = EXCLUDED.last_revision,
              updated_at = EXCLUDED.updated_at`,
-      [
-        userIds,
-        userIds.map((id) => String(balances.get(id))),
-        userIds.map((id) => last.get(id)!.revision.toString()),
-        userIds.map((id) => last.get(id)!.occurredAt),
-      ],
     );
   }
 

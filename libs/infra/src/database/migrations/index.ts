@@ -20,6 +20,7 @@ import { ConsoleSessions1732500002500 } from './1732500002500-console-sessions';
 import { UsageCacheTokens1732500002600 } from './1732500002600-usage-cache-tokens';
 import { UsageWebSearches1732500003000 } from './1732500003000-usage-web-searches';
 import { ProviderHealth1732500003100 } from './1732500003100-provider-health';
+import { AuditLogWithoutStreamIndex1732500003200 } from './1732500003200-audit-log-without-stream-index';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   UsageCacheTokens1732500002600,
   UsageWebSearches1732500003000,
   ProviderHealth1732500003100,
+  AuditLogWithoutStreamIndex1732500003200,
 ];
