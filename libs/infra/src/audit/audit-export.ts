@@ -1,16 +1,15 @@
 import type { PoolClient } from 'pg';
-import type { ExportRow } from './audit-events-sql';
-import { toUnparsedEvent, type UnparsedEvent } from './unparsed-event';
 
 export const EXPORT_CURSOR = 'audit_export';
 
 /**
- * Batches of an open server-side cursor, fetched one at a time as the consumer asks, so memory
+ * Batches of an open server-side cursor over one text column (an export's lines, written by the
+ * database), fetched one at a time as the consumer asks, so memory
  * stays at one batch whatever the size of the result. Iterating to the end, an error, or `return()`
  * (a consumer that stops early, even before its first batch) ends the transaction and gives the
  * connection back, exactly once.
  */
-export class AuditExport implements AsyncIterableIterator<UnparsedEvent[]> {
+export class AuditExport implements AsyncIterableIterator<string[]> {
   private finished = false;
   /** The FETCH under way, which a `return()` lets finish: one connection runs one query at a time. */
   private inFlight: Promise<unknown> = Promise.resolve();
@@ -24,11 +23,15 @@ export class AuditExport implements AsyncIterableIterator<UnparsedEvent[]> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<UnparsedEvent[], undefined>> {
+  async next(): Promise<IteratorResult<string[], undefined>> {
     if (this.finished) return { done: true, value: undefined };
-    const fetched = this.client.query<ExportRow>(`FETCH ${this.batchSize} FROM ${EXPORT_CURSOR}`);
+    // Rows as arrays: one value each, no object per row.
+    const fetched = this.client.query<[string]>({
+      text: `FETCH ${this.batchSize} FROM ${EXPORT_CURSOR}`,
+      rowMode: 'array',
+    });
     this.inFlight = fetched.catch(() => undefined);
-    let rows: ExportRow[];
+    let rows: [string][];
     try {
       rows = (await fetched).rows;
     } catch (error) {
@@ -37,10 +40,10 @@ export class AuditExport implements AsyncIterableIterator<UnparsedEvent[]> {
     }
     if (rows.length < this.batchSize) await this.finish();
     if (rows.length === 0) return { done: true, value: undefined };
-    return { done: false, value: rows.map(toUnparsedEvent) };
+    return { done: false, value: rows.map(([line]) => line) };
   }
 
-  async return(): Promise<IteratorResult<UnparsedEvent[], undefined>> {
+  async return(): Promise<IteratorResult<string[], undefined>> {
     await this.inFlight;
     await this.finish();
     return { done: true, value: undefined };

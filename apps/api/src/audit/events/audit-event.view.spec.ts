@@ -1,50 +1,64 @@
-import type { UnparsedEvent } from '@ops/infra/audit';
-import type { RecordedEvent } from '@ops/infra/event-store/event-store';
-import { auditEventLine, toAuditEventView } from './audit-event.view';
+import { openDatabase } from '@ops/infra/database/data-source';
+import { PostgresEventStore } from '@ops/infra/event-store/postgres';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres';
+import { AUDIT_EVENT_LINE_SQL, toAuditEventView } from './audit-event.view';
 
-const data = { note: 'a "quote", a \\ backslash, a\nnewline, é ✓ \u2028', list: [1, 2.5, null, true, {}] };
-const metadata = { actor: 'carol', correlationId: 'c-1', causationId: null, occurredAt: 'T', source: 'api' };
+const ODD = 'a "quote", a \\ backslash, a\nnewline, a\ttab, é ✓ \u2028 \u0001';
 
-function both(integrity: RecordedEvent['integrity']): [RecordedEvent, UnparsedEvent] {
-  const recorded: RecordedEvent = {
-    id: '6f1c2a4e-1111-4222-8333-444444444444',
-    type: 'Odd"Type',
-    schemaVersion: 3,
-    data,
-    metadata,
-    streamName: 'stream "with" \\ odd\tname',
-    revision: 12n,
-    position: '00000000000000000042:00000000000000000007',
-    recordedAt: new Date('2026-12-07T09:00:00.123Z'),
-    ...(integrity ? { integrity } : {}),
-  };
-  const unparsed: UnparsedEvent = {
-    id: recorded.id,
-    type: recorded.type,
-    schemaVersion: recorded.schemaVersion,
-    // As PostgreSQL writes jsonb: a space after each colon and comma, keys reordered.
-    data: '{"list": [1, 2.5, null, true, {}], "note": "a \\"quote\\", a \\\\ backslash, a\\nnewline, é ✓ \u2028"}',
-    metadata:
-      '{"actor": "carol", "source": "api", "occurredAt": "T", "causationId": null, "correlationId": "c-1"}',
-    streamName: recorded.streamName,
-    revision: '12',
-    position: recorded.position,
-    recordedAt: '2026-12-07T09:00:00.123Z',
-    integrity: integrity ?? null,
-  };
-  return [recorded, unparsed];
-}
+describe('AUDIT_EVENT_LINE_SQL', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let store: PostgresEventStore;
 
-describe('auditEventLine', () => {
-  it.each([
-    ['with its hash-chain link', { previousHash: null, hash: 'ab'.repeat(32) }],
-    ['without one', undefined],
-  ])('writes one line that reads back as the event view (%s)', (_, integrity) => {
-    const [recorded, unparsed] = both(integrity);
-    const line = auditEventLine(unparsed);
-    expect(line.endsWith('}\n')).toBe(true);
-    expect(line.slice(0, -1)).not.toContain('\n');
-    expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(toAuditEventView(recorded))));
-    expect(Object.keys(JSON.parse(line))).toEqual(Object.keys(toAuditEventView(recorded)));
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await openDatabase(database.url);
+    store = new PostgresEventStore(database.url);
+    await store.append(
+      `stream "with" \\ odd\tname`,
+      [
+        {
+          id: '6f1c2a4e-1111-4222-8333-444444444444',
+          type: 'Odd"Type',
+          schemaVersion: 3,
+          data: { note: ODD, list: [1, 2.5, null, true, {}], big: 12345678901234 },
+          metadata: {
+            actor: 'carol',
+            correlationId: 'c-1',
+            causationId: null,
+            occurredAt: 'T',
+            source: 'api',
+          },
+        },
+      ],
+      'no_stream',
+    );
+    // A row written without the chain (as before it existed): its line says `"integrity":null`.
+    await db.query(
+      `INSERT INTO events (stream_name, revision, event_id, type, schema_version, data, metadata)
+       VALUES ('plain', 0, gen_random_uuid(), 'Plain', 1, '{"n": 1}', '{"actor": "x"}')`,
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('writes each event as one line that reads back as its event view, key for key', async () => {
+    const events = await store.readAll();
+    const rows: { line: string }[] = await db.query(
+      `SELECT ${AUDIT_EVENT_LINE_SQL} AS line FROM events e ORDER BY e.transaction_id, e.global_position`,
+    );
+    expect(rows).toHaveLength(2);
+    expect(events.map((event) => event.integrity === undefined)).toEqual([false, true]);
+    rows.forEach(({ line }, index) => {
+      expect(line.endsWith('}\n')).toBe(true);
+      expect(line.slice(0, -1)).not.toContain('\n');
+      const view = JSON.parse(JSON.stringify(toAuditEventView(events[index])));
+      expect(JSON.parse(line)).toEqual(view);
+      expect(Object.keys(JSON.parse(line))).toEqual(Object.keys(view));
+    });
   });
 });

@@ -15,7 +15,7 @@ import { streamBatches } from '@ops/infra/audit';
 import { Roles } from '@ops/infra/auth';
 import { EVENT_STORE, type EventStore } from '@ops/infra/event-store/event-store';
 import { AUDIT_EVENT_READER } from './audit-event-reader.provider';
-import { auditEventLine, AuditEventPageView, StreamView, toAuditEventView } from './audit-event.view';
+import { AUDIT_EVENT_LINE_SQL, AuditEventPageView, StreamView, toAuditEventView } from './audit-event.view';
 import {
   AuditEventsQueryDto,
   STREAM_PATH_DOC,
@@ -70,8 +70,8 @@ export class AuditEventsController {
     const filter = filterOf(query);
     if (wantsNdjson(accept)) {
       return ndjsonResponse(
-        await this.reader.export(filter, query.cursor, { limit: query.limit }),
-        auditEventLine,
+        await this.reader.export(filter, query.cursor, { limit: query.limit, line: AUDIT_EVENT_LINE_SQL }),
+        (line) => line,
       );
     }
     const page = await this.reader.page(filter, query.cursor, query.limit ?? DEFAULT_EVENTS_PAGE);
