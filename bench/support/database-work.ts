@@ -43,9 +43,12 @@ export class DatabaseWork {
    * Waits until the counters have stayed at the node's idle pace (at most `idleCommits` a second
    * besides this reading's own) for `quietSeconds` in a row, up to `timeoutMs`: backends publish
    * their statistics late when the statistics lock is contended, and autovacuum follows a load, so
-   * either would otherwise land in the next measured window.
+   * either would otherwise land in the next measured window. The default outlasts PostgreSQL's
+   * 10 s idle flush (PGSTAT_IDLE_INTERVAL): a pooled connection that went idle during a load holds
+   * its counts until then or until its next transaction, and with 3 s a whole load's inserts were
+   * seen landing in the idle window.
    */
-  async quiesce(idleCommits = 1, quietSeconds = 3, timeoutMs = 60_000): Promise<void> {
+  async quiesce(idleCommits = 1, quietSeconds = 11, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let previous = await this.read();
     let quiet = 0;

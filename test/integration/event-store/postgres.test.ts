@@ -142,6 +142,43 @@ describe('PostgreSQL event store', () => {
       }
     });
 
+    it('looks for lost notifications once per idle interval for all its subscriptions: the head, then a read only when it moved', async () => {
+      const store = new PostgresEventStore(database.url, { idlePollIntervalMs: 200 });
+      const stream = `looked-${Date.now()}`;
+      const queries = jest.spyOn(Pool.prototype, 'query');
+      const named = (name: string) =>
+        queries.mock.calls.filter(([config]) => (config as { name?: string }).name === name).length;
+      const received: RecordedEvent[][] = [[], [], []];
+      const subscriptions = received.map((into) =>
+        store.subscribeAll({ from: START, filter: { streamPrefixes: [stream] } }, async (batch) => {
+          into.push(...batch);
+        }),
+      );
+      const other = new Client({ connectionString: database.url });
+      await other.connect();
+      try {
+        await sleep(600);
+        const [reads, heads] = [named('event-store:read-page'), named('event-store:head')];
+        await sleep(1_000);
+        // Idle: about one look at the head per interval, and no subscription reads the log.
+        expect(named('event-store:read-page')).toBe(reads);
+        expect(named('event-store:head') - heads).toBeGreaterThanOrEqual(3);
+        expect(named('event-store:head') - heads).toBeLessThanOrEqual(6);
+        // A writer that notifies nobody moves the head: the next look wakes every subscription.
+        const quiet = events(1);
+        await other.query(appendBatchQuery([{ streamName: stream, events: quiet, expected: 'any' }]));
+        await eventually(
+          () => received.every((into) => into.length === 1),
+          'the event in every subscription',
+        );
+      } finally {
+        queries.mockRestore();
+        await other.end();
+        await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+        await store.close();
+      }
+    });
+
     it('sends no NOTIFY when it is the only process reading the log, and still wakes its own readers', async () => {
       const sole = new PostgresEventStore(database.url, {
         notifyOtherProcesses: false,

@@ -45,8 +45,9 @@ export interface PostgresEventStoreOptions {
    */
   pollIntervalMs?: number;
   /**
-   * How often an idle live subscription looks anyway, in case a notification was lost: every look is
-   * a transaction, and an idle node should commit next to none. Default 5 s.
+   * How often the store looks at the log's head, in an interval with no hint, in case a notification
+   * was lost (one query for all its subscriptions): every look is a transaction, and an idle node
+   * should commit next to none. Default 5 s.
    */
   idlePollIntervalMs?: number;
   /**
@@ -67,7 +68,6 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier: ChangeNotifier;
   private readonly appends: AppendDispatcher;
   private readonly pollIntervalMs: number;
-  private readonly idlePollIntervalMs: number;
   private readonly subscriptions = new Set<PostgresSubscription>();
   private closing: Promise<void> | null = null;
 
@@ -76,7 +76,12 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that dies (server restart, database dropped) is discarded by the pool and
     // the next query opens a new one; without a listener the error would crash the process.
     this.pool.on('error', () => undefined);
-    this.notifier = new ChangeNotifier(connectionString, this.pool, options.notifyOtherProcesses ?? true);
+    this.notifier = new ChangeNotifier(
+      connectionString,
+      this.pool,
+      options.notifyOtherProcesses ?? true,
+      options.idlePollIntervalMs ?? 5_000,
+    );
     this.appends = new AppendDispatcher(this.pool, {
       maxConcurrentBatches: options.maxConcurrentAppends ?? 2,
       maxBatchEvents: options.maxBatchEvents ?? 1_000,
@@ -86,7 +91,6 @@ export class PostgresEventStore implements EventStore {
         ),
     });
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.idlePollIntervalMs = options.idlePollIntervalMs ?? 5_000;
   }
 
   async append(
@@ -136,7 +140,6 @@ export class PostgresEventStore implements EventStore {
         db: this.pool,
         notifier: this.notifier,
         pollIntervalMs: this.pollIntervalMs,
-        idlePollIntervalMs: this.idlePollIntervalMs,
       },
       options,
       onEvents,

@@ -22,10 +22,11 @@ const GATHER_AFTER_HINT_MS = 5;
 export interface SubscriptionContext {
   db: Queryable;
   notifier: ChangeNotifier;
-  /** Next look while committed events wait for an older transaction (whose end notifies nobody). */
+  /**
+   * Next look while committed events wait for an older transaction (whose end notifies nobody).
+   * Otherwise a reader waits for a hint: the notifier looks at the head for lost notifications.
+   */
   pollIntervalMs: number;
-  /** Next look otherwise: only a lost notification needs it, so an idle reader costs almost nothing. */
-  idlePollIntervalMs: number;
 }
 
 /**
@@ -78,7 +79,7 @@ export class PostgresSubscription implements Subscription {
         if (page.events.length > 0) await onEvents(page.events);
         cursor = page.next;
         if (!page.full) {
-          const woken = await this.idle(page.heldBack ? context.pollIntervalMs : context.idlePollIntervalMs);
+          const woken = await this.idle(page.heldBack ? context.pollIntervalMs : undefined);
           await this.spacedFrom(readAt, woken === 'hint' ? GATHER_AFTER_HINT_MS : 0);
         }
       }
@@ -101,14 +102,20 @@ export class PostgresSubscription implements Subscription {
     return new Promise<void>((resolve) => setTimeout(resolve, wait));
   }
 
-  /** Resolves with what ended the wait: a hint that came while waiting, the timer, or one already there. */
-  private idle(pollIntervalMs: number): Promise<'hint' | 'timer' | 'pending'> {
+  /**
+   * Resolves with what ended the wait: a hint that came while waiting, the timer (when given), or
+   * one already there.
+   */
+  private idle(pollIntervalMs: number | undefined): Promise<'hint' | 'timer' | 'pending'> {
     if (this.changed || this.stopping) return Promise.resolve('pending');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve('timer');
-      }, pollIntervalMs);
+      const timer =
+        pollIntervalMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.wake = null;
+              resolve('timer');
+            }, pollIntervalMs);
       this.wake = () => {
         clearTimeout(timer);
         resolve('hint');
