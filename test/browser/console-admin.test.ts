@@ -189,7 +189,8 @@ maybe('the console admin pages in a real browser', () => {
     await admin.getByRole('combobox', { name: 'Provider' }).click();
     await admin.getByRole('option', { name: 'anthropic' }).click();
     // The menu fades out after the choice: checked mid-fade, its half-transparent items fail contrast.
-    await admin.getByRole('listbox').waitFor({ state: 'detached' });
+    // A CSS locator, since the fading list has already left the accessibility tree.
+    await admin.locator('ul[role="listbox"]').waitFor({ state: 'detached' });
     await catalog.getByTestId('model-anthropic/claude-haiku-4-5').waitFor();
     await mini.waitFor({ state: 'detached' });
     await screenshot(admin, 'providers-catalog-1280');

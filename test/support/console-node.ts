@@ -39,6 +39,12 @@ export interface ConsoleNode {
   stop(): Promise<void>;
 }
 
+/** What the accessibility check reads of a page's running animations (the DOM's `Animation`). */
+interface BrowserAnimation {
+  playState: string;
+  effect: { getTiming(): { iterations?: number } } | null;
+}
+
 export async function startConsoleNode(extraEnv: Record<string, string> = {}): Promise<ConsoleNode> {
   await buildIfStale();
   const dataDir = mkdtempSync(join(tmpdir(), 'ops-console-'));
@@ -113,6 +119,16 @@ export async function startConsoleNode(extraEnv: Record<string, string> = {}): P
       );
     },
     async expectAccessible(page) {
+      // Colours are judged as shown: an element still fading in or out fails contrast on its way.
+      // Endless animations (a spinner) never finish and change no colour.
+      await page.waitForFunction(() =>
+        (globalThis as unknown as { document: { getAnimations(): BrowserAnimation[] } }).document
+          .getAnimations()
+          .every(
+            (animation) =>
+              animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
+          ),
+      );
       expect(await seriousViolations(page)).toEqual([]);
     },
     async stop() {

@@ -360,7 +360,10 @@ export class LogReader {
         failed.push(...(await this.commitTogether(pending, readThrough, isolated)));
         break;
       } catch (error) {
-        if (error instanceof MemberFailed && !isolated) {
+        if (error instanceof MemberFailed && pending.length === 1) {
+          // Alone in its transaction (a relay), a savepoint would isolate nothing: the batch failed.
+          return [...failed, { member: pending[0].member, error: error.reason }];
+        } else if (error instanceof MemberFailed && !isolated) {
           isolated = true;
         } else if (error instanceof CheckpointsMoved) {
           const moved = pending.filter(({ member }) => error.names.includes(member.name));
