@@ -31,7 +31,8 @@ export interface CheckpointMove {
 }
 
 /**
- * Moves every checkpoint of a batch in the batch's transaction, in one statement: each from
+ * Moves every checkpoint of a batch in one statement (in the batch's transaction; with no moves, the
+ * read-through marks of an idle batch alone): each from
  * `expected` to `next` (the compare makes a batch applied by a stale worker roll back instead of
  * doubling rows), recording them and the projections that had nothing in the batch (`idle`) as read
  * through `through`. It also turns off waiting for the commit's flush to disk, since rows and

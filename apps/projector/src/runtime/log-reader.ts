@@ -415,7 +415,7 @@ export class LogReader {
             eventCount: events.length,
             lastEventRecordedAt: events[events.length - 1].recordedAt,
           })),
-        readThrough && { through: readThrough.through, idle: readThrough.idle },
+        readThrough,
       );
       if (moved.length > 0) throw new CheckpointsMoved(moved);
       return failed;
