@@ -12,7 +12,7 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { ApiAppModule } from '../../apps/api/src/app.module';
 import { READ_MODELS } from '../../apps/api/src/common/read-your-writes/read-models.decorator';
-import { startTestApp, type TestApp } from '../support/app';
+import { eventually, startTestApp, type TestApp } from '../support/app';
 import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-providers';
 import { whileProjectionHeld, whileTableLocked } from '../support/held-projection';
 
@@ -498,6 +498,29 @@ describe('read your own writes: every command and the read that follows it', () 
     const key: string = issued.answer.body.key;
     const another = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
     expect((await useKey(another, replicaHttp)).status).toBe(401);
+  });
+
+  it('a replica that keeps access answers refuses a deactivated person and their key as soon as it is projected', async () => {
+    // Attack: a replica serving from memory keeps letting a deactivated person (or their key) in.
+    const person = 'ryw-kept';
+    const issued = await issueKey(person, 'kept');
+    expect(issued.status).toBe(201);
+    const key: string = issued.body.key;
+    const token = user(person);
+    const ownKeys = () => request(replicaHttp).get('/api/v1/llm/api-keys').set(as(token));
+    // Each answer is asked twice, so the replica has kept it (the second is served from memory).
+    for (let round = 0; round < 2; round++) {
+      expect((await ownKeys()).status).toBe(200);
+      expect((await useKey(key, replicaHttp)).status).toBe(200);
+    }
+    expectCommitted(await request(http).post(`/api/v1/users/${person}/deactivate`).set(as(admin())), 200);
+    // The replica runs no projector: only PostgreSQL's notification at the commit tells it.
+    await eventually(async () => {
+      expect((await ownKeys()).status).toBe(401);
+      expect((await useKey(key, replicaHttp)).status).toBe(401);
+    }, 1_000);
+    expectCommitted(await request(http).post(`/api/v1/users/${person}/reactivate`).set(as(admin())), 200);
+    await eventually(async () => expect((await ownKeys()).status).toBe(200), 1_000);
   });
 
   it('every command route names the read models its answer waits for (none, said explicitly, is allowed)', () => {

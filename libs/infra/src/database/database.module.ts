@@ -4,8 +4,12 @@ import { DataSource } from 'typeorm';
 import { DatabaseConfig } from './database-config';
 import { PLATFORM_TABLES } from '@ops/infra/read-models';
 import { databaseOptions, migrate } from './data-source';
+import { AccessChanges } from '../auth/access-changes';
 
-/** The read-model database: TypeORM, migrated before anything else may use it; repositories injectable everywhere. */
+/**
+ * The read-model database: TypeORM, migrated before anything else may use it; repositories injectable
+ * everywhere; and the signal that the access read models changed, for whoever keeps their answers.
+ */
 @Global()
 @Module({
   imports: [
@@ -29,6 +33,7 @@ import { databaseOptions, migrate } from './data-source';
     }),
     TypeOrmModule.forFeature(PLATFORM_TABLES),
   ],
-  exports: [TypeOrmModule],
+  providers: [AccessChanges],
+  exports: [TypeOrmModule, AccessChanges],
 })
 export class DatabaseModule {}

@@ -8,8 +8,15 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class ProjectionProgress {
   private waiters = new Set<() => void>();
+  private readonly followers: (() => void)[] = [];
+
+  /** `follower` runs at every advance, before any waiter wakes. */
+  onAdvance(follower: () => void): void {
+    this.followers.push(follower);
+  }
 
   advanced(): void {
+    this.followers.forEach((follow) => follow());
     const waking = this.waiters;
     this.waiters = new Set();
     waking.forEach((wake) => wake());

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   API_KEY_CATEGORY,
   API_KEY_EVENT_TYPES,
@@ -7,6 +7,7 @@ import {
   type ApiKeyEvent,
   type SubjectAccessEvent,
 } from '@ops/domain/api-keys';
+import { AccessChanges } from '@ops/infra/auth/access-changes';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
 import { domainEvents } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
@@ -15,10 +16,13 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * Who may authenticate: personal API keys by hash, for the authenticator, and by owner, for the key
- * list; and the people an admin deactivated, whom no token or key lets in.
+ * list; and the people an admin deactivated, whom no token or key lets in. Whatever takes access
+ * away or gives it back is announced (AccessChanges), since the authenticators keep their answers.
  */
 @Injectable()
 export class ApiKeysProjection implements Projection {
+  constructor(@Optional() private readonly accessChanges?: AccessChanges) {}
+
   readonly name = API_KEYS_PROJECTION;
   readonly tables = [{ name: 'api_keys' }, { name: 'deactivated_subjects' }];
   readonly filter = {
@@ -48,6 +52,7 @@ export class ApiKeysProjection implements Projection {
         ],
       );
     }
+    if (events.some((event) => event.type !== 'ApiKeyIssued')) await this.accessChanges?.announce(tx);
     // In log order: a subject deactivated and reactivated in one batch ends up active.
     for (const event of events) {
       if (event.type === 'SubjectDeactivated') {
@@ -75,6 +80,7 @@ export class ApiKeysProjection implements Projection {
   }
 
   async reset(tx: EntityManager): Promise<void> {
+    await this.accessChanges?.announce(tx);
     await tx.query('TRUNCATE api_keys, deactivated_subjects');
   }
 }
