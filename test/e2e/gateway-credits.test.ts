@@ -111,6 +111,43 @@ describe('LLM gateway credits under concurrency', () => {
     });
   });
 
+  it('calls the upstream while the hold is being stored, and answers only once it is stored', async () => {
+    await gateway.fund('early-hold', 1_000_000n);
+    const openai = gateway.upstreams.openai;
+    const asked = openai.requests.length;
+    // A lock that every append waits for: the hold is decided, but it cannot be stored meanwhile.
+    const holder = new Client({ connectionString: gateway.database.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE events IN SHARE MODE');
+    let answered = false;
+    let pending: Promise<unknown> | null = null;
+    try {
+      pending = gateway
+        .sdk('early-hold')
+        .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })
+        .then((reply) => {
+          answered = true;
+          return reply;
+        });
+      await eventually(async () => expect(openai.requests.length).toBe(asked + 1), 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered).toBe(false);
+      expect(await accountEvents('early-hold')).toEqual([
+        expect.objectContaining({ type: 'CreditsGranted' }),
+      ]);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    await expect(pending).resolves.toMatchObject({ choices: [expect.anything()] });
+    expect((await accountEvents('early-hold')).map((event) => event.type)).toEqual([
+      'CreditsGranted',
+      'CreditsReserved',
+      'CreditsDebited',
+    ]);
+  });
+
   it('200 concurrent requests never pass the monthly cap', async () => {
     await gateway.fund('capped', 1_000_000n);
     await gateway.setPlan('capped', { tier: 'free', cap: 300n });

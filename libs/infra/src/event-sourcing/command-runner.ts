@@ -61,6 +61,12 @@ export interface RunCommand<
    * refusal of its own refuses both. Not for commands with an idempotency key.
    */
   alongside?: AnyCommand;
+  /**
+   * Called once the command was decided on the cached state to store events, before they are stored
+   * (batched commands only): a caller may start work that does not depend on the write being durable,
+   * and must still await the outcome, which may yet refuse the command (the stream had moved) or fail.
+   */
+  onDecided?: () => void;
 }
 
 /** Any command, whatever its stream's decider: what the batcher queues and what a command carries. */

@@ -189,6 +189,7 @@ export class StreamCommandBatcher {
           : null;
         const own = commandEnvelopes(request, events);
         state = events.reduce((current, event) => request.decider.evolve(current, event), state);
+        if (events.length > 0) request.onDecided?.();
         envelopes.push(...own);
         offset += BigInt(events.length);
         const ids = own.map((envelope) => envelope.id);

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { EventEmitter } from 'node:events';
 import { ChatCompletionsService } from './chat-completions.service';
 import type { ClientWire, StreamItem, UpstreamAnswer } from './client-wire';
-import type { ChainLink, PlannedRequest } from './gateway-request';
+import type { ChainLink, PlannedRequest, Reservation } from './gateway-request';
 import type { RequestMetrics } from './request-metrics';
 import type { RequestPlanner } from './request-planner';
 import type { Outcome, RequestSettlement } from './request-settlement';
@@ -97,7 +97,11 @@ function streamOf(
 }
 
 /** The service over fake ports: a planner that plans one link, a chain as given, a settlement that charges 42. */
-function serviceOver(chain: Partial<UpstreamChain>, plan?: () => Promise<PlannedRequest>) {
+function serviceOver(
+  chain: Partial<UpstreamChain>,
+  plan?: () => Promise<PlannedRequest>,
+  reservation: Reservation | null = null,
+) {
   const finished: Outcome[] = [];
   const failed: unknown[] = [];
   const refused: unknown[] = [];
@@ -114,7 +118,7 @@ function serviceOver(chain: Partial<UpstreamChain>, plan?: () => Promise<Planned
     maxTokens: null,
     chain: [LINK],
     catalogVersion: 0,
-    reservation: null,
+    reservation,
     startedAt: performance.now(),
   } as unknown as PlannedRequest;
   const planner = { plan: plan ?? (() => Promise.resolve(planned)) } as unknown as RequestPlanner;
@@ -267,5 +271,34 @@ describe('ChatCompletionsService', () => {
     expect(signal!.aborted).toBe(true);
     expect(over.relayed).toEqual(['Hel']);
     expect(over.finished).toEqual([expect.objectContaining({ clientDisconnected: true })]);
+  });
+
+  it('opens a stream only once its hold is stored, and sends nothing when it was not stored after all', async () => {
+    let refuse!: (error: Error) => void;
+    const stored = new Promise<void>((_resolve, reject) => (refuse = reject));
+    let closed = false;
+    const stream = jest.fn(() =>
+      Promise.resolve({
+        link: LINK,
+        result: { ...streamOf([openAiChunk('Hel')]), close: () => (closed = true) },
+        attempts: [],
+      }),
+    );
+    const { handle, response, finished, failed, relayed } = serviceOver({ stream }, undefined, {
+      id: 'hold',
+      amountMicros: 10n,
+      stored,
+    });
+    const handled = handle(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The upstream call started while the hold was being stored; the client has seen nothing yet.
+    expect(stream).toHaveBeenCalledTimes(1);
+    expect(response.headersSent).toBe(false);
+    const refusal = new Error('the account moved: insufficient credits');
+    refuse(refusal);
+    await expect(handled).rejects.toBe(refusal);
+    expect(closed).toBe(true);
+    expect([response.headersSent, response.written, relayed, finished]).toEqual([false, '', [], []]);
+    expect(failed).toEqual([refusal]);
   });
 });

@@ -141,6 +141,13 @@ export class ChatCompletionsService {
   ): Promise<void> {
     const answered = await this.chain.stream(planned, signal);
     const upstream: UpstreamStream<StreamItem> = answered.result;
+    try {
+      // Not a byte to the client before its hold is stored (the call itself may start earlier).
+      await planned.reservation?.stored;
+    } catch (error) {
+      upstream.close();
+      throw error;
+    }
     const writer = new SseWriter(response);
     const relay = wire.streamRelay(planned, answered.link);
     writer.open(routeHeaders(planned, answered.link, answered.attempts.length));

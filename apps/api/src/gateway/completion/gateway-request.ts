@@ -68,8 +68,18 @@ export interface PlannedRequest<B extends RoutedBody = ChatCompletionRequest> {
   chain: readonly ChainLink[];
   /** The catalog version the chain's models (and so their prices) were taken from. */
   catalogVersion: number;
-  reservation: { id: string; amountMicros: bigint } | null;
+  reservation: Reservation | null;
   startedAt: number;
+}
+
+/**
+ * The request's credit hold. The upstream call may start before it is stored; `stored` (see
+ * RequestCredits.reserve) must resolve before anything is answered, settled or released.
+ */
+export interface Reservation {
+  id: string;
+  amountMicros: bigint;
+  stored: Promise<void>;
 }
 
 export interface AttemptLog {

@@ -32,7 +32,7 @@ function planner(config: Partial<AppConfig> = {}, available = 10_000_000n) {
     reserve: (_user: string, _id: string, _request: string, amount: bigint) => {
       if (amount > available) return Promise.reject(new CreditRefusal('insufficient_credits', 'too dear'));
       reserved.push(amount);
-      return Promise.resolve();
+      return Promise.resolve({ stored: Promise.resolve() });
     },
   } as unknown as RequestCredits;
   const states = Object.fromEntries(

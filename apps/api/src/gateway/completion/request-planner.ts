@@ -288,7 +288,13 @@ export class RequestPlanner {
     hold: ChainHold<ChainLink>,
   ): Promise<PlannedRequest<B>> {
     const { amountMicros } = hold;
-    await this.credits.reserve(planned.caller.userId, id, planned.requestId, amountMicros, planned.context);
-    return { ...planned, chain: hold.chain, reservation: { id, amountMicros } };
+    const { stored } = await this.credits.reserve(
+      planned.caller.userId,
+      id,
+      planned.requestId,
+      amountMicros,
+      planned.context,
+    );
+    return { ...planned, chain: hold.chain, reservation: { id, amountMicros, stored } };
   }
 }

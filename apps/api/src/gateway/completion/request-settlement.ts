@@ -16,7 +16,7 @@ import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
 import { GatewayLimits } from '../limits/gateway-limits';
-import type { ChainLink, PlannedRequest, RoutedBody } from './gateway-request';
+import type { ChainLink, PlannedRequest, Reservation, RoutedBody } from './gateway-request';
 import { RequestLedger, routeOf } from './request-ledger';
 import { RequestMetrics } from './request-metrics';
 import { ChainExhausted } from './upstream-chain';
@@ -67,6 +67,17 @@ function describeError(error: unknown): RequestFailed['data']['error'] {
   };
 }
 
+/** The request's hold once stored; null when it has none, or it was never stored after all. */
+async function storedHold(planned: PlannedRequest<RoutedBody>): Promise<Reservation | null> {
+  if (!planned.reservation) return null;
+  try {
+    await planned.reservation.stored;
+    return planned.reservation;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How every routed request ends, whatever its endpoint: the hold settled at the real cost (or
  * released), the request's one event recorded with it, its tokens reported to the rate limits and
@@ -85,13 +96,15 @@ export class RequestSettlement {
 
   /**
    * Settles the hold and records the completion together; returns what the credits paid: the real
-   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile.
+   * cost, also beyond the hold (an overdraft) and also when the hold has ended meanwhile. Throws
+   * when the hold was not stored after all: the request then fails (see `fail`).
    */
   async finish(
     planned: PlannedRequest<RoutedBody>,
     outcome: Outcome,
     endpoint: NonNullable<RequestCompleted['data']['endpoint']> = 'chat',
   ): Promise<Micros> {
+    await planned.reservation?.stored;
     const { link, usage } = outcome;
     this.limits.used(planned.requestId, usage.inputTokens + usage.outputTokens);
     const payer = { tier: planned.tier, byok: link.byok };
@@ -156,8 +169,10 @@ export class RequestSettlement {
     return charged;
   }
 
-  /** Nothing was generated: release the hold and record why. */
-  async fail(planned: PlannedRequest<RoutedBody>, error: unknown): Promise<void> {
+  /** Nothing was generated (or nothing may be answered): release the hold, if stored, and record why. */
+  async fail(request: PlannedRequest<RoutedBody>, error: unknown): Promise<void> {
+    const reservation = await storedHold(request);
+    const planned = reservation === request.reservation ? request : { ...request, reservation };
     const described = describeError(error);
     const attempts = error instanceof ChainExhausted ? error.attempts : [];
     const [first] = planned.chain;
@@ -178,8 +193,8 @@ export class RequestSettlement {
       },
       planned.context,
     );
-    await (planned.reservation
-      ? this.credits.release(planned.caller.userId, planned.reservation.id, planned.context, failure)
+    await (reservation
+      ? this.credits.release(planned.caller.userId, reservation.id, planned.context, failure)
       : this.ledger.record(failure));
   }
 }

@@ -69,23 +69,43 @@ export class RequestCredits {
     return state;
   }
 
+  /**
+   * Places a hold. Resolves as soon as the account (as this process knows it) grants it, before the
+   * hold is stored, so that the upstream call can start while the append is in flight; `stored` says
+   * when it is durable, or rejects if the account refused it after all (another process had moved
+   * it) or the append failed. Nothing may be answered, charged or released for the request before
+   * `stored` resolves. A refusal known at once rejects the call itself.
+   */
   async reserve(
     userId: string,
     reservationId: string,
     requestId: string,
     amountMicros: Micros,
     context: CommandContext,
-  ): Promise<void> {
-    await this.run(userId, context, {
-      type: 'ReserveCredits',
+  ): Promise<{ stored: Promise<void> }> {
+    let granted!: () => void;
+    const decided = new Promise<void>((resolve) => (granted = resolve));
+    const stored = this.run(
       userId,
-      reservationId,
-      requestId,
-      amountMicros,
-      now: new Date().toISOString(),
-      ttlMs: this.ttlMs,
+      context,
+      {
+        type: 'ReserveCredits',
+        userId,
+        reservationId,
+        requestId,
+        amountMicros,
+        now: new Date().toISOString(),
+        ttlMs: this.ttlMs,
+      },
+      undefined,
+      granted,
+    ).then(() => {
+      this.holdsOpen.inc();
     });
-    this.holdsOpen.inc();
+    await Promise.race([decided, stored]);
+    // Awaited later by whoever answers; a failure before then must not go unhandled meanwhile.
+    stored.catch(() => undefined);
+    return { stored };
   }
 
   /**
@@ -147,8 +167,9 @@ export class RequestCredits {
     context: CommandContext,
     command: CreditAccountCommand,
     alongside?: AnyCommand,
+    onDecided?: () => void,
   ): Promise<number> {
-    return (await this.runForState(userId, context, command, alongside)).appended;
+    return (await this.runForState(userId, context, command, alongside, onDecided)).appended;
   }
 
   /** Decided on the cached account state and batched with the account's other commands. */
@@ -157,6 +178,7 @@ export class RequestCredits {
     context: CommandContext,
     command: CreditAccountCommand,
     alongside?: AnyCommand,
+    onDecided?: () => void,
   ): Promise<{ state: CreditAccountState; appended: number }> {
     const outcome = await this.bus.execute(
       new RunAggregateCommand({
@@ -164,6 +186,7 @@ export class RequestCredits {
         command,
         context: { ...context, idempotencyKey: undefined },
         alongside,
+        onDecided,
       }),
     );
     return { state: outcome.state, appended: outcome.eventIds.length };
