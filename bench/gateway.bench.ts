@@ -373,6 +373,9 @@ async function databasePhase(
     const writesBefore = await work.tableWrites();
     await sequential(DB_WORK_REQUESTS, wholeReply(ours));
     const caughtUp = await admin.waitUntilProjected();
+    // A backend publishes what it did in its last second only once it has been idle 10 s (or works
+    // again): read before that, half of a short run's work was seen missing.
+    await work.quiesce();
     const after = await work.counters();
     const writesAfter = await work.tableWrites();
     const sizesAfter = await work.tableSizes();
