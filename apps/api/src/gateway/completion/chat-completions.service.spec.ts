@@ -129,7 +129,7 @@ function serviceOver(
     },
     fail: (_planned: PlannedRequest, error: unknown) => {
       failed.push(error);
-      return Promise.resolve();
+      return Promise.resolve(error);
     },
   } as unknown as RequestSettlement;
   const refusals = { refused: (error: unknown) => refused.push(error) } as unknown as GatewayRefusalMetrics;
@@ -300,5 +300,25 @@ describe('ChatCompletionsService', () => {
     expect(closed).toBe(true);
     expect([response.headersSent, response.written, relayed, finished]).toEqual([false, '', [], []]);
     expect(failed).toEqual([refusal]);
+  });
+
+  it("stops a plain answer's upstream call once its hold turns out not to be stored, and fails with why", async () => {
+    let refuse!: (error: Error) => void;
+    const stored = new Promise<void>((_resolve, reject) => (refuse = reject));
+    const complete = (_planned: PlannedRequest, signal: AbortSignal) =>
+      new Promise<never>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason as Error)),
+      );
+    const { handle, response, finished, failed } = serviceOver({ complete }, undefined, {
+      id: 'hold',
+      amountMicros: 10n,
+      stored,
+    });
+    const handled = handle();
+    await new Promise((resolve) => setImmediate(resolve));
+    const refusal = new Error('insufficient credits once the account was current');
+    refuse(refusal);
+    await expect(handled).rejects.toBe(refusal);
+    expect([response.body, finished, failed]).toEqual([null, [], [refusal]]);
   });
 });

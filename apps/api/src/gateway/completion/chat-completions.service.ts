@@ -17,7 +17,7 @@ import {
 import type { AnthropicInbound, GatewayCaller, PlannedRequest, RequestPreferences } from './gateway-request';
 import { RequestMetrics } from './request-metrics';
 import { RequestPlanner } from './request-planner';
-import { RequestSettlement, type Outcome } from './request-settlement';
+import { abortIfHoldLost, RequestSettlement, type Outcome } from './request-settlement';
 import { routeHeaders } from './route-headers';
 import { SseWriter } from './sse-writer';
 import { planOrRefuse } from './unavailable-route';
@@ -81,6 +81,7 @@ export class ChatCompletionsService {
       this.planner.plan(requestId, startedAt, caller, body, preferences, context, anthropic),
     );
     const abort = new AbortController();
+    abortIfHoldLost(planned, abort);
     // A stream stops when its reader leaves and is charged for what it produced. A plain answer is
     // not cut: the provider bills the whole generation, so the request runs on and pays its real cost.
     const onClose = () => {
@@ -94,8 +95,7 @@ export class ChatCompletionsService {
       if (error instanceof ChainExhausted && !response.headersSent) {
         response.setHeader('x-ops-attempts', String(error.attempts.length));
       }
-      await this.settlement.fail(planned, error);
-      throw error;
+      throw await this.settlement.fail(planned, error);
     } finally {
       response.off('close', onClose);
     }

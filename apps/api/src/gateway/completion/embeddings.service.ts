@@ -10,7 +10,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { GatewayCaller, RequestPreferences } from './gateway-request';
 import { RequestPlanner } from './request-planner';
-import { RequestSettlement } from './request-settlement';
+import { abortIfHoldLost, RequestSettlement } from './request-settlement';
 import { routeHeaders } from './route-headers';
 import { planOrRefuse } from './unavailable-route';
 import { UpstreamChain } from './upstream-chain';
@@ -42,8 +42,11 @@ export class EmbeddingsService {
     const planned = await planOrRefuse(this.refusals, () =>
       this.planner.planEmbeddings(requestId, startedAt, caller, body, preferences, context),
     );
-    // The provider bills a batch it started whether or not the client waits, so nothing is cut short.
-    const signal = new AbortController().signal;
+    // The provider bills a batch it started whether or not the client waits, so nothing is cut short,
+    // unless the hold turns out not to be stored: then no answer can be given at all.
+    const abort = new AbortController();
+    abortIfHoldLost(planned, abort);
+    const signal = abort.signal;
     try {
       const answered = await this.chain.embed(planned, signal);
       const { body: upstream, usage } = answered.result;
@@ -68,8 +71,7 @@ export class EmbeddingsService {
         })
         .json(answerOf(upstream, answered.link.model.id, body.encoding_format ?? 'float', inputTokens));
     } catch (error) {
-      await this.settlement.fail(planned, error);
-      throw error;
+      throw await this.settlement.fail(planned, error);
     }
   }
 }

@@ -95,7 +95,8 @@ describe('RequestSettlement and a hold stored after the upstream call began', ()
       stored,
     });
     await expect(settlement.finish(planned, OUTCOME)).rejects.toBe(refusal);
-    await settlement.fail(planned, refusal);
+    // Whatever the upstream call did meanwhile, the request fails of its hold.
+    await expect(settlement.fail(planned, new Error('upstream call aborted'))).resolves.toBe(refusal);
     expect(account).toEqual([]);
     expect(recorded).toEqual(['RecordFailure']);
   });

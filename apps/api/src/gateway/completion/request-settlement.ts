@@ -67,15 +67,25 @@ function describeError(error: unknown): RequestFailed['data']['error'] {
   };
 }
 
-/** The request's hold once stored; null when it has none, or it was never stored after all. */
-async function storedHold(planned: PlannedRequest<RoutedBody>): Promise<Reservation | null> {
-  if (!planned.reservation) return null;
+/** The request's hold once stored (null: none), or why it was not stored after all. */
+async function holdOutcome(
+  planned: PlannedRequest<RoutedBody>,
+): Promise<{ held: Reservation | null; failure?: unknown }> {
+  if (!planned.reservation) return { held: null };
   try {
     await planned.reservation.stored;
-    return planned.reservation;
-  } catch {
-    return null;
+    return { held: planned.reservation };
+  } catch (failure) {
+    return { held: null, failure };
   }
+}
+
+/**
+ * Stops the request's upstream call once its hold turns out not to be stored after all (the account,
+ * once current, refused it; the append failed): no answer can be given, so the call should not run on.
+ */
+export function abortIfHoldLost(planned: PlannedRequest<RoutedBody>, abort: AbortController): void {
+  planned.reservation?.stored.catch((failure: unknown) => abort.abort(failure));
 }
 
 /**
@@ -169,19 +179,25 @@ export class RequestSettlement {
     return charged;
   }
 
-  /** Nothing was generated (or nothing may be answered): release the hold, if stored, and record why. */
-  async fail(request: PlannedRequest<RoutedBody>, error: unknown): Promise<void> {
-    const reservation = await storedHold(request);
+  /**
+   * Nothing was generated (or nothing may be answered): releases the hold, if it was stored, and
+   * records why. Returns what the request failed of: the hold's own failure when it was not stored
+   * after all (whatever the upstream did meanwhile is moot), `error` otherwise.
+   */
+  async fail(request: PlannedRequest<RoutedBody>, error: unknown): Promise<unknown> {
+    const hold = await holdOutcome(request);
+    const reservation = hold.held;
     const planned = reservation === request.reservation ? request : { ...request, reservation };
-    const described = describeError(error);
-    const attempts = error instanceof ChainExhausted ? error.attempts : [];
+    const cause = 'failure' in hold ? hold.failure : error;
+    const described = describeError(cause);
+    const attempts = cause instanceof ChainExhausted ? cause.attempts : [];
     const [first] = planned.chain;
     this.metrics.failed(
       attempts.at(-1) ?? { provider: first.model.provider, model: first.model.id },
       attempts,
       described.status,
     );
-    const failure = this.ledger.failure(
+    const recorded = this.ledger.failure(
       {
         requestId: planned.requestId,
         userId: planned.caller.userId,
@@ -194,7 +210,8 @@ export class RequestSettlement {
       planned.context,
     );
     await (reservation
-      ? this.credits.release(planned.caller.userId, reservation.id, planned.context, failure)
-      : this.ledger.record(failure));
+      ? this.credits.release(planned.caller.userId, reservation.id, planned.context, recorded)
+      : this.ledger.record(recorded));
+    return cause;
   }
 }
