@@ -30,6 +30,8 @@ export class RequestCredits {
   private readonly overdrafts: Counter;
   private readonly overdraftMicros: Counter;
   private readonly holdsOpen: Gauge;
+  /** The holds this process stored whose request has not ended: a request ends once, however often it tries. */
+  private readonly openHolds = new Set<string>();
 
   constructor(
     /** Reads the account's cached state for the hold's size; commands go through the bus. */
@@ -100,7 +102,8 @@ export class RequestCredits {
       undefined,
       granted,
     ).then(() => {
-      this.holdsOpen.inc();
+      this.openHolds.add(reservationId);
+      this.holdsOpen.set(this.openHolds.size);
     });
     await Promise.race([decided, stored]);
     // Awaited later by whoever answers; a failure before then must not go unhandled meanwhile.
@@ -120,6 +123,7 @@ export class RequestCredits {
     alongside?: AnyCommand,
   ): Promise<void> {
     const { state, appended } = await this.ending(
+      reservationId,
       this.runForState(
         userId,
         context,
@@ -141,6 +145,7 @@ export class RequestCredits {
     alongside?: AnyCommand,
   ): Promise<void> {
     await this.ending(
+      reservationId,
       this.run(userId, context, { type: 'ReleaseReservation', userId, reservationId }, alongside),
     );
   }
@@ -149,11 +154,13 @@ export class RequestCredits {
    * The request that placed the hold is over, whether or not its settlement was stored: one that was not
    * stays held on the account until the expiry sweeper releases it, which is the account's business.
    */
-  private async ending<T>(settlement: Promise<T>): Promise<T> {
+  private async ending<T>(reservationId: string, settlement: Promise<T>): Promise<T> {
     try {
       return await settlement;
     } finally {
-      this.holdsOpen.dec();
+      // A settlement that failed is followed by a release of the same hold: the request ended once.
+      this.openHolds.delete(reservationId);
+      this.holdsOpen.set(this.openHolds.size);
     }
   }
 
