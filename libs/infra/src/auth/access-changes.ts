@@ -1,17 +1,19 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
-import { Client } from 'pg';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { ChannelListener } from '../database/channel-listener';
 import { DatabaseConfig } from '../database/database-config';
 import { ProjectionProgress } from '../projections/projection-progress';
 
 const CHANNEL = 'ops_access_changes';
-const RECONNECT_DELAY_MS = 1_000;
+
+/** A backstop, should a change go unheard anyway: no answer is kept longer than this. */
+export const MAX_ANSWER_AGE_MS = 60_000;
+
 /**
- * A listener connection can die without a word (a half-open socket after a network fault or a
- * failover): it is asked to answer this often, and counted lost when it does not within the timeout.
+ * The listener must answer this often while answers may be kept (each look is a transaction, so an
+ * idle process does not look; the first requests after a pause are covered within one interval).
  */
-const HEARTBEAT_MS = 5_000;
-const HEARTBEAT_TIMEOUT_MS = 2_000;
+const HEARTBEAT = { everyMs: 5_000, timeoutMs: 2_000 };
 
 /**
  * Tells the processes that keep answers from the read models deciding access (who is deactivated,
@@ -25,24 +27,38 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
  */
 @Injectable()
 export class AccessChanges implements OnModuleInit, OnModuleDestroy {
-  private listener: Client | null = null;
+  private readonly listener: ChannelListener | null;
   private listening = false;
   private changes = 0;
+  /** When an answer was last asked for: the heartbeat matters while one may still be kept. */
+  private askedAt = 0;
   /** This process's transactions that announced a change and had not ended at the last advance. */
   private readonly announcing = new Set<QueryRunner>();
-  private closed = false;
-  private retry: NodeJS.Timeout | null = null;
-  private heartbeat: NodeJS.Timeout | null = null;
 
-  constructor(
-    private readonly config: DatabaseConfig,
-    @Optional() progress?: ProjectionProgress,
-  ) {
+  constructor(config: DatabaseConfig, @Optional() progress?: ProjectionProgress) {
+    const url = config.DATABASE_URL;
+    this.listener = url
+      ? new ChannelListener(
+          url,
+          CHANNEL,
+          {
+            notified: () => this.changed(),
+            // Whatever changed before the LISTEN went unheard: answers kept from then on start afresh.
+            listening: () => {
+              this.changed();
+              this.listening = true;
+            },
+            lost: () => this.stopVouching(),
+          },
+          { ...HEARTBEAT, wanted: () => Date.now() - this.askedAt <= MAX_ANSWER_AGE_MS },
+        )
+      : null;
     progress?.onAdvance(() => this.afterCommits());
   }
 
   /** Moves on at every change (and at every reconnect); null while changes cannot be heard. */
   version(): number | null {
+    this.askedAt = Date.now();
     return this.listening ? this.changes : null;
   }
 
@@ -50,6 +66,15 @@ export class AccessChanges implements OnModuleInit, OnModuleDestroy {
   async announce(tx: EntityManager): Promise<void> {
     if (tx.queryRunner) this.announcing.add(tx.queryRunner);
     await tx.query("SELECT pg_notify($1, '')", [CHANNEL]);
+  }
+
+  onModuleInit(): void {
+    this.listener?.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopVouching();
+    await this.listener?.close();
   }
 
   /** An advance follows a commit: the announcing transactions that have ended by now changed access. */
@@ -61,74 +86,12 @@ export class AccessChanges implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onModuleInit(): void {
-    void this.listen();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    const listener = this.listener;
-    this.stopListening();
-    await listener?.end().catch(() => undefined);
+  private stopVouching(): void {
+    this.listening = false;
+    this.changed();
   }
 
   private changed(): void {
     this.changes++;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closed || !this.config.DATABASE_URL) return;
-    const client = new Client({ connectionString: this.config.DATABASE_URL, keepAlive: true });
-    client.on('notification', () => this.changed());
-    client.on('error', () => this.lost(client));
-    client.on('end', () => this.lost(client));
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch {
-      this.lost(client);
-      return;
-    }
-    if (this.listener !== client) {
-      // Closed (or lost) while connecting.
-      await client.end().catch(() => undefined);
-      return;
-    }
-    // Whatever changed before the LISTEN went unheard: answers kept from then on start afresh.
-    this.changed();
-    this.listening = true;
-    this.heartbeat = setInterval(() => void this.check(client), HEARTBEAT_MS);
-    this.heartbeat.unref();
-  }
-
-  private async check(client: Client): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const silent = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('the access listener did not answer')), HEARTBEAT_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([client.query('SELECT 1'), silent]);
-    } catch {
-      this.lost(client);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private lost(client: Client): void {
-    if (this.listener !== client) return;
-    this.stopListening();
-    void client.end().catch(() => undefined);
-    if (!this.closed) this.retry = setTimeout(() => void this.listen(), RECONNECT_DELAY_MS);
-  }
-
-  private stopListening(): void {
-    this.listening = false;
-    this.listener = null;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-    this.changed();
   }
 }

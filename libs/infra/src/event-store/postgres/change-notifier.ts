@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { ChannelListener } from '../../database/channel-listener';
 import type { GlobalPosition } from '../event-store';
 import type { Queryable } from './event-rows';
 import { readHead } from './reads';
@@ -13,7 +13,6 @@ const CHANNEL = 'event_store';
 export type AppendHint = readonly { streamName: string; type: string }[];
 
 type Listener = (hint?: AppendHint) => void;
-const RECONNECT_DELAY_MS = 1_000;
 /**
  * Under load a NOTIFY after every commit costs a round trip per append batch; one per interval
  * wakes remote subscribers just as well (they read everything visible when they wake).
@@ -39,9 +38,7 @@ export class ChangeNotifier {
   private readonly listeners = new Set<Listener>();
   /** Sent with each NOTIFY, so that our own comes back as nothing new: our appends woke us already. */
   private readonly origin = randomUUID();
-  private listenClient: Client | null = null;
-  private connecting: Promise<void> | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly channel: ChannelListener;
   private notifyInFlight = false;
   private notifyAgain = false;
   private closed = false;
@@ -52,16 +49,26 @@ export class ChangeNotifier {
 
   /** `notifyOthers` false: every process that reads this log live is this one, so NOTIFY is not sent. */
   constructor(
-    private readonly connectionString: string,
+    connectionString: string,
     private readonly db: Queryable,
     private readonly notifyOthers = true,
     private readonly idlePollIntervalMs = 5_000,
-  ) {}
+  ) {
+    this.channel = new ChannelListener(connectionString, CHANNEL, {
+      notified: (payload) => {
+        if (payload !== this.origin) this.wakeAll();
+      },
+      // Whatever was appended while nobody listened sent notifications we never saw.
+      listening: () => this.wakeAll(),
+      // The readers poll meanwhile, and wake when the listener is back.
+      lost: () => undefined,
+    });
+  }
 
   /** Calls `listener` on every hint until the returned function is called. */
   listen(listener: Listener): () => void {
     this.listeners.add(listener);
-    this.ensureListening();
+    this.channel.start();
     if (!this.headTimer && !this.closed) {
       this.headTimer = setInterval(() => void this.lookAtHead(), this.idlePollIntervalMs);
       this.headTimer.unref();
@@ -81,53 +88,7 @@ export class ChangeNotifier {
   async close(): Promise<void> {
     this.closed = true;
     this.stopLookingAtHead();
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    await this.connecting;
-    const client = this.listenClient;
-    this.listenClient = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private ensureListening(): void {
-    if (this.closed || this.listenClient || this.connecting) return;
-    this.connecting = this.connect().finally(() => {
-      this.connecting = null;
-    });
-  }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString });
-    client.on('notification', (message) => {
-      if (message.payload !== this.origin) this.wakeAll();
-    });
-    client.on('error', () => this.lose(client));
-    client.on('end', () => this.lose(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-    } catch {
-      this.lose(client);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listenClient = client;
-    // Whatever was appended while nobody listened sent notifications we never saw.
-    this.wakeAll();
-  }
-
-  private lose(client: Client): void {
-    if (this.listenClient === client) this.listenClient = null;
-    client.removeAllListeners('notification');
-    void client.end().catch(() => undefined);
-    if (this.closed || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (this.listeners.size > 0) this.ensureListening();
-    }, RECONNECT_DELAY_MS);
-    this.reconnectTimer.unref();
+    await this.channel.close();
   }
 
   private sendNotify(): void {
