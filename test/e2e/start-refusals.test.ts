@@ -111,3 +111,38 @@ describe('starting where another node already runs', () => {
     expect(existsSync(join(dataDir, CLAIM_FILE))).toBe(false);
   }, 60_000);
 });
+
+describe('starting on a DATA_DIR the embedded PostgreSQL cannot reach', () => {
+  // Only a start as root runs the cluster as another user (postgres), who cannot enter a folder of mode 700.
+  const asRoot = process.getuid?.() === 0;
+
+  (asRoot ? it : it.skip)(
+    'refuses in one line, exit code 1, saying which folder and what to do',
+    async () => {
+      await buildIfStale();
+      const dataDir = mkdtempSync(join(tmpdir(), 'ops-unreachable-'));
+      try {
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          PORT: String(await freePort()),
+          DATA_DIR: dataDir,
+          EMBEDDED_POSTGRES_PORT: String(await freePort()),
+          JWT_SECRET: randomBytes(32).toString('hex'),
+        };
+        delete env.DATABASE_URL;
+        delete env.KAFKA_BROKERS;
+        const node = spawnSingleNode(env);
+        expect(await node.exited).toBe(1);
+        expect(node.stderr).toMatch(
+          new RegExp(
+            `^ops-center: embedded PostgreSQL could not create its cluster in ${dataDir}/postgres/cluster \\(.*\\); ` +
+              '.*postgres user, which must be able to reach DATA_DIR .*: fix the permissions or set DATA_DIR\\n$',
+          ),
+        );
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    BUILD_TIMEOUT_MS + 120_000,
+  );
+});

@@ -66,7 +66,13 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => log(String(error)),
   });
   if (firstStart) {
-    await cluster.initialise();
+    await cluster.initialise().catch((error: unknown) => {
+      throw new StartRefused(
+        `embedded PostgreSQL could not create its cluster in ${clusterDir} (${String(error)}); started as root, ` +
+          "it runs as the system's postgres user, which must be able to reach DATA_DIR (every folder above it " +
+          'searchable): fix the permissions or set DATA_DIR',
+      );
+    });
     await writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
     await chmod(credentialsFile, 0o600);
   }
