@@ -8,9 +8,6 @@ function signal(initial: number | null = 0) {
     change: () => {
       version = (version ?? 0) + 1;
     },
-    deafen: () => {
-      version = null;
-    },
   };
 }
 

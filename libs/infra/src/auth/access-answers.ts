@@ -30,7 +30,7 @@ export class AccessAnswers<Answer> {
     if (kept && Date.now() < kept.until) return kept.answer;
     const answer = await read();
     const keepFor = Math.min(keepForMs(answer), MAX_ANSWER_AGE_MS);
-    if (this.changes.version() === version && this.keptAt === version && keepFor > 0) {
+    if (this.changes.version() === version && keepFor > 0) {
       if (this.kept.size >= MAX_ANSWERS) this.kept.clear();
       this.kept.set(key, { answer, until: Date.now() + keepFor });
     }
