@@ -63,6 +63,7 @@ import {
   type SequentialRun,
 } from './support/gateway-sequential';
 import { thousands } from './support/stats';
+import { STORED_COMPLETIONS } from '../test/support/stored-completions';
 
 const COMMAND =
   'npm run build && DATABASE_URL=postgres://… npx ts-node --transpile-only -r tsconfig-paths/register bench/gateway.bench.ts';
@@ -650,7 +651,7 @@ async function countCompletions(databaseUrl: string): Promise<number> {
   await db.connect();
   try {
     const { rows } = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM events WHERE type = 'RequestCompleted' AND data->>'userId' LIKE 'bench-user-%'`,
+      `SELECT count(*)::int AS n FROM ${STORED_COMPLETIONS} WHERE user_id LIKE 'bench-user-%'`,
     );
     return rows[0].n;
   } finally {

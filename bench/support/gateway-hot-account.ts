@@ -2,6 +2,7 @@ import { creditAccountStream } from '@ops/domain';
 import { Client } from 'pg';
 import type { GatewayAdmin } from './gateway-admin';
 import { LoadTarget } from './gateway-load';
+import { STORED_COMPLETIONS } from '../../test/support/stored-completions';
 
 export interface HotAccountCheck {
   name: string;
@@ -127,8 +128,8 @@ export async function runHotAccount(
       );
     const completed = (
       await db.query<{ n: string; cost: string }>(
-        `SELECT count(*)::text AS n, coalesce(sum((data->>'costMicros')::bigint), 0)::text AS cost
-           FROM events WHERE type = 'RequestCompleted' AND data->>'userId' = $1`,
+        `SELECT count(*)::text AS n, coalesce(sum(cost_micros), 0)::text AS cost
+           FROM ${STORED_COMPLETIONS} WHERE user_id = $1`,
         [user],
       )
     ).rows[0];

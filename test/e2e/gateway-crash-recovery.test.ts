@@ -1,4 +1,4 @@
-import { creditAccountStream, llmRequestStream } from '@ops/domain';
+import { creditAccountStream } from '@ops/domain';
 import { signLocalToken } from '@ops/infra/auth';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { startFakeOpenAiProvider, type FakeProvider } from '../support/fake-prov
 import { freePort } from '../support/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { spawnSingleNode, type SingleNodeProcess } from '../support/single-node-process';
+import { STORED_COMPLETIONS } from '../support/stored-completions';
 
 const USERS = ['crash-a', 'crash-b', 'crash-c', 'crash-d'];
 const CALLERS = 12;
@@ -133,10 +134,9 @@ describe('gateway killed with SIGKILL under load, restarted on the same data', (
 
     node = await startNode();
     for (const { requestId } of served) {
-      const completed = await db.query(
-        "SELECT 1 FROM events WHERE stream_name = $1 AND type = 'RequestCompleted'",
-        [llmRequestStream(requestId)],
-      );
+      const completed = await db.query(`SELECT 1 FROM ${STORED_COMPLETIONS} WHERE request_id = $1`, [
+        requestId,
+      ]);
       expect({ requestId, completed: completed.rowCount }).toEqual({ requestId, completed: 1 });
     }
     for (const user of USERS) {

@@ -5,6 +5,7 @@ import { Counter, Registry } from 'prom-client';
 import request from 'supertest';
 import { eventually } from '../support/app';
 import { startGatewayApp, type GatewayTestApp, type StoredEvent } from '../support/gateway';
+import { STORED_COMPLETIONS } from '../support/stored-completions';
 
 /**
  * The credit invariant under load: many concurrent requests on one account never spend more than its
@@ -92,8 +93,8 @@ describe('LLM gateway credits under concurrency', () => {
     expect(account.reserved_micros).toBe('0');
 
     const { rows: completed } = await db.query<{ cost: string; n: string }>(
-      `SELECT coalesce(sum((data->>'costMicros')::bigint), 0)::text AS cost, count(*)::text AS n
-         FROM events WHERE type = 'RequestCompleted' AND data->>'userId' = 'hot'`,
+      `SELECT coalesce(sum(cost_micros), 0)::text AS cost, count(*)::text AS n
+         FROM ${STORED_COMPLETIONS} WHERE user_id = 'hot'`,
     );
     expect(Number(completed[0].n)).toBe(served);
     expect(BigInt(completed[0].cost)).toBe(debited);

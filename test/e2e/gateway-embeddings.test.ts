@@ -1,4 +1,4 @@
-import { llmRequestStream } from '@ops/domain';
+import { creditAccountStream, llmRequestStream } from '@ops/domain';
 import request from 'supertest';
 import { eventually } from '../support/app';
 import type OpenAI from 'openai';
@@ -120,10 +120,14 @@ describe('embeddings through the official openai SDK', () => {
       usageEstimated: false,
       pricing: { catalogVersion: 0, inputMicrosPerMillion: '20000', outputMicrosPerMillion: '0' },
     });
-    // The hold covered the estimate before the call, and the debit ended it in the same append.
+    // The hold covered the estimate before the call, and the debit that ended it carries the completion:
+    // the request needs no stream of its own.
     expect(BigInt(recorded.routed!.reservedMicros)).toBeGreaterThan(0n);
-    const stored = await gateway.events(llmRequestStream(requestId));
-    expect(stored.map((event) => event.type)).toEqual(['RequestCompleted']);
+    expect(await gateway.events(llmRequestStream(requestId))).toEqual([]);
+    expect((await gateway.events(creditAccountStream('alice'))).at(-1)).toMatchObject({
+      type: 'CreditsDebited',
+      data: { requestId, amountMicros: expected.toString(), request: { endpoint: 'embeddings' } },
+    });
 
     // The usage read model follows the log; its row for this request names the embedding model.
     await eventually(async () => {

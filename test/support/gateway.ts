@@ -1,4 +1,5 @@
 import {
+  asRequestCompleted,
   llmRequestStream,
   type PowerLevel,
   type RequestCompleted,
@@ -302,9 +303,17 @@ export async function startGatewayApp(
     events,
     recorded: async (requestId) => {
       const recorded: RequestRecord = {};
-      for (const { type, data } of await events(llmRequestStream(requestId))) {
-        if (type === 'RequestCompleted') recorded.completed = data as RequestCompleted['data'];
-        if (type === 'RequestFailed') recorded.failed = data as RequestFailed['data'];
+      // Its own stream, or the debit that settled its hold (which carries a completion since schema 4).
+      const { rows } = await db.query<StoredEvent & { schemaVersion: number }>(
+        `SELECT type, schema_version AS "schemaVersion", data FROM events
+          WHERE stream_name = $1 OR (type = 'CreditsDebited' AND data->>'requestId' = $2)
+          ORDER BY global_position`,
+        [llmRequestStream(requestId), requestId],
+      );
+      for (const event of rows) {
+        const completion = asRequestCompleted(event);
+        if (completion) recorded.completed = completion.data;
+        if (event.type === 'RequestFailed') recorded.failed = event.data as RequestFailed['data'];
       }
       recorded.routed = (recorded.completed ?? recorded.failed)?.route;
       return recorded;

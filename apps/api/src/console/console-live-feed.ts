@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { EVENT_STORE, type EventStore, type Subscription } from '@ops/infra/event-store/event-store';
 import { Observable, Subject } from 'rxjs';
 import type { LiveNoticeView } from './dto/console-session.dto';
-import { LIVE_CATEGORIES, liveNotice } from './live-notices';
+import { LIVE_CATEGORIES, liveNotices } from './live-notices';
 
 /**
  * One subscription to the event log per process, shared by every open console: it starts at the
@@ -40,10 +40,7 @@ export class ConsoleLiveFeed implements OnModuleDestroy {
       const subscription = this.store.subscribeAll(
         { from, filter: { streamPrefixes: LIVE_CATEGORIES }, maxBatchSize: 500 },
         async (events) => {
-          for (const event of events) {
-            const notice = liveNotice(event);
-            if (notice) this.notices.next(notice);
-          }
+          for (const event of events) for (const notice of liveNotices(event)) this.notices.next(notice);
         },
       );
       subscription.done.catch((error: unknown) =>

@@ -1,5 +1,11 @@
 import type { AuthenticatedUser } from '@ops/infra/auth';
-import { liveNotice, noticeVisibleTo } from './live-notices';
+import { liveNotices, noticeVisibleTo } from './live-notices';
+
+const liveNotice = (event: Parameters<typeof liveNotices>[0]) => {
+  const notices = liveNotices(event);
+  expect(notices.length).toBeLessThanOrEqual(1);
+  return notices[0] ?? null;
+};
 
 const event = (streamName: string, type = 'Changed') => ({
   streamName,
@@ -59,6 +65,24 @@ describe('live notices', () => {
     // Routed is not yet counted in usage; a request without a user names nobody.
     expect(liveNotice(finished('RequestRouted'))).toBeNull();
     expect(liveNotice({ ...event('llm-request-r2', 'RequestCompleted'), data: {} })).toBeNull();
+  });
+
+  it('names a balance and a usage change for a debit that carries its request, a balance change alone otherwise', () => {
+    const debit = (data: object) => ({ ...event('credit-account-alice', 'CreditsDebited'), data });
+    const ids = {
+      userId: 'alice',
+      reservationId: 'h1',
+      requestId: 'r1',
+      amountMicros: '4',
+      period: '2026-12',
+    };
+    expect(
+      liveNotices(debit({ ...ids, request: { model: 'gpt-4o-mini' } })).map((notice) => notice.kind),
+    ).toEqual(['balance', 'usage']);
+    expect(liveNotices(debit(ids)).map((notice) => notice.kind)).toEqual(['balance']);
+    expect(liveNotices(event('credit-account-alice', 'CreditsGranted')).map((notice) => notice.kind)).toEqual(
+      ['balance'],
+    );
   });
 
   it("shows a user's usage to its owner, admins and finance only", () => {

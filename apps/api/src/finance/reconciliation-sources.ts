@@ -1,4 +1,4 @@
-import { CREDIT_ACCOUNT_CATEGORY, LLM_REQUEST_CATEGORY } from '@ops/domain';
+import { asRequestCompleted, CREDIT_ACCOUNT_CATEGORY, REQUEST_COMPLETION_SOURCES } from '@ops/domain';
 import {
   START,
   type EventFilter,
@@ -67,12 +67,12 @@ export async function completedRequests(
   period: Period,
 ): Promise<Map<string, CompletedRequest>> {
   const requests = new Map<string, CompletedRequest>();
-  const filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: ['RequestCompleted'] };
-  for await (const event of scan(store, filter)) {
-    if (!contains(period, event.metadata.occurredAt)) continue;
+  for await (const event of scan(store, REQUEST_COMPLETION_SOURCES)) {
+    const completion = asRequestCompleted(event);
+    if (!completion || !contains(period, event.metadata.occurredAt)) continue;
     requests.set(event.id, {
-      userId: String(event.data.userId),
-      costMicros: BigInt(String(event.data.costMicros)),
+      userId: String(completion.data.userId),
+      costMicros: BigInt(String(completion.data.costMicros)),
     });
   }
   return requests;

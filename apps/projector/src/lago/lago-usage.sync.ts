@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LLM_REQUEST_CATEGORY } from '@ops/domain';
+import { asRequestCompleted, REQUEST_COMPLETION_SOURCES } from '@ops/domain';
 import type { EventFilter, RecordedEvent } from '@ops/infra/event-store/event-store';
 import type { Projection } from '@ops/infra/projections/projection';
 import type { EntityManager } from 'typeorm';
@@ -58,7 +58,7 @@ function parkedRecord(item: UsageItem, reason: string): ParkedRecord {
  */
 export class LagoUsageSync implements Projection {
   readonly name = LAGO_USAGE_SYNC_NAME;
-  readonly filter: EventFilter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: ['RequestCompleted'] };
+  readonly filter: EventFilter = REQUEST_COMPLETION_SOURCES;
   private readonly logger = new Logger('LagoUsageSync');
 
   constructor(
@@ -68,12 +68,13 @@ export class LagoUsageSync implements Projection {
   ) {}
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const completions = events.flatMap((event) => asRequestCompleted(event) ?? []);
     // A replay after a rebuild skips what Lago already has from us.
     const known = await deliveriesOf(
       tx,
-      events.map((event) => event.id),
+      completions.map((event) => event.id),
     );
-    const fresh = events.filter((event) => !known.has(event.id));
+    const fresh = completions.filter((event) => !known.has(event.id));
     const accountOf = await lagoAccountsOf(
       tx,
       fresh.map((event) => String(event.data.userId)),

@@ -1,4 +1,5 @@
 import type { Micros } from '../shared/micros';
+import type { SettledRequest } from './credit-account.events';
 
 export interface GrantCredits {
   readonly type: 'GrantCredits';
@@ -61,6 +62,8 @@ export interface SettleReservation {
   readonly userId: string;
   readonly reservationId: string;
   readonly costMicros: Micros;
+  /** The request's record, carried by the debit (see CreditsDebited), also a debit of zero. */
+  readonly request?: SettledRequest;
 }
 
 /** Ends a hold without charging: the request failed before anything was generated. */

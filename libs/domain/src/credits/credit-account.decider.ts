@@ -18,7 +18,7 @@ import type {
   SetAccountTier,
   SettleReservation,
 } from './credit-account.commands';
-import type { CreditAccountEvent, CreditsReleased } from './credit-account.events';
+import type { CreditAccountEvent, CreditsReleased, SettledRequest } from './credit-account.events';
 import {
   availableMicros,
   evolveCreditAccount,
@@ -279,7 +279,9 @@ function decideReserve(command: ReserveCredits, state: CreditAccountState): Cred
  * balance and the cap were checked against, so anything beyond it is an overdraft: recorded as such on
  * the debit, and it may take the balance below zero, which then refuses every new hold. A hold that
  * already ended (expired, swept, released) still charges its request once; a hold that was settled,
- * or that nobody knows, charges nothing again.
+ * or that nobody knows, charges nothing again. The request's record, when the command has it, rides on
+ * the debit, which is why an open hold then ends in a debit even of zero; where no debit is decided,
+ * the caller stores the record on the request's own stream.
  */
 function decideSettle(command: SettleReservation, state: CreditAccountState): CreditAccountEvent[] {
   if (command.costMicros < 0n) throw new DomainError('invalid', 'a cost cannot be negative', 'cost_micros');
@@ -291,41 +293,57 @@ function decideSettle(command: SettleReservation, state: CreditAccountState): Cr
       'cost_micros',
     );
   }
-  const { userId, reservationId, costMicros } = command;
+  const { userId, reservationId, costMicros, request } = command;
   const reservation = state.reservations.get(reservationId);
   if (reservation) {
-    const base = { userId, reservationId, requestId: reservation.requestId };
-    if (costMicros === 0n) {
+    const base = { userId, reservationId, requestId: reservation.requestId, request };
+    if (costMicros === 0n && !request) {
       const release: CreditsReleased = {
         type: 'CreditsReleased',
-        data: { ...base, amountMicros: formatMicros(reservation.amountMicros), reason: 'settled' },
+        data: {
+          userId,
+          reservationId,
+          requestId: reservation.requestId,
+          amountMicros: formatMicros(reservation.amountMicros),
+          reason: 'settled',
+        },
       };
       return [release];
     }
     const overdraft = costMicros > reservation.amountMicros ? costMicros - reservation.amountMicros : 0n;
-    // One event both charges and ends the hold: half the rows per request of a debit and a release.
+    // One event charges, ends the hold and records the request: a third of the rows of a debit, a
+    // release and a completion.
     return [debit(base, costMicros, overdraft, reservation.period, reservation.amountMicros)];
   }
   const ended = state.endedHolds.get(reservationId);
   if (!ended || costMicros === 0n) return [];
-  return [debit({ userId, reservationId, requestId: ended.requestId }, costMicros, costMicros, ended.period)];
+  return [
+    debit(
+      { userId, reservationId, requestId: ended.requestId, request },
+      costMicros,
+      costMicros,
+      ended.period,
+    ),
+  ];
 }
 
 function debit(
-  base: { userId: string; reservationId: string; requestId: string },
+  base: { userId: string; reservationId: string; requestId: string; request?: SettledRequest },
   costMicros: Micros,
   overdraftMicros: Micros,
   period: string,
   releasedMicros?: Micros,
 ): CreditAccountEvent {
+  const { request, ...ids } = base;
   return {
     type: 'CreditsDebited',
     data: {
-      ...base,
+      ...ids,
       amountMicros: formatMicros(costMicros),
       period,
       overdraftMicros: formatMicros(overdraftMicros),
       ...(releasedMicros === undefined ? {} : { releasedMicros: formatMicros(releasedMicros) }),
+      ...(request ? { request } : {}),
     },
   };
 }

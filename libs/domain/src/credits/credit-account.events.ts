@@ -1,3 +1,4 @@
+import type { RequestCompleted, RequestRoute } from '../llm-requests/llm-request.events';
 import type { DomainEvent } from '../shared/decider';
 
 /**
@@ -51,11 +52,24 @@ export type CreditsReserved = DomainEvent<
 >;
 
 /**
+ * A completed request's record as its debit carries it: its RequestCompleted without what the debit
+ * already says (`userId`, `requestId`, `costMicros` is `amountMicros`, the route's `reservationId`).
+ */
+export type SettledRequest = Omit<
+  RequestCompleted['data'],
+  'userId' | 'requestId' | 'costMicros' | 'route'
+> & {
+  route?: Omit<RequestRoute, 'reservationId'>;
+};
+
+/**
  * The real cost of a settled request, always the whole of it. `overdraftMicros` (schema 2) is the part
  * no open hold covered: the cost beyond the hold, or all of it when the hold had already ended. That
  * part may take the balance below zero. `releasedMicros` (schema 3) is the open hold this debit also
  * ends, all of it; a debit without it (schema 1-2, or a hold that had already ended) was followed by
- * a `CreditsReleased` (reason `settled`) when the hold was open.
+ * a `CreditsReleased` (reason `settled`) when the hold was open. `request` (schema 4) is the request's
+ * record, which a request with a hold no longer stores as a RequestCompleted of its own: one event fewer
+ * per request; `asRequestCompleted` reads it as one. Such a debit may be of zero, to end the hold.
  */
 export type CreditsDebited = DomainEvent<
   'CreditsDebited',
@@ -67,6 +81,7 @@ export type CreditsDebited = DomainEvent<
     period: string;
     overdraftMicros?: string;
     releasedMicros?: string;
+    request?: SettledRequest;
   }
 >;
 
@@ -112,7 +127,7 @@ export const CREDIT_ACCOUNT_SCHEMA_VERSIONS: Record<CreditAccountEvent['type'], 
   CreditsPurchased: 2,
   CreditsRevoked: 2,
   CreditsReserved: 1,
-  CreditsDebited: 3,
+  CreditsDebited: 4,
   CreditsReleased: 1,
   AccountPlanChanged: 1,
 };

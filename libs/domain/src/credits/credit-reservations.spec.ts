@@ -1,8 +1,8 @@
 import { refusal } from '../local-users/testing';
 import { fold } from '../shared/decider';
-import type { CreditAccountCommand } from './credit-account.commands';
+import type { CreditAccountCommand, SettleReservation } from './credit-account.commands';
 import { creditAccountDecider, CreditRefusal, MAX_GRANT_MICROS } from './credit-account.decider';
-import type { CreditAccountEvent } from './credit-account.events';
+import type { CreditAccountEvent, SettledRequest } from './credit-account.events';
 import { availableMicros, MAX_ENDED_HOLDS, type CreditAccountState } from './credit-account.state';
 
 const NOW = '2026-11-25T10:00:00.000Z';
@@ -196,6 +196,57 @@ describe('credit reservations', () => {
   it('settles a zero cost with a release alone', () => {
     const { events } = run([grant(1_000n), reserve('r1', 600n), settle('r1', 0n)]);
     expect(events.slice(2).map((event) => event.type)).toEqual(['CreditsReleased']);
+  });
+
+  describe("with the request's record", () => {
+    const record = { provider: 'openai', model: 'gpt-4o-mini', inputTokens: 3 } as SettledRequest;
+    const settleWith = (id: string, costMicros: bigint): CreditAccountCommand => ({
+      ...(settle(id, costMicros) as SettleReservation),
+      request: record,
+    });
+
+    it('carries it on the one event that charges and ends the hold', () => {
+      const { state, events } = run([grant(1_000n), reserve('r1', 600n), settleWith('r1', 100n)]);
+      expect(events.slice(2)).toEqual([
+        {
+          type: 'CreditsDebited',
+          data: {
+            userId: 'alice',
+            reservationId: 'r1',
+            requestId: 'req-r1',
+            amountMicros: '100',
+            period: '2026-11',
+            overdraftMicros: '0',
+            releasedMicros: '600',
+            request: record,
+          },
+        },
+      ]);
+      expect(state.balanceMicros).toBe(900n);
+      expect(state.reservedMicros).toBe(0n);
+    });
+
+    it('ends an open hold with a debit of zero when nothing is charged, so the record is stored with it', () => {
+      const { state, events } = run([grant(1_000n), reserve('r1', 600n), settleWith('r1', 0n)]);
+      expect(events.slice(2)).toMatchObject([
+        { type: 'CreditsDebited', data: { amountMicros: '0', releasedMicros: '600', request: record } },
+      ]);
+      expect(state.balanceMicros).toBe(1_000n);
+      expect(availableMicros(state)).toBe(1_000n);
+    });
+
+    it('carries it on the overdraft of an ended hold; decides nothing when there is nothing to charge', () => {
+      const released = run([
+        grant(1_000n),
+        reserve('r1', 600n),
+        { type: 'ReleaseReservation', userId: 'alice', reservationId: 'r1' },
+      ]).state;
+      expect(creditAccountDecider.decide(settleWith('r1', 100n), released)).toMatchObject([
+        { type: 'CreditsDebited', data: { amountMicros: '100', overdraftMicros: '100', request: record } },
+      ]);
+      expect(creditAccountDecider.decide(settleWith('r1', 0n), released)).toEqual([]);
+      expect(creditAccountDecider.decide(settleWith('nope', 100n), released)).toEqual([]);
+    });
   });
 
   it('settles once: a repeated settle decides nothing, nor does a release after it', () => {

@@ -3,3 +3,4 @@ export * from './llm-request.decider';
 export * from './llm-request.events';
 export * from './llm-request.stream';
 export * from './llm-request.aggregate';
+export * from './request-completions';

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { LLM_REQUEST_CATEGORY, type RequestCompleted, type RequestFailed } from '@ops/domain';
+import {
+  asRequestCompleted,
+  REQUEST_OUTCOME_SOURCES,
+  type RequestCompleted,
+  type RequestFailed,
+} from '@ops/domain';
 import type { RecordedEvent } from '@ops/infra/event-store/event-store';
-import { domainEvents, type DomainRecordedEvent } from '@ops/infra/projections/domain-events';
+import { isDomainEvent, type DomainRecordedEvent } from '@ops/infra/projections/domain-events';
 import type { Projection } from '@ops/infra/projections/projection';
 import { USAGE_PROJECTION } from '@ops/infra/read-models';
 import type { EntityManager } from 'typeorm';
-
-type UsageEvent = RequestCompleted | RequestFailed;
-
-const USAGE_EVENT_TYPES: readonly UsageEvent['type'][] = ['RequestCompleted', 'RequestFailed'];
 
 interface UsageEntry {
   requestId: string;
@@ -86,8 +87,10 @@ function failed({ data, metadata }: DomainRecordedEvent<RequestFailed>): UsageEn
   };
 }
 
-function toEntry(event: DomainRecordedEvent<UsageEvent>): UsageEntry {
-  return event.type === 'RequestCompleted' ? completed(event) : failed(event);
+function toEntry(event: RecordedEvent): UsageEntry | null {
+  if (isDomainEvent<RequestFailed>(event, ['RequestFailed'])) return failed(event);
+  const completion = asRequestCompleted(event);
+  return completion && completed(completion);
 }
 
 /**
@@ -99,10 +102,10 @@ function toEntry(event: DomainRecordedEvent<UsageEvent>): UsageEntry {
 export class UsageProjection implements Projection {
   readonly name = USAGE_PROJECTION;
   readonly tables = [{ name: 'usage_log' }, { name: 'usage_daily' }];
-  readonly filter = { streamPrefixes: [LLM_REQUEST_CATEGORY], eventTypes: USAGE_EVENT_TYPES };
+  readonly filter = REQUEST_OUTCOME_SOURCES;
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const entries = domainEvents<UsageEvent>(events, USAGE_EVENT_TYPES).map(toEntry);
+    const entries = events.map(toEntry).filter((entry) => entry !== null);
     if (entries.length === 0) return;
     const column = <K extends keyof UsageEntry>(key: K) => entries.map((entry) => entry[key]);
     await tx.query(

@@ -31,11 +31,14 @@ const OUTCOME: Outcome = {
 };
 
 /** The settlement over fakes that note what reached the account and the ledger. */
-function settlementFor(reservation: Reservation) {
+function settlementFor(reservation: Reservation, debited = true) {
   const account: string[] = [];
   const recorded: string[] = [];
   const credits = {
-    settle: (_user: string, id: string) => Promise.resolve(void account.push(`settle ${id}`)),
+    settle: (_user: string, id: string) => {
+      account.push(`settle ${id}`);
+      return Promise.resolve({ debited });
+    },
     release: (_user: string, id: string) => Promise.resolve(void account.push(`release ${id}`)),
   } as unknown as RequestCredits;
   const ledger = new RequestLedger({ execute: () => Promise.resolve() } as never);
@@ -76,13 +79,29 @@ describe('RequestSettlement and a hold stored after the upstream call began', ()
   it('settles only once the hold is stored', async () => {
     let store!: () => void;
     const stored = new Promise<void>((resolve) => (store = resolve));
-    const { settlement, planned, account } = settlementFor({ id: 'hold-1', amountMicros: 10n, stored });
+    const { settlement, planned, account, recorded } = settlementFor({
+      id: 'hold-1',
+      amountMicros: 10n,
+      stored,
+    });
     const finishing = settlement.finish(planned, OUTCOME);
     await new Promise((resolve) => setImmediate(resolve));
     expect(account).toEqual([]);
     store();
     await expect(finishing).resolves.toBe(5n);
     expect(account).toEqual(['settle hold-1']);
+    // The debit carries the completion: nothing for the request's own stream.
+    expect(recorded).toEqual([]);
+  });
+
+  it("records the completion on the request's own stream when the settlement stored no debit", async () => {
+    const { settlement, planned, account, recorded } = settlementFor(
+      { id: 'hold-4', amountMicros: 10n, stored: Promise.resolve() },
+      false,
+    );
+    await settlement.finish(planned, OUTCOME);
+    expect(account).toEqual(['settle hold-4']);
+    expect(recorded).toEqual(['RecordCompletion']);
   });
 
   it('neither settles nor releases a hold that was not stored after all, and records the failure alone', async () => {

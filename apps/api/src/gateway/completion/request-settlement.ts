@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   priceRequest,
+  settledRequestOf,
   type Margin,
   type Micros,
   type ModelInfo,
@@ -136,37 +137,41 @@ export class RequestSettlement {
     const cost = price.chargedMicros;
     const charged = planned.reservation ? cost : 0n;
     const elapsedMs = performance.now() - planned.startedAt;
-    const completion = this.ledger.completion(
-      {
-        requestId: planned.requestId,
-        userId: planned.caller.userId,
-        provider: link.model.provider,
-        model: link.model.id,
-        byok: link.byok,
-        tier: planned.tier,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        ...(cache.readTokens > 0 ? { cacheReadTokens: cache.readTokens } : {}),
-        ...(cache.writeTokens > 0 ? { cacheWriteTokens: cache.writeTokens } : {}),
-        ...(cache.oneHourWriteTokens > 0 ? { cacheWrite1hTokens: cache.oneHourWriteTokens } : {}),
-        ...(tools.webSearchRequests > 0 ? { webSearchRequests: tools.webSearchRequests } : {}),
-        costMicros: charged.toString(),
-        listCostMicros: price.listMicros.toString(),
-        latencyMs: Math.round(elapsedMs),
-        attempts: outcome.attempts,
-        streamed: planned.body.stream === true,
-        finishReason: outcome.finishReason,
-        clientDisconnected: outcome.clientDisconnected,
-        usageEstimated: outcome.usageEstimated,
-        route: routeOf(planned),
-        endpoint,
-        pricing: pricingOf(link.model, planned.catalogVersion),
-      },
-      planned.context,
-    );
-    await (planned.reservation
-      ? this.credits.settle(planned.caller.userId, planned.reservation.id, cost, planned.context, completion)
-      : this.ledger.record(completion));
+    const completed: RequestCompleted['data'] = {
+      requestId: planned.requestId,
+      userId: planned.caller.userId,
+      provider: link.model.provider,
+      model: link.model.id,
+      byok: link.byok,
+      tier: planned.tier,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      ...(cache.readTokens > 0 ? { cacheReadTokens: cache.readTokens } : {}),
+      ...(cache.writeTokens > 0 ? { cacheWriteTokens: cache.writeTokens } : {}),
+      ...(cache.oneHourWriteTokens > 0 ? { cacheWrite1hTokens: cache.oneHourWriteTokens } : {}),
+      ...(tools.webSearchRequests > 0 ? { webSearchRequests: tools.webSearchRequests } : {}),
+      costMicros: charged.toString(),
+      listCostMicros: price.listMicros.toString(),
+      latencyMs: Math.round(elapsedMs),
+      attempts: outcome.attempts,
+      streamed: planned.body.stream === true,
+      finishReason: outcome.finishReason,
+      clientDisconnected: outcome.clientDisconnected,
+      usageEstimated: outcome.usageEstimated,
+      route: routeOf(planned),
+      endpoint,
+      pricing: pricingOf(link.model, planned.catalogVersion),
+    };
+    const { debited } = planned.reservation
+      ? await this.credits.settle(
+          planned.caller.userId,
+          planned.reservation.id,
+          cost,
+          planned.context,
+          settledRequestOf(completed),
+        )
+      : { debited: false };
+    if (!debited) await this.ledger.record(this.ledger.completion(completed, planned.context));
     // Counted once stored: a request whose record fails is answered with an error, and counted as one.
     this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
     if (!outcome.usageEstimated && !outcome.clientDisconnected) {

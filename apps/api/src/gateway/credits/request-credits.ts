@@ -5,6 +5,7 @@ import {
   type CreditAccountCommand,
   type CreditAccountState,
   type Micros,
+  type SettledRequest,
   creditAccount,
 } from '@ops/domain';
 import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
@@ -22,7 +23,7 @@ const ACCOUNT_MAX_AGE_MS = 1_000;
  * upstream call, then settle the real cost or release the hold. Every step is a command on the
  * account's stream, so holds on one account are decided one after another against everything
  * already held: concurrent requests can never overspend. The end of a hold carries the request's own
- * record (its completion with the settlement, its failure with the release), stored in the same append.
+ * record: its completion on the debit, its failure in the same append as the release.
  */
 @Injectable()
 export class RequestCredits {
@@ -112,30 +113,35 @@ export class RequestCredits {
   }
 
   /**
-   * Charges the real cost, whatever became of the hold; what no hold covered is an overdraft, recorded
-   * on the debit and counted here.
+   * Charges the real cost, whatever became of the hold, with the request's record on the debit; what no
+   * hold covered is an overdraft, recorded on the debit and counted here. Returns whether a debit was
+   * stored: when none was (the hold had ended and there is nothing to charge), the record is the
+   * caller's to store.
    */
   async settle(
     userId: string,
     reservationId: string,
     costMicros: Micros,
     context: CommandContext,
-    alongside?: AnyCommand,
-  ): Promise<void> {
+    request: SettledRequest,
+  ): Promise<{ debited: boolean }> {
     const { state, appended } = await this.ending(
       reservationId,
-      this.runForState(
+      this.runForState(userId, context, {
+        type: 'SettleReservation',
         userId,
-        context,
-        { type: 'SettleReservation', userId, reservationId, costMicros },
-        alongside,
-      ),
+        reservationId,
+        costMicros,
+        request,
+      }),
     );
     const debit = state.lastDebit;
-    if (appended && debit?.reservationId === reservationId && debit.overdraftMicros > 0n) {
+    const debited = appended > 0 && debit?.reservationId === reservationId;
+    if (debited && debit.overdraftMicros > 0n) {
       this.overdrafts.inc();
       this.overdraftMicros.inc(Number(debit.overdraftMicros));
     }
+    return { debited };
   }
 
   async release(

@@ -1,0 +1,74 @@
+import { CREDIT_ACCOUNT_SCHEMA_VERSIONS } from '../credits/credit-account.events';
+import type { RequestCompleted } from './llm-request.events';
+import { asRequestCompleted, settledRequestOf } from './request-completions';
+
+const completed: RequestCompleted['data'] = {
+  requestId: 'req-1',
+  userId: 'alice',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  byok: false,
+  tier: 'free',
+  inputTokens: 12,
+  outputTokens: 5,
+  costMicros: '9',
+  listCostMicros: '9',
+  latencyMs: 4,
+  attempts: [{ provider: 'openai', model: 'gpt-4o-mini', outcome: 'ok', status: 200, latencyMs: 3 }],
+  streamed: false,
+  finishReason: 'stop',
+  clientDisconnected: false,
+  usageEstimated: false,
+  route: {
+    apiKeyId: null,
+    requestedModel: 'gpt-4o-mini',
+    powerLevel: 'balanced',
+    task: 'chat',
+    privacy: false,
+    streamed: false,
+    candidates: [{ provider: 'openai', model: 'gpt-4o-mini', byok: false, reason: 'requested model' }],
+    reservationId: 'hold-1',
+    reservedMicros: '600',
+  },
+  endpoint: 'chat',
+  pricing: { catalogVersion: 0, inputMicrosPerMillion: '150000', outputMicrosPerMillion: '600000' },
+};
+
+const envelope = { id: 'e-1', position: '7', metadata: { actor: 'alice' } };
+
+describe('request completions', () => {
+  it('carries a completion on its debit without what the debit says, and reads it back whole', () => {
+    const request = settledRequestOf(completed);
+    for (const said of ['userId', 'requestId', 'costMicros']) expect(request).not.toHaveProperty(said);
+    expect(request.route).not.toHaveProperty('reservationId');
+    const debit = {
+      ...envelope,
+      type: 'CreditsDebited',
+      schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsDebited,
+      data: {
+        userId: 'alice',
+        reservationId: 'hold-1',
+        requestId: 'req-1',
+        amountMicros: '9',
+        period: '2026-12',
+        overdraftMicros: '0',
+        releasedMicros: '600',
+        request,
+      },
+    };
+    expect(asRequestCompleted(debit)).toEqual({
+      ...envelope,
+      type: 'RequestCompleted',
+      schemaVersion: 5,
+      data: completed,
+    });
+  });
+
+  it('reads a RequestCompleted as itself, and nothing else as a completion', () => {
+    const own = { ...envelope, type: 'RequestCompleted', schemaVersion: 5, data: completed };
+    expect(asRequestCompleted(own)).toEqual(own);
+    const oldDebit = { ...envelope, type: 'CreditsDebited', schemaVersion: 3, data: { requestId: 'req-1' } };
+    expect(asRequestCompleted(oldDebit)).toBeNull();
+    expect(asRequestCompleted({ ...envelope, type: 'RequestFailed', schemaVersion: 3, data: {} })).toBeNull();
+  });
+});
