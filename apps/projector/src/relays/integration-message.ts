@@ -8,7 +8,11 @@ import type { Message } from 'kafkajs';
  * event's `data` bumps its `schemaVersion`.
  */
 export interface IntegrationMessage {
-  /** The event id: unique, and the same every time the event is republished, so consumers dedupe by it. */
+  /**
+   * The event id: unique within a topic, and the same every time the event is republished, so consumers
+   * dedupe by it per topic (a debit's completion on the usage topic has the id of the debit, which the
+   * credits topic carries as itself).
+   */
   id: string;
   type: string;
   /** Version of the shape of `data`. */

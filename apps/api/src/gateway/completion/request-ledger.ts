@@ -18,11 +18,6 @@ import type { PlannedRequest, RoutedBody } from './gateway-request';
 
 export type LedgerCommand = RunCommand<LlmRequestCommand, LlmRequestEvent, LlmRequestState>;
 
-/**
- * Records each request on its own stream, in one event once it ends: completed or failed, with how it
- * was routed. A request with a credit hold stores it with its settlement or release, in one append
- * (see RequestCredits); one without records it here, alone.
- */
 /** The routing decision as the request's event records it. */
 export function routeOf(planned: PlannedRequest<RoutedBody>): RequestRoute {
   return {
@@ -59,6 +54,11 @@ function recordedControls(controls: RoutingControls): RecordedRoutingControls | 
   return Object.keys(recorded).length > 0 ? recorded : null;
 }
 
+/**
+ * Records a request on its own stream, in one event once it ends, with how it was routed: a failure
+ * (with the release of its hold, in one append: see RequestCredits), and a completion the debit of its
+ * hold does not carry (no hold, or one that ended with nothing left to charge).
+ */
 @Injectable()
 export class RequestLedger {
   constructor(private readonly commands: CommandBus) {}

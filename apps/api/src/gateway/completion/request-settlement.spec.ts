@@ -94,6 +94,19 @@ describe('RequestSettlement and a hold stored after the upstream call began', ()
     expect(recorded).toEqual([]);
   });
 
+  it('records no failure for a request whose completion is stored, whatever breaks after it', async () => {
+    const { settlement, planned, account, recorded } = settlementFor({
+      id: 'hold-5',
+      amountMicros: 10n,
+      stored: Promise.resolve(),
+    });
+    await settlement.finish(planned, OUTCOME);
+    const broken = new Error('the reply could not be written');
+    await expect(settlement.fail(planned, broken)).resolves.toBe(broken);
+    expect(account).toEqual(['settle hold-5']);
+    expect(recorded).toEqual([]);
+  });
+
   it("records the completion on the request's own stream when the settlement stored no debit", async () => {
     const { settlement, planned, account, recorded } = settlementFor(
       { id: 'hold-4', amountMicros: 10n, stored: Promise.resolve() },

@@ -96,6 +96,9 @@ export function abortIfHoldLost(planned: PlannedRequest<RoutedBody>, abort: Abor
  */
 @Injectable()
 export class RequestSettlement {
+  /** Requests whose completion is stored (its own stream no longer refuses a later failure: see `fail`). */
+  private readonly completed = new WeakSet<PlannedRequest<RoutedBody>>();
+
   constructor(
     private readonly credits: RequestCredits,
     private readonly ledger: RequestLedger,
@@ -172,6 +175,7 @@ export class RequestSettlement {
         )
       : { debited: false };
     if (!debited) await this.ledger.record(this.ledger.completion(completed, planned.context));
+    this.completed.add(planned);
     // Counted once stored: a request whose record fails is answered with an error, and counted as one.
     this.metrics.answered(link, outcome.attempts, usage, charged, elapsedMs / 1000);
     if (!outcome.usageEstimated && !outcome.clientDisconnected) {
@@ -190,6 +194,8 @@ export class RequestSettlement {
    * after all (whatever the upstream did meanwhile is moot), `error` otherwise.
    */
   async fail(request: PlannedRequest<RoutedBody>, error: unknown): Promise<unknown> {
+    // A request ends once: one whose completion is stored is not also a failure, whatever broke after.
+    if (this.completed.has(request)) return error;
     const hold = await holdOutcome(request);
     const reservation = hold.held;
     const planned = reservation === request.reservation ? request : { ...request, reservation };
