@@ -103,10 +103,7 @@ export class CreditLedgerProjection implements Projection {
   readonly tables = [{ name: 'credit_transactions' }, { name: 'credit_balances' }];
 
   async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    // A debit of zero only ended a hold (and carries its request's record): no money moved.
-    const entries = domainEvents<LedgerEvent>(events, LEDGER_EVENT_TYPES)
-      .map(toLedgerEntry)
-      .filter((entry) => entry.amountMicros !== 0n);
+    const entries = domainEvents<LedgerEvent>(events, LEDGER_EVENT_TYPES).map(toLedgerEntry);
     if (entries.length === 0) return;
     const userIds = [...new Set(entries.map((entry) => entry.userId))];
     const current: { user_id: string; balance_micros: string }[] = await tx.query(
