@@ -29,6 +29,14 @@ export class ConsoleLiveFeed implements OnModuleDestroy {
     });
   }
 
+  /**
+   * Resolves once the feed follows the log from a known position (or could not start): a console that
+   * refetches after this misses nothing, since every event after that position reaches it as a notice.
+   */
+  async following(): Promise<void> {
+    await this.running;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.listeners = 0;
     await this.stop();

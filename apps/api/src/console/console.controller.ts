@@ -24,7 +24,7 @@ import { resolveLocalJwtSecret } from '@ops/infra/auth/local-jwt';
 import { AuthConfig } from '@ops/infra/auth/auth-config';
 import { NodeConfig } from '@ops/infra/runtime/node-config';
 import { FieldErrorsException } from '@ops/infra/http/problem-details';
-import { filter, from, interval, map, merge, mergeMap, type Observable, of, takeUntil } from 'rxjs';
+import { defer, filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { ReadModels } from '../common/read-your-writes/read-models.decorator';
 import { ConsoleLiveFeed } from './console-live-feed';
@@ -152,8 +152,12 @@ export class ConsoleController {
       filter((open) => !open),
     );
     const pings = interval(LIVE_CHECK_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
-    const ready = of<MessageEvent>({ type: 'ready', data: { user_id: user.id } });
-    return merge(ready, notices, pings).pipe(takeUntil(ended));
+    // Only once the feed follows the log: the console refetches everything on `ready`, and a change
+    // between that refetch and the feed's starting position would otherwise never reach it.
+    const ready = defer(() => from(this.feed.following())).pipe(
+      map((): MessageEvent => ({ type: 'ready', data: { user_id: user.id } })),
+    );
+    return merge(notices, ready, pings).pipe(takeUntil(ended));
   }
 
   private async stillSignedIn(user: AuthenticatedUser): Promise<boolean> {
