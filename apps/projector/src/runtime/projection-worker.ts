@@ -121,6 +121,9 @@ export class ProjectionWorker implements LogReaderMember {
   private async followLog(): Promise<void> {
     try {
       this.position = await readCheckpoint(this.db, this.projection.name);
+      // Stopped while reading: the reader has not met this worker yet, so its `leave` could not end a
+      // follow that starts now, and `stop` would wait for it forever.
+      if (this.stopping) return;
       this.state = 'running';
       this.following = true;
       await this.reader.follow(this);
