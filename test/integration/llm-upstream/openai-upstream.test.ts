@@ -206,6 +206,22 @@ describe('UpstreamClient against an OpenAI-compatible provider', () => {
     expect(fake.requests[0].outcome).toBe('dropped');
   });
 
+  it('delivers every chunk received before a drop, even to a caller that starts reading after it', async () => {
+    // The gateway reads nothing until the request's hold is stored; a provider may fail before then.
+    fake.enqueue({ failAfterChunks: 3 });
+    const stream = await client.stream(target, ask('hi'));
+    expect(await outcomeOf(fake, 0)).toBe('dropped');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const received: string[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const chunk of stream.chunks) received.push(chunk.choices[0]?.delta.content ?? '');
+      })(),
+    );
+    expect(received).toEqual(['', 'groq ', 'says ']);
+    expect(error).toMatchObject({ kind: 'connection', retryable: true });
+  });
+
   it('aborts the upstream request when the signal fires, before or during the stream', async () => {
     fake.enqueue({ delayMs: 3000 }, { chunkDelayMs: 300 });
     const beforeHeaders = new AbortController();

@@ -12,6 +12,7 @@ import { AnthropicEventReader, AnthropicStreamTranslator } from './anthropic/tra
 import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings-wire';
 import { OpenAiStreamTranslator } from './openai-stream';
 import { upstreamUsageOfOpenAi, type ChatCompletion, type ChatCompletionRequest } from './openai-wire';
+import { ReadAhead } from './read-ahead';
 import { RequestAbort } from './request-abort';
 import { retryAfterMsOf } from './retry-after';
 import { SseParser, type SseEvent } from './sse-parser';
@@ -245,7 +246,7 @@ export class UpstreamClient implements OnModuleDestroy {
       abort.release();
       throw error;
     }
-    const body = response.body;
+    const body = new ReadAhead(response.body);
     const state = { closedByCaller: false };
     return {
       chunks: readChunks(body, translator, signal, state, abort),
@@ -319,7 +320,7 @@ function headersFor(target: UpstreamTarget, hasBody: boolean): Record<string, st
 }
 
 async function* readChunks<T>(
-  body: BodyReadable,
+  body: ReadAhead,
   translator: StreamTranslator<T>,
   signal: AbortSignal | undefined,
   state: { closedByCaller: boolean },
@@ -330,7 +331,7 @@ async function* readChunks<T>(
   const decoder = new TextDecoder();
   let ended = false;
   try {
-    for await (const bytes of body as AsyncIterable<Buffer>) {
+    for await (const bytes of body) {
       for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
         for (const chunk of translator.translateSse(event)) yield chunk;
       }
