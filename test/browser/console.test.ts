@@ -105,6 +105,43 @@ maybe('the console in a real browser', () => {
     await admin.setViewportSize(WIDE);
   });
 
+  it('shows a change that lands while the page is still loading what it changed', async () => {
+    // The first read of dave's account answers late, with what it read before the grant below: the
+    // grant's notice reaches the page while that read is in flight, and must not be folded into it.
+    const isDavesAccount = (url: URL) =>
+      url.pathname === '/api/v1/llm/credits/account' && url.searchParams.get('user_id') === 'dave';
+    let askedAgain!: () => void;
+    const secondRead = new Promise<void>((resolve) => (askedAgain = resolve));
+    let firstRead: Promise<void> | null = null;
+    await admin.route(isDavesAccount, (route) => {
+      if (firstRead) {
+        askedAgain();
+        return route.continue();
+      }
+      firstRead = (async () => {
+        const stale = await route.fetch();
+        const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${node.apiToken('ops-admin', 'admin')}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ user_id: 'dave', amount_micros: '3000000', reason: 'while loading' }),
+        });
+        expect(granted.status).toBe(201);
+        // The page asks again once the notice arrives; without that, the stale answer stays on screen.
+        await Promise.race([secondRead, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        await route.fulfill({ response: stale });
+      })();
+      return firstRead;
+    });
+    await admin.getByLabel('User id').fill('dave');
+    await admin.getByRole('button', { name: 'Find' }).click();
+    await admin.getByTestId('balance').getByText('3.00').waitFor({ timeout: 10_000 });
+    await firstRead;
+    await admin.unroute(isDavesAccount);
+  });
+
   it('shows an API consumer their balance and a new API key once; provider health; finance its report', async () => {
     await admin.getByRole('tab', { name: 'My API access' }).click();
     await admin.getByTestId('balance').waitFor();

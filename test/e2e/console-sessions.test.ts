@@ -134,6 +134,18 @@ describe('console sessions', () => {
       expect((await fetch(`${origin}/api/v1/console/events`)).status).toBe(401);
     });
 
+    it('says on `ready` where its notices start: at or after every change made before it', async () => {
+      const granted = await request(http)
+        .post('/api/v1/llm/credits/grant')
+        .set('Authorization', `Bearer ${t.token('ops-admin', 'admin')}`)
+        .send({ user_id: 'erin', amount_micros: '1000000', reason: 'live feed test' })
+        .expect(201);
+      const written = granted.headers['x-ops-position'] as string;
+      const seen = await readEvents(t.token('erin', 'user'), (event) => event === 'ready');
+      const { position } = JSON.parse(seen[0].data) as { position: string };
+      expect(position >= written).toBe(true);
+    });
+
     it("tells a user of their own balance changes, never of someone else's", async () => {
       const admin = t.token('ops-admin', 'admin');
       const grant = (userId: string) =>

@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import type { InvalidateQueryFilters, QueryClient } from '@tanstack/react-query';
 import { authorization, sawPosition } from './api/client';
 import type { Schemas } from './api/views';
 
@@ -26,6 +26,16 @@ function staleKeys(notice: Notice): unknown[][] {
     default:
       return [];
   }
+}
+
+/**
+ * Refetches what `filters` name, reading from now: a fetch already in flight may have read before the
+ * change, and React Query hands a query without data its in-flight fetch instead of a new one (a
+ * page still loading when the notice came then showed the old state until the next change).
+ */
+async function refetch(queries: QueryClient, filters: InvalidateQueryFilters = {}): Promise<void> {
+  await queries.cancelQueries(filters);
+  await queries.invalidateQueries(filters);
 }
 
 /** Parses a text/event-stream body into its events (`event:` and `data:` lines, blank-line separated). */
@@ -71,12 +81,16 @@ export async function followLiveFeed(
           if (event === 'ready') {
             onState(true);
             // Notices sent before this connection are not replayed: what is on screen may predate them.
-            void queries.invalidateQueries();
+            // The refetch waits for the read models to reach where the notices start, or a change
+            // just before it could be missing from what it reads, and no notice would follow.
+            const { position } = JSON.parse(data) as { position: string | null };
+            if (position) sawPosition(position);
+            void refetch(queries);
           }
           if (event !== 'notice') continue;
           const notice = JSON.parse(data) as Notice;
           sawPosition(notice.position);
-          for (const key of staleKeys(notice)) void queries.invalidateQueries({ queryKey: key });
+          for (const key of staleKeys(notice)) void refetch(queries, { queryKey: key });
         }
       }
     } catch {

@@ -135,8 +135,8 @@ export class ConsoleController {
   }
 
   /**
-   * Server-sent events: a `ready` event, then a notice whenever something the caller may see
-   * changed. The stream ends when the session ends (sign-out, expiry, deactivation).
+   * Server-sent events: a `ready` event (data: the log position the notices follow from, to pass as
+   * x-ops-min-position when refetching), then a notice whenever something the caller may see changed. The stream ends when the session ends (sign-out, expiry, deactivation).
    */
   @Sse('events')
   @ApiBearerAuth()
@@ -152,10 +152,11 @@ export class ConsoleController {
       filter((open) => !open),
     );
     const pings = interval(LIVE_CHECK_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
-    // Only once the feed follows the log: the console refetches everything on `ready`, and a change
-    // between that refetch and the feed's starting position would otherwise never reach it.
+    // Only once the feed follows the log, and with the position it follows from: the console refetches
+    // everything on `ready`, with reads waiting for that position, so a change before it is in what the
+    // refetch reads and a change after it arrives as a notice.
     const ready = defer(() => from(this.feed.following())).pipe(
-      map((): MessageEvent => ({ type: 'ready', data: { user_id: user.id } })),
+      map((position): MessageEvent => ({ type: 'ready', data: { user_id: user.id, position } })),
     );
     return merge(notices, ready, pings).pipe(takeUntil(ended));
   }
