@@ -51,15 +51,27 @@ export type CreditsReserved = DomainEvent<
   }
 >;
 
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
 /**
  * A completed request's record as its debit carries it: its RequestCompleted without what the debit
- * already says (`userId`, `requestId`, `costMicros` is `amountMicros`, the route's `reservationId`).
+ * already says (`userId`, `requestId`, `costMicros` is `amountMicros`, the route's `reservationId`),
+ * and without the fields that hold their usual value (`false`, `null`, `endpoint` chat, the route's
+ * `streamed` and `requestedModel` when they repeat the request's): a request's storage is mostly its
+ * debit. `asRequestCompleted` restores them.
  */
-export type SettledRequest = Omit<
-  RequestCompleted['data'],
-  'userId' | 'requestId' | 'costMicros' | 'route'
+export type SettledRequest = Optional<
+  Omit<RequestCompleted['data'], 'userId' | 'requestId' | 'costMicros' | 'route'>,
+  'byok' | 'streamed' | 'clientDisconnected' | 'usageEstimated' | 'endpoint'
 > & {
-  route?: Omit<RequestRoute, 'reservationId'>;
+  route?: SettledRoute;
+};
+
+type SettledRoute = Optional<
+  Omit<RequestRoute, 'reservationId' | 'candidates'>,
+  'apiKeyId' | 'privacy' | 'controls' | 'streamed' | 'requestedModel'
+> & {
+  candidates: Optional<RequestRoute['candidates'][number], 'byok'>[];
 };
 
 /**

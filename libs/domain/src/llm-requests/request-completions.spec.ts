@@ -29,6 +29,8 @@ const completed: RequestCompleted['data'] = {
     candidates: [{ provider: 'openai', model: 'gpt-4o-mini', byok: false, reason: 'requested model' }],
     reservationId: 'hold-1',
     reservedMicros: '600',
+    controls: null,
+    ceilingMicros: '10000',
   },
   endpoint: 'chat',
   pricing: { catalogVersion: 0, inputMicrosPerMillion: '150000', outputMicrosPerMillion: '600000' },
@@ -62,6 +64,49 @@ describe('request completions', () => {
       schemaVersion: 5,
       data: completed,
     });
+  });
+
+  it('leaves the usual values out of the debit, and restores them, while unusual ones stay', () => {
+    const request = settledRequestOf(completed);
+    for (const usual of ['byok', 'streamed', 'clientDisconnected', 'usageEstimated', 'endpoint'])
+      expect(request).not.toHaveProperty(usual);
+    for (const usual of ['apiKeyId', 'privacy', 'controls', 'streamed', 'requestedModel'])
+      expect(request.route).not.toHaveProperty(usual);
+    expect(request.route?.candidates[0]).not.toHaveProperty('byok');
+
+    const unusual: RequestCompleted['data'] = {
+      ...completed,
+      model: 'claude-haiku-4-5',
+      streamed: true,
+      clientDisconnected: true,
+      usageEstimated: true,
+      endpoint: 'embeddings',
+      route: {
+        ...completed.route!,
+        apiKeyId: 'key-1',
+        privacy: true,
+        controls: { models: ['gpt-4o-mini', 'claude-haiku-4-5'] },
+        streamed: false,
+        requestedModel: 'auto',
+        candidates: [{ provider: 'anthropic', model: 'claude-haiku-4-5', byok: true, reason: 'fallback' }],
+      },
+    };
+    const debit = (record: RequestCompleted['data']) => ({
+      ...envelope,
+      type: 'CreditsDebited',
+      schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsDebited,
+      data: {
+        userId: 'alice',
+        reservationId: 'hold-1',
+        requestId: 'req-1',
+        amountMicros: '9',
+        period: '2026-12',
+        request: settledRequestOf(record),
+      },
+    });
+    expect(asRequestCompleted(debit(unusual))?.data).toEqual(unusual);
+    const { endpoint: _endpoint, ...beforeEndpoints } = completed;
+    expect(asRequestCompleted(debit(beforeEndpoints))?.data).toEqual(completed);
   });
 
   it('reads a RequestCompleted as itself, and nothing else as a completion', () => {

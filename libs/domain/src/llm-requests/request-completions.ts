@@ -37,7 +37,8 @@ export function asRequestCompleted<E extends Envelope>(
   if (event.type !== 'CreditsDebited') return null;
   const debit = event.data as CreditsDebited['data'];
   if (!debit.request) return null;
-  const { route, ...request } = debit.request;
+  const { route, ...settled } = debit.request;
+  const request = { ...USUAL_REQUEST, ...settled };
   return {
     ...event,
     type: 'RequestCompleted',
@@ -47,7 +48,18 @@ export function asRequestCompleted<E extends Envelope>(
       requestId: debit.requestId,
       userId: debit.userId,
       costMicros: debit.amountMicros,
-      ...(route ? { route: { ...route, reservationId: debit.reservationId } } : {}),
+      ...(route
+        ? {
+            route: {
+              ...USUAL_ROUTE,
+              streamed: request.streamed,
+              requestedModel: request.model,
+              ...route,
+              candidates: route.candidates.map((candidate) => ({ byok: false, ...candidate })),
+              reservationId: debit.reservationId,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -55,7 +67,35 @@ export function asRequestCompleted<E extends Envelope>(
 /** A completion as the debit settling its hold carries it: `asRequestCompleted` gives it back whole. */
 export function settledRequestOf(completed: RequestCompleted['data']): SettledRequest {
   const { userId: _userId, requestId: _requestId, costMicros: _costMicros, route, ...request } = completed;
-  if (!route) return request;
-  const { reservationId: _reservationId, ...settledRoute } = route;
-  return { ...request, route: settledRoute };
+  const settled = withoutUsual(request, USUAL_REQUEST);
+  if (!route) return settled;
+  const { reservationId: _reservationId, candidates, ...settledRoute } = route;
+  return {
+    ...settled,
+    route: {
+      ...withoutUsual(settledRoute, {
+        ...USUAL_ROUTE,
+        streamed: request.streamed,
+        requestedModel: request.model,
+      }),
+      candidates: candidates.map((candidate) => withoutUsual(candidate, { byok: false })),
+    },
+  };
+}
+
+/** What a debit's request record leaves out when it holds this value. */
+const USUAL_REQUEST = {
+  byok: false,
+  streamed: false,
+  clientDisconnected: false,
+  usageEstimated: false,
+  endpoint: 'chat',
+} as const;
+
+const USUAL_ROUTE = { apiKeyId: null, privacy: false, controls: null } as const;
+
+function withoutUsual<T extends object>(record: T, usual: Record<string, unknown>): T {
+  return Object.fromEntries(
+    Object.entries(record).filter(([key, value]) => !(key in usual && usual[key] === value)),
+  ) as T;
 }
