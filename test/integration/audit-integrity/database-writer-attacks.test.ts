@@ -374,7 +374,7 @@ async function rechain(pool: Pool, stream: string): Promise<void> {
     };
     const hash = chainHash(previous, contentHash(content), stream, row.revision);
     await pool.query(
-      'UPDATE events SET previous_hash = $3, hash = $4 WHERE stream_name = $1 AND revision = $2',
+      "UPDATE events SET previous_hash = decode($3, 'hex'), hash = decode($4, 'hex') WHERE stream_name = $1 AND revision = $2",
       [stream, row.revision, previous, hash],
     );
     previous = hash;

@@ -1,5 +1,6 @@
 import { EventStoreSchema1732500000000 } from '@ops/infra/database/migrations/1732500000000-event-store';
 import { TamperEvidence1732500000400 } from '@ops/infra/database/migrations/1732500000400-tamper-evidence';
+import { BinaryEventHashes1732500003300 } from '@ops/infra/database/migrations/1732500003300-binary-event-hashes';
 import { MIGRATIONS } from '@ops/infra/database/migrations';
 import { DigestChain1732500000810 } from '@ops/infra/database/migrations/1732500000810-digest-chain';
 import {
@@ -128,10 +129,19 @@ describe('tamper evidence in the PostgreSQL event store', () => {
       const legacy = new PostgresEventStore(database.url);
       await legacy.append('legacy-a', events(3), 'no_stream');
       await legacy.append('legacy-b', events(2), 'no_stream');
-      expect((await legacy.readStream('legacy-a'))[0].integrity).toBeUndefined();
+      const sql = new Pool({ connectionString: database.url, max: 1 });
+      const { rows: unchained } = await sql.query('SELECT hash FROM events WHERE hash IS NOT NULL');
+      expect(unchained).toEqual([]);
 
       await migrate([EventStoreSchema1732500000000, TamperEvidence1732500000400]);
       await legacy.append('legacy-a', events(1), 2n);
+      // Stored as text then; today's reads expect the bytes a later migration converts them to.
+      await migrate([
+        EventStoreSchema1732500000000,
+        TamperEvidence1732500000400,
+        BinaryEventHashes1732500003300,
+      ]);
+      await sql.end();
       const stored = await legacy.readStream('legacy-a');
       await legacy.close();
       let previous: string | null = null;
@@ -166,7 +176,7 @@ describe('tamper evidence in the PostgreSQL event store', () => {
         await pool.query('DELETE FROM audit_digest_heads');
         await pool.query(
           `INSERT INTO audit_digest_heads (digest_id, stream_name, revision, hash)
-           SELECT DISTINCT ON (stream_name) $1::uuid, stream_name, revision, hash FROM events ORDER BY stream_name, revision DESC`,
+           SELECT DISTINCT ON (stream_name) $1::uuid, stream_name, revision, encode(hash, 'hex') FROM events ORDER BY stream_name, revision DESC`,
           [digestId],
         );
         const root = new HeadsRoot();

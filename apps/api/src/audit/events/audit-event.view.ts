@@ -72,6 +72,6 @@ export const AUDIT_EVENT_LINE_SQL = `'{"stream":' || to_json(e.stream_name)::tex
   || ',"metadata":' || e.metadata::text
   || ',"recorded_at":"' || to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
   || '","integrity":' || CASE WHEN e.hash IS NULL THEN 'null'
-       ELSE '{"previous_hash":' || coalesce(to_json(e.previous_hash)::text, 'null')
-         || ',"hash":' || to_json(e.hash)::text || '}' END
+       ELSE '{"previous_hash":' || coalesce('"' || encode(e.previous_hash, 'hex') || '"', 'null')
+         || ',"hash":"' || encode(e.hash, 'hex') || '"}' END
   || '}' || chr(10)`;

@@ -21,6 +21,7 @@ import { UsageCacheTokens1732500002600 } from './1732500002600-usage-cache-token
 import { UsageWebSearches1732500003000 } from './1732500003000-usage-web-searches';
 import { ProviderHealth1732500003100 } from './1732500003100-provider-health';
 import { AuditLogWithoutStreamIndex1732500003200 } from './1732500003200-audit-log-without-stream-index';
+import { BinaryEventHashes1732500003300 } from './1732500003300-binary-event-hashes';
 
 /** Listed explicitly (no glob) so the same list works from sources and from the build. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   UsageWebSearches1732500003000,
   ProviderHealth1732500003100,
   AuditLogWithoutStreamIndex1732500003200,
+  BinaryEventHashes1732500003300,
 ];

@@ -17,8 +17,8 @@ export interface Queryable {
 export const EVENT_COLUMNS = `
   e.stream_name, e.revision::text AS revision, e.event_id::text AS event_id, e.type, e.schema_version,
   e.data, e.metadata, (extract(epoch FROM e.recorded_at) * 1000)::float8 AS recorded_at,
-  e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.previous_hash,
-  e.hash`;
+  e.transaction_id::text AS transaction_id, e.global_position::text AS global_position,
+  encode(e.previous_hash, 'hex') AS previous_hash, encode(e.hash, 'hex') AS hash`;
 
 export interface EventRow {
   stream_name: string;
