@@ -21,8 +21,12 @@ describe('eventIdFor', () => {
     expect(eventIdFor(0, shifted)).not.toBe(eventIdFor(0, source));
   });
 
-  it('draws a fresh random id without a key', () => {
+  it('draws a fresh time-ordered id without a key, later ids sorting after earlier ones', () => {
     const keyless = { ...source, idempotencyKey: undefined };
-    expect(eventIdFor(0, keyless)).not.toBe(eventIdFor(0, keyless));
+    const ids = Array.from({ length: 50 }, () => eventIdFor(0, keyless));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
   });
 });
