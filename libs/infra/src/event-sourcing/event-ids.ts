@@ -16,12 +16,20 @@ export interface EventIdSource {
  * the stream (ids are unique across the whole log, so one key sent to two streams must give two sets
  * of ids), the actor and the command type (two callers' keys never collide): a retry yields the same
  * ids. The parts are hashed as a JSON array, so no choice of characters in one part mimics another.
- * Without a key it is a fresh UUIDv7: time-ordered ids land at the right edge of the event-id index
- * (and of the read models keyed by event id) instead of anywhere in it, which keeps its pages full.
+ * Without a key it is a `timeOrderedId`.
  */
 export function eventIdFor(index: number, source: EventIdSource): string {
   const { streamName, commandType, actor, idempotencyKey } = source;
   return idempotencyKey
     ? uuidv5(JSON.stringify([streamName, actor, commandType, idempotencyKey, index]), IDEMPOTENCY_NAMESPACE)
-    : uuidv7();
+    : timeOrderedId();
+}
+
+/**
+ * A fresh UUIDv7, for the ids of things stored as they happen (events, gateway requests, credit
+ * holds): time-ordered, they land at the right edge of the indexes keyed by them instead of anywhere
+ * in them, which keeps those pages full.
+ */
+export function timeOrderedId(): string {
+  return uuidv7();
 }

@@ -1,3 +1,4 @@
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Injectable, Logger } from '@nestjs/common';
 import { estimateTextTokens } from '@ops/domain';
 import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
@@ -5,7 +6,6 @@ import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import {
   COST_FIELD,
   generatedByAnswer,
@@ -73,7 +73,7 @@ export class ChatCompletionsService {
     wire: ClientWire,
   ): Promise<void> {
     const { body, anthropic } = inbound;
-    const requestId = randomUUID();
+    const requestId = timeOrderedId();
     const startedAt = performance.now();
     // On errors too, so a client can name the request the ledger recorded.
     response.setHeader('x-ops-request-id', requestId);

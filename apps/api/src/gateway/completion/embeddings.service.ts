@@ -1,3 +1,4 @@
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Injectable } from '@nestjs/common';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
@@ -7,7 +8,6 @@ import {
   type EmbeddingsResponse,
 } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { GatewayCaller, RequestPreferences } from './gateway-request';
 import { RequestPlanner } from './request-planner';
 import { abortIfHoldLost, RequestSettlement } from './request-settlement';
@@ -36,7 +36,7 @@ export class EmbeddingsService {
     context: CommandContext,
     response: Response,
   ): Promise<void> {
-    const requestId = randomUUID();
+    const requestId = timeOrderedId();
     const startedAt = performance.now();
     response.setHeader('x-ops-request-id', requestId);
     const planned = await planOrRefuse(this.refusals, () =>

@@ -1,3 +1,4 @@
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   affordableChainHold,
@@ -35,7 +36,6 @@ import {
   type ChatCompletionRequest,
   type EmbeddingsRequest,
 } from '@ops/infra/llm-upstream';
-import { randomUUID } from 'node:crypto';
 import { MARGIN } from '../credits/margin.provider';
 import { RequestCredits } from '../credits/request-credits';
 import { ProviderHealthService } from '../health/provider-health.service';
@@ -268,7 +268,7 @@ export class RequestPlanner {
     const request = { ...planned, caching: promptCachingOf(planned.anthropic?.request) };
     const whole = chainHold(request, planned.chain);
     if (whole.amountMicros === 0n) return planned;
-    const reservationId = randomUUID();
+    const reservationId = timeOrderedId();
     try {
       return await this.reserve(planned, reservationId, whole);
     } catch (error) {
