@@ -151,6 +151,8 @@ async function checkRoute(target: LoadTarget, mustHave: Record<string, string> =
 }
 
 const ms = (value: number) => value.toFixed(1);
+/** A change in ms, with its sign: `+0.6`, `-1.2`. */
+const msChange = (value: number) => (value < 0 ? '' : '+') + ms(value);
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 function describeThroughput(runs: readonly ThroughputRun[]): string {
@@ -270,7 +272,7 @@ function sequentialReport(
     const growth = (system: SystemFigures) =>
       added(system, 'contended', 'p50') - added(system, 'sequential', 'p50');
     targets.push(
-      `| one core busy elsewhere: our added p50 grows no more than Portkey's | ours +${ms(growth(ours))} ms, Portkey +${ms(growth(portkey))} ms | ${met(growth(ours) <= growth(portkey))} |`,
+      `| one core busy elsewhere: our added p50 grows no more than Portkey's | ours ${msChange(growth(ours))} ms, Portkey ${msChange(growth(portkey))} ms | ${met(growth(ours) <= growth(portkey))} |`,
     );
   }
   targets.push(
