@@ -15,18 +15,8 @@ maybe('the console for auditors', () => {
 
   beforeAll(async () => {
     node = await startConsoleNode();
-    const token = node.apiToken('ops-admin', 'admin');
     for (let credits = 1; credits <= GRANTS; credits += 1) {
-      const granted = await fetch(`${node.origin}/api/v1/llm/credits/grant`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          user_id: 'alice',
-          amount_micros: `${credits}000000`,
-          reason: `grant ${credits}`,
-        }),
-      });
-      expect(granted.status).toBe(201);
+      await node.grantCredits('alice', `${credits}000000`, `grant ${credits}`);
     }
     auditor = await node.open(await node.signInLink('audra', 'auditor'));
     await auditor.getByTestId('signed-in-as').getByText('audra (auditor)').waitFor();

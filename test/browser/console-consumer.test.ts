@@ -49,19 +49,8 @@ maybe("the console's API-consumer and finance pages in a real browser", () => {
     await stripe?.close();
   });
 
-  const api = (path: string, init: RequestInit & { token: string }) =>
-    fetch(`${node.origin}${path}`, {
-      ...init,
-      headers: { Authorization: `Bearer ${init.token}`, 'Content-Type': 'application/json', ...init.headers },
-    });
-
   it('sends a playground prompt at a power level, shows its route, model and cost, and charts the usage live', async () => {
-    const granted = await api('/api/v1/llm/credits/grant', {
-      method: 'POST',
-      token: node.apiToken('ops-admin', 'admin'),
-      body: JSON.stringify({ user_id: 'carol', amount_micros: '20000000', reason: 'console test' }),
-    });
-    expect(granted.status).toBe(201);
+    await node.grantCredits('carol', '20000000', 'console test');
 
     carol = await node.open(await node.signInLink('carol', 'user'));
     await carol.getByTestId('signed-in-as').getByText('carol (user)').waitFor();

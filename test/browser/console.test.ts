@@ -85,15 +85,7 @@ maybe('the console in a real browser', () => {
     await balance.getByText('12.50').waitFor();
 
     // Another admin, through the API: the open page follows without a reload.
-    const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${node.apiToken('ops-admin', 'admin')}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ user_id: 'bob', amount_micros: '7500000', reason: 'from the API' }),
-    });
-    expect(granted.status).toBe(201);
+    await node.grantCredits('bob', '7500000', 'from the API');
     await balance.getByText('20.00').waitFor();
     await admin.getByRole('table', { name: 'Credit history' }).getByText('from the API').waitFor();
     await screenshot(admin, 'credits-1280');
@@ -120,15 +112,7 @@ maybe('the console in a real browser', () => {
       }
       firstRead = (async () => {
         const stale = await route.fetch();
-        const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${node.apiToken('ops-admin', 'admin')}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ user_id: 'dave', amount_micros: '3000000', reason: 'while loading' }),
-        });
-        expect(granted.status).toBe(201);
+        await node.grantCredits('dave', '3000000', 'while loading');
         // The page asks again once the notice arrives; without that, the stale answer stays on screen.
         await Promise.race([secondRead, new Promise((resolve) => setTimeout(resolve, 5_000))]);
         await route.fulfill({ response: stale });

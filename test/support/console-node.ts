@@ -35,6 +35,8 @@ export interface ConsoleNode {
   signInLink(sub: string, role: Role): Promise<string>;
   /** A bearer token for the API, for what another client does beside the browser. */
   apiToken(sub: string, role: Role): string;
+  /** Grants `userId` credits as an admin does through the API (not the browser); throws unless granted. */
+  grantCredits(userId: string, amountMicros: string, reason: string): Promise<void>;
   expectAccessible(page: Page): Promise<void>;
   stop(): Promise<void>;
 }
@@ -78,6 +80,15 @@ export async function startConsoleNode(extraEnv: Record<string, string> = {}): P
   const browser = await launchChromium();
   const errors = new Map<Page, string[]>();
 
+  const apiToken = (sub: string, role: Role): string =>
+    signLocalToken(
+      { sub, roles: [role], ttlSeconds: 600 },
+      {
+        secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
+        issuer: 'ops-center',
+        audience: 'ops-center',
+      },
+    );
   return {
     origin,
     dataDir,
@@ -108,15 +119,19 @@ export async function startConsoleNode(extraEnv: Record<string, string> = {}): P
       }
       return link;
     },
-    apiToken(sub, role) {
-      return signLocalToken(
-        { sub, roles: [role], ttlSeconds: 600 },
-        {
-          secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
-          issuer: 'ops-center',
-          audience: 'ops-center',
+    apiToken,
+    async grantCredits(userId, amountMicros, reason) {
+      const granted = await fetch(`${origin}/api/v1/llm/credits/grant`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${apiToken('ops-admin', 'admin')}`,
+          'Content-Type': 'application/json',
         },
-      );
+        body: JSON.stringify({ user_id: userId, amount_micros: amountMicros, reason }),
+      });
+      if (granted.status !== 201) {
+        throw new Error(`granting ${userId} credits answered ${granted.status}: ${await granted.text()}`);
+      }
     },
     async expectAccessible(page) {
       // Colours are judged as shown: an element still fading in or out fails contrast on its way.
