@@ -136,7 +136,8 @@ export class ConsoleController {
 
   /**
    * Server-sent events: a `ready` event (data: the log position the notices follow from, to pass as
-   * x-ops-min-position when refetching), then a notice whenever something the caller may see changed. The stream ends when the session ends (sign-out, expiry, deactivation).
+   * x-ops-min-position when refetching), then a notice whenever something the caller may see
+   * changed. The stream ends when the session ends (sign-out, expiry, deactivation).
    */
   @Sse('events')
   @ApiBearerAuth()

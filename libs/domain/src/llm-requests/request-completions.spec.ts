@@ -38,27 +38,29 @@ const completed: RequestCompleted['data'] = {
 
 const envelope = { id: 'e-1', position: '7', metadata: { actor: 'alice' } };
 
+/** The debit that settles a request's hold, carrying `record` as the gateway stores it. */
+const debitCarrying = (record: RequestCompleted['data']) => ({
+  ...envelope,
+  type: 'CreditsDebited',
+  schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsDebited,
+  data: {
+    userId: 'alice',
+    reservationId: 'hold-1',
+    requestId: 'req-1',
+    amountMicros: '9',
+    period: '2026-12',
+    overdraftMicros: '0',
+    releasedMicros: '600',
+    request: settledRequestOf(record),
+  },
+});
+
 describe('request completions', () => {
   it('carries a completion on its debit without what the debit says, and reads it back whole', () => {
     const request = settledRequestOf(completed);
     for (const said of ['userId', 'requestId', 'costMicros']) expect(request).not.toHaveProperty(said);
     expect(request.route).not.toHaveProperty('reservationId');
-    const debit = {
-      ...envelope,
-      type: 'CreditsDebited',
-      schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsDebited,
-      data: {
-        userId: 'alice',
-        reservationId: 'hold-1',
-        requestId: 'req-1',
-        amountMicros: '9',
-        period: '2026-12',
-        overdraftMicros: '0',
-        releasedMicros: '600',
-        request,
-      },
-    };
-    expect(asRequestCompleted(debit)).toEqual({
+    expect(asRequestCompleted(debitCarrying(completed))).toEqual({
       ...envelope,
       type: 'RequestCompleted',
       schemaVersion: 5,
@@ -91,22 +93,9 @@ describe('request completions', () => {
         candidates: [{ provider: 'anthropic', model: 'claude-haiku-4-5', byok: true, reason: 'fallback' }],
       },
     };
-    const debit = (record: RequestCompleted['data']) => ({
-      ...envelope,
-      type: 'CreditsDebited',
-      schemaVersion: CREDIT_ACCOUNT_SCHEMA_VERSIONS.CreditsDebited,
-      data: {
-        userId: 'alice',
-        reservationId: 'hold-1',
-        requestId: 'req-1',
-        amountMicros: '9',
-        period: '2026-12',
-        request: settledRequestOf(record),
-      },
-    });
-    expect(asRequestCompleted(debit(unusual))?.data).toEqual(unusual);
+    expect(asRequestCompleted(debitCarrying(unusual))?.data).toEqual(unusual);
     const { endpoint: _endpoint, ...beforeEndpoints } = completed;
-    expect(asRequestCompleted(debit(beforeEndpoints))?.data).toEqual(completed);
+    expect(asRequestCompleted(debitCarrying(beforeEndpoints))?.data).toEqual(completed);
   });
 
   it('reads a RequestCompleted as itself, and nothing else as a completion', () => {

@@ -1,8 +1,8 @@
-import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Injectable, Logger } from '@nestjs/common';
 import { estimateTextTokens } from '@ops/domain';
 import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
 import type { ChatCompletionRequest, UpstreamStream, UpstreamUsage } from '@ops/infra/llm-upstream';
 import type { Response } from 'express';

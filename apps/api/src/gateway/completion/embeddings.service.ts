@@ -1,6 +1,6 @@
-import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Injectable } from '@nestjs/common';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { GatewayRefusalMetrics } from '@ops/infra/http';
 import {
   encodeEmbeddingBase64,

@@ -1,4 +1,3 @@
-import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   affordableChainHold,
@@ -27,6 +26,7 @@ import {
 } from '@ops/domain';
 import { GatewayConfig } from '@ops/infra/config/features/gateway-config';
 import type { CommandContext } from '@ops/infra/event-sourcing/command-context';
+import { timeOrderedId } from '@ops/infra/event-sourcing/event-ids';
 import { OpenAiCompatibleError } from '@ops/infra/http';
 import {
   anthropicOnlyField,
